@@ -1,0 +1,274 @@
+//! From manifest text to typed objects, as `kubectl apply -f` and the API server do it:
+//! YAML or JSON, several documents, `kind`/`apiVersion` checks, and strict fields.
+
+use crate::registry::{self, ResourceInfo};
+use crate::{Kind, Object};
+use serde_json::Value;
+
+/// Why a manifest could not be turned into objects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The text is not YAML. `message` is the parser's own (`yaml: line 4: did not find expected key`).
+    Syntax {
+        message: String,
+    },
+    /// The document has no `kind`; `json` is the document as compact JSON.
+    MissingKind {
+        json: String,
+    },
+    MissingApiVersion {
+        json: String,
+    },
+    /// `kind`/`apiVersion` name nothing kubeplay serves.
+    UnknownKind {
+        api_version: String,
+        kind: String,
+    },
+    /// The API server's decode error (`strict decoding error: unknown field "spec.foo"`, a wrong
+    /// type, bad base64): `<Kind> in version "v1" cannot be handled as a <Kind>: <detail>`.
+    Undecodable {
+        kind: Kind,
+        detail: String,
+    },
+}
+
+impl DecodeError {
+    /// The text after `error when creating "file": ` (server errors) or after `error: ` (client).
+    pub fn message(&self) -> String {
+        match self {
+            DecodeError::Syntax { message } => format!("error converting YAML to JSON: {message}"),
+            DecodeError::MissingKind { json } => format!("Object 'Kind' is missing in '{json}'"),
+            DecodeError::MissingApiVersion { json } => {
+                format!("Object 'apiVersion' is missing in '{json}'")
+            }
+            DecodeError::UnknownKind { api_version, kind } => {
+                format!("no matches for kind \"{kind}\" in version \"{api_version}\"")
+            }
+            DecodeError::Undecodable { kind, detail } => {
+                let v = registry::info(*kind).version;
+                format!("{kind} in version \"{v}\" cannot be handled as a {kind}: {detail}")
+            }
+        }
+    }
+}
+
+/// Split a manifest into its non-empty documents, as JSON values. JSON input is YAML too.
+pub fn parse_documents(text: &str) -> Result<Vec<Value>, DecodeError> {
+    let mut out = Vec::new();
+    for doc in serde_yaml::Deserializer::from_str(text) {
+        let v: serde_yaml::Value =
+            serde::Deserialize::deserialize(doc).map_err(|e| DecodeError::Syntax {
+                message: yaml_message(&e),
+            })?;
+        if v.is_null() {
+            continue;
+        }
+        let json = yaml_to_json(v).map_err(|message| DecodeError::Syntax { message })?;
+        // A `kind: List` is unpacked into its items, as kubectl does.
+        if json.get("kind").and_then(Value::as_str) == Some("List") {
+            if let Some(items) = json.get("items").and_then(Value::as_array) {
+                out.extend(items.iter().cloned());
+                continue;
+            }
+        }
+        out.push(json);
+    }
+    Ok(out)
+}
+
+/// Render a serde_yaml error the way go-yaml words it: `yaml: line N: problem`.
+fn yaml_message(e: &serde_yaml::Error) -> String {
+    let full = e.to_string();
+    // serde_yaml: "<problem> at line L column C[, while parsing ... at line L2 column C2]"
+    let problem = full.split(" at line ").next().unwrap_or(&full).to_string();
+    match e.location() {
+        Some(loc) => format!("yaml: line {}: {}", loc.line(), problem),
+        None => format!("yaml: {problem}"),
+    }
+}
+
+/// sigs.k8s.io/yaml converts YAML to JSON: keys become strings, and so must ours.
+fn yaml_to_json(v: serde_yaml::Value) -> Result<Value, String> {
+    use serde_yaml::Value as Y;
+    Ok(match v {
+        Y::Null => Value::Null,
+        Y::Bool(b) => Value::Bool(b),
+        Y::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                Value::from(i)
+            } else if let Some(u) = n.as_u64() {
+                Value::from(u)
+            } else {
+                let f = n.as_f64().unwrap_or(0.0);
+                if f.fract() == 0.0 && f.abs() < 9.0e15 {
+                    Value::from(f as i64)
+                } else {
+                    serde_json::Number::from_f64(f)
+                        .map(Value::Number)
+                        .unwrap_or(Value::Null)
+                }
+            }
+        }
+        Y::String(s) => Value::String(s),
+        Y::Sequence(items) => Value::Array(
+            items
+                .into_iter()
+                .map(yaml_to_json)
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(m) => {
+            let mut obj = serde_json::Map::new();
+            for (k, v) in m {
+                let key = match k {
+                    Y::String(s) => s,
+                    Y::Bool(b) => b.to_string(),
+                    Y::Number(n) => n.to_string(),
+                    Y::Null => "null".to_string(),
+                    other => return Err(format!("yaml: invalid map key: {other:?}")),
+                };
+                obj.insert(key, yaml_to_json(v)?);
+            }
+            Value::Object(obj)
+        }
+        Y::Tagged(t) => yaml_to_json(t.value)?,
+    })
+}
+
+/// Look up a document's kind from its `apiVersion` and `kind`.
+pub fn kind_of(doc: &Value) -> Result<&'static ResourceInfo, DecodeError> {
+    let compact = || serde_json::to_string(doc).unwrap_or_default();
+    let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
+    let api_version = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    if kind.is_empty() {
+        return Err(DecodeError::MissingKind { json: compact() });
+    }
+    if api_version.is_empty() {
+        return Err(DecodeError::MissingApiVersion { json: compact() });
+    }
+    registry::RESOURCES
+        .iter()
+        .find(|r| r.kind.as_str() == kind && r.api_version() == api_version)
+        .ok_or_else(|| DecodeError::UnknownKind {
+            api_version: api_version.into(),
+            kind: kind.into(),
+        })
+}
+
+/// Decode one document strictly: every field must be known to the kind's schema.
+pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
+    let info = kind_of(doc)?;
+    let obj = Object::from_value(info.kind, doc.clone()).map_err(|e| DecodeError::Undecodable {
+        kind: info.kind,
+        detail: e.to_string(),
+    })?;
+    let mut unknown = Vec::new();
+    unknown_fields(doc, &obj.to_value(), "", &mut unknown);
+    if !unknown.is_empty() {
+        let list: Vec<String> = unknown
+            .iter()
+            .map(|f| format!("unknown field \"{f}\""))
+            .collect();
+        return Err(DecodeError::Undecodable {
+            kind: info.kind,
+            detail: format!("strict decoding error: {}", list.join(", ")),
+        });
+    }
+    Ok(obj)
+}
+
+/// Fields present in `input` that did not survive a decode/encode round trip are unknown to
+/// the schema. Null values and empty containers are not data, so they are never reported.
+fn unknown_fields(input: &Value, decoded: &Value, path: &str, out: &mut Vec<String>) {
+    match (input, decoded) {
+        (Value::Object(i), Value::Object(d)) => {
+            for (k, v) in i {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match d.get(k) {
+                    Some(dv) => unknown_fields(v, dv, &p, out),
+                    None if is_empty(v) => {}
+                    None => out.push(p),
+                }
+            }
+        }
+        (Value::Array(i), Value::Array(d)) => {
+            for (n, (iv, dv)) in i.iter().zip(d).enumerate() {
+                unknown_fields(iv, dv, &format!("{path}[{n}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn is_empty(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Object(m) => m.values().all(is_empty),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DEPLOY: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.14.2
+";
+
+    #[test]
+    fn multi_document_and_kinds() {
+        let text = format!("{DEPLOY}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c}}\ndata: {{a: b}}\n---\n");
+        let docs = parse_documents(&text).unwrap();
+        assert_eq!(docs.len(), 2);
+        assert_eq!(decode(&docs[0]).unwrap().kind(), Kind::Deployment);
+        assert_eq!(decode(&docs[1]).unwrap().kind(), Kind::ConfigMap);
+    }
+
+    #[test]
+    fn unknown_field_is_named_by_path() {
+        let text = DEPLOY.replace("image: nginx", "imagee: nginx");
+        let doc = &parse_documents(&text).unwrap()[0];
+        let err = decode(doc).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.template.spec.containers[0].imagee\""
+        );
+    }
+
+    #[test]
+    fn missing_kind_and_unknown_kind() {
+        let d = &parse_documents("apiVersion: v1\nmetadata: {name: x}\n").unwrap()[0];
+        assert_eq!(
+            decode(d).unwrap_err().message(),
+            "Object 'Kind' is missing in '{\"apiVersion\":\"v1\",\"metadata\":{\"name\":\"x\"}}'"
+        );
+        let d = &parse_documents("apiVersion: v1\nkind: Deploymnt\n").unwrap()[0];
+        assert!(matches!(decode(d), Err(DecodeError::UnknownKind { .. })));
+    }
+
+    #[test]
+    fn syntax_error_names_a_line() {
+        let err = parse_documents("a: b\n  c: d\n").unwrap_err();
+        let DecodeError::Syntax { message } = err else {
+            panic!()
+        };
+        assert!(message.starts_with("yaml: line "), "{message}");
+    }
+}

@@ -1,0 +1,187 @@
+//! The ReplicaSet controller (`pkg/controller/replicaset`): keeps the number of active pods at
+//! `spec.replicas`, deleting the least valuable pods first, and reports status.
+
+use super::{controller_ref, is_active, is_available, ready_since};
+use crate::events::NewEvent;
+use crate::store::{key_of, Key};
+use crate::time::Millis;
+use crate::{Task, World};
+use kubeplay_api::k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
+use kubeplay_api::k8s_openapi::api::core::v1::Pod;
+use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kubeplay_api::Kind;
+
+pub(crate) fn sync(w: &mut World, k: &Key) {
+    let Some(rs) = w.get::<ReplicaSet>(k).cloned() else {
+        return;
+    };
+    if rs.metadata.deletion_timestamp.is_some() {
+        return;
+    }
+    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
+    let active: Vec<Pod> = w
+        .pods_of(&uid)
+        .into_iter()
+        .filter(|p| is_active(p))
+        .cloned()
+        .collect();
+
+    if active.len() < want {
+        for _ in active.len()..want {
+            create_pod(w, &rs);
+        }
+    } else if active.len() > want {
+        let mut ranked: Vec<&Pod> = active.iter().collect();
+        let now = w.now();
+        ranked.sort_by(|a, b| deletion_rank(a, now).cmp(&deletion_rank(b, now)));
+        let doomed: Vec<Key> = ranked[..active.len() - want]
+            .iter()
+            .map(|p| key_of(&p.metadata))
+            .collect();
+        for pk in doomed {
+            let _ = w.delete(Kind::Pod, &pk.0, &pk.1, Default::default());
+            w.record_event(NewEvent {
+                kind: Kind::ReplicaSet,
+                object: &rs.metadata,
+                field_path: None,
+                warning: false,
+                reason: "SuccessfulDelete",
+                message: format!("Deleted pod: {}", pk.1),
+                component: "replicaset-controller",
+                host: None,
+            });
+        }
+    }
+    update_status(w, k);
+}
+
+/// `getPodsToDelete` ranking (`ActivePodsWithRanks`): the pod that sorts first goes first.
+/// Unassigned < assigned; Pending < Unknown < Running; not ready < ready; ready for less time <
+/// ready for longer; more restarts < fewer; newer < older.
+fn deletion_rank(p: &Pod, _now: Millis) -> impl Ord {
+    let assigned = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
+    let phase = match p.status.as_ref().and_then(|s| s.phase.as_deref()) {
+        Some("Pending") | None => 0,
+        Some("Unknown") => 1,
+        _ => 2,
+    };
+    let ready = ready_since(p);
+    let restarts: i32 = p
+        .status
+        .as_ref()
+        .and_then(|s| s.container_statuses.as_ref())
+        .map(|cs| cs.iter().map(|c| c.restart_count).sum())
+        .unwrap_or(0);
+    let created = p
+        .metadata
+        .creation_timestamp
+        .as_ref()
+        .map(crate::time::millis_of)
+        .unwrap_or(0);
+    (
+        assigned,
+        phase,
+        ready.is_some(),
+        std::cmp::Reverse(ready.unwrap_or(0)),
+        std::cmp::Reverse(restarts),
+        std::cmp::Reverse(created),
+        p.metadata.name.clone(),
+    )
+}
+
+fn create_pod(w: &mut World, rs: &ReplicaSet) {
+    let spec = rs.spec.clone();
+    let template = spec.template.unwrap_or_default();
+    let tmeta = template.metadata.unwrap_or_default();
+    let name = rs.metadata.name.clone().unwrap_or_default();
+    let pod = Pod {
+        metadata: ObjectMeta {
+            generate_name: Some(format!("{name}-")),
+            namespace: rs.metadata.namespace.clone(),
+            labels: tmeta.labels,
+            annotations: tmeta.annotations,
+            owner_references: Some(vec![controller_ref("ReplicaSet", "apps/v1", &rs.metadata)]),
+            ..Default::default()
+        },
+        spec: template.spec,
+        status: Some(kubeplay_api::k8s_openapi::api::core::v1::PodStatus {
+            phase: Some("Pending".into()),
+            qos_class: Some("BestEffort".into()),
+            ..Default::default()
+        }),
+    };
+    let mut pod = pod;
+    kubeplay_api::defaults::pod(&mut pod);
+    let pk = w.create_internal(pod);
+    w.enqueue_now(Task::Schedule(pk.clone()));
+    w.record_event(NewEvent {
+        kind: Kind::ReplicaSet,
+        object: &rs.metadata,
+        field_path: None,
+        warning: false,
+        reason: "SuccessfulCreate",
+        message: format!("Created pod: {}", pk.1),
+        component: "replicaset-controller",
+        host: None,
+    });
+}
+
+/// Recount the status from the pods; wake up again when a pod will turn available.
+fn update_status(w: &mut World, k: &Key) {
+    let now = w.now();
+    let Some(rs) = w.get::<ReplicaSet>(k) else {
+        return;
+    };
+    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
+    let selector_labels = rs
+        .spec
+        .template
+        .as_ref()
+        .and_then(|t| t.metadata.as_ref())
+        .and_then(|m| m.labels.clone());
+    let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
+    let mut wake: Option<Millis> = None;
+    for p in w.pods_of(&uid) {
+        if !is_active(p) {
+            continue;
+        }
+        replicas += 1;
+        if selector_labels.as_ref().is_none_or(|l| {
+            l.iter()
+                .all(|(k, v)| p.metadata.labels.as_ref().and_then(|pl| pl.get(k)) == Some(v))
+        }) {
+            labeled += 1;
+        }
+        if let Some(since) = ready_since(p) {
+            ready += 1;
+            if is_available(p, min_ready, now) {
+                available += 1;
+            } else {
+                let at = since + min_ready as Millis * 1000;
+                wake = Some(wake.map_or(at, |w: Millis| w.min(at)));
+            }
+        }
+    }
+    let generation = rs.metadata.generation;
+    let status = ReplicaSetStatus {
+        replicas,
+        fully_labeled_replicas: (labeled > 0).then_some(labeled),
+        ready_replicas: (ready > 0).then_some(ready),
+        available_replicas: (available > 0).then_some(available),
+        observed_generation: generation,
+        conditions: rs.status.as_ref().and_then(|s| s.conditions.clone()),
+        terminating_replicas: None,
+    };
+    w.mutate::<ReplicaSet>(k, |r| {
+        if r.status.as_ref() == Some(&status) {
+            return false;
+        }
+        r.status = Some(status);
+        true
+    });
+    if let Some(at) = wake {
+        w.enqueue(Task::ReplicaSet(k.clone()), at);
+    }
+}

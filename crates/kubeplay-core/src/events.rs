@@ -1,0 +1,161 @@
+//! The event log. Events are kept compactly and materialized as `v1.Event` objects only when
+//! someone lists them; repeats of the same (object, reason, message) are aggregated into one
+//! event with a count, as the client-go event correlator does.
+
+use crate::store::Key;
+use crate::time::{k8s_time, Millis};
+use crate::World;
+use kubeplay_api::k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
+use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kubeplay_api::Kind;
+use std::collections::BTreeMap;
+
+/// What a controller or the kubelet reports.
+pub struct NewEvent<'a> {
+    pub kind: Kind,
+    pub object: &'a ObjectMeta,
+    pub field_path: Option<String>,
+    pub warning: bool,
+    pub reason: &'static str,
+    pub message: String,
+    /// `deployment-controller`, `kubelet`, `default-scheduler`...
+    pub component: &'static str,
+    pub host: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct EventRecord {
+    pub seq: u64,
+    pub kind: Kind,
+    pub namespace: String,
+    pub name: String,
+    pub uid: String,
+    pub field_path: Option<String>,
+    pub warning: bool,
+    pub reason: &'static str,
+    pub message: String,
+    pub component: &'static str,
+    pub host: Option<String>,
+    pub first: Millis,
+    pub last: Millis,
+    pub count: u32,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct EventLog {
+    records: Vec<EventRecord>,
+    index: BTreeMap<(String, &'static str, String), usize>,
+}
+
+/// Events older than this are dropped, as the API server's event TTL does.
+pub const EVENT_TTL: Millis = 60 * 60 * 1000;
+
+pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
+    let now = w.now();
+    let uid = e.object.uid.clone().unwrap_or_default();
+    let log = &mut w.events;
+    let agg = (uid.clone(), e.reason, e.message.clone());
+    if let Some(&i) = log.index.get(&agg) {
+        let r = &mut log.records[i];
+        r.count += 1;
+        r.last = now;
+        return;
+    }
+    if log.records.len() > 50_000 && log.records[0].last + EVENT_TTL < now {
+        log.records.retain(|r| r.last + EVENT_TTL >= now);
+        log.index = log
+            .records
+            .iter()
+            .enumerate()
+            .map(|(i, r)| ((r.uid.clone(), r.reason, r.message.clone()), i))
+            .collect();
+    }
+    let seq = log.records.len() as u64 + log.records.first().map_or(0, |r| r.seq);
+    log.index.insert(agg, log.records.len());
+    log.records.push(EventRecord {
+        seq,
+        kind: e.kind,
+        namespace: e
+            .object
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into()),
+        name: e.object.name.clone().unwrap_or_default(),
+        uid,
+        field_path: e.field_path,
+        warning: e.warning,
+        reason: e.reason,
+        message: e.message,
+        component: e.component,
+        host: e.host,
+        first: now,
+        last: now,
+        count: 1,
+    });
+}
+
+impl EventLog {
+    pub fn records(&self) -> &[EventRecord] {
+        &self.records
+    }
+}
+
+impl EventRecord {
+    /// The `v1.Event` the API server would hold.
+    pub fn to_event(&self) -> Event {
+        let info = kubeplay_api::registry::info(self.kind);
+        let nanos = (crate::time::EPOCH_SECONDS as u128 * 1000 + self.first as u128) * 1_000_000
+            + self.seq as u128;
+        Event {
+            metadata: ObjectMeta {
+                name: Some(format!("{}.{:x}", self.name, nanos)),
+                namespace: Some(self.namespace.clone()),
+                creation_timestamp: Some(k8s_time(self.first)),
+                resource_version: Some(self.seq.to_string()),
+                ..Default::default()
+            },
+            involved_object: ObjectReference {
+                api_version: Some(info.api_version()),
+                kind: Some(self.kind.as_str().into()),
+                name: Some(self.name.clone()),
+                namespace: Some(self.namespace.clone()),
+                uid: Some(self.uid.clone()),
+                field_path: self.field_path.clone(),
+                ..Default::default()
+            },
+            reason: Some(self.reason.into()),
+            message: Some(self.message.clone()),
+            type_: Some(if self.warning { "Warning" } else { "Normal" }.into()),
+            source: Some(EventSource {
+                component: Some(self.component.into()),
+                host: self.host.clone(),
+            }),
+            first_timestamp: Some(k8s_time(self.first)),
+            last_timestamp: Some(k8s_time(self.last)),
+            count: Some(self.count as i32),
+            reporting_component: Some(self.component.into()),
+            reporting_instance: Some(self.host.clone().unwrap_or_default()),
+            ..Default::default()
+        }
+    }
+
+    pub fn key(&self) -> Key {
+        (self.namespace.clone(), self.name.clone())
+    }
+}
+
+impl World {
+    /// All events, oldest first.
+    pub fn events(&self) -> &[EventRecord] {
+        self.events.records()
+    }
+
+    /// Events about one object (by uid), oldest first.
+    pub fn events_for(&self, uid: &str) -> Vec<&EventRecord> {
+        self.events
+            .records()
+            .iter()
+            .filter(|r| r.uid == uid)
+            .collect()
+    }
+}

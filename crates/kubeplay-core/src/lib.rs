@@ -1,0 +1,19 @@
+//! kubeplay's simulated cluster.
+//!
+//! A [`World`] owns everything: the object store, a virtual clock, the only random number
+//! generator, the queue of controller work, and the event log. Time moves only when the
+//! embedder calls [`World::run_until`]; work is done when something changes or a timer is due,
+//! so the cost of a simulation grows with what happens in it, not with how long it runs.
+//! This crate does no IO of any kind.
+
+pub mod controllers;
+pub mod events;
+pub mod kubelet;
+pub mod names;
+pub mod scheduler;
+pub mod store;
+pub mod time;
+mod world;
+
+pub use store::{key, Key, Store, Stored};
+pub use world::{ApplyOutcome, DeleteOptions, Task, World};

@@ -1,0 +1,189 @@
+//! The object store: one ordered table per kind, an owner index, and resourceVersions.
+//! Iteration order is the key order, so everything built on it is deterministic.
+
+use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use kubeplay_api::k8s_openapi::api::core::v1::{
+    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
+};
+use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kubeplay_api::{Kind, Object};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// (namespace, name); the namespace is empty for cluster-scoped kinds.
+pub type Key = (String, String);
+
+pub fn key(ns: &str, name: &str) -> Key {
+    (ns.to_string(), name.to_string())
+}
+
+/// A k8s-openapi type the store keeps in a table of its own.
+pub trait Stored: Clone + Into<Object> + 'static {
+    const KIND: Kind;
+    fn table(s: &Store) -> &BTreeMap<Key, Self>;
+    fn table_mut(s: &mut Store) -> &mut BTreeMap<Key, Self>;
+    fn meta(&self) -> &ObjectMeta;
+    fn meta_mut(&mut self) -> &mut ObjectMeta;
+    fn from_object(o: Object) -> Option<Self>;
+}
+
+macro_rules! tables {
+    ($($kind:ident => $field:ident),* $(,)?) => {
+        /// Every stored object, by kind.
+        #[derive(Clone, Debug, Default)]
+        pub struct Store {
+            $(pub $field: BTreeMap<Key, $kind>,)*
+            /// owner uid -> the objects whose controller reference points at it.
+            owned: BTreeMap<String, BTreeSet<(Kind, Key)>>,
+            resource_version: u64,
+        }
+
+        $(
+            impl Stored for $kind {
+                const KIND: Kind = Kind::$kind;
+                fn table(s: &Store) -> &BTreeMap<Key, Self> { &s.$field }
+                fn table_mut(s: &mut Store) -> &mut BTreeMap<Key, Self> { &mut s.$field }
+                fn meta(&self) -> &ObjectMeta { &self.metadata }
+                fn meta_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
+                fn from_object(o: Object) -> Option<Self> {
+                    match o { Object::$kind(b) => Some(*b), _ => None }
+                }
+            }
+        )*
+
+        impl Store {
+            /// A clone of one object, of any kind.
+            pub fn get_object(&self, kind: Kind, k: &Key) -> Option<Object> {
+                match kind { $(Kind::$kind => self.$field.get(k).cloned().map(Into::into),)* }
+            }
+            /// Keys of one kind, in one namespace or all.
+            pub fn keys(&self, kind: Kind, ns: Option<&str>) -> Vec<Key> {
+                match kind { $(Kind::$kind => keys_in(&self.$field, ns),)* }
+            }
+            /// Insert or replace an object of any kind, keeping the owner index right.
+            pub fn put_object(&mut self, o: Object) {
+                match o { $(Object::$kind(b) => { self.put(*b); })* }
+            }
+            pub fn remove_object(&mut self, kind: Kind, k: &Key) -> Option<Object> {
+                match kind { $(Kind::$kind => self.remove::<$kind>(k).map(Into::into),)* }
+            }
+        }
+    };
+}
+
+tables!(
+    Namespace => namespaces,
+    Node => nodes,
+    Pod => pods,
+    Service => services,
+    Endpoints => endpoints,
+    ConfigMap => configmaps,
+    Secret => secrets,
+    Event => events,
+    Deployment => deployments,
+    ReplicaSet => replicasets,
+);
+
+fn keys_in<T>(t: &BTreeMap<Key, T>, ns: Option<&str>) -> Vec<Key> {
+    match ns {
+        None => t.keys().cloned().collect(),
+        Some(ns) => t
+            .range(key(ns, "")..)
+            .take_while(|(k, _)| k.0 == ns)
+            .map(|(k, _)| k.clone())
+            .collect(),
+    }
+}
+
+pub fn key_of(meta: &ObjectMeta) -> Key {
+    key(
+        meta.namespace.as_deref().unwrap_or(""),
+        meta.name.as_deref().unwrap_or(""),
+    )
+}
+
+fn controller_uid(meta: &ObjectMeta) -> Option<&str> {
+    meta.owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
+        .map(|r| r.uid.as_str())
+}
+
+impl Store {
+    pub fn next_resource_version(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+
+    /// The version the next write will get, without taking it yet.
+    pub fn next_resource_version_peek(&self) -> String {
+        (self.resource_version + 1).to_string()
+    }
+
+    pub fn commit_resource_version(&mut self) {
+        self.resource_version += 1;
+    }
+
+    pub fn get<T: Stored>(&self, k: &Key) -> Option<&T> {
+        T::table(self).get(k)
+    }
+
+    pub fn get_mut<T: Stored>(&mut self, k: &Key) -> Option<&mut T> {
+        T::table_mut(self).get_mut(k)
+    }
+
+    /// Objects of one kind in one namespace, in name order.
+    pub fn list<'a, T: Stored>(&'a self, ns: &'a str) -> impl Iterator<Item = &'a T> + 'a {
+        T::table(self)
+            .range(key(ns, "")..)
+            .take_while(move |(k, _)| k.0 == ns)
+            .map(|(_, v)| v)
+    }
+
+    /// Insert or replace. The caller has set metadata (uid, resourceVersion...).
+    pub fn put<T: Stored>(&mut self, o: T) {
+        let k = key_of(o.meta());
+        if let Some(old) = T::table(self).get(&k) {
+            if let Some(uid) = controller_uid(old.meta()).map(str::to_string) {
+                self.unindex(&uid, T::KIND, &k);
+            }
+        }
+        if let Some(uid) = controller_uid(o.meta()) {
+            self.owned
+                .entry(uid.to_string())
+                .or_default()
+                .insert((T::KIND, k.clone()));
+        }
+        T::table_mut(self).insert(k, o);
+    }
+
+    pub fn remove<T: Stored>(&mut self, k: &Key) -> Option<T> {
+        let o = T::table_mut(self).remove(k)?;
+        if let Some(uid) = controller_uid(o.meta()).map(str::to_string) {
+            self.unindex(&uid, T::KIND, k);
+        }
+        Some(o)
+    }
+
+    fn unindex(&mut self, uid: &str, kind: Kind, k: &Key) {
+        if let Some(set) = self.owned.get_mut(uid) {
+            set.remove(&(kind, k.clone()));
+            if set.is_empty() {
+                self.owned.remove(uid);
+            }
+        }
+    }
+
+    /// Objects whose controller is the object with `uid`.
+    pub fn owned_by(&self, uid: &str) -> impl Iterator<Item = &(Kind, Key)> {
+        self.owned.get(uid).into_iter().flatten()
+    }
+
+    /// Keys of one kind controlled by `uid`.
+    pub fn owned_keys<T: Stored>(&self, uid: &str) -> Vec<Key> {
+        self.owned_by(uid)
+            .filter(|(k, _)| *k == T::KIND)
+            .map(|(_, key)| key.clone())
+            .collect()
+    }
+}

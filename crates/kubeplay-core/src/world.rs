@@ -1,0 +1,567 @@
+//! The world: store + clock + RNG + work queue. Its public methods are the API server's verbs;
+//! controllers, the scheduler and the kubelet run from the queue as virtual time passes.
+
+use crate::store::{key, key_of, Key, Store, Stored};
+use crate::time::{k8s_time, Millis};
+use crate::{controllers, kubelet, names, scheduler};
+use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use kubeplay_api::k8s_openapi::api::core::v1::{Namespace, Node, NodeSpec, Pod, Taint};
+use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use kubeplay_api::{defaults, validate, ApiError, Kind, Object};
+use rand_chacha::rand_core::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use std::collections::BTreeMap;
+
+/// A unit of controller work. Ordered, so that ties in the queue break the same way every run.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Task {
+    Deployment(Key),
+    ReplicaSet(Key),
+    Schedule(Key),
+    Kubelet(Key),
+    Endpoints(Key),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApplyOutcome {
+    Created,
+    Configured,
+    Unchanged,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Propagation {
+    #[default]
+    Background,
+    Foreground,
+    Orphan,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DeleteOptions {
+    /// Pod grace period override in seconds (`--grace-period`); `Some(0)` with `force` removes
+    /// the pod at once.
+    pub grace_period: Option<i64>,
+    pub force: bool,
+    pub propagation: Propagation,
+}
+
+/// So many tasks at one instant means two controllers are fighting; stop rather than hang.
+const MAX_TASKS_PER_INSTANT: u64 = 2_000_000;
+
+#[derive(Clone, Debug)]
+pub struct World {
+    now: Millis,
+    rng: ChaCha8Rng,
+    pub store: Store,
+    queue: BTreeMap<(Millis, u64), Task>,
+    queued: BTreeMap<Task, (Millis, u64)>,
+    seq: u64,
+    pub(crate) events: crate::events::EventLog,
+    pub(crate) kubelet: kubelet::Kubelet,
+    pub(crate) scheduler: scheduler::Scheduler,
+    /// Set when the per-instant task budget ran out.
+    pub livelock: bool,
+}
+
+impl World {
+    /// A cluster as `kubeadm` leaves it: namespaces `default`, `kube-system`, `kube-public`,
+    /// `kube-node-lease`; a tainted `controlplane` node and a worker `node01`.
+    pub fn new(seed: u64) -> World {
+        let mut w = World {
+            now: 0,
+            rng: ChaCha8Rng::seed_from_u64(seed),
+            store: Store::default(),
+            queue: BTreeMap::new(),
+            queued: BTreeMap::new(),
+            seq: 0,
+            events: Default::default(),
+            kubelet: Default::default(),
+            scheduler: Default::default(),
+            livelock: false,
+        };
+        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
+            let n = Namespace {
+                metadata: meta(ns, None),
+                ..Default::default()
+            };
+            w.create(n.into()).expect("fresh namespace");
+        }
+        for (name, control_plane) in [("controlplane", true), ("node01", false)] {
+            let mut labels = BTreeMap::from([
+                ("kubernetes.io/hostname".to_string(), name.to_string()),
+                ("kubernetes.io/os".to_string(), "linux".to_string()),
+                ("kubernetes.io/arch".to_string(), "amd64".to_string()),
+            ]);
+            let mut taints = None;
+            if control_plane {
+                labels.insert(
+                    "node-role.kubernetes.io/control-plane".into(),
+                    String::new(),
+                );
+                taints = Some(vec![Taint {
+                    key: "node-role.kubernetes.io/control-plane".into(),
+                    effect: "NoSchedule".into(),
+                    ..Default::default()
+                }]);
+            }
+            let mut m = meta(name, None);
+            m.labels = Some(labels);
+            let node = Node {
+                metadata: m,
+                spec: Some(NodeSpec {
+                    taints,
+                    ..Default::default()
+                }),
+                status: Some(scheduler::node_status(name)),
+            };
+            w.create(node.into()).expect("fresh node");
+        }
+        w
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    pub fn rng(&mut self) -> &mut ChaCha8Rng {
+        &mut self.rng
+    }
+
+    // ----- the queue -----
+
+    /// Queue `task` to run at `at` (not before now). A task already queued earlier stays.
+    pub fn enqueue(&mut self, task: Task, at: Millis) {
+        let at = at.max(self.now);
+        if let Some(&(due, _)) = self.queued.get(&task) {
+            if due <= at {
+                return;
+            }
+            self.queue.remove(&self.queued[&task]);
+        }
+        self.seq += 1;
+        let slot = (at, self.seq);
+        self.queue.insert(slot, task.clone());
+        self.queued.insert(task, slot);
+    }
+
+    pub fn enqueue_now(&mut self, task: Task) {
+        self.enqueue(task, self.now);
+    }
+
+    /// When the next piece of work is due, if any.
+    pub fn next_due(&self) -> Option<Millis> {
+        self.queue.keys().next().map(|(t, _)| *t)
+    }
+
+    /// Run all work due up to and including `t`, then set the clock to `t`.
+    pub fn run_until(&mut self, t: Millis) {
+        let mut at_instant = 0u64;
+        let mut instant = self.now;
+        while let Some((&slot, _)) = self.queue.iter().next() {
+            if slot.0 > t {
+                break;
+            }
+            let task = self.queue.remove(&slot).expect("present");
+            self.queued.remove(&task);
+            if slot.0 != instant {
+                instant = slot.0;
+                at_instant = 0;
+            }
+            at_instant += 1;
+            if at_instant > MAX_TASKS_PER_INSTANT {
+                self.livelock = true;
+                self.queue.clear();
+                self.queued.clear();
+                break;
+            }
+            self.now = self.now.max(slot.0);
+            self.dispatch(task);
+        }
+        self.now = self.now.max(t);
+    }
+
+    /// Finish everything due now, without moving the clock.
+    pub fn settle(&mut self) {
+        self.run_until(self.now);
+    }
+
+    fn dispatch(&mut self, task: Task) {
+        match task {
+            Task::Deployment(k) => controllers::deployment::sync(self, &k),
+            Task::ReplicaSet(k) => controllers::replicaset::sync(self, &k),
+            Task::Schedule(k) => scheduler::schedule(self, &k),
+            Task::Kubelet(k) => kubelet::sync(self, &k),
+            Task::Endpoints(k) => controllers::endpoints::sync(self, &k),
+        }
+    }
+
+    /// Tell the controllers that watch `kind` that the object at `k` changed.
+    pub(crate) fn notify(&mut self, kind: Kind, k: &Key, meta: &ObjectMeta) {
+        let owner = meta
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|r| r.controller == Some(true))
+            .map(|r| (r.kind.clone(), key(&k.0, &r.name)));
+        match kind {
+            Kind::Deployment => self.enqueue_now(Task::Deployment(k.clone())),
+            Kind::ReplicaSet => {
+                self.enqueue_now(Task::ReplicaSet(k.clone()));
+                if let Some(("Deployment", dk)) =
+                    owner.as_ref().map(|(k, d)| (k.as_str(), d.clone()))
+                {
+                    self.enqueue_now(Task::Deployment(dk));
+                }
+            }
+            Kind::Pod => {
+                if let Some(("ReplicaSet", rk)) =
+                    owner.as_ref().map(|(k, r)| (k.as_str(), r.clone()))
+                {
+                    self.enqueue_now(Task::ReplicaSet(rk));
+                }
+                self.enqueue_now(Task::Kubelet(k.clone()));
+                controllers::endpoints::pod_changed(self, k);
+            }
+            Kind::Service => self.enqueue_now(Task::Endpoints(k.clone())),
+            Kind::ConfigMap | Kind::Secret => kubelet::config_changed(self, kind, k),
+            _ => {}
+        }
+    }
+
+    // ----- typed access for controllers -----
+
+    pub fn get<T: Stored>(&self, k: &Key) -> Option<&T> {
+        self.store.get(k)
+    }
+
+    /// Change an object in place. `f` returns whether it changed anything; only then is the
+    /// resourceVersion bumped and the watchers told.
+    pub fn mutate<T: Stored>(&mut self, k: &Key, f: impl FnOnce(&mut T) -> bool) -> bool {
+        let rv = self.store.next_resource_version_peek();
+        let Some(o) = self.store.get_mut::<T>(k) else {
+            return false;
+        };
+        if !f(o) {
+            return false;
+        }
+        o.meta_mut().resource_version = Some(rv);
+        let meta = o.meta().clone();
+        self.store.commit_resource_version();
+        self.notify(T::KIND, k, &meta);
+        true
+    }
+
+    /// Create an object on behalf of a controller (no validation: controllers write valid
+    /// objects). Returns its key.
+    pub(crate) fn create_internal<T: Stored>(&mut self, mut o: T) -> Key {
+        self.admit(o.meta_mut(), T::KIND);
+        let k = key_of(o.meta());
+        let meta = o.meta().clone();
+        self.store.put(o);
+        self.notify(T::KIND, &k, &meta);
+        k
+    }
+
+    /// Remove an object outright, and collect what it owned.
+    pub(crate) fn remove<T: Stored>(&mut self, k: &Key) -> Option<T> {
+        let o = self.store.remove::<T>(k)?;
+        let meta = o.meta().clone();
+        self.notify(T::KIND, k, &meta);
+        if let Some(uid) = meta.uid.as_deref() {
+            self.collect_garbage(uid, Propagation::Background);
+        }
+        Some(o)
+    }
+
+    /// Metadata the API server sets on create.
+    fn admit(&mut self, m: &mut ObjectMeta, kind: Kind) {
+        if m.name.as_deref().unwrap_or("").is_empty() {
+            if let Some(base) = m.generate_name.clone() {
+                m.name = Some(names::generate_name(&base, &mut self.rng));
+            }
+        }
+        if kubeplay_api::registry::info(kind).namespaced {
+            if m.namespace.is_none() {
+                m.namespace = Some("default".into());
+            }
+        } else {
+            m.namespace = None;
+        }
+        m.uid = Some(names::uuid(&mut self.rng));
+        m.resource_version = Some(self.store.next_resource_version());
+        m.creation_timestamp = Some(k8s_time(self.now));
+        if matches!(kind, Kind::Deployment | Kind::ReplicaSet) {
+            m.generation = Some(1);
+        }
+    }
+
+    // ----- the API server's verbs, for kubectl -----
+
+    pub fn get_object(&self, kind: Kind, ns: &str, name: &str) -> Result<Object, ApiError> {
+        let k = key(
+            if kubeplay_api::registry::info(kind).namespaced {
+                ns
+            } else {
+                ""
+            },
+            name,
+        );
+        self.store
+            .get_object(kind, &k)
+            .ok_or_else(|| ApiError::not_found(kubeplay_api::registry::info(kind), name))
+    }
+
+    /// Objects of a kind in a namespace (`None`: all namespaces), in (namespace, name) order.
+    pub fn list_objects(&self, kind: Kind, ns: Option<&str>) -> Vec<Object> {
+        let ns = if kubeplay_api::registry::info(kind).namespaced {
+            ns
+        } else {
+            None
+        };
+        let mut out = Vec::new();
+        for k in self.store.keys(kind, ns) {
+            out.extend(self.store.get_object(kind, &k));
+        }
+        if kind == Kind::Event {
+            return out;
+        }
+        out
+    }
+
+    fn check_namespace(&self, kind: Kind, m: &ObjectMeta) -> Result<(), ApiError> {
+        if !kubeplay_api::registry::info(kind).namespaced {
+            return Ok(());
+        }
+        let ns = m.namespace.as_deref().unwrap_or("default");
+        if self.store.namespaces.contains_key(&key("", ns)) {
+            Ok(())
+        } else {
+            Err(ApiError::not_found(
+                kubeplay_api::registry::info(Kind::Namespace),
+                ns,
+            ))
+        }
+    }
+
+    /// POST: default, validate, admit, store. With `dry_run` nothing is stored.
+    pub fn create_checked(&mut self, mut obj: Object, dry_run: bool) -> Result<Object, ApiError> {
+        let kind = obj.kind();
+        let info = kubeplay_api::registry::info(kind);
+        if info.namespaced && obj.meta().namespace.is_none() {
+            obj.meta_mut().namespace = Some("default".into());
+        }
+        defaults::apply(&mut obj);
+        validate::validate_create(&obj)?;
+        self.check_namespace(kind, obj.meta())?;
+        let k = key_of(obj.meta());
+        let k = if info.namespaced { k } else { key("", &k.1) };
+        if self.store.get_object(kind, &k).is_some() {
+            return Err(ApiError::already_exists(info, &k.1));
+        }
+        let mut stored = obj;
+        strip_status_on_create(&mut stored);
+        if dry_run {
+            let m = stored.meta_mut();
+            m.uid = Some(String::new());
+            m.creation_timestamp = Some(k8s_time(self.now));
+            return Ok(stored);
+        }
+        self.admit(stored.meta_mut(), kind);
+        let meta = stored.meta().clone();
+        self.store.put_object(stored.clone());
+        self.notify(kind, &key_of(&meta), &meta);
+        Ok(stored)
+    }
+
+    /// Create without dry run; for setup code that knows its objects are valid.
+    pub fn create(&mut self, obj: Object) -> Result<Object, ApiError> {
+        self.create_checked(obj, false)
+    }
+
+    /// PUT: replace an object's spec (status is kept, as with a status subresource), bump the
+    /// generation when the spec changed. Returns whether anything changed.
+    pub fn update(&mut self, mut obj: Object, dry_run: bool) -> Result<(Object, bool), ApiError> {
+        let kind = obj.kind();
+        let info = kubeplay_api::registry::info(kind);
+        if info.namespaced && obj.meta().namespace.is_none() {
+            obj.meta_mut().namespace = Some("default".into());
+        }
+        let k = key_of(obj.meta());
+        let old = self
+            .store
+            .get_object(kind, &k)
+            .ok_or_else(|| ApiError::not_found(info, &k.1))?;
+        defaults::apply(&mut obj);
+        validate::validate_update(&obj, &old)?;
+        // Server-owned metadata comes from the stored object.
+        {
+            let (om, nm) = (old.meta().clone(), obj.meta_mut());
+            nm.uid = om.uid;
+            nm.creation_timestamp = om.creation_timestamp;
+            nm.generation = om.generation;
+            nm.resource_version = om.resource_version;
+            nm.deletion_timestamp = om.deletion_timestamp;
+            nm.deletion_grace_period_seconds = om.deletion_grace_period_seconds;
+            if nm.owner_references.is_none() {
+                nm.owner_references = om.owner_references;
+            }
+        }
+        keep_status(&mut obj, &old);
+        if obj == old {
+            return Ok((old, false));
+        }
+        if spec_of(&obj) != spec_of(&old) {
+            let g = old.meta().generation.unwrap_or(0);
+            if matches!(kind, Kind::Deployment | Kind::ReplicaSet) {
+                obj.meta_mut().generation = Some(g + 1);
+            }
+        }
+        if dry_run {
+            return Ok((obj, true));
+        }
+        obj.meta_mut().resource_version = Some(self.store.next_resource_version());
+        let meta = obj.meta().clone();
+        self.store.put_object(obj.clone());
+        self.notify(kind, &k, &meta);
+        Ok((obj, true))
+    }
+
+    /// DELETE. Pods terminate gracefully (the kubelet removes them); other kinds go at once
+    /// and their dependents are collected unless orphaned.
+    pub fn delete(
+        &mut self,
+        kind: Kind,
+        ns: &str,
+        name: &str,
+        opts: DeleteOptions,
+    ) -> Result<Object, ApiError> {
+        let info = kubeplay_api::registry::info(kind);
+        let k = key(if info.namespaced { ns } else { "" }, name);
+        let obj = self
+            .store
+            .get_object(kind, &k)
+            .ok_or_else(|| ApiError::not_found(info, name))?;
+        match kind {
+            Kind::Pod => kubelet::delete_pod(self, &k, opts),
+            Kind::Namespace => {
+                for kind in Kind::ALL {
+                    if kubeplay_api::registry::info(*kind).namespaced {
+                        for ok in self.store.keys(*kind, Some(name)) {
+                            if let Some(o) = self.store.remove_object(*kind, &ok) {
+                                let m = o.meta().clone();
+                                self.notify(*kind, &ok, &m);
+                            }
+                        }
+                    }
+                }
+                self.store.remove_object(kind, &k);
+            }
+            _ => {
+                self.store.remove_object(kind, &k);
+                self.notify(kind, &k, obj.meta());
+                if let Some(uid) = obj.meta().uid.as_deref() {
+                    self.collect_garbage(uid, opts.propagation);
+                }
+            }
+        }
+        Ok(obj)
+    }
+
+    /// The garbage collector: delete (or, for orphan propagation, release) the dependents of a
+    /// deleted owner.
+    fn collect_garbage(&mut self, owner_uid: &str, propagation: Propagation) {
+        let dependents: Vec<(Kind, Key)> = self.store.owned_by(owner_uid).cloned().collect();
+        for (kind, k) in dependents {
+            match propagation {
+                Propagation::Orphan => {
+                    if let Some(mut o) = self.store.get_object(kind, &k) {
+                        let m = o.meta_mut();
+                        if let Some(refs) = m.owner_references.as_mut() {
+                            refs.retain(|r| r.uid != owner_uid);
+                            if refs.is_empty() {
+                                m.owner_references = None;
+                            }
+                        }
+                        m.resource_version = Some(self.store.next_resource_version());
+                        let meta = o.meta().clone();
+                        self.store.put_object(o);
+                        self.notify(kind, &k, &meta);
+                    }
+                }
+                _ => {
+                    let _ = self.delete(kind, &k.0, &k.1, DeleteOptions::default());
+                }
+            }
+        }
+    }
+
+    /// The ReplicaSets a Deployment controls, oldest first.
+    pub fn replicasets_of(&self, d: &Deployment) -> Vec<&ReplicaSet> {
+        let uid = d.metadata.uid.as_deref().unwrap_or("");
+        let mut v: Vec<&ReplicaSet> = self
+            .store
+            .owned_keys::<ReplicaSet>(uid)
+            .iter()
+            .filter_map(|k| self.store.get::<ReplicaSet>(k))
+            .collect();
+        v.sort_by(|a, b| {
+            (
+                a.metadata.creation_timestamp.as_ref(),
+                a.metadata.name.as_ref(),
+            )
+                .cmp(&(
+                    b.metadata.creation_timestamp.as_ref(),
+                    b.metadata.name.as_ref(),
+                ))
+        });
+        v
+    }
+
+    /// The pods a ReplicaSet controls, in name order.
+    pub fn pods_of(&self, rs_uid: &str) -> Vec<&Pod> {
+        self.store
+            .owned_by(rs_uid)
+            .filter(|(kind, _)| *kind == Kind::Pod)
+            .filter_map(|(_, k)| self.store.get::<Pod>(k))
+            .collect()
+    }
+
+    pub(crate) fn record_event(&mut self, e: crate::events::NewEvent<'_>) {
+        crate::events::record(self, e);
+    }
+}
+
+/// Plain metadata with a name (and namespace).
+pub fn meta(name: &str, ns: Option<&str>) -> ObjectMeta {
+    ObjectMeta {
+        name: Some(name.into()),
+        namespace: ns.map(Into::into),
+        ..Default::default()
+    }
+}
+
+fn strip_status_on_create(o: &mut Object) {
+    match o {
+        Object::Deployment(d) => d.status = None,
+        Object::ReplicaSet(r) => r.status = None,
+        Object::Pod(p) => p.status = None,
+        _ => {}
+    }
+}
+
+fn keep_status(new: &mut Object, old: &Object) {
+    match (new, old) {
+        (Object::Deployment(n), Object::Deployment(o)) => n.status = o.status.clone(),
+        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => n.status = o.status.clone(),
+        (Object::Pod(n), Object::Pod(o)) => n.status = o.status.clone(),
+        (Object::Node(n), Object::Node(o)) => n.status = o.status.clone(),
+        (Object::Namespace(n), Object::Namespace(o)) => n.status = o.status.clone(),
+        (Object::Service(n), Object::Service(o)) => n.status = o.status.clone(),
+        _ => {}
+    }
+}
+
+fn spec_of(o: &Object) -> serde_json::Value {
+    o.to_value().get("spec").cloned().unwrap_or_default()
+}
