@@ -121,6 +121,7 @@ fn json_type(v: &Value) -> &'static str {
 /// (non-zero trailing bits, embedded newlines) is rewritten canonically, so the stored bytes
 /// are the ones Go would store.
 pub fn prepare_document(kind: &str, doc: &mut Value) -> Result<(), String> {
+    yaml11_octal_modes(doc);
     let fields: &[(&str, bool)] = match kind {
         "Secret" => &[("data", true), ("stringData", false)],
         "ConfigMap" => &[("binaryData", true), ("data", false)],
@@ -165,6 +166,34 @@ pub fn prepare_document(kind: &str, doc: &mut Value) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// sigs.k8s.io/yaml reads YAML 1.1, where a plain `0400` is the octal integer 256; serde_yaml
+/// reads YAML 1.2 and keeps it a string. File modes are where manifests write octal
+/// (`defaultMode: 0400`, items' `mode: 0600`), so those fields get YAML 1.1's reading.
+/// (A quoted `"0400"` is accepted too, where the API server would reject a string.)
+pub fn yaml11_octal_modes(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            for (k, v) in m.iter_mut() {
+                if matches!(k.as_str(), "defaultMode" | "mode") {
+                    if let Value::String(s) = v {
+                        let digits = s.strip_prefix("0o").or_else(|| s.strip_prefix('0'));
+                        if let Some(n) = digits
+                            .filter(|d| !d.is_empty())
+                            .and_then(|d| i64::from_str_radix(d, 8).ok())
+                        {
+                            *v = Value::from(n);
+                        }
+                    }
+                } else {
+                    yaml11_octal_modes(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(yaml11_octal_modes),
+        _ => {}
+    }
 }
 
 /// `SetDefaults_Secret` and the v1 → internal conversion: `type` defaults to `Opaque`, and
