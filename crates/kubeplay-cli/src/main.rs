@@ -106,23 +106,14 @@ fn run(args: &[String]) -> ExitCode {
         }
     };
     let mut s = session(seed);
-    // In a transcript both streams go to stdout, in order; otherwise each to its own.
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut err = std::io::stderr();
-    let mut continuing = false;
-    for line in text.lines() {
-        if echo {
-            let _ = writeln!(out, "{} {line}", if continuing { ">" } else { "$" });
-        }
-        continuing = s.feed_line(line) == LineState::NeedMore;
-        s.run_until_idle();
-        if echo {
-            flush(&mut s, &mut out, &mut std::io::stdout());
-        } else {
-            flush(&mut s, &mut out, &mut err);
-        }
-    }
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    kubeplay_shell::script::run(&mut s, &text, echo, &mut |stream, text| {
+        let _ = match stream {
+            Stream::Out => out.write_all(text.as_bytes()).and_then(|_| out.flush()),
+            Stream::Err => err.write_all(text.as_bytes()).and_then(|_| err.flush()),
+        };
+    });
     ExitCode::SUCCESS
 }
 
