@@ -339,6 +339,54 @@ fn base_session(seed: u64, sc: Option<&Scenario>) -> Session {
     }
 }
 
+/// Replay a journal into a fresh session (the scenario's files and setup first, if any).
+/// Returns the session and the terminal's history: each line fed and the output after it.
+/// Call [`ShareState::decode`] (and [`ShareState::scenario`]) first: this trusts its input's
+/// limits.
+pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Session, Vec<Replayed>) {
+    let mut session = base_session(state.seed, scenario);
+    session.take_output();
+    let mut history: Vec<Replayed> = Vec::new();
+    let drain = |session: &mut Session, history: &mut Vec<Replayed>| {
+        let out = session.take_output();
+        if out.is_empty() {
+            return;
+        }
+        match history.last_mut() {
+            Some(h) => h.output.extend(out),
+            None => history.push(Replayed {
+                line: None,
+                output: out,
+            }),
+        }
+    };
+    for e in &state.events {
+        if e.at() > session.now() {
+            session.advance_to(e.at());
+        }
+        drain(&mut session, &mut history);
+        match e {
+            Event::Line { text, .. } => {
+                history.push(Replayed {
+                    line: Some(text.clone()),
+                    output: vec![],
+                });
+                session.feed_line(text);
+            }
+            Event::Write { path, content, .. } => {
+                session.fs.write(path, content.as_bytes().to_vec())
+            }
+            Event::Interrupt { .. } => session.interrupt(),
+        }
+        drain(&mut session, &mut history);
+    }
+    if state.clock > session.now() {
+        session.advance_to(state.clock);
+    }
+    drain(&mut session, &mut history);
+    (session, history)
+}
+
 /// One line of a replayed terminal history and the output that followed it (`line` is `None`
 /// for output before the first line).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -482,47 +530,7 @@ impl Playground {
                 ));
             }
         }
-        let mut session = base_session(state.seed, scenario.as_ref());
-        session.take_output();
-        let mut history: Vec<Replayed> = Vec::new();
-        let drain = |session: &mut Session, history: &mut Vec<Replayed>| {
-            let out = session.take_output();
-            if out.is_empty() {
-                return;
-            }
-            match history.last_mut() {
-                Some(h) => h.output.extend(out),
-                None => history.push(Replayed {
-                    line: None,
-                    output: out,
-                }),
-            }
-        };
-        for e in &state.events {
-            if e.at() > session.now() {
-                session.advance_to(e.at());
-            }
-            drain(&mut session, &mut history);
-            match e {
-                Event::Line { text, .. } => {
-                    history.push(Replayed {
-                        line: Some(text.clone()),
-                        output: vec![],
-                    });
-                    session.feed_line(text);
-                }
-                Event::Write { path, content, .. } => {
-                    session.fs.write(path, content.as_bytes().to_vec())
-                }
-                Event::Interrupt { .. } => session.interrupt(),
-            }
-            drain(&mut session, &mut history);
-        }
-        if state.clock > session.now() {
-            session.advance_to(state.clock);
-        }
-        drain(&mut session, &mut history);
-        let output = history;
+        let (session, output) = replay_session(&state, scenario.as_ref());
         let mut state = state;
         if let (Some(sc), Some(l)) = (&scenario, &mut state.lesson) {
             l.done.resize(sc.steps.len(), false);
