@@ -14,7 +14,7 @@ use super::{
     dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
     VerbError,
 };
-use kubeplay_api::{ApiError, Object, Reason};
+use kubeplay_api::{ApiError, Reason};
 use serde_json::Value;
 
 static DOC: Doc = Doc {
@@ -77,7 +77,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
     let files = a.all("filename");
     if a.str("kustomize").is_some() {
-        return fail(cx.out, "kustomize directories are not available in kubeplay");
+        return fail(
+            cx.out,
+            "kustomize directories are not available in kubeplay",
+        );
     }
     if files.is_empty() {
         return fail(cx.out, "must specify one of -f and -k");
@@ -104,7 +107,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let selector = match a.str("selector").map(kubeplay_api::selector::Selector::parse) {
+    let selector = match a
+        .str("selector")
+        .map(kubeplay_api::selector::Selector::parse)
+    {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return fail(cx.out, e),
@@ -159,7 +165,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                     .entry("annotations")
                     .or_insert_with(|| Value::Object(Default::default()));
                 if let Value::Object(ann) = ann {
-                    ann.insert("kubernetes.io/change-cause".into(), Value::String(cmd.clone()));
+                    ann.insert(
+                        "kubernetes.io/change-cause".into(),
+                        Value::String(cmd.clone()),
+                    );
                 }
             }
         }
@@ -167,13 +176,19 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         let obj_ns = obj.namespace().unwrap_or("").to_string();
         let name = obj.name().to_string();
         let live = cx.world.get_object(info.kind, &obj_ns, &name);
-        let ss = |op: &str| if server_side { "serverside-applied".to_string() } else { op.to_string() };
+        let ss = |op: &str| {
+            if server_side {
+                "serverside-applied".to_string()
+            } else {
+                op.to_string()
+            }
+        };
         match live {
             Err(e) if e.reason == Reason::NotFound => {
-                let new_obj = match Object::from_value(info.kind, modified.clone()) {
+                let new_obj = match decode_doc(&source, &modified) {
                     Ok(o) => o,
                     Err(e) => {
-                        errs.push(VerbError::Msg(e.to_string()));
+                        errs.push(e);
                         continue;
                     }
                 };
@@ -188,7 +203,13 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                         }
                     }
                 };
-                print_result(cx, info, &shown, &format!("{}{}", ss("created"), dry.suffix()), &format);
+                print_result(
+                    cx,
+                    info,
+                    &shown,
+                    &format!("{}{}", ss("created"), dry.suffix()),
+                    &format,
+                );
             }
             Err(e) => {
                 errs.push(VerbError::Api(e, None));
@@ -204,7 +225,13 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                     .unwrap_or(Value::Object(Default::default()));
                 let patch = merge::three_way(info.kind, &original, &modified, &current);
                 if patch.as_object().is_some_and(|m| m.is_empty()) {
-                    print_result(cx, info, &current, &format!("{}{}", ss("unchanged"), dry.suffix()), &format);
+                    print_result(
+                        cx,
+                        info,
+                        &current,
+                        &format!("{}{}", ss("unchanged"), dry.suffix()),
+                        &format,
+                    );
                     continue;
                 }
                 let patched = match merge::strategic_merge(info.kind, &current, &patch) {
@@ -214,11 +241,11 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                         continue;
                     }
                 };
-                let new_obj = match Object::from_value(info.kind, patched) {
+                let new_obj = match kubeplay_api::decode::decode(&patched) {
                     Ok(o) => o,
                     Err(e) => {
                         errs.push(VerbError::Api(
-                            ApiError::bad_request(e.to_string()),
+                            ApiError::bad_request(e.message()),
                             Some(("applying patch", source.clone())),
                         ));
                         continue;
@@ -235,7 +262,13 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                         }
                     }
                 };
-                print_result(cx, info, &shown, &format!("{}{}", ss("configured"), dry.suffix()), &format);
+                print_result(
+                    cx,
+                    info,
+                    &shown,
+                    &format!("{}{}", ss("configured"), dry.suffix()),
+                    &format,
+                );
             }
         }
     }
@@ -271,7 +304,10 @@ fn exists_for(cx: &Cx<'_>, doc: &Value, ns: &str) -> bool {
     let Ok(info) = kubeplay_api::decode::kind_of(doc) else {
         return false;
     };
-    let name = doc.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("");
+    let name = doc
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
     let ns = doc
         .pointer("/metadata/namespace")
         .and_then(Value::as_str)
@@ -324,14 +360,25 @@ static VIEW_DOC: Doc = Doc {
 };
 
 fn view_last_applied(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let flags = [FILENAME, SELECTOR, OUTPUT, Flag::bool("all", None), Flag::bool("recursive", Some('R'))];
+    let flags = [
+        FILENAME,
+        SELECTOR,
+        OUTPUT,
+        Flag::bool("all", None),
+        Flag::bool("recursive", Some('R')),
+    ];
     let a = match parse_flags(cx, &VIEW_DOC, &flags, args) {
         Ok(a) => a,
         Err(e) => return e,
     };
     let format = a.str("output").unwrap_or("yaml").to_string();
     if format != "yaml" && format != "json" {
-        return fail(cx.out, format!("Unexpected -o output mode: {format}, the flag 'output' must be one of yaml|json"));
+        return fail(
+            cx.out,
+            format!(
+                "Unexpected -o output mode: {format}, the flag 'output' must be one of yaml|json"
+            ),
+        );
     }
     let ns = namespace_of(cx, &a);
     let files = a.all("filename");
@@ -355,7 +402,13 @@ fn view_last_applied(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     for f in found {
         match f.obj {
             Ok(o) => {
-                let Some(text) = o.meta().annotations.as_ref().and_then(|m| m.get(LAST_APPLIED)).cloned() else {
+                let Some(text) = o
+                    .meta()
+                    .annotations
+                    .as_ref()
+                    .and_then(|m| m.get(LAST_APPLIED))
+                    .cloned()
+                else {
                     errs.push(VerbError::Msg(format!(
                         "no last-applied-configuration annotation found on resource: {}",
                         f.name
@@ -364,7 +417,7 @@ fn view_last_applied(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 };
                 let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
                 if format == "json" {
-                    cx.out.out(format!("{}\n", output::json(&v)));
+                    cx.out.out(output::json(&v));
                 } else {
                     cx.out.out(output::yaml(&v));
                 }

@@ -61,7 +61,17 @@ fn subcommand(args: &[String]) -> Option<(usize, &str)> {
         }
         if a.starts_with('-') && a.len() > 1 {
             // A flag; skip its value when it takes one and it is not inline.
-            let takes_value = matches!(a, "-n" | "--namespace" | "-o" | "--output" | "-f" | "--filename" | "--context" | "-l" | "--selector");
+            let takes_value = matches!(
+                a,
+                "-n" | "--namespace"
+                    | "-o"
+                    | "--output"
+                    | "-f"
+                    | "--filename"
+                    | "--context"
+                    | "-l"
+                    | "--selector"
+            );
             i += if takes_value { 2 } else { 1 };
             continue;
         }
@@ -82,11 +92,24 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             // The config work provides `create configmap` and `create secret`.
             "configmap" | "cm" => return not_yet(cx, "create configmap"),
             "secret" => return not_yet(cx, "create secret"),
-            "clusterrole" | "clusterrolebinding" | "cronjob" | "cj" | "ingress" | "ing" | "job"
-            | "poddisruptionbudget" | "pdb" | "priorityclass" | "pc" | "quota"
-            | "resourcequota" | "role" | "rolebinding" | "serviceaccount" | "sa" | "token" => {
-                return not_yet(cx, &format!("create {word}"))
-            }
+            "clusterrole"
+            | "clusterrolebinding"
+            | "cronjob"
+            | "cj"
+            | "ingress"
+            | "ing"
+            | "job"
+            | "poddisruptionbudget"
+            | "pdb"
+            | "priorityclass"
+            | "pc"
+            | "quota"
+            | "resourcequota"
+            | "role"
+            | "rolebinding"
+            | "serviceaccount"
+            | "sa"
+            | "token" => return not_yet(cx, &format!("create {word}")),
             _ => {}
         }
     }
@@ -118,7 +141,10 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return fail(cx.out, "must specify one of -f and -k");
     }
     if a.str("kustomize").is_some() {
-        return fail(cx.out, "kustomize directories are not available in kubeplay");
+        return fail(
+            cx.out,
+            "kustomize directories are not available in kubeplay",
+        );
     }
     let dry = match dry_run_of(&a) {
         Ok(d) => d,
@@ -141,7 +167,10 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let selector = match a.str("selector").map(kubeplay_api::selector::Selector::parse) {
+    let selector = match a
+        .str("selector")
+        .map(kubeplay_api::selector::Selector::parse)
+    {
         None => None,
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return fail(cx.out, e),
@@ -181,7 +210,13 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 }
             }
         };
-        print_result(cx, info, &shown, &format!("created{}", dry.suffix()), &format);
+        print_result(
+            cx,
+            info,
+            &shown,
+            &format!("created{}", dry.suffix()),
+            &format,
+        );
     }
     if count == 0 && errs.is_empty() {
         errs.push(VerbError::Msg("no objects passed to create".into()));
@@ -268,19 +303,32 @@ fn finish_generated(
         }
     }
     if dry == DryRun::Client {
-        print_result(cx, info, &generated, &format!("created{}", dry.suffix()), &format);
+        print_result(
+            cx,
+            info,
+            &generated,
+            &format!("created{}", dry.suffix()),
+            &format,
+        );
         return Exec::Done(0);
     }
-    let mut obj = match Object::from_value(kind, generated) {
+    let _ = kind;
+    let mut obj = match kubeplay_api::decode::decode(&generated) {
         Ok(o) => o,
-        Err(e) => return fail(cx.out, e.to_string()),
+        Err(e) => return fail(cx.out, e.message()),
     };
     if info.namespaced && obj.meta().namespace.is_none() {
         obj.meta_mut().namespace = Some(namespace_of(cx, a));
     }
     match cx.world.create_checked(obj, dry == DryRun::Server) {
         Ok(o) => {
-            print_result(cx, info, &object_value(&o), &format!("created{}", dry.suffix()), &format);
+            print_result(
+                cx,
+                info,
+                &object_value(&o),
+                &format!("created{}", dry.suffix()),
+                &format,
+            );
             Exec::Done(0)
         }
         Err(e) => match wrap {
@@ -375,8 +423,16 @@ fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let mut rest: Vec<String> = args[..i].to_vec();
     rest.extend(args[i + 1..].iter().cloned());
     let (doc, ty, flags) = match word {
-        "clusterip" => (&CLUSTERIP_DOC, "ClusterIP", svc_flags(&[Flag::str("clusterip", None)])),
-        "nodeport" => (&NODEPORT_DOC, "NodePort", svc_flags(&[Flag::int("node-port", None)])),
+        "clusterip" => (
+            &CLUSTERIP_DOC,
+            "ClusterIP",
+            svc_flags(&[Flag::str("clusterip", None)]),
+        ),
+        "nodeport" => (
+            &NODEPORT_DOC,
+            "NodePort",
+            svc_flags(&[Flag::int("node-port", None)]),
+        ),
         "loadbalancer" => (&LB_DOC, "LoadBalancer", svc_flags(&[])),
         "externalname" => (
             &EXTNAME_DOC,
@@ -401,7 +457,10 @@ fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let cluster_ip = a.str("clusterip").unwrap_or("");
     let tcp = a.all("tcp");
     if cluster_ip == "None" && ty != "ClusterIP" {
-        return fail(cx.out, "ClusterIP=None can only be used with ClusterIP service type");
+        return fail(
+            cx.out,
+            "ClusterIP=None can only be used with ClusterIP service type",
+        );
     }
     if cluster_ip != "None" && tcp.is_empty() && ty != "ExternalName" {
         return fail(cx.out, "at least one tcp port specifier must be provided");
@@ -489,11 +548,15 @@ fn parse_ports(s: &str) -> Result<(i64, Value), String> {
 /// `strconv.ParseUint(s, 10, 16)` with Go's error text.
 fn parse_uint16(s: &str) -> Result<i64, String> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("strconv.ParseUint: parsing \"{s}\": invalid syntax"));
+        return Err(format!(
+            "strconv.ParseUint: parsing \"{s}\": invalid syntax"
+        ));
     }
     match s.parse::<u64>() {
         Ok(n) if n <= 65535 => Ok(n as i64),
-        _ => Err(format!("strconv.ParseUint: parsing \"{s}\": value out of range")),
+        _ => Err(format!(
+            "strconv.ParseUint: parsing \"{s}\": value out of range"
+        )),
     }
 }
 

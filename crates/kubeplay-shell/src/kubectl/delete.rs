@@ -6,8 +6,7 @@ use super::flags::{Flag, ALL_NAMESPACES, DRY_RUN, FILENAME, OUTPUT, SELECTOR};
 use super::help::Doc;
 use super::resource::{self, decode_doc, Request};
 use super::{
-    dry_run_of, fail, namespace_of, parse_flags, print_errors, Cx, DryRun, Exec, VerbError,
-    Waiter,
+    dry_run_of, fail, namespace_of, parse_flags, print_errors, Cx, DryRun, Exec, VerbError, Waiter,
 };
 use crate::session::Output;
 use kubeplay_api::registry::ResourceInfo;
@@ -92,7 +91,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let force = a.bool("force");
     if a.bool("now") {
         if grace != -1 {
-            return fail(cx.out, "--now and --grace-period cannot be specified together");
+            return fail(
+                cx.out,
+                "--now and --grace-period cannot be specified together",
+            );
         }
         grace = 1;
     }
@@ -126,10 +128,11 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 },
             );
         }
-        let sources = match resource::read_sources(cx.fs, &mut cx.stdin, &files, a.bool("recursive")) {
-            Ok(s) => s,
-            Err(e) => return fail(cx.out, e),
-        };
+        let sources =
+            match resource::read_sources(cx.fs, &mut cx.stdin, &files, a.bool("recursive")) {
+                Ok(s) => s,
+                Err(e) => return fail(cx.out, e),
+            };
         let docs = match resource::documents(&sources) {
             Ok(d) => d,
             Err(e) => return fail(cx.out, e),
@@ -160,7 +163,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         match resource::resolve(&a.positional, &opts) {
             Ok(Request::Named(v)) => {
                 if all_ns {
-                    return fail(cx.out, "a resource cannot be retrieved by name across all namespaces");
+                    return fail(
+                        cx.out,
+                        "a resource cannot be retrieved by name across all namespaces",
+                    );
                 }
                 for (info, name) in v {
                     targets.push(Target {
@@ -171,7 +177,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                     });
                 }
             }
-            Ok(Request::Bulk { types, selector: sel }) => {
+            Ok(Request::Bulk {
+                types,
+                selector: sel,
+            }) => {
                 for info in types {
                     let scope = if all_ns { None } else { Some(ns.as_str()) };
                     for o in resource::list(cx.world, info, scope, &sel) {
@@ -200,7 +209,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return fail(cx.out, "cannot set --all and --selector at the same time");
     }
     if all && a.has("field-selector") {
-        return fail(cx.out, "cannot set --all and --field-selector at the same time");
+        return fail(
+            cx.out,
+            "cannot set --all and --field-selector at the same time",
+        );
     }
     if grace == 0 && force {
         cx.out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
@@ -211,7 +223,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         );
     }
     if a.bool("interactive") {
-        return fail(cx.out, "--interactive needs a terminal that can answer; kubeplay deletes without asking");
+        return fail(
+            cx.out,
+            "--interactive needs a terminal that can answer; kubeplay deletes without asking",
+        );
     }
 
     // Delete.
@@ -228,10 +243,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             Ok(o) => o,
             Err(e) => {
                 if !(ignore_not_found && e.reason == Reason::NotFound) {
-                    errs.push(VerbError::Api(
-                        e,
-                        t.source.clone().map(|s| ("deleting", s)),
-                    ));
+                    errs.push(VerbError::Api(e, t.source.clone().map(|s| ("deleting", s))));
                 }
                 continue;
             }
@@ -293,7 +305,11 @@ fn print_deleted(out: &mut Output, t: &Target, grace: i64, dry: DryRun, output: 
         out.out(format!("{kind}/{}\n", t.name));
         return;
     }
-    let mut op = if grace == 0 { "force deleted".to_string() } else { "deleted".to_string() };
+    let mut op = if grace == 0 {
+        "force deleted".to_string()
+    } else {
+        "deleted".to_string()
+    };
     if t.info.namespaced {
         op = format!("{op} from {} namespace", t.ns);
     }
@@ -319,7 +335,9 @@ impl Waiter for GoneWaiter {
         if let Some(d) = self.deadline {
             if world.now() >= d {
                 let (_, _, _, _, what) = &self.objects[0];
-                out.err(format!("error: timed out waiting for the condition on {what}\n"));
+                out.err(format!(
+                    "error: timed out waiting for the condition on {what}\n"
+                ));
                 return Some(1);
             }
         }

@@ -38,7 +38,8 @@ static FLAGS: &[Flag] = &[
 ];
 
 /// The header kubectl puts above the object in the editor.
-pub const HEADER: &str = "# Please edit the object below. Lines beginning with a '#' will be ignored,
+pub const HEADER: &str =
+    "# Please edit the object below. Lines beginning with a '#' will be ignored,
 # and an empty file will abort the edit. If an error occurs while saving this file will be
 # reopened with the relevant failures.
 #

@@ -14,7 +14,12 @@ pub struct Command {
     pub available: bool,
 }
 
-const fn c(name: &'static str, group: &'static str, short: &'static str, available: bool) -> Command {
+const fn c(
+    name: &'static str,
+    group: &'static str,
+    short: &'static str,
+    available: bool,
+) -> Command {
     Command {
         name,
         group,
@@ -35,50 +40,200 @@ const OTHER: &str = "Other Commands:";
 /// kubectl's commands in the order cobra registers them (which is the order suggestions are
 /// listed in).
 pub static COMMANDS: &[Command] = &[
-    c("create", BEGINNER, "Make a resource from a manifest or from flags", true),
-    c("expose", BEGINNER, "Put a Service in front of a deployment, replica set or pod", true),
+    c(
+        "create",
+        BEGINNER,
+        "Make a resource from a manifest or from flags",
+        true,
+    ),
+    c(
+        "expose",
+        BEGINNER,
+        "Put a Service in front of a deployment, replica set or pod",
+        true,
+    ),
     c("run", BEGINNER, "Start a pod running an image", true),
-    c("set", BEGINNER, "Change one feature of objects: image, env, resources...", true),
-    c("explain", INTERMEDIATE, "Show the fields of a resource and what they mean", true),
-    c("get", INTERMEDIATE, "List resources, or show one in detail", true),
+    c(
+        "set",
+        BEGINNER,
+        "Change one feature of objects: image, env, resources...",
+        true,
+    ),
+    c(
+        "explain",
+        INTERMEDIATE,
+        "Show the fields of a resource and what they mean",
+        true,
+    ),
+    c(
+        "get",
+        INTERMEDIATE,
+        "List resources, or show one in detail",
+        true,
+    ),
     c("edit", INTERMEDIATE, "Change a resource in an editor", true),
-    c("delete", INTERMEDIATE, "Remove resources named by file, by name or by label selector", true),
-    c("rollout", DEPLOY, "Watch, pause, resume and undo rollouts", true),
-    c("scale", DEPLOY, "Change the replica count of a deployment or replica set", true),
-    c("autoscale", DEPLOY, "Scale a workload automatically (not simulated by kubeplay)", false),
-    c("certificate", CLUSTER, "Approve or deny certificate requests (not simulated)", false),
-    c("cluster-info", CLUSTER, "Show where the control plane runs", true),
-    c("top", CLUSTER, "Show CPU and memory use (not simulated)", false),
+    c(
+        "delete",
+        INTERMEDIATE,
+        "Remove resources named by file, by name or by label selector",
+        true,
+    ),
+    c(
+        "rollout",
+        DEPLOY,
+        "Watch, pause, resume and undo rollouts",
+        true,
+    ),
+    c(
+        "scale",
+        DEPLOY,
+        "Change the replica count of a deployment or replica set",
+        true,
+    ),
+    c(
+        "autoscale",
+        DEPLOY,
+        "Scale a workload automatically (not simulated by kubeplay)",
+        false,
+    ),
+    c(
+        "certificate",
+        CLUSTER,
+        "Approve or deny certificate requests (not simulated)",
+        false,
+    ),
+    c(
+        "cluster-info",
+        CLUSTER,
+        "Show where the control plane runs",
+        true,
+    ),
+    c(
+        "top",
+        CLUSTER,
+        "Show CPU and memory use (not simulated)",
+        false,
+    ),
     c("cordon", CLUSTER, "Stop scheduling pods to a node", false),
-    c("uncordon", CLUSTER, "Allow scheduling pods to a node again", false),
-    c("drain", CLUSTER, "Evict a node's pods before maintenance", false),
+    c(
+        "uncordon",
+        CLUSTER,
+        "Allow scheduling pods to a node again",
+        false,
+    ),
+    c(
+        "drain",
+        CLUSTER,
+        "Evict a node's pods before maintenance",
+        false,
+    ),
     c("taint", CLUSTER, "Change the taints of nodes", false),
-    c("describe", TROUBLE, "Show a resource in detail, with its events", true),
+    c(
+        "describe",
+        TROUBLE,
+        "Show a resource in detail, with its events",
+        true,
+    ),
     c("logs", TROUBLE, "Print what a container wrote", true),
-    c("attach", TROUBLE, "Connect to a container that is running", false),
+    c(
+        "attach",
+        TROUBLE,
+        "Connect to a container that is running",
+        false,
+    ),
     c("exec", TROUBLE, "Run a command inside a container", true),
-    c("port-forward", TROUBLE, "Forward local ports to a pod (not simulated)", false),
-    c("proxy", TROUBLE, "Proxy the API server locally (not simulated)", false),
+    c(
+        "port-forward",
+        TROUBLE,
+        "Forward local ports to a pod (not simulated)",
+        false,
+    ),
+    c(
+        "proxy",
+        TROUBLE,
+        "Proxy the API server locally (not simulated)",
+        false,
+    ),
     c("cp", TROUBLE, "Copy files to and from containers", false),
     c("auth", TROUBLE, "Check what you are allowed to do", false),
-    c("debug", TROUBLE, "Start a debugging container (not simulated)", false),
+    c(
+        "debug",
+        TROUBLE,
+        "Start a debugging container (not simulated)",
+        false,
+    ),
     c("events", TROUBLE, "List events", true),
     c("diff", ADVANCED, "Show what apply would change", false),
-    c("apply", ADVANCED, "Make resources match manifests (create or update)", true),
-    c("patch", ADVANCED, "Change fields of a resource with a patch", true),
-    c("replace", ADVANCED, "Swap a resource for the one in a manifest", true),
-    c("wait", ADVANCED, "Wait until resources meet a condition", true),
-    c("kustomize", ADVANCED, "Render a kustomization (not simulated)", false),
+    c(
+        "apply",
+        ADVANCED,
+        "Make resources match manifests (create or update)",
+        true,
+    ),
+    c(
+        "patch",
+        ADVANCED,
+        "Change fields of a resource with a patch",
+        true,
+    ),
+    c(
+        "replace",
+        ADVANCED,
+        "Swap a resource for the one in a manifest",
+        true,
+    ),
+    c(
+        "wait",
+        ADVANCED,
+        "Wait until resources meet a condition",
+        true,
+    ),
+    c(
+        "kustomize",
+        ADVANCED,
+        "Render a kustomization (not simulated)",
+        false,
+    ),
     c("label", SETTINGS, "Add, change or remove labels", true),
-    c("annotate", SETTINGS, "Add, change or remove annotations", true),
-    c("completion", SETTINGS, "Print shell completion code (the page completes with Tab)", false),
+    c(
+        "annotate",
+        SETTINGS,
+        "Add, change or remove annotations",
+        true,
+    ),
+    c(
+        "completion",
+        SETTINGS,
+        "Print shell completion code (the page completes with Tab)",
+        false,
+    ),
     c("alpha", OTHER, "Commands for features in alpha", false),
-    c("api-resources", OTHER, "List the resource types the server serves", true),
-    c("api-versions", OTHER, "List the API versions the server serves, as group/version", true),
-    c("config", OTHER, "Show and change the kubeconfig: contexts and namespaces", true),
+    c(
+        "api-resources",
+        OTHER,
+        "List the resource types the server serves",
+        true,
+    ),
+    c(
+        "api-versions",
+        OTHER,
+        "List the API versions the server serves, as group/version",
+        true,
+    ),
+    c(
+        "config",
+        OTHER,
+        "Show and change the kubeconfig: contexts and namespaces",
+        true,
+    ),
     c("plugin", OTHER, "Work with kubectl plugins", false),
     c("version", OTHER, "Print client and server versions", true),
-    c("options", OTHER, "List the flags every command accepts", true),
+    c(
+        "options",
+        OTHER,
+        "List the flags every command accepts",
+        true,
+    ),
 ];
 
 /// What a bare `kubectl` prints.
@@ -87,7 +242,10 @@ pub fn overview() -> String {
         "kubectl controls the Kubernetes cluster manager.\n\n Find more information at: https://kubernetes.io/docs/reference/kubectl/\n",
     );
     let mut group = "";
-    for cmd in COMMANDS.iter().filter(|c| c.name != "alpha" && c.name != "options") {
+    for cmd in COMMANDS
+        .iter()
+        .filter(|c| c.name != "alpha" && c.name != "options")
+    {
         if cmd.group != group {
             if cmd.group == OTHER {
                 s.push_str("\nSubcommands provided by plugins:\n");

@@ -32,7 +32,10 @@ pub fn version(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Err(e) => return e,
     };
     if !a.positional.is_empty() {
-        return fail(cx.out, format!("extra arguments: [{}]", a.positional.join(" ")));
+        return fail(
+            cx.out,
+            format!("extra arguments: [{}]", a.positional.join(" ")),
+        );
     }
     let client_only = a.bool("client");
     match a.str("output").unwrap_or("") {
@@ -97,7 +100,9 @@ static API_RESOURCES_FLAGS: &[Flag] = &[
 
 fn verbs_of(r: &ResourceInfo) -> &'static [&'static str] {
     if r.kind == kubeplay_api::Kind::Namespace {
-        &["create", "delete", "get", "list", "patch", "update", "watch"]
+        &[
+            "create", "delete", "get", "list", "patch", "update", "watch",
+        ]
     } else {
         &[
             "create",
@@ -184,7 +189,11 @@ pub fn api_resources(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         ];
         if wide {
             row.push(verbs_of(r).join(","));
-            row.push(if r.in_all { "all".into() } else { String::new() });
+            row.push(if r.in_all {
+                "all".into()
+            } else {
+                String::new()
+            });
         }
         lines.push(row);
     }
@@ -213,7 +222,10 @@ pub fn api_versions(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             format!("unexpected arguments: [{}]", a.positional.join(" ")),
         );
     }
-    let mut v: Vec<String> = registry::RESOURCES.iter().map(|r| r.api_version()).collect();
+    let mut v: Vec<String> = registry::RESOURCES
+        .iter()
+        .map(|r| r.api_version())
+        .collect();
     v.sort();
     v.dedup();
     let mut s = String::new();
@@ -239,7 +251,10 @@ pub fn cluster_info(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Err(e) => return e,
     };
     if a.positional.first().map(String::as_str) == Some("dump") {
-        return fail(cx.out, "\"kubectl cluster-info dump\" is not available in kubeplay");
+        return fail(
+            cx.out,
+            "\"kubectl cluster-info dump\" is not available in kubeplay",
+        );
     }
     if !a.positional.is_empty() {
         return usage_error(
@@ -364,7 +379,9 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 if let Some(n) = rest.first() {
                     return fail(
                         cx.out,
-                        format!("you cannot specify a name and --current at the same time (got {n})"),
+                        format!(
+                            "you cannot specify a name and --current at the same time (got {n})"
+                        ),
                     );
                 }
                 CONTEXT.to_string()
@@ -383,7 +400,9 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             if name != CONTEXT {
                 return fail(
                     cx.out,
-                    format!("kubeplay has one context, \"{CONTEXT}\"; \"{name}\" cannot be created"),
+                    format!(
+                        "kubeplay has one context, \"{CONTEXT}\"; \"{name}\" cannot be created"
+                    ),
                 );
             }
             if let Some(ns) = a.namespace() {

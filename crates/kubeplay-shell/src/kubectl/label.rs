@@ -5,7 +5,9 @@ use super::flags::{Flag, ALL_NAMESPACES, DRY_RUN, FILENAME, OUTPUT, SELECTOR};
 use super::help::Doc;
 use super::output::{self, object_value, print_result};
 use super::resource::{self, Scope};
-use super::{dry_run_of, fail, namespace_of, parse_flags, print_errors, Cx, DryRun, Exec, VerbError};
+use super::{
+    dry_run_of, fail, namespace_of, parse_flags, print_errors, Cx, DryRun, Exec, VerbError,
+};
 use kubeplay_api::Object;
 use std::collections::BTreeMap;
 
@@ -68,12 +70,15 @@ fn resources_and_pairs(args: &[String], what: &str) -> Result<(Vec<String>, Vec<
     let (mut res, mut pairs) = (Vec::new(), Vec::new());
     let mut found = false;
     for s in args {
-        let non_resource = (s.contains('=') && !s.starts_with('=')) || (s.ends_with('-') && s != "-");
+        let non_resource =
+            (s.contains('=') && !s.starts_with('=')) || (s.ends_with('-') && s != "-");
         if non_resource {
             found = true;
             pairs.push(s.clone());
         } else if found {
-            return Err(format!("all resources must be specified before {what} changes: {s}"));
+            return Err(format!(
+                "all resources must be specified before {what} changes: {s}"
+            ));
         } else {
             res.push(s.clone());
         }
@@ -161,12 +166,20 @@ fn parse_annotations(pairs: &[String]) -> Result<Changes, String> {
 }
 
 pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
-    let doc = if which == Which::Labels { &LABEL_DOC } else { &ANNOTATE_DOC };
+    let doc = if which == Which::Labels {
+        &LABEL_DOC
+    } else {
+        &ANNOTATE_DOC
+    };
     let a = match parse_flags(cx, doc, FLAGS, args) {
         Ok(a) => a,
         Err(e) => return e,
     };
-    let what = if which == Which::Labels { "label" } else { "annotation" };
+    let what = if which == Which::Labels {
+        "label"
+    } else {
+        "annotation"
+    };
     let (resources, pairs) = match resources_and_pairs(&a.positional, what) {
         Ok(x) => x,
         Err(e) => return fail(cx.out, e),
@@ -194,27 +207,39 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
         return fail(cx.out, "cannot set --all and --selector at the same time");
     }
     if all && a.has("field-selector") {
-        return fail(cx.out, "cannot set --all and --field-selector at the same time");
+        return fail(
+            cx.out,
+            "cannot set --all and --field-selector at the same time",
+        );
     }
     let files = a.all("filename");
     let local = a.bool("local");
     if local {
         if dry == DryRun::Server {
-            return fail(cx.out, "cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
+            return fail(
+                cx.out,
+                "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+            );
         }
         if !resources.is_empty() {
-            return fail(cx.out, if which == Which::Labels {
-                "can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set"
-            } else {
-                "can only use local files by -f rsrc.yaml or --filename=rsrc.json when --local=true is set"
-            });
+            return fail(
+                cx.out,
+                if which == Which::Labels {
+                    "can only use local files by -f pod.yaml or --filename=pod.json when --local=true is set"
+                } else {
+                    "can only use local files by -f rsrc.yaml or --filename=rsrc.json when --local=true is set"
+                },
+            );
         }
         if files.is_empty() {
-            return fail(cx.out, if which == Which::Labels {
-                "one or more files must be specified as -f pod.yaml or --filename=pod.json"
-            } else {
-                "one or more files must be specified as -f rsrc.yaml or --filename=rsrc.json"
-            });
+            return fail(
+                cx.out,
+                if which == Which::Labels {
+                    "one or more files must be specified as -f pod.yaml or --filename=pod.json"
+                } else {
+                    "one or more files must be specified as -f rsrc.yaml or --filename=rsrc.json"
+                },
+            );
         }
     } else if resources.is_empty() && files.is_empty() {
         return fail(
@@ -255,9 +280,22 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
     };
     let single = found.len() == 1;
     if !single && a.has("resource-version") {
-        return fail(cx.out, "--resource-version may only be used with a single resource");
+        return fail(
+            cx.out,
+            "--resource-version may only be used with a single resource",
+        );
     }
-    let record = a.bool("record").then(|| format!("kubectl {} {}", if which == Which::Labels { "label" } else { "annotate" }, args.join(" ")));
+    let record = a.bool("record").then(|| {
+        format!(
+            "kubectl {} {}",
+            if which == Which::Labels {
+                "label"
+            } else {
+                "annotate"
+            },
+            args.join(" ")
+        )
+    });
     let mut errs = Vec::new();
     for f in found {
         let live = match f.obj {
@@ -298,8 +336,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
                 .get_or_insert_with(Default::default)
                 .insert(CHANGE_CAUSE.into(), cmd.clone());
         }
-        let old_len = serde_json::to_string(&live.to_value()).map(|s| s.len()).unwrap_or(0);
-        let new_len = serde_json::to_string(&obj.to_value()).map(|s| s.len()).unwrap_or(0);
+        let old_len = serde_json::to_string(&live.to_value())
+            .map(|s| s.len())
+            .unwrap_or(0);
+        let new_len = serde_json::to_string(&obj.to_value())
+            .map(|s| s.len())
+            .unwrap_or(0);
         let msg = if which == Which::Labels {
             if obj == live {
                 "not labeled"
@@ -334,7 +376,11 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
                 let info = result.info();
                 cx.out.out(format!(
                     "Listing {} for {}.{}/{}:\n",
-                    if which == Which::Labels { "labels" } else { "annotations" },
+                    if which == Which::Labels {
+                        "labels"
+                    } else {
+                        "annotations"
+                    },
                     info.kind.as_str(),
                     info.group,
                     f.name
@@ -402,7 +448,11 @@ fn change(
     for r in remove {
         m.remove(r);
     }
-    *map = if m.is_empty() && map.is_none() { None } else { Some(m) };
+    *map = if m.is_empty() && map.is_none() {
+        None
+    } else {
+        Some(m)
+    };
     if map.as_ref().is_some_and(|m| m.is_empty()) {
         *map = None;
     }
@@ -422,7 +472,10 @@ fn local_objects(
         let obj = resource::decode_doc(&source, &doc);
         let (info, name) = match &obj {
             Ok(o) => (o.info(), o.name().to_string()),
-            Err(_) => (kubeplay_api::registry::info(kubeplay_api::Kind::Pod), String::new()),
+            Err(_) => (
+                kubeplay_api::registry::info(kubeplay_api::Kind::Pod),
+                String::new(),
+            ),
         };
         out.push(resource::Found {
             info,
@@ -456,7 +509,10 @@ mod tests {
 
     #[test]
     fn label_specs() {
-        assert_eq!(parse_labels(&s(&["a=b=c"])).unwrap_err(), "invalid label spec: a=b=c");
+        assert_eq!(
+            parse_labels(&s(&["a=b=c"])).unwrap_err(),
+            "invalid label spec: a=b=c"
+        );
         assert!(parse_labels(&s(&["a=b c"]))
             .unwrap_err()
             .starts_with("invalid label value: \"a=b c\": a valid label must be"));

@@ -78,7 +78,10 @@ fn retains_keys(kind: Kind, path: &[String]) -> bool {
         return true;
     }
     if let Some(prefix) = pod_spec_prefix(kind) {
-        if p.len() == prefix.len() + 1 && p[..prefix.len()] == *prefix && p[prefix.len()] == "volumes" {
+        if p.len() == prefix.len() + 1
+            && p[..prefix.len()] == *prefix
+            && p[prefix.len()] == "volumes"
+        {
             return true;
         }
     }
@@ -199,7 +202,10 @@ fn merge_list(
     for item in patch {
         let Some(kv) = item.get(key) else {
             if item.is_object() {
-                return Err(format!("map: {} does not contain declared merge key: {key}", go_map(item)));
+                return Err(format!(
+                    "map: {} does not contain declared merge key: {key}",
+                    go_map(item)
+                ));
             }
             out.push(item.clone());
             continue;
@@ -224,7 +230,10 @@ fn merge_list(
 fn go_map(v: &Value) -> String {
     match v {
         Value::Object(m) => {
-            let parts: Vec<String> = m.iter().map(|(k, v)| format!("{k}:{}", go_map(v))).collect();
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{k}:{}", go_map(v)))
+                .collect();
             format!("map[{}]", parts.join(" "))
         }
         Value::String(s) => s.clone(),
@@ -316,7 +325,13 @@ fn diff(kind: Kind, path: &[String], from: &Value, to: &Value, only_deletions: b
 }
 
 /// The patch for one field present on both sides, or `None` when there is nothing to send.
-fn diff_value(kind: Kind, path: &[String], f: &Value, t: &Value, only_deletions: bool) -> Option<Value> {
+fn diff_value(
+    kind: Kind,
+    path: &[String],
+    f: &Value,
+    t: &Value,
+    only_deletions: bool,
+) -> Option<Value> {
     match (f, t) {
         (Value::Object(_), Value::Object(_)) => {
             let d = diff(kind, path, f, t, only_deletions);
@@ -416,7 +431,10 @@ fn merge_patches(kind: Kind, path: &[String], a: &Value, b: &Value) -> Value {
             Some(key) => {
                 let mut out = aa.clone();
                 for bi in ba {
-                    match bi.get(key).and_then(|kv| out.iter().position(|x| x.get(key) == Some(kv))) {
+                    match bi
+                        .get(key)
+                        .and_then(|kv| out.iter().position(|x| x.get(key) == Some(kv)))
+                    {
                         Some(i) => out[i] = merge_patches(kind, path, &out[i], bi),
                         None => out.push(bi.clone()),
                     }
@@ -519,7 +537,8 @@ fn add(doc: &mut Value, path: &str, v: Value) -> Result<(), String> {
         return Ok(());
     }
     let (parent, last) = split_pointer(path)?;
-    let missing = || format!("add operation does not apply: doc is missing path: {path:?}: missing value");
+    let missing =
+        || format!("add operation does not apply: doc is missing path: {path:?}: missing value");
     let Some(target) = doc.pointer_mut(&parent) else {
         return Err(missing());
     };
@@ -545,7 +564,8 @@ fn add(doc: &mut Value, path: &str, v: Value) -> Result<(), String> {
 
 fn remove(doc: &mut Value, path: &str) -> Result<(), String> {
     let (parent, last) = split_pointer(path)?;
-    let missing = || format!("remove operation does not apply: doc is missing path: {path:?}: missing value");
+    let missing =
+        || format!("remove operation does not apply: doc is missing path: {path:?}: missing value");
     let Some(target) = doc.pointer_mut(&parent) else {
         return Err(missing());
     };
@@ -602,7 +622,10 @@ mod tests {
         let modified = json!({"spec": {"template": {"metadata": {"labels": {"app": "x"}}}}});
         let current = json!({"spec": {"replicas": 5, "paused": false, "template": {"metadata": {"labels": {"app": "x", "old": "y"}}}}});
         let p = three_way(Kind::Deployment, &original, &modified, &current);
-        assert_eq!(p, json!({"spec": {"replicas": null, "template": {"metadata": {"labels": {"old": null}}}}}));
+        assert_eq!(
+            p,
+            json!({"spec": {"replicas": null, "template": {"metadata": {"labels": {"old": null}}}}})
+        );
         // Identical configuration, live object with extra defaults: nothing to do.
         let p = three_way(Kind::Deployment, &modified, &modified, &current);
         assert_eq!(p, json!({}));
@@ -621,9 +644,15 @@ mod tests {
     #[test]
     fn merge_and_json_patches() {
         let doc = json!({"a": {"b": 1, "c": 2}, "l": [1, 2]});
-        assert_eq!(json_merge(&doc, &json!({"a": {"b": null, "d": 3}})), json!({"a": {"c": 2, "d": 3}, "l": [1, 2]}));
+        assert_eq!(
+            json_merge(&doc, &json!({"a": {"b": null, "d": 3}})),
+            json!({"a": {"c": 2, "d": 3}, "l": [1, 2]})
+        );
         let ops = json!([{"op": "replace", "path": "/a/b", "value": 5}, {"op": "add", "path": "/l/-", "value": 3}, {"op": "remove", "path": "/a/c"}]);
-        assert_eq!(json_patch(&doc, &ops).unwrap(), json!({"a": {"b": 5}, "l": [1, 2, 3]}));
+        assert_eq!(
+            json_patch(&doc, &ops).unwrap(),
+            json!({"a": {"b": 5}, "l": [1, 2, 3]})
+        );
         assert!(json_patch(&doc, &json!([{"op": "remove", "path": "/zz"}])).is_err());
     }
 }

@@ -12,12 +12,12 @@ pub mod help;
 pub mod resource;
 
 pub mod create;
-mod output;
 mod delete;
 pub mod edit;
 mod info;
 mod label;
 pub mod merge;
+mod output;
 mod patch;
 mod replace;
 mod wait;

@@ -6,7 +6,9 @@ use super::help::Doc;
 use super::merge;
 use super::output::{self, object_value, print_result};
 use super::resource::{self, Scope};
-use super::{dry_run_of, fail, namespace_of, parse_flags, print_errors, Cx, DryRun, Exec, VerbError};
+use super::{
+    dry_run_of, fail, namespace_of, parse_flags, print_errors, Cx, DryRun, Exec, VerbError,
+};
 use kubeplay_api::decode::{self, DecodeError};
 use kubeplay_api::{ApiError, Kind, Object, Reason};
 use serde_json::Value;
@@ -64,13 +66,19 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return fail(cx.out, "cannot specify --patch and --patch-file together");
     }
     if patch_text.is_empty() && patch_file.is_empty() {
-        return fail(cx.out, "must specify --patch or --patch-file containing the contents of the patch");
+        return fail(
+            cx.out,
+            "must specify --patch or --patch-file containing the contents of the patch",
+        );
     }
     if local && !a.positional.is_empty() {
         return fail(cx.out, "cannot specify --local and server resources");
     }
     if local && dry == DryRun::Server {
-        return fail(cx.out, "cannot specify --local and --dry-run=server - did you mean --dry-run=client?");
+        return fail(
+            cx.out,
+            "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
+        );
     }
     let ty = match a.str("type").map(str::to_lowercase).as_deref() {
         None | Some("") | Some("strategic") => PatchType::Strategic,
@@ -79,7 +87,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Some(_) => {
             return fail(
                 cx.out,
-                format!("--type must be one of [json merge strategic], not {:?}", a.str("type").unwrap_or("")),
+                format!(
+                    "--type must be one of [json merge strategic], not {:?}",
+                    a.str("type").unwrap_or("")
+                ),
             )
         }
     };
@@ -87,19 +98,20 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }
-    let text = if !patch_file.is_empty() {
-        match cx.fs.read(&patch_file) {
-            Some(b) => String::from_utf8_lossy(&b).into_owned(),
-            None => {
-                return fail(
+    let text =
+        if !patch_file.is_empty() {
+            match cx.fs.read(&patch_file) {
+                Some(b) => String::from_utf8_lossy(&b).into_owned(),
+                None => return fail(
                     cx.out,
-                    format!("unable to read patch file: open {patch_file}: no such file or directory"),
-                )
+                    format!(
+                        "unable to read patch file: open {patch_file}: no such file or directory"
+                    ),
+                ),
             }
-        }
-    } else {
-        patch_text.clone()
-    };
+        } else {
+            patch_text.clone()
+        };
     let patch = match parse_patch(&text) {
         Ok(p) => p,
         Err(e) => return fail(cx.out, format!("unable to parse {patch_text:?}: {e}")),
@@ -107,10 +119,11 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let ns = namespace_of(cx, &a);
     let files = a.all("filename");
     let found = if local {
-        let sources = match resource::read_sources(cx.fs, &mut cx.stdin, &files, a.bool("recursive")) {
-            Ok(s) => s,
-            Err(e) => return fail(cx.out, e),
-        };
+        let sources =
+            match resource::read_sources(cx.fs, &mut cx.stdin, &files, a.bool("recursive")) {
+                Ok(s) => s,
+                Err(e) => return fail(cx.out, e),
+            };
         let docs = match resource::documents(&sources) {
             Ok(d) => d,
             Err(e) => return fail(cx.out, e),
@@ -122,7 +135,13 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                     Ok(o) => (o.info(), o.name().to_string()),
                     Err(_) => (kubeplay_api::registry::info(Kind::Pod), String::new()),
                 };
-                resource::Found { info, ns: ns.clone(), name, source: Some(source), obj }
+                resource::Found {
+                    info,
+                    ns: ns.clone(),
+                    name,
+                    source: Some(source),
+                    obj,
+                }
             })
             .collect()
     } else {
@@ -133,7 +152,14 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             enforce: a.namespace().is_some(),
             all_namespaces: false,
         };
-        match resource::find(cx.world, cx.fs, &mut cx.stdin, &scope, &a.positional, &resource::Options::default()) {
+        match resource::find(
+            cx.world,
+            cx.fs,
+            &mut cx.stdin,
+            &scope,
+            &a.positional,
+            &resource::Options::default(),
+        ) {
             Ok(f) => f,
             Err(e) => return fail(cx.out, e),
         }
@@ -180,9 +206,19 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 }
             }
         };
-        let op = if changed { "patched" } else { "patched (no change)" };
+        let op = if changed {
+            "patched"
+        } else {
+            "patched (no change)"
+        };
         let suffix = if local { "" } else { dry.suffix() };
-        print_result(cx, f.info, &object_value(&result), &format!("{op}{suffix}"), &format);
+        print_result(
+            cx,
+            f.info,
+            &object_value(&result),
+            &format!("{op}{suffix}"),
+            &format,
+        );
     }
     if count == 0 && errs.is_empty() {
         errs.push(VerbError::Msg("no objects passed to patch".into()));
@@ -204,9 +240,17 @@ fn parse_patch(text: &str) -> Result<Value, String> {
     }
 }
 
-fn apply_patch(kind: Kind, current: &Value, patch: &Value, ty: PatchType) -> Result<Value, VerbError> {
+fn apply_patch(
+    kind: Kind,
+    current: &Value,
+    patch: &Value,
+    ty: PatchType,
+) -> Result<Value, VerbError> {
     let invalid = |msg: String| {
-        VerbError::Api(ApiError::new(Reason::Invalid, format!("The request is invalid: {msg}")), None)
+        VerbError::Api(
+            ApiError::new(Reason::Invalid, format!("The request is invalid: {msg}")),
+            None,
+        )
     };
     match ty {
         PatchType::Strategic => {

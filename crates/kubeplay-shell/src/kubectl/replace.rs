@@ -6,7 +6,10 @@ use super::flags::{Flag, DRY_RUN, FILENAME, OUTPUT};
 use super::help::Doc;
 use super::output::{self, object_value, print_result};
 use super::resource::{self, decode_doc, place_in_namespace};
-use super::{dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec, VerbError};
+use super::{
+    dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
+    VerbError,
+};
 use kubeplay_api::Object;
 use kubeplay_core::{DeleteOptions, Propagation};
 
@@ -125,7 +128,11 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                     if info.namespaced {
                         op = format!("{op} from {ons} namespace");
                     }
-                    cx.out.out(format!("{} \"{}\" {op}\n", info.singular_group(), obj.name()));
+                    cx.out.out(format!(
+                        "{} \"{}\" {op}\n",
+                        info.singular_group(),
+                        obj.name()
+                    ));
                 }
                 Err(e) if e.reason == kubeplay_api::Reason::NotFound => {}
                 Err(e) => errs.push(VerbError::Api(e, Some(("deleting", source.clone())))),

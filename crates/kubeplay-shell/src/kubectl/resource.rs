@@ -95,7 +95,9 @@ pub fn resolve(args: &[String], opts: &Options) -> Result<Request, String> {
                 );
             }
             if seg[0].is_empty() || seg[1].is_empty() || split_types(seg[0]).len() != 1 {
-                return Err("arguments in resource/name form must have a single resource and name".into());
+                return Err(
+                    "arguments in resource/name form must have a single resource and name".into(),
+                );
             }
             tuples.push((seg[0].to_string(), seg[1].to_string()));
         }
@@ -104,7 +106,12 @@ pub fn resolve(args: &[String], opts: &Options) -> Result<Request, String> {
         names = rest.to_vec();
     }
     let mut selector = opts.selector.clone();
-    if opts.all || (selector.is_none() && opts.allow_empty_selector && names.is_empty() && !types.is_empty()) {
+    if opts.all
+        || (selector.is_none()
+            && opts.allow_empty_selector
+            && names.is_empty()
+            && !types.is_empty())
+    {
         selector = Some(selector.unwrap_or_default());
     }
     if let Some(sel) = selector {
@@ -128,9 +135,8 @@ pub fn resolve(args: &[String], opts: &Options) -> Result<Request, String> {
                 }
             }
         }
-        let selector = Selector::parse(&sel).map_err(|e| {
-            format!("unable to parse requirement: {e}")
-        })?;
+        let selector =
+            Selector::parse(&sel).map_err(|e| format!("unable to parse requirement: {e}"))?;
         return Ok(Request::Bulk {
             types: infos,
             selector,
@@ -284,8 +290,8 @@ pub fn documents(sources: &[Source]) -> Result<Vec<(String, Value)>, String> {
 /// back as the API server's BadRequest, naming the source; documents that do not say what
 /// they are fail on the client.
 pub fn decode_doc(source: &str, doc: &Value) -> Result<Object, super::VerbError> {
-    use kubeplay_api::decode::{self, DecodeError};
     use super::VerbError;
+    use kubeplay_api::decode::{self, DecodeError};
     decode::decode(doc).map_err(|e| match e {
         DecodeError::Undecodable { .. } => VerbError::Api(
             kubeplay_api::ApiError::bad_request(e.message()),
@@ -418,7 +424,11 @@ pub fn find(
                     .map_err(|e| super::VerbError::Api(e, None));
                 out.push(Found {
                     info,
-                    ns: if info.namespaced { scope.ns.to_string() } else { String::new() },
+                    ns: if info.namespaced {
+                        scope.ns.to_string()
+                    } else {
+                        String::new()
+                    },
                     name,
                     source: None,
                     obj,
@@ -427,7 +437,11 @@ pub fn find(
         }
         Request::Bulk { types, selector } => {
             for info in types {
-                let where_ = if scope.all_namespaces { None } else { Some(scope.ns) };
+                let where_ = if scope.all_namespaces {
+                    None
+                } else {
+                    Some(scope.ns)
+                };
                 for o in list(world, info, where_, &selector) {
                     out.push(Found {
                         info,
@@ -463,7 +477,10 @@ mod tests {
     fn type_and_names() {
         assert_eq!(
             named(r(&["deploy", "a", "b"], Options::default()).unwrap()),
-            vec![(Kind::Deployment, "a".into()), (Kind::Deployment, "b".into())]
+            vec![
+                (Kind::Deployment, "a".into()),
+                (Kind::Deployment, "b".into())
+            ]
         );
         assert_eq!(
             named(r(&["po/x", "deployment.apps/y"], Options::default()).unwrap()),
@@ -471,7 +488,10 @@ mod tests {
         );
         assert_eq!(
             named(r(&["deploy,svc", "web"], Options::default()).unwrap()),
-            vec![(Kind::Deployment, "web".into()), (Kind::Service, "web".into())]
+            vec![
+                (Kind::Deployment, "web".into()),
+                (Kind::Service, "web".into())
+            ]
         );
     }
 

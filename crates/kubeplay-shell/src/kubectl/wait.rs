@@ -322,9 +322,10 @@ impl ConditionWaiter {
                         (Some(_), None) => true,
                         (Some(found), Some(want)) => match scalar_text(found) {
                             Some(t) => &t == want,
-                            None => {
-                                return Err("jsonpath leads to a nested object or list which is not supported".into())
-                            }
+                            None => return Err(
+                                "jsonpath leads to a nested object or list which is not supported"
+                                    .into(),
+                            ),
                         },
                     }
                 }
@@ -351,7 +352,10 @@ fn condition_met(o: &Object, name: &str, status: &str) -> bool {
             let observed = c
                 .get("observedGeneration")
                 .and_then(Value::as_i64)
-                .or_else(|| v.pointer("/status/observedGeneration").and_then(Value::as_i64));
+                .or_else(|| {
+                    v.pointer("/status/observedGeneration")
+                        .and_then(Value::as_i64)
+                });
             if observed.is_some_and(|og| og < g) {
                 return false;
             }
@@ -366,7 +370,11 @@ impl Waiter for ConditionWaiter {
         while let Some(it) = self.items.first() {
             match self.met(world, it) {
                 Ok(true) => {
-                    out.out(format!("{}/{} condition met\n", it.info.singular_group(), it.name));
+                    out.out(format!(
+                        "{}/{} condition met\n",
+                        it.info.singular_group(),
+                        it.name
+                    ));
                     self.items.remove(0);
                 }
                 Ok(false) => {
