@@ -8,6 +8,7 @@
 
 pub mod controllers;
 pub mod events;
+pub mod images;
 pub mod kubelet;
 pub mod names;
 pub mod scheduler;

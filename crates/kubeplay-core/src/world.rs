@@ -117,6 +117,7 @@ impl World {
             };
             w.create(node.into()).expect("fresh node");
         }
+        controllers::endpoints::bootstrap(&mut w);
         w
     }
 
@@ -360,6 +361,9 @@ impl World {
             return Err(ApiError::already_exists(info, &k.1));
         }
         let mut stored = obj;
+        if let (Object::Service(s), false) = (&mut stored, dry_run) {
+            controllers::endpoints::prepare_service(self, s);
+        }
         strip_status_on_create(&mut stored);
         if dry_run {
             let m = stored.meta_mut();
