@@ -6,6 +6,7 @@
 //! so the cost of a simulation grows with what happens in it, not with how long it runs.
 //! This crate does no IO of any kind.
 
+pub mod config;
 pub mod controllers;
 pub mod events;
 pub mod images;

@@ -2,6 +2,7 @@
 //! prints what kubectl prints.
 
 mod apply;
+pub mod flags;
 mod get;
 
 use crate::fs::Vfs;
