@@ -73,7 +73,9 @@ impl Reference {
 /// Parse an image reference as the container runtime normalizes it. `Err` carries the text of
 /// `InvalidImageName` (`couldn't parse image name "x": invalid reference format`).
 pub fn parse_reference(image: &str) -> Result<Reference, String> {
-    let bad = || format!("Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format");
+    let bad = || {
+        format!("Failed to apply default image tag \"{image}\": couldn't parse image name \"{image}\": invalid reference format")
+    };
     if image.is_empty() || image.contains(char::is_whitespace) {
         return Err(bad());
     }
@@ -96,12 +98,15 @@ pub fn parse_reference(image: &str) -> Result<Reference, String> {
     let parts: Vec<&str> = name.split('/').collect();
     let has_registry = parts.len() > 1
         && (parts[0].contains('.') || parts[0].contains(':') || parts[0] == "localhost");
-    let path_parts = if has_registry { &parts[1..] } else { &parts[..] };
+    let path_parts = if has_registry {
+        &parts[1..]
+    } else {
+        &parts[..]
+    };
     let comp_ok = |c: &str| {
         !c.is_empty()
-            && c.chars().all(|ch| {
-                ch.is_ascii_lowercase() || ch.is_ascii_digit() || "._-".contains(ch)
-            })
+            && c.chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit() || "._-".contains(ch))
             && c.starts_with(|ch: char| ch.is_ascii_alphanumeric())
             && c.ends_with(|ch: char| ch.is_ascii_alphanumeric())
     };
@@ -132,12 +137,57 @@ struct Base {
 }
 
 const NGINX_TAGS: &[&str] = &[
-    "latest", "stable", "mainline", "alpine", "1", "1.7.9", "1.9.1", "1.10", "1.11", "1.12",
-    "1.13", "1.14", "1.14.0", "1.14.1", "1.14.2", "1.15", "1.15.12", "1.16", "1.16.0", "1.16.1",
-    "1.17", "1.17.10", "1.18", "1.18.0", "1.19", "1.19.10", "1.20", "1.20.2", "1.21", "1.21.6",
-    "1.22", "1.22.1", "1.23", "1.23.4", "1.24", "1.24.0", "1.25", "1.25.5", "1.26", "1.26.3",
-    "1.27", "1.27.5", "1.28", "1.28.0", "1.29", "1.29.3", "alpine-slim", "1.27-alpine",
-    "1.28-alpine", "1.28.0-alpine", "1.29-alpine",
+    "latest",
+    "stable",
+    "mainline",
+    "alpine",
+    "1",
+    "1.7.9",
+    "1.9.1",
+    "1.10",
+    "1.11",
+    "1.12",
+    "1.13",
+    "1.14",
+    "1.14.0",
+    "1.14.1",
+    "1.14.2",
+    "1.15",
+    "1.15.12",
+    "1.16",
+    "1.16.0",
+    "1.16.1",
+    "1.17",
+    "1.17.10",
+    "1.18",
+    "1.18.0",
+    "1.19",
+    "1.19.10",
+    "1.20",
+    "1.20.2",
+    "1.21",
+    "1.21.6",
+    "1.22",
+    "1.22.1",
+    "1.23",
+    "1.23.4",
+    "1.24",
+    "1.24.0",
+    "1.25",
+    "1.25.5",
+    "1.26",
+    "1.26.3",
+    "1.27",
+    "1.27.5",
+    "1.28",
+    "1.28.0",
+    "1.29",
+    "1.29.3",
+    "alpine-slim",
+    "1.27-alpine",
+    "1.28-alpine",
+    "1.28.0-alpine",
+    "1.29-alpine",
 ];
 
 const BASES: &[Base] = &[
@@ -332,7 +382,9 @@ impl Catalog {
         }
         let version = match (base.repo, r.tag.as_str()) {
             ("gcr.io/google-samples/hello-app", t) => format!("{t}.0"),
-            ("docker.io/library/nginx", t) if t.chars().next().is_some_and(|c| c.is_ascii_digit()) => {
+            ("docker.io/library/nginx", t)
+                if t.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
+            {
                 t.split('-').next().unwrap_or(t).to_string()
             }
             ("docker.io/library/nginx", _) => "1.29.3".into(),
@@ -372,8 +424,7 @@ impl Catalog {
 
     /// Add (or replace) an image built with `docker build -t`.
     pub fn add_built(&mut self, img: Image) {
-        self.built
-            .insert((img.repo.clone(), img.tag.clone()), img);
+        self.built.insert((img.repo.clone(), img.tag.clone()), img);
     }
 
     /// Images built in this world, by reference.
@@ -452,9 +503,8 @@ fn split_env_words(s: &str) -> Vec<String> {
 
 /// `docker build -t TAG` of a Dockerfile's text: the image, or docker's error message.
 pub fn build(catalog: &Catalog, dockerfile: &str, tag: &str) -> Result<Image, String> {
-    let target = parse_reference(tag).map_err(|_| {
-        format!("ERROR: invalid tag \"{tag}\": invalid reference format")
-    })?;
+    let target = parse_reference(tag)
+        .map_err(|_| format!("ERROR: invalid tag \"{tag}\": invalid reference format"))?;
     // Join continuation lines, drop comments.
     let mut lines = Vec::new();
     let mut cur = String::new();
@@ -584,8 +634,12 @@ mod tests {
     #[test]
     fn tags_exist_or_not() {
         let c = Catalog::default();
-        assert!(c.resolve(&parse_reference("nginx:1.16.1").unwrap()).is_some());
-        assert!(c.resolve(&parse_reference("nginx:1.161").unwrap()).is_none());
+        assert!(c
+            .resolve(&parse_reference("nginx:1.16.1").unwrap())
+            .is_some());
+        assert!(c
+            .resolve(&parse_reference("nginx:1.161").unwrap())
+            .is_none());
         assert!(c
             .resolve(&parse_reference("kodecloud/webapp-color:v2").unwrap())
             .is_none());
@@ -609,7 +663,12 @@ mod tests {
         let e = build(&c, "FROM Ubuntu\nENTRYPOINT [\"sleep\"]\n", "x").unwrap_err();
         assert_eq!(e, "ERROR: failed to solve: failed to parse stage name \"Ubuntu\": invalid reference format: repository name (library/Ubuntu) must be lowercase");
         // Shell form.
-        let img = build(&c, "FROM busybox\nCMD echo hi\nENV A=1 B=\"two words\"\n", "t:1").unwrap();
+        let img = build(
+            &c,
+            "FROM busybox\nCMD echo hi\nENV A=1 B=\"two words\"\n",
+            "t:1",
+        )
+        .unwrap();
         assert_eq!(img.cmd, ["/bin/sh", "-c", "echo hi"]);
         assert!(img.env.contains(&("B".into(), "two words".into())));
         // ENTRYPOINT clears the base image's CMD.

@@ -221,6 +221,13 @@ impl World {
                 {
                     self.enqueue_now(Task::ReplicaSet(rk));
                 }
+                let unbound = self.store.pods.get(k).is_some_and(|p| {
+                    p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
+                        && p.metadata.deletion_timestamp.is_none()
+                });
+                if unbound {
+                    self.enqueue_now(Task::Schedule(k.clone()));
+                }
                 self.enqueue_now(Task::Kubelet(k.clone()));
                 controllers::endpoints::pod_changed(self, k);
             }

@@ -27,7 +27,8 @@ pub fn prepare_service(w: &mut World, s: &mut Service) {
     let type_ = spec.type_.get_or_insert_with(|| "ClusterIP".into()).clone();
     spec.session_affinity.get_or_insert_with(|| "None".into());
     if type_ != "ExternalName" {
-        spec.internal_traffic_policy.get_or_insert_with(|| "Cluster".into());
+        spec.internal_traffic_policy
+            .get_or_insert_with(|| "Cluster".into());
     }
     for p in spec.ports.iter_mut().flatten() {
         p.protocol.get_or_insert_with(|| "TCP".into());
@@ -36,7 +37,8 @@ pub fn prepare_service(w: &mut World, s: &mut Service) {
         }
     }
     if matches!(type_.as_str(), "NodePort" | "LoadBalancer") {
-        spec.external_traffic_policy.get_or_insert_with(|| "Cluster".into());
+        spec.external_traffic_policy
+            .get_or_insert_with(|| "Cluster".into());
     }
     if type_ == "ExternalName" {
         return;
@@ -65,7 +67,8 @@ pub fn prepare_service(w: &mut World, s: &mut Service) {
     }
     let spec = s.spec.as_mut().expect("set above");
     spec.ip_families.get_or_insert_with(|| vec!["IPv4".into()]);
-    spec.ip_family_policy.get_or_insert_with(|| "SingleStack".into());
+    spec.ip_family_policy
+        .get_or_insert_with(|| "SingleStack".into());
     if matches!(type_.as_str(), "NodePort" | "LoadBalancer") {
         let used: std::collections::BTreeSet<i32> = w
             .store
@@ -74,9 +77,17 @@ pub fn prepare_service(w: &mut World, s: &mut Service) {
             .flat_map(|s| s.spec.iter().flat_map(|sp| sp.ports.iter().flatten()))
             .filter_map(|p| p.node_port)
             .collect();
-        let n_ports = s.spec.as_ref().and_then(|sp| sp.ports.as_ref()).map_or(0, Vec::len);
+        let n_ports = s
+            .spec
+            .as_ref()
+            .and_then(|sp| sp.ports.as_ref())
+            .map_or(0, Vec::len);
         for i in 0..n_ports {
-            let has = s.spec.as_ref().and_then(|sp| sp.ports.as_ref()).is_some_and(|ps| ps[i].node_port.is_some());
+            let has = s
+                .spec
+                .as_ref()
+                .and_then(|sp| sp.ports.as_ref())
+                .is_some_and(|ps| ps[i].node_port.is_some());
             if has {
                 continue;
             }
@@ -95,19 +106,35 @@ pub fn prepare_service(w: &mut World, s: &mut Service) {
 
 fn fixed_uid(name: &str) -> String {
     let h = crate::names::fnv32a(name.as_bytes());
-    format!("{h:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", h >> 16, h & 0xfff, (h >> 4) & 0xfff, (h as u64) * 0x1_0001)
+    format!(
+        "{h:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        h >> 16,
+        h & 0xfff,
+        (h >> 4) & 0xfff,
+        (h as u64) * 0x1_0001
+    )
 }
 
 /// The Services and Endpoints a fresh kubeadm cluster has. Made without drawing from the
 /// world's RNG, so that adding them changes no other names.
 pub fn bootstrap(w: &mut World) {
-    let svc = |name: &str, ns: &str, ip: &str, labels: &[(&str, &str)], ports: Vec<ServicePort>, selector: Option<BTreeMap<String, String>>| Service {
+    let svc = |name: &str,
+               ns: &str,
+               ip: &str,
+               labels: &[(&str, &str)],
+               ports: Vec<ServicePort>,
+               selector: Option<BTreeMap<String, String>>| Service {
         metadata: ObjectMeta {
             name: Some(name.into()),
             namespace: Some(ns.into()),
             uid: Some(fixed_uid(&format!("{ns}/{name}"))),
             creation_timestamp: Some(k8s_time(0)),
-            labels: Some(labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()),
+            labels: Some(
+                labels
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+            ),
             ..Default::default()
         },
         spec: Some(ServiceSpec {
@@ -143,9 +170,20 @@ pub fn bootstrap(w: &mut World) {
         "kube-dns",
         "kube-system",
         DNS_IP,
-        &[("k8s-app", "kube-dns"), ("kubernetes.io/cluster-service", "true"), ("kubernetes.io/name", "CoreDNS")],
-        vec![port("dns", "UDP", 53, 53), port("dns-tcp", "TCP", 53, 53), port("metrics", "TCP", 9153, 9153)],
-        Some(BTreeMap::from([("k8s-app".to_string(), "kube-dns".to_string())])),
+        &[
+            ("k8s-app", "kube-dns"),
+            ("kubernetes.io/cluster-service", "true"),
+            ("kubernetes.io/name", "CoreDNS"),
+        ],
+        vec![
+            port("dns", "UDP", 53, 53),
+            port("dns-tcp", "TCP", 53, 53),
+            port("metrics", "TCP", 9153, 9153),
+        ],
+        Some(BTreeMap::from([(
+            "k8s-app".to_string(),
+            "kube-dns".to_string(),
+        )])),
     );
     let ep = Endpoints {
         metadata: ObjectMeta {
@@ -153,12 +191,23 @@ pub fn bootstrap(w: &mut World) {
             namespace: Some("default".into()),
             uid: Some(fixed_uid("default/kubernetes/ep")),
             creation_timestamp: Some(k8s_time(0)),
-            labels: Some(BTreeMap::from([("endpointslice.kubernetes.io/skip-mirror".to_string(), "true".to_string())])),
+            labels: Some(BTreeMap::from([(
+                "endpointslice.kubernetes.io/skip-mirror".to_string(),
+                "true".to_string(),
+            )])),
             ..Default::default()
         },
         subsets: Some(vec![EndpointSubset {
-            addresses: Some(vec![EndpointAddress { ip: "192.168.121.10".into(), ..Default::default() }]),
-            ports: Some(vec![EndpointPort { name: Some("https".into()), port: 6443, protocol: Some("TCP".into()), ..Default::default() }]),
+            addresses: Some(vec![EndpointAddress {
+                ip: "192.168.121.10".into(),
+                ..Default::default()
+            }]),
+            ports: Some(vec![EndpointPort {
+                name: Some("https".into()),
+                port: 6443,
+                protocol: Some("TCP".into()),
+                ..Default::default()
+            }]),
             ..Default::default()
         }]),
     };
@@ -197,23 +246,44 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         }
         return;
     };
-    let Some(selector) = svc.spec.as_ref().and_then(|s| s.selector.clone()).filter(|s| !s.is_empty()) else {
+    let Some(selector) = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.selector.clone())
+        .filter(|s| !s.is_empty())
+    else {
         return;
     };
-    let ports = svc.spec.as_ref().and_then(|s| s.ports.clone()).unwrap_or_default();
+    let ports = svc
+        .spec
+        .as_ref()
+        .and_then(|s| s.ports.clone())
+        .unwrap_or_default();
     // (ports) -> (ready, not ready) addresses.
-    let mut subsets: BTreeMap<Vec<(Option<String>, i32, String)>, (Vec<EndpointAddress>, Vec<EndpointAddress>)> = BTreeMap::new();
+    let mut subsets: BTreeMap<
+        Vec<(Option<String>, i32, String)>,
+        (Vec<EndpointAddress>, Vec<EndpointAddress>),
+    > = BTreeMap::new();
     for pod in w.store.list::<Pod>(&k.0) {
-        if !matches(&selector, pod) || crate::controllers::is_terminal(pod) || pod.metadata.deletion_timestamp.is_some() {
+        if !matches(&selector, pod)
+            || crate::controllers::is_terminal(pod)
+            || pod.metadata.deletion_timestamp.is_some()
+        {
             continue;
         }
-        let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) else { continue };
+        let Some(ip) = pod.status.as_ref().and_then(|s| s.pod_ip.clone()) else {
+            continue;
+        };
         let ready = crate::controllers::ready_since(pod).is_some();
         let eps: Vec<(Option<String>, i32, String)> = ports
             .iter()
             .filter_map(|p| {
                 let tp = p.target_port.clone().unwrap_or(IntOrString::Int(p.port));
-                Some((p.name.clone(), resolve_target(&tp, pod)?, p.protocol.clone().unwrap_or_else(|| "TCP".into())))
+                Some((
+                    p.name.clone(),
+                    resolve_target(&tp, pod)?,
+                    p.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                ))
             })
             .collect();
         let addr = EndpointAddress {
@@ -246,7 +316,12 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
                 ports: Some(
                     ports
                         .into_iter()
-                        .map(|(name, port, protocol)| EndpointPort { name, port, protocol: Some(protocol), ..Default::default() })
+                        .map(|(name, port, protocol)| EndpointPort {
+                            name,
+                            port,
+                            protocol: Some(protocol),
+                            ..Default::default()
+                        })
                         .collect(),
                 ),
             }

@@ -75,7 +75,12 @@ pub fn expand(input: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
 
 /// Expand every word against an ordered environment (later entries win).
 pub fn expand_all(words: &[String], env: &[(String, String)]) -> Vec<String> {
-    let lookup = |n: &str| env.iter().rev().find(|(k, _)| k == n).map(|(_, v)| v.clone());
+    let lookup = |n: &str| {
+        env.iter()
+            .rev()
+            .find(|(k, _)| k == n)
+            .map(|(_, v)| v.clone())
+    };
     words.iter().map(|w| expand(w, &lookup)).collect()
 }
 
@@ -93,10 +98,19 @@ mod tests {
         let cmd = v(&["foo", "bar"]);
         let c2 = v(&["/ep-2"]);
         let a2 = v(&["zoo", "boo"]);
-        assert_eq!(effective(&ep, &cmd, None, None), v(&["/ep-1", "foo", "bar"]));
+        assert_eq!(
+            effective(&ep, &cmd, None, None),
+            v(&["/ep-1", "foo", "bar"])
+        );
         assert_eq!(effective(&ep, &cmd, Some(&c2), None), v(&["/ep-2"]));
-        assert_eq!(effective(&ep, &cmd, None, Some(&a2)), v(&["/ep-1", "zoo", "boo"]));
-        assert_eq!(effective(&ep, &cmd, Some(&c2), Some(&a2)), v(&["/ep-2", "zoo", "boo"]));
+        assert_eq!(
+            effective(&ep, &cmd, None, Some(&a2)),
+            v(&["/ep-1", "zoo", "boo"])
+        );
+        assert_eq!(
+            effective(&ep, &cmd, Some(&c2), Some(&a2)),
+            v(&["/ep-2", "zoo", "boo"])
+        );
     }
 
     #[test]

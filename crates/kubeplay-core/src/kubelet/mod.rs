@@ -77,10 +77,17 @@ enum Pull {
     /// Not asked for yet.
     None,
     /// Pulling; finishes at the time, successfully or not.
-    Pulling { done_at: Millis, ok: bool },
+    Pulling {
+        done_at: Millis,
+        ok: bool,
+    },
     Present,
     /// The last pull failed; the next try is at the time.
-    BackOff { until: Millis, view_at: Option<Millis>, err: String },
+    BackOff {
+        until: Millis,
+        view_at: Option<Millis>,
+        err: String,
+    },
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -112,6 +119,10 @@ pub struct Ctr {
     pub fs: Files,
     /// (mountPath, volume name) of emptyDir volumes.
     pub mounts: Vec<(String, String)>,
+    /// Files of configMap/secret volumes as this run sees them (read-only).
+    pub projected: Files,
+    pub projected_dirs: Vec<String>,
+    mount_error: Option<String>,
     pub container_id: String,
     proc: Option<Program>,
     img: Option<Image>,
@@ -156,6 +167,9 @@ impl Ctr {
             prev_logs: None,
             fs: Files::new(),
             mounts: Vec::new(),
+            projected: Files::new(),
+            projected_dirs: Vec::new(),
+            mount_error: None,
             container_id: String::new(),
             proc: None,
             img: None,
@@ -185,9 +199,11 @@ impl Ctr {
         }
         let s = self.proc.as_ref()?.server()?;
         let ports: Vec<u16> = match s {
-            process::ServerKind::Generic => {
-                self.img.as_ref().map(|i| i.ports.clone()).unwrap_or_default()
-            }
+            process::ServerKind::Generic => self
+                .img
+                .as_ref()
+                .map(|i| i.ports.clone())
+                .unwrap_or_default(),
             s => s.ports().to_vec(),
         };
         ports.contains(&port).then_some(s)
@@ -232,6 +248,9 @@ impl PodRuntime {
     /// Read a file as container `i` sees it (volumes mounted over its own files).
     pub fn read_file(&self, i: usize, path: &str) -> Option<&Vec<u8>> {
         let c = self.ctrs.get(i)?;
+        if let Some(d) = c.projected.get(path) {
+            return Some(d);
+        }
         for (mp, vol) in &c.mounts {
             if let Some(rel) = strip_dir(path, mp) {
                 return self.volumes.get(vol)?.get(rel);
@@ -262,7 +281,14 @@ pub struct Kubelet {
     pub catalog: images::Catalog,
 }
 
-fn event(w: &mut World, pod: &Pod, warning: bool, reason: &'static str, message: String, field_path: Option<String>) {
+fn event(
+    w: &mut World,
+    pod: &Pod,
+    warning: bool,
+    reason: &'static str,
+    message: String,
+    field_path: Option<String>,
+) {
     let host = pod.spec.as_ref().and_then(|s| s.node_name.clone());
     w.record_event(NewEvent {
         kind: Kind::Pod,
@@ -308,7 +334,11 @@ fn spec_container<'a>(pod: &'a Pod, c: &Ctr) -> Option<&'a Container> {
     let spec = pod.spec.as_ref()?;
     match c.role {
         Role::App => spec.containers.iter().find(|x| x.name == c.name),
-        _ => spec.init_containers.iter().flatten().find(|x| x.name == c.name),
+        _ => spec
+            .init_containers
+            .iter()
+            .flatten()
+            .find(|x| x.name == c.name),
     }
 }
 
@@ -323,7 +353,11 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
         return;
     };
-    if w.kubelet.pods.get(k).is_some_and(|rt| Some(&rt.uid) != pod.metadata.uid.as_ref()) {
+    if w.kubelet
+        .pods
+        .get(k)
+        .is_some_and(|rt| Some(&rt.uid) != pod.metadata.uid.as_ref())
+    {
         // A new pod with the name of an old one.
         if let Some(rt) = w.kubelet.pods.remove(k) {
             w.kubelet.by_ip.remove(&rt.ip);
@@ -343,7 +377,9 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         }
         admit(w, k, &pod, &node);
     }
-    let Some(mut rt) = w.kubelet.pods.remove(k) else { return };
+    let Some(mut rt) = w.kubelet.pods.remove(k) else {
+        return;
+    };
     let mut wake: Option<Millis> = None;
     if pod.metadata.deletion_timestamp.is_some() {
         if terminate(w, &pod, &mut rt, &mut wake) {
@@ -388,18 +424,29 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         }
         ip
     };
-    let host_ip = if node == "controlplane" { "192.168.121.10" } else { "192.168.121.11" };
+    let host_ip = if node == "controlplane" {
+        "192.168.121.10"
+    } else {
+        "192.168.121.11"
+    };
     let spec = pod.spec.clone().unwrap_or_default();
     let mut ctrs = Vec::new();
     for c in spec.init_containers.iter().flatten() {
-        let role = if c.restart_policy.as_deref() == Some("Always") { Role::Sidecar } else { Role::Init };
+        let role = if c.restart_policy.as_deref() == Some("Always") {
+            Role::Sidecar
+        } else {
+            Role::Init
+        };
         ctrs.push(Ctr::new(c, role));
     }
     let n_init = ctrs.len();
     for c in &spec.containers {
         let mut x = Ctr::new(c, Role::App);
         if n_init > 0 {
-            x.state = CState::Waiting { reason: "PodInitializing".into(), message: None };
+            x.state = CState::Waiting {
+                reason: "PodInitializing".into(),
+                message: None,
+            };
         }
         ctrs.push(x);
     }
@@ -417,9 +464,17 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
     for x in ctrs.iter_mut() {
         let sc = match x.role {
             Role::App => spec.containers.iter().find(|c| c.name == x.name),
-            _ => spec.init_containers.iter().flatten().find(|c| c.name == x.name),
+            _ => spec
+                .init_containers
+                .iter()
+                .flatten()
+                .find(|c| c.name == x.name),
         };
-        for vm in sc.and_then(|c| c.volume_mounts.as_ref()).into_iter().flatten() {
+        for vm in sc
+            .and_then(|c| c.volume_mounts.as_ref())
+            .into_iter()
+            .flatten()
+        {
             if empty_dirs.contains(vm.name.as_str()) {
                 x.mounts.push((vm.mount_path.clone(), vm.name.clone()));
             }
@@ -434,7 +489,9 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         initialized: n_init == 0,
         ctrs,
         n_init,
-        stage: Stage::Sandbox { ready_at: now + SANDBOX },
+        stage: Stage::Sandbox {
+            ready_at: now + SANDBOX,
+        },
         volumes,
         started_at: now,
         failed: false,
@@ -448,24 +505,42 @@ pub fn service_env(w: &World, ns: &str, links: bool) -> Vec<(String, String)> {
     use kubeplay_api::k8s_openapi::api::core::v1::Service;
     let mut out = Vec::new();
     let mut add = |name: &str, svc: &Service| {
-        let Some(spec) = svc.spec.as_ref() else { return };
-        let Some(ip) = spec.cluster_ip.as_deref().filter(|ip| *ip != "None" && !ip.is_empty()) else {
+        let Some(spec) = svc.spec.as_ref() else {
             return;
         };
-        let Some(ports) = spec.ports.as_ref().filter(|p| !p.is_empty()) else { return };
+        let Some(ip) = spec
+            .cluster_ip
+            .as_deref()
+            .filter(|ip| *ip != "None" && !ip.is_empty())
+        else {
+            return;
+        };
+        let Some(ports) = spec.ports.as_ref().filter(|p| !p.is_empty()) else {
+            return;
+        };
         let n = name.to_ascii_uppercase().replace('-', "_");
         out.push((format!("{n}_SERVICE_HOST"), ip.to_string()));
         out.push((format!("{n}_SERVICE_PORT"), ports[0].port.to_string()));
         for p in ports {
             if let Some(pn) = &p.name {
                 out.push((
-                    format!("{n}_SERVICE_PORT_{}", pn.to_ascii_uppercase().replace('-', "_")),
+                    format!(
+                        "{n}_SERVICE_PORT_{}",
+                        pn.to_ascii_uppercase().replace('-', "_")
+                    ),
                     p.port.to_string(),
                 ));
             }
         }
-        let proto0 = ports[0].protocol.clone().unwrap_or_else(|| "TCP".into()).to_ascii_lowercase();
-        out.push((format!("{n}_PORT"), format!("{proto0}://{ip}:{}", ports[0].port)));
+        let proto0 = ports[0]
+            .protocol
+            .clone()
+            .unwrap_or_else(|| "TCP".into())
+            .to_ascii_lowercase();
+        out.push((
+            format!("{n}_PORT"),
+            format!("{proto0}://{ip}:{}", ports[0].port),
+        ));
         for p in ports {
             let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
             let pl = proto.to_ascii_lowercase();
@@ -485,7 +560,11 @@ pub fn service_env(w: &World, ns: &str, links: bool) -> Vec<(String, String)> {
             add(&name, s);
         }
     }
-    if let Some(k) = w.store.get::<Service>(&crate::store::key("default", "kubernetes")).cloned() {
+    if let Some(k) = w
+        .store
+        .get::<Service>(&crate::store::key("default", "kubernetes"))
+        .cloned()
+    {
         add("kubernetes", &k);
     }
     out
@@ -493,12 +572,24 @@ pub fn service_env(w: &World, ns: &str, links: bool) -> Vec<(String, String)> {
 
 /// The environment a container starts with: the image's, `HOSTNAME`, then the pod spec's.
 /// `Err` is a `CreateContainerConfigError` message.
-fn container_env(w: &World, pod: &Pod, c: &Container, img: &Image) -> Result<Vec<(String, String)>, String> {
+fn container_env(
+    w: &World,
+    pod: &Pod,
+    c: &Container,
+    img: &Image,
+) -> Result<(Vec<(String, String)>, Vec<String>), String> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-    let links = pod.spec.as_ref().and_then(|s| s.enable_service_links).unwrap_or(true);
+    let links = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.enable_service_links)
+        .unwrap_or(true);
     let svc = service_env(w, ns, links);
     let mut env: Vec<(String, String)> = Vec::new();
-    let set = |env: &mut Vec<(String, String)>, k: String, v: String| match env.iter_mut().find(|(ek, _)| *ek == k) {
+    let set = |env: &mut Vec<(String, String)>, k: String, v: String| match env
+        .iter_mut()
+        .find(|(ek, _)| *ek == k)
+    {
         Some(e) => e.1 = v,
         None => env.push((k, v)),
     };
@@ -507,50 +598,44 @@ fn container_env(w: &World, pod: &Pod, c: &Container, img: &Image) -> Result<Vec
     if let Some((k, v)) = img_env.next() {
         set(&mut env, k.clone(), v.clone());
     }
-    set(&mut env, "HOSTNAME".into(), pod.metadata.name.clone().unwrap_or_default());
+    set(
+        &mut env,
+        "HOSTNAME".into(),
+        pod.metadata.name.clone().unwrap_or_default(),
+    );
     for (k, v) in img_env {
         set(&mut env, k.clone(), v.clone());
     }
-    let resolved = resolve_spec_env(w, pod, c, &svc)?;
+    let (resolved, warnings) = resolve_spec_env(w, pod, c, &svc)?;
     for (k, v) in resolved {
         set(&mut env, k, v);
     }
     if !env.iter().any(|(k, _)| k == "HOME") {
         env.push(("HOME".into(), "/root".into()));
     }
-    Ok(env)
+    Ok((env, warnings))
 }
 
-/// `env` and `envFrom` of the spec plus service variables, in the kubelet's precedence.
-fn resolve_spec_env(w: &World, pod: &Pod, c: &Container, svc: &[(String, String)]) -> Result<Vec<(String, String)>, String> {
-    let mut out: Vec<(String, String)> = Vec::new();
-    for e in c.env.iter().flatten() {
-        let value = match (&e.value, &e.value_from) {
-            (_, Some(_)) => String::new(),
-            (Some(v), None) => {
-                let lookup = |n: &str| {
-                    out.iter()
-                        .rev()
-                        .find(|(k, _)| k == n)
-                        .map(|(_, v)| v.clone())
-                        .or_else(|| svc.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone()))
-                };
-                command::expand(v, &lookup)
-            }
-            (None, None) => String::new(),
-        };
-        match out.iter_mut().find(|(k, _)| *k == e.name) {
-            Some(x) => x.1 = value,
-            None => out.push((e.name.clone(), value)),
-        }
-    }
-    let _ = (w, pod);
-    for (k, v) in svc {
-        if !out.iter().any(|(ok, _)| ok == k) {
-            out.push((k.clone(), v.clone()));
-        }
-    }
-    Ok(out)
+/// `env` and `envFrom` of the spec plus service variables, by the config module's
+/// `makeEnvironmentVariables`. Warnings (invalid envFrom keys) come back as event texts.
+fn resolve_spec_env(
+    w: &World,
+    pod: &Pod,
+    c: &Container,
+    svc: &[(String, String)],
+) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+    let alloc = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_ref())
+        .and_then(|n| w.store.nodes.get(&crate::store::key("", n)))
+        .and_then(|n| n.status.as_ref())
+        .and_then(|s| s.allocatable.as_ref());
+    let r = crate::config::resolve_env(pod, c, w, svc, alloc).map_err(|e| e.message())?;
+    Ok((
+        r.vars.into_iter().map(|v| (v.name, v.value)).collect(),
+        r.invalid_names,
+    ))
 }
 
 /// Advance every container of a running pod to now.
@@ -584,8 +669,12 @@ fn drive(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Millis
             if all_done {
                 rt.initialized = true;
                 for c in rt.ctrs[rt.n_init..].iter_mut() {
-                    if matches!(&c.state, CState::Waiting { reason, .. } if reason == "PodInitializing") {
-                        c.state = CState::Waiting { reason: "PodInitializing".into(), message: None };
+                    if matches!(&c.state, CState::Waiting { reason, .. } if reason == "PodInitializing")
+                    {
+                        c.state = CState::Waiting {
+                            reason: "PodInitializing".into(),
+                            message: None,
+                        };
                     }
                 }
             }
@@ -599,7 +688,8 @@ fn drive(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Millis
             }
             // A second look lets `tail -f` readers see what writers just wrote.
             for i in 0..rt.ctrs.len() {
-                if matches!(rt.ctrs[i].proc, Some(Program::TailF { .. })) && rt.ctrs[i].is_running() {
+                if matches!(rt.ctrs[i].proc, Some(Program::TailF { .. })) && rt.ctrs[i].is_running()
+                {
                     step_container(w, pod, rt, i, wake);
                 }
             }
@@ -615,7 +705,13 @@ fn soonest(wake: &mut Option<Millis>, t: Millis) {
 }
 
 /// Take one container as far as it can go at this instant.
-fn step_container(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Option<Millis>) {
+fn step_container(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    wake: &mut Option<Millis>,
+) {
     let now = w.now();
     for _ in 0..4 {
         let c = &rt.ctrs[i];
@@ -652,7 +748,14 @@ fn step_container(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake:
 
 /// What to do with a container that has exited. Returns true if it should be looked at again
 /// now (it is being restarted at once).
-fn after_exit(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, t: &Terminated, wake: &mut Option<Millis>) -> bool {
+fn after_exit(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    t: &Terminated,
+    wake: &mut Option<Millis>,
+) -> bool {
     let now = w.now();
     let policy = restart_policy(pod).to_string();
     let c = &mut rt.ctrs[i];
@@ -713,7 +816,10 @@ fn after_exit(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, t: &Termi
                 rt.uid
             );
             c.last = Some(t.clone());
-            c.state = CState::Waiting { reason: "CrashLoopBackOff".into(), message: Some(msg) };
+            c.state = CState::Waiting {
+                reason: "CrashLoopBackOff".into(),
+                message: Some(msg),
+            };
             let fp = c.field_path(i);
             let m = format!(
                 "Back-off restarting failed container {} in pod {}_{}({})",
@@ -737,7 +843,10 @@ fn restart_now(rt: &mut PodRuntime, i: usize, last: Option<Terminated>) {
     if let Some(t) = last {
         c.last = Some(t);
     }
-    c.state = CState::Waiting { reason: String::new(), message: None };
+    c.state = CState::Waiting {
+        reason: String::new(),
+        message: None,
+    };
     c.restart_at = None;
     c.crash_view_at = None;
     c.restarts += 1;
@@ -761,9 +870,17 @@ pub fn go_duration(ms: Millis) -> String {
 
 /// Pull the image if needed, resolve env, start the process. True if it started (and should
 /// be stepped now).
-fn try_start(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Option<Millis>) -> bool {
+fn try_start(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    wake: &mut Option<Millis>,
+) -> bool {
     let now = w.now();
-    let Some(spec_c) = spec_container(pod, &rt.ctrs[i]).cloned() else { return false };
+    let Some(spec_c) = spec_container(pod, &rt.ctrs[i]).cloned() else {
+        return false;
+    };
     let fp = rt.ctrs[i].field_path(i);
     if rt.ctrs[i].restart_at.is_some() {
         // A crash-looping container whose back-off is over.
@@ -774,22 +891,63 @@ fn try_start(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut
     }
     let img = rt.ctrs[i].img.clone().expect("image present");
     // --- env ---
+    let mounts = match crate::config::container_mounts(pod, &spec_c, &*w) {
+        Ok(m) => m,
+        Err(e) => {
+            let c = &mut rt.ctrs[i];
+            let msg = e.event_message();
+            if c.mount_error.as_deref() != Some(msg.as_str()) {
+                event(w, pod, true, "FailedMount", msg.clone(), None);
+                rt.ctrs[i].mount_error = Some(msg);
+            }
+            return false;
+        }
+    };
+    rt.ctrs[i].mount_error = None;
     let env = match container_env(w, pod, &spec_c, &img) {
-        Ok(e) => e,
+        Ok((e, warnings)) => {
+            for msg in warnings {
+                event(
+                    w,
+                    pod,
+                    true,
+                    "InvalidEnvironmentVariableNames",
+                    msg,
+                    Some(fp.clone()),
+                );
+            }
+            e
+        }
         Err(msg) => {
             let c = &mut rt.ctrs[i];
-            c.state = CState::Waiting { reason: "CreateContainerConfigError".into(), message: Some(msg.clone()) };
+            c.state = CState::Waiting {
+                reason: "CreateContainerConfigError".into(),
+                message: Some(msg.clone()),
+            };
             event(w, pod, true, "Failed", format!("Error: {msg}"), Some(fp));
             return false;
         }
     };
     // --- process ---
-    let argv0 = command::effective(&img.entrypoint, &img.cmd, spec_c.command.as_deref(), spec_c.args.as_deref());
+    let argv0 = command::effective(
+        &img.entrypoint,
+        &img.cmd,
+        spec_c.command.as_deref(),
+        spec_c.args.as_deref(),
+    );
     let argv = command::expand_all(&argv0, &env);
     let seq = w.rng().next_u64();
     let c = &mut rt.ctrs[i];
     c.argv = argv.clone();
     c.env = env;
+    c.projected = mounts
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.data.clone()))
+        .collect();
+    for d in &mounts.dirs {
+        c.projected_dirs.push(d.clone());
+    }
     c.container_id = format!(
         "containerd://{:016x}{:016x}{:016x}{:016x}",
         seq,
@@ -798,26 +956,56 @@ fn try_start(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut
         seq.rotate_right(7) ^ 0x9e37_79b9
     );
     if img.repo == "docker.io/library/nginx" {
-        c.fs.entry("/usr/share/nginx/html/index.html".into()).or_insert_with(|| process::NGINX_INDEX.as_bytes().to_vec());
+        c.fs.entry("/usr/share/nginx/html/index.html".into())
+            .or_insert_with(|| process::NGINX_INDEX.as_bytes().to_vec());
     }
     if img.repo == "docker.io/library/httpd" {
-        c.fs.entry("/usr/local/apache2/htdocs/index.html".into()).or_insert_with(|| process::HTTPD_INDEX.as_bytes().to_vec());
+        c.fs.entry("/usr/local/apache2/htdocs/index.html".into())
+            .or_insert_with(|| process::HTTPD_INDEX.as_bytes().to_vec());
     }
-    let ns = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
-    c.fs.insert("/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(), ns.into_bytes());
-    c.fs.insert("/etc/hostname".into(), format!("{}\n", pod.metadata.name.as_deref().unwrap_or("")).into_bytes());
-    event(w, pod, false, "Created", "Container created".into(), Some(fp.clone()));
-    let started = with_cx(w, pod, rt, i, |cx, img_repo, image| match process::start(&argv, cx, img_repo) {
-        Ok(Program::Server(process::ServerKind::HelloApp { .. })) => {
-            let s = process::ServerKind::HelloApp { version: format!("{}.0", image.version) };
-            cx.out.push_str(&s.startup_log(cx.now));
-            Ok(Program::Server(s))
+    let ns = pod
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    c.fs.insert(
+        "/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(),
+        ns.into_bytes(),
+    );
+    c.fs.insert(
+        "/etc/hostname".into(),
+        format!("{}\n", pod.metadata.name.as_deref().unwrap_or("")).into_bytes(),
+    );
+    event(
+        w,
+        pod,
+        false,
+        "Created",
+        "Container created".into(),
+        Some(fp.clone()),
+    );
+    let started = with_cx(w, pod, rt, i, |cx, img_repo, image| {
+        match process::start(&argv, cx, img_repo) {
+            Ok(Program::Server(process::ServerKind::HelloApp { .. })) => {
+                let s = process::ServerKind::HelloApp {
+                    version: format!("{}.0", image.version),
+                };
+                cx.out.push_str(&s.startup_log(cx.now));
+                Ok(Program::Server(s))
+            }
+            r => r,
         }
-        r => r,
     });
     match started {
         Ok(p) => {
-            event(w, pod, false, "Started", "Container started".into(), Some(fp));
+            event(
+                w,
+                pod,
+                false,
+                "Started",
+                "Container started".into(),
+                Some(fp),
+            );
             let c = &mut rt.ctrs[i];
             c.proc = Some(p);
             c.state = CState::Running { started: now };
@@ -859,7 +1047,15 @@ fn go_ms(ms: Millis) -> String {
 
 /// Make the container's image present: pull it (taking time), or fail and back off as the
 /// kubelet does. True once the image is there.
-fn pull_image(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, spec_c: &Container, fp: &str, wake: &mut Option<Millis>) -> bool {
+fn pull_image(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    spec_c: &Container,
+    fp: &str,
+    wake: &mut Option<Millis>,
+) -> bool {
     let now = w.now();
     let image = rt.ctrs[i].image.clone();
     let fp = Some(fp.to_string());
@@ -868,7 +1064,10 @@ fn pull_image(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, spec_c: &
         Err(msg) => {
             let c = &mut rt.ctrs[i];
             if !matches!(&c.state, CState::Waiting { reason, .. } if reason == "InvalidImageName") {
-                c.state = CState::Waiting { reason: "InvalidImageName".into(), message: Some(msg.clone()) };
+                c.state = CState::Waiting {
+                    reason: "InvalidImageName".into(),
+                    message: Some(msg.clone()),
+                };
                 event(w, pod, true, "InspectFailed", msg, fp.clone());
                 event(w, pod, true, "Failed", "Error: InvalidImageName".into(), fp);
             }
@@ -877,10 +1076,17 @@ fn pull_image(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, spec_c: &
     };
     let found = w.kubelet.catalog.resolve(&reference);
     let policy = spec_c.image_pull_policy.clone().unwrap_or_else(|| {
-        if reference.tag == "latest" && reference.digest.is_none() { "Always".into() } else { "IfNotPresent".into() }
+        if reference.tag == "latest" && reference.digest.is_none() {
+            "Always".into()
+        } else {
+            "IfNotPresent".into()
+        }
     });
     let local = found.as_ref().is_some_and(|img| img.local);
-    let present = local || w.kubelet.images.contains(&(rt.node.clone(), reference.full()));
+    let present = local
+        || w.kubelet
+            .images
+            .contains(&(rt.node.clone(), reference.full()));
     match rt.ctrs[i].pull.clone() {
         Pull::Present => return true,
         Pull::Pulling { done_at, ok } => {
@@ -900,28 +1106,63 @@ fn pull_image(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, spec_c: &
                 return c.img.is_some();
             }
             let err = images::pull_error(&reference, &image);
-            event(w, pod, true, "Failed", format!("Failed to pull image \"{image}\": {err}"), fp.clone());
+            event(
+                w,
+                pod,
+                true,
+                "Failed",
+                format!("Failed to pull image \"{image}\": {err}"),
+                fp.clone(),
+            );
             event(w, pod, true, "Failed", "Error: ErrImagePull".into(), fp);
             let c = &mut rt.ctrs[i];
-            c.pull_backoff = if c.pull_backoff == 0 { BACKOFF_INITIAL } else { (c.pull_backoff * 2).min(BACKOFF_MAX) };
+            c.pull_backoff = if c.pull_backoff == 0 {
+                BACKOFF_INITIAL
+            } else {
+                (c.pull_backoff * 2).min(BACKOFF_MAX)
+            };
             let until = now + c.pull_backoff;
-            c.pull = Pull::BackOff { until, view_at: Some(now + RELIST), err: err.clone() };
-            c.state = CState::Waiting { reason: "ErrImagePull".into(), message: Some(err) };
+            c.pull = Pull::BackOff {
+                until,
+                view_at: Some(now + RELIST),
+                err: err.clone(),
+            };
+            c.state = CState::Waiting {
+                reason: "ErrImagePull".into(),
+                message: Some(err),
+            };
             soonest(wake, now + RELIST);
             return false;
         }
-        Pull::BackOff { until, view_at, err } => {
+        Pull::BackOff {
+            until,
+            view_at,
+            err,
+        } => {
             if now < until {
                 if let Some(v) = view_at {
                     if now >= v {
-                        event(w, pod, false, "BackOff", format!("Back-off pulling image \"{image}\""), fp.clone());
+                        event(
+                            w,
+                            pod,
+                            false,
+                            "BackOff",
+                            format!("Back-off pulling image \"{image}\""),
+                            fp.clone(),
+                        );
                         event(w, pod, true, "Failed", "Error: ImagePullBackOff".into(), fp);
                         let c = &mut rt.ctrs[i];
                         c.state = CState::Waiting {
                             reason: "ImagePullBackOff".into(),
-                            message: Some(format!("Back-off pulling image \"{image}\": ErrImagePull: {err}")),
+                            message: Some(format!(
+                                "Back-off pulling image \"{image}\": ErrImagePull: {err}"
+                            )),
                         };
-                        c.pull = Pull::BackOff { until, view_at: None, err };
+                        c.pull = Pull::BackOff {
+                            until,
+                            view_at: None,
+                            err,
+                        };
                     } else {
                         soonest(wake, v);
                     }
@@ -943,13 +1184,30 @@ fn pull_image(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, spec_c: &
         let c = &mut rt.ctrs[i];
         let msg = format!("Container image \"{image}\" is not present with pull policy of Never");
         if !matches!(&c.state, CState::Waiting { reason, .. } if reason == "ErrImageNeverPull") {
-            c.state = CState::Waiting { reason: "ErrImageNeverPull".into(), message: Some(msg.clone()) };
+            c.state = CState::Waiting {
+                reason: "ErrImageNeverPull".into(),
+                message: Some(msg.clone()),
+            };
             event(w, pod, true, "ErrImageNeverPull", msg, fp.clone());
-            event(w, pod, true, "Failed", "Error: ErrImageNeverPull".into(), fp);
+            event(
+                w,
+                pod,
+                true,
+                "Failed",
+                "Error: ErrImageNeverPull".into(),
+                fp,
+            );
         }
         return false;
     }
-    event(w, pod, false, "Pulling", format!("Pulling image \"{image}\""), fp);
+    event(
+        w,
+        pod,
+        false,
+        "Pulling",
+        format!("Pulling image \"{image}\""),
+        fp,
+    );
     let (ok, took) = match &found {
         Some(_) if present => (true, 400 + (w.rng().next_u32() % 400) as Millis),
         Some(_) => (true, 1500 + (w.rng().next_u32() % 2500) as Millis),
@@ -963,11 +1221,18 @@ fn pull_image(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, spec_c: &
             img.size
         ));
     }
-    c.pull = Pull::Pulling { done_at: now + took, ok };
+    c.pull = Pull::Pulling {
+        done_at: now + took,
+        ok,
+    };
     if let CState::Waiting { reason, .. } = &c.state {
         if reason.is_empty() || reason == "ImagePullBackOff" || reason == "ErrImagePull" {
             c.state = CState::Waiting {
-                reason: if c.role == Role::App && rt.initialized { "ContainerCreating".into() } else { "PodInitializing".into() },
+                reason: if c.role == Role::App && rt.initialized {
+                    "ContainerCreating".into()
+                } else {
+                    "PodInitializing".into()
+                },
                 message: None,
             };
         }
@@ -978,7 +1243,13 @@ fn pull_image(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, spec_c: &
 
 /// Build the container's view of its files (own files + emptyDir volumes at their mount
 /// points), run `f` with a process context, and put the files back.
-fn with_cx<R>(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, f: impl FnOnce(&mut ProcCx<'_>, &str, &Image) -> R) -> R {
+fn with_cx<R>(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    f: impl FnOnce(&mut ProcCx<'_>, &str, &Image) -> R,
+) -> R {
     let now = w.now();
     let stand_in = rt.ctrs[i].clone_shallow();
     let mut ctr = std::mem::replace(&mut rt.ctrs[i], stand_in);
@@ -986,13 +1257,28 @@ fn with_cx<R>(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, f: impl F
     for (mp, vol) in &ctr.mounts {
         if let Some(files) = rt.volumes.get(vol) {
             for (rel, data) in files {
-                view.insert(format!("{}/{}", mp.trim_end_matches('/'), rel), data.clone());
+                view.insert(
+                    format!("{}/{}", mp.trim_end_matches('/'), rel),
+                    data.clone(),
+                );
             }
         }
     }
-    let ns = pod.metadata.namespace.clone().unwrap_or_else(|| "default".into());
+    for (p, d) in &ctr.projected {
+        view.insert(p.clone(), d.clone());
+    }
+    let ns = pod
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
     let hostname = pod.metadata.name.clone().unwrap_or_default();
-    let img = ctr.img.clone().unwrap_or_else(|| w.kubelet.catalog.resolve(&images::parse_reference("busybox").expect("valid")).expect("busybox"));
+    let img = ctr.img.clone().unwrap_or_else(|| {
+        w.kubelet
+            .catalog
+            .resolve(&images::parse_reference("busybox").expect("valid"))
+            .expect("busybox")
+    });
     let access = std::cell::RefCell::new(Vec::new());
     let seed = w.rng().next_u64();
     let r = {
@@ -1012,11 +1298,26 @@ fn with_cx<R>(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, f: impl F
     };
     // Files back: those under a mount to the volume, the rest to the container.
     let mut own = Files::new();
-    let mut vols: BTreeMap<String, Files> = ctr.mounts.iter().map(|(_, v)| (v.clone(), Files::new())).collect();
+    let mut vols: BTreeMap<String, Files> = ctr
+        .mounts
+        .iter()
+        .map(|(_, v)| (v.clone(), Files::new()))
+        .collect();
     'files: for (p, d) in view {
+        if ctr.projected.contains_key(&p)
+            || ctr
+                .projected_dirs
+                .iter()
+                .any(|dir| strip_dir(&p, dir).is_some())
+        {
+            // configMap/secret volumes are read-only: what a process wrote there is dropped.
+            continue;
+        }
         for (mp, vol) in &ctr.mounts {
             if let Some(rel) = strip_dir(&p, mp) {
-                vols.entry(vol.clone()).or_default().insert(rel.to_string(), d);
+                vols.entry(vol.clone())
+                    .or_default()
+                    .insert(rel.to_string(), d);
                 continue 'files;
             }
         }
@@ -1058,6 +1359,9 @@ impl Ctr {
             prev_logs: None,
             fs: Files::new(),
             mounts: self.mounts.clone(),
+            projected: Files::new(),
+            projected_dirs: Vec::new(),
+            mount_error: None,
             container_id: String::new(),
             proc: None,
             img: self.img.clone(),
@@ -1080,7 +1384,9 @@ impl Ctr {
 /// Resume a running container's process to now.
 fn run_process(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Option<Millis>) {
     let now = w.now();
-    let Some(mut p) = rt.ctrs[i].proc.take() else { return };
+    let Some(mut p) = rt.ctrs[i].proc.take() else {
+        return;
+    };
     let poll = with_cx(w, pod, rt, i, |cx, _, _| p.resume(cx));
     let c = &mut rt.ctrs[i];
     c.proc = Some(p);
@@ -1095,7 +1401,11 @@ fn run_process(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &m
             c.started = false;
             c.state = CState::Terminated(Terminated {
                 exit_code: code,
-                reason: if code == 0 { "Completed".into() } else { "Error".into() },
+                reason: if code == 0 {
+                    "Completed".into()
+                } else {
+                    "Error".into()
+                },
                 message: None,
                 started,
                 finished: now,
@@ -1121,7 +1431,14 @@ fn probe_port(p: &IntOrString, c: &Container) -> u16 {
 }
 
 /// Run one probe: Ok on success, Err(message) on failure.
-fn run_probe(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, probe: &Probe, sc: &Container) -> Result<(), String> {
+fn run_probe(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    probe: &Probe,
+    sc: &Container,
+) -> Result<(), String> {
     if let Some(e) = &probe.exec {
         let argv = e.command.clone().unwrap_or_default();
         if argv.is_empty() {
@@ -1168,7 +1485,11 @@ fn run_probe(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, probe: &Pr
     if let Some(t) = &probe.tcp_socket {
         let port = probe_port(&t.port, sc);
         let open = rt.ctrs.iter().any(|c| c.server_on(port).is_some());
-        return if open { Ok(()) } else { Err(format!("dial tcp {ip}:{port}: connect: connection refused")) };
+        return if open {
+            Ok(())
+        } else {
+            Err(format!("dial tcp {ip}:{port}: connect: connection refused"))
+        };
     }
     Ok(())
 }
@@ -1176,11 +1497,15 @@ fn run_probe(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, probe: &Pr
 /// Readiness, liveness and startup probes that are due.
 fn probes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Option<Millis>) {
     let now = w.now();
-    let Some(sc) = spec_container(pod, &rt.ctrs[i]).cloned() else { return };
+    let Some(sc) = spec_container(pod, &rt.ctrs[i]).cloned() else {
+        return;
+    };
     if rt.ctrs[i].role == Role::Init {
         return;
     }
-    let CState::Running { started } = rt.ctrs[i].state else { return };
+    let CState::Running { started } = rt.ctrs[i].state else {
+        return;
+    };
     let fp = rt.ctrs[i].field_path(i);
     for which in ["Startup", "Liveness", "Readiness"] {
         let probe = match which {
@@ -1204,7 +1529,9 @@ fn probes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Op
             "Liveness" => &mut rt.ctrs[i].liveness,
             _ => &mut rt.ctrs[i].readiness,
         };
-        let due = *run.next_at.get_or_insert(started + delay.max(if which == "Readiness" { 0 } else { 0 }));
+        let due = *run
+            .next_at
+            .get_or_insert(started + delay.max(if which == "Readiness" { 0 } else { 0 }));
         if now < due {
             soonest(wake, due);
             continue;
@@ -1237,7 +1564,11 @@ fn probes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Op
                 run.successes = 0;
                 run.fails += 1;
                 let fails = run.fails;
-                let m = if msg.is_empty() { format!("{which} probe failed: ") } else { format!("{which} probe failed: {}", msg.trim_end_matches('\n')) };
+                let m = if msg.is_empty() {
+                    format!("{which} probe failed: ")
+                } else {
+                    format!("{which} probe failed: {}", msg.trim_end_matches('\n'))
+                };
                 event(w, pod, true, "Unhealthy", m, Some(fp.clone()));
                 if which == "Readiness" {
                     if fails >= fail_th {
@@ -1245,7 +1576,17 @@ fn probes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Op
                     }
                 } else if fails >= fail_th {
                     let name = rt.ctrs[i].name.clone();
-                    event(w, pod, false, "Killing", format!("Container {name} failed {} probe, will be restarted", which.to_ascii_lowercase()), Some(fp.clone()));
+                    event(
+                        w,
+                        pod,
+                        false,
+                        "Killing",
+                        format!(
+                            "Container {name} failed {} probe, will be restarted",
+                            which.to_ascii_lowercase()
+                        ),
+                        Some(fp.clone()),
+                    );
                     let c = &mut rt.ctrs[i];
                     c.proc = None;
                     c.ready = false;
@@ -1293,7 +1634,14 @@ fn terminate(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Mi
             continue;
         }
         let fp = c.field_path(i);
-        event(w, pod, false, "Killing", format!("Stopping container {}", c.name), Some(fp));
+        event(
+            w,
+            pod,
+            false,
+            "Killing",
+            format!("Stopping container {}", c.name),
+            Some(fp),
+        );
         let stops = c.proc.as_ref().is_some_and(|p| p.stops_on_signal());
         let t = if stops { now + 200 } else { deadline.max(now) };
         gone_at = gone_at.max(t + 100);
@@ -1314,7 +1662,10 @@ fn terminate(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Mi
 
 fn waiting(reason: &str, message: Option<String>) -> ContainerState {
     ContainerState {
-        waiting: Some(ContainerStateWaiting { reason: Some(reason.into()).filter(|r: &String| !r.is_empty()), message }),
+        waiting: Some(ContainerStateWaiting {
+            reason: Some(reason.into()).filter(|r: &String| !r.is_empty()),
+            message,
+        }),
         ..Default::default()
     }
 }
@@ -1338,7 +1689,9 @@ fn container_status(c: &Ctr) -> ContainerStatus {
     let state = match &c.state {
         CState::Waiting { reason, message } => waiting(reason, message.clone()),
         CState::Running { started } => ContainerState {
-            running: Some(ContainerStateRunning { started_at: Some(k8s_time(*started)) }),
+            running: Some(ContainerStateRunning {
+                started_at: Some(k8s_time(*started)),
+            }),
             ..Default::default()
         },
         CState::Terminated(t) => terminated_state(t),
@@ -1357,7 +1710,11 @@ fn container_status(c: &Ctr) -> ContainerStatus {
     ContainerStatus {
         name: c.name.clone(),
         image: img_ref,
-        image_id: if ran { image_id(&c.image) } else { String::new() },
+        image_id: if ran {
+            image_id(&c.image)
+        } else {
+            String::new()
+        },
         container_id: ran.then(|| c.container_id.clone()),
         ready: c.ready,
         restart_count: c.restarts,
@@ -1368,7 +1725,13 @@ fn container_status(c: &Ctr) -> ContainerStatus {
     }
 }
 
-fn condition(type_: &str, ok: bool, reason: Option<&str>, message: Option<String>, now: Millis) -> PodCondition {
+fn condition(
+    type_: &str,
+    ok: bool,
+    reason: Option<&str>,
+    message: Option<String>,
+    now: Millis,
+) -> PodCondition {
     PodCondition {
         type_: type_.into(),
         status: if ok { "True" } else { "False" }.into(),
@@ -1382,47 +1745,87 @@ fn condition(type_: &str, ok: bool, reason: Option<&str>, message: Option<String
 /// Write the pod's status from the runtime, if it changed.
 fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &PodRuntime) {
     let now = w.now();
-    let sandbox_ready = rt.stage != Stage::Sandbox { ready_at: 0 } && !matches!(rt.stage, Stage::Sandbox { .. });
+    let sandbox_ready =
+        rt.stage != Stage::Sandbox { ready_at: 0 } && !matches!(rt.stage, Stage::Sandbox { .. });
     let apps: Vec<&Ctr> = rt.ctrs[rt.n_init..].iter().collect();
-    let sidecars: Vec<&Ctr> = rt.ctrs[..rt.n_init].iter().filter(|c| c.role == Role::Sidecar).collect();
+    let sidecars: Vec<&Ctr> = rt.ctrs[..rt.n_init]
+        .iter()
+        .filter(|c| c.role == Role::Sidecar)
+        .collect();
     let policy = restart_policy(pod);
     // Phase.
-    let all_terminated = apps.iter().all(|c| matches!(c.state, CState::Terminated(_)) && c.restart_at.is_none() && !will_restart(c, policy));
+    let all_terminated = apps.iter().all(|c| {
+        matches!(c.state, CState::Terminated(_))
+            && c.restart_at.is_none()
+            && !will_restart(c, policy)
+    });
     let phase = if rt.failed {
         "Failed"
     } else if !rt.initialized {
         "Pending"
     } else if !apps.is_empty() && all_terminated {
-        if apps.iter().all(|c| matches!(&c.state, CState::Terminated(t) if t.exit_code == 0)) {
+        if apps
+            .iter()
+            .all(|c| matches!(&c.state, CState::Terminated(t) if t.exit_code == 0))
+        {
             "Succeeded"
         } else {
             "Failed"
         }
-    } else if apps.iter().any(|c| c.is_running() || c.restarts > 0 || matches!(c.state, CState::Terminated(_))) {
+    } else if apps
+        .iter()
+        .any(|c| c.is_running() || c.restarts > 0 || matches!(c.state, CState::Terminated(_)))
+    {
         "Running"
     } else {
         "Pending"
     };
-    let unready: Vec<&str> = apps.iter().chain(sidecars.iter()).filter(|c| !c.ready).map(|c| c.name.as_str()).collect();
+    let unready: Vec<&str> = apps
+        .iter()
+        .chain(sidecars.iter())
+        .filter(|c| !c.ready)
+        .map(|c| c.name.as_str())
+        .collect();
     let incomplete: Vec<&str> = rt.ctrs[..rt.n_init]
         .iter()
-        .filter(|c| if c.role == Role::Init { !c.done } else { !c.started && !rt.initialized })
+        .filter(|c| {
+            if c.role == Role::Init {
+                !c.done
+            } else {
+                !c.started && !rt.initialized
+            }
+        })
         .map(|c| c.name.as_str())
         .collect();
     let done_phase = matches!(phase, "Succeeded" | "Failed");
     let (ready_reason, ready_msg) = if done_phase {
         (Some("PodCompleted"), None)
     } else {
-        (Some("ContainersNotReady"), Some(format!("containers with unready status: [{}]", unready.join(" "))))
+        (
+            Some("ContainersNotReady"),
+            Some(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            )),
+        )
     };
     let ready = unready.is_empty() && !done_phase && rt.initialized;
     let mut conds = vec![
-        condition("PodReadyToStartContainers", sandbox_ready && !done_phase || sandbox_ready && phase == "Running", None, None, now),
+        condition(
+            "PodReadyToStartContainers",
+            sandbox_ready && !done_phase || sandbox_ready && phase == "Running",
+            None,
+            None,
+            now,
+        ),
         condition(
             "Initialized",
             rt.initialized,
             Some("ContainersNotInitialized"),
-            Some(format!("containers with incomplete status: [{}]", incomplete.join(" "))),
+            Some(format!(
+                "containers with incomplete status: [{}]",
+                incomplete.join(" ")
+            )),
             now,
         ),
         condition("Ready", ready, ready_reason, ready_msg.clone(), now),
@@ -1434,7 +1837,8 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &PodRuntime) {
             conds[1].reason = Some("PodCompleted".into()).filter(|_| false);
         }
     }
-    let init_statuses: Vec<ContainerStatus> = rt.ctrs[..rt.n_init].iter().map(container_status).collect();
+    let init_statuses: Vec<ContainerStatus> =
+        rt.ctrs[..rt.n_init].iter().map(container_status).collect();
     let mut app_statuses: Vec<ContainerStatus> = apps.iter().map(|c| container_status(c)).collect();
     // The API server's own order is by name.
     app_statuses.sort_by(|a, b| a.name.cmp(&b.name));
@@ -1463,7 +1867,9 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &PodRuntime) {
         st.conditions = Some(new_conds);
         st.phase = Some(phase.into());
         st.host_ip = Some(host_ip.clone());
-        st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP { ip: host_ip.clone() }]);
+        st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
+            ip: host_ip.clone(),
+        }]);
         if sandbox_ready {
             st.pod_ip = Some(ip.clone());
             st.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
@@ -1492,7 +1898,10 @@ pub(crate) fn delete_pod(w: &mut World, k: &Key, opts: DeleteOptions) {
     let Some(pod) = w.get::<Pod>(k) else { return };
     let grace = opts
         .grace_period
-        .or(pod.spec.as_ref().and_then(|s| s.termination_grace_period_seconds))
+        .or(pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.termination_grace_period_seconds))
         .unwrap_or(30)
         .max(0);
     let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
@@ -1527,7 +1936,10 @@ pub(crate) fn config_changed(w: &mut World, _kind: Kind, k: &Key) {
         .range(crate::store::key(&k.0, "")..)
         .take_while(|(pk, _)| pk.0 == k.0)
         .filter(|(_, rt)| {
-            rt.ctrs.iter().any(|c| matches!(&c.state, CState::Waiting { reason, .. } if reason == "CreateContainerConfigError"))
+            rt.ctrs.iter().any(|c| {
+                c.mount_error.is_some()
+                    || matches!(&c.state, CState::Waiting { reason, .. } if reason == "CreateContainerConfigError")
+            })
         })
         .map(|(pk, _)| pk.clone())
         .collect();

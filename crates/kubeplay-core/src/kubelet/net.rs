@@ -24,8 +24,22 @@ pub struct ClusterNet<'a> {
 }
 
 impl<'a> ClusterNet<'a> {
-    pub fn new(w: &'a World, ns: &'a str, me: &'a PodRuntime, me_ctr: usize, access: &'a RefCell<Vec<AccessLog>>, seed: u64) -> ClusterNet<'a> {
-        ClusterNet { w, ns, me, me_ctr, access, rng: Cell::new(seed) }
+    pub fn new(
+        w: &'a World,
+        ns: &'a str,
+        me: &'a PodRuntime,
+        me_ctr: usize,
+        access: &'a RefCell<Vec<AccessLog>>,
+        seed: u64,
+    ) -> ClusterNet<'a> {
+        ClusterNet {
+            w,
+            ns,
+            me,
+            me_ctr,
+            access,
+            rng: Cell::new(seed),
+        }
     }
 
     fn next(&self) -> u64 {
@@ -46,15 +60,28 @@ impl<'a> ClusterNet<'a> {
     }
 
     /// A pod's server on a port: ask the pod at `ip`.
-    fn pod_http(&self, ip: &str, port: u16, path: &str, client: &str) -> Result<(u16, String), super::process::NetError> {
-        let (rt, key): (&PodRuntime, Option<Key>) = if ip == self.me.ip || ip == "127.0.0.1" || ip == "localhost" {
-            (self.me, None)
-        } else {
-            match self.w.kubelet.by_ip.get(ip).and_then(|k| Some((self.w.kubelet.pods.get(k)?, k))) {
-                Some((rt, k)) => (rt, Some(k.clone())),
-                None => return Err(super::process::NetError::Timeout),
-            }
-        };
+    fn pod_http(
+        &self,
+        ip: &str,
+        port: u16,
+        path: &str,
+        client: &str,
+    ) -> Result<(u16, String), super::process::NetError> {
+        let (rt, key): (&PodRuntime, Option<Key>) =
+            if ip == self.me.ip || ip == "127.0.0.1" || ip == "localhost" {
+                (self.me, None)
+            } else {
+                match self
+                    .w
+                    .kubelet
+                    .by_ip
+                    .get(ip)
+                    .and_then(|k| Some((self.w.kubelet.pods.get(k)?, k)))
+                {
+                    Some((rt, k)) => (rt, Some(k.clone())),
+                    None => return Err(super::process::NetError::Timeout),
+                }
+            };
         for (i, c) in rt.ctrs.iter().enumerate() {
             if key.is_none() && i == self.me_ctr {
                 continue;
@@ -62,7 +89,9 @@ impl<'a> ClusterNet<'a> {
             if c.role == Role::Init && !c.is_running() {
                 continue;
             }
-            let Some(server) = c.server_on(port) else { continue };
+            let Some(server) = c.server_on(port) else {
+                continue;
+            };
             let hostname = self.pod_name(rt, key.as_ref());
             let read = |p: &str| rt.read_file(i, p).cloned();
             return match server.respond(path, &hostname, &read) {
@@ -89,7 +118,14 @@ impl<'a> ClusterNet<'a> {
                 .by_ip
                 .get(&rt.ip)
                 .map(|k| k.1.clone())
-                .or_else(|| self.w.store.pods.iter().find(|(_, p)| p.metadata.uid.as_deref() == Some(&rt.uid)).map(|(k, _)| k.1.clone()))
+                .or_else(|| {
+                    self.w
+                        .store
+                        .pods
+                        .iter()
+                        .find(|(_, p)| p.metadata.uid.as_deref() == Some(&rt.uid))
+                        .map(|(k, _)| k.1.clone())
+                })
                 .unwrap_or_default(),
         }
     }
@@ -98,8 +134,17 @@ impl<'a> ClusterNet<'a> {
     fn pick_endpoint(&self, svc: &Service, port: u16) -> Option<(String, u16)> {
         let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
         let name = svc.metadata.name.as_deref().unwrap_or("");
-        let sp = svc.spec.as_ref()?.ports.as_ref()?.iter().find(|p| p.port as u16 == port)?;
-        let ep = self.w.store.get::<Endpoints>(&crate::store::key(ns, name))?;
+        let sp = svc
+            .spec
+            .as_ref()?
+            .ports
+            .as_ref()?
+            .iter()
+            .find(|p| p.port as u16 == port)?;
+        let ep = self
+            .w
+            .store
+            .get::<Endpoints>(&crate::store::key(ns, name))?;
         let mut choices = Vec::new();
         for sub in ep.subsets.iter().flatten() {
             let target = sub
@@ -131,21 +176,40 @@ fn target_port(p: &IntOrString) -> Option<u16> {
 impl super::process::Net for ClusterNet<'_> {
     fn resolve(&self, name: &str) -> Option<(String, String)> {
         let name = name.trim_end_matches('.');
-        let searches = [format!("{}.svc.cluster.local", self.ns), "svc.cluster.local".into(), "cluster.local".into()];
+        let searches = [
+            format!("{}.svc.cluster.local", self.ns),
+            "svc.cluster.local".into(),
+            "cluster.local".into(),
+        ];
         let mut candidates: Vec<String> = searches.iter().map(|s| format!("{name}.{s}")).collect();
         candidates.push(name.to_string());
         for fqdn in candidates {
-            let Some(rest) = fqdn.strip_suffix(".svc.cluster.local") else { continue };
-            let Some((svc, ns)) = rest.split_once('.') else { continue };
+            let Some(rest) = fqdn.strip_suffix(".svc.cluster.local") else {
+                continue;
+            };
+            let Some((svc, ns)) = rest.split_once('.') else {
+                continue;
+            };
             if ns.contains('.') {
                 continue;
             }
-            let Some(s) = self.w.store.get::<Service>(&crate::store::key(ns, svc)) else { continue };
-            let ip = s.spec.as_ref().and_then(|sp| sp.cluster_ip.clone()).unwrap_or_default();
+            let Some(s) = self.w.store.get::<Service>(&crate::store::key(ns, svc)) else {
+                continue;
+            };
+            let ip = s
+                .spec
+                .as_ref()
+                .and_then(|sp| sp.cluster_ip.clone())
+                .unwrap_or_default();
             if ip == "None" || ip.is_empty() {
                 // Headless: the ready pods' addresses.
                 let ep = self.w.store.get::<Endpoints>(&crate::store::key(ns, svc))?;
-                let a = ep.subsets.iter().flatten().flat_map(|s| s.addresses.iter().flatten()).next()?;
+                let a = ep
+                    .subsets
+                    .iter()
+                    .flatten()
+                    .flat_map(|s| s.addresses.iter().flatten())
+                    .next()?;
                 return Some((fqdn, a.ip.clone()));
             }
             return Some((fqdn, ip));
@@ -153,10 +217,25 @@ impl super::process::Net for ClusterNet<'_> {
         None
     }
 
-    fn http_get(&self, addr: &str, port: u16, path: &str, client_ip: &str) -> Result<(u16, String), super::process::NetError> {
-        let addr = if addr == "localhost" { "127.0.0.1" } else { addr };
+    fn http_get(
+        &self,
+        addr: &str,
+        port: u16,
+        path: &str,
+        client_ip: &str,
+    ) -> Result<(u16, String), super::process::NetError> {
+        let addr = if addr == "localhost" {
+            "127.0.0.1"
+        } else {
+            addr
+        };
         if let Some(svc) = self.service_by_ip(addr) {
-            let Some(sp) = svc.spec.as_ref().and_then(|s| s.ports.as_ref()).and_then(|ps| ps.iter().find(|p| p.port as u16 == port)) else {
+            let Some(sp) = svc
+                .spec
+                .as_ref()
+                .and_then(|s| s.ports.as_ref())
+                .and_then(|ps| ps.iter().find(|p| p.port as u16 == port))
+            else {
                 return Err(super::process::NetError::Timeout);
             };
             let _ = sp.target_port.as_ref().and_then(target_port);
@@ -169,7 +248,11 @@ impl super::process::Net for ClusterNet<'_> {
     }
 
     fn tcp_open(&self, addr: &str, port: u16) -> bool {
-        let addr = if addr == "localhost" { "127.0.0.1" } else { addr };
+        let addr = if addr == "localhost" {
+            "127.0.0.1"
+        } else {
+            addr
+        };
         let (ip, port) = match self.service_by_ip(addr) {
             Some(svc) => match self.pick_endpoint(svc, port) {
                 Some(x) => x,
@@ -180,7 +263,11 @@ impl super::process::Net for ClusterNet<'_> {
         let rt = if ip == self.me.ip || ip == "127.0.0.1" {
             Some(self.me)
         } else {
-            self.w.kubelet.by_ip.get(&ip).and_then(|k| self.w.kubelet.pods.get(k))
+            self.w
+                .kubelet
+                .by_ip
+                .get(&ip)
+                .and_then(|k| self.w.kubelet.pods.get(k))
         };
         rt.is_some_and(|rt| rt.ctrs.iter().any(|c| c.server_on(port).is_some()))
     }

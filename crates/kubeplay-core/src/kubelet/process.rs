@@ -25,7 +25,13 @@ pub trait Net {
     /// DNS: a name (as typed, before search domains) to (FQDN, address).
     fn resolve(&self, name: &str) -> Option<(String, String)>;
     /// An HTTP GET to an address and port: (status, body), or a connection error text.
-    fn http_get(&self, addr: &str, port: u16, path: &str, client_ip: &str) -> Result<(u16, String), NetError>;
+    fn http_get(
+        &self,
+        addr: &str,
+        port: u16,
+        path: &str,
+        client_ip: &str,
+    ) -> Result<(u16, String), NetError>;
     /// A plain TCP connect (tcpSocket probes, `nc -z`).
     fn tcp_open(&self, addr: &str, port: u16) -> bool;
 }
@@ -55,8 +61,12 @@ pub struct ProcCx<'a> {
 pub enum ServerKind {
     Nginx,
     Httpd,
-    WebappColor { color: String },
-    HelloApp { version: String },
+    WebappColor {
+        color: String,
+    },
+    HelloApp {
+        version: String,
+    },
     Redis,
     /// Anything else that listens (a built image's app): TCP only.
     Generic,
@@ -78,7 +88,12 @@ impl ServerKind {
     }
 
     /// Answer `GET path`.
-    pub fn respond(&self, path: &str, hostname: &str, read: &dyn Fn(&str) -> Option<Vec<u8>>) -> Option<(u16, String)> {
+    pub fn respond(
+        &self,
+        path: &str,
+        hostname: &str,
+        read: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Option<(u16, String)> {
         Some(match self {
             ServerKind::Nginx => {
                 let file = if path.ends_with('/') {
@@ -130,15 +145,30 @@ impl ServerKind {
     }
 
     /// What the server logs for one request.
-    pub fn access_log(&self, now: Millis, client: &str, path: &str, status: u16, len: usize) -> String {
+    pub fn access_log(
+        &self,
+        now: Millis,
+        client: &str,
+        path: &str,
+        status: u16,
+        len: usize,
+    ) -> String {
         match self {
             ServerKind::Nginx => format!(
                 "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len} \"-\" \"Wget\" \"-\"\n",
                 clf_time(now)
             ),
-            ServerKind::Httpd => format!("{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len}\n", clf_time(now)),
-            ServerKind::WebappColor { .. } => format!("{client} - - [{}] \"GET {path} HTTP/1.1\" {status} -\n", clf_time(now).replace(" +0000", "")),
-            ServerKind::HelloApp { .. } => format!("{} Serving request: {path}\n", go_log_time(now)),
+            ServerKind::Httpd => format!(
+                "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len}\n",
+                clf_time(now)
+            ),
+            ServerKind::WebappColor { .. } => format!(
+                "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} -\n",
+                clf_time(now).replace(" +0000", "")
+            ),
+            ServerKind::HelloApp { .. } => {
+                format!("{} Serving request: {path}\n", go_log_time(now))
+            }
             _ => String::new(),
         }
     }
@@ -165,7 +195,14 @@ fn civil(now: Millis) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = if m <= 2 { y + 1 } else { y };
-    (y, m, d, (rem / 3600) as u32, (rem % 3600 / 60) as u32, (rem % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
 }
 
 const MONTHS: [&str; 12] = [
@@ -183,7 +220,10 @@ fn go_log_time(now: Millis) -> String {
 
 fn clf_time(now: Millis) -> String {
     let (y, m, d, h, mi, s) = civil(now);
-    format!("{d:02}/{}/{y:04}:{h:02}:{mi:02}:{s:02} +0000", MONTHS[(m - 1) as usize])
+    format!(
+        "{d:02}/{}/{y:04}:{h:02}:{mi:02}:{s:02} +0000",
+        MONTHS[(m - 1) as usize]
+    )
 }
 
 /// `date`'s default format in the C locale, UTC.
@@ -192,7 +232,10 @@ pub fn date_string(now: Millis) -> String {
     let days = (crate::time::EPOCH_SECONDS + (now / 1000) as i64).div_euclid(86_400);
     // 1970-01-01 was a Thursday.
     let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
-    format!("{wd} {} {d:2} {h:02}:{mi:02}:{s:02} UTC {y}", MONTHS[(m - 1) as usize])
+    format!(
+        "{wd} {} {d:2} {h:02}:{mi:02}:{s:02} UTC {y}",
+        MONTHS[(m - 1) as usize]
+    )
 }
 
 fn busybox_like(u: Userland) -> bool {
@@ -211,7 +254,10 @@ pub fn has_binary(u: Userland, name: &str) -> bool {
         Userland::Scratch => false,
         Userland::Busybox | Userland::Alpine => {
             common.contains(&base)
-                || matches!(base, "wget" | "nslookup" | "nc" | "ping" | "vi" | "top" | "busybox")
+                || matches!(
+                    base,
+                    "wget" | "nslookup" | "nc" | "ping" | "vi" | "top" | "busybox"
+                )
                 || (u == Userland::Alpine && matches!(base, "apk" | "bash"))
         }
         Userland::Debian | Userland::DebianCurl => {
@@ -227,9 +273,14 @@ pub fn has_binary(u: Userland, name: &str) -> bool {
 pub enum Program {
     /// Ran to completion at once.
     Done(i32),
-    Sleep { until: Millis },
+    Sleep {
+        until: Millis,
+    },
     Server(ServerKind),
-    TailF { path: String, offset: usize },
+    TailF {
+        path: String,
+        offset: usize,
+    },
     /// A shell script (`sh -c`), run by the shell interpreter.
     Script(Box<super::script::Script>),
 }
@@ -252,10 +303,17 @@ fn not_found(name: &str) -> String {
 }
 
 fn env_get<'e>(env: &'e [(String, String)], k: &str) -> Option<&'e str> {
-    env.iter().rev().find(|(n, _)| n == k).map(|(_, v)| v.as_str())
+    env.iter()
+        .rev()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.as_str())
 }
 
-fn start_server_or(argv: &[String], cx: &mut ProcCx<'_>, image_repo: &str) -> Result<Program, String> {
+fn start_server_or(
+    argv: &[String],
+    cx: &mut ProcCx<'_>,
+    image_repo: &str,
+) -> Result<Program, String> {
     let first = &argv[0];
     let base = first.rsplit('/').next().unwrap_or(first);
     let server = match (image_repo, base) {
@@ -279,9 +337,13 @@ fn start_server_or(argv: &[String], cx: &mut ProcCx<'_>, image_repo: &str) -> Re
         }));
     }
     if image_repo == "docker.io/library/mysql" && base == "mysqld" {
-        if ["MYSQL_ROOT_PASSWORD", "MYSQL_ALLOW_EMPTY_PASSWORD", "MYSQL_RANDOM_ROOT_PASSWORD"]
-            .iter()
-            .any(|k| env_get(cx.env, k).is_some())
+        if [
+            "MYSQL_ROOT_PASSWORD",
+            "MYSQL_ALLOW_EMPTY_PASSWORD",
+            "MYSQL_RANDOM_ROOT_PASSWORD",
+        ]
+        .iter()
+        .any(|k| env_get(cx.env, k).is_some())
         {
             cx.out.push_str("[Entrypoint] MySQL Docker Image 9.4.0-1.el9\n[Server] /usr/sbin/mysqld: ready for connections. Version: '9.4.0'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.\n");
             return Ok(Program::Server(ServerKind::Generic));
@@ -296,13 +358,18 @@ fn start_server_or(argv: &[String], cx: &mut ProcCx<'_>, image_repo: &str) -> Re
         "sh" | "bash" | "ash" => {
             let mut i = 1;
             // Options before -c (`sh -ec`, `bash -x -c`).
-            while i < argv.len() && argv[i].starts_with('-') && argv[i] != "-c" && !argv[i].contains('c') {
+            while i < argv.len()
+                && argv[i].starts_with('-')
+                && argv[i] != "-c"
+                && !argv[i].contains('c')
+            {
                 i += 1;
             }
             match argv.get(i) {
                 Some(flag) if flag.starts_with('-') && flag.contains('c') => {
                     let Some(script) = argv.get(i + 1) else {
-                        cx.out.push_str(&format!("{base}: -c requires an argument\n"));
+                        cx.out
+                            .push_str(&format!("{base}: -c requires an argument\n"));
                         return Ok(Program::Done(2));
                     };
                     let s = super::script::Script::new(script, &argv[i + 2..]);
@@ -327,16 +394,20 @@ pub fn run_command(argv: &[String], cx: &mut ProcCx<'_>) -> Program {
                 match parse_duration(a) {
                     Some(ms) => total += ms,
                     None => {
-                        cx.out.push_str(&format!("sleep: invalid time interval '{a}'\n"));
+                        cx.out
+                            .push_str(&format!("sleep: invalid time interval '{a}'\n"));
                         return Program::Done(1);
                     }
                 }
             }
             if args.is_empty() {
-                cx.out.push_str("sleep: missing operand\nTry 'sleep --help' for more information.\n");
+                cx.out
+                    .push_str("sleep: missing operand\nTry 'sleep --help' for more information.\n");
                 return Program::Done(1);
             }
-            Program::Sleep { until: cx.now + total }
+            Program::Sleep {
+                until: cx.now + total,
+            }
         }
         "tail" if args.iter().any(|a| a == "-f" || a == "-F") => {
             let Some(path) = args.iter().find(|a| !a.starts_with('-')) else {
@@ -344,7 +415,9 @@ pub fn run_command(argv: &[String], cx: &mut ProcCx<'_>) -> Program {
             };
             let data = cx.fs.get(path).cloned().unwrap_or_default();
             if !cx.fs.contains_key(path) {
-                cx.out.push_str(&format!("tail: can't open '{path}': No such file or directory\n"));
+                cx.out.push_str(&format!(
+                    "tail: can't open '{path}': No such file or directory\n"
+                ));
             }
             // The last ten lines, then follow.
             let text = String::from_utf8_lossy(&data).into_owned();
@@ -492,7 +565,9 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> (i32, String) {
                 match cx.fs.get(f.as_str()) {
                     Some(d) => out.push_str(&String::from_utf8_lossy(d)),
                     None if busybox_like(cx.userland) => {
-                        out.push_str(&format!("cat: can't open '{f}': No such file or directory\n"));
+                        out.push_str(&format!(
+                            "cat: can't open '{f}': No such file or directory\n"
+                        ));
                         code = 1;
                     }
                     None => {
@@ -506,7 +581,11 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> (i32, String) {
         "ls" => {
             let dirs: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
             let dir = dirs.first().map(|s| s.as_str()).unwrap_or("/");
-            let prefix = if dir.ends_with('/') { dir.to_string() } else { format!("{dir}/") };
+            let prefix = if dir.ends_with('/') {
+                dir.to_string()
+            } else {
+                format!("{dir}/")
+            };
             let mut names: Vec<String> = cx
                 .fs
                 .keys()
@@ -515,7 +594,10 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> (i32, String) {
                 .filter(|n| !n.is_empty() && !n.starts_with('.'))
                 .collect();
             names.dedup();
-            if names.is_empty() && !cx.fs.contains_key(dir) && !cx.fs.keys().any(|k| k.starts_with(&prefix)) {
+            if names.is_empty()
+                && !cx.fs.contains_key(dir)
+                && !cx.fs.keys().any(|k| k.starts_with(&prefix))
+            {
                 out.push_str(&format!("ls: {dir}: No such file or directory\n"));
                 1
             } else if names.is_empty() && cx.fs.contains_key(dir) {
@@ -549,7 +631,9 @@ fn nslookup(args: &[String], cx: &mut ProcCx<'_>, out: &mut String) -> i32 {
     };
     match cx.net.resolve(name) {
         Some((fqdn, addr)) => {
-            out.push_str(&format!("Server:\t\t{DNS}\nAddress:\t{DNS}:53\n\nName:\t{fqdn}\nAddress: {addr}\n\n"));
+            out.push_str(&format!(
+                "Server:\t\t{DNS}\nAddress:\t{DNS}:53\n\nName:\t{fqdn}\nAddress: {addr}\n\n"
+            ));
             0
         }
         None => {
@@ -599,9 +683,7 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
         out.push_str(&format!("{tool}: missing URL\n"));
         return if tool == "curl" { 2 } else { 1 };
     };
-    let rest = url
-        .strip_prefix("http://")
-        .unwrap_or(&url);
+    let rest = url.strip_prefix("http://").unwrap_or(&url);
     let (hostport, path) = match rest.find('/') {
         Some(i) => (&rest[..i], rest[i..].to_string()),
         None => (rest, "/".to_string()),
@@ -625,7 +707,11 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
             }
         }
     };
-    let shown = if url.starts_with("http://") { url.clone() } else { format!("http://{url}") };
+    let shown = if url.starts_with("http://") {
+        url.clone()
+    } else {
+        format!("http://{url}")
+    };
     if !quiet && tool == "wget" {
         out.push_str(&format!("Connecting to {hostport} ({addr}:{port})\n"));
     }
@@ -636,7 +722,10 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
                     out.push_str(&body);
                     return 0;
                 }
-                out.push_str(&format!("wget: server returned error: HTTP/1.1 {status} {}\n", if status == 404 { "Not Found" } else { "Error" }));
+                out.push_str(&format!(
+                    "wget: server returned error: HTTP/1.1 {status} {}\n",
+                    if status == 404 { "Not Found" } else { "Error" }
+                ));
                 return 1;
             }
             if to_stdout {
@@ -651,7 +740,11 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
             } else {
                 let file = out_file.unwrap_or_else(|| {
                     let f = path.rsplit('/').next().unwrap_or("");
-                    if f.is_empty() { "index.html".into() } else { f.into() }
+                    if f.is_empty() {
+                        "index.html".into()
+                    } else {
+                        f.into()
+                    }
                 });
                 cx.fs.insert(file.clone(), body.clone().into_bytes());
                 if !quiet && tool == "wget" {
@@ -666,7 +759,9 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
                 out.push_str(&format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"));
                 7
             } else {
-                out.push_str(&format!("wget: can't connect to remote host ({addr}): Connection refused\n"));
+                out.push_str(&format!(
+                    "wget: can't connect to remote host ({addr}): Connection refused\n"
+                ));
                 1
             }
         }
@@ -689,7 +784,10 @@ mod tests {
     #[test]
     fn date_format() {
         assert_eq!(date_string(0), "Thu Jan  1 00:00:00 UTC 2026");
-        assert_eq!(date_string(86_400_000 * 40 + 3_661_000), "Tue Feb 10 01:01:01 UTC 2026");
+        assert_eq!(
+            date_string(86_400_000 * 40 + 3_661_000),
+            "Tue Feb 10 01:01:01 UTC 2026"
+        );
         assert_eq!(clf_time(0), "01/Jan/2026:00:00:00 +0000");
     }
 
