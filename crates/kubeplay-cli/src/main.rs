@@ -38,6 +38,19 @@ impl FileSource for Cwd {
             None
         }
     }
+    fn list(&self, path: &str) -> Option<Vec<(String, bool)>> {
+        let entries = std::fs::read_dir(self.0.join(path)).ok()?;
+        let mut out: Vec<(String, bool)> = entries
+            .filter_map(|e| {
+                let e = e.ok()?;
+                // Like os.ReadDir's Type(): a symlink is not a regular file.
+                let regular = e.file_type().ok()?.is_file();
+                Some((e.file_name().to_string_lossy().into_owned(), regular))
+            })
+            .collect();
+        out.sort();
+        Some(out)
+    }
 }
 
 fn session(seed: u64) -> Session {
