@@ -41,7 +41,8 @@ fn fixture(tag: &str) -> Dir {
         b"DB_HOST=mysql\nDB_USER=root\nDB_PASSWORD=paswrd\n",
     );
     let game = b"enemies=aliens\nlives=3\nenemies.cheat=true\nenemies.cheat.level=noGoodRotten\nsecret.code.passphrase=UUDDLRLRBABAS\nsecret.code.allowed=true\nsecret.code.lives=30\n";
-    let ui = b"color.good=purple\ncolor.bad=yellow\nallow.textmode=true\nhow.nice.to.look=fairlyNice\n";
+    let ui =
+        b"color.good=purple\ncolor.bad=yellow\nallow.textmode=true\nhow.nice.to.look=fairlyNice\n";
     d.write("configure-pod-container/configmap/game.properties", game);
     d.write("configure-pod-container/configmap/ui.properties", ui);
     d.write(
@@ -68,7 +69,10 @@ fn fixture(tag: &str) -> Dir {
         "odd/long.txt",
         "long value with spaces ".repeat(10).as_bytes(),
     );
-    d.write("env/weird.env", b"  SPACED=v a l  \nEMPTY=\nQ='single'\r\nBOM=\xef\xbb\xbfnot-first-line\n");
+    d.write(
+        "env/weird.env",
+        b"  SPACED=v a l  \nEMPTY=\nQ='single'\r\nBOM=\xef\xbb\xbfnot-first-line\n",
+    );
     d.write("env/bad.env", b"1BAD=x\n");
     d.write("env/dup.env", b"a=1\na=2\n");
     d
@@ -92,7 +96,10 @@ fn kubectl(dir: &Path, args: &[&str]) -> (String, String) {
 
 fn kubeplay(dir: &Path, args: &[&str]) -> (String, String) {
     let line: Vec<String> = std::iter::once("kubectl".to_string())
-        .chain(args.iter().map(|a| format!("'{}'", a.replace('\'', "'\\''"))))
+        .chain(
+            args.iter()
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
+        )
         .collect();
     let script = dir.join(".script.sh");
     std::fs::write(&script, format!("{}\n", line.join(" "))).unwrap();
@@ -134,7 +141,11 @@ fn check(cases: &[&[&str]], tag: &str) {
 const DRY: [&str; 1] = ["--dry-run=client"];
 
 fn with(base: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
-    base.iter().chain(extra).chain(DRY.iter()).copied().collect()
+    base.iter()
+        .chain(extra)
+        .chain(DRY.iter())
+        .copied()
+        .collect()
 }
 
 fn both_formats(cmds: &[&[&'static str]]) -> Vec<Vec<&'static str>> {
@@ -148,63 +159,342 @@ fn both_formats(cmds: &[&[&'static str]]) -> Vec<Vec<&'static str>> {
 
 const CONFIGMAPS: &[&[&str]] = &[
     // The seed notes.
-    &["create", "configmap", "app-config", "--from-literal=APP_COLOR=blue", "--from-literal=APP_MODE=prod"],
-    &["create", "configmap", "app-config", "--from-file=app_config.properties"],
+    &[
+        "create",
+        "configmap",
+        "app-config",
+        "--from-literal=APP_COLOR=blue",
+        "--from-literal=APP_MODE=prod",
+    ],
+    &[
+        "create",
+        "configmap",
+        "app-config",
+        "--from-file=app_config.properties",
+    ],
     // The docs page (§8.2): folder, files, custom key, env files, literals.
-    &["create", "configmap", "game-config", "--from-file=configure-pod-container/configmap/"],
-    &["create", "configmap", "game-config-2", "--from-file=configure-pod-container/configmap/game.properties"],
-    &["create", "configmap", "game-config-2", "--from-file=configure-pod-container/configmap/game.properties", "--from-file=configure-pod-container/configmap/ui.properties"],
-    &["create", "configmap", "game-config-3", "--from-file=game-special-key=configure-pod-container/configmap/game.properties"],
-    &["create", "configmap", "game-config-env-file", "--from-env-file=configure-pod-container/configmap/game-env-file.properties"],
-    &["create", "configmap", "config-multi-env-files", "--from-env-file=configure-pod-container/configmap/game-env-file.properties", "--from-env-file=configure-pod-container/configmap/ui-env-file.properties"],
-    &["create", "configmap", "special-config", "--from-literal=special.how=very", "--from-literal=special.type=charm"],
+    &[
+        "create",
+        "configmap",
+        "game-config",
+        "--from-file=configure-pod-container/configmap/",
+    ],
+    &[
+        "create",
+        "configmap",
+        "game-config-2",
+        "--from-file=configure-pod-container/configmap/game.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "game-config-2",
+        "--from-file=configure-pod-container/configmap/game.properties",
+        "--from-file=configure-pod-container/configmap/ui.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "game-config-3",
+        "--from-file=game-special-key=configure-pod-container/configmap/game.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "game-config-env-file",
+        "--from-env-file=configure-pod-container/configmap/game-env-file.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "config-multi-env-files",
+        "--from-env-file=configure-pod-container/configmap/game-env-file.properties",
+        "--from-env-file=configure-pod-container/configmap/ui-env-file.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "special-config",
+        "--from-literal=special.how=very",
+        "--from-literal=special.type=charm",
+    ],
     // Awkward values: YAML quoting, block scalars, folding, binary data, namespaces.
     &["create", "configmap", "odd", "--from-file=odd"],
     &["create", "cm", "odd", "--from-file=odd/", "-n", "dev"],
-    &["create", "configmap", "lit", "--from-literal=a=", "--from-literal=b=x=y", "--from-literal=c=yes", "--from-literal=d=1.5", "--from-literal=e=- item", "--from-literal=f=#x", "--from-literal=g=2026-01-01", "--from-literal=h=null", "--from-literal=i= x", "--from-literal=j=a: b"],
-    &["create", "configmap", "env", "--from-env-file=env/weird.env"],
+    &[
+        "create",
+        "configmap",
+        "lit",
+        "--from-literal=a=",
+        "--from-literal=b=x=y",
+        "--from-literal=c=yes",
+        "--from-literal=d=1.5",
+        "--from-literal=e=- item",
+        "--from-literal=f=#x",
+        "--from-literal=g=2026-01-01",
+        "--from-literal=h=null",
+        "--from-literal=i= x",
+        "--from-literal=j=a: b",
+    ],
+    &[
+        "create",
+        "configmap",
+        "env",
+        "--from-env-file=env/weird.env",
+    ],
     &["create", "configmap", "empty"],
 ];
 
 const SECRETS: &[&[&str]] = &[
-    &["create", "secret", "generic", "app-secret", "--from-literal=DB_HOST=mysql", "--from-literal=DB_USER=root", "--from-literal=DB_PASSWORD=paswrd"],
-    &["create", "secret", "generic", "app-config", "--from-file=app_secret.properties"],
-    &["create", "secret", "generic", "test-secret", "--from-literal=username=my-app", "--from-literal=password=39528$vdg7Jb"],
-    &["create", "secret", "generic", "dev-db-secret", "--from-literal=username=devuser", "--from-literal=password=S!B\\*d$zDsb="],
-    &["create", "secret", "generic", "odd", "--from-file=odd", "--type=kubernetes.io/opaque-ish"],
-    &["create", "secret", "generic", "env", "--from-env-file=configure-pod-container/configmap/game-env-file.properties", "--from-env-file=configure-pod-container/configmap/ui-env-file.properties", "-n", "dev"],
-    &["create", "secret", "docker-registry", "regcred", "--docker-server=https://index.docker.io/v1/", "--docker-username=me", "--docker-password=p@ss<&>", "--docker-email=me@example.com"],
-    &["create", "secret", "docker-registry", "regcred", "--docker-username=me", "--docker-password=p"],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "app-secret",
+        "--from-literal=DB_HOST=mysql",
+        "--from-literal=DB_USER=root",
+        "--from-literal=DB_PASSWORD=paswrd",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "app-config",
+        "--from-file=app_secret.properties",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "test-secret",
+        "--from-literal=username=my-app",
+        "--from-literal=password=39528$vdg7Jb",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "dev-db-secret",
+        "--from-literal=username=devuser",
+        "--from-literal=password=S!B\\*d$zDsb=",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "odd",
+        "--from-file=odd",
+        "--type=kubernetes.io/opaque-ish",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "env",
+        "--from-env-file=configure-pod-container/configmap/game-env-file.properties",
+        "--from-env-file=configure-pod-container/configmap/ui-env-file.properties",
+        "-n",
+        "dev",
+    ],
+    &[
+        "create",
+        "secret",
+        "docker-registry",
+        "regcred",
+        "--docker-server=https://index.docker.io/v1/",
+        "--docker-username=me",
+        "--docker-password=p@ss<&>",
+        "--docker-email=me@example.com",
+    ],
+    &[
+        "create",
+        "secret",
+        "docker-registry",
+        "regcred",
+        "--docker-username=me",
+        "--docker-password=p",
+    ],
 ];
 
 const ERRORS: &[&[&str]] = &[
-    &["create", "configmap", "x", "--from-literal=foo", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-literal==x", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-literal=bad key=x", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-literal=a=1", "--from-literal=a=2", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-file=nope", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-file=k=odd", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-file==odd/plain.txt", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-file=k=", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-env-file=env/bad.env", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-env-file=env/dup.env", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-env-file=odd", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-env-file=env/dup.env", "--from-literal=a=b", "--dry-run=client"],
-    &["create", "configmap", "--from-literal=a=b", "--dry-run=client"],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=foo",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal==x",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=bad key=x",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=a=1",
+        "--from-literal=a=2",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-file=nope",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-file=k=odd",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-file==odd/plain.txt",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-file=k=",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-env-file=env/bad.env",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-env-file=env/dup.env",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-env-file=odd",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-env-file=env/dup.env",
+        "--from-literal=a=b",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "--from-literal=a=b",
+        "--dry-run=client",
+    ],
     &["create", "configmap", "x", "y", "--dry-run=client"],
     &["create", "configmap", "x", "--dry-run=maybe"],
-    &["create", "secret", "generic", "x", "--from-literal=foo", "--dry-run=client"],
-    &["create", "secret", "generic", "x", "--from-literal=a=1", "--from-literal=a=2", "--dry-run=client"],
-    &["create", "secret", "generic", "x", "--from-literal=bad key=1", "--dry-run=client"],
-    &["create", "secret", "generic", "x", "--from-env-file=env/dup.env", "--dry-run=client"],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-literal=foo",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-literal=a=1",
+        "--from-literal=a=2",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-literal=bad key=1",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-env-file=env/dup.env",
+        "--dry-run=client",
+    ],
     &["create", "secret", "generic", "--dry-run=client"],
     &["create", "secret", "tls", "t", "--dry-run=client"],
-    &["create", "secret", "tls", "t", "--cert=odd/plain.txt", "--key=odd/plain.txt", "--dry-run=client"],
-    &["create", "secret", "tls", "t", "--cert=nope.crt", "--key=nope.key", "--dry-run=client"],
-    &["create", "secret", "docker-registry", "r", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-literal=a=b", "--dry-run=client"],
-    &["create", "configmap", "x", "--from-literal=a=b", "--dry-run=client", "-o", "name"],
-    &["create", "secret", "generic", "x", "--from-literal=a=b", "--dry-run=client"],
+    &[
+        "create",
+        "secret",
+        "tls",
+        "t",
+        "--cert=odd/plain.txt",
+        "--key=odd/plain.txt",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "tls",
+        "t",
+        "--cert=nope.crt",
+        "--key=nope.key",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "docker-registry",
+        "r",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=a=b",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=a=b",
+        "--dry-run=client",
+        "-o",
+        "name",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-literal=a=b",
+        "--dry-run=client",
+    ],
 ];
 
 #[test]

@@ -55,7 +55,8 @@ fn parse(
             Err(1)
         }
         Err(FlagError::Help) => {
-            cx.out.out(format!("Usage:\n  kubectl {cmd} NAME [options]\n"));
+            cx.out
+                .out(format!("Usage:\n  kubectl {cmd} NAME [options]\n"));
             Err(0)
         }
     }
@@ -143,10 +144,7 @@ fn parse_file_source(source: &str) -> GenResult<(String, String)> {
         return Ok((base_name(source), source.to_string()));
     }
     if n == 1 && source.starts_with('=') {
-        return Err(format!(
-            "key name for file path {} missing",
-            &source[1..]
-        ));
+        return Err(format!("key name for file path {} missing", &source[1..]));
     }
     if n == 1 && source.ends_with('=') {
         return Err(format!(
@@ -178,8 +176,7 @@ fn env_name_errors(k: &str) -> Vec<String> {
     let mut errs = Vec::new();
     let ok = !k.is_empty()
         && !k.as_bytes()[0].is_ascii_digit()
-        && k
-            .bytes()
+        && k.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if !ok {
         errs.push(ENV_NAME_FMT.to_string());
@@ -312,11 +309,7 @@ impl Builder {
         for src in sources {
             let (key, path) = parse_file_source(src)?;
             match stat(cx, &path) {
-                None => {
-                    return Err(format!(
-                        "error reading {path}: no such file or directory"
-                    ))
-                }
+                None => return Err(format!("error reading {path}: no such file or directory")),
                 Some(Entry::Dir(entries)) => {
                     if src.contains('=') {
                         return Err("cannot give a key name for a directory path".into());
@@ -347,14 +340,8 @@ impl Builder {
     fn from_env_files(&mut self, cx: &Cx<'_>, sources: &[String]) -> GenResult<()> {
         for path in sources {
             let data = match stat(cx, path) {
-                None => {
-                    return Err(format!(
-                        "error reading {path}: no such file or directory"
-                    ))
-                }
-                Some(Entry::Dir(_)) => {
-                    return Err("env config file cannot be a directory".into())
-                }
+                None => return Err(format!("error reading {path}: no such file or directory")),
+                Some(Entry::Dir(_)) => return Err("env config file cannot be a directory".into()),
                 Some(Entry::File(d)) => d,
             };
             for (k, v) in env_file_pairs(path, &data)? {
@@ -431,9 +418,9 @@ fn write_json(v: &Value, path: &str, depth: usize, out: &mut String) {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             match struct_order(path) {
-                Some(order) => keys.sort_by_key(|k| {
-                    order.iter().position(|o| o == k).unwrap_or(order.len())
-                }),
+                Some(order) => {
+                    keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()))
+                }
                 None => keys.sort(),
             }
             out.push_str("{\n");
@@ -476,32 +463,11 @@ fn write_json(v: &Value, path: &str, depth: usize, out: &mut String) {
 
 /// A string as Go's encoding/json writes it (HTML characters and U+2028/9 escaped).
 fn go_json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
-            }
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    crate::print::json::write_string(out, s);
 }
 
 /// Create (or dry-run) the built object and print what kubectl prints.
-fn finish(
-    cx: &mut Cx<'_>,
-    obj: Object,
-    dry: DryRun,
-    format: &str,
-    what: &str,
-) -> Exec {
+fn finish(cx: &mut Cx<'_>, obj: Object, dry: DryRun, format: &str, what: &str) -> Exec {
     let info = obj.info();
     let result = match dry {
         DryRun::Client => Ok(obj),
@@ -518,8 +484,10 @@ fn finish(
         Err(e) => {
             // The generators wrap the server's error; the secret ones without a colon.
             let sep = if what == "secret" { " " } else { ": " };
-            cx.out
-                .err(format!("error: failed to create {what}{sep}{}\n", server_text(&e)));
+            cx.out.err(format!(
+                "error: failed to create {what}{sep}{}\n",
+                server_text(&e)
+            ));
             return Exec::Done(1);
         }
     };
@@ -531,9 +499,10 @@ fn finish(
     };
     let v = typed_value(&obj, dry == DryRun::Client);
     match format {
-        "" => cx
-            .out
-            .out(format!("{}/{name} created{suffix}\n", info.singular_group())),
+        "" => cx.out.out(format!(
+            "{}/{name} created{suffix}\n",
+            info.singular_group()
+        )),
         "name" => cx.out.out(format!("{}/{name}\n", info.singular_group())),
         "json" => cx.out.out(typed_json(&v)),
         _ => cx.out.out(yaml_text(&v)),
@@ -599,8 +568,11 @@ pub fn configmap(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             v["data"] = json!(b.data);
         }
         if !b.binary.is_empty() {
-            let enc: BTreeMap<&String, String> =
-                b.binary.iter().map(|(k, d)| (k, base64_encode(d))).collect();
+            let enc: BTreeMap<&String, String> = b
+                .binary
+                .iter()
+                .map(|(k, d)| (k, base64_encode(d)))
+                .collect();
             v["binaryData"] = json!(enc);
         }
         Ok((to_object(v)?, dry, format))
@@ -729,7 +701,10 @@ fn check_pem(cert: &[u8], key: &[u8]) -> GenResult<()> {
     if kb.is_empty() {
         return Err("tls: failed to find any PEM data in key input".into());
     }
-    if !kb.iter().any(|b| b == "PRIVATE KEY" || b.ends_with(" PRIVATE KEY")) {
+    if !kb
+        .iter()
+        .any(|b| b == "PRIVATE KEY" || b.ends_with(" PRIVATE KEY"))
+    {
         return Err(format!("tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key input after skipping PEM blocks of the following types: [{}]", kb.join(" ")));
     }
     Ok(())
@@ -777,7 +752,9 @@ fn secret_docker(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         let dry = dry_run(&a)?;
         let format = output_format(&a)?;
         let files = a.all("from-file");
-        let server = a.str("docker-server").unwrap_or("https://index.docker.io/v1/");
+        let server = a
+            .str("docker-server")
+            .unwrap_or("https://index.docker.io/v1/");
         let user = a.str("docker-username").unwrap_or("");
         let pass = a.str("docker-password").unwrap_or("");
         let email = a.str("docker-email").unwrap_or("");
@@ -859,22 +836,42 @@ mod tests {
                 ("NOVAL".into(), "".into()),
             ]
         );
-        assert_eq!(env_file_pairs("f", b"1BAD=x\n").unwrap_err(), format!("\"1BAD\" is not a valid key name: {ENV_NAME_FMT}"));
+        assert_eq!(
+            env_file_pairs("f", b"1BAD=x\n").unwrap_err(),
+            format!("\"1BAD\" is not a valid key name: {ENV_NAME_FMT}")
+        );
     }
 
     #[test]
     fn sources() {
-        assert_eq!(parse_file_source("dir/a.txt").unwrap(), ("a.txt".into(), "dir/a.txt".into()));
-        assert_eq!(parse_file_source("k=dir/a.txt").unwrap(), ("k".into(), "dir/a.txt".into()));
-        assert_eq!(parse_file_source("=x").unwrap_err(), "key name for file path x missing");
-        assert_eq!(parse_file_source("a=b=c").unwrap_err(), "key names or file paths cannot contain '='");
-        assert_eq!(parse_literal_source("a=b=c").unwrap(), ("a".into(), "b=c".into()));
-        assert_eq!(parse_literal_source("=x").unwrap_err(), "invalid literal source =x, expected key=value");
+        assert_eq!(
+            parse_file_source("dir/a.txt").unwrap(),
+            ("a.txt".into(), "dir/a.txt".into())
+        );
+        assert_eq!(
+            parse_file_source("k=dir/a.txt").unwrap(),
+            ("k".into(), "dir/a.txt".into())
+        );
+        assert_eq!(
+            parse_file_source("=x").unwrap_err(),
+            "key name for file path x missing"
+        );
+        assert_eq!(
+            parse_file_source("a=b=c").unwrap_err(),
+            "key names or file paths cannot contain '='"
+        );
+        assert_eq!(
+            parse_literal_source("a=b=c").unwrap(),
+            ("a".into(), "b=c".into())
+        );
+        assert_eq!(
+            parse_literal_source("=x").unwrap_err(),
+            "invalid literal source =x, expected key=value"
+        );
     }
 }
 
-/// `-o yaml`: sigs.k8s.io/yaml of the typed object.
+/// `-o yaml`: sigs.k8s.io/yaml of the typed object (key order is YAML's own).
 fn yaml_text(v: &Value) -> String {
-    // TEMPORARY until print::yaml lands.
-    typed_json(v)
+    crate::print::yaml::to_yaml(v)
 }
