@@ -13,6 +13,7 @@ const USAGE: &str = "usage: kubeplay [run [--seed N] [--echo] FILE]
        kubeplay lessons
        kubeplay check [--lang en|ko] [--verbose] SCENARIO
        kubeplay export [--lang en|ko] SCENARIO
+       kubeplay share SCENARIO | kubeplay open LINK
 
   kubeplay                 an interactive prompt
   kubeplay run FILE        run FILE (- for stdin) line by line, as the web terminal would
@@ -24,6 +25,8 @@ const USAGE: &str = "usage: kubeplay [run [--seed N] [--echo] FILE]
                            (SCENARIO: a YAML file, or lesson:<id> for a built-in one)
     --verbose              also print each step's commands and their output
   kubeplay export SCENARIO print a bash script that plays the scenario on a real cluster
+  kubeplay share SCENARIO  play the solution and print the share link of the final state
+  kubeplay open LINK       replay a share link (URL or fragment) and print its terminal
 ";
 
 /// The directory kubeplay was started in, read-only.
@@ -43,9 +46,10 @@ impl FileSource for Cwd {
         let mut out: Vec<(String, bool)> = entries
             .filter_map(|e| {
                 let e = e.ok()?;
-                // Like os.ReadDir's Type(): a symlink is not a regular file.
-                let regular = e.file_type().ok()?.is_file();
-                Some((e.file_name().to_string_lossy().into_owned(), regular))
+                Some((
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.path().is_dir(),
+                ))
             })
             .collect();
         out.sort();
@@ -171,6 +175,8 @@ fn main() -> ExitCode {
         Some("lessons") => lessons::list(&args[1..]),
         Some("check") => lessons::check(&args[1..]),
         Some("export") => lessons::export(&args[1..]),
+        Some("share") => lessons::share(&args[1..]),
+        Some("open") => lessons::open(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -113,10 +113,15 @@ enum Entry {
 }
 
 fn stat(cx: &Cx<'_>, path: &str) -> Option<Entry> {
-    if let Some(d) = cx.fs.read(path) {
-        return Some(Entry::File(d));
+    match cx.fs.stat(path)? {
+        crate::fs::Node::File { data, .. } => Some(Entry::File(data)),
+        crate::fs::Node::Dir { .. } => {
+            let entries = cx.fs.list(path).ok()?;
+            Some(Entry::Dir(
+                entries.into_iter().map(|(n, dir)| (n, !dir)).collect(),
+            ))
+        }
     }
-    cx.fs.list_dir(path).map(Entry::Dir)
 }
 
 fn join_path(dir: &str, name: &str) -> String {
