@@ -89,9 +89,8 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             "service" | "svc" => return service(cx, &rest),
             // The rollouts work provides `create deployment`.
             "deployment" | "deploy" => return not_yet(cx, "create deployment"),
-            // The config work provides `create configmap` and `create secret`.
-            "configmap" | "cm" => return not_yet(cx, "create configmap"),
-            "secret" => return not_yet(cx, "create secret"),
+            "configmap" | "cm" => return super::create_config::configmap(cx, &rest),
+            "secret" => return super::create_config::secret(cx, &rest),
             "clusterrole"
             | "clusterrolebinding"
             | "cronjob"

@@ -6,6 +6,7 @@
 //! [`dispatch`] and, if kubectl has it, it is already listed in [`help::COMMANDS`].
 
 mod apply;
+mod create_config;
 pub mod flags;
 mod get;
 pub mod help;

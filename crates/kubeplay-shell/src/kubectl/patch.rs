@@ -98,20 +98,21 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }
-    let text =
-        if !patch_file.is_empty() {
-            match cx.fs.read(&patch_file) {
-                Some(b) => String::from_utf8_lossy(&b).into_owned(),
-                None => return fail(
+    let text = if !patch_file.is_empty() {
+        match cx.fs.read(&patch_file) {
+            Some(b) => String::from_utf8_lossy(&b).into_owned(),
+            None => {
+                return fail(
                     cx.out,
                     format!(
                         "unable to read patch file: open {patch_file}: no such file or directory"
                     ),
-                ),
+                )
             }
-        } else {
-            patch_text.clone()
-        };
+        }
+    } else {
+        patch_text.clone()
+    };
     let patch = match parse_patch(&text) {
         Ok(p) => p,
         Err(e) => return fail(cx.out, format!("unable to parse {patch_text:?}: {e}")),
