@@ -112,3 +112,57 @@ fn load(target: &str) -> Result<Scenario, ExitCode> {
         ExitCode::from(2)
     })
 }
+
+/// `kubeplay share SCENARIO`: play the solution as a learner would and print the share link
+/// of the final state (the part after `#`).
+pub fn share(args: &[String]) -> ExitCode {
+    let (mut lang, mut target) = (Lang::En, None);
+    if let Err(code) = parse(args, &mut lang, &mut false, &mut target, true) {
+        return code;
+    }
+    let sc = match load(target.as_deref().unwrap_or_default()) {
+        Ok(sc) => sc,
+        Err(code) => return code,
+    };
+    let builtin = target.as_deref().unwrap_or_default().starts_with("lesson:");
+    let mut pg = kubeplay_lessons::share::Playground::with_scenario(sc.clone(), builtin);
+    for (i, st) in sc.steps.iter().enumerate() {
+        pg.set_step(i);
+        for l in st.solution_lines() {
+            pg.feed_line(l);
+            pg.run_until_idle();
+        }
+    }
+    println!("{}", pg.share_link());
+    ExitCode::SUCCESS
+}
+
+/// `kubeplay open LINK`: replay a share link and print its terminal history.
+pub fn open(args: &[String]) -> ExitCode {
+    let [link] = args else {
+        eprint!("kubeplay: open takes one LINK\n{}", super::USAGE);
+        return ExitCode::from(2);
+    };
+    let link = link.rsplit_once('#').map_or(link.as_str(), |(_, f)| f);
+    match kubeplay_lessons::share::Playground::from_link(link) {
+        Ok((pg, history)) => {
+            if let Some(l) = &pg.state.lesson {
+                let done: String = l.done.iter().map(|d| if *d { 'x' } else { '.' }).collect();
+                println!("# lesson {} step {} done [{done}]", l.id, l.step + 1);
+            }
+            for h in history {
+                if let Some(line) = h.line {
+                    println!("$ {line}");
+                }
+                for c in h.output {
+                    print!("{}", c.text);
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("kubeplay: {e}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -13,6 +13,7 @@ const USAGE: &str = "usage: kubeplay [run [--seed N] [--echo] FILE]
        kubeplay lessons
        kubeplay check [--lang en|ko] [--verbose] SCENARIO
        kubeplay export [--lang en|ko] SCENARIO
+       kubeplay share SCENARIO | kubeplay open LINK
 
   kubeplay                 an interactive prompt
   kubeplay run FILE        run FILE (- for stdin) line by line, as the web terminal would
@@ -24,6 +25,8 @@ const USAGE: &str = "usage: kubeplay [run [--seed N] [--echo] FILE]
                            (SCENARIO: a YAML file, or lesson:<id> for a built-in one)
     --verbose              also print each step's commands and their output
   kubeplay export SCENARIO print a bash script that plays the scenario on a real cluster
+  kubeplay share SCENARIO  play the solution and print the share link of the final state
+  kubeplay open LINK       replay a share link (URL or fragment) and print its terminal
 ";
 
 /// The directory kubeplay was started in, read-only.
@@ -37,6 +40,20 @@ impl FileSource for Cwd {
         } else {
             None
         }
+    }
+    fn list(&self, path: &str) -> Option<Vec<(String, bool)>> {
+        let entries = std::fs::read_dir(self.0.join(path)).ok()?;
+        let mut out: Vec<(String, bool)> = entries
+            .filter_map(|e| {
+                let e = e.ok()?;
+                Some((
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.path().is_dir(),
+                ))
+            })
+            .collect();
+        out.sort();
+        Some(out)
     }
 }
 
@@ -158,6 +175,8 @@ fn main() -> ExitCode {
         Some("lessons") => lessons::list(&args[1..]),
         Some("check") => lessons::check(&args[1..]),
         Some("export") => lessons::export(&args[1..]),
+        Some("share") => lessons::share(&args[1..]),
+        Some("open") => lessons::open(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

@@ -98,3 +98,17 @@ fn lessons_lists_builtins_and_export_prints_a_script() {
     assert!(out.starts_with("#!/usr/bin/env bash\n"));
     assert!(out.contains("kubectl set image deployment/myapp-deploy nginx=nginx:1.25\n"));
 }
+
+#[test]
+fn share_then_open_replays_the_solution() {
+    let f = write("share.yaml", SCENARIO);
+    let (code, link, err) = kubeplay(&["share", &f]);
+    assert_eq!(code, 0, "{err}");
+    let link = link.trim_end();
+    let (code, out, err) = kubeplay(&["open", &format!("https://kubeplay.example/#{link}")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("# lesson ci-demo step 1 done [x]\n$ kubectl apply -f web.yaml\ndeployment.apps/web created\n$ sleep 30\n"), "{out}");
+    let (code, _, err) = kubeplay(&["open", &link[..link.len() / 2]]);
+    assert_eq!(code, 2);
+    assert!(err.contains("damaged"), "{err}");
+}

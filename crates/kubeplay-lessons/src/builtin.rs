@@ -3,10 +3,35 @@
 use crate::scenario::Scenario;
 
 /// (id, YAML) of every built-in lesson, in course order.
-pub const SOURCES: &[(&str, &str)] = &[(
-    "rolling-update",
-    include_str!("../lessons/rolling-update.yaml"),
-)];
+pub const SOURCES: &[(&str, &str)] = &[
+    (
+        "rolling-update",
+        include_str!("../lessons/rolling-update.yaml"),
+    ),
+    (
+        "recreate-vs-rolling",
+        include_str!("../lessons/recreate-vs-rolling.yaml"),
+    ),
+    (
+        "apply-vs-set-image",
+        include_str!("../lessons/apply-vs-set-image.yaml"),
+    ),
+    (
+        "commands-args",
+        include_str!("../lessons/commands-args.yaml"),
+    ),
+    ("env-vars", include_str!("../lessons/env-vars.yaml")),
+    ("configmaps", include_str!("../lessons/configmaps.yaml")),
+    ("secrets", include_str!("../lessons/secrets.yaml")),
+    (
+        "multi-container",
+        include_str!("../lessons/multi-container.yaml"),
+    ),
+    (
+        "init-containers",
+        include_str!("../lessons/init-containers.yaml"),
+    ),
+];
 
 /// Every built-in lesson, parsed.
 pub fn all() -> Vec<Scenario> {

@@ -118,6 +118,16 @@ pub enum Check {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         phase: Option<String>,
     },
+    /// Any field of any object, by a path such as `spec.containers[0].args`: a string compares
+    /// as itself, anything else as compact JSON (`["sleep","10"]`); a missing field is `<none>`.
+    Field {
+        kind: String,
+        name: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        namespace: Option<String>,
+        path: String,
+        value: String,
+    },
     /// An environment variable as the container resolved it (`kubectl exec POD -- printenv`).
     Env {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -283,6 +293,12 @@ impl Check {
                 } else {
                     Ok(())
                 }
+            }
+            Check::Field { kind, path, .. } => {
+                if registry::lookup(kind).is_none() {
+                    return Err(format!("field: unknown kind {kind:?}"));
+                }
+                parse_path(path).map(|_| ())
             }
             Check::Exists { kind, .. } if registry::lookup(kind).is_none() => {
                 Err(format!("exists: unknown kind {kind:?}"))
@@ -453,6 +469,22 @@ impl Check {
                     (false, false) => format!("{what}/{name}{} does not exist", ns(namespace)),
                     (true, true) => format!("{what}/{name}{}가 있음", ns(namespace)),
                     (true, false) => format!("{what}/{name}{}가 없음", ns(namespace)),
+                }
+            }
+            Check::Field {
+                kind,
+                name,
+                namespace,
+                path,
+                value,
+            } => {
+                let what = registry::lookup(kind)
+                    .map(|i| i.kind.as_str().to_ascii_lowercase())
+                    .unwrap_or_else(|| kind.clone());
+                if ko {
+                    format!("{what}/{name}{}의 {path} 값이 {value}", ns(namespace))
+                } else {
+                    format!("{what}/{name}{} {path} is {value}", ns(namespace))
                 }
             }
             Check::PodCount {
@@ -757,6 +789,50 @@ impl Check {
                 let word = |b: bool| if b { "exists" } else { "does not exist" };
                 CheckResult::compare(word(*exists), word(found))
             }
+            Check::Field {
+                kind,
+                name,
+                namespace,
+                path,
+                value,
+            } => {
+                let Some(info) = registry::lookup(kind) else {
+                    return CheckResult::fail(value, format!("unknown kind {kind}"));
+                };
+                let ns = if info.namespaced {
+                    ns_of(namespace)
+                } else {
+                    String::new()
+                };
+                let Some(obj) = w.store.get_object(info.kind, &key(&ns, name)) else {
+                    return CheckResult::fail(
+                        value,
+                        format!(
+                            "{}/{name} {NOT_FOUND}",
+                            info.kind.as_str().to_ascii_lowercase()
+                        ),
+                    );
+                };
+                let Ok(segs) = parse_path(path) else {
+                    return CheckResult::fail(value, format!("bad path {path:?}"));
+                };
+                let mut v = &obj.to_value();
+                for seg in &segs {
+                    let next = match seg {
+                        PathSeg::Key(k) => v.get(k.as_str()),
+                        PathSeg::Index(i) => v.get(*i),
+                    };
+                    match next {
+                        Some(n) => v = n,
+                        None => return CheckResult::compare(value, "<none>"),
+                    }
+                }
+                let got = match v {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                };
+                CheckResult::compare(value, got)
+            }
             Check::PodCount {
                 selector,
                 namespace,
@@ -1053,6 +1129,42 @@ impl Expect {
             actual: format!("{t:?}"),
         }
     }
+}
+
+enum PathSeg {
+    Key(String),
+    Index(usize),
+}
+
+/// `spec.containers[0].command` -> [spec, containers, 0, command].
+fn parse_path(path: &str) -> Result<Vec<PathSeg>, String> {
+    let bad = || format!("bad field path {path:?} (write it like spec.containers[0].image)");
+    let mut out = vec![];
+    for part in path.trim_start_matches('.').split('.') {
+        let (name, mut rest) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if name.is_empty() && out.is_empty() && rest.is_empty() {
+            return Err(bad());
+        }
+        if !name.is_empty() {
+            out.push(PathSeg::Key(name.to_string()));
+        }
+        while !rest.is_empty() {
+            let close = rest.find(']').ok_or_else(bad)?;
+            let idx: usize = rest[1..close].parse().map_err(|_| bad())?;
+            out.push(PathSeg::Index(idx));
+            rest = &rest[close + 1..];
+            if !rest.is_empty() && !rest.starts_with('[') {
+                return Err(bad());
+            }
+        }
+    }
+    if out.is_empty() {
+        return Err(bad());
+    }
+    Ok(out)
 }
 
 fn trim_nl(s: &str) -> &str {

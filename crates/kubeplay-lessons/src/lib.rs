@@ -17,6 +17,7 @@
 
 pub mod builtin;
 pub mod check;
+pub mod embed;
 pub mod export;
 pub mod run;
 pub mod scenario;

@@ -282,3 +282,20 @@ fn invalid_checks_are_rejected_when_loading() {
         assert!(e.contains(want), "{yaml}: {e}");
     }
 }
+
+#[test]
+fn field_check_reads_any_path() {
+    let s = session();
+    assert!(eval(&s, "field: {kind: deploy, name: web, path: 'spec.template.spec.containers[1].name', value: sidecar}").0);
+    assert!(eval(&s, "field: {kind: deploy, name: web, path: spec.selector.matchLabels, value: '{\"app\":\"web\"}'}").0);
+    assert_eq!(
+        eval(&s, "field: {kind: deploy, name: web, path: 'spec.template.spec.containers[0].command', value: '[\"sleep\"]'}").2,
+        "<none>"
+    );
+    assert_eq!(
+        eval(&s, "field: {kind: cm, name: nope, path: data, value: x}").2,
+        "configmap/nope <not found>"
+    );
+    let e = Scenario::from_yaml("id: t\ntitle: T\nsteps:\n  - title: x\n    checks:\n      - field: {kind: pod, name: a, path: 'spec.containers[x]', value: v}\n").unwrap_err();
+    assert!(e.0.contains("bad field path"), "{e}");
+}

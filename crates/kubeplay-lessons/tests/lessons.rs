@@ -73,3 +73,168 @@ fn rolling_update_first_step_without_waiting_is_not_ready_yet() {
         &["deployment/myapp-deploy has 3 ready, 3 available"],
     );
 }
+
+#[test]
+#[ignore = "needs kubectl rollout status"]
+fn recreate_vs_rolling_solution_passes() {
+    solution_passes("recreate-vs-rolling");
+}
+
+#[test]
+#[ignore = "needs kubectl rollout status and set image"]
+fn recreate_vs_rolling_updating_without_recreate_shows_no_downtime() {
+    wrong_attempt_fails(
+        "recreate-vs-rolling",
+        2,
+        &["kubectl set image deployment/frontend simple-webapp=kodekloud/webapp-color:v2"],
+        &[
+            "deployment/frontend uses the Recreate strategy",
+            "deployment/frontend has 0 available",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs kubectl set image, rollout status and heredocs"]
+fn apply_vs_set_image_solution_passes() {
+    solution_passes("apply-vs-set-image");
+}
+
+#[test]
+#[ignore = "needs kubectl set image and rollout status"]
+fn apply_vs_set_image_set_image_again_leaves_the_file_stale() {
+    wrong_attempt_fails(
+        "apply-vs-set-image",
+        3,
+        &[
+            "kubectl set image deployment frontend simple-webapp=kodekloud/webapp-color:v3",
+            "kubectl rollout status deployment/frontend",
+        ],
+        &["file frontend.yaml contains \"image: kodekloud/webapp-color:v3\""],
+    );
+}
+
+#[test]
+#[ignore = "needs docker build, heredocs, kubectl delete and container commands"]
+fn commands_args_solution_passes() {
+    solution_passes("commands-args");
+}
+
+#[test]
+#[ignore = "needs docker build, heredocs and container commands"]
+fn commands_args_applying_over_the_running_pod_is_refused() {
+    // A pod's command is immutable: apply without deleting leaves sleep2.0 failing.
+    let sc = kubeplay_lessons::builtin::get("commands-args").unwrap();
+    let heredoc = sc.steps[2].solution[0].clone();
+    let mut wrong: Vec<&str> = heredoc.trim_end().split('\n').collect();
+    wrong.extend(["kubectl apply -f ubuntu-sleeper-pod.yaml", "sleep 5"]);
+    wrong_attempt_fails(
+        "commands-args",
+        3,
+        &wrong,
+        &["pod/ubuntu-sleeper-pod shows READY 1/1, STATUS Running"],
+    );
+}
+
+#[test]
+#[ignore = "needs kubectl exec, delete and heredocs"]
+fn env_vars_solution_passes() {
+    solution_passes("env-vars");
+}
+
+#[test]
+#[ignore = "needs kubectl exec and heredocs"]
+fn env_vars_editing_the_file_without_recreating_the_pod_fails() {
+    let sc = kubeplay_lessons::builtin::get("env-vars").unwrap();
+    let heredoc = sc.steps[1].solution[0].clone();
+    let mut wrong: Vec<&str> = heredoc.trim_end().split('\n').collect();
+    wrong.extend(["kubectl apply -f webapp-color.yaml", "sleep 10"]);
+    wrong_attempt_fails(
+        "env-vars",
+        2,
+        &wrong,
+        &[
+            "pod/webapp-color spec.containers[0].env[0].value is green",
+            "$APP_COLOR in pod/webapp-color is \"green\"",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs kubectl create configmap, exec and heredocs"]
+fn configmaps_solution_passes() {
+    solution_passes("configmaps");
+}
+
+#[test]
+#[ignore = "needs kubectl create configmap and exec"]
+fn configmaps_the_notes_misindented_envfrom_creates_nothing() {
+    wrong_attempt_fails(
+        "configmaps",
+        2,
+        &["kubectl apply -f webapp-pod.yaml", "sleep 10"],
+        &[
+            "pod/webapp spec.containers[0].envFrom[0].configMapRef.name is app-config",
+            "pod/webapp shows READY 1/1, STATUS Running",
+            "$APP_COLOR in pod/webapp is \"blue\"",
+            "$APP_MODE in pod/webapp is \"prod\"",
+        ],
+    );
+}
+
+#[test]
+#[ignore = "needs kubectl create secret, exec, pipes and base64"]
+fn secrets_solution_passes() {
+    solution_passes("secrets");
+}
+
+#[test]
+fn secrets_decoding_alone_does_not_fix_the_notes_typo() {
+    // The notes' DB_USER "cm9vda==" decodes to "roou", not "root".
+    wrong_attempt_fails(
+        "secrets",
+        2,
+        &["echo -n 'cm9vda==' | base64 --decode"],
+        &["secret/app-secret key DB_USER decodes to \"root\""],
+    );
+}
+
+#[test]
+#[ignore = "needs kubectl exec and container commands with volumes"]
+fn multi_container_solution_passes() {
+    solution_passes("multi-container");
+}
+
+#[test]
+fn multi_container_without_waiting_is_not_ready() {
+    wrong_attempt_fails(
+        "multi-container",
+        1,
+        &["kubectl apply -f simple-webapp.yaml"],
+        &["pod/simple-webapp shows READY 2/2, STATUS Running"],
+    );
+}
+
+#[test]
+#[ignore = "needs init containers running sh, kubectl delete and heredocs"]
+fn init_containers_solution_passes() {
+    solution_passes("init-containers");
+}
+
+#[test]
+#[ignore = "needs init containers running sh and kubectl delete"]
+fn init_containers_recreating_the_broken_pod_stays_pending() {
+    wrong_attempt_fails(
+        "init-containers",
+        2,
+        &[
+            "kubectl delete pod myapp-pod",
+            "kubectl apply -f myapp-pod.yaml",
+            "sleep 30",
+        ],
+        &[
+            "pod/myapp-pod shows READY 1/1, STATUS Running, phase Running",
+            "pod/myapp-pod status.initContainerStatuses[0].state.terminated.reason is Completed",
+        ],
+    );
+}
