@@ -273,7 +273,11 @@ pub fn name_causes(name: &str) -> Vec<Cause> {
             && !l.ends_with('-')
     };
     if !name.split('.').all(label_ok) {
-        out.push(Cause::invalid("metadata.name", &quote(name), DNS1123_SUBDOMAIN));
+        out.push(Cause::invalid(
+            "metadata.name",
+            &quote(name),
+            DNS1123_SUBDOMAIN,
+        ));
     }
     out
 }
