@@ -117,6 +117,7 @@ impl World {
             };
             w.create(node.into()).expect("fresh node");
         }
+        controllers::endpoints::bootstrap(&mut w);
         w
     }
 
@@ -219,6 +220,13 @@ impl World {
                     owner.as_ref().map(|(k, r)| (k.as_str(), r.clone()))
                 {
                     self.enqueue_now(Task::ReplicaSet(rk));
+                }
+                let unbound = self.store.pods.get(k).is_some_and(|p| {
+                    p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
+                        && p.metadata.deletion_timestamp.is_none()
+                });
+                if unbound {
+                    self.enqueue_now(Task::Schedule(k.clone()));
                 }
                 self.enqueue_now(Task::Kubelet(k.clone()));
                 controllers::endpoints::pod_changed(self, k);
@@ -360,6 +368,9 @@ impl World {
             return Err(ApiError::already_exists(info, &k.1));
         }
         let mut stored = obj;
+        if let (Object::Service(s), false) = (&mut stored, dry_run) {
+            controllers::endpoints::prepare_service(self, s);
+        }
         strip_status_on_create(&mut stored);
         if dry_run {
             let m = stored.meta_mut();
