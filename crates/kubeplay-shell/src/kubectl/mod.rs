@@ -304,6 +304,8 @@ pub fn print_api_error(out: &mut Output, e: &ApiError, source: Option<(&str, &st
         .map(|(verb, file)| format!("error when {verb} \"{file}\": "))
         .unwrap_or_default();
     match e.reason {
+        // CheckErr words a field-level rejection itself: `The <Kind> "<name>" is invalid: ...`.
+        Reason::Invalid if !e.kind.is_empty() => out.err(format!("The {}\n", e.message)),
         Reason::Invalid => out.err(format!("{}\n", e.message)),
         r => out.err(format!(
             "Error from server ({}): {prefix}{}\n",
