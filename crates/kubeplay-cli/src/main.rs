@@ -41,6 +41,20 @@ impl FileSource for Cwd {
             None
         }
     }
+    fn list(&self, path: &str) -> Option<Vec<(String, bool)>> {
+        let entries = std::fs::read_dir(self.0.join(path)).ok()?;
+        let mut out: Vec<(String, bool)> = entries
+            .filter_map(|e| {
+                let e = e.ok()?;
+                Some((
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.path().is_dir(),
+                ))
+            })
+            .collect();
+        out.sort();
+        Some(out)
+    }
 }
 
 fn session(seed: u64) -> Session {

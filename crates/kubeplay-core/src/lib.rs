@@ -9,6 +9,7 @@
 pub mod config;
 pub mod controllers;
 pub mod events;
+pub mod images;
 pub mod kubelet;
 pub mod names;
 pub mod scheduler;

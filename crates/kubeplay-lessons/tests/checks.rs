@@ -24,6 +24,7 @@ spec:
           image: nginx:1.24
         - name: sidecar
           image: busybox
+          command: [sleep, '3600']
 ";
 
 const CM_SECRET: &str = "apiVersion: v1

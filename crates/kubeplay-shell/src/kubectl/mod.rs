@@ -2,6 +2,7 @@
 //! prints what kubectl prints.
 
 mod apply;
+mod create_config;
 pub mod flags;
 mod get;
 
@@ -59,6 +60,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     match verb.as_str() {
         "apply" => apply::run(cx, rest),
         "get" => get::run(cx, rest),
+        "create" if matches!(rest.first().map(String::as_str), Some("configmap" | "cm")) => {
+            create_config::configmap(cx, &rest[1..])
+        }
+        "create" if rest.first().map(String::as_str) == Some("secret") => {
+            create_config::secret(cx, &rest[1..])
+        }
         other => {
             cx.out.err(format!(
                 "error: unknown command \"{other}\" for \"kubectl\"\n"

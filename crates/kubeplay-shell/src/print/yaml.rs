@@ -232,8 +232,11 @@ impl Emitter {
         self.put_char('"');
         let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
+        // go-yaml's is_bom(b, i) looks at b[0..3] whatever i is: a value that starts with a
+        // BOM has every character escaped.
+        let starts_bom = s.starts_with('\u{feff}');
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+            if starts_bom || !is_printable(c) || is_break(c) || c == '"' || c == '\\' {
                 self.put_char('\\');
                 let esc = match c {
                     '\0' => Some('0'),
