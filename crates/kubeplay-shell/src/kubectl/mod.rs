@@ -3,8 +3,11 @@
 
 mod apply;
 mod create_config;
+mod exec;
 pub mod flags;
 mod get;
+mod logs;
+mod pods;
 
 use crate::fs::Vfs;
 use crate::session::Output;
@@ -34,6 +37,11 @@ pub trait Waiter {
     fn poll(&mut self, world: &World, out: &mut Output) -> Option<i32>;
     /// A time at which to be polled even if nothing changes.
     fn wake_at(&self) -> Option<Millis>;
+    /// `kubectl exec -it POD -- sh`: the id of the container shell the terminal should now
+    /// talk to (see [`crate::Session::prompt`]).
+    fn attach(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// `sleep N`.
@@ -59,6 +67,8 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let rest = &args[1..];
     match verb.as_str() {
         "apply" => apply::run(cx, rest),
+        "logs" => logs::run(cx, rest),
+        "exec" => exec::run(cx, rest),
         "get" => get::run(cx, rest),
         "create" if matches!(rest.first().map(String::as_str), Some("configmap" | "cm")) => {
             create_config::configmap(cx, &rest[1..])
