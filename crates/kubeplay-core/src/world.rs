@@ -315,6 +315,20 @@ impl World {
             },
             name,
         );
+        if kind == Kind::Event {
+            if let Some(e) = self
+                .events
+                .records()
+                .iter()
+                .map(|r| r.to_event())
+                .find(|e| {
+                    e.metadata.namespace.as_deref() == Some(ns)
+                        && e.metadata.name.as_deref() == Some(name)
+                })
+            {
+                return Ok(Object::from(e));
+            }
+        }
         self.store
             .get_object(kind, &k)
             .ok_or_else(|| ApiError::not_found(kubeplay_api::registry::info(kind), name))
@@ -332,7 +346,17 @@ impl World {
             out.extend(self.store.get_object(kind, &k));
         }
         if kind == Kind::Event {
-            return out;
+            // Events live in the compact event log; materialize them as the API would list
+            // them (by namespace, then name).
+            let mut evs: Vec<Object> = self
+                .events
+                .records()
+                .iter()
+                .filter(|r| ns.is_none_or(|n| r.namespace == n))
+                .map(|r| Object::from(r.to_event()))
+                .collect();
+            evs.sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+            out.extend(evs);
         }
         out
     }
@@ -557,6 +581,13 @@ fn strip_status_on_create(o: &mut Object) {
         Object::Deployment(d) => d.status = None,
         Object::ReplicaSet(r) => r.status = None,
         Object::Pod(p) => p.status = None,
+        // The namespace strategy's PrepareForCreate: every new namespace is Active.
+        Object::Namespace(n) => {
+            n.status = Some(kubeplay_api::k8s_openapi::api::core::v1::NamespaceStatus {
+                phase: Some("Active".into()),
+                ..Default::default()
+            })
+        }
         _ => {}
     }
 }
