@@ -185,8 +185,9 @@ fn service_port(p: &mut ServicePort) {
     }
 }
 
+/// The config helper's Secret defaults (type Opaque, stringData merged into data).
 pub fn secret(s: &mut Secret) {
-    s.type_.get_or_insert_with(|| "Opaque".into());
+    crate::configdata::default_secret(s);
 }
 
 /// The namespace's own name label, as the API server sets it.
