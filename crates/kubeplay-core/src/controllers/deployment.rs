@@ -333,7 +333,12 @@ fn sync_revision(w: &mut World, cx: Ctx, create: bool) -> (Ctx, Option<Key>) {
 }
 
 fn set_annotation(m: &mut ObjectMeta, k: &str, v: &str) -> bool {
-    if m.annotations.as_ref().and_then(|a| a.get(k)).map(String::as_str) == Some(v) {
+    if m.annotations
+        .as_ref()
+        .and_then(|a| a.get(k))
+        .map(String::as_str)
+        == Some(v)
+    {
         return false;
     }
     m.annotations
