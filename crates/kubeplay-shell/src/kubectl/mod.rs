@@ -3,8 +3,9 @@
 
 mod apply;
 mod create_config;
+pub mod describe;
 pub mod flags;
-mod get;
+pub mod get;
 
 use crate::fs::Vfs;
 use crate::session::Output;
@@ -60,6 +61,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     match verb.as_str() {
         "apply" => apply::run(cx, rest),
         "get" => get::run(cx, rest),
+        "describe" => describe::run(cx, rest),
         "create" if matches!(rest.first().map(String::as_str), Some("configmap" | "cm")) => {
             create_config::configmap(cx, &rest[1..])
         }
