@@ -247,9 +247,44 @@ fn key_causes(field: &str, key: &str, out: &mut Vec<Cause>) {
 
 const MAX_SIZE: usize = 1024 * 1024;
 
+const DNS1123_SUBDOMAIN: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+
+/// `ValidateObjectMeta` with `NameIsDNSSubdomain`, the name rule of ConfigMaps and Secrets.
+pub fn name_causes(name: &str) -> Vec<Cause> {
+    if name.is_empty() {
+        return vec![Cause::new(
+            "metadata.name",
+            "Required value: name or generateName is required",
+        )];
+    }
+    let mut out = Vec::new();
+    if name.len() > 253 {
+        out.push(Cause::invalid(
+            "metadata.name",
+            &quote(name),
+            "must be no more than 253 characters",
+        ));
+    }
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+    };
+    if !name.split('.').all(label_ok) {
+        out.push(Cause::invalid(
+            "metadata.name",
+            &quote(name),
+            DNS1123_SUBDOMAIN,
+        ));
+    }
+    out
+}
+
 /// `ValidateConfigMap`.
 pub fn validate_config_map(cm: &ConfigMap) -> Vec<Cause> {
-    let mut causes = Vec::new();
+    let mut causes = name_causes(cm.metadata.name.as_deref().unwrap_or(""));
     let mut total = 0usize;
     for (k, v) in cm.data.iter().flatten() {
         key_causes("data", k, &mut causes);
@@ -277,7 +312,7 @@ pub fn validate_config_map(cm: &ConfigMap) -> Vec<Cause> {
 
 /// `ValidateSecret`, including the keys each well-known type requires.
 pub fn validate_secret(s: &Secret) -> Vec<Cause> {
-    let mut causes = Vec::new();
+    let mut causes = name_causes(s.metadata.name.as_deref().unwrap_or(""));
     let empty = BTreeMap::new();
     let data = s.data.as_ref().unwrap_or(&empty);
     let mut total = 0usize;
@@ -454,6 +489,18 @@ mod tests {
     }
 
     #[test]
+    fn names() {
+        assert!(name_causes("app-config").is_empty());
+        assert!(name_causes("kube-root-ca.crt").is_empty());
+        let c = name_causes("App_Config");
+        assert_eq!(c.len(), 1);
+        assert_eq!(
+            c[0].to_line(),
+            format!("metadata.name: Invalid value: \"App_Config\": {DNS1123_SUBDOMAIN}")
+        );
+    }
+
+    #[test]
     fn keys() {
         assert!(config_key_errors("APP_COLOR").is_empty());
         assert!(config_key_errors(".env").is_empty());
@@ -490,6 +537,10 @@ mod tests {
     #[test]
     fn immutable_configmap() {
         let old = ConfigMap {
+            metadata: k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                name: Some("app-config".into()),
+                ..Default::default()
+            },
             immutable: Some(true),
             data: Some(BTreeMap::from([("a".into(), "1".into())])),
             ..Default::default()

@@ -18,4 +18,4 @@ pub mod time;
 mod world;
 
 pub use store::{key, Key, Store, Stored};
-pub use world::{ApplyOutcome, DeleteOptions, Task, World};
+pub use world::{ApplyOutcome, DeleteOptions, Propagation, Task, World};

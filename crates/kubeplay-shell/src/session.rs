@@ -39,6 +39,11 @@ pub enum LineState {
 #[derive(Default)]
 pub struct Output {
     pub chunks: Vec<Chunk>,
+    /// The embedder has an editor (the page): `kubectl edit` opens objects in it.
+    pub editor: bool,
+    /// Objects `kubectl edit` asked to open, for the page to take with
+    /// [`Session::take_edit_requests`].
+    pub edits: Vec<crate::kubectl::edit::EditRequest>,
 }
 
 impl Output {
@@ -323,6 +328,24 @@ impl Session {
             self.last_status = 130;
             self.proc.shell_mut().status = 130;
         }
+    }
+
+    /// Say whether there is an editor for `kubectl edit` (the page has one; the CLI not).
+    pub fn set_editor(&mut self, available: bool) {
+        self.output.editor = available;
+    }
+
+    /// Objects `kubectl edit` wants opened in the editor.
+    pub fn take_edit_requests(&mut self) -> Vec<crate::kubectl::edit::EditRequest> {
+        std::mem::take(&mut self.output.edits)
+    }
+
+    /// The editor was saved: apply the text to the object, printing what kubectl prints
+    /// (`deployment.apps/web edited`, or `Edit cancelled, no changes made.`).
+    pub fn finish_edit(&mut self, req: &crate::kubectl::edit::EditRequest, text: &str) {
+        self.last_status =
+            crate::kubectl::edit::finish(&mut self.world, &mut self.output, req, text);
+        self.world.settle();
     }
 
     /// Output produced since the last call.

@@ -6,7 +6,7 @@
 use super::flags::{self, Flag, FlagError, DRY_RUN, OUTPUT};
 use super::{Cx, Exec};
 use kubeplay_api::configdata::{base64_encode, config_key_errors};
-use kubeplay_api::{decode, ApiError, Kind, Object, Reason};
+use kubeplay_api::{decode, ApiError, Kind, Object};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -515,11 +515,9 @@ fn finish(cx: &mut Cx<'_>, obj: Object, dry: DryRun, format: &str, what: &str) -
     Exec::Done(0)
 }
 
+/// The server's error as `%v` prints it inside the generator's own message.
 fn server_text(e: &ApiError) -> String {
-    match e.reason {
-        Reason::Invalid => e.message.clone(),
-        _ => e.message.clone(),
-    }
+    e.message.clone()
 }
 
 fn fail(cx: &mut Cx<'_>, msg: String) -> Exec {
