@@ -779,6 +779,40 @@ pub fn container_mounts(
     Ok(mounts)
 }
 
+/// How often the kubelet resyncs a running pod (`syncFrequency`, 1 minute). Mounted
+/// configMap/secret volumes pick up changes on that resync: the kubelet's watch-based object
+/// cache is current at once, so the delay is the time to the pod's next resync, in (0, 60] s.
+/// Env vars never change; files mounted with `subPath` never change.
+pub const VOLUME_SYNC_PERIOD: crate::time::Millis = 60_000;
+
+/// The first resync tick of a pod whose worker started at `since` that comes after `now`.
+pub fn next_volume_sync(
+    since: crate::time::Millis,
+    now: crate::time::Millis,
+) -> crate::time::Millis {
+    let elapsed = now.saturating_sub(since);
+    since + (elapsed / VOLUME_SYNC_PERIOD + 1) * VOLUME_SYNC_PERIOD
+}
+
+/// A container's projected files after a resync: `subPath` files keep the bytes they had when
+/// the container started; every other path is what the volumes hold now (files of keys that
+/// were removed disappear).
+pub fn refresh_projected(
+    old: &BTreeMap<String, Vec<u8>>,
+    sub_paths: &std::collections::BTreeSet<String>,
+    fresh: &Mounts,
+) -> BTreeMap<String, Vec<u8>> {
+    let mut out: BTreeMap<String, Vec<u8>> = old
+        .iter()
+        .filter(|(p, _)| sub_paths.contains(*p))
+        .map(|(p, d)| (p.clone(), d.clone()))
+        .collect();
+    for f in fresh.files.iter().filter(|f| !f.sub_path) {
+        out.insert(f.path.clone(), f.data.clone());
+    }
+    out
+}
+
 /// The ConfigMaps and Secrets a pod refers to (env, envFrom, volumes), for deciding which
 /// pods to look at again when one of them changes.
 pub fn referenced(pod: &Pod) -> Vec<(kubeplay_api::Kind, String)> {
@@ -1172,6 +1206,36 @@ spec:
             m.dirs,
             vec!["/etc/config", "/etc/keys", "/etc/secret-volume"]
         );
+    }
+
+    #[test]
+    fn resync_ticks_and_sub_paths() {
+        assert_eq!(next_volume_sync(1_000, 1_000), 61_000);
+        assert_eq!(next_volume_sync(1_000, 60_999), 61_000);
+        assert_eq!(next_volume_sync(1_000, 61_000), 121_000);
+        let (mut src, pods) = objects(VOLS);
+        let pod = &pods[0];
+        let c = &pod.spec.as_ref().unwrap().containers[0];
+        let first = container_mounts(pod, c, &src).unwrap();
+        let old: BTreeMap<String, Vec<u8>> = first
+            .files
+            .iter()
+            .map(|f| (f.path.clone(), f.data.clone()))
+            .collect();
+        let subs = first
+            .files
+            .iter()
+            .filter(|f| f.sub_path)
+            .map(|f| f.path.clone())
+            .collect();
+        let data = src.cms[0].data.as_mut().unwrap();
+        data.insert("SPECIAL_LEVEL".into(), "extremely".into());
+        data.remove("SPECIAL_TYPE");
+        let now = refresh_projected(&old, &subs, &container_mounts(pod, c, &src).unwrap());
+        assert_eq!(now["/etc/config/SPECIAL_LEVEL"], b"extremely");
+        assert!(!now.contains_key("/etc/config/SPECIAL_TYPE"));
+        assert_eq!(now["/etc/keys/my-group/keys"], b"extremely");
+        assert_eq!(now["/app/level.txt"], b"very");
     }
 
     #[test]

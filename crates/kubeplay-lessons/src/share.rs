@@ -347,6 +347,7 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
     let mut session = base_session(state.seed, scenario);
     session.take_output();
     let mut history: Vec<Replayed> = Vec::new();
+    let mut continuation = false;
     let drain = |session: &mut Session, history: &mut Vec<Replayed>| {
         let out = session.take_output();
         if out.is_empty() {
@@ -356,6 +357,8 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
             Some(h) => h.output.extend(out),
             None => history.push(Replayed {
                 line: None,
+                namespace: String::new(),
+                continuation: false,
                 output: out,
             }),
         }
@@ -369,14 +372,19 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
             Event::Line { text, .. } => {
                 history.push(Replayed {
                     line: Some(text.clone()),
+                    namespace: session.namespace.clone(),
+                    continuation,
                     output: vec![],
                 });
-                session.feed_line(text);
+                continuation = session.feed_line(text) == kubeplay_shell::LineState::NeedMore;
             }
             Event::Write { path, content, .. } => {
                 session.fs.write(path, content.as_bytes().to_vec())
             }
-            Event::Interrupt { .. } => session.interrupt(),
+            Event::Interrupt { .. } => {
+                session.interrupt();
+                continuation = false;
+            }
         }
         drain(&mut session, &mut history);
     }
@@ -392,6 +400,10 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Replayed {
     pub line: Option<String>,
+    /// The namespace of the context when the line was typed (the prompt shows it).
+    pub namespace: String,
+    /// The line continued an unfinished one (the prompt was `> `).
+    pub continuation: bool,
     pub output: Vec<kubeplay_shell::Chunk>,
 }
 

@@ -122,6 +122,8 @@ pub struct Ctr {
     /// Files of configMap/secret volumes as this run sees them (read-only).
     pub projected: Files,
     pub projected_dirs: Vec<String>,
+    /// Projected paths mounted with `subPath`: never refreshed.
+    pub projected_sub: std::collections::BTreeSet<String>,
     mount_error: Option<String>,
     pub container_id: String,
     proc: Option<Program>,
@@ -169,6 +171,7 @@ impl Ctr {
             mounts: Vec::new(),
             projected: Files::new(),
             projected_dirs: Vec::new(),
+            projected_sub: Default::default(),
             mount_error: None,
             container_id: String::new(),
             proc: None,
@@ -240,6 +243,8 @@ pub struct PodRuntime {
     /// emptyDir contents, by volume name; paths relative to the volume.
     pub volumes: BTreeMap<String, Files>,
     started_at: Millis,
+    /// A ConfigMap/Secret this pod mounts changed: refresh its volumes at this resync.
+    volume_sync_at: Option<Millis>,
     /// The pod failed for good (an init container failed with restartPolicy Never).
     failed: bool,
 }
@@ -397,6 +402,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             }
         }
         if rt.stage == Stage::Running {
+            resync_volumes(w, &pod, &mut rt, &mut wake);
             drive(w, &pod, &mut rt, &mut wake);
         }
     }
@@ -494,6 +500,7 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         },
         volumes,
         started_at: now,
+        volume_sync_at: None,
         failed: false,
     };
     w.kubelet.pods.insert(k.clone(), rt);
@@ -945,6 +952,12 @@ fn try_start(
         .iter()
         .map(|f| (f.path.clone(), f.data.clone()))
         .collect();
+    c.projected_sub = mounts
+        .files
+        .iter()
+        .filter(|f| f.sub_path)
+        .map(|f| f.path.clone())
+        .collect();
     for d in &mounts.dirs {
         c.projected_dirs.push(d.clone());
     }
@@ -1361,6 +1374,7 @@ impl Ctr {
             mounts: self.mounts.clone(),
             projected: Files::new(),
             projected_dirs: Vec::new(),
+            projected_sub: Default::default(),
             mount_error: None,
             container_id: String::new(),
             proc: None,
@@ -1927,9 +1941,66 @@ pub(crate) fn delete_pod(w: &mut World, k: &Key, opts: DeleteOptions) {
     });
 }
 
+/// On the resync after a mounted ConfigMap/Secret changed, running containers see the new
+/// files (`config::refresh_projected`: not `subPath` ones; env never changes).
+fn resync_volumes(w: &World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Millis>) {
+    let Some(at) = rt.volume_sync_at else { return };
+    if w.now() < at {
+        *wake = Some(wake.map_or(at, |x| x.min(at)));
+        return;
+    }
+    rt.volume_sync_at = None;
+    for c in rt.ctrs.iter_mut().filter(|c| !c.container_id.is_empty()) {
+        let Some(spec_c) = spec_container(pod, c) else {
+            continue;
+        };
+        // A source that is gone now leaves the last files in place, as the kubelet does.
+        if let Ok(m) = crate::config::container_mounts(pod, spec_c, w) {
+            c.projected = crate::config::refresh_projected(&c.projected, &c.projected_sub, &m);
+        }
+    }
+}
+
 /// A ConfigMap, Secret or Service changed: pods in its namespace waiting on config get
-/// another look.
-pub(crate) fn config_changed(w: &mut World, _kind: Kind, k: &Key) {
+/// another look; running pods that mount it refresh their volumes on their next resync.
+pub(crate) fn config_changed(w: &mut World, kind: Kind, k: &Key) {
+    let now = w.now();
+    let mounting: Vec<(Key, Millis)> = w
+        .kubelet
+        .pods
+        .range(crate::store::key(&k.0, "")..)
+        .take_while(|(pk, _)| pk.0 == k.0)
+        .filter(|(pk, rt)| {
+            rt.stage == Stage::Running
+                && w.store.get::<Pod>(pk).is_some_and(|p| {
+                    p.spec
+                        .iter()
+                        .flat_map(|s| s.volumes.iter().flatten())
+                        .any(|v| match kind {
+                            Kind::ConfigMap => v.config_map.as_ref().is_some_and(|c| c.name == k.1),
+                            Kind::Secret => v
+                                .secret
+                                .as_ref()
+                                .is_some_and(|s| s.secret_name.as_deref() == Some(k.1.as_str())),
+                            _ => false,
+                        })
+                })
+        })
+        .map(|(pk, rt)| {
+            (
+                pk.clone(),
+                crate::config::next_volume_sync(rt.started_at, now),
+            )
+        })
+        .collect();
+    for (pk, at) in mounting {
+        if let Some(rt) = w.kubelet.pods.get_mut(&pk) {
+            if rt.volume_sync_at.is_none_or(|t| t > at) {
+                rt.volume_sync_at = Some(at);
+            }
+        }
+        w.enqueue(Task::Kubelet(pk), at);
+    }
     let keys: Vec<Key> = w
         .kubelet
         .pods
