@@ -130,6 +130,13 @@ pub enum ParamOp {
     TrimSuffix(bool, Word),
     /// `${name/p/r}` / `${name//p/r}` (all: true)
     Replace(bool, Word, Word),
+    /// `${name^^}` (upper, all), `${name^}`, `${name,,}`, `${name,}`
+    Case {
+        upper: bool,
+        all: bool,
+    },
+    /// `${name:offset}` / `${name:offset:length}` (arithmetic)
+    Substr(Word, Option<Word>),
 }
 
 impl Word {

@@ -343,6 +343,48 @@ impl Ex<'_> {
                 }
                 out
             }
+            ParamOp::Case { upper, all } => {
+                let v = val.unwrap_or_default();
+                let conv = |c: char| {
+                    if *upper {
+                        c.to_uppercase().collect::<String>()
+                    } else {
+                        c.to_lowercase().collect()
+                    }
+                };
+                if *all {
+                    v.chars().map(conv).collect()
+                } else {
+                    let mut it = v.chars();
+                    match it.next() {
+                        Some(f) => format!("{}{}", conv(f), it.as_str()),
+                        None => String::new(),
+                    }
+                }
+            }
+            ParamOp::Substr(off, len) => {
+                let v: Vec<char> = val.unwrap_or_default().chars().collect();
+                let o = self.string(off)?;
+                let o = crate::arith::eval(&o, self.sh)?;
+                let n = v.len() as i64;
+                let start = if o < 0 { (n + o).max(0) } else { o.min(n) };
+                let end = match len {
+                    None => n,
+                    Some(l) => {
+                        let l = self.string(l)?;
+                        let l = crate::arith::eval(&l, self.sh)?;
+                        if l < 0 {
+                            n + l
+                        } else {
+                            (start + l).min(n)
+                        }
+                    }
+                };
+                if end < start {
+                    return Err(format!("{}: substring expression < 0", p.name));
+                }
+                v[start as usize..end as usize].iter().collect()
+            }
             ParamOp::Replace(all, pw, rw) => {
                 let v = val.unwrap_or_default();
                 let pat = self.pattern(pw)?;

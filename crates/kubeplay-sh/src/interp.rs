@@ -187,6 +187,8 @@ pub struct Proc {
     subs_out: Option<(Vec<String>, Option<i32>)>,
     /// Loop control requested by `break`/`continue`: (levels, is_continue).
     pending_jump: Option<(usize, bool)>,
+    /// This process's stdout is a terminal.
+    tty: bool,
 }
 
 impl Proc {
@@ -204,6 +206,7 @@ impl Proc {
 
     /// A process with nothing to run yet (an interactive shell between commands).
     pub fn idle(sh: Shell) -> Proc {
+        let tty = sh.interactive;
         Proc {
             sh,
             frames: Vec::new(),
@@ -215,7 +218,29 @@ impl Proc {
             next_job: 1,
             subs_out: None,
             pending_jump: None,
+            tty,
         }
+    }
+
+    /// Say whether the process's stdout is a terminal (`ls` prints columns there). An
+    /// interactive shell's is.
+    pub fn set_tty(&mut self, tty: bool) {
+        self.tty = tty;
+    }
+
+    /// Whether fd 1 at the current frame still reaches a terminal.
+    fn fd1_tty(&self) -> bool {
+        if !self.tty {
+            return false;
+        }
+        for f in self.frames.iter().rev() {
+            if let Frame::Scope { fds, .. } = f {
+                if lookup(fds, 1).is_some() {
+                    return false;
+                }
+            }
+        }
+        true
     }
 
     /// Give the process a standard input.
@@ -265,6 +290,7 @@ impl Proc {
             next_job: 1,
             subs_out: None,
             pending_jump: None,
+            tty: false,
         }
     }
 
@@ -537,7 +563,9 @@ impl Proc {
                                 rest: vec![],
                                 background: false,
                             }]);
-                            Box::new(self.child(list, stdin))
+                            let mut c = self.child(list, stdin);
+                            c.tty = stage + 1 == cmds.len() && self.fd1_tty();
+                            Box::new(c)
                         }
                     };
                     if !budget.tick() {
@@ -1069,7 +1097,8 @@ impl Proc {
             }),
             Compound::Subshell(list) => {
                 let stdin = self.current_stdin();
-                let child = self.child(list.clone(), stdin);
+                let mut child = self.child(list.clone(), stdin);
+                child.tty = self.fd1_tty();
                 self.frames.push(Frame::Child {
                     proc: Box::new(child),
                     mode: ChildMode::Subshell,
@@ -1120,6 +1149,7 @@ impl Proc {
         let _ = host;
         Io {
             stdin: None,
+            stdout_tty: false,
             cwd: self.sh.cwd.clone(),
             env: self.sh.env(),
             out: Out::default(),
@@ -1366,6 +1396,7 @@ impl Proc {
     ) -> Option<Status> {
         let name = argv[0].clone();
         let mut io = self.io(host);
+        io.stdout_tty = self.fd1_tty() && lookup(&fds, 1).is_none();
         for (k, v) in &assigns {
             io.env.insert(k.clone(), v.clone());
         }
@@ -1878,6 +1909,7 @@ impl Proc {
                     }
                     let mut child = self.child(list, stdin.clone());
                     child.sh.arg0 = arg0;
+                    child.tty = self.fd1_tty() && lookup(fds, 1).is_none();
                     child.sh.positional = pos;
                     for (k, v) in assigns {
                         child.sh.set(k, v);
@@ -2151,6 +2183,12 @@ fn collect_part(p: &Part, out: &mut Vec<List>) {
             ParamOp::Replace(_, a, b) => {
                 collect_subs(a, out);
                 collect_subs(b, out)
+            }
+            ParamOp::Substr(a, b) => {
+                collect_subs(a, out);
+                if let Some(b) = b {
+                    collect_subs(b, out)
+                }
             }
             _ => {}
         },

@@ -169,6 +169,8 @@ pub struct Io {
     /// The exported environment.
     pub env: BTreeMap<String, String>,
     pub out: Out,
+    /// Standard output goes straight to the terminal (`ls` then prints columns).
+    pub stdout_tty: bool,
 }
 
 impl Io {

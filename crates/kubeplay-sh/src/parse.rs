@@ -518,6 +518,32 @@ impl Parser {
                     op: ParamOp::Plain,
                 });
             }
+            Some(c @ ('^' | ',')) if !colon => {
+                self.pos += 1;
+                let all = self.cur() == Some(c);
+                if all {
+                    self.pos += 1;
+                }
+                if self.cur() != Some('}') {
+                    return self.bad_substitution();
+                }
+                self.pos += 1;
+                ParamOp::Case {
+                    upper: c == '^',
+                    all,
+                }
+            }
+            Some(c) if colon && !"-=+?".contains(c) => {
+                let off = self.param_word(&[':', '}'])?;
+                let len = if self.cur() == Some(':') {
+                    self.pos += 1;
+                    Some(self.param_word(&['}'])?)
+                } else {
+                    None
+                };
+                self.pos += 1;
+                ParamOp::Substr(off, len)
+            }
             Some(c @ ('-' | '=' | '+' | '?')) => {
                 self.pos += 1;
                 let w = self.param_word(&['}'])?;

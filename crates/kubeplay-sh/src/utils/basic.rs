@@ -185,12 +185,11 @@ fn test(cx: &mut Cx) -> Outcome {
     } else {
         "test"
     };
-    let _ = which;
     match eval_test(&args, cx) {
         Ok(true) => exit(0),
         Ok(false) => exit(1),
         Err(e) => {
-            cx.io.err(format!("bash: test: {e}\n"));
+            cx.io.err(format!("bash: {which}: {e}\n"));
             exit(2)
         }
     }
@@ -533,6 +532,7 @@ fn env(cx: &mut Cx) -> Outcome {
             cwd: cx.io.cwd.clone(),
             env,
             out: Default::default(),
+            stdout_tty: cx.io.stdout_tty,
         };
         let r = super::run(&argv, &mut io, cx.fs, cx.now_ms);
         for (fd, d) in io.out.take() {

@@ -1,7 +1,11 @@
 //! The utilities a shell finds on its PATH, over the virtual filesystem, with GNU coreutils'
 //! output and error wording.
 
+mod awk;
 mod basic;
+mod files;
+mod jq;
+mod text;
 
 use crate::vfs::Vfs;
 use crate::Io;
@@ -63,18 +67,22 @@ impl Cx<'_> {
 
 type Util = fn(&mut Cx) -> Outcome;
 
-fn table() -> &'static [(&'static str, Util)] {
-    basic::TABLE
+fn find(name: &str) -> Option<Util> {
+    [basic::TABLE, files::TABLE, text::TABLE]
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| *f)
 }
 
 /// Whether there is a utility called `name`.
 pub fn exists(name: &str) -> bool {
-    table().iter().any(|(n, _)| *n == name)
+    find(name).is_some()
 }
 
 /// Run `argv[0]`, or `None` when there is no such utility.
 pub fn run(argv: &[String], io: &mut Io, fs: &mut Vfs, now_ms: i64) -> Option<Outcome> {
-    let (_, f) = table().iter().find(|(n, _)| *n == argv[0])?;
+    let f = find(&argv[0])?;
     let mut cx = Cx {
         args: &argv[1..],
         io,
