@@ -239,6 +239,129 @@ pub fn set_last_applied(obj: &mut Object, doc: &Value) {
     }
 }
 
+/// Field order of the Go structs the generators build (`Namespace`, `Service`, `ObjectMeta`,
+/// `ServiceSpec`, `ServicePort`); maps are sorted, as Go marshals them.
+fn struct_order(path: &str) -> Option<&'static [&'static str]> {
+    Some(match path {
+        "" => &["kind", "apiVersion", "metadata", "spec", "status"],
+        "metadata" => &[
+            "name",
+            "generateName",
+            "namespace",
+            "selfLink",
+            "uid",
+            "resourceVersion",
+            "generation",
+            "creationTimestamp",
+            "deletionTimestamp",
+            "deletionGracePeriodSeconds",
+            "labels",
+            "annotations",
+            "ownerReferences",
+            "finalizers",
+            "managedFields",
+        ],
+        "spec" => &[
+            "finalizers",
+            "ports",
+            "selector",
+            "clusterIP",
+            "clusterIPs",
+            "type",
+            "externalIPs",
+            "sessionAffinity",
+            "loadBalancerIP",
+            "loadBalancerSourceRanges",
+            "externalName",
+            "externalTrafficPolicy",
+            "healthCheckNodePort",
+            "publishNotReadyAddresses",
+            "sessionAffinityConfig",
+            "ipFamilies",
+            "ipFamilyPolicy",
+            "allocateLoadBalancerNodePorts",
+            "loadBalancerClass",
+            "internalTrafficPolicy",
+            "trafficDistribution",
+        ],
+        "spec.ports" => &[
+            "name",
+            "protocol",
+            "appProtocol",
+            "port",
+            "targetPort",
+            "nodePort",
+        ],
+        "status" => &["phase", "conditions", "loadBalancer"],
+        _ => return None,
+    })
+}
+
+/// Go's `json.Marshal` (`indent: None`, with the trailing newline the encoder adds) or
+/// `json.MarshalIndent` of a generator's typed object.
+pub fn typed_json(v: &Value, indent: Option<&str>) -> String {
+    let mut s = String::new();
+    write_typed(v, "", 0, indent, &mut s);
+    s.push('\n');
+    s
+}
+
+fn write_typed(v: &Value, path: &str, depth: usize, indent: Option<&str>, out: &mut String) {
+    let nl = |out: &mut String, d: usize| {
+        if let Some(i) = indent {
+            out.push('\n');
+            out.push_str(&i.repeat(d));
+        }
+    };
+    match v {
+        Value::Object(m) if m.is_empty() => out.push_str("{}"),
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            match struct_order(path) {
+                Some(order) => {
+                    keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()))
+                }
+                None => keys.sort(),
+            }
+            out.push('{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                nl(out, depth + 1);
+                crate::print::json::write_string(out, k);
+                out.push(':');
+                if indent.is_some() {
+                    out.push(' ');
+                }
+                let p = if path.is_empty() {
+                    k.to_string()
+                } else {
+                    format!("{path}.{k}")
+                };
+                write_typed(&m[k.as_str()], &p, depth + 1, indent, out);
+            }
+            nl(out, depth);
+            out.push('}');
+        }
+        Value::Array(a) if a.is_empty() => out.push_str("[]"),
+        Value::Array(a) => {
+            out.push('[');
+            for (i, item) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                nl(out, depth + 1);
+                write_typed(item, path, depth + 1, indent, out);
+            }
+            nl(out, depth);
+            out.push(']');
+        }
+        Value::String(s) => crate::print::json::write_string(out, s),
+        other => out.push_str(&other.to_string()),
+    }
+}
+
 static NS_DOC: Doc = Doc {
     path: "kubectl create namespace",
     long: "Create a namespace with the given name.",
@@ -290,8 +413,7 @@ fn finish_generated(
     let info = registry::info(kind);
     let mut generated = generated;
     if a.bool("save-config") {
-        let doc = generated.clone();
-        let text = format!("{}\n", serde_json::to_string(&doc).unwrap_or_default());
+        let text = typed_json(&generated, None);
         if let Some(Value::Object(meta)) = generated.get_mut("metadata") {
             let ann = meta
                 .entry("annotations")
@@ -302,13 +424,18 @@ fn finish_generated(
         }
     }
     if dry == DryRun::Client {
-        print_result(
-            cx,
-            info,
-            &generated,
-            &format!("created{}", dry.suffix()),
-            &format,
-        );
+        if format == "json" {
+            // The generator's typed object, marshalled in Go struct field order.
+            cx.out.out(typed_json(&generated, Some("    ")));
+        } else {
+            print_result(
+                cx,
+                info,
+                &generated,
+                &format!("created{}", dry.suffix()),
+                &format,
+            );
+        }
         return Exec::Done(0);
     }
     let _ = kind;

@@ -327,6 +327,10 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
         "get-contexts" => {
             if let Some(n) = rest.first().filter(|n| n.as_str() != CONTEXT) {
+                if !a.bool("no-headers") && a.str("output") != Some("name") {
+                    cx.out
+                        .out("CURRENT   NAME   CLUSTER   AUTHINFO   NAMESPACE\n");
+                }
                 return fail(cx.out, format!("context {n} not found"));
             }
             if a.str("output") == Some("name") {
@@ -389,9 +393,8 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 match rest.first() {
                     Some(n) => n.clone(),
                     None => {
-                        return usage_error(
+                        return fail(
                             cx.out,
-                            "kubectl config set-context",
                             "you must specify a non-empty context name or --current",
                         )
                     }

@@ -32,7 +32,12 @@ pub fn json(v: &Value) -> String {
 pub fn check_format(fmt: &str) -> Result<(), String> {
     match fmt {
         "" | "name" | "yaml" | "json" => Ok(()),
-        f if f.starts_with("jsonpath") || f.starts_with("go-template") || f.starts_with("template") => Ok(()),
+        f if f.starts_with("jsonpath")
+            || f.starts_with("go-template")
+            || f.starts_with("template") =>
+        {
+            Ok(())
+        }
         other => Err(format!(
             "unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml"
         )),
@@ -62,9 +67,19 @@ pub fn print_result(
         "yaml" => cx.out.out(yaml(obj)),
         "json" => cx.out.out(json(obj)),
         other => {
-            cx.out.err(format!(
-                "error: output format \"{other}\" is not available for this command in kubeplay\n"
-            ));
+            use crate::print::output::{parse, Format};
+            let text = match parse(Some(other), None, cx.fs) {
+                Ok(Format::JsonPath { path, as_json }) => path
+                    .execute(obj, as_json)
+                    .map_err(|e| crate::print::jsonpath::exec_error_message(path.source(), &e, obj)),
+                Ok(Format::GoTemplate(t)) => t.execute(obj).map_err(|e| format!("error: {e}\n")),
+                Ok(_) => Err(format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n")),
+                Err(e) => Err(e),
+            };
+            match text {
+                Ok(t) => cx.out.out(t),
+                Err(e) => cx.out.err(e),
+            }
         }
     }
 }

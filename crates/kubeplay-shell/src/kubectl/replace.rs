@@ -49,16 +49,16 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(a) => a,
         Err(e) => return e,
     };
+    let files = a.all("filename");
+    if files.is_empty() {
+        return fail(cx.out, "must specify one of -f and -k");
+    }
     if !a.positional.is_empty() {
         return usage_error(
             cx.out,
             "kubectl replace",
             format!("Unexpected args: [{}]", a.positional.join(" ")),
         );
-    }
-    let files = a.all("filename");
-    if files.is_empty() {
-        return fail(cx.out, "must specify --filename to replace");
     }
     let dry = match dry_run_of(&a) {
         Ok(d) => d,

@@ -232,13 +232,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         all: a.bool("all"),
         allow_empty_selector: false,
     };
-    // Resources are resolved first; a bad --for is reported after.
-    let found = match resource::find(cx.world, cx.fs, &mut cx.stdin, &scope, &a.positional, &opts) {
-        Ok(f) => f,
-        Err(e) => return fail(cx.out, e),
-    };
     let cond = match parse_for(a.str("for").unwrap_or("")) {
         Ok(c) => c,
+        Err(e) => return fail(cx.out, e),
+    };
+    let found = match resource::find(cx.world, cx.fs, &mut cx.stdin, &scope, &a.positional, &opts) {
+        Ok(f) => f,
         Err(e) => return fail(cx.out, e),
     };
     let mut items = Vec::new();
