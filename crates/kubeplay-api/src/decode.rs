@@ -157,6 +157,15 @@ pub fn kind_of(doc: &Value) -> Result<&'static ResourceInfo, DecodeError> {
 /// Decode one document strictly: every field must be known to the kind's schema.
 pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
     let info = kind_of(doc)?;
+    // Secret/ConfigMap byte and string maps get Go's base64 rules and type messages.
+    let mut doc = doc.clone();
+    crate::configdata::prepare_document(info.kind.as_str(), &mut doc).map_err(|detail| {
+        DecodeError::Undecodable {
+            kind: info.kind,
+            detail,
+        }
+    })?;
+    let doc = &doc;
     let obj = Object::from_value(info.kind, doc.clone()).map_err(|e| DecodeError::Undecodable {
         kind: info.kind,
         detail: e.to_string(),

@@ -4,7 +4,11 @@ use crate::Object;
 use k8s_openapi::api::core::v1::Pod;
 
 /// Fill in the defaults the API server would.
-pub fn apply(_obj: &mut Object) {}
+pub fn apply(obj: &mut Object) {
+    if let Object::Secret(s) = obj {
+        crate::configdata::default_secret(s);
+    }
+}
 
 /// Defaults for a pod created from a template.
 pub fn pod(_p: &mut Pod) {}

@@ -5,6 +5,7 @@
 //! defaulted and how they are validated, with the API server's own error text.
 //! It knows nothing of time, controllers or kubectl's output formats.
 
+pub mod configdata;
 pub mod decode;
 pub mod defaults;
 pub mod error;

@@ -7,12 +7,26 @@ use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+mod lessons;
+
 const USAGE: &str = "usage: kubeplay [run [--seed N] [--echo] FILE]
+       kubeplay lessons
+       kubeplay check [--lang en|ko] [--verbose] SCENARIO
+       kubeplay export [--lang en|ko] SCENARIO
+       kubeplay share SCENARIO | kubeplay open LINK
 
   kubeplay                 an interactive prompt
   kubeplay run FILE        run FILE (- for stdin) line by line, as the web terminal would
     --seed N               seed for names and timings (default 1)
     --echo                 print each command as `$ command` before its output
+  kubeplay lessons         list the built-in lessons (id and title)
+  kubeplay check SCENARIO  run a scenario's setup and solutions, evaluate each step's checks,
+                           print one line per check; exit 1 if any fails
+                           (SCENARIO: a YAML file, or lesson:<id> for a built-in one)
+    --verbose              also print each step's commands and their output
+  kubeplay export SCENARIO print a bash script that plays the scenario on a real cluster
+  kubeplay share SCENARIO  play the solution and print the share link of the final state
+  kubeplay open LINK       replay a share link (URL or fragment) and print its terminal
 ";
 
 /// The directory kubeplay was started in, read-only.
@@ -26,6 +40,20 @@ impl FileSource for Cwd {
         } else {
             None
         }
+    }
+    fn list(&self, path: &str) -> Option<Vec<(String, bool)>> {
+        let entries = std::fs::read_dir(self.0.join(path)).ok()?;
+        let mut out: Vec<(String, bool)> = entries
+            .filter_map(|e| {
+                let e = e.ok()?;
+                Some((
+                    e.file_name().to_string_lossy().into_owned(),
+                    e.path().is_dir(),
+                ))
+            })
+            .collect();
+        out.sort();
+        Some(out)
     }
 }
 
@@ -95,23 +123,14 @@ fn run(args: &[String]) -> ExitCode {
         }
     };
     let mut s = session(seed);
-    // In a transcript both streams go to stdout, in order; otherwise each to its own.
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut err = std::io::stderr();
-    let mut continuing = false;
-    for line in text.lines() {
-        if echo {
-            let _ = writeln!(out, "{} {line}", if continuing { ">" } else { "$" });
-        }
-        continuing = s.feed_line(line) == LineState::NeedMore;
-        s.run_until_idle();
-        if echo {
-            flush(&mut s, &mut out, &mut std::io::stdout());
-        } else {
-            flush(&mut s, &mut out, &mut err);
-        }
-    }
+    let mut out = std::io::stdout().lock();
+    let mut err = std::io::stderr().lock();
+    kubeplay_shell::script::run(&mut s, &text, echo, &mut |stream, text| {
+        let _ = match stream {
+            Stream::Out => out.write_all(text.as_bytes()).and_then(|_| out.flush()),
+            Stream::Err => err.write_all(text.as_bytes()).and_then(|_| err.flush()),
+        };
+    });
     ExitCode::SUCCESS
 }
 
@@ -153,6 +172,11 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         None => interactive(),
         Some("run") => run(&args[1..]),
+        Some("lessons") => lessons::list(&args[1..]),
+        Some("check") => lessons::check(&args[1..]),
+        Some("export") => lessons::export(&args[1..]),
+        Some("share") => lessons::share(&args[1..]),
+        Some("open") => lessons::open(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             ExitCode::SUCCESS

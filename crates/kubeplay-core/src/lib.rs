@@ -6,8 +6,10 @@
 //! so the cost of a simulation grows with what happens in it, not with how long it runs.
 //! This crate does no IO of any kind.
 
+pub mod config;
 pub mod controllers;
 pub mod events;
+pub mod images;
 pub mod kubelet;
 pub mod names;
 pub mod scheduler;
@@ -16,4 +18,4 @@ pub mod time;
 mod world;
 
 pub use store::{key, Key, Store, Stored};
-pub use world::{ApplyOutcome, DeleteOptions, Task, World};
+pub use world::{ApplyOutcome, DeleteOptions, Propagation, Task, World};

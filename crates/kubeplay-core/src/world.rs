@@ -117,6 +117,7 @@ impl World {
             };
             w.create(node.into()).expect("fresh node");
         }
+        controllers::endpoints::bootstrap(&mut w);
         w
     }
 
@@ -220,6 +221,13 @@ impl World {
                 {
                     self.enqueue_now(Task::ReplicaSet(rk));
                 }
+                let unbound = self.store.pods.get(k).is_some_and(|p| {
+                    p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
+                        && p.metadata.deletion_timestamp.is_none()
+                });
+                if unbound {
+                    self.enqueue_now(Task::Schedule(k.clone()));
+                }
                 self.enqueue_now(Task::Kubelet(k.clone()));
                 controllers::endpoints::pod_changed(self, k);
             }
@@ -307,6 +315,20 @@ impl World {
             },
             name,
         );
+        if kind == Kind::Event {
+            if let Some(e) = self
+                .events
+                .records()
+                .iter()
+                .map(|r| r.to_event())
+                .find(|e| {
+                    e.metadata.namespace.as_deref() == Some(ns)
+                        && e.metadata.name.as_deref() == Some(name)
+                })
+            {
+                return Ok(Object::from(e));
+            }
+        }
         self.store
             .get_object(kind, &k)
             .ok_or_else(|| ApiError::not_found(kubeplay_api::registry::info(kind), name))
@@ -324,7 +346,17 @@ impl World {
             out.extend(self.store.get_object(kind, &k));
         }
         if kind == Kind::Event {
-            return out;
+            // Events live in the compact event log; materialize them as the API would list
+            // them (by namespace, then name).
+            let mut evs: Vec<Object> = self
+                .events
+                .records()
+                .iter()
+                .filter(|r| ns.is_none_or(|n| r.namespace == n))
+                .map(|r| Object::from(r.to_event()))
+                .collect();
+            evs.sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+            out.extend(evs);
         }
         out
     }
@@ -360,6 +392,9 @@ impl World {
             return Err(ApiError::already_exists(info, &k.1));
         }
         let mut stored = obj;
+        if let (Object::Service(s), false) = (&mut stored, dry_run) {
+            controllers::endpoints::prepare_service(self, s);
+        }
         strip_status_on_create(&mut stored);
         if dry_run {
             let m = stored.meta_mut();
@@ -546,6 +581,13 @@ fn strip_status_on_create(o: &mut Object) {
         Object::Deployment(d) => d.status = None,
         Object::ReplicaSet(r) => r.status = None,
         Object::Pod(p) => p.status = None,
+        // The namespace strategy's PrepareForCreate: every new namespace is Active.
+        Object::Namespace(n) => {
+            n.status = Some(kubeplay_api::k8s_openapi::api::core::v1::NamespaceStatus {
+                phase: Some("Active".into()),
+                ..Default::default()
+            })
+        }
         _ => {}
     }
 }

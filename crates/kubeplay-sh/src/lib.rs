@@ -1,2 +1,322 @@
 //! The shell language kubeplay speaks, both at the learner's prompt and inside simulated
-//! containers (`sh -c '...'`).
+//! containers (`sh -c '...'`): a lexer and parser for the bash subset people type, a
+//! resumable interpreter, a virtual filesystem and the coreutils that go with it.
+//!
+//! The crate does no IO and knows nothing of browsers or clusters. Whatever is not a shell
+//! builtin or a utility of its own (kubectl, wget, a container's server) is run by the
+//! [`Host`], which may take virtual time to finish.
+//!
+//! # Driving a process
+//!
+//! Execution state lives in explicit frames, not on the Rust stack, so a script can stop in
+//! the middle of `sleep 5 && kubectl get pods` and carry on later:
+//!
+//! ```
+//! use kubeplay_sh::{Host, Io, Out, Proc, Shell, Status, Step, Handle, Millis, Vfs};
+//!
+//! struct Clock { now: Millis, fs: Vfs }
+//! impl Host for Clock {
+//!     fn fs(&mut self) -> &mut Vfs { &mut self.fs }
+//!     fn now(&self) -> Millis { self.now }
+//!     // Commands the host runs itself; `Step::Wait(handle)` for ones that take time.
+//!     fn run(&mut self, _argv: &[String], _io: &mut Io) -> Step { Step::NotFound }
+//!     fn poll(&mut self, _h: Handle, _io: &mut Io) -> Option<i32> { Some(0) }
+//! }
+//!
+//! let mut host = Clock { now: 0, fs: Vfs::default() };
+//! let mut proc = Proc::parse("echo start; sleep 10 && echo done", Shell::new("sh")).unwrap();
+//! let mut out = Out::default();
+//! assert_eq!(proc.step(&mut host, &mut out), Status::Blocked);
+//! assert_eq!(proc.wake_at(&host), Some(10_000)); // virtual ms: when to step it again
+//! host.now = 10_000;
+//! assert_eq!(proc.step(&mut host, &mut out), Status::Exited(0));
+//! assert_eq!(out.stdout_text(), "start\ndone\n");
+//! ```
+//!
+//! A host steps a process whenever something it might wait for has changed (its own
+//! [`Host::wake_at`] times, the process's [`Proc::wake_at`]). Each `step` call runs at most
+//! [`STEP_BUDGET`] commands without blocking; past that, the process is stopped with
+//! `kubeplay: script stopped after 100000 steps without waiting` and status 124, so
+//! `while true; do :; done` cannot hang the page.
+
+pub mod arith;
+pub mod ast;
+pub mod expand;
+pub mod glob;
+mod interp;
+pub mod parse;
+pub mod utils;
+pub mod vfs;
+
+pub use interp::{Proc, Status, MAX_PROC_DEPTH, STEP_BUDGET};
+pub use parse::{parse, ParseError};
+pub use vfs::{FileSource, FsError, Vfs};
+
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+/// Milliseconds of virtual time.
+pub type Millis = u64;
+
+/// 2026-01-01T00:00:00Z, the Unix time at virtual time 0 (kubeplay's simulation epoch).
+pub const EPOCH_UNIX_SECONDS: i64 = 1_767_225_600;
+
+/// A command the host is running that has not finished yet; the host picks the numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Handle(pub u64);
+
+/// What became of a command the host was asked to run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Step {
+    Exit(i32),
+    /// Still running: the interpreter will [`Host::poll`] it.
+    Wait(Handle),
+    /// The host has no such command; the shell looks further (its utilities, then
+    /// `command not found`).
+    NotFound,
+}
+
+/// What a process runs on: its files, its clock, and the commands beyond the shell's own.
+pub trait Host {
+    fn fs(&mut self) -> &mut Vfs;
+    /// Virtual time now.
+    fn now(&self) -> Millis;
+    /// Unix time in milliseconds (for `date` and file times).
+    fn unix_ms(&self) -> i64 {
+        EPOCH_UNIX_SECONDS * 1000 + self.now() as i64
+    }
+    /// Whether the host runs `name` (for `which` and `type`). The shell asks the host before
+    /// its own utilities, so a host can override one (a container's `wget`).
+    fn has_command(&self, _name: &str) -> bool {
+        false
+    }
+    /// Run a command. `io` carries stdin, the working directory and the exported
+    /// environment; output written to it is routed through the command's redirections.
+    fn run(&mut self, argv: &[String], io: &mut Io) -> Step;
+    /// Check on a waiting command; `Some(status)` when it has finished.
+    fn poll(&mut self, h: Handle, io: &mut Io) -> Option<i32>;
+    /// When a waiting command wants to be polled even if nothing else happens.
+    fn wake_at(&self, _h: Handle) -> Option<Millis> {
+        None
+    }
+    /// The command is no longer wanted (Ctrl+C, or its script was stopped).
+    fn cancel(&mut self, _h: Handle) {}
+}
+
+/// Output in the order it was written: (fd, bytes), fd 1 or 2.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Out {
+    pub chunks: Vec<(u32, Vec<u8>)>,
+}
+
+impl Out {
+    pub fn write(&mut self, fd: u32, data: &[u8]) {
+        if data.is_empty() {
+            return;
+        }
+        match self.chunks.last_mut() {
+            Some((f, d)) if *f == fd => d.extend_from_slice(data),
+            _ => self.chunks.push((fd, data.to_vec())),
+        }
+    }
+    pub fn out(&mut self, s: impl AsRef<[u8]>) {
+        self.write(1, s.as_ref())
+    }
+    pub fn err(&mut self, s: impl AsRef<[u8]>) {
+        self.write(2, s.as_ref())
+    }
+    pub fn is_empty(&self) -> bool {
+        self.chunks.is_empty()
+    }
+    pub fn take(&mut self) -> Vec<(u32, Vec<u8>)> {
+        std::mem::take(&mut self.chunks)
+    }
+    /// Everything written to fd 1, as text.
+    pub fn stdout_text(&self) -> String {
+        self.text_of(1)
+    }
+    /// Everything written to fd 2, as text.
+    pub fn stderr_text(&self) -> String {
+        self.text_of(2)
+    }
+    fn text_of(&self, fd: u32) -> String {
+        let mut v = Vec::new();
+        for (f, d) in &self.chunks {
+            if *f == fd {
+                v.extend_from_slice(d);
+            }
+        }
+        String::from_utf8_lossy(&v).into_owned()
+    }
+    /// Both streams interleaved, as a terminal shows them.
+    pub fn all_text(&self) -> String {
+        let v: Vec<u8> = self
+            .chunks
+            .iter()
+            .flat_map(|(_, d)| d.iter().copied())
+            .collect();
+        String::from_utf8_lossy(&v).into_owned()
+    }
+}
+
+/// A command's standard streams and process context.
+#[derive(Clone, Debug, Default)]
+pub struct Io {
+    /// Standard input, when something is piped or redirected in; `None` at a terminal.
+    pub stdin: Option<Vec<u8>>,
+    /// The working directory (absolute).
+    pub cwd: String,
+    /// The exported environment.
+    pub env: BTreeMap<String, String>,
+    pub out: Out,
+    /// Standard output goes straight to the terminal (`ls` then prints columns).
+    pub stdout_tty: bool,
+}
+
+impl Io {
+    pub fn out(&mut self, s: impl AsRef<[u8]>) {
+        self.out.out(s)
+    }
+    pub fn err(&mut self, s: impl AsRef<[u8]>) {
+        self.out.err(s)
+    }
+}
+
+#[derive(Clone, Debug)]
+struct Var {
+    value: String,
+    exported: bool,
+}
+
+/// A shell's state: variables, aliases, functions, working directory. Subshells, pipeline
+/// stages and command substitutions run on a copy.
+#[derive(Clone, Debug)]
+pub struct Shell {
+    vars: BTreeMap<String, Var>,
+    pub aliases: BTreeMap<String, String>,
+    pub funcs: BTreeMap<String, Rc<ast::Command>>,
+    pub cwd: String,
+    pub positional: Vec<String>,
+    /// `$0`, and the prefix of the shell's own error messages (`bash: foo: command not found`).
+    pub arg0: String,
+    /// `$?`
+    pub status: i32,
+    /// `$$`
+    pub pid: u32,
+    pub last_bg: Option<u32>,
+    /// The lines typed so far, for `history`.
+    pub history: Rc<Vec<String>>,
+    /// An interactive shell prints job numbers for `&`.
+    pub interactive: bool,
+}
+
+impl Shell {
+    /// A shell named `name` (`bash` at the prompt, `sh` in containers) with the usual
+    /// environment and `/root` as its working directory.
+    pub fn new(name: &str) -> Shell {
+        let mut sh = Shell {
+            vars: BTreeMap::new(),
+            aliases: BTreeMap::new(),
+            funcs: BTreeMap::new(),
+            cwd: vfs::HOME.into(),
+            positional: Vec::new(),
+            arg0: name.into(),
+            status: 0,
+            pid: 1,
+            last_bg: None,
+            history: Rc::new(Vec::new()),
+            interactive: false,
+        };
+        for (k, v) in [
+            ("HOME", vfs::HOME),
+            (
+                "PATH",
+                "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ),
+            ("PWD", vfs::HOME),
+            ("SHELL", "/bin/bash"),
+            ("USER", "root"),
+            ("LOGNAME", "root"),
+            ("TERM", "xterm"),
+            ("HOSTNAME", "controlplane"),
+        ] {
+            sh.set(k, v);
+            sh.export(k);
+        }
+        sh
+    }
+
+    /// The learner's shell at the prompt: interactive, with `k` aliased to kubectl.
+    pub fn interactive_bash() -> Shell {
+        let mut sh = Shell::new("bash");
+        sh.interactive = true;
+        sh.pid = 4242;
+        sh.aliases.insert("k".into(), "kubectl".into());
+        sh
+    }
+
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(|v| v.value.as_str())
+    }
+
+    pub fn set(&mut self, name: &str, value: &str) {
+        match self.vars.get_mut(name) {
+            Some(v) => v.value = value.to_string(),
+            None => {
+                self.vars.insert(
+                    name.to_string(),
+                    Var {
+                        value: value.to_string(),
+                        exported: false,
+                    },
+                );
+            }
+        }
+    }
+
+    pub fn export(&mut self, name: &str) {
+        match self.vars.get_mut(name) {
+            Some(v) => v.exported = true,
+            None => {
+                self.vars.insert(
+                    name.to_string(),
+                    Var {
+                        value: String::new(),
+                        exported: true,
+                    },
+                );
+            }
+        }
+    }
+
+    pub fn is_set(&self, name: &str) -> bool {
+        self.vars.contains_key(name)
+    }
+
+    pub fn unset(&mut self, name: &str) {
+        self.vars.remove(name);
+    }
+
+    /// The exported variables.
+    pub fn env(&self) -> BTreeMap<String, String> {
+        self.vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .map(|(k, v)| (k.clone(), v.value.clone()))
+            .collect()
+    }
+
+    /// Every variable, for `set`.
+    pub fn vars(&self) -> impl Iterator<Item = (&str, &str, bool)> {
+        self.vars
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.value.as_str(), v.exported))
+    }
+
+    pub fn push_history(&mut self, line: &str) {
+        Rc::make_mut(&mut self.history).push(line.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests;

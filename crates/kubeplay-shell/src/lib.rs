@@ -5,6 +5,7 @@
 pub mod fs;
 pub mod kubectl;
 pub mod print;
+pub mod script;
 mod session;
 
 pub use session::{Chunk, LineState, Session, Stream};

@@ -1,9 +1,17 @@
 //! A terminal session: lines in, output chunks out, virtual time advanced by the embedder.
+//!
+//! Lines go through the shell language of `kubeplay-sh`: a long-lived interactive [`Proc`]
+//! runs each complete input. `kubectl` (and `k`, an alias) is run by this module's host,
+//! which hands kubectl's waiting commands (`rollout status`, `get -w`) to the interpreter as
+//! suspended steps; [`Session::advance_to`] and [`Session::run_until_idle`] resume them as
+//! virtual time passes.
 
 use crate::fs::Vfs;
 use crate::kubectl::{self, Cx, Exec, Waiter};
 use kubeplay_core::time::Millis;
 use kubeplay_core::World;
+use kubeplay_sh::{Handle, Host, Io, Out, ParseError, Proc, Shell, Step};
+use std::collections::BTreeMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stream {
@@ -31,6 +39,11 @@ pub enum LineState {
 #[derive(Default)]
 pub struct Output {
     pub chunks: Vec<Chunk>,
+    /// The embedder has an editor (the page): `kubectl edit` opens objects in it.
+    pub editor: bool,
+    /// Objects `kubectl edit` asked to open, for the page to take with
+    /// [`Session::take_edit_requests`].
+    pub edits: Vec<crate::kubectl::edit::EditRequest>,
 }
 
 impl Output {
@@ -52,16 +65,100 @@ impl Output {
             }),
         }
     }
+    /// Move what was written into the shell's output, fd 1 and 2.
+    fn drain_into(&mut self, out: &mut Out) {
+        for c in self.chunks.drain(..) {
+            out.write(
+                if c.stream == Stream::Out { 1 } else { 2 },
+                c.text.as_bytes(),
+            );
+        }
+    }
 }
+
+/// How long [`Session::run_until_idle`] lets virtual time run for one command before it
+/// stops it as if by Ctrl+C (a `while true; do sleep 1; done` at the prompt).
+pub const IDLE_LIMIT_MS: Millis = 24 * 3600 * 1000;
 
 pub struct Session {
     pub world: World,
     pub fs: Vfs,
     /// The namespace of the current kubectl context.
     pub namespace: String,
-    pending: Option<Box<dyn Waiter>>,
+    /// The shell: variables, aliases, functions, the command running in the foreground.
+    proc: Proc,
+    /// Lines of an unfinished command (an open quote or heredoc).
+    pending: String,
+    waits: BTreeMap<u64, Box<dyn Waiter>>,
+    next_handle: u64,
     output: Output,
+    /// `$?` of the last command.
     pub last_status: i32,
+}
+
+/// What the shell runs on: the session's cluster and files.
+struct SessionHost<'a> {
+    world: &'a mut World,
+    fs: &'a mut Vfs,
+    namespace: &'a mut String,
+    waits: &'a mut BTreeMap<u64, Box<dyn Waiter>>,
+    next_handle: &'a mut u64,
+}
+
+impl Host for SessionHost<'_> {
+    fn fs(&mut self) -> &mut Vfs {
+        self.fs
+    }
+    fn now(&self) -> Millis {
+        self.world.now()
+    }
+    fn has_command(&self, name: &str) -> bool {
+        name == "kubectl"
+    }
+    fn run(&mut self, argv: &[String], io: &mut Io) -> Step {
+        if argv[0] != "kubectl" {
+            return Step::NotFound;
+        }
+        self.fs.cwd = io.cwd.clone();
+        let mut output = Output::default();
+        let mut cx = Cx {
+            world: self.world,
+            fs: self.fs,
+            namespace: self.namespace,
+            out: &mut output,
+            stdin: io.stdin.take(),
+        };
+        let exec = kubectl::run(&mut cx, &argv[1..]);
+        // Input kubectl did not take stays for the next command (`while read`).
+        io.stdin = cx.stdin.take();
+        output.drain_into(&mut io.out);
+        self.world.settle();
+        match exec {
+            Exec::Done(code) => Step::Exit(code),
+            Exec::Wait(w) => {
+                let h = *self.next_handle;
+                *self.next_handle += 1;
+                self.waits.insert(h, w);
+                Step::Wait(Handle(h))
+            }
+        }
+    }
+    fn poll(&mut self, h: Handle, io: &mut Io) -> Option<i32> {
+        let w = self.waits.get_mut(&h.0)?;
+        let mut output = Output::default();
+        let r = w.poll(self.world, &mut output);
+        output.drain_into(&mut io.out);
+        if r.is_some() {
+            self.waits.remove(&h.0);
+        }
+        r
+    }
+    fn wake_at(&self, h: Handle) -> Option<Millis> {
+        self.waits.get(&h.0)?.wake_at()
+    }
+    fn cancel(&mut self, h: Handle) {
+        self.waits.remove(&h.0);
+    }
 }
 
 impl Session {
@@ -74,7 +171,10 @@ impl Session {
             world: World::new(seed),
             fs,
             namespace: "default".into(),
-            pending: None,
+            proc: Proc::idle(Shell::interactive_bash()),
+            pending: String::new(),
+            waits: BTreeMap::new(),
+            next_handle: 1,
             output: Output::default(),
             last_status: 0,
         }
@@ -84,87 +184,95 @@ impl Session {
         self.world.now()
     }
 
+    /// The shell's state (variables, aliases, working directory, history).
+    pub fn shell(&self) -> &Shell {
+        self.proc.shell()
+    }
+
     /// Run one line. A command that waits (`sleep`, `rollout status`) leaves the session busy
-    /// until enough virtual time has passed.
+    /// until enough virtual time has passed. An unfinished command (open quote, heredoc,
+    /// trailing `|`) asks for more lines and runs once complete.
     pub fn feed_line(&mut self, line: &str) -> LineState {
-        let words = match split_words(line) {
-            Ok(w) => w,
-            Err(()) => return LineState::NeedMore,
+        let text = format!("{}{line}\n", self.pending);
+        let list = match kubeplay_sh::parse(&text) {
+            Ok(l) => l,
+            Err(ParseError::Incomplete) => {
+                self.pending = text;
+                return LineState::NeedMore;
+            }
+            Err(e) => {
+                self.pending.clear();
+                self.proc
+                    .shell_mut()
+                    .push_history(text.trim_end_matches('\n'));
+                self.output.err(format!("bash: {}\n", e.message()));
+                self.last_status = 2;
+                self.proc.shell_mut().status = 2;
+                return LineState::Done;
+            }
         };
-        if words.is_empty() {
+        self.pending.clear();
+        let typed = text.trim_end_matches('\n');
+        if !typed.trim().is_empty() {
+            self.proc.shell_mut().push_history(typed);
+        }
+        if list.is_empty() {
             return LineState::Done;
         }
-        let exec = self.exec(&words);
-        self.finish(exec);
-        self.world.settle();
+        self.proc.start(list);
+        self.step();
         LineState::Done
     }
 
-    fn exec(&mut self, words: &[String]) -> Exec {
-        let mut cx = Cx {
-            world: &mut self.world,
-            fs: &mut self.fs,
-            namespace: &mut self.namespace,
-            out: &mut self.output,
-            stdin: None,
-        };
-        match words[0].as_str() {
-            "kubectl" | "k" => kubectl::run(&mut cx, &words[1..]),
-            "sleep" => match words.get(1).and_then(|s| parse_seconds(s)) {
-                Some(ms) => Exec::Wait(Box::new(kubectl::Sleep {
-                    until: cx.world.now() + ms,
-                })),
-                None => {
-                    cx.out
-                        .err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
-                    Exec::Done(1)
-                }
+    /// Whether a line is half typed (the terminal shows `> `).
+    pub fn is_continuing(&self) -> bool {
+        !self.pending.is_empty()
+    }
+
+    fn host(&mut self) -> (&mut Proc, SessionHost<'_>) {
+        (
+            &mut self.proc,
+            SessionHost {
+                world: &mut self.world,
+                fs: &mut self.fs,
+                namespace: &mut self.namespace,
+                waits: &mut self.waits,
+                next_handle: &mut self.next_handle,
             },
-            "echo" => {
-                cx.out.out(format!("{}\n", words[1..].join(" ")));
-                Exec::Done(0)
+        )
+    }
+
+    /// Let the shell run as far as it can now.
+    fn step(&mut self) {
+        let mut out = Out::default();
+        let (proc, mut host) = self.host();
+        proc.step(&mut host, &mut out);
+        host.world.settle();
+        if proc.exit_requested().is_some() {
+            // `exit` at the prompt: the terminal stays; the shell carries on.
+            *proc = Proc::idle(proc.shell().clone());
+        }
+        self.fs.cwd = self.proc.shell().cwd.clone();
+        for (fd, data) in out.take() {
+            let text = String::from_utf8_lossy(&data);
+            if fd == 2 {
+                self.output.err(text);
+            } else {
+                self.output.out(text);
             }
-            "cat" => {
-                let mut code = 0;
-                for f in &words[1..] {
-                    match cx.fs.read(f) {
-                        Some(b) => cx.out.out(String::from_utf8_lossy(&b)),
-                        None => {
-                            cx.out.err(format!("cat: {f}: No such file or directory\n"));
-                            code = 1;
-                        }
-                    }
-                }
-                Exec::Done(code)
-            }
-            other => {
-                cx.out.err(format!("bash: {other}: command not found\n"));
-                Exec::Done(127)
-            }
+        }
+        if !self.proc.is_busy() {
+            self.last_status = self.proc.shell().status;
         }
     }
 
-    fn finish(&mut self, exec: Exec) {
-        match exec {
-            Exec::Done(code) => self.last_status = code,
-            Exec::Wait(w) => {
-                self.pending = Some(w);
-                self.poll();
-            }
-        }
-    }
-
-    fn poll(&mut self) {
-        if let Some(mut w) = self.pending.take() {
-            match w.poll(&self.world, &mut self.output) {
-                Some(code) => self.last_status = code,
-                None => self.pending = Some(w),
-            }
-        }
+    fn wake_at(&mut self) -> Option<Millis> {
+        let (proc, host) = self.host();
+        proc.wake_at(&host)
     }
 
     pub fn is_busy(&self) -> bool {
-        self.pending.is_some()
+        self.proc.is_busy()
     }
 
     /// Advance virtual time to `t`, one instant of work at a time, letting a waiting command
@@ -172,22 +280,23 @@ impl Session {
     pub fn advance_to(&mut self, t: Millis) {
         loop {
             let mut next = self.world.next_due().unwrap_or(t).min(t);
-            if let Some(w) = self.pending.as_ref().and_then(|p| p.wake_at()) {
+            if let Some(w) = self.wake_at() {
                 next = next.min(w.max(self.world.now()));
             }
             self.world.run_until(next);
-            self.poll();
+            self.step();
             if next >= t {
                 break;
             }
         }
     }
 
-    /// Let virtual time run until the waiting command finishes, or until nothing more can
-    /// happen (then the command is stopped, as if by Ctrl+C).
+    /// Let virtual time run until the foreground command finishes, or until nothing more can
+    /// happen or [`IDLE_LIMIT_MS`] has passed (then the command is stopped, as if by Ctrl+C).
     pub fn run_until_idle(&mut self) {
-        while let Some(p) = self.pending.as_ref() {
-            let next = match (self.world.next_due(), p.wake_at()) {
+        let start = self.world.now();
+        while self.proc.is_busy() {
+            let next = match (self.world.next_due(), self.wake_at()) {
                 (Some(a), Some(b)) => a.min(b),
                 (a, b) => match a.or(b) {
                     Some(t) => t,
@@ -197,86 +306,50 @@ impl Session {
                     }
                 },
             };
+            if next > start.saturating_add(IDLE_LIMIT_MS) {
+                self.interrupt();
+                break;
+            }
             self.advance_to(next.max(self.world.now()));
         }
     }
 
-    /// Ctrl+C: stop the waiting command.
+    /// Ctrl+C: stop the foreground command, or drop a half-typed one, and print `^C` as a
+    /// terminal does.
     pub fn interrupt(&mut self) {
-        if self.pending.take().is_some() {
+        if self.proc.is_busy() {
+            let (proc, mut host) = self.host();
+            proc.interrupt(&mut host);
+            self.output.out("^C\n");
             self.last_status = 130;
+        } else if !self.pending.is_empty() {
+            self.pending.clear();
+            self.output.out("^C\n");
+            self.last_status = 130;
+            self.proc.shell_mut().status = 130;
         }
+    }
+
+    /// Say whether there is an editor for `kubectl edit` (the page has one; the CLI not).
+    pub fn set_editor(&mut self, available: bool) {
+        self.output.editor = available;
+    }
+
+    /// Objects `kubectl edit` wants opened in the editor.
+    pub fn take_edit_requests(&mut self) -> Vec<crate::kubectl::edit::EditRequest> {
+        std::mem::take(&mut self.output.edits)
+    }
+
+    /// The editor was saved: apply the text to the object, printing what kubectl prints
+    /// (`deployment.apps/web edited`, or `Edit cancelled, no changes made.`).
+    pub fn finish_edit(&mut self, req: &crate::kubectl::edit::EditRequest, text: &str) {
+        self.last_status =
+            crate::kubectl::edit::finish(&mut self.world, &mut self.output, req, text);
+        self.world.settle();
     }
 
     /// Output produced since the last call.
     pub fn take_output(&mut self) -> Vec<Chunk> {
         std::mem::take(&mut self.output.chunks)
     }
-}
-
-fn parse_seconds(s: &str) -> Option<Millis> {
-    let (num, mult) = match s.strip_suffix('s') {
-        Some(n) => (n, 1000.0),
-        None => match s.strip_suffix('m') {
-            Some(n) => (n, 60_000.0),
-            None => match s.strip_suffix('h') {
-                Some(n) => (n, 3_600_000.0),
-                None => (s, 1000.0),
-            },
-        },
-    };
-    let v: f64 = num.parse().ok()?;
-    (v >= 0.0).then(|| (v * mult) as Millis)
-}
-
-/// Split a line into words with shell quoting; `Err` when a quote is left open.
-fn split_words(line: &str) -> Result<Vec<String>, ()> {
-    let mut words = Vec::new();
-    let mut cur = String::new();
-    let mut in_word = false;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => cur.push(c),
-                        None => return Err(()),
-                    }
-                }
-            }
-            '"' => {
-                in_word = true;
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => cur.extend(chars.next()),
-                        Some(c) => cur.push(c),
-                        None => return Err(()),
-                    }
-                }
-            }
-            '\\' => {
-                in_word = true;
-                cur.extend(chars.next());
-            }
-            '#' if !in_word => break,
-            c if c.is_whitespace() => {
-                if in_word {
-                    words.push(std::mem::take(&mut cur));
-                    in_word = false;
-                }
-            }
-            c => {
-                in_word = true;
-                cur.push(c);
-            }
-        }
-    }
-    if in_word {
-        words.push(cur);
-    }
-    Ok(words)
 }

@@ -1,127 +1,429 @@
-//! `kubectl apply -f FILE|-`.
+//! `kubectl apply -f FILE|DIR|-`: client-side apply. A new object is created with the
+//! `kubectl.kubernetes.io/last-applied-configuration` annotation; an existing one gets the
+//! three-way strategic merge patch computed from that annotation (what was applied before),
+//! the new configuration and the live object, so that fields set by others (`scale`, defaults)
+//! survive, fields dropped from the file go away, and an identical file is `unchanged`.
 
-use super::{print_api_error, Cx, Exec};
-use kubeplay_api::decode::{self, DecodeError};
-use kubeplay_api::{ApiError, Object};
+use super::create::LAST_APPLIED;
+use super::flags::{Flag, DRY_RUN, FILENAME, OUTPUT, SELECTOR};
+use super::help::Doc;
+use super::merge;
+use super::output::{self, object_value, print_result};
+use super::resource::{self, decode_doc, place_in_namespace};
+use super::{
+    dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
+    VerbError,
+};
+use kubeplay_api::{ApiError, Reason};
+use serde_json::Value;
+
+static DOC: Doc = Doc {
+    path: "kubectl apply",
+    long: "Make resources match their manifests: objects that do not exist are created, objects that exist are changed to match.
+
+apply remembers what it applied in the annotation kubectl.kubernetes.io/last-applied-configuration. The next apply compares three things: that annotation, the new manifest and the live object. Fields the manifest sets are set; fields the previous manifest had and this one has not are removed; fields nobody declared (a replica count set with kubectl scale, defaults filled in by the server) are left alone.
+
+Manifests may be YAML or JSON; -f takes files, directories and - for standard input.",
+    examples: "# Apply a manifest\nkubectl apply -f web.yaml\n\n# Every manifest in a directory\nkubectl apply -f manifests/\n\n# From standard input, e.g. a heredoc\ncat <<EOF | kubectl apply -f -\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: dev\nEOF\n\n# See what would happen\nkubectl apply -f web.yaml --dry-run=server -o yaml",
+    usage: "kubectl apply (-f FILENAME | -k DIRECTORY) [options]",
+    subcommands: &[
+        ("edit-last-applied", "Edit the last-applied-configuration annotation (not simulated)"),
+        ("set-last-applied", "Set the last-applied-configuration annotation (not simulated)"),
+        ("view-last-applied", "Show the last-applied-configuration annotation"),
+    ],
+};
+
+static FLAGS: &[Flag] = &[
+    FILENAME,
+    Flag::bool("recursive", Some('R')),
+    Flag::str("kustomize", Some('k')),
+    OUTPUT,
+    DRY_RUN,
+    Flag::bool("force", None),
+    Flag::int("grace-period", None),
+    Flag::bool("overwrite", None),
+    Flag::bool("prune", None),
+    Flag::bool("all", None),
+    SELECTOR,
+    Flag::array("prune-allowlist", None),
+    Flag::bool("server-side", None),
+    Flag::bool("force-conflicts", None),
+    Flag::str("field-manager", None),
+    Flag::str("validate", None).with_no_opt("strict"),
+    Flag::bool("wait", None),
+    Flag::str("timeout", None),
+    Flag::bool("openapi-patch", None),
+    Flag::bool("record", None),
+    Flag::str("cascade", None).with_no_opt("background"),
+    Flag::str("template", None),
+    Flag::bool("show-managed-fields", None),
+    Flag::bool("allow-missing-template-keys", None),
+];
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let mut files = Vec::new();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        if a == "-f" || a == "--filename" {
-            match it.next() {
-                Some(f) => files.push(f.clone()),
-                None => {
-                    cx.out.err("error: flag needs an argument: 'f' in -f\nSee 'kubectl apply --help' for usage.\n");
-                    return Exec::Done(1);
-                }
-            }
-        } else if let Some(f) = a
-            .strip_prefix("--filename=")
-            .or_else(|| a.strip_prefix("-f="))
-        {
-            files.push(f.to_string());
-        } else {
-            cx.out.err(format!(
-                "error: unknown flag: {a}\nSee 'kubectl apply --help' for usage.\n"
-            ));
-            return Exec::Done(1);
-        }
+    if args.first().map(String::as_str) == Some("view-last-applied") {
+        return view_last_applied(cx, &args[1..]);
+    }
+    let a = match parse_flags(cx, &DOC, FLAGS, args) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    if !a.positional.is_empty() {
+        return usage_error(
+            cx.out,
+            "kubectl apply",
+            format!("Unexpected args: [{}]", a.positional.join(" ")),
+        );
+    }
+    let files = a.all("filename");
+    if a.str("kustomize").is_some() {
+        return fail(
+            cx.out,
+            "kustomize directories are not available in kubeplay",
+        );
     }
     if files.is_empty() {
-        cx.out.err("error: must specify one of -f and -k\n\n");
-        return Exec::Done(1);
+        return fail(cx.out, "must specify one of -f and -k");
     }
-    let mut code = 0;
-    for f in files {
-        let (name, text) = if f == "-" {
-            ("STDIN".to_string(), cx.stdin.take().unwrap_or_default())
-        } else {
-            match cx.fs.read(&f) {
-                Some(t) => (f.clone(), t),
-                None => {
-                    cx.out
-                        .err(format!("error: the path \"{f}\" does not exist\n"));
-                    return Exec::Done(1);
-                }
-            }
-        };
-        let text = String::from_utf8_lossy(&text).to_string();
-        let docs = match decode::parse_documents(&text) {
-            Ok(d) => d,
+    let dry = match dry_run_of(&a) {
+        Ok(d) => d,
+        Err(e) => return fail(cx.out, e),
+    };
+    let format = a.str("output").unwrap_or("").to_string();
+    if let Err(e) = output::check_format(&format) {
+        return fail(cx.out, e);
+    }
+    if a.bool("prune") {
+        return fail(cx.out, "--prune is not available in kubeplay");
+    }
+    let server_side = a.bool("server-side");
+    let ns = namespace_of(cx, &a);
+    let enforce = a.namespace().is_some();
+    let sources = match resource::read_sources(cx.fs, &mut cx.stdin, &files, a.bool("recursive")) {
+        Ok(s) => s,
+        Err(e) => return fail(cx.out, e),
+    };
+    let docs = match resource::documents(&sources) {
+        Ok(d) => d,
+        Err(e) => return fail(cx.out, e),
+    };
+    let selector = match a
+        .str("selector")
+        .map(kubeplay_api::selector::Selector::parse)
+    {
+        None => None,
+        Some(Ok(s)) => Some(s),
+        Some(Err(e)) => return fail(cx.out, e),
+    };
+    let record = a
+        .bool("record")
+        .then(|| format!("kubectl apply {}", args.join(" ")));
+    let mut errs = Vec::new();
+    let mut count = 0;
+    for (source, mut doc) in docs {
+        let obj = match decode_doc(&source, &doc) {
+            Ok(o) => o,
             Err(e) => {
-                cx.out
-                    .err(format!("error: error parsing {name}: {}\n", e.message()));
-                return Exec::Done(1);
+                let e = match e {
+                    // A manifest with unknown fields for an object that exists fails on the
+                    // patch, with the patch request's wording.
+                    VerbError::Api(err, _) if exists_for(cx, &doc, &ns) => {
+                        VerbError::Api(patch_invalid(&doc, &err), None)
+                    }
+                    e => e,
+                };
+                errs.push(e);
+                continue;
             }
         };
-        if docs.is_empty() {
-            cx.out.err("error: no objects passed to apply\n");
-            return Exec::Done(1);
+        if let Some(sel) = &selector {
+            if !sel.matches(obj.meta().labels.as_ref()) {
+                continue;
+            }
         }
-        for doc in docs {
-            let obj = match decode::decode(&doc) {
-                Ok(o) => o,
-                Err(e @ DecodeError::Undecodable { .. }) => {
-                    cx.out.err(format!(
-                        "Error from server (BadRequest): error when creating \"{name}\": {}\n",
-                        e.message()
-                    ));
-                    code = 1;
+        count += 1;
+        let info = obj.info();
+        let mut obj = obj;
+        if let Err(e) = place_in_namespace(&mut obj, &ns, enforce) {
+            errs.push(e);
+            continue;
+        }
+        if info.namespaced {
+            if let Value::Object(m) = &mut doc {
+                let meta = m
+                    .entry("metadata")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Value::Object(meta) = meta {
+                    meta.entry("namespace")
+                        .or_insert_with(|| Value::String(ns.clone()));
+                }
+            }
+        }
+        if let Some(cmd) = &record {
+            if let Some(Value::Object(meta)) = doc.get_mut("metadata") {
+                let ann = meta
+                    .entry("annotations")
+                    .or_insert_with(|| Value::Object(Default::default()));
+                if let Value::Object(ann) = ann {
+                    ann.insert(
+                        "kubernetes.io/change-cause".into(),
+                        Value::String(cmd.clone()),
+                    );
+                }
+            }
+        }
+        let modified = modified_configuration(&doc);
+        let obj_ns = obj.namespace().unwrap_or("").to_string();
+        let name = obj.name().to_string();
+        let live = cx.world.get_object(info.kind, &obj_ns, &name);
+        let ss = |op: &str| {
+            if server_side {
+                "serverside-applied".to_string()
+            } else {
+                op.to_string()
+            }
+        };
+        match live {
+            Err(e) if e.reason == Reason::NotFound => {
+                let new_obj = match decode_doc(&source, &modified) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        errs.push(e);
+                        continue;
+                    }
+                };
+                let shown = if dry == DryRun::Client {
+                    object_value(&new_obj)
+                } else {
+                    match cx.world.create_checked(new_obj, dry == DryRun::Server) {
+                        Ok(o) => object_value(&o),
+                        Err(e) => {
+                            errs.push(VerbError::Api(e, Some(("creating", source.clone()))));
+                            continue;
+                        }
+                    }
+                };
+                print_result(
+                    cx,
+                    info,
+                    &shown,
+                    &format!("{}{}", ss("created"), dry.suffix()),
+                    &format,
+                );
+            }
+            Err(e) => {
+                errs.push(VerbError::Api(e, None));
+            }
+            Ok(live) => {
+                let current = object_value(&live);
+                let original = live
+                    .meta()
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get(LAST_APPLIED))
+                    .and_then(|s| serde_json::from_str::<Value>(s).ok())
+                    .unwrap_or(Value::Object(Default::default()));
+                let patch = merge::three_way(info.kind, &original, &modified, &current);
+                if patch.as_object().is_some_and(|m| m.is_empty()) {
+                    print_result(
+                        cx,
+                        info,
+                        &current,
+                        &format!("{}{}", ss("unchanged"), dry.suffix()),
+                        &format,
+                    );
                     continue;
                 }
-                Err(
-                    e @ (DecodeError::MissingKind { .. } | DecodeError::MissingApiVersion { .. }),
-                ) => {
-                    cx.out.err(format!(
-                        "error: unable to decode \"{name}\": {}\n",
-                        e.message()
-                    ));
-                    code = 1;
-                    continue;
-                }
-                Err(e) => {
-                    cx.out.err(format!("error: resource mapping not found for name: {:?} namespace: \"\" from \"{name}\": {}\nensure CRDs are installed first\n", doc.pointer("/metadata/name").and_then(|v| v.as_str()).unwrap_or(""), e.message()));
-                    code = 1;
-                    continue;
-                }
-            };
-            match apply_one(cx, obj) {
-                Ok(line) => cx.out.out(line),
-                Err((verb, e)) => {
-                    print_api_error(cx.out, &e, Some((verb, &name)));
-                    code = 1;
-                }
+                let patched = match merge::strategic_merge(info.kind, &current, &patch) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        errs.push(VerbError::Msg(e));
+                        continue;
+                    }
+                };
+                let new_obj = match kubeplay_api::decode::decode(&patched) {
+                    Ok(o) => o,
+                    Err(e) => {
+                        errs.push(VerbError::Api(
+                            ApiError::bad_request(e.message()),
+                            Some(("applying patch", source.clone())),
+                        ));
+                        continue;
+                    }
+                };
+                let shown = if dry == DryRun::Client {
+                    object_value(&new_obj)
+                } else {
+                    match cx.world.update(new_obj, dry == DryRun::Server) {
+                        Ok((o, _)) => object_value(&o),
+                        Err(e) => {
+                            errs.push(VerbError::Api(e, Some(("applying patch", source.clone()))));
+                            continue;
+                        }
+                    }
+                };
+                print_result(
+                    cx,
+                    info,
+                    &shown,
+                    &format!("{}{}", ss("configured"), dry.suffix()),
+                    &format,
+                );
             }
         }
     }
-    Exec::Done(code)
+    if count == 0 && errs.is_empty() {
+        errs.push(VerbError::Msg("no objects passed to apply".into()));
+    }
+    Exec::Done(print_errors(cx.out, &errs))
 }
 
-fn apply_one(cx: &mut Cx<'_>, mut obj: Object) -> Result<String, (&'static str, ApiError)> {
-    let info = obj.info();
-    if info.namespaced && obj.meta().namespace.is_none() {
-        obj.meta_mut().namespace = Some(cx.namespace.clone());
-    }
-    let ns = obj.namespace().unwrap_or("").to_string();
-    let name = obj.name().to_string();
-    let prefix = format!("{}/{}", info.singular_group(), name);
-    match cx.world.get_object(obj.kind(), &ns, &name) {
-        Err(_) => {
-            cx.world
-                .create_checked(obj, false)
-                .map_err(|e| ("creating", e))?;
-            Ok(format!("{prefix} created\n"))
+/// `GetModifiedConfiguration(obj, annotate=true)`: the configuration with the annotation
+/// holding itself (without the annotation, and with an empty annotations map kept).
+pub fn modified_configuration(doc: &Value) -> Value {
+    let mut doc = doc.clone();
+    if let Some(Value::Object(meta)) = doc.get_mut("metadata") {
+        let ann = meta
+            .entry("annotations")
+            .or_insert_with(|| Value::Object(Default::default()));
+        if !ann.is_object() {
+            *ann = Value::Object(Default::default());
         }
-        Ok(_) => {
-            let (_, changed) = cx
-                .world
-                .update(obj, false)
-                .map_err(|e| ("applying patch", e))?;
-            Ok(format!(
-                "{prefix} {}\n",
-                if changed { "configured" } else { "unchanged" }
-            ))
+        if let Value::Object(a) = ann {
+            a.remove(LAST_APPLIED);
         }
     }
+    let text = format!("{}\n", serde_json::to_string(&doc).unwrap_or_default());
+    if let Some(Value::Object(a)) = doc.pointer_mut("/metadata/annotations") {
+        a.insert(LAST_APPLIED.into(), Value::String(text));
+    }
+    doc
+}
+
+fn exists_for(cx: &Cx<'_>, doc: &Value, ns: &str) -> bool {
+    let Ok(info) = kubeplay_api::decode::kind_of(doc) else {
+        return false;
+    };
+    let name = doc
+        .pointer("/metadata/name")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let ns = doc
+        .pointer("/metadata/namespace")
+        .and_then(Value::as_str)
+        .unwrap_or(ns);
+    cx.world.get_object(info.kind, ns, name).is_ok()
+}
+
+/// The API server's answer to a patch whose result has unknown fields.
+fn patch_invalid(doc: &Value, err: &ApiError) -> ApiError {
+    let detail = err
+        .message
+        .split_once(": strict decoding error: ")
+        .map(|(_, d)| format!("strict decoding error: {d}"))
+        .unwrap_or_else(|| err.message.clone());
+    let mut e = ApiError::new(
+        Reason::Invalid,
+        format!(
+            "The request is invalid: patch: Invalid value: \"{}\": {detail}",
+            go_value(doc).replace('"', "\\\"")
+        ),
+    );
+    e.kind = String::new();
+    e
+}
+
+/// Go's `%v` of a decoded JSON value.
+fn go_value(v: &Value) -> String {
+    match v {
+        Value::Null => "<nil>".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => format!("[{}]", a.iter().map(go_value).collect::<Vec<_>>().join(" ")),
+        Value::Object(m) => format!(
+            "map[{}]",
+            m.iter()
+                .map(|(k, v)| format!("{k}:{}", go_value(v)))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    }
+}
+
+static VIEW_DOC: Doc = Doc {
+    path: "kubectl apply view-last-applied",
+    long: "Show the configuration `kubectl apply` last applied to an object, from its last-applied-configuration annotation.",
+    examples: "# As YAML\nkubectl apply view-last-applied deployment/web\n\n# As JSON\nkubectl apply view-last-applied deployment/web -o json",
+    usage: "kubectl apply view-last-applied (TYPE [NAME | -l label] | TYPE/NAME | -f FILENAME) [options]",
+    subcommands: &[],
+};
+
+fn view_last_applied(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let flags = [
+        FILENAME,
+        SELECTOR,
+        OUTPUT,
+        Flag::bool("all", None),
+        Flag::bool("recursive", Some('R')),
+    ];
+    let a = match parse_flags(cx, &VIEW_DOC, &flags, args) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let format = a.str("output").unwrap_or("yaml").to_string();
+    if format != "yaml" && format != "json" {
+        return fail(
+            cx.out,
+            format!(
+                "Unexpected -o output mode: {format}, the flag 'output' must be one of yaml|json"
+            ),
+        );
+    }
+    let ns = namespace_of(cx, &a);
+    let files = a.all("filename");
+    let scope = resource::Scope {
+        files: &files,
+        recursive: a.bool("recursive"),
+        ns: &ns,
+        enforce: a.namespace().is_some(),
+        all_namespaces: false,
+    };
+    let opts = resource::Options {
+        selector: a.str("selector").map(String::from),
+        all: a.bool("all"),
+        allow_empty_selector: false,
+    };
+    let found = match resource::find(cx.world, cx.fs, &mut cx.stdin, &scope, &a.positional, &opts) {
+        Ok(f) => f,
+        Err(e) => return fail(cx.out, e),
+    };
+    let mut errs = Vec::new();
+    for f in found {
+        match f.obj {
+            Ok(o) => {
+                let Some(text) = o
+                    .meta()
+                    .annotations
+                    .as_ref()
+                    .and_then(|m| m.get(LAST_APPLIED))
+                    .cloned()
+                else {
+                    errs.push(VerbError::Msg(format!(
+                        "no last-applied-configuration annotation found on resource: {}",
+                        f.name
+                    )));
+                    continue;
+                };
+                let v: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+                if format == "json" {
+                    cx.out.out(output::json(&v));
+                } else {
+                    cx.out.out(output::yaml(&v));
+                }
+            }
+            Err(e) => errs.push(e),
+        }
+    }
+    Exec::Done(print_errors(cx.out, &errs))
 }

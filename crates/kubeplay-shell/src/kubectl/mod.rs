@@ -1,8 +1,27 @@
 //! kubectl: parses a command line the way cobra does, resolves it against the world, and
 //! prints what kubectl prints.
+//!
+//! The dispatcher below finds the command word (global flags such as `-n dev` may come first,
+//! as cobra allows), and hands the rest to the command. To add a command: one line in
+//! [`dispatch`] and, if kubectl has it, it is already listed in [`help::COMMANDS`].
 
 mod apply;
+mod create_config;
+pub mod flags;
 mod get;
+pub mod help;
+pub mod resource;
+
+pub mod create;
+mod delete;
+pub mod edit;
+mod info;
+mod label;
+pub mod merge;
+mod output;
+mod patch;
+mod replace;
+mod wait;
 
 use crate::fs::Vfs;
 use crate::session::Output;
@@ -48,23 +67,234 @@ impl Waiter for Sleep {
     }
 }
 
+/// Global flags that take a value, so that `kubectl -n dev get pods` finds `get`.
+const GLOBAL_WITH_VALUE: &[&str] = &[
+    "namespace",
+    "context",
+    "cluster",
+    "user",
+    "kubeconfig",
+    "server",
+    "request-timeout",
+    "as",
+    "as-group",
+    "as-uid",
+    "token",
+    "cache-dir",
+    "certificate-authority",
+    "client-certificate",
+    "client-key",
+    "tls-server-name",
+    "username",
+    "password",
+    "profile",
+    "profile-output",
+    "log-flush-frequency",
+    "v",
+];
+const GLOBAL_SHORT_WITH_VALUE: &[char] = &['n', 's', 'v'];
+
+/// Split `kubectl` arguments into the command word and the rest (flags typed before the
+/// command are kept, in order, at the front of the rest).
+fn find_command(args: &[String]) -> (Option<String>, Vec<String>) {
+    let mut rest = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a == "--" {
+            rest.extend(args[i - 1..].iter().cloned());
+            return (None, rest);
+        }
+        if let Some(body) = a.strip_prefix("--") {
+            rest.push(a.clone());
+            if !body.contains('=') && GLOBAL_WITH_VALUE.contains(&body) {
+                if let Some(v) = args.get(i) {
+                    rest.push(v.clone());
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        if a.len() > 1 && a.starts_with('-') {
+            rest.push(a.clone());
+            let chars: Vec<char> = a[1..].chars().collect();
+            if chars.len() == 1 && GLOBAL_SHORT_WITH_VALUE.contains(&chars[0]) {
+                if let Some(v) = args.get(i) {
+                    rest.push(v.clone());
+                    i += 1;
+                }
+            }
+            continue;
+        }
+        rest.extend(args[i..].iter().cloned());
+        return (Some(a.clone()), rest);
+    }
+    (None, rest)
+}
+
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let Some(verb) = args.first() else {
-        cx.out
-            .out("kubectl controls the Kubernetes cluster manager.\n");
-        return Exec::Done(0);
+    let (verb, rest) = find_command(args);
+    let Some(verb) = verb else {
+        // `kubectl`, `kubectl -h`, `kubectl --foo`.
+        return match flags::parse("kubectl", &[], &rest) {
+            Ok(_) | Err(flags::FlagError::Help) => {
+                cx.out.out(help::overview());
+                Exec::Done(0)
+            }
+            Err(flags::FlagError::Usage(msg)) => {
+                cx.out.err(msg);
+                Exec::Done(1)
+            }
+        };
     };
-    let rest = &args[1..];
-    match verb.as_str() {
+    dispatch(cx, &verb, &rest)
+}
+
+fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
+    match verb {
+        "annotate" => label::run(cx, rest, label::Which::Annotations),
+        "api-resources" => info::api_resources(cx, rest),
+        "api-versions" => info::api_versions(cx, rest),
         "apply" => apply::run(cx, rest),
+        "cluster-info" => info::cluster_info(cx, rest),
+        "config" => info::config(cx, rest),
+        "create" => create::run(cx, rest),
+        "delete" => delete::run(cx, rest),
+        "edit" => edit::run(cx, rest),
         "get" => get::run(cx, rest),
-        other => {
-            cx.out.err(format!(
-                "error: unknown command \"{other}\" for \"kubectl\"\n"
-            ));
-            Exec::Done(1)
+        "help" => help::help_command(cx, rest),
+        "label" => label::run(cx, rest, label::Which::Labels),
+        "patch" => patch::run(cx, rest),
+        "replace" => replace::run(cx, rest),
+        "version" => info::version(cx, rest),
+        "wait" => wait::run(cx, rest),
+        other => help::unknown_or_unavailable(cx, other, rest),
+    }
+}
+
+/// Print `error: <msg>` (kubectl's `CheckErr` adds the prefix unless it is there) and fail.
+pub fn fail(out: &mut Output, msg: impl AsRef<str>) -> Exec {
+    let msg = msg.as_ref();
+    let mut s = if msg.starts_with("error: ") {
+        msg.to_string()
+    } else {
+        format!("error: {msg}")
+    };
+    if !s.ends_with('\n') {
+        s.push('\n');
+    }
+    out.err(s);
+    Exec::Done(1)
+}
+
+/// A usage error as `cmdutil.UsageErrorf` words it: `error: <msg>` then
+/// `See 'kubectl create -h' for help and examples`.
+pub fn usage_error(out: &mut Output, cmd: &str, msg: impl AsRef<str>) -> Exec {
+    fail(
+        out,
+        format!("{}\nSee '{cmd} -h' for help and examples", msg.as_ref()),
+    )
+}
+
+/// Parse a command's flags, printing help or the usage error when parsing stops. `doc` is the
+/// command's help page.
+pub fn parse_flags(
+    cx: &mut Cx<'_>,
+    doc: &help::Doc,
+    flags_: &[flags::Flag],
+    args: &[String],
+) -> Result<flags::Args, Exec> {
+    match flags::parse(doc.path, flags_, args) {
+        Ok(a) => Ok(a),
+        Err(flags::FlagError::Help) => {
+            cx.out.out(help::render(doc, flags_));
+            Err(Exec::Done(0))
+        }
+        Err(flags::FlagError::Usage(msg)) => {
+            cx.out.err(msg);
+            Err(Exec::Done(1))
         }
     }
+}
+
+/// The namespace a command works in: `-n`, else the context's.
+pub fn namespace_of(cx: &Cx<'_>, a: &flags::Args) -> String {
+    a.namespace()
+        .filter(|n| !n.is_empty())
+        .map(String::from)
+        .unwrap_or_else(|| cx.namespace.clone())
+}
+
+/// `--dry-run` as kubectl reads it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+impl DryRun {
+    /// The suffix of a printed operation: `created (dry run)`.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        }
+    }
+}
+
+/// `GetDryRunStrategy`. A bare `--dry-run` and the old boolean values still work (kubectl
+/// logs a deprecation warning through klog, which kubeplay does not imitate).
+pub fn dry_run_of(a: &flags::Args) -> Result<DryRun, String> {
+    match a.str("dry-run") {
+        None | Some("none") => Ok(DryRun::None),
+        Some("client") | Some("unchanged") => Ok(DryRun::Client),
+        Some("server") => Ok(DryRun::Server),
+        Some("1" | "t" | "T" | "true" | "TRUE" | "True") => Ok(DryRun::Client),
+        Some("0" | "f" | "F" | "false" | "FALSE" | "False") => Ok(DryRun::None),
+        Some(other) => Err(format!(
+            "Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        )),
+    }
+}
+
+/// One failure of a verb that goes on after errors (`ContinueOnError`): kubectl prints them
+/// all at the end, after the successes.
+#[derive(Clone, Debug)]
+pub enum VerbError {
+    /// From the API server; with the `-f` source and the verb (`creating`) for
+    /// `error when creating "x.yaml": `.
+    Api(ApiError, Option<(&'static str, String)>),
+    /// A client-side message, without the `error: ` prefix.
+    Msg(String),
+}
+
+/// Print collected errors as `CheckErr` does: one error alone gets `error: ` (client) or the
+/// server form; several are printed one per line (client ones without the prefix).
+/// Returns the exit status.
+pub fn print_errors(out: &mut Output, errs: &[VerbError]) -> i32 {
+    let single = errs.len() == 1;
+    for e in errs {
+        match e {
+            VerbError::Api(e, src) => {
+                print_api_error(out, e, src.as_ref().map(|(v, f)| (*v, f.as_str())))
+            }
+            VerbError::Msg(m) => {
+                let mut m = if single && !m.starts_with("error: ") {
+                    format!("error: {m}")
+                } else {
+                    m.clone()
+                };
+                if !m.ends_with('\n') {
+                    m.push('\n');
+                }
+                out.err(m);
+            }
+        }
+    }
+    i32::from(!errs.is_empty())
 }
 
 /// Print an API error the way kubectl's `CheckErr` does. `source` is the `-f` file, if any,
@@ -74,11 +304,34 @@ pub fn print_api_error(out: &mut Output, e: &ApiError, source: Option<(&str, &st
         .map(|(verb, file)| format!("error when {verb} \"{file}\": "))
         .unwrap_or_default();
     match e.reason {
+        // CheckErr words a field-level rejection itself: `The <Kind> "<name>" is invalid: ...`.
+        Reason::Invalid if !e.kind.is_empty() => out.err(format!("The {}\n", e.message)),
         Reason::Invalid => out.err(format!("{}\n", e.message)),
         r => out.err(format!(
             "Error from server ({}): {prefix}{}\n",
             r.as_str(),
             e.message
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &[&str]) -> Vec<String> {
+        v.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn global_flags_may_come_before_the_command() {
+        let (c, rest) = find_command(&s(&["-n", "dev", "get", "pods"]));
+        assert_eq!(c.as_deref(), Some("get"));
+        assert_eq!(rest, s(&["-n", "dev", "pods"]));
+        let (c, rest) = find_command(&s(&["--namespace=dev", "get", "pods"]));
+        assert_eq!(c.as_deref(), Some("get"));
+        assert_eq!(rest, s(&["--namespace=dev", "pods"]));
+        let (c, _) = find_command(&s(&["-h"]));
+        assert_eq!(c, None);
     }
 }

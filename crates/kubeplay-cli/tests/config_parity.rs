@@ -1,0 +1,517 @@
+//! `kubectl create configmap|secret ... --dry-run=client -o yaml|json` next to the real kubectl
+//! (/usr/bin/kubectl, v1.32.4 on the development machines): the same files, the same command
+//! line, the same bytes on stdout and stderr. Skipped when no kubectl is installed.
+//!
+//! Known version differences: none in these paths for kubectl 1.23 - 1.33 (multiple
+//! `--from-env-file` merge since 1.23; older kubectl used only the last env file).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const KUBECTL: &str = "/usr/bin/kubectl";
+
+struct Dir(PathBuf);
+
+impl Dir {
+    fn new(tag: &str) -> Dir {
+        let p = std::env::temp_dir().join(format!("kubeplay-parity-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+    fn write(&self, rel: &str, data: &[u8]) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).unwrap();
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The files the seed notes and the docs pages use, plus awkward ones.
+fn fixture(tag: &str) -> Dir {
+    let d = Dir::new(tag);
+    d.write("app_config.properties", b"APP_COLOR=blue\nAPP_MODE=prod\n");
+    d.write(
+        "app_secret.properties",
+        b"DB_HOST=mysql\nDB_USER=root\nDB_PASSWORD=paswrd\n",
+    );
+    let game = b"enemies=aliens\nlives=3\nenemies.cheat=true\nenemies.cheat.level=noGoodRotten\nsecret.code.passphrase=UUDDLRLRBABAS\nsecret.code.allowed=true\nsecret.code.lives=30\n";
+    let ui =
+        b"color.good=purple\ncolor.bad=yellow\nallow.textmode=true\nhow.nice.to.look=fairlyNice\n";
+    d.write("configure-pod-container/configmap/game.properties", game);
+    d.write("configure-pod-container/configmap/ui.properties", ui);
+    d.write(
+        "configure-pod-container/configmap/game-env-file.properties",
+        b"enemies=aliens\nlives=3\nallowed=\"true\"\n\n# This comment and the empty line above it are ignored\n",
+    );
+    d.write(
+        "configure-pod-container/configmap/ui-env-file.properties",
+        b"color=purple\ntextmode=true\nhow=fairlyNice\n",
+    );
+    d.write("odd/plain.txt", b"x\n");
+    d.write("odd/no-newline", b"true");
+    d.write("odd/lead-space.txt", b"  indented\nsecond\n");
+    d.write("odd/tab.txt", b" lead\ttab\n");
+    d.write("odd/trailing-blank.txt", b"a\n\n");
+    d.write("odd/binary.dat", &[0xff, 0xfe, 0x00, 0x41]);
+    d.write("odd/colon.txt", b"key: value # not a comment");
+    d.write("odd/quote.txt", b"'quoted' \"both\"");
+    d.write("odd/number.txt", b"0400");
+    d.write("odd/empty.txt", b"");
+    d.write("odd/unicode.txt", "héllo wörld ✓\n".as_bytes());
+    d.write("odd/sub/ignored.txt", b"subdirectories are skipped\n");
+    d.write(
+        "odd/long.txt",
+        "long value with spaces ".repeat(10).as_bytes(),
+    );
+    d.write(
+        "env/weird.env",
+        b"  SPACED=v a l  \nEMPTY=\nQ='single'\r\nBOM=\xef\xbb\xbfnot-first-line\n",
+    );
+    d.write("env/bad.env", b"1BAD=x\n");
+    d.write("env/dup.env", b"a=1\na=2\n");
+    d
+}
+
+fn kubectl(dir: &Path, args: &[&str]) -> (String, String) {
+    let home = dir.join(".home");
+    std::fs::create_dir_all(&home).unwrap();
+    let o = Command::new(KUBECTL)
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", &home)
+        .env_remove("KUBECONFIG")
+        .output()
+        .expect("kubectl runs");
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn kubeplay(dir: &Path, args: &[&str]) -> (String, String) {
+    let line: Vec<String> = std::iter::once("kubectl".to_string())
+        .chain(
+            args.iter()
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
+        )
+        .collect();
+    let script = dir.join(".script.sh");
+    std::fs::write(&script, format!("{}\n", line.join(" "))).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+        .args(["run", ".script.sh"])
+        .current_dir(dir)
+        .output()
+        .expect("kubeplay runs");
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn check(cases: &[&[&str]], tag: &str) {
+    if !Path::new(KUBECTL).exists() {
+        eprintln!("skipped: no {KUBECTL}");
+        return;
+    }
+    let d = fixture(tag);
+    let mut failures = Vec::new();
+    for args in cases {
+        let want = kubectl(&d.0, args);
+        let got = kubeplay(&d.0, args);
+        if want != got {
+            failures.push(format!(
+                "kubectl {}\n--- kubectl stdout\n{}--- kubectl stderr\n{}--- kubeplay stdout\n{}--- kubeplay stderr\n{}",
+                args.join(" "),
+                want.0,
+                want.1,
+                got.0,
+                got.1
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+const DRY: [&str; 1] = ["--dry-run=client"];
+
+fn with(base: &[&'static str], extra: &[&'static str]) -> Vec<&'static str> {
+    base.iter()
+        .chain(extra)
+        .chain(DRY.iter())
+        .copied()
+        .collect()
+}
+
+fn both_formats(cmds: &[&[&'static str]]) -> Vec<Vec<&'static str>> {
+    let mut out = Vec::new();
+    for c in cmds {
+        out.push(with(c, &["-o", "yaml"]));
+        out.push(with(c, &["-o", "json"]));
+    }
+    out
+}
+
+const CONFIGMAPS: &[&[&str]] = &[
+    // The seed notes.
+    &[
+        "create",
+        "configmap",
+        "app-config",
+        "--from-literal=APP_COLOR=blue",
+        "--from-literal=APP_MODE=prod",
+    ],
+    &[
+        "create",
+        "configmap",
+        "app-config",
+        "--from-file=app_config.properties",
+    ],
+    // The docs page (§8.2): folder, files, custom key, env files, literals.
+    &[
+        "create",
+        "configmap",
+        "game-config",
+        "--from-file=configure-pod-container/configmap/",
+    ],
+    &[
+        "create",
+        "configmap",
+        "game-config-2",
+        "--from-file=configure-pod-container/configmap/game.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "game-config-2",
+        "--from-file=configure-pod-container/configmap/game.properties",
+        "--from-file=configure-pod-container/configmap/ui.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "game-config-3",
+        "--from-file=game-special-key=configure-pod-container/configmap/game.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "game-config-env-file",
+        "--from-env-file=configure-pod-container/configmap/game-env-file.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "config-multi-env-files",
+        "--from-env-file=configure-pod-container/configmap/game-env-file.properties",
+        "--from-env-file=configure-pod-container/configmap/ui-env-file.properties",
+    ],
+    &[
+        "create",
+        "configmap",
+        "special-config",
+        "--from-literal=special.how=very",
+        "--from-literal=special.type=charm",
+    ],
+    // Awkward values: YAML quoting, block scalars, folding, binary data, namespaces.
+    &["create", "configmap", "odd", "--from-file=odd"],
+    &["create", "cm", "odd", "--from-file=odd/", "-n", "dev"],
+    &[
+        "create",
+        "configmap",
+        "lit",
+        "--from-literal=a=",
+        "--from-literal=b=x=y",
+        "--from-literal=c=yes",
+        "--from-literal=d=1.5",
+        "--from-literal=e=- item",
+        "--from-literal=f=#x",
+        "--from-literal=g=2026-01-01",
+        "--from-literal=h=null",
+        "--from-literal=i= x",
+        "--from-literal=j=a: b",
+    ],
+    &[
+        "create",
+        "configmap",
+        "env",
+        "--from-env-file=env/weird.env",
+    ],
+    &["create", "configmap", "empty"],
+];
+
+const SECRETS: &[&[&str]] = &[
+    &[
+        "create",
+        "secret",
+        "generic",
+        "app-secret",
+        "--from-literal=DB_HOST=mysql",
+        "--from-literal=DB_USER=root",
+        "--from-literal=DB_PASSWORD=paswrd",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "app-config",
+        "--from-file=app_secret.properties",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "test-secret",
+        "--from-literal=username=my-app",
+        "--from-literal=password=39528$vdg7Jb",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "dev-db-secret",
+        "--from-literal=username=devuser",
+        "--from-literal=password=S!B\\*d$zDsb=",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "odd",
+        "--from-file=odd",
+        "--type=kubernetes.io/opaque-ish",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "env",
+        "--from-env-file=configure-pod-container/configmap/game-env-file.properties",
+        "--from-env-file=configure-pod-container/configmap/ui-env-file.properties",
+        "-n",
+        "dev",
+    ],
+    &[
+        "create",
+        "secret",
+        "docker-registry",
+        "regcred",
+        "--docker-server=https://index.docker.io/v1/",
+        "--docker-username=me",
+        "--docker-password=p@ss<&>",
+        "--docker-email=me@example.com",
+    ],
+    &[
+        "create",
+        "secret",
+        "docker-registry",
+        "regcred",
+        "--docker-username=me",
+        "--docker-password=p",
+    ],
+];
+
+const ERRORS: &[&[&str]] = &[
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=foo",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal==x",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=bad key=x",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=a=1",
+        "--from-literal=a=2",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-file=nope",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-file=k=odd",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-file==odd/plain.txt",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-file=k=",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-env-file=env/bad.env",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-env-file=env/dup.env",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-env-file=odd",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-env-file=env/dup.env",
+        "--from-literal=a=b",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "--from-literal=a=b",
+        "--dry-run=client",
+    ],
+    &["create", "configmap", "x", "y", "--dry-run=client"],
+    &["create", "configmap", "x", "--dry-run=maybe"],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-literal=foo",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-literal=a=1",
+        "--from-literal=a=2",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-literal=bad key=1",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-env-file=env/dup.env",
+        "--dry-run=client",
+    ],
+    &["create", "secret", "generic", "--dry-run=client"],
+    &["create", "secret", "tls", "t", "--dry-run=client"],
+    &[
+        "create",
+        "secret",
+        "tls",
+        "t",
+        "--cert=odd/plain.txt",
+        "--key=odd/plain.txt",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "tls",
+        "t",
+        "--cert=nope.crt",
+        "--key=nope.key",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "secret",
+        "docker-registry",
+        "r",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=a=b",
+        "--dry-run=client",
+    ],
+    &[
+        "create",
+        "configmap",
+        "x",
+        "--from-literal=a=b",
+        "--dry-run=client",
+        "-o",
+        "name",
+    ],
+    &[
+        "create",
+        "secret",
+        "generic",
+        "x",
+        "--from-literal=a=b",
+        "--dry-run=client",
+    ],
+];
+
+#[test]
+fn configmap_dry_run_matches_kubectl() {
+    let cases = both_formats(CONFIGMAPS);
+    let refs: Vec<&[&str]> = cases.iter().map(Vec::as_slice).collect();
+    check(&refs, "cm");
+}
+
+#[test]
+fn secret_dry_run_matches_kubectl() {
+    let cases = both_formats(SECRETS);
+    let refs: Vec<&[&str]> = cases.iter().map(Vec::as_slice).collect();
+    check(&refs, "secret");
+}
+
+#[test]
+fn generator_errors_match_kubectl() {
+    check(ERRORS, "errors");
+}

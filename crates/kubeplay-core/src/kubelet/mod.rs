@@ -1,0 +1,2035 @@
+//! The simulated kubelet: takes each scheduled pod through sandbox creation, image pulls, init
+//! containers and app containers; runs their processes in virtual time; restarts them with
+//! Kubernetes' back-off; runs probes; reports status; and terminates pods being deleted.
+//!
+//! Work is done per pod, only when the pod changes or one of its containers asked to be woken
+//! (a `sleep` ending, a back-off expiring, a probe due). An idle server costs nothing.
+//!
+//! What `describe pod` and `logs` need is plain data on [`PodRuntime`] / [`Ctr`]:
+//! the effective command, the environment, mounts, current and previous logs.
+
+pub mod command;
+pub mod net;
+pub mod process;
+pub mod script;
+
+use crate::events::NewEvent;
+use crate::images::{self, Image};
+use crate::store::Key;
+use crate::time::{k8s_time, Millis};
+use crate::world::DeleteOptions;
+use crate::{Task, World};
+use kubeplay_api::k8s_openapi::api::core::v1::{
+    Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
+    ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodIP, Probe,
+};
+use kubeplay_api::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kubeplay_api::Kind;
+use process::{Files, Poll, ProcCx, Program};
+use rand_core::RngCore;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How long the kubelet takes to notice a newly bound pod.
+const PICKUP: Millis = 400;
+/// Sandbox creation (network, pause container).
+const SANDBOX: Millis = 600;
+/// From an exit to the restart that needs no back-off (PLEG relist + sync).
+const RELIST: Millis = 1000;
+const BACKOFF_INITIAL: Millis = 10_000;
+const BACKOFF_MAX: Millis = 300_000;
+/// A container that ran this long without problems gets its back-off reset.
+const BACKOFF_RESET: Millis = 600_000;
+/// A pull of an image that is not in the registry fails after this long.
+const PULL_FAIL: Millis = 800;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    Init,
+    /// An init container with `restartPolicy: Always` (native sidecar).
+    Sidecar,
+    App,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Terminated {
+    pub exit_code: i32,
+    pub reason: String,
+    pub message: Option<String>,
+    pub started: Millis,
+    pub finished: Millis,
+    pub container_id: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CState {
+    Waiting {
+        reason: String,
+        message: Option<String>,
+    },
+    Running {
+        started: Millis,
+    },
+    Terminated(Terminated),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Pull {
+    /// Not asked for yet.
+    None,
+    /// Pulling; finishes at the time, successfully or not.
+    Pulling {
+        done_at: Millis,
+        ok: bool,
+    },
+    Present,
+    /// The last pull failed; the next try is at the time.
+    BackOff {
+        until: Millis,
+        view_at: Option<Millis>,
+        err: String,
+    },
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ProbeRun {
+    next_at: Option<Millis>,
+    fails: i32,
+    successes: i32,
+}
+
+/// One container as the kubelet keeps it.
+#[derive(Clone, Debug)]
+pub struct Ctr {
+    pub name: String,
+    pub role: Role,
+    pub image: String,
+    pub state: CState,
+    pub last: Option<Terminated>,
+    pub restarts: i32,
+    pub ready: bool,
+    pub started: bool,
+    /// The process of the current (or last) run: ENTRYPOINT/CMD with command/args, expanded.
+    pub argv: Vec<String>,
+    /// The environment of the current run, in order.
+    pub env: Vec<(String, String)>,
+    /// This run's log, and the previous run's (`logs -p`).
+    pub logs: String,
+    pub prev_logs: Option<String>,
+    /// Files written outside volumes.
+    pub fs: Files,
+    /// (mountPath, volume name) of emptyDir volumes.
+    pub mounts: Vec<(String, String)>,
+    /// Files of configMap/secret volumes as this run sees them (read-only).
+    pub projected: Files,
+    pub projected_dirs: Vec<String>,
+    /// Projected paths mounted with `subPath`: never refreshed.
+    pub projected_sub: std::collections::BTreeSet<String>,
+    mount_error: Option<String>,
+    pub container_id: String,
+    proc: Option<Program>,
+    img: Option<Image>,
+    pull: Pull,
+    pull_backoff: Millis,
+    backoff: Millis,
+    restart_at: Option<Millis>,
+    /// When the exit turns into `CrashLoopBackOff` on screen, and the delay it shows.
+    crash_view_at: Option<Millis>,
+    backoff_shown: Millis,
+    pulled_msg: Option<String>,
+    /// Init container finished successfully (for regular init containers).
+    pub done: bool,
+    readiness: ProbeRun,
+    liveness: ProbeRun,
+    startup: ProbeRun,
+    /// Stop signal sent; killed (exit 137) at this time unless it exits first.
+    kill_at: Option<Millis>,
+}
+
+impl Ctr {
+    fn new(c: &Container, role: Role) -> Ctr {
+        Ctr {
+            name: c.name.clone(),
+            role,
+            image: c.image.clone().unwrap_or_default(),
+            state: CState::Waiting {
+                reason: if role == Role::App {
+                    "ContainerCreating".into()
+                } else {
+                    "PodInitializing".into()
+                },
+                message: None,
+            },
+            last: None,
+            restarts: 0,
+            ready: false,
+            started: false,
+            argv: Vec::new(),
+            env: Vec::new(),
+            logs: String::new(),
+            prev_logs: None,
+            fs: Files::new(),
+            mounts: Vec::new(),
+            projected: Files::new(),
+            projected_dirs: Vec::new(),
+            projected_sub: Default::default(),
+            mount_error: None,
+            container_id: String::new(),
+            proc: None,
+            img: None,
+            pull: Pull::None,
+            pull_backoff: 0,
+            backoff: 0,
+            restart_at: None,
+            crash_view_at: None,
+            backoff_shown: 0,
+            pulled_msg: None,
+            done: false,
+            readiness: ProbeRun::default(),
+            liveness: ProbeRun::default(),
+            startup: ProbeRun::default(),
+            kill_at: None,
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        matches!(self.state, CState::Running { .. })
+    }
+
+    /// The server listening on `port` in this container, if any.
+    pub fn server_on(&self, port: u16) -> Option<&process::ServerKind> {
+        if !self.is_running() {
+            return None;
+        }
+        let s = self.proc.as_ref()?.server()?;
+        let ports: Vec<u16> = match s {
+            process::ServerKind::Generic => self
+                .img
+                .as_ref()
+                .map(|i| i.ports.clone())
+                .unwrap_or_default(),
+            s => s.ports().to_vec(),
+        };
+        ports.contains(&port).then_some(s)
+    }
+
+    fn field_path(&self, index_in_role: usize) -> String {
+        let _ = index_in_role;
+        match self.role {
+            Role::App => format!("spec.containers{{{}}}", self.name),
+            _ => format!("spec.initContainers{{{}}}", self.name),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Stage {
+    Sandbox { ready_at: Millis },
+    Running,
+    Terminating { gone_at: Millis },
+}
+
+/// The kubelet's view of one pod.
+#[derive(Clone, Debug)]
+pub struct PodRuntime {
+    pub uid: String,
+    pub node: String,
+    pub ip: String,
+    pub host_ip: String,
+    /// Init containers (and sidecars) first, in spec order, then app containers.
+    pub ctrs: Vec<Ctr>,
+    pub n_init: usize,
+    stage: Stage,
+    pub initialized: bool,
+    /// emptyDir contents, by volume name; paths relative to the volume.
+    pub volumes: BTreeMap<String, Files>,
+    started_at: Millis,
+    /// A ConfigMap/Secret this pod mounts changed: refresh its volumes at this resync.
+    volume_sync_at: Option<Millis>,
+    /// The pod failed for good (an init container failed with restartPolicy Never).
+    failed: bool,
+}
+
+impl PodRuntime {
+    /// Read a file as container `i` sees it (volumes mounted over its own files).
+    pub fn read_file(&self, i: usize, path: &str) -> Option<&Vec<u8>> {
+        let c = self.ctrs.get(i)?;
+        if let Some(d) = c.projected.get(path) {
+            return Some(d);
+        }
+        for (mp, vol) in &c.mounts {
+            if let Some(rel) = strip_dir(path, mp) {
+                return self.volumes.get(vol)?.get(rel);
+            }
+        }
+        c.fs.get(path)
+    }
+
+    pub fn container(&self, name: &str) -> Option<&Ctr> {
+        self.ctrs.iter().find(|c| c.name == name)
+    }
+}
+
+fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
+    let dir = dir.trim_end_matches('/');
+    path.strip_prefix(dir)?.strip_prefix('/')
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Kubelet {
+    pub pods: BTreeMap<Key, PodRuntime>,
+    /// Pod IP -> pod, for the network.
+    pub by_ip: BTreeMap<String, Key>,
+    /// Images already pulled, per node.
+    images: BTreeSet<(String, String)>,
+    /// Last host byte handed out, per node.
+    next_ip: BTreeMap<String, u32>,
+    pub catalog: images::Catalog,
+}
+
+fn event(
+    w: &mut World,
+    pod: &Pod,
+    warning: bool,
+    reason: &'static str,
+    message: String,
+    field_path: Option<String>,
+) {
+    let host = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    w.record_event(NewEvent {
+        kind: Kind::Pod,
+        object: &pod.metadata,
+        field_path,
+        warning,
+        reason,
+        message,
+        component: "kubelet",
+        host,
+    });
+}
+
+fn pod_bound_at(p: &Pod) -> Millis {
+    p.status
+        .as_ref()
+        .and_then(|s| s.conditions.as_ref())
+        .and_then(|c| c.iter().find(|c| c.type_ == "PodScheduled"))
+        .and_then(|c| c.last_transition_time.as_ref())
+        .map(crate::time::millis_of)
+        .unwrap_or(0)
+}
+
+fn image_id(image: &str) -> String {
+    match images::parse_reference(image) {
+        Ok(r) => format!(
+            "{}@sha256:{:064x}",
+            r.repo,
+            crate::names::fnv32a(r.full().as_bytes()) as u128 * 0x9e37_79b9_7f4a_7c15
+        ),
+        Err(_) => String::new(),
+    }
+}
+
+fn restart_policy(pod: &Pod) -> &str {
+    pod.spec
+        .as_ref()
+        .and_then(|s| s.restart_policy.as_deref())
+        .unwrap_or("Always")
+}
+
+fn spec_container<'a>(pod: &'a Pod, c: &Ctr) -> Option<&'a Container> {
+    let spec = pod.spec.as_ref()?;
+    match c.role {
+        Role::App => spec.containers.iter().find(|x| x.name == c.name),
+        _ => spec
+            .init_containers
+            .iter()
+            .flatten()
+            .find(|x| x.name == c.name),
+    }
+}
+
+pub(crate) fn sync(w: &mut World, k: &Key) {
+    let now = w.now();
+    let Some(pod) = w.get::<Pod>(k).cloned() else {
+        if let Some(rt) = w.kubelet.pods.remove(k) {
+            w.kubelet.by_ip.remove(&rt.ip);
+        }
+        return;
+    };
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+        return;
+    };
+    if w.kubelet
+        .pods
+        .get(k)
+        .is_some_and(|rt| Some(&rt.uid) != pod.metadata.uid.as_ref())
+    {
+        // A new pod with the name of an old one.
+        if let Some(rt) = w.kubelet.pods.remove(k) {
+            w.kubelet.by_ip.remove(&rt.ip);
+        }
+    }
+    if !w.kubelet.pods.contains_key(k) {
+        if pod.metadata.deletion_timestamp.is_some() {
+            return;
+        }
+        if crate::controllers::is_terminal(&pod) {
+            return;
+        }
+        let at = pod_bound_at(&pod) + PICKUP;
+        if now < at {
+            w.enqueue(Task::Kubelet(k.clone()), at);
+            return;
+        }
+        admit(w, k, &pod, &node);
+    }
+    let Some(mut rt) = w.kubelet.pods.remove(k) else {
+        return;
+    };
+    let mut wake: Option<Millis> = None;
+    if pod.metadata.deletion_timestamp.is_some() {
+        if terminate(w, &pod, &mut rt, &mut wake) {
+            w.kubelet.by_ip.remove(&rt.ip);
+            w.scheduler.unbind(&node);
+            w.remove::<Pod>(k);
+            return;
+        }
+    } else {
+        if let Stage::Sandbox { ready_at } = rt.stage {
+            if now >= ready_at {
+                rt.stage = Stage::Running;
+            } else {
+                wake = Some(ready_at);
+            }
+        }
+        if rt.stage == Stage::Running {
+            resync_volumes(w, &pod, &mut rt, &mut wake);
+            drive(w, &pod, &mut rt, &mut wake);
+        }
+    }
+    write_status(w, k, &pod, &rt);
+    w.kubelet.pods.insert(k.clone(), rt);
+    if let Some(t) = wake {
+        w.enqueue(Task::Kubelet(k.clone()), t.max(now));
+    }
+}
+
+/// First sight of a bound pod: an IP, the sandbox, container records.
+fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
+    let now = w.now();
+    let ip = {
+        let subnet = if node == "controlplane" { 0 } else { 1 };
+        let mut ip;
+        loop {
+            let n = w.kubelet.next_ip.entry(node.to_string()).or_insert(1);
+            *n = if *n >= 254 * 250 { 2 } else { *n + 1 };
+            let (hi, lo) = (*n / 254, *n % 254 + 1);
+            ip = format!("10.244.{}.{lo}", subnet + hi * 2);
+            if !w.kubelet.by_ip.contains_key(&ip) {
+                break;
+            }
+        }
+        ip
+    };
+    let host_ip = if node == "controlplane" {
+        "192.168.121.10"
+    } else {
+        "192.168.121.11"
+    };
+    let spec = pod.spec.clone().unwrap_or_default();
+    let mut ctrs = Vec::new();
+    for c in spec.init_containers.iter().flatten() {
+        let role = if c.restart_policy.as_deref() == Some("Always") {
+            Role::Sidecar
+        } else {
+            Role::Init
+        };
+        ctrs.push(Ctr::new(c, role));
+    }
+    let n_init = ctrs.len();
+    for c in &spec.containers {
+        let mut x = Ctr::new(c, Role::App);
+        if n_init > 0 {
+            x.state = CState::Waiting {
+                reason: "PodInitializing".into(),
+                message: None,
+            };
+        }
+        ctrs.push(x);
+    }
+    let empty_dirs: BTreeSet<&str> = spec
+        .volumes
+        .iter()
+        .flatten()
+        .filter(|v| v.empty_dir.is_some())
+        .map(|v| v.name.as_str())
+        .collect();
+    let mut volumes = BTreeMap::new();
+    for v in &empty_dirs {
+        volumes.insert(v.to_string(), Files::new());
+    }
+    for x in ctrs.iter_mut() {
+        let sc = match x.role {
+            Role::App => spec.containers.iter().find(|c| c.name == x.name),
+            _ => spec
+                .init_containers
+                .iter()
+                .flatten()
+                .find(|c| c.name == x.name),
+        };
+        for vm in sc
+            .and_then(|c| c.volume_mounts.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            if empty_dirs.contains(vm.name.as_str()) {
+                x.mounts.push((vm.mount_path.clone(), vm.name.clone()));
+            }
+        }
+    }
+    w.kubelet.by_ip.insert(ip.clone(), k.clone());
+    let rt = PodRuntime {
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        node: node.to_string(),
+        ip,
+        host_ip: host_ip.into(),
+        initialized: n_init == 0,
+        ctrs,
+        n_init,
+        stage: Stage::Sandbox {
+            ready_at: now + SANDBOX,
+        },
+        volumes,
+        started_at: now,
+        volume_sync_at: None,
+        failed: false,
+    };
+    w.kubelet.pods.insert(k.clone(), rt);
+}
+
+/// The service environment every container gets: `KUBERNETES_*` and the links of the
+/// services in the pod's namespace (`enableServiceLinks`).
+pub fn service_env(w: &World, ns: &str, links: bool) -> Vec<(String, String)> {
+    use kubeplay_api::k8s_openapi::api::core::v1::Service;
+    let mut out = Vec::new();
+    let mut add = |name: &str, svc: &Service| {
+        let Some(spec) = svc.spec.as_ref() else {
+            return;
+        };
+        let Some(ip) = spec
+            .cluster_ip
+            .as_deref()
+            .filter(|ip| *ip != "None" && !ip.is_empty())
+        else {
+            return;
+        };
+        let Some(ports) = spec.ports.as_ref().filter(|p| !p.is_empty()) else {
+            return;
+        };
+        let n = name.to_ascii_uppercase().replace('-', "_");
+        out.push((format!("{n}_SERVICE_HOST"), ip.to_string()));
+        out.push((format!("{n}_SERVICE_PORT"), ports[0].port.to_string()));
+        for p in ports {
+            if let Some(pn) = &p.name {
+                out.push((
+                    format!(
+                        "{n}_SERVICE_PORT_{}",
+                        pn.to_ascii_uppercase().replace('-', "_")
+                    ),
+                    p.port.to_string(),
+                ));
+            }
+        }
+        let proto0 = ports[0]
+            .protocol
+            .clone()
+            .unwrap_or_else(|| "TCP".into())
+            .to_ascii_lowercase();
+        out.push((
+            format!("{n}_PORT"),
+            format!("{proto0}://{ip}:{}", ports[0].port),
+        ));
+        for p in ports {
+            let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
+            let pl = proto.to_ascii_lowercase();
+            let base = format!("{n}_PORT_{}_{}", p.port, proto.to_ascii_uppercase());
+            out.push((base.clone(), format!("{pl}://{ip}:{}", p.port)));
+            out.push((format!("{base}_PROTO"), pl));
+            out.push((format!("{base}_PORT"), p.port.to_string()));
+            out.push((format!("{base}_ADDR"), ip.to_string()));
+        }
+    };
+    if links {
+        for s in w.store.list::<Service>(ns) {
+            let name = s.metadata.name.clone().unwrap_or_default();
+            if ns == "default" && name == "kubernetes" {
+                continue;
+            }
+            add(&name, s);
+        }
+    }
+    if let Some(k) = w
+        .store
+        .get::<Service>(&crate::store::key("default", "kubernetes"))
+        .cloned()
+    {
+        add("kubernetes", &k);
+    }
+    out
+}
+
+/// The environment a container starts with: the image's, `HOSTNAME`, then the pod spec's.
+/// `Err` is a `CreateContainerConfigError` message.
+fn container_env(
+    w: &World,
+    pod: &Pod,
+    c: &Container,
+    img: &Image,
+) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let links = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.enable_service_links)
+        .unwrap_or(true);
+    let svc = service_env(w, ns, links);
+    let mut env: Vec<(String, String)> = Vec::new();
+    let set = |env: &mut Vec<(String, String)>, k: String, v: String| match env
+        .iter_mut()
+        .find(|(ek, _)| *ek == k)
+    {
+        Some(e) => e.1 = v,
+        None => env.push((k, v)),
+    };
+    // Image env first (PATH), then HOSTNAME, as the runtime orders it.
+    let mut img_env = img.env.iter();
+    if let Some((k, v)) = img_env.next() {
+        set(&mut env, k.clone(), v.clone());
+    }
+    set(
+        &mut env,
+        "HOSTNAME".into(),
+        pod.metadata.name.clone().unwrap_or_default(),
+    );
+    for (k, v) in img_env {
+        set(&mut env, k.clone(), v.clone());
+    }
+    let (resolved, warnings) = resolve_spec_env(w, pod, c, &svc)?;
+    for (k, v) in resolved {
+        set(&mut env, k, v);
+    }
+    if !env.iter().any(|(k, _)| k == "HOME") {
+        env.push(("HOME".into(), "/root".into()));
+    }
+    Ok((env, warnings))
+}
+
+/// `env` and `envFrom` of the spec plus service variables, by the config module's
+/// `makeEnvironmentVariables`. Warnings (invalid envFrom keys) come back as event texts.
+fn resolve_spec_env(
+    w: &World,
+    pod: &Pod,
+    c: &Container,
+    svc: &[(String, String)],
+) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+    let alloc = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.node_name.as_ref())
+        .and_then(|n| w.store.nodes.get(&crate::store::key("", n)))
+        .and_then(|n| n.status.as_ref())
+        .and_then(|s| s.allocatable.as_ref());
+    let r = crate::config::resolve_env(pod, c, w, svc, alloc).map_err(|e| e.message())?;
+    Ok((
+        r.vars.into_iter().map(|v| (v.name, v.value)).collect(),
+        r.invalid_names,
+    ))
+}
+
+/// Advance every container of a running pod to now.
+fn drive(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Millis>) {
+    // Each pass may let the next init container start at the same instant.
+    for _ in 0..(rt.ctrs.len() + 2) {
+        let before = rt.initialized;
+        if !rt.initialized {
+            let mut all_done = true;
+            for i in 0..rt.n_init {
+                step_container(w, pod, rt, i, wake);
+                let c = &rt.ctrs[i];
+                match c.role {
+                    Role::Sidecar => {
+                        if !c.started {
+                            all_done = false;
+                            break;
+                        }
+                    }
+                    _ => {
+                        if !c.done {
+                            all_done = false;
+                            break;
+                        }
+                    }
+                }
+            }
+            if rt.failed {
+                return;
+            }
+            if all_done {
+                rt.initialized = true;
+                for c in rt.ctrs[rt.n_init..].iter_mut() {
+                    if matches!(&c.state, CState::Waiting { reason, .. } if reason == "PodInitializing")
+                    {
+                        c.state = CState::Waiting {
+                            reason: "PodInitializing".into(),
+                            message: None,
+                        };
+                    }
+                }
+            }
+        }
+        if rt.initialized {
+            for i in 0..rt.ctrs.len() {
+                if rt.ctrs[i].role == Role::Init {
+                    continue;
+                }
+                step_container(w, pod, rt, i, wake);
+            }
+            // A second look lets `tail -f` readers see what writers just wrote.
+            for i in 0..rt.ctrs.len() {
+                if matches!(rt.ctrs[i].proc, Some(Program::TailF { .. })) && rt.ctrs[i].is_running()
+                {
+                    step_container(w, pod, rt, i, wake);
+                }
+            }
+        }
+        if rt.initialized == before {
+            break;
+        }
+    }
+}
+
+fn soonest(wake: &mut Option<Millis>, t: Millis) {
+    *wake = Some(wake.map_or(t, |w| w.min(t)));
+}
+
+/// Take one container as far as it can go at this instant.
+fn step_container(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    wake: &mut Option<Millis>,
+) {
+    let now = w.now();
+    for _ in 0..4 {
+        let c = &rt.ctrs[i];
+        if c.role == Role::Init && c.done {
+            return;
+        }
+        match c.state.clone() {
+            CState::Running { .. } => {
+                run_process(w, pod, rt, i, wake);
+                if rt.ctrs[i].is_running() {
+                    probes(w, pod, rt, i, wake);
+                    return;
+                }
+            }
+            CState::Terminated(t) => {
+                if !after_exit(w, pod, rt, i, &t, wake) {
+                    return;
+                }
+            }
+            CState::Waiting { .. } => {
+                if let Some(at) = rt.ctrs[i].restart_at {
+                    if now < at {
+                        soonest(wake, at);
+                        return;
+                    }
+                }
+                if !try_start(w, pod, rt, i, wake) {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// What to do with a container that has exited. Returns true if it should be looked at again
+/// now (it is being restarted at once).
+fn after_exit(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    t: &Terminated,
+    wake: &mut Option<Millis>,
+) -> bool {
+    let now = w.now();
+    let policy = restart_policy(pod).to_string();
+    let c = &mut rt.ctrs[i];
+    let restart = match c.role {
+        Role::Sidecar => true,
+        Role::Init => {
+            if t.exit_code == 0 {
+                c.done = true;
+                return false;
+            }
+            if policy == "Never" {
+                rt.failed = true;
+                return false;
+            }
+            true
+        }
+        Role::App => match policy.as_str() {
+            "Never" => false,
+            "OnFailure" => t.exit_code != 0,
+            _ => true,
+        },
+    };
+    if !restart {
+        return false;
+    }
+    if c.restart_at.is_none() {
+        // The first exit restarts after the relist; later ones wait out the back-off,
+        // measured from the exit, which doubles each time up to five minutes.
+        if t.finished.saturating_sub(t.started) >= BACKOFF_RESET {
+            c.backoff = 0;
+        }
+        if c.backoff == 0 {
+            c.backoff = BACKOFF_INITIAL;
+            c.restart_at = Some(t.finished + RELIST);
+            c.crash_view_at = None;
+        } else {
+            let delay = c.backoff;
+            c.restart_at = Some(t.finished + delay);
+            c.crash_view_at = Some((t.finished + RELIST).min(t.finished + delay));
+            c.backoff_shown = delay;
+            c.backoff = (delay * 2).min(BACKOFF_MAX);
+        }
+    }
+    let at = c.restart_at.unwrap_or(now);
+    if now >= at {
+        restart_now(rt, i, Some(t.clone()));
+        return true;
+    }
+    if let Some(v) = c.crash_view_at {
+        if now >= v {
+            c.crash_view_at = None;
+            let msg = format!(
+                "back-off {} restarting failed container={} pod={}_{}({})",
+                go_duration(c.backoff_shown),
+                c.name,
+                pod.metadata.name.as_deref().unwrap_or(""),
+                pod.metadata.namespace.as_deref().unwrap_or("default"),
+                rt.uid
+            );
+            c.last = Some(t.clone());
+            c.state = CState::Waiting {
+                reason: "CrashLoopBackOff".into(),
+                message: Some(msg),
+            };
+            let fp = c.field_path(i);
+            let m = format!(
+                "Back-off restarting failed container {} in pod {}_{}({})",
+                c.name,
+                pod.metadata.name.as_deref().unwrap_or(""),
+                pod.metadata.namespace.as_deref().unwrap_or("default"),
+                rt.uid
+            );
+            event(w, pod, true, "BackOff", m, Some(fp));
+        } else {
+            soonest(wake, v);
+        }
+    }
+    soonest(wake, at);
+    false
+}
+
+/// Start the next run of a container: the old run becomes the last state.
+fn restart_now(rt: &mut PodRuntime, i: usize, last: Option<Terminated>) {
+    let c = &mut rt.ctrs[i];
+    if let Some(t) = last {
+        c.last = Some(t);
+    }
+    c.state = CState::Waiting {
+        reason: String::new(),
+        message: None,
+    };
+    c.restart_at = None;
+    c.crash_view_at = None;
+    c.restarts += 1;
+    if c.role == Role::Init {
+        c.done = false;
+    }
+    c.prev_logs = Some(std::mem::take(&mut c.logs));
+}
+
+/// Go's `time.Duration` string for whole seconds/minutes (`10s`, `1m20s`, `5m0s`).
+pub fn go_duration(ms: Millis) -> String {
+    let s = ms / 1000;
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        format!("{}m{}s", s / 60, s % 60)
+    } else {
+        format!("{}h{}m{}s", s / 3600, s % 3600 / 60, s % 60)
+    }
+}
+
+/// Pull the image if needed, resolve env, start the process. True if it started (and should
+/// be stepped now).
+fn try_start(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    wake: &mut Option<Millis>,
+) -> bool {
+    let now = w.now();
+    let Some(spec_c) = spec_container(pod, &rt.ctrs[i]).cloned() else {
+        return false;
+    };
+    let fp = rt.ctrs[i].field_path(i);
+    if rt.ctrs[i].restart_at.is_some() {
+        // A crash-looping container whose back-off is over.
+        restart_now(rt, i, None);
+    }
+    if rt.ctrs[i].pull != Pull::Present && !pull_image(w, pod, rt, i, &spec_c, &fp, wake) {
+        return false;
+    }
+    let img = rt.ctrs[i].img.clone().expect("image present");
+    // --- env ---
+    let mounts = match crate::config::container_mounts(pod, &spec_c, &*w) {
+        Ok(m) => m,
+        Err(e) => {
+            let c = &mut rt.ctrs[i];
+            let msg = e.event_message();
+            if c.mount_error.as_deref() != Some(msg.as_str()) {
+                event(w, pod, true, "FailedMount", msg.clone(), None);
+                rt.ctrs[i].mount_error = Some(msg);
+            }
+            return false;
+        }
+    };
+    rt.ctrs[i].mount_error = None;
+    let env = match container_env(w, pod, &spec_c, &img) {
+        Ok((e, warnings)) => {
+            for msg in warnings {
+                event(
+                    w,
+                    pod,
+                    true,
+                    "InvalidEnvironmentVariableNames",
+                    msg,
+                    Some(fp.clone()),
+                );
+            }
+            e
+        }
+        Err(msg) => {
+            let c = &mut rt.ctrs[i];
+            c.state = CState::Waiting {
+                reason: "CreateContainerConfigError".into(),
+                message: Some(msg.clone()),
+            };
+            event(w, pod, true, "Failed", format!("Error: {msg}"), Some(fp));
+            return false;
+        }
+    };
+    // --- process ---
+    let argv0 = command::effective(
+        &img.entrypoint,
+        &img.cmd,
+        spec_c.command.as_deref(),
+        spec_c.args.as_deref(),
+    );
+    let argv = command::expand_all(&argv0, &env);
+    let seq = w.rng().next_u64();
+    let c = &mut rt.ctrs[i];
+    c.argv = argv.clone();
+    c.env = env;
+    c.projected = mounts
+        .files
+        .iter()
+        .map(|f| (f.path.clone(), f.data.clone()))
+        .collect();
+    c.projected_sub = mounts
+        .files
+        .iter()
+        .filter(|f| f.sub_path)
+        .map(|f| f.path.clone())
+        .collect();
+    for d in &mounts.dirs {
+        c.projected_dirs.push(d.clone());
+    }
+    c.container_id = format!(
+        "containerd://{:016x}{:016x}{:016x}{:016x}",
+        seq,
+        seq.rotate_left(17) ^ 0x5bd1_e995,
+        seq.rotate_left(31) ^ 0x27d4_eb2f_1656_67c5,
+        seq.rotate_right(7) ^ 0x9e37_79b9
+    );
+    if img.repo == "docker.io/library/nginx" {
+        c.fs.entry("/usr/share/nginx/html/index.html".into())
+            .or_insert_with(|| process::NGINX_INDEX.as_bytes().to_vec());
+    }
+    if img.repo == "docker.io/library/httpd" {
+        c.fs.entry("/usr/local/apache2/htdocs/index.html".into())
+            .or_insert_with(|| process::HTTPD_INDEX.as_bytes().to_vec());
+    }
+    let ns = pod
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    c.fs.insert(
+        "/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(),
+        ns.into_bytes(),
+    );
+    c.fs.insert(
+        "/etc/hostname".into(),
+        format!("{}\n", pod.metadata.name.as_deref().unwrap_or("")).into_bytes(),
+    );
+    event(
+        w,
+        pod,
+        false,
+        "Created",
+        "Container created".into(),
+        Some(fp.clone()),
+    );
+    let started = with_cx(w, pod, rt, i, |cx, img_repo, image| {
+        match process::start(&argv, cx, img_repo) {
+            Ok(Program::Server(process::ServerKind::HelloApp { .. })) => {
+                let s = process::ServerKind::HelloApp {
+                    version: format!("{}.0", image.version),
+                };
+                cx.out.push_str(&s.startup_log(cx.now));
+                Ok(Program::Server(s))
+            }
+            r => r,
+        }
+    });
+    match started {
+        Ok(p) => {
+            event(
+                w,
+                pod,
+                false,
+                "Started",
+                "Container started".into(),
+                Some(fp),
+            );
+            let c = &mut rt.ctrs[i];
+            c.proc = Some(p);
+            c.state = CState::Running { started: now };
+            c.kill_at = None;
+            let has_startup = spec_c.startup_probe.is_some();
+            c.started = !has_startup;
+            c.ready = spec_c.readiness_probe.is_none() && !has_startup && c.role != Role::Init;
+            c.readiness = ProbeRun::default();
+            c.liveness = ProbeRun::default();
+            c.startup = ProbeRun::default();
+            true
+        }
+        Err(msg) => {
+            event(w, pod, true, "Failed", format!("Error: {msg}"), Some(fp));
+            let c = &mut rt.ctrs[i];
+            c.proc = None;
+            c.state = CState::Terminated(Terminated {
+                exit_code: 128,
+                reason: "StartError".into(),
+                message: Some(msg),
+                started: 0,
+                finished: now,
+                container_id: c.container_id.clone(),
+            });
+            true
+        }
+    }
+}
+
+/// Go's rendering of a pull duration: `520ms`, `2.04s`.
+fn go_ms(ms: Millis) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let s = format!("{}.{:03}", ms / 1000, ms % 1000);
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    format!("{s}s")
+}
+
+/// Make the container's image present: pull it (taking time), or fail and back off as the
+/// kubelet does. True once the image is there.
+fn pull_image(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    spec_c: &Container,
+    fp: &str,
+    wake: &mut Option<Millis>,
+) -> bool {
+    let now = w.now();
+    let image = rt.ctrs[i].image.clone();
+    let fp = Some(fp.to_string());
+    let reference = match images::parse_reference(&image) {
+        Ok(r) => r,
+        Err(msg) => {
+            let c = &mut rt.ctrs[i];
+            if !matches!(&c.state, CState::Waiting { reason, .. } if reason == "InvalidImageName") {
+                c.state = CState::Waiting {
+                    reason: "InvalidImageName".into(),
+                    message: Some(msg.clone()),
+                };
+                event(w, pod, true, "InspectFailed", msg, fp.clone());
+                event(w, pod, true, "Failed", "Error: InvalidImageName".into(), fp);
+            }
+            return false;
+        }
+    };
+    let found = w.kubelet.catalog.resolve(&reference);
+    let policy = spec_c.image_pull_policy.clone().unwrap_or_else(|| {
+        if reference.tag == "latest" && reference.digest.is_none() {
+            "Always".into()
+        } else {
+            "IfNotPresent".into()
+        }
+    });
+    let local = found.as_ref().is_some_and(|img| img.local);
+    let present = local
+        || w.kubelet
+            .images
+            .contains(&(rt.node.clone(), reference.full()));
+    match rt.ctrs[i].pull.clone() {
+        Pull::Present => return true,
+        Pull::Pulling { done_at, ok } => {
+            if now < done_at {
+                soonest(wake, done_at);
+                return false;
+            }
+            if ok {
+                if let Some(msg) = rt.ctrs[i].pulled_msg.take() {
+                    event(w, pod, false, "Pulled", msg, fp);
+                }
+                w.kubelet.images.insert((rt.node.clone(), reference.full()));
+                let c = &mut rt.ctrs[i];
+                c.pull = Pull::Present;
+                c.img = found;
+                c.pull_backoff = 0;
+                return c.img.is_some();
+            }
+            let err = images::pull_error(&reference, &image);
+            event(
+                w,
+                pod,
+                true,
+                "Failed",
+                format!("Failed to pull image \"{image}\": {err}"),
+                fp.clone(),
+            );
+            event(w, pod, true, "Failed", "Error: ErrImagePull".into(), fp);
+            let c = &mut rt.ctrs[i];
+            c.pull_backoff = if c.pull_backoff == 0 {
+                BACKOFF_INITIAL
+            } else {
+                (c.pull_backoff * 2).min(BACKOFF_MAX)
+            };
+            let until = now + c.pull_backoff;
+            c.pull = Pull::BackOff {
+                until,
+                view_at: Some(now + RELIST),
+                err: err.clone(),
+            };
+            c.state = CState::Waiting {
+                reason: "ErrImagePull".into(),
+                message: Some(err),
+            };
+            soonest(wake, now + RELIST);
+            return false;
+        }
+        Pull::BackOff {
+            until,
+            view_at,
+            err,
+        } => {
+            if now < until {
+                if let Some(v) = view_at {
+                    if now >= v {
+                        event(
+                            w,
+                            pod,
+                            false,
+                            "BackOff",
+                            format!("Back-off pulling image \"{image}\""),
+                            fp.clone(),
+                        );
+                        event(w, pod, true, "Failed", "Error: ImagePullBackOff".into(), fp);
+                        let c = &mut rt.ctrs[i];
+                        c.state = CState::Waiting {
+                            reason: "ImagePullBackOff".into(),
+                            message: Some(format!(
+                                "Back-off pulling image \"{image}\": ErrImagePull: {err}"
+                            )),
+                        };
+                        c.pull = Pull::BackOff {
+                            until,
+                            view_at: None,
+                            err,
+                        };
+                    } else {
+                        soonest(wake, v);
+                    }
+                }
+                soonest(wake, until);
+                return false;
+            }
+        }
+        Pull::None => {}
+    }
+    if present && policy != "Always" || local {
+        event(w, pod, false, "Pulled", format!("Container image \"{image}\" already present on machine and can be accessed by the pod"), fp);
+        let c = &mut rt.ctrs[i];
+        c.pull = Pull::Present;
+        c.img = found;
+        return c.img.is_some();
+    }
+    if policy == "Never" {
+        let c = &mut rt.ctrs[i];
+        let msg = format!("Container image \"{image}\" is not present with pull policy of Never");
+        if !matches!(&c.state, CState::Waiting { reason, .. } if reason == "ErrImageNeverPull") {
+            c.state = CState::Waiting {
+                reason: "ErrImageNeverPull".into(),
+                message: Some(msg.clone()),
+            };
+            event(w, pod, true, "ErrImageNeverPull", msg, fp.clone());
+            event(
+                w,
+                pod,
+                true,
+                "Failed",
+                "Error: ErrImageNeverPull".into(),
+                fp,
+            );
+        }
+        return false;
+    }
+    event(
+        w,
+        pod,
+        false,
+        "Pulling",
+        format!("Pulling image \"{image}\""),
+        fp,
+    );
+    let (ok, took) = match &found {
+        Some(_) if present => (true, 400 + (w.rng().next_u32() % 400) as Millis),
+        Some(_) => (true, 1500 + (w.rng().next_u32() % 2500) as Millis),
+        None => (false, PULL_FAIL + (w.rng().next_u32() % 700) as Millis),
+    };
+    let c = &mut rt.ctrs[i];
+    if let (true, Some(img)) = (ok, &found) {
+        let d = go_ms(took);
+        c.pulled_msg = Some(format!(
+            "Successfully pulled image \"{image}\" in {d} ({d} including waiting). Image size: {} bytes.",
+            img.size
+        ));
+    }
+    c.pull = Pull::Pulling {
+        done_at: now + took,
+        ok,
+    };
+    if let CState::Waiting { reason, .. } = &c.state {
+        if reason.is_empty() || reason == "ImagePullBackOff" || reason == "ErrImagePull" {
+            c.state = CState::Waiting {
+                reason: if c.role == Role::App && rt.initialized {
+                    "ContainerCreating".into()
+                } else {
+                    "PodInitializing".into()
+                },
+                message: None,
+            };
+        }
+    }
+    soonest(wake, now + took);
+    false
+}
+
+/// Build the container's view of its files (own files + emptyDir volumes at their mount
+/// points), run `f` with a process context, and put the files back.
+fn with_cx<R>(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    f: impl FnOnce(&mut ProcCx<'_>, &str, &Image) -> R,
+) -> R {
+    let now = w.now();
+    let stand_in = rt.ctrs[i].clone_shallow();
+    let mut ctr = std::mem::replace(&mut rt.ctrs[i], stand_in);
+    let mut view = std::mem::take(&mut ctr.fs);
+    for (mp, vol) in &ctr.mounts {
+        if let Some(files) = rt.volumes.get(vol) {
+            for (rel, data) in files {
+                view.insert(
+                    format!("{}/{}", mp.trim_end_matches('/'), rel),
+                    data.clone(),
+                );
+            }
+        }
+    }
+    for (p, d) in &ctr.projected {
+        view.insert(p.clone(), d.clone());
+    }
+    let ns = pod
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let hostname = pod.metadata.name.clone().unwrap_or_default();
+    let img = ctr.img.clone().unwrap_or_else(|| {
+        w.kubelet
+            .catalog
+            .resolve(&images::parse_reference("busybox").expect("valid"))
+            .expect("busybox")
+    });
+    let access = std::cell::RefCell::new(Vec::new());
+    let seed = w.rng().next_u64();
+    let r = {
+        let net = net::ClusterNet::new(w, &ns, rt, i, &access, seed);
+        let mut cx = ProcCx {
+            now,
+            hostname: &hostname,
+            namespace: &ns,
+            pod_ip: &rt.ip,
+            env: &ctr.env,
+            fs: &mut view,
+            out: &mut ctr.logs,
+            net: &net,
+            userland: img.userland,
+        };
+        f(&mut cx, &img.repo, &img)
+    };
+    // Files back: those under a mount to the volume, the rest to the container.
+    let mut own = Files::new();
+    let mut vols: BTreeMap<String, Files> = ctr
+        .mounts
+        .iter()
+        .map(|(_, v)| (v.clone(), Files::new()))
+        .collect();
+    'files: for (p, d) in view {
+        if ctr.projected.contains_key(&p)
+            || ctr
+                .projected_dirs
+                .iter()
+                .any(|dir| strip_dir(&p, dir).is_some())
+        {
+            // configMap/secret volumes are read-only: what a process wrote there is dropped.
+            continue;
+        }
+        for (mp, vol) in &ctr.mounts {
+            if let Some(rel) = strip_dir(&p, mp) {
+                vols.entry(vol.clone())
+                    .or_default()
+                    .insert(rel.to_string(), d);
+                continue 'files;
+            }
+        }
+        own.insert(p, d);
+    }
+    for (v, files) in vols {
+        rt.volumes.insert(v, files);
+    }
+    ctr.fs = own;
+    rt.ctrs[i] = ctr;
+    net::deliver_access_logs(w, rt, access.into_inner());
+    r
+}
+
+impl Ctr {
+    /// A stand-in while the real record is out being run.
+    fn clone_shallow(&self) -> Ctr {
+        Ctr {
+            logs: String::new(),
+            prev_logs: None,
+            fs: Files::new(),
+            proc: None,
+            ..self.clone_meta()
+        }
+    }
+    fn clone_meta(&self) -> Ctr {
+        Ctr {
+            name: self.name.clone(),
+            role: self.role,
+            image: self.image.clone(),
+            state: self.state.clone(),
+            last: None,
+            restarts: self.restarts,
+            ready: self.ready,
+            started: self.started,
+            argv: Vec::new(),
+            env: Vec::new(),
+            logs: String::new(),
+            prev_logs: None,
+            fs: Files::new(),
+            mounts: self.mounts.clone(),
+            projected: Files::new(),
+            projected_dirs: Vec::new(),
+            projected_sub: Default::default(),
+            mount_error: None,
+            container_id: String::new(),
+            proc: None,
+            img: self.img.clone(),
+            pull: self.pull.clone(),
+            pull_backoff: 0,
+            backoff: 0,
+            restart_at: None,
+            crash_view_at: None,
+            backoff_shown: 0,
+            pulled_msg: None,
+            done: self.done,
+            readiness: ProbeRun::default(),
+            liveness: ProbeRun::default(),
+            startup: ProbeRun::default(),
+            kill_at: None,
+        }
+    }
+}
+
+/// Resume a running container's process to now.
+fn run_process(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Option<Millis>) {
+    let now = w.now();
+    let Some(mut p) = rt.ctrs[i].proc.take() else {
+        return;
+    };
+    let poll = with_cx(w, pod, rt, i, |cx, _, _| p.resume(cx));
+    let c = &mut rt.ctrs[i];
+    c.proc = Some(p);
+    match poll {
+        Poll::Exit(code) => {
+            let started = match c.state {
+                CState::Running { started } => started,
+                _ => now,
+            };
+            c.proc = None;
+            c.ready = false;
+            c.started = false;
+            c.state = CState::Terminated(Terminated {
+                exit_code: code,
+                reason: if code == 0 {
+                    "Completed".into()
+                } else {
+                    "Error".into()
+                },
+                message: None,
+                started,
+                finished: now,
+                container_id: c.container_id.clone(),
+            });
+        }
+        Poll::Until(t) => soonest(wake, t),
+        Poll::Idle => {}
+    }
+}
+
+fn probe_port(p: &IntOrString, c: &Container) -> u16 {
+    match p {
+        IntOrString::Int(n) => *n as u16,
+        IntOrString::String(name) => c
+            .ports
+            .iter()
+            .flatten()
+            .find(|cp| cp.name.as_deref() == Some(name))
+            .map(|cp| cp.container_port as u16)
+            .unwrap_or(0),
+    }
+}
+
+/// Run one probe: Ok on success, Err(message) on failure.
+fn run_probe(
+    w: &mut World,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+    i: usize,
+    probe: &Probe,
+    sc: &Container,
+) -> Result<(), String> {
+    if let Some(e) = &probe.exec {
+        let argv = e.command.clone().unwrap_or_default();
+        if argv.is_empty() {
+            return Err(String::new());
+        }
+        let (code, out) = with_cx(w, pod, rt, i, |cx, _, _| {
+            let mut scratch = String::new();
+            let saved = std::mem::take(cx.out);
+            let r = match process::start(&argv, cx, "") {
+                Ok(Program::Done(c)) => c,
+                Ok(Program::Script(mut s)) => match s.resume(cx) {
+                    Poll::Exit(c) => c,
+                    _ => 0,
+                },
+                Ok(_) => 0,
+                Err(m) => {
+                    scratch.push_str(&m);
+                    126
+                }
+            };
+            scratch.push_str(cx.out);
+            *cx.out = saved;
+            (r, scratch)
+        });
+        return if code == 0 { Ok(()) } else { Err(out) };
+    }
+    let ip = rt.ip.clone();
+    if let Some(h) = &probe.http_get {
+        let port = probe_port(&h.port, sc);
+        let path = h.path.clone().unwrap_or_else(|| "/".into());
+        let seed = w.rng().next_u64();
+        let access = std::cell::RefCell::new(Vec::new());
+        let r = {
+            let ns = pod.metadata.namespace.clone().unwrap_or_default();
+            let net = net::ClusterNet::new(w, &ns, rt, usize::MAX, &access, seed);
+            process::Net::http_get(&net, &ip, port, &path, &rt.host_ip)
+        };
+        return match r {
+            Ok((s, _)) if (200..400).contains(&s) => Ok(()),
+            Ok((s, _)) => Err(format!("HTTP probe failed with statuscode: {s}")),
+            Err(_) => Err(format!("Get \"http://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused")),
+        };
+    }
+    if let Some(t) = &probe.tcp_socket {
+        let port = probe_port(&t.port, sc);
+        let open = rt.ctrs.iter().any(|c| c.server_on(port).is_some());
+        return if open {
+            Ok(())
+        } else {
+            Err(format!("dial tcp {ip}:{port}: connect: connection refused"))
+        };
+    }
+    Ok(())
+}
+
+/// Readiness, liveness and startup probes that are due.
+fn probes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Option<Millis>) {
+    let now = w.now();
+    let Some(sc) = spec_container(pod, &rt.ctrs[i]).cloned() else {
+        return;
+    };
+    if rt.ctrs[i].role == Role::Init {
+        return;
+    }
+    let CState::Running { started } = rt.ctrs[i].state else {
+        return;
+    };
+    let fp = rt.ctrs[i].field_path(i);
+    for which in ["Startup", "Liveness", "Readiness"] {
+        let probe = match which {
+            "Startup" => sc.startup_probe.as_ref(),
+            "Liveness" => sc.liveness_probe.as_ref(),
+            _ => sc.readiness_probe.as_ref(),
+        };
+        let Some(probe) = probe else { continue };
+        if which != "Startup" && !rt.ctrs[i].started {
+            continue;
+        }
+        if which == "Startup" && rt.ctrs[i].started {
+            continue;
+        }
+        let period = probe.period_seconds.unwrap_or(10).max(1) as Millis * 1000;
+        let delay = probe.initial_delay_seconds.unwrap_or(0).max(0) as Millis * 1000;
+        let fail_th = probe.failure_threshold.unwrap_or(3).max(1);
+        let ok_th = probe.success_threshold.unwrap_or(1).max(1);
+        let run = match which {
+            "Startup" => &mut rt.ctrs[i].startup,
+            "Liveness" => &mut rt.ctrs[i].liveness,
+            _ => &mut rt.ctrs[i].readiness,
+        };
+        let due = *run
+            .next_at
+            .get_or_insert(started + delay.max(if which == "Readiness" { 0 } else { 0 }));
+        if now < due {
+            soonest(wake, due);
+            continue;
+        }
+        let result = run_probe(w, pod, rt, i, probe, &sc);
+        let run = match which {
+            "Startup" => &mut rt.ctrs[i].startup,
+            "Liveness" => &mut rt.ctrs[i].liveness,
+            _ => &mut rt.ctrs[i].readiness,
+        };
+        run.next_at = Some(now + period);
+        soonest(wake, now + period);
+        match result {
+            Ok(()) => {
+                run.fails = 0;
+                run.successes += 1;
+                if run.successes >= ok_th {
+                    match which {
+                        "Startup" => {
+                            rt.ctrs[i].started = true;
+                            rt.ctrs[i].ready = sc.readiness_probe.is_none();
+                            soonest(wake, now);
+                        }
+                        "Readiness" => rt.ctrs[i].ready = true,
+                        _ => {}
+                    }
+                }
+            }
+            Err(msg) => {
+                run.successes = 0;
+                run.fails += 1;
+                let fails = run.fails;
+                let m = if msg.is_empty() {
+                    format!("{which} probe failed: ")
+                } else {
+                    format!("{which} probe failed: {}", msg.trim_end_matches('\n'))
+                };
+                event(w, pod, true, "Unhealthy", m, Some(fp.clone()));
+                if which == "Readiness" {
+                    if fails >= fail_th {
+                        rt.ctrs[i].ready = false;
+                    }
+                } else if fails >= fail_th {
+                    let name = rt.ctrs[i].name.clone();
+                    event(
+                        w,
+                        pod,
+                        false,
+                        "Killing",
+                        format!(
+                            "Container {name} failed {} probe, will be restarted",
+                            which.to_ascii_lowercase()
+                        ),
+                        Some(fp.clone()),
+                    );
+                    let c = &mut rt.ctrs[i];
+                    c.proc = None;
+                    c.ready = false;
+                    c.started = false;
+                    c.state = CState::Terminated(Terminated {
+                        exit_code: 137,
+                        reason: "Error".into(),
+                        message: None,
+                        started,
+                        finished: now,
+                        container_id: c.container_id.clone(),
+                    });
+                    soonest(wake, now);
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Deletion: stop containers (servers at once, `sleep`-like PID 1s at the deadline). Returns
+/// true when the pod can go.
+fn terminate(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Millis>) -> bool {
+    let now = w.now();
+    let deadline = pod
+        .metadata
+        .deletion_timestamp
+        .as_ref()
+        .map(crate::time::millis_of)
+        .unwrap_or(now);
+    if let Stage::Terminating { gone_at } = rt.stage {
+        if now >= gone_at {
+            return true;
+        }
+        soonest(wake, gone_at);
+        return false;
+    }
+    let mut gone_at = now + 300;
+    // App containers first, then sidecars in reverse order.
+    let mut order: Vec<usize> = (rt.n_init..rt.ctrs.len()).collect();
+    order.extend((0..rt.n_init).rev());
+    for i in order {
+        let c = &rt.ctrs[i];
+        if !c.is_running() {
+            continue;
+        }
+        let fp = c.field_path(i);
+        event(
+            w,
+            pod,
+            false,
+            "Killing",
+            format!("Stopping container {}", c.name),
+            Some(fp),
+        );
+        let stops = c.proc.as_ref().is_some_and(|p| p.stops_on_signal());
+        let t = if stops { now + 200 } else { deadline.max(now) };
+        gone_at = gone_at.max(t + 100);
+        let c = &mut rt.ctrs[i];
+        c.ready = false;
+        c.kill_at = Some(t);
+    }
+    if rt.stage != Stage::Running {
+        gone_at = now + 100;
+    }
+    rt.stage = Stage::Terminating { gone_at };
+    for c in rt.ctrs.iter_mut() {
+        c.ready = false;
+    }
+    soonest(wake, gone_at);
+    false
+}
+
+fn waiting(reason: &str, message: Option<String>) -> ContainerState {
+    ContainerState {
+        waiting: Some(ContainerStateWaiting {
+            reason: Some(reason.into()).filter(|r: &String| !r.is_empty()),
+            message,
+        }),
+        ..Default::default()
+    }
+}
+
+fn terminated_state(t: &Terminated) -> ContainerState {
+    ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: t.exit_code,
+            reason: Some(t.reason.clone()),
+            message: t.message.clone(),
+            started_at: (t.started > 0 || t.reason != "StartError").then(|| k8s_time(t.started)),
+            finished_at: Some(k8s_time(t.finished)),
+            container_id: Some(t.container_id.clone()).filter(|s| !s.is_empty()),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }
+}
+
+fn container_status(c: &Ctr) -> ContainerStatus {
+    let state = match &c.state {
+        CState::Waiting { reason, message } => waiting(reason, message.clone()),
+        CState::Running { started } => ContainerState {
+            running: Some(ContainerStateRunning {
+                started_at: Some(k8s_time(*started)),
+            }),
+            ..Default::default()
+        },
+        CState::Terminated(t) => terminated_state(t),
+    };
+    let ran = !c.container_id.is_empty();
+    let img_ref = match images::parse_reference(&c.image) {
+        Ok(r) if ran => {
+            if r.repo.starts_with("docker.io/") {
+                r.full()
+            } else {
+                r.full()
+            }
+        }
+        _ => c.image.clone(),
+    };
+    ContainerStatus {
+        name: c.name.clone(),
+        image: img_ref,
+        image_id: if ran {
+            image_id(&c.image)
+        } else {
+            String::new()
+        },
+        container_id: ran.then(|| c.container_id.clone()),
+        ready: c.ready,
+        restart_count: c.restarts,
+        started: Some(c.started && c.is_running()),
+        state: Some(state),
+        last_state: Some(c.last.as_ref().map(terminated_state).unwrap_or_default()),
+        ..Default::default()
+    }
+}
+
+fn condition(
+    type_: &str,
+    ok: bool,
+    reason: Option<&str>,
+    message: Option<String>,
+    now: Millis,
+) -> PodCondition {
+    PodCondition {
+        type_: type_.into(),
+        status: if ok { "True" } else { "False" }.into(),
+        reason: if ok { None } else { reason.map(Into::into) },
+        message: if ok { None } else { message },
+        last_transition_time: Some(k8s_time(now)),
+        ..Default::default()
+    }
+}
+
+/// Write the pod's status from the runtime, if it changed.
+fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &PodRuntime) {
+    let now = w.now();
+    let sandbox_ready =
+        rt.stage != Stage::Sandbox { ready_at: 0 } && !matches!(rt.stage, Stage::Sandbox { .. });
+    let apps: Vec<&Ctr> = rt.ctrs[rt.n_init..].iter().collect();
+    let sidecars: Vec<&Ctr> = rt.ctrs[..rt.n_init]
+        .iter()
+        .filter(|c| c.role == Role::Sidecar)
+        .collect();
+    let policy = restart_policy(pod);
+    // Phase.
+    let all_terminated = apps.iter().all(|c| {
+        matches!(c.state, CState::Terminated(_))
+            && c.restart_at.is_none()
+            && !will_restart(c, policy)
+    });
+    let phase = if rt.failed {
+        "Failed"
+    } else if !rt.initialized {
+        "Pending"
+    } else if !apps.is_empty() && all_terminated {
+        if apps
+            .iter()
+            .all(|c| matches!(&c.state, CState::Terminated(t) if t.exit_code == 0))
+        {
+            "Succeeded"
+        } else {
+            "Failed"
+        }
+    } else if apps
+        .iter()
+        .any(|c| c.is_running() || c.restarts > 0 || matches!(c.state, CState::Terminated(_)))
+    {
+        "Running"
+    } else {
+        "Pending"
+    };
+    let unready: Vec<&str> = apps
+        .iter()
+        .chain(sidecars.iter())
+        .filter(|c| !c.ready)
+        .map(|c| c.name.as_str())
+        .collect();
+    let incomplete: Vec<&str> = rt.ctrs[..rt.n_init]
+        .iter()
+        .filter(|c| {
+            if c.role == Role::Init {
+                !c.done
+            } else {
+                !c.started && !rt.initialized
+            }
+        })
+        .map(|c| c.name.as_str())
+        .collect();
+    let done_phase = matches!(phase, "Succeeded" | "Failed");
+    let (ready_reason, ready_msg) = if done_phase {
+        (Some("PodCompleted"), None)
+    } else {
+        (
+            Some("ContainersNotReady"),
+            Some(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            )),
+        )
+    };
+    let ready = unready.is_empty() && !done_phase && rt.initialized;
+    let mut conds = vec![
+        condition(
+            "PodReadyToStartContainers",
+            sandbox_ready && !done_phase || sandbox_ready && phase == "Running",
+            None,
+            None,
+            now,
+        ),
+        condition(
+            "Initialized",
+            rt.initialized,
+            Some("ContainersNotInitialized"),
+            Some(format!(
+                "containers with incomplete status: [{}]",
+                incomplete.join(" ")
+            )),
+            now,
+        ),
+        condition("Ready", ready, ready_reason, ready_msg.clone(), now),
+        condition("ContainersReady", ready, ready_reason, ready_msg, now),
+    ];
+    if done_phase {
+        conds[0].status = "False".into();
+        if rt.initialized {
+            conds[1].reason = Some("PodCompleted".into()).filter(|_| false);
+        }
+    }
+    let init_statuses: Vec<ContainerStatus> =
+        rt.ctrs[..rt.n_init].iter().map(container_status).collect();
+    let mut app_statuses: Vec<ContainerStatus> = apps.iter().map(|c| container_status(c)).collect();
+    // The API server's own order is by name.
+    app_statuses.sort_by(|a, b| a.name.cmp(&b.name));
+    let ip = rt.ip.clone();
+    let host_ip = rt.host_ip.clone();
+    let started_at = rt.started_at;
+    w.mutate::<Pod>(k, |p| {
+        let st = p.status.get_or_insert_with(Default::default);
+        let old = st.clone();
+        let scheduled = st
+            .conditions
+            .iter()
+            .flatten()
+            .find(|c| c.type_ == "PodScheduled")
+            .cloned();
+        let mut new_conds = Vec::new();
+        for mut c in conds.clone() {
+            if let Some(o) = st.conditions.iter().flatten().find(|o| o.type_ == c.type_) {
+                if o.status == c.status {
+                    c.last_transition_time = o.last_transition_time.clone();
+                }
+            }
+            new_conds.push(c);
+        }
+        new_conds.extend(scheduled);
+        st.conditions = Some(new_conds);
+        st.phase = Some(phase.into());
+        st.host_ip = Some(host_ip.clone());
+        st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
+            ip: host_ip.clone(),
+        }]);
+        if sandbox_ready {
+            st.pod_ip = Some(ip.clone());
+            st.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
+        }
+        st.start_time = Some(k8s_time(started_at));
+        st.container_statuses = Some(app_statuses.clone());
+        st.init_container_statuses = (!init_statuses.is_empty()).then(|| init_statuses.clone());
+        *st != old
+    });
+}
+
+fn will_restart(c: &Ctr, policy: &str) -> bool {
+    match &c.state {
+        CState::Terminated(t) => match policy {
+            "Never" => false,
+            "OnFailure" => t.exit_code != 0,
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+/// Mark a pod for deletion; the kubelet finishes it. `--force --grace-period=0` removes it now.
+pub(crate) fn delete_pod(w: &mut World, k: &Key, opts: DeleteOptions) {
+    let now = w.now();
+    let Some(pod) = w.get::<Pod>(k) else { return };
+    let grace = opts
+        .grace_period
+        .or(pod
+            .spec
+            .as_ref()
+            .and_then(|s| s.termination_grace_period_seconds))
+        .unwrap_or(30)
+        .max(0);
+    let node = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let unscheduled = node.is_none();
+    let done = crate::controllers::is_terminal(pod);
+    if (opts.force && grace == 0) || unscheduled || done {
+        if let Some(node) = node {
+            w.scheduler.unbind(&node);
+        }
+        if let Some(rt) = w.kubelet.pods.remove(k) {
+            w.kubelet.by_ip.remove(&rt.ip);
+        }
+        w.remove::<Pod>(k);
+        return;
+    }
+    if pod.metadata.deletion_timestamp.is_some() {
+        return;
+    }
+    w.mutate::<Pod>(k, |p| {
+        p.metadata.deletion_timestamp = Some(k8s_time(now + grace as Millis * 1000));
+        p.metadata.deletion_grace_period_seconds = Some(grace);
+        true
+    });
+}
+
+/// On the resync after a mounted ConfigMap/Secret changed, running containers see the new
+/// files (`config::refresh_projected`: not `subPath` ones; env never changes).
+fn resync_volumes(w: &World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Millis>) {
+    let Some(at) = rt.volume_sync_at else { return };
+    if w.now() < at {
+        *wake = Some(wake.map_or(at, |x| x.min(at)));
+        return;
+    }
+    rt.volume_sync_at = None;
+    for c in rt.ctrs.iter_mut().filter(|c| !c.container_id.is_empty()) {
+        let Some(spec_c) = spec_container(pod, c) else {
+            continue;
+        };
+        // A source that is gone now leaves the last files in place, as the kubelet does.
+        if let Ok(m) = crate::config::container_mounts(pod, spec_c, w) {
+            c.projected = crate::config::refresh_projected(&c.projected, &c.projected_sub, &m);
+        }
+    }
+}
+
+/// A ConfigMap, Secret or Service changed: pods in its namespace waiting on config get
+/// another look; running pods that mount it refresh their volumes on their next resync.
+pub(crate) fn config_changed(w: &mut World, kind: Kind, k: &Key) {
+    let now = w.now();
+    let mounting: Vec<(Key, Millis)> = w
+        .kubelet
+        .pods
+        .range(crate::store::key(&k.0, "")..)
+        .take_while(|(pk, _)| pk.0 == k.0)
+        .filter(|(pk, rt)| {
+            rt.stage == Stage::Running
+                && w.store.get::<Pod>(pk).is_some_and(|p| {
+                    p.spec
+                        .iter()
+                        .flat_map(|s| s.volumes.iter().flatten())
+                        .any(|v| match kind {
+                            Kind::ConfigMap => v.config_map.as_ref().is_some_and(|c| c.name == k.1),
+                            Kind::Secret => v
+                                .secret
+                                .as_ref()
+                                .is_some_and(|s| s.secret_name.as_deref() == Some(k.1.as_str())),
+                            _ => false,
+                        })
+                })
+        })
+        .map(|(pk, rt)| {
+            (
+                pk.clone(),
+                crate::config::next_volume_sync(rt.started_at, now),
+            )
+        })
+        .collect();
+    for (pk, at) in mounting {
+        if let Some(rt) = w.kubelet.pods.get_mut(&pk) {
+            if rt.volume_sync_at.is_none_or(|t| t > at) {
+                rt.volume_sync_at = Some(at);
+            }
+        }
+        w.enqueue(Task::Kubelet(pk), at);
+    }
+    let keys: Vec<Key> = w
+        .kubelet
+        .pods
+        .range(crate::store::key(&k.0, "")..)
+        .take_while(|(pk, _)| pk.0 == k.0)
+        .filter(|(_, rt)| {
+            rt.ctrs.iter().any(|c| {
+                c.mount_error.is_some()
+                    || matches!(&c.state, CState::Waiting { reason, .. } if reason == "CreateContainerConfigError")
+            })
+        })
+        .map(|(pk, _)| pk.clone())
+        .collect();
+    for pk in keys {
+        w.enqueue_now(Task::Kubelet(pk));
+    }
+}
+
+/// The pod runtime for `describe`, `logs` and `exec`.
+impl World {
+    pub fn pod_runtime(&self, ns: &str, name: &str) -> Option<&PodRuntime> {
+        self.kubelet.pods.get(&crate::store::key(ns, name))
+    }
+
+    pub fn image_catalog(&self) -> &images::Catalog {
+        &self.kubelet.catalog
+    }
+
+    pub fn image_catalog_mut(&mut self) -> &mut images::Catalog {
+        &mut self.kubelet.catalog
+    }
+}

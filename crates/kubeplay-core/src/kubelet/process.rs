@@ -1,0 +1,801 @@
+//! Processes inside containers, in virtual time. A process is resumed by the kubelet when its
+//! pod is synced; it runs until it exits, sleeps until a time, or idles (a server waiting for
+//! requests, `tail -f` waiting for its file). An idle process costs nothing until something
+//! happens to its pod.
+
+use crate::images::Userland;
+use crate::time::Millis;
+use std::collections::BTreeMap;
+
+/// Files of one container, by absolute path. Volumes are mounted into it by the kubelet.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// How a resumed process left off.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Poll {
+    Exit(i32),
+    /// Resume at this time (a `sleep`).
+    Until(Millis),
+    /// Nothing to do until something changes (a server, `tail -f`).
+    Idle,
+}
+
+/// The cluster's network as a process sees it.
+pub trait Net {
+    /// DNS: a name (as typed, before search domains) to (FQDN, address).
+    fn resolve(&self, name: &str) -> Option<(String, String)>;
+    /// An HTTP GET to an address and port: (status, body), or a connection error text.
+    fn http_get(
+        &self,
+        addr: &str,
+        port: u16,
+        path: &str,
+        client_ip: &str,
+    ) -> Result<(u16, String), NetError>;
+    /// A plain TCP connect (tcpSocket probes, `nc -z`).
+    fn tcp_open(&self, addr: &str, port: u16) -> bool;
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetError {
+    Refused,
+    Timeout,
+}
+
+/// Everything a process can touch while it runs.
+pub struct ProcCx<'a> {
+    pub now: Millis,
+    pub hostname: &'a str,
+    pub namespace: &'a str,
+    pub pod_ip: &'a str,
+    pub env: &'a [(String, String)],
+    pub fs: &'a mut Files,
+    /// The container's log (stdout and stderr interleaved, as the runtime keeps it).
+    pub out: &'a mut String,
+    pub net: &'a dyn Net,
+    pub userland: Userland,
+}
+
+/// A server an image runs: answers HTTP or TCP on its ports until stopped.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ServerKind {
+    Nginx,
+    Httpd,
+    WebappColor {
+        color: String,
+    },
+    HelloApp {
+        version: String,
+    },
+    Redis,
+    /// Anything else that listens (a built image's app): TCP only.
+    Generic,
+}
+
+impl ServerKind {
+    pub fn ports(&self) -> &'static [u16] {
+        match self {
+            ServerKind::Nginx | ServerKind::Httpd => &[80],
+            ServerKind::WebappColor { .. } | ServerKind::HelloApp { .. } => &[8080],
+            ServerKind::Redis => &[6379],
+            ServerKind::Generic => &[],
+        }
+    }
+
+    /// Whether the server exits promptly on the runtime's stop signal.
+    pub fn stops_on_signal(&self) -> bool {
+        true
+    }
+
+    /// Answer `GET path`.
+    pub fn respond(
+        &self,
+        path: &str,
+        hostname: &str,
+        read: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Option<(u16, String)> {
+        Some(match self {
+            ServerKind::Nginx => {
+                let file = if path.ends_with('/') {
+                    format!("/usr/share/nginx/html{path}index.html")
+                } else {
+                    format!("/usr/share/nginx/html{path}")
+                };
+                match read(&file) {
+                    Some(b) => (200, String::from_utf8_lossy(&b).into_owned()),
+                    None => (404, NGINX_404.to_string()),
+                }
+            }
+            ServerKind::Httpd => {
+                let file = if path.ends_with('/') {
+                    format!("/usr/local/apache2/htdocs{path}index.html")
+                } else {
+                    format!("/usr/local/apache2/htdocs{path}")
+                };
+                match read(&file) {
+                    Some(b) => (200, String::from_utf8_lossy(&b).into_owned()),
+                    None => (404, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n".into()),
+                }
+            }
+            ServerKind::WebappColor { color } => (
+                200,
+                format!("<!doctype html>\n<title>Hello from Flask</title>\n<body style=\"background: {color};\"></body>\n<div style=\"color: #e4e4e4;\n    text-align:  center;\n    height: 90px;\n    vertical-align:  middle;\">\n\n  <h1>Hello from {hostname}!</h1>\n\n  \n\n</div>"),
+            ),
+            ServerKind::HelloApp { version } => (
+                200,
+                format!("Hello, world!\nVersion: {version}\nHostname: {hostname}\n"),
+            ),
+            ServerKind::Redis | ServerKind::Generic => return None,
+        })
+    }
+
+    /// What the server logs when it starts.
+    pub fn startup_log(&self, now: Millis) -> String {
+        match self {
+            ServerKind::Nginx => {
+                let t = nginx_time(now);
+                format!("/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh\n10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh\n/docker-entrypoint.sh: Configuration complete; ready for start up\n{t} [notice] 1#1: using the \"epoll\" event method\n{t} [notice] 1#1: start worker processes\n")
+            }
+            ServerKind::Httpd => "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 127.0.0.1. Set the 'ServerName' directive globally to suppress this message\n".into(),
+            ServerKind::WebappColor { color } => format!(" Color from environment variable - {color}\n * Serving Flask app \"app\" (lazy loading)\n * Environment: production\n   WARNING: Do not use the development server in a production environment.\n   Use a production WSGI server instead.\n * Debug mode: off\n * Running on http://0.0.0.0:8080/ (Press CTRL+C to quit)\n"),
+            ServerKind::HelloApp { .. } => format!("{} Server listening on port 8080\n", go_log_time(now)),
+            ServerKind::Redis => "1:C 01 Jan 2026 00:00:00.000 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n1:M 01 Jan 2026 00:00:00.000 * Ready to accept connections tcp\n".into(),
+            ServerKind::Generic => String::new(),
+        }
+    }
+
+    /// What the server logs for one request.
+    pub fn access_log(
+        &self,
+        now: Millis,
+        client: &str,
+        path: &str,
+        status: u16,
+        len: usize,
+    ) -> String {
+        match self {
+            ServerKind::Nginx => format!(
+                "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len} \"-\" \"Wget\" \"-\"\n",
+                clf_time(now)
+            ),
+            ServerKind::Httpd => format!(
+                "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len}\n",
+                clf_time(now)
+            ),
+            ServerKind::WebappColor { .. } => format!(
+                "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} -\n",
+                clf_time(now).replace(" +0000", "")
+            ),
+            ServerKind::HelloApp { .. } => {
+                format!("{} Serving request: {path}\n", go_log_time(now))
+            }
+            _ => String::new(),
+        }
+    }
+}
+
+const NGINX_404: &str = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
+pub const NGINX_INDEX: &str = "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n<style>\nhtml { color-scheme: light dark; }\nbody { width: 35em; margin: 0 auto;\nfont-family: Tahoma, Verdana, Arial, sans-serif; }\n</style>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n<p>If you see this page, the nginx web server is successfully installed and\nworking. Further configuration is required.</p>\n\n<p>For online documentation and support please refer to\n<a href=\"http://nginx.org/\">nginx.org</a>.<br/>\nCommercial support is available at\n<a href=\"http://nginx.com/\">nginx.com</a>.</p>\n\n<p><em>Thank you for using nginx.</em></p>\n</body>\n</html>\n";
+
+pub const HTTPD_INDEX: &str = "<html><body><h1>It works!</h1></body></html>\n";
+
+fn civil(now: Millis) -> (i64, u32, u32, u32, u32, u32) {
+    let secs = crate::time::EPOCH_SECONDS + (now / 1000) as i64;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = if m <= 2 { y + 1 } else { y };
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn nginx_time(now: Millis) -> String {
+    let (y, m, d, h, mi, s) = civil(now);
+    format!("{y:04}/{m:02}/{d:02} {h:02}:{mi:02}:{s:02}")
+}
+
+fn go_log_time(now: Millis) -> String {
+    nginx_time(now)
+}
+
+fn clf_time(now: Millis) -> String {
+    let (y, m, d, h, mi, s) = civil(now);
+    format!(
+        "{d:02}/{}/{y:04}:{h:02}:{mi:02}:{s:02} +0000",
+        MONTHS[(m - 1) as usize]
+    )
+}
+
+/// `date`'s default format in the C locale, UTC.
+pub fn date_string(now: Millis) -> String {
+    let (y, m, d, h, mi, s) = civil(now);
+    let days = (crate::time::EPOCH_SECONDS + (now / 1000) as i64).div_euclid(86_400);
+    // 1970-01-01 was a Thursday.
+    let wd = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"][days.rem_euclid(7) as usize];
+    format!(
+        "{wd} {} {d:2} {h:02}:{mi:02}:{s:02} UTC {y}",
+        MONTHS[(m - 1) as usize]
+    )
+}
+
+fn busybox_like(u: Userland) -> bool {
+    matches!(u, Userland::Busybox | Userland::Alpine)
+}
+
+/// The commands an image provides, by base name.
+pub fn has_binary(u: Userland, name: &str) -> bool {
+    let base = name.rsplit('/').next().unwrap_or(name);
+    let common = [
+        "sh", "echo", "sleep", "printenv", "env", "cat", "ls", "date", "true", "false", "hostname",
+        "tail", "mkdir", "touch", "rm", "cp", "mv", "head", "wc", "grep", "pwd", "id", "whoami",
+        "expr", "test", "[", "seq", "yes", "uname", "ps", "kill", "df", "tee", "sort", "uniq",
+    ];
+    match u {
+        Userland::Scratch => false,
+        Userland::Busybox | Userland::Alpine => {
+            common.contains(&base)
+                || matches!(
+                    base,
+                    "wget" | "nslookup" | "nc" | "ping" | "vi" | "top" | "busybox"
+                )
+                || (u == Userland::Alpine && matches!(base, "apk" | "bash"))
+        }
+        Userland::Debian | Userland::DebianCurl => {
+            common.contains(&base)
+                || base == "bash"
+                || (u == Userland::DebianCurl && base == "curl")
+        }
+    }
+}
+
+/// What running an argv as a process amounts to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Program {
+    /// Ran to completion at once.
+    Done(i32),
+    Sleep {
+        until: Millis,
+    },
+    Server(ServerKind),
+    TailF {
+        path: String,
+        offset: usize,
+    },
+    /// A shell script (`sh -c`), run by the shell interpreter.
+    Script(Box<super::script::Script>),
+}
+
+/// Start a process from its argv. `Err` is the runtime's start error (StartError).
+pub fn start(argv: &[String], cx: &mut ProcCx<'_>, image_repo: &str) -> Result<Program, String> {
+    let Some(first) = argv.first() else {
+        return Err("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown".into());
+    };
+    let base = first.rsplit('/').next().unwrap_or(first).to_string();
+    // Image entrypoint scripts hand over to their argument.
+    if base == "docker-entrypoint.sh" && argv.len() > 1 {
+        return start_server_or(&argv[1..], cx, image_repo);
+    }
+    start_server_or(argv, cx, image_repo)
+}
+
+fn not_found(name: &str) -> String {
+    format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{name}\": executable file not found in $PATH: unknown")
+}
+
+fn env_get<'e>(env: &'e [(String, String)], k: &str) -> Option<&'e str> {
+    env.iter()
+        .rev()
+        .find(|(n, _)| n == k)
+        .map(|(_, v)| v.as_str())
+}
+
+fn start_server_or(
+    argv: &[String],
+    cx: &mut ProcCx<'_>,
+    image_repo: &str,
+) -> Result<Program, String> {
+    let first = &argv[0];
+    let base = first.rsplit('/').next().unwrap_or(first);
+    let server = match (image_repo, base) {
+        (_, "docker-entrypoint.sh") if image_repo.ends_with("/nginx") && argv.len() == 1 => None,
+        ("docker.io/library/nginx", "nginx") => Some(ServerKind::Nginx),
+        ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
+        ("docker.io/kodekloud/webapp-color", "python") => Some(ServerKind::WebappColor {
+            color: env_get(cx.env, "APP_COLOR").unwrap_or("blue").to_string(),
+        }),
+        ("gcr.io/google-samples/hello-app", "hello-app") => None,
+        ("docker.io/library/redis", "redis-server") => Some(ServerKind::Redis),
+        _ => None,
+    };
+    if let Some(s) = server {
+        cx.out.push_str(&s.startup_log(cx.now));
+        return Ok(Program::Server(s));
+    }
+    if image_repo == "gcr.io/google-samples/hello-app" && first == "/hello-app" {
+        return Ok(Program::Server(ServerKind::HelloApp {
+            version: String::new(),
+        }));
+    }
+    if image_repo == "docker.io/library/mysql" && base == "mysqld" {
+        if [
+            "MYSQL_ROOT_PASSWORD",
+            "MYSQL_ALLOW_EMPTY_PASSWORD",
+            "MYSQL_RANDOM_ROOT_PASSWORD",
+        ]
+        .iter()
+        .any(|k| env_get(cx.env, k).is_some())
+        {
+            cx.out.push_str("[Entrypoint] MySQL Docker Image 9.4.0-1.el9\n[Server] /usr/sbin/mysqld: ready for connections. Version: '9.4.0'  socket: '/var/run/mysqld/mysqld.sock'  port: 3306  MySQL Community Server - GPL.\n");
+            return Ok(Program::Server(ServerKind::Generic));
+        }
+        cx.out.push_str("2026-01-01 00:00:00+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 9.4.0-1.el9 started.\n2026-01-01 00:00:00+00:00 [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified\n    You need to specify one of the following as an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD\n");
+        return Ok(Program::Done(1));
+    }
+    if !has_binary(cx.userland, first) {
+        return Err(not_found(first));
+    }
+    match base {
+        "sh" | "bash" | "ash" => {
+            let mut i = 1;
+            // Options before -c (`sh -ec`, `bash -x -c`).
+            while i < argv.len()
+                && argv[i].starts_with('-')
+                && argv[i] != "-c"
+                && !argv[i].contains('c')
+            {
+                i += 1;
+            }
+            match argv.get(i) {
+                Some(flag) if flag.starts_with('-') && flag.contains('c') => {
+                    let Some(script) = argv.get(i + 1) else {
+                        cx.out
+                            .push_str(&format!("{base}: -c requires an argument\n"));
+                        return Ok(Program::Done(2));
+                    };
+                    let s = super::script::Script::new(script, &argv[i + 2..]);
+                    Ok(Program::Script(Box::new(s)))
+                }
+                // No script and no terminal: the shell reads an empty stdin and exits.
+                _ => Ok(Program::Done(0)),
+            }
+        }
+        _ => Ok(run_command(argv, cx)),
+    }
+}
+
+/// Run one simple command as a whole process (exec form, or a step of a script).
+pub fn run_command(argv: &[String], cx: &mut ProcCx<'_>) -> Program {
+    let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
+    let args = &argv[1..];
+    match base.as_str() {
+        "sleep" => {
+            let mut total: Millis = 0;
+            for a in args {
+                match parse_duration(a) {
+                    Some(ms) => total += ms,
+                    None => {
+                        cx.out
+                            .push_str(&format!("sleep: invalid time interval '{a}'\n"));
+                        return Program::Done(1);
+                    }
+                }
+            }
+            if args.is_empty() {
+                cx.out
+                    .push_str("sleep: missing operand\nTry 'sleep --help' for more information.\n");
+                return Program::Done(1);
+            }
+            Program::Sleep {
+                until: cx.now + total,
+            }
+        }
+        "tail" if args.iter().any(|a| a == "-f" || a == "-F") => {
+            let Some(path) = args.iter().find(|a| !a.starts_with('-')) else {
+                return Program::Idle;
+            };
+            let data = cx.fs.get(path).cloned().unwrap_or_default();
+            if !cx.fs.contains_key(path) {
+                cx.out.push_str(&format!(
+                    "tail: can't open '{path}': No such file or directory\n"
+                ));
+            }
+            // The last ten lines, then follow.
+            let text = String::from_utf8_lossy(&data).into_owned();
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            let start = lines.len().saturating_sub(10);
+            cx.out.push_str(&lines[start..].concat());
+            Program::TailF {
+                path: path.clone(),
+                offset: data.len(),
+            }
+        }
+        _ => {
+            let (code, text) = simple(argv, cx);
+            cx.out.push_str(&text);
+            Program::Done(code)
+        }
+    }
+}
+
+impl Program {
+    #[allow(non_upper_case_globals)]
+    const Idle: Program = Program::Sleep { until: Millis::MAX };
+
+    /// Resume to `cx.now`.
+    pub fn resume(&mut self, cx: &mut ProcCx<'_>) -> Poll {
+        match self {
+            Program::Done(c) => Poll::Exit(*c),
+            Program::Sleep { until } => {
+                if *until == Millis::MAX {
+                    Poll::Idle
+                } else if cx.now >= *until {
+                    Poll::Exit(0)
+                } else {
+                    Poll::Until(*until)
+                }
+            }
+            Program::Server(_) => Poll::Idle,
+            Program::TailF { path, offset } => {
+                if let Some(d) = cx.fs.get(path.as_str()) {
+                    if d.len() > *offset {
+                        cx.out.push_str(&String::from_utf8_lossy(&d[*offset..]));
+                    }
+                    *offset = d.len();
+                }
+                Poll::Idle
+            }
+            Program::Script(s) => s.resume(cx),
+        }
+    }
+
+    /// The runtime's stop signal: `true` if the process exits at once. PID 1 gets no default
+    /// signal handlers, so `sleep` and shell scripts ignore SIGTERM and are killed when the
+    /// grace period ends; servers stop.
+    pub fn stops_on_signal(&self) -> bool {
+        match self {
+            Program::Done(_) => true,
+            Program::Server(s) => s.stops_on_signal(),
+            Program::Sleep { .. } | Program::TailF { .. } | Program::Script(_) => false,
+        }
+    }
+
+    pub fn server(&self) -> Option<&ServerKind> {
+        match self {
+            Program::Server(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// `sleep`'s argument: seconds, or with s/m/h/d suffix.
+pub fn parse_duration(s: &str) -> Option<Millis> {
+    let (num, mult) = match s.chars().last()? {
+        's' => (&s[..s.len() - 1], 1000.0),
+        'm' => (&s[..s.len() - 1], 60_000.0),
+        'h' => (&s[..s.len() - 1], 3_600_000.0),
+        'd' => (&s[..s.len() - 1], 86_400_000.0),
+        _ => (s, 1000.0),
+    };
+    if s == "infinity" {
+        return Some(Millis::MAX / 4);
+    }
+    let v: f64 = num.parse().ok()?;
+    (v >= 0.0 && v.is_finite()).then(|| (v * mult) as Millis)
+}
+
+/// Commands that finish at once: (exit code, output).
+pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> (i32, String) {
+    let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
+    let args = &argv[1..];
+    let mut out = String::new();
+    let code = match base {
+        "true" => 0,
+        "false" => 1,
+        "echo" => {
+            let (nl, words) = match args.first().map(String::as_str) {
+                Some("-n") => (false, &args[1..]),
+                _ => (true, args),
+            };
+            out.push_str(&words.join(" "));
+            if nl {
+                out.push('\n');
+            }
+            0
+        }
+        "printenv" | "env" => {
+            let mut env: Vec<(String, String)> = Vec::new();
+            for (k, v) in cx.env {
+                match env.iter_mut().find(|(ek, _)| ek == k) {
+                    Some(e) => e.1 = v.clone(),
+                    None => env.push((k.clone(), v.clone())),
+                }
+            }
+            if base == "printenv" && !args.is_empty() {
+                let mut code = 0;
+                for a in args {
+                    match env.iter().find(|(k, _)| k == a) {
+                        Some((_, v)) => {
+                            out.push_str(v);
+                            out.push('\n');
+                        }
+                        None => code = 1,
+                    }
+                }
+                code
+            } else {
+                for (k, v) in &env {
+                    out.push_str(&format!("{k}={v}\n"));
+                }
+                0
+            }
+        }
+        "hostname" => {
+            out.push_str(cx.hostname);
+            out.push('\n');
+            0
+        }
+        "date" => {
+            out.push_str(&date_string(cx.now));
+            out.push('\n');
+            0
+        }
+        "cat" => {
+            let mut code = 0;
+            for f in args {
+                match cx.fs.get(f.as_str()) {
+                    Some(d) => out.push_str(&String::from_utf8_lossy(d)),
+                    None if busybox_like(cx.userland) => {
+                        out.push_str(&format!(
+                            "cat: can't open '{f}': No such file or directory\n"
+                        ));
+                        code = 1;
+                    }
+                    None => {
+                        out.push_str(&format!("cat: {f}: No such file or directory\n"));
+                        code = 1;
+                    }
+                }
+            }
+            code
+        }
+        "ls" => {
+            let dirs: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+            let dir = dirs.first().map(|s| s.as_str()).unwrap_or("/");
+            let prefix = if dir.ends_with('/') {
+                dir.to_string()
+            } else {
+                format!("{dir}/")
+            };
+            let mut names: Vec<String> = cx
+                .fs
+                .keys()
+                .filter_map(|p| p.strip_prefix(&prefix))
+                .map(|rest| rest.split('/').next().unwrap_or(rest).to_string())
+                .filter(|n| !n.is_empty() && !n.starts_with('.'))
+                .collect();
+            names.dedup();
+            if names.is_empty()
+                && !cx.fs.contains_key(dir)
+                && !cx.fs.keys().any(|k| k.starts_with(&prefix))
+            {
+                out.push_str(&format!("ls: {dir}: No such file or directory\n"));
+                1
+            } else if names.is_empty() && cx.fs.contains_key(dir) {
+                out.push_str(dir);
+                out.push('\n');
+                0
+            } else {
+                for n in names {
+                    out.push_str(&n);
+                    out.push('\n');
+                }
+                0
+            }
+        }
+        "nslookup" => nslookup(args, cx, &mut out),
+        "wget" | "curl" => http_client(base, args, cx, &mut out),
+        _ => {
+            out.push_str(&format!("sh: {base}: not found\n"));
+            127
+        }
+    };
+    (code, out)
+}
+
+const DNS: &str = "10.96.0.10";
+
+fn nslookup(args: &[String], cx: &mut ProcCx<'_>, out: &mut String) -> i32 {
+    let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
+        out.push_str("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n");
+        return 1;
+    };
+    match cx.net.resolve(name) {
+        Some((fqdn, addr)) => {
+            out.push_str(&format!(
+                "Server:\t\t{DNS}\nAddress:\t{DNS}:53\n\nName:\t{fqdn}\nAddress: {addr}\n\n"
+            ));
+            0
+        }
+        None => {
+            let shown = if name.contains('.') {
+                name.clone()
+            } else {
+                format!("{name}.{}.svc.cluster.local", cx.namespace)
+            };
+            out.push_str(&format!("Server:\t\t{DNS}\nAddress:\t{DNS}:53\n\n** server can't find {shown}: NXDOMAIN\n\n** server can't find {shown}: NXDOMAIN\n\n"));
+            1
+        }
+    }
+}
+
+fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut String) -> i32 {
+    let mut quiet = false;
+    let mut to_stdout = tool == "curl";
+    let mut out_file: Option<String> = None;
+    let mut url = None;
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        match a.as_str() {
+            "-q" | "-s" | "--silent" => quiet = true,
+            "-qO-" | "-O-" => {
+                quiet |= a == "-qO-";
+                to_stdout = true
+            }
+            "-O" | "-o" => {
+                i += 1;
+                match args.get(i).map(String::as_str) {
+                    Some("-") => to_stdout = true,
+                    Some(f) => {
+                        out_file = Some(f.to_string());
+                        to_stdout = false
+                    }
+                    None => {}
+                }
+            }
+            "-T" | "--timeout" | "-m" | "--max-time" | "-H" => i += 1,
+            s if s.starts_with('-') => {}
+            s => url = Some(s.to_string()),
+        }
+        i += 1;
+    }
+    let Some(url) = url else {
+        out.push_str(&format!("{tool}: missing URL\n"));
+        return if tool == "curl" { 2 } else { 1 };
+    };
+    let rest = url.strip_prefix("http://").unwrap_or(&url);
+    let (hostport, path) = match rest.find('/') {
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let (host, port) = match hostport.rsplit_once(':') {
+        Some((h, p)) => (h, p.parse().unwrap_or(80)),
+        None => (hostport, 80),
+    };
+    let addr = if host.chars().all(|c| c.is_ascii_digit() || c == '.') || host == "localhost" {
+        host.to_string()
+    } else {
+        match cx.net.resolve(host) {
+            Some((_, a)) => a,
+            None => {
+                if tool == "curl" {
+                    out.push_str(&format!("curl: (6) Could not resolve host: {host}\n"));
+                    return 6;
+                }
+                out.push_str(&format!("wget: bad address '{hostport}'\n"));
+                return 1;
+            }
+        }
+    };
+    let shown = if url.starts_with("http://") {
+        url.clone()
+    } else {
+        format!("http://{url}")
+    };
+    if !quiet && tool == "wget" {
+        out.push_str(&format!("Connecting to {hostport} ({addr}:{port})\n"));
+    }
+    match cx.net.http_get(&addr, port, &path, cx.pod_ip) {
+        Ok((status, body)) => {
+            if status >= 400 {
+                if tool == "curl" {
+                    out.push_str(&body);
+                    return 0;
+                }
+                out.push_str(&format!(
+                    "wget: server returned error: HTTP/1.1 {status} {}\n",
+                    if status == 404 { "Not Found" } else { "Error" }
+                ));
+                return 1;
+            }
+            if to_stdout {
+                if !quiet && tool == "wget" {
+                    out.push_str("writing to stdout\n");
+                }
+                out.push_str(&body);
+                if !quiet && tool == "wget" {
+                    out.push_str("-                    100% |********************************|   ");
+                    out.push_str(&format!("{}  0:00:00 ETA\nwritten to stdout\n", body.len()));
+                }
+            } else {
+                let file = out_file.unwrap_or_else(|| {
+                    let f = path.rsplit('/').next().unwrap_or("");
+                    if f.is_empty() {
+                        "index.html".into()
+                    } else {
+                        f.into()
+                    }
+                });
+                cx.fs.insert(file.clone(), body.clone().into_bytes());
+                if !quiet && tool == "wget" {
+                    out.push_str(&format!("saving to '{file}'\n{file}           100% |********************************|   {}  0:00:00 ETA\n'{file}' saved\n", body.len()));
+                }
+            }
+            let _ = shown;
+            0
+        }
+        Err(NetError::Refused) => {
+            if tool == "curl" {
+                out.push_str(&format!("curl: (7) Failed to connect to {host} port {port} after 0 ms: Couldn't connect to server\n"));
+                7
+            } else {
+                out.push_str(&format!(
+                    "wget: can't connect to remote host ({addr}): Connection refused\n"
+                ));
+                1
+            }
+        }
+        Err(NetError::Timeout) => {
+            if tool == "curl" {
+                out.push_str(&format!("curl: (28) Failed to connect to {host} port {port} after 130000 ms: Couldn't connect to server\n"));
+                28
+            } else {
+                out.push_str("wget: download timed out\n");
+                1
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_format() {
+        assert_eq!(date_string(0), "Thu Jan  1 00:00:00 UTC 2026");
+        assert_eq!(
+            date_string(86_400_000 * 40 + 3_661_000),
+            "Tue Feb 10 01:01:01 UTC 2026"
+        );
+        assert_eq!(clf_time(0), "01/Jan/2026:00:00:00 +0000");
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("10"), Some(10_000));
+        assert_eq!(parse_duration("1.5"), Some(1_500));
+        assert_eq!(parse_duration("2m"), Some(120_000));
+        assert_eq!(parse_duration("x"), None);
+    }
+}

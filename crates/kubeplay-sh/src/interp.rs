@@ -1,0 +1,2197 @@
+//! The resumable interpreter. A [`Proc`] keeps what it is doing in a stack of [`Frame`]s; every
+//! step pops the top frame, does a little, and pushes what remains. A command that has to wait
+//! (`sleep`, a host command such as `kubectl rollout status`) leaves a waiting frame on top and
+//! the process reports [`Status::Blocked`]; the next `step` picks up exactly there.
+//!
+//! Subshells, pipeline stages and command substitutions are child `Proc`s held by a frame,
+//! each on a copy of the shell state. Pipeline stages run one after another, each stage's
+//! stdout buffered into the next one's stdin.
+
+use crate::ast::*;
+use crate::expand::Ex;
+use crate::parse::{parse, ParseError};
+use crate::utils;
+use crate::{Handle, Host, Io, Millis, Out, Shell, Step};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// Commands a process may run in one `step` without waiting, before it is stopped.
+pub const STEP_BUDGET: u32 = 100_000;
+/// How deeply subshells, pipelines and command substitutions may nest at run time.
+pub const MAX_PROC_DEPTH: usize = 64;
+/// How deeply functions may call each other.
+const MAX_FUNC_DEPTH: usize = 1000;
+/// The status of a process stopped by the step budget (as `timeout` reports).
+const BUDGET_STATUS: i32 = 124;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing left to run; the last command's status.
+    Exited(i32),
+    /// Waiting on virtual time or a host command: step again later.
+    Blocked,
+}
+
+/// A shared stdin with a read position (`while read` consumes it line by line).
+#[derive(Debug, Default)]
+pub(crate) struct Input {
+    data: Vec<u8>,
+    pos: usize,
+}
+
+type Stdin = Rc<RefCell<Input>>;
+
+fn stdin_of(data: Vec<u8>) -> Stdin {
+    Rc::new(RefCell::new(Input { data, pos: 0 }))
+}
+
+#[derive(Clone, Debug, PartialEq)]
+enum Target {
+    /// Where this fd of the enclosing scope goes.
+    Fd(u32),
+    File(String),
+    Null,
+}
+
+type Fds = Vec<(u32, Target)>;
+
+fn lookup(fds: &Fds, fd: u32) -> Option<&Target> {
+    fds.iter().rev().find(|(f, _)| *f == fd).map(|(_, t)| t)
+}
+
+struct Budget {
+    left: u32,
+    exhausted: bool,
+}
+
+impl Budget {
+    fn tick(&mut self) -> bool {
+        if self.left == 0 {
+            self.exhausted = true;
+            return false;
+        }
+        self.left -= 1;
+        true
+    }
+}
+
+enum Waiting {
+    Sleep(Millis),
+    Host(Handle),
+    /// `tail -f`: follows a file forever.
+    Follow {
+        path: String,
+        offset: usize,
+    },
+    /// `wait`: for the background jobs.
+    Jobs,
+}
+
+enum ChildMode {
+    /// `( ... )`, `bash -c`, a script file: everything goes out as is.
+    Subshell,
+}
+
+enum Frame {
+    List {
+        list: List,
+        idx: usize,
+    },
+    AndOr {
+        list: List,
+        idx: usize,
+        next: usize,
+    },
+    Bang,
+    Pipe {
+        cmds: Vec<Rc<Command>>,
+        bang: bool,
+        stage: usize,
+        input: Option<Vec<u8>>,
+        child: Option<Box<Proc>>,
+        buf: Vec<u8>,
+    },
+    Simple {
+        cmd: Rc<Command>,
+        subs: Option<(Vec<String>, Option<i32>)>,
+    },
+    /// Runs command substitutions one by one; hands the outputs to the frame below.
+    Subs {
+        lists: Vec<List>,
+        results: Vec<String>,
+        child: Option<Box<Proc>>,
+        captured: Vec<u8>,
+        last: Option<i32>,
+    },
+    Wait {
+        what: Waiting,
+        fds: Fds,
+    },
+    /// A compound command's redirections, applying to everything run inside it.
+    Scope {
+        fds: Fds,
+        stdin: Option<Stdin>,
+        body: Option<Rc<Command>>,
+    },
+    CompoundRedirs {
+        cmd: Rc<Command>,
+        subs: Option<(Vec<String>, Option<i32>)>,
+    },
+    If {
+        cmd: Rc<Command>,
+        i: usize,
+        in_body: bool,
+    },
+    Loop {
+        cmd: Rc<Command>,
+        in_body: bool,
+        last: i32,
+    },
+    For {
+        cmd: Rc<Command>,
+        items: Option<Vec<String>>,
+        idx: usize,
+        subs: Option<(Vec<String>, Option<i32>)>,
+        last: i32,
+    },
+    Case {
+        cmd: Rc<Command>,
+        subs: Option<(Vec<String>, Option<i32>)>,
+    },
+    Func {
+        saved: Vec<String>,
+    },
+    Child {
+        proc: Box<Proc>,
+        mode: ChildMode,
+    },
+}
+
+struct Job {
+    id: usize,
+    proc: Box<Proc>,
+}
+
+/// A running (or idle) shell process.
+pub struct Proc {
+    sh: Shell,
+    frames: Vec<Frame>,
+    stdin: Option<Stdin>,
+    depth: usize,
+    func_depth: usize,
+    /// Set by `exit`.
+    exited: Option<i32>,
+    jobs: Vec<Job>,
+    next_job: usize,
+    /// Results of the last finished `Subs` frame, for the frame below it.
+    subs_out: Option<(Vec<String>, Option<i32>)>,
+    /// Loop control requested by `break`/`continue`: (levels, is_continue).
+    pending_jump: Option<(usize, bool)>,
+    /// This process's stdout is a terminal.
+    tty: bool,
+}
+
+impl Proc {
+    /// A process that will run `list`.
+    pub fn new(sh: Shell, list: List) -> Proc {
+        let mut p = Proc::idle(sh);
+        p.start(list);
+        p
+    }
+
+    /// Parse `src` and make a process of it.
+    pub fn parse(src: &str, sh: Shell) -> Result<Proc, ParseError> {
+        Ok(Proc::new(sh, parse(src)?))
+    }
+
+    /// A process with nothing to run yet (an interactive shell between commands).
+    pub fn idle(sh: Shell) -> Proc {
+        let tty = sh.interactive;
+        Proc {
+            sh,
+            frames: Vec::new(),
+            stdin: None,
+            depth: 0,
+            func_depth: 0,
+            exited: None,
+            jobs: Vec::new(),
+            next_job: 1,
+            subs_out: None,
+            pending_jump: None,
+            tty,
+        }
+    }
+
+    /// Say whether the process's stdout is a terminal (`ls` prints columns there). An
+    /// interactive shell's is.
+    pub fn set_tty(&mut self, tty: bool) {
+        self.tty = tty;
+    }
+
+    /// Whether fd 1 at the current frame still reaches a terminal.
+    fn fd1_tty(&self) -> bool {
+        if !self.tty {
+            return false;
+        }
+        for f in self.frames.iter().rev() {
+            if let Frame::Scope { fds, .. } = f {
+                if lookup(fds, 1).is_some() {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// Give the process a standard input.
+    pub fn with_stdin(mut self, data: Vec<u8>) -> Proc {
+        self.stdin = Some(stdin_of(data));
+        self
+    }
+
+    /// Queue `list` to run after whatever is running.
+    pub fn start(&mut self, list: List) {
+        self.frames.insert(0, Frame::List { list, idx: 0 });
+    }
+
+    pub fn shell(&self) -> &Shell {
+        &self.sh
+    }
+    pub fn shell_mut(&mut self) -> &mut Shell {
+        &mut self.sh
+    }
+
+    /// Whether a foreground command is running or waiting.
+    pub fn is_busy(&self) -> bool {
+        !self.frames.is_empty()
+    }
+
+    /// `Some(status)` once the script ran `exit`.
+    pub fn exit_requested(&self) -> Option<i32> {
+        self.exited
+    }
+
+    /// Whether background jobs are still running.
+    pub fn has_jobs(&self) -> bool {
+        !self.jobs.is_empty()
+    }
+
+    fn child(&self, list: List, stdin: Option<Stdin>) -> Proc {
+        let mut sh = self.sh.clone();
+        sh.interactive = false;
+        Proc {
+            sh,
+            frames: vec![Frame::List { list, idx: 0 }],
+            stdin,
+            depth: self.depth + 1,
+            func_depth: self.func_depth,
+            exited: None,
+            jobs: Vec::new(),
+            next_job: 1,
+            subs_out: None,
+            pending_jump: None,
+            tty: false,
+        }
+    }
+
+    /// Run until the process finishes or has to wait. Output goes to `out`.
+    pub fn step(&mut self, host: &mut dyn Host, out: &mut Out) -> Status {
+        let mut budget = Budget {
+            left: STEP_BUDGET,
+            exhausted: false,
+        };
+        // Background jobs first, so their output comes before what the foreground adds now.
+        let mut i = 0;
+        while i < self.jobs.len() {
+            let mut jout = Out::default();
+            let st = self.jobs[i].proc.run(host, &mut jout, &mut budget);
+            for (fd, d) in jout.take() {
+                self.route(host, 0, fd, &d, out);
+            }
+            if budget.exhausted {
+                break;
+            }
+            if let Status::Exited(code) = st {
+                let job = self.jobs.remove(i);
+                if self.sh.interactive {
+                    let word = if code == 0 {
+                        "Done".to_string()
+                    } else {
+                        format!("Exit {code}")
+                    };
+                    out.err(format!("[{}]+  {word}\n", job.id));
+                }
+            } else {
+                i += 1;
+            }
+        }
+        let st = if budget.exhausted {
+            Status::Exited(BUDGET_STATUS)
+        } else {
+            self.run(host, out, &mut budget)
+        };
+        if budget.exhausted {
+            out.err(format!(
+                "kubeplay: script stopped after {STEP_BUDGET} steps without waiting\n"
+            ));
+            self.cancel_all(host);
+            for j in std::mem::take(&mut self.jobs) {
+                let mut p = j.proc;
+                p.cancel_all(host);
+            }
+            self.sh.status = BUDGET_STATUS;
+            if !self.sh.interactive {
+                self.exited = Some(BUDGET_STATUS);
+            }
+            return Status::Exited(BUDGET_STATUS);
+        }
+        st
+    }
+
+    /// When the process wants to be stepped again even if nothing else happens.
+    pub fn wake_at(&self, host: &dyn Host) -> Option<Millis> {
+        let mut t = self.frames_wake(host);
+        for j in &self.jobs {
+            t = min_opt(t, j.proc.wake_at(host));
+        }
+        t
+    }
+
+    fn frames_wake(&self, host: &dyn Host) -> Option<Millis> {
+        match self.frames.last()? {
+            Frame::Wait {
+                what: Waiting::Sleep(t),
+                ..
+            } => Some(*t),
+            Frame::Wait {
+                what: Waiting::Host(h),
+                ..
+            } => host.wake_at(*h),
+            Frame::Pipe { child: Some(c), .. }
+            | Frame::Subs { child: Some(c), .. }
+            | Frame::Child { proc: c, .. } => c.wake_at(host),
+            _ => None,
+        }
+    }
+
+    /// Ctrl+C: stop the foreground command (background jobs go on).
+    pub fn interrupt(&mut self, host: &mut dyn Host) {
+        self.cancel_all(host);
+        self.sh.status = 130;
+    }
+
+    fn cancel_all(&mut self, host: &mut dyn Host) {
+        for f in std::mem::take(&mut self.frames) {
+            match f {
+                Frame::Wait {
+                    what: Waiting::Host(h),
+                    ..
+                } => host.cancel(h),
+                Frame::Pipe {
+                    child: Some(mut c), ..
+                }
+                | Frame::Subs {
+                    child: Some(mut c), ..
+                }
+                | Frame::Child { proc: mut c, .. } => c.cancel_all(host),
+                Frame::Func { saved } => {
+                    self.sh.positional = saved;
+                }
+                _ => {}
+            }
+        }
+        self.func_depth = 0;
+        self.pending_jump = None;
+        self.subs_out = None;
+    }
+
+    /// The stdin a command gets: the innermost redirected one, else the process's.
+    fn current_stdin(&self) -> Option<Stdin> {
+        for f in self.frames.iter().rev() {
+            if let Frame::Scope { stdin: Some(s), .. } = f {
+                return Some(s.clone());
+            }
+        }
+        self.stdin.clone()
+    }
+
+    /// Send output written at frame depth `level` through the scopes below it.
+    fn route(&mut self, host: &mut dyn Host, level: usize, fd: u32, data: &[u8], out: &mut Out) {
+        let mut fd = fd;
+        for i in (0..level.min(self.frames.len())).rev() {
+            if let Frame::Scope { fds, .. } = &self.frames[i] {
+                match lookup(fds, fd) {
+                    None => {}
+                    Some(Target::Fd(n)) => fd = *n,
+                    Some(Target::Null) => return,
+                    Some(Target::File(p)) => {
+                        let p = p.clone();
+                        let _ = host.fs().append(&p, data);
+                        return;
+                    }
+                }
+            }
+        }
+        out.write(fd, data);
+    }
+
+    /// Route a command's output through its own redirections, then the scopes.
+    fn emit(&mut self, host: &mut dyn Host, fds: &Fds, chunks: Vec<(u32, Vec<u8>)>, out: &mut Out) {
+        let level = self.frames.len();
+        for (fd, data) in chunks {
+            match lookup(fds, fd) {
+                None => self.route(host, level, fd, &data, out),
+                Some(Target::Fd(n)) => self.route(host, level, *n, &data, out),
+                Some(Target::Null) => {}
+                Some(Target::File(p)) => {
+                    let _ = host.fs().append(p, &data);
+                }
+            }
+        }
+    }
+
+    fn err(&mut self, host: &mut dyn Host, msg: &str, out: &mut Out) {
+        let line = format!("{}: {msg}\n", self.sh.arg0);
+        let level = self.frames.len();
+        self.route(host, level, 2, line.as_bytes(), out);
+    }
+
+    fn run(&mut self, host: &mut dyn Host, out: &mut Out, budget: &mut Budget) -> Status {
+        loop {
+            if budget.exhausted {
+                return Status::Exited(BUDGET_STATUS);
+            }
+            if let Some(code) = self.exited {
+                self.cancel_all(host);
+                return Status::Exited(code);
+            }
+            let Some(frame) = self.frames.pop() else {
+                return Status::Exited(self.sh.status);
+            };
+            if let Some((levels, cont)) = self.pending_jump {
+                match frame {
+                    Frame::Loop { .. } | Frame::For { .. } if levels <= 1 => {
+                        self.pending_jump = None;
+                        if cont {
+                            match frame {
+                                Frame::Loop { cmd, .. } => self.loop_cond(cmd, 0),
+                                f => self.frames.push(f),
+                            }
+                        }
+                        continue;
+                    }
+                    Frame::Loop { .. } | Frame::For { .. } => {
+                        self.pending_jump = Some((levels - 1, cont));
+                        continue;
+                    }
+                    Frame::Func { saved } => {
+                        self.pending_jump = None;
+                        self.sh.positional = saved;
+                        self.func_depth -= 1;
+                        continue;
+                    }
+                    _ => continue,
+                }
+            }
+            match frame {
+                Frame::List { list, idx } => {
+                    if idx < list.len() {
+                        self.frames.push(Frame::List {
+                            list: list.clone(),
+                            idx: idx + 1,
+                        });
+                        if list[idx].background {
+                            self.spawn_job(host, &list, idx, out);
+                        } else {
+                            self.frames.push(Frame::AndOr { list, idx, next: 0 });
+                        }
+                    }
+                }
+                Frame::AndOr { list, idx, next } => {
+                    let ao = &list[idx];
+                    if next == 0 {
+                        let p = ao.first.clone();
+                        self.frames.push(Frame::AndOr {
+                            list: list.clone(),
+                            idx,
+                            next: 1,
+                        });
+                        self.start_pipeline(p);
+                    } else if let Some((and, p)) = ao.rest.get(next - 1) {
+                        let p = p.clone();
+                        let go = (*and && self.sh.status == 0) || (!*and && self.sh.status != 0);
+                        self.frames.push(Frame::AndOr {
+                            list: list.clone(),
+                            idx,
+                            next: next + 1,
+                        });
+                        if go {
+                            self.start_pipeline(p);
+                        }
+                    }
+                }
+                Frame::Bang => self.sh.status = (self.sh.status == 0) as i32,
+                Frame::Pipe {
+                    cmds,
+                    bang,
+                    stage,
+                    input,
+                    child,
+                    buf,
+                } => {
+                    let mut child = match child {
+                        Some(c) => c,
+                        None => {
+                            if self.depth >= MAX_PROC_DEPTH {
+                                self.err(
+                                    host,
+                                    &format!("maximum nesting level exceeded ({MAX_PROC_DEPTH})"),
+                                    out,
+                                );
+                                self.sh.status = 1;
+                                continue;
+                            }
+                            let stdin = match input {
+                                Some(ref d) if stage > 0 => Some(stdin_of(d.clone())),
+                                _ => self.current_stdin(),
+                            };
+                            let list = Rc::new(vec![AndOr {
+                                first: Pipeline {
+                                    bang: false,
+                                    cmds: vec![cmds[stage].clone()],
+                                },
+                                rest: vec![],
+                                background: false,
+                            }]);
+                            let mut c = self.child(list, stdin);
+                            c.tty = stage + 1 == cmds.len() && self.fd1_tty();
+                            Box::new(c)
+                        }
+                    };
+                    if !budget.tick() {
+                        return Status::Exited(BUDGET_STATUS);
+                    }
+                    let mut cout = Out::default();
+                    let st = child.run(host, &mut cout, budget);
+                    let last = stage + 1 == cmds.len();
+                    let mut buf = buf;
+                    let level = self.frames.len();
+                    for (fd, d) in cout.take() {
+                        if fd == 1 && !last {
+                            buf.extend_from_slice(&d);
+                        } else {
+                            self.route(host, level, fd, &d, out);
+                        }
+                    }
+                    match st {
+                        Status::Blocked => {
+                            self.frames.push(Frame::Pipe {
+                                cmds,
+                                bang,
+                                stage,
+                                input,
+                                child: Some(child),
+                                buf,
+                            });
+                            return Status::Blocked;
+                        }
+                        Status::Exited(code) => {
+                            if last {
+                                self.sh.status = if bang { (code == 0) as i32 } else { code };
+                            } else {
+                                self.frames.push(Frame::Pipe {
+                                    cmds,
+                                    bang,
+                                    stage: stage + 1,
+                                    input: Some(buf),
+                                    child: None,
+                                    buf: Vec::new(),
+                                });
+                            }
+                        }
+                    }
+                }
+                Frame::Subs {
+                    lists,
+                    mut results,
+                    child,
+                    mut captured,
+                    last,
+                } => {
+                    if child.is_none() && results.len() == lists.len() {
+                        self.subs_out = Some((results, last));
+                        continue;
+                    }
+                    let mut child = match child {
+                        Some(c) => c,
+                        None => {
+                            if self.depth >= MAX_PROC_DEPTH {
+                                self.err(
+                                    host,
+                                    &format!("maximum nesting level exceeded ({MAX_PROC_DEPTH})"),
+                                    out,
+                                );
+                                results.push(String::new());
+                                self.frames.push(Frame::Subs {
+                                    lists,
+                                    results,
+                                    child: None,
+                                    captured,
+                                    last: Some(1),
+                                });
+                                continue;
+                            }
+                            let stdin = self.current_stdin();
+                            Box::new(self.child(lists[results.len()].clone(), stdin))
+                        }
+                    };
+                    if !budget.tick() {
+                        return Status::Exited(BUDGET_STATUS);
+                    }
+                    let mut cout = Out::default();
+                    let st = child.run(host, &mut cout, budget);
+                    let level = self.frames.len();
+                    for (fd, d) in cout.take() {
+                        if fd == 1 {
+                            captured.extend_from_slice(&d);
+                        } else {
+                            self.route(host, level, fd, &d, out);
+                        }
+                    }
+                    match st {
+                        Status::Blocked => {
+                            self.frames.push(Frame::Subs {
+                                lists,
+                                results,
+                                child: Some(child),
+                                captured,
+                                last,
+                            });
+                            return Status::Blocked;
+                        }
+                        Status::Exited(code) => {
+                            let mut s = String::from_utf8_lossy(&captured).into_owned();
+                            while s.ends_with('\n') {
+                                s.pop();
+                            }
+                            results.push(s);
+                            self.frames.push(Frame::Subs {
+                                lists,
+                                results,
+                                child: None,
+                                captured: Vec::new(),
+                                last: Some(code),
+                            });
+                        }
+                    }
+                }
+                Frame::Simple { cmd, subs } => {
+                    let Command::Simple(s) = &*cmd else { continue };
+                    let subs = match subs.or_else(|| self.subs_out.take()) {
+                        Some(v) => v,
+                        None => {
+                            let mut lists = Vec::new();
+                            for (_, w) in &s.assigns {
+                                collect_subs(w, &mut lists);
+                            }
+                            for w in &s.words {
+                                collect_subs(w, &mut lists);
+                            }
+                            for r in &s.redirs {
+                                collect_subs(&r.target, &mut lists);
+                            }
+                            if lists.is_empty() {
+                                (Vec::new(), None)
+                            } else {
+                                self.frames.push(Frame::Simple {
+                                    cmd: cmd.clone(),
+                                    subs: None,
+                                });
+                                self.frames.push(Frame::Subs {
+                                    lists,
+                                    results: Vec::new(),
+                                    child: None,
+                                    captured: Vec::new(),
+                                    last: None,
+                                });
+                                continue;
+                            }
+                        }
+                    };
+                    if !budget.tick() {
+                        return Status::Exited(BUDGET_STATUS);
+                    }
+                    if let Some(st) = self.simple(host, &cmd, subs, out) {
+                        return st;
+                    }
+                }
+                Frame::Wait { what, fds } => {
+                    let mut io = self.io(host);
+                    let done = match &what {
+                        Waiting::Sleep(t) => (host.now() >= *t).then_some(0),
+                        Waiting::Host(h) => host.poll(*h, &mut io),
+                        Waiting::Follow { path, offset } => {
+                            let data = host.fs().read(path).unwrap_or_default();
+                            let new_off = data.len();
+                            if new_off > *offset {
+                                io.out(&data[*offset..]);
+                            }
+                            let chunks = io.out.take();
+                            self.emit(host, &fds, chunks, out);
+                            self.frames.push(Frame::Wait {
+                                what: Waiting::Follow {
+                                    path: path.clone(),
+                                    offset: new_off.max(*offset),
+                                },
+                                fds,
+                            });
+                            return Status::Blocked;
+                        }
+                        Waiting::Jobs => self.jobs.is_empty().then_some(0),
+                    };
+                    let chunks = io.out.take();
+                    self.emit(host, &fds, chunks, out);
+                    match done {
+                        Some(code) => self.sh.status = code,
+                        None => {
+                            self.frames.push(Frame::Wait { what, fds });
+                            return Status::Blocked;
+                        }
+                    }
+                }
+                Frame::Scope { fds, stdin, body } => {
+                    if let Some(body) = body {
+                        self.frames.push(Frame::Scope {
+                            fds,
+                            stdin,
+                            body: None,
+                        });
+                        self.start_compound(body);
+                    }
+                }
+                Frame::CompoundRedirs { cmd, subs } => {
+                    let Command::Compound(_, redirs) = &*cmd else {
+                        continue;
+                    };
+                    let subs = match subs.or_else(|| self.subs_out.take()) {
+                        Some(s) => s,
+                        None => {
+                            let mut lists = Vec::new();
+                            for r in redirs {
+                                collect_subs(&r.target, &mut lists);
+                            }
+                            if !lists.is_empty() {
+                                self.frames.push(Frame::CompoundRedirs {
+                                    cmd: cmd.clone(),
+                                    subs: None,
+                                });
+                                self.frames.push(Frame::Subs {
+                                    lists,
+                                    results: Vec::new(),
+                                    child: None,
+                                    captured: Vec::new(),
+                                    last: None,
+                                });
+                                continue;
+                            }
+                            (Vec::new(), None)
+                        }
+                    };
+                    match self.redirections(host, redirs, &subs.0, out) {
+                        Ok((fds, stdin)) => self.frames.push(Frame::Scope {
+                            fds,
+                            stdin,
+                            body: Some(cmd.clone()),
+                        }),
+                        Err(()) => self.sh.status = 1,
+                    }
+                }
+                Frame::If { cmd, i, in_body } => {
+                    let Command::Compound(Compound::If { clauses, otherwise }, _) = &*cmd else {
+                        continue;
+                    };
+                    if in_body {
+                        continue;
+                    }
+                    if self.sh.status == 0 {
+                        let body = clauses[i].1.clone();
+                        self.frames.push(Frame::If {
+                            cmd: cmd.clone(),
+                            i,
+                            in_body: true,
+                        });
+                        self.frames.push(Frame::List { list: body, idx: 0 });
+                    } else if i + 1 < clauses.len() {
+                        let cond = clauses[i + 1].0.clone();
+                        self.frames.push(Frame::If {
+                            cmd: cmd.clone(),
+                            i: i + 1,
+                            in_body: false,
+                        });
+                        self.frames.push(Frame::List { list: cond, idx: 0 });
+                    } else if let Some(o) = otherwise {
+                        let o = o.clone();
+                        self.frames.push(Frame::If {
+                            cmd: cmd.clone(),
+                            i,
+                            in_body: true,
+                        });
+                        self.frames.push(Frame::List { list: o, idx: 0 });
+                    } else {
+                        self.sh.status = 0;
+                    }
+                }
+                Frame::Loop { cmd, in_body, last } => {
+                    let Command::Compound(Compound::Loop { until, body, .. }, _) = &*cmd else {
+                        continue;
+                    };
+                    if !budget.tick() {
+                        return Status::Exited(BUDGET_STATUS);
+                    }
+                    if in_body {
+                        let last = self.sh.status;
+                        self.loop_cond(cmd, last);
+                    } else if (self.sh.status == 0) != *until {
+                        let body = body.clone();
+                        self.frames.push(Frame::Loop {
+                            cmd: cmd.clone(),
+                            in_body: true,
+                            last,
+                        });
+                        self.frames.push(Frame::List { list: body, idx: 0 });
+                    } else {
+                        self.sh.status = last;
+                    }
+                }
+                Frame::For {
+                    cmd,
+                    items,
+                    idx,
+                    subs,
+                    last,
+                } => {
+                    let Command::Compound(Compound::For { var, words, body }, _) = &*cmd else {
+                        continue;
+                    };
+                    let items = match items {
+                        Some(i) => i,
+                        None => {
+                            let Some(words) = words else {
+                                let items = self.sh.positional.clone();
+                                self.frames.push(Frame::For {
+                                    cmd: cmd.clone(),
+                                    items: Some(items),
+                                    idx,
+                                    subs,
+                                    last,
+                                });
+                                continue;
+                            };
+                            let subs = match subs.or_else(|| self.subs_out.take()) {
+                                Some(s) => s,
+                                None => {
+                                    let mut lists = Vec::new();
+                                    for w in words {
+                                        collect_subs(w, &mut lists);
+                                    }
+                                    if !lists.is_empty() {
+                                        self.frames.push(Frame::For {
+                                            cmd: cmd.clone(),
+                                            items: None,
+                                            idx,
+                                            subs: None,
+                                            last,
+                                        });
+                                        self.frames.push(Frame::Subs {
+                                            lists,
+                                            results: Vec::new(),
+                                            child: None,
+                                            captured: Vec::new(),
+                                            last: None,
+                                        });
+                                        continue;
+                                    }
+                                    (Vec::new(), None)
+                                }
+                            };
+                            match self.expand_words(host, words, &subs.0) {
+                                Ok(v) => v,
+                                Err(e) => {
+                                    self.err(host, &e, out);
+                                    self.sh.status = 1;
+                                    continue;
+                                }
+                            }
+                        }
+                    };
+                    if !budget.tick() {
+                        return Status::Exited(BUDGET_STATUS);
+                    }
+                    let last = if idx > 0 { self.sh.status } else { last };
+                    if idx < items.len() {
+                        self.sh.set(var, &items[idx]);
+                        let body = body.clone();
+                        self.frames.push(Frame::For {
+                            cmd: cmd.clone(),
+                            items: Some(items),
+                            idx: idx + 1,
+                            subs: None,
+                            last,
+                        });
+                        self.frames.push(Frame::List { list: body, idx: 0 });
+                    } else {
+                        self.sh.status = last;
+                    }
+                }
+                Frame::Case { cmd, subs } => {
+                    let Command::Compound(Compound::Case { word, arms }, _) = &*cmd else {
+                        continue;
+                    };
+                    let subs = match subs.or_else(|| self.subs_out.take()) {
+                        Some(s) => s,
+                        None => {
+                            let mut lists = Vec::new();
+                            collect_subs(word, &mut lists);
+                            if !lists.is_empty() {
+                                self.frames.push(Frame::Case {
+                                    cmd: cmd.clone(),
+                                    subs: None,
+                                });
+                                self.frames.push(Frame::Subs {
+                                    lists,
+                                    results: Vec::new(),
+                                    child: None,
+                                    captured: Vec::new(),
+                                    last: None,
+                                });
+                                continue;
+                            }
+                            (Vec::new(), None)
+                        }
+                    };
+                    let fs: &crate::Vfs = host.fs();
+                    let mut ex = Ex {
+                        sh: &mut self.sh,
+                        fs,
+                        subs: &subs.0,
+                        next_sub: 0,
+                    };
+                    let value = ex.string(word);
+                    let mut chosen = None;
+                    if let Ok(value) = &value {
+                        'arms: for (pats, body) in arms {
+                            for p in pats {
+                                if let Ok(p) = ex.pattern(p) {
+                                    if crate::glob::matches(&p, value) {
+                                        chosen = Some(body.clone());
+                                        break 'arms;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    match (value, chosen) {
+                        (Err(e), _) => {
+                            self.err(host, &e, out);
+                            self.sh.status = 1;
+                        }
+                        (Ok(_), Some(body)) => self.frames.push(Frame::List { list: body, idx: 0 }),
+                        (Ok(_), None) => self.sh.status = 0,
+                    }
+                }
+                Frame::Func { saved } => {
+                    self.sh.positional = saved;
+                    self.func_depth -= 1;
+                }
+                Frame::Child { mut proc, mode } => {
+                    let mut cout = Out::default();
+                    let st = proc.run(host, &mut cout, budget);
+                    let level = self.frames.len();
+                    for (fd, d) in cout.take() {
+                        self.route(host, level, fd, &d, out);
+                    }
+                    match st {
+                        Status::Blocked => {
+                            self.frames.push(Frame::Child { proc, mode });
+                            return Status::Blocked;
+                        }
+                        Status::Exited(code) => self.sh.status = code,
+                    }
+                }
+            }
+        }
+    }
+
+    fn loop_cond(&mut self, cmd: Rc<Command>, last: i32) {
+        let Command::Compound(Compound::Loop { cond, .. }, _) = &*cmd else {
+            return;
+        };
+        let cond = cond.clone();
+        self.frames.push(Frame::Loop {
+            cmd,
+            in_body: false,
+            last,
+        });
+        self.frames.push(Frame::List { list: cond, idx: 0 });
+    }
+
+    fn spawn_job(&mut self, host: &mut dyn Host, list: &List, idx: usize, out: &mut Out) {
+        let mut ao = list[idx].clone();
+        ao.background = false;
+        let child = self.child(Rc::new(vec![ao]), None);
+        let id = self.next_job;
+        self.next_job += 1;
+        let pid = self.sh.pid + 100 + id as u32;
+        self.sh.last_bg = Some(pid);
+        if self.sh.interactive {
+            let level = self.frames.len();
+            self.route(host, level, 2, format!("[{id}] {pid}\n").as_bytes(), out);
+        }
+        self.jobs.push(Job {
+            id,
+            proc: Box::new(child),
+        });
+        self.sh.status = 0;
+    }
+
+    fn start_pipeline(&mut self, p: Pipeline) {
+        if p.cmds.len() == 1 {
+            if p.bang {
+                self.frames.push(Frame::Bang);
+            }
+            self.start_command(p.cmds[0].clone());
+        } else {
+            self.frames.push(Frame::Pipe {
+                cmds: p.cmds,
+                bang: p.bang,
+                stage: 0,
+                input: None,
+                child: None,
+                buf: Vec::new(),
+            });
+        }
+    }
+
+    fn start_command(&mut self, cmd: Rc<Command>) {
+        match &*cmd {
+            Command::Simple(_) => self.frames.push(Frame::Simple { cmd, subs: None }),
+            Command::Function(name, body) => {
+                self.sh.funcs.insert(name.clone(), body.clone());
+                self.sh.status = 0;
+            }
+            Command::Compound(_, redirs) if !redirs.is_empty() => {
+                self.frames.push(Frame::CompoundRedirs { cmd, subs: None })
+            }
+            Command::Compound(..) => self.start_compound(cmd),
+        }
+    }
+
+    fn start_compound(&mut self, cmd: Rc<Command>) {
+        let Command::Compound(c, _) = &*cmd else {
+            return;
+        };
+        match c {
+            Compound::Brace(list) => self.frames.push(Frame::List {
+                list: list.clone(),
+                idx: 0,
+            }),
+            Compound::Subshell(list) => {
+                let stdin = self.current_stdin();
+                let mut child = self.child(list.clone(), stdin);
+                child.tty = self.fd1_tty();
+                self.frames.push(Frame::Child {
+                    proc: Box::new(child),
+                    mode: ChildMode::Subshell,
+                });
+            }
+            Compound::If { clauses, .. } => {
+                let cond = clauses[0].0.clone();
+                self.frames.push(Frame::If {
+                    cmd: cmd.clone(),
+                    i: 0,
+                    in_body: false,
+                });
+                self.frames.push(Frame::List { list: cond, idx: 0 });
+            }
+            Compound::Loop { .. } => self.loop_cond(cmd.clone(), 0),
+            Compound::For { .. } => self.frames.push(Frame::For {
+                cmd: cmd.clone(),
+                items: None,
+                idx: 0,
+                subs: None,
+                last: 0,
+            }),
+            Compound::Case { .. } => self.frames.push(Frame::Case {
+                cmd: cmd.clone(),
+                subs: None,
+            }),
+        }
+    }
+
+    fn expand_words(
+        &mut self,
+        host: &mut dyn Host,
+        words: &[Word],
+        subs: &[String],
+    ) -> Result<Vec<String>, String> {
+        let fs = host.fs();
+        fs.cwd = self.sh.cwd.clone();
+        let mut ex = Ex {
+            sh: &mut self.sh,
+            fs,
+            subs,
+            next_sub: 0,
+        };
+        ex.words(words)
+    }
+
+    fn io(&self, host: &mut dyn Host) -> Io {
+        let _ = host;
+        Io {
+            stdin: None,
+            stdout_tty: false,
+            cwd: self.sh.cwd.clone(),
+            env: self.sh.env(),
+            out: Out::default(),
+        }
+    }
+
+    /// Open a command's redirections: its fd table and stdin. Errors are printed.
+    fn redirections(
+        &mut self,
+        host: &mut dyn Host,
+        redirs: &[Redir],
+        subs: &[String],
+        out: &mut Out,
+    ) -> Result<(Fds, Option<Stdin>), ()> {
+        let mut fds: Fds = Vec::new();
+        let mut stdin = None;
+        // Substitutions are numbered across the whole command; those in redirections come
+        // after the words', so count from the end.
+        let in_redirs: usize = {
+            let mut v = Vec::new();
+            for r in redirs {
+                collect_subs(&r.target, &mut v);
+            }
+            v.len()
+        };
+        let mut next_sub = subs.len().saturating_sub(in_redirs);
+        for r in redirs {
+            let target = {
+                let fs: &crate::Vfs = host.fs();
+                let mut ex = Ex {
+                    sh: &mut self.sh,
+                    fs,
+                    subs,
+                    next_sub,
+                };
+                let t = if matches!(r.op, RedirOp::Heredoc | RedirOp::HereString | RedirOp::Dup) {
+                    ex.string(&r.target)
+                } else {
+                    ex.words(std::slice::from_ref(&r.target)).and_then(|v| {
+                        if v.len() == 1 {
+                            Ok(v.into_iter().next().unwrap_or_default())
+                        } else {
+                            Err(format!(
+                                "{}: ambiguous redirect",
+                                crate::parse::parse_word_text(&r.target)
+                            ))
+                        }
+                    })
+                };
+                next_sub = ex.next_sub;
+                match t {
+                    Ok(t) => t,
+                    Err(e) => {
+                        self.err(host, &e, out);
+                        return Err(());
+                    }
+                }
+            };
+            let file_target = |p: &str| -> Target {
+                if p == "/dev/null" {
+                    Target::Null
+                } else if p == "/dev/stdout" {
+                    Target::Fd(1)
+                } else if p == "/dev/stderr" {
+                    Target::Fd(2)
+                } else {
+                    Target::File(crate::vfs::resolve(&self.sh.cwd, p))
+                }
+            };
+            match &r.op {
+                RedirOp::Out | RedirOp::Append | RedirOp::Both { .. } => {
+                    let t = file_target(&target);
+                    if let Target::File(p) = &t {
+                        let fs = host.fs();
+                        let res = match (&r.op, fs.stat(p)) {
+                            (_, Some(crate::vfs::Node::Dir { .. })) => Err(crate::FsError::IsDir),
+                            (RedirOp::Append | RedirOp::Both { append: true }, Some(_)) => Ok(()),
+                            _ => fs.write_file(p, Vec::new()),
+                        };
+                        if let Err(e) = res {
+                            self.err(host, &format!("{target}: {}", e.text()), out);
+                            return Err(());
+                        }
+                    }
+                    if let RedirOp::Both { .. } = r.op {
+                        fds.push((1, t.clone()));
+                        fds.push((2, t));
+                    } else {
+                        fds.push((r.fd, t));
+                    }
+                }
+                RedirOp::In => {
+                    if target == "/dev/null" {
+                        stdin = Some(stdin_of(Vec::new()));
+                        continue;
+                    }
+                    match host
+                        .fs()
+                        .read_file(&crate::vfs::resolve(&self.sh.cwd, &target))
+                    {
+                        Ok(d) => stdin = Some(stdin_of(d)),
+                        Err(e) => {
+                            self.err(host, &format!("{target}: {}", e.text()), out);
+                            return Err(());
+                        }
+                    }
+                }
+                RedirOp::Heredoc => stdin = Some(stdin_of(target.into_bytes())),
+                RedirOp::HereString => stdin = Some(stdin_of(format!("{target}\n").into_bytes())),
+                RedirOp::Dup => {
+                    if target == "-" {
+                        fds.push((r.fd, Target::Null));
+                    } else if let Ok(n) = target.parse::<u32>() {
+                        if r.fd == 0 {
+                            continue;
+                        }
+                        let t = lookup(&fds, n).cloned().unwrap_or(Target::Fd(n));
+                        if n > 2 && lookup(&fds, n).is_none() {
+                            self.err(host, &format!("{n}: Bad file descriptor"), out);
+                            return Err(());
+                        }
+                        fds.push((r.fd, t));
+                    } else {
+                        self.err(host, &format!("{target}: ambiguous redirect"), out);
+                        return Err(());
+                    }
+                }
+            }
+        }
+        Ok((fds, stdin))
+    }
+
+    /// Expand and run a simple command. `Some(status)` when the process must return now.
+    fn simple(
+        &mut self,
+        host: &mut dyn Host,
+        cmd: &Rc<Command>,
+        subs: (Vec<String>, Option<i32>),
+        out: &mut Out,
+    ) -> Option<Status> {
+        let Command::Simple(s) = &**cmd else {
+            return None;
+        };
+        let (subs, sub_status) = subs;
+        // Words first (their substitutions come first), then assignments.
+        let n_assign_subs = {
+            let mut v = Vec::new();
+            for (_, w) in &s.assigns {
+                collect_subs(w, &mut v);
+            }
+            v.len()
+        };
+        let mut assigns = Vec::new();
+        let mut assign_err = None;
+        {
+            let fs: &crate::Vfs = host.fs();
+            let mut ex = Ex {
+                sh: &mut self.sh,
+                fs,
+                subs: &subs,
+                next_sub: 0,
+            };
+            for (name, w) in &s.assigns {
+                match ex.string(w) {
+                    Ok(v) => assigns.push((name.clone(), v)),
+                    Err(e) => {
+                        assign_err = Some(e);
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(e) = assign_err {
+            self.err(host, &e, out);
+            self.sh.status = 1;
+            return None;
+        }
+        let words = {
+            let fs = host.fs();
+            fs.cwd = self.sh.cwd.clone();
+            let mut ex = Ex {
+                sh: &mut self.sh,
+                fs,
+                subs: &subs,
+                next_sub: n_assign_subs,
+            };
+            ex.words(&s.words)
+        };
+        let mut argv = match words {
+            Ok(w) => w,
+            Err(e) => {
+                self.err(host, &e, out);
+                self.sh.status = 1;
+                return None;
+            }
+        };
+        let (fds, stdin) = match self.redirections(host, &s.redirs, &subs, out) {
+            Ok(r) => r,
+            Err(()) => {
+                self.sh.status = 1;
+                return None;
+            }
+        };
+        if argv.is_empty() {
+            for (k, v) in assigns {
+                self.sh.set(&k, &v);
+            }
+            self.sh.status = sub_status.unwrap_or(0);
+            return None;
+        }
+        // Aliases: only for a command name typed as a plain word.
+        if s.words.first().is_some_and(|w| w.as_literal().is_some()) {
+            let mut seen = Vec::new();
+            while let Some(a) = self.sh.aliases.get(&argv[0]).cloned() {
+                if seen.contains(&argv[0]) {
+                    break;
+                }
+                seen.push(argv[0].clone());
+                let mut words = split_alias(&a);
+                if words.is_empty() {
+                    argv.remove(0);
+                    if argv.is_empty() {
+                        self.sh.status = 0;
+                        return None;
+                    }
+                    continue;
+                }
+                words.extend(argv.drain(1..));
+                argv = words;
+            }
+        }
+        let stdin = stdin.or_else(|| self.current_stdin());
+        self.dispatch(host, argv, assigns, fds, stdin, out)
+    }
+
+    fn dispatch(
+        &mut self,
+        host: &mut dyn Host,
+        argv: Vec<String>,
+        assigns: Vec<(String, String)>,
+        fds: Fds,
+        stdin: Option<Stdin>,
+        out: &mut Out,
+    ) -> Option<Status> {
+        let name = argv[0].clone();
+        let mut io = self.io(host);
+        io.stdout_tty = self.fd1_tty() && lookup(&fds, 1).is_none();
+        for (k, v) in &assigns {
+            io.env.insert(k.clone(), v.clone());
+        }
+        // Functions
+        if let Some(body) = self.sh.funcs.get(&name).cloned() {
+            if self.func_depth >= MAX_FUNC_DEPTH {
+                self.err(
+                    host,
+                    &format!("{name}: maximum function nesting level exceeded ({MAX_FUNC_DEPTH})"),
+                    out,
+                );
+                self.sh.status = 1;
+                return None;
+            }
+            for (k, v) in &assigns {
+                self.sh.set(k, v);
+            }
+            self.func_depth += 1;
+            let saved = std::mem::replace(&mut self.sh.positional, argv[1..].to_vec());
+            self.frames.push(Frame::Func { saved });
+            let stdin_scope =
+                stdin.filter(|s| !self.current_stdin().is_some_and(|c| Rc::ptr_eq(&c, s)));
+            if !fds.is_empty() || stdin_scope.is_some() {
+                self.frames.push(Frame::Scope {
+                    fds,
+                    stdin: stdin_scope,
+                    body: Some(body),
+                });
+            } else {
+                self.start_command(body);
+            }
+            return None;
+        }
+        // Builtins that work on the shell itself
+        if let Some(r) = self.builtin(host, &argv, &assigns, &fds, &stdin, &mut io) {
+            let chunks = io.out.take();
+            self.emit(host, &fds, chunks, out);
+            return r;
+        }
+        // A command that reads its stdin (takes `io.stdin`) consumes all that is left of it.
+        io.stdin = stdin.as_ref().map(|s| {
+            let s = s.borrow();
+            s.data[s.pos..].to_vec()
+        });
+        let consume = |io: &Io| {
+            if io.stdin.is_none() {
+                if let Some(s) = &stdin {
+                    let mut s = s.borrow_mut();
+                    s.pos = s.data.len();
+                }
+            }
+        };
+        if host.has_command(&name) {
+            let step = host.run(&argv, &mut io);
+            consume(&io);
+            match step {
+                Step::Exit(code) => {
+                    let chunks = io.out.take();
+                    self.emit(host, &fds, chunks, out);
+                    self.sh.status = code;
+                    return None;
+                }
+                Step::Wait(h) => {
+                    let chunks = io.out.take();
+                    self.emit(host, &fds, chunks, out);
+                    self.frames.push(Frame::Wait {
+                        what: Waiting::Host(h),
+                        fds,
+                    });
+                    return None;
+                }
+                Step::NotFound => {}
+            }
+        }
+        let now = host.unix_ms();
+        let fs = host.fs();
+        fs.cwd = self.sh.cwd.clone();
+        fs.now = now.div_euclid(1000);
+        let r = utils::run(&argv, &mut io, fs, now);
+        consume(&io);
+        let chunks = io.out.take();
+        match r {
+            Some(utils::Outcome::Exit(code)) => {
+                self.emit(host, &fds, chunks, out);
+                self.sh.status = code;
+            }
+            Some(utils::Outcome::Follow { path, offset }) => {
+                self.emit(host, &fds, chunks, out);
+                self.frames.push(Frame::Wait {
+                    what: Waiting::Follow { path, offset },
+                    fds,
+                });
+            }
+            None => {
+                let a0 = self.sh.arg0.clone();
+                let (msg, code) = if name.contains('/') {
+                    let p = crate::vfs::resolve(&self.sh.cwd, &name);
+                    match host.fs().stat(&p) {
+                        Some(crate::vfs::Node::Dir { .. }) => ("Is a directory", 126),
+                        Some(_) => ("Permission denied", 126),
+                        None => ("No such file or directory", 127),
+                    }
+                } else {
+                    ("command not found", 127)
+                };
+                let mut chunks = chunks;
+                chunks.push((2, format!("{a0}: {name}: {msg}\n").into_bytes()));
+                self.emit(host, &fds, chunks, out);
+                self.sh.status = code;
+            }
+        }
+        None
+    }
+
+    /// Builtins that need the shell's state or the interpreter. `None` when `argv[0]` is not
+    /// one; `Some(None)` when it ran (status set); `Some(Some(st))` to return `st` now.
+    #[allow(clippy::too_many_arguments)]
+    fn builtin(
+        &mut self,
+        host: &mut dyn Host,
+        argv: &[String],
+        assigns: &[(String, String)],
+        fds: &Fds,
+        stdin: &Option<Stdin>,
+        io: &mut Io,
+    ) -> Option<Option<Status>> {
+        let args = &argv[1..];
+        let a0 = self.sh.arg0.clone();
+        let status = match argv[0].as_str() {
+            "cd" => {
+                let home = self.sh.get("HOME").unwrap_or("/root").to_string();
+                let (target, print) = match args.first().map(String::as_str) {
+                    None | Some("~") => (home, false),
+                    Some("-") => match self.sh.get("OLDPWD") {
+                        Some(o) => (o.to_string(), true),
+                        None => {
+                            io.err(format!("{a0}: cd: OLDPWD not set\n"));
+                            self.sh.status = 1;
+                            return Some(None);
+                        }
+                    },
+                    Some(d) => (d.to_string(), false),
+                };
+                if args.len() > 1 {
+                    io.err(format!("{a0}: cd: too many arguments\n"));
+                    1
+                } else {
+                    let abs = crate::vfs::resolve(&self.sh.cwd, &target);
+                    match host.fs().stat(&abs) {
+                        Some(crate::vfs::Node::Dir { .. }) => {
+                            let old = std::mem::replace(&mut self.sh.cwd, abs.clone());
+                            self.sh.set("OLDPWD", &old);
+                            self.sh.set("PWD", &abs);
+                            host.fs().cwd = abs.clone();
+                            if print {
+                                io.out(format!("{abs}\n"));
+                            }
+                            0
+                        }
+                        Some(_) => {
+                            io.err(format!("{a0}: cd: {target}: Not a directory\n"));
+                            1
+                        }
+                        None => {
+                            io.err(format!("{a0}: cd: {target}: No such file or directory\n"));
+                            1
+                        }
+                    }
+                }
+            }
+            "export" | "readonly" | "declare" | "typeset" | "local" => {
+                let export = argv[0] == "export";
+                let mut code = 0;
+                let list = args.is_empty() || args.iter().all(|a| a == "-p");
+                if list {
+                    for (k, v, exported) in self.sh.vars().collect::<Vec<_>>() {
+                        if exported || !export {
+                            io.out(format!(
+                                "declare -{} {k}=\"{}\"\n",
+                                if exported { "x" } else { "-" },
+                                v.replace('\\', "\\\\").replace('"', "\\\"")
+                            ));
+                        }
+                    }
+                }
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    let (name, value) = match a.split_once('=') {
+                        Some((n, v)) => (n, Some(v)),
+                        None => (a.as_str(), None),
+                    };
+                    if !valid_name(name) {
+                        io.err(format!(
+                            "{a0}: {}: `{a}': not a valid identifier\n",
+                            argv[0]
+                        ));
+                        code = 1;
+                        continue;
+                    }
+                    if let Some(v) = value {
+                        self.sh.set(name, v);
+                    } else if !self.sh.is_set(name) && !export {
+                        self.sh.set(name, "");
+                    }
+                    if export || args.iter().any(|a| a == "-x") {
+                        self.sh.export(name);
+                    }
+                }
+                code
+            }
+            "unset" => {
+                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    self.sh.unset(a);
+                    self.sh.funcs.remove(a);
+                }
+                0
+            }
+            "alias" => {
+                let mut code = 0;
+                if args.is_empty() || args == ["-p"] {
+                    for (k, v) in &self.sh.aliases {
+                        io.out(format!("alias {k}={}\n", quote_single(v)));
+                    }
+                }
+                for a in args.iter().filter(|a| *a != "-p") {
+                    match a.split_once('=') {
+                        Some((k, v)) => {
+                            self.sh.aliases.insert(k.to_string(), v.to_string());
+                        }
+                        None => match self.sh.aliases.get(a) {
+                            Some(v) => io.out(format!("alias {a}={}\n", quote_single(v))),
+                            None => {
+                                io.err(format!("{a0}: alias: {a}: not found\n"));
+                                code = 1;
+                            }
+                        },
+                    }
+                }
+                code
+            }
+            "unalias" => {
+                let mut code = 0;
+                if args.first().map(String::as_str) == Some("-a") {
+                    self.sh.aliases.clear();
+                } else if args.is_empty() {
+                    io.err(format!(
+                        "{a0}: unalias: usage: unalias [-a] name [name ...]\n"
+                    ));
+                    code = 2;
+                }
+                for a in args.iter().filter(|a| *a != "-a") {
+                    if self.sh.aliases.remove(a).is_none() {
+                        io.err(format!("{a0}: unalias: {a}: not found\n"));
+                        code = 1;
+                    }
+                }
+                code
+            }
+            "exit" | "logout" => {
+                let code = match args.first() {
+                    None => self.sh.status,
+                    Some(a) => match a.parse::<i64>() {
+                        Ok(n) => (n & 0xff) as i32,
+                        Err(_) => {
+                            io.err(format!("{a0}: exit: {a}: numeric argument required\n"));
+                            2
+                        }
+                    },
+                };
+                self.sh.status = code;
+                self.exited = Some(code);
+                return Some(None);
+            }
+            "return" => {
+                let code = args
+                    .first()
+                    .and_then(|a| a.parse::<i64>().ok())
+                    .map(|n| (n & 0xff) as i32)
+                    .unwrap_or(self.sh.status);
+                if self.func_depth == 0 {
+                    io.err(format!(
+                        "{a0}: return: can only `return' from a function or sourced script\n"
+                    ));
+                    1
+                } else {
+                    // Unwind to the function frame.
+                    while let Some(f) = self.frames.pop() {
+                        if let Frame::Func { saved } = f {
+                            self.sh.positional = saved;
+                            self.func_depth -= 1;
+                            break;
+                        }
+                    }
+                    code
+                }
+            }
+            "break" | "continue" => {
+                let n = args
+                    .first()
+                    .and_then(|a| a.parse::<usize>().ok())
+                    .unwrap_or(1)
+                    .max(1);
+                let in_loop = self
+                    .frames
+                    .iter()
+                    .rev()
+                    .take_while(|f| !matches!(f, Frame::Func { .. }))
+                    .any(|f| matches!(f, Frame::Loop { .. } | Frame::For { .. }));
+                if in_loop {
+                    self.pending_jump = Some((n, argv[0] == "continue"));
+                    0
+                } else {
+                    io.err(format!(
+                        "{a0}: {}: only meaningful in a `for', `while', or `until' loop\n",
+                        argv[0]
+                    ));
+                    0
+                }
+            }
+            "shift" => {
+                let n = args
+                    .first()
+                    .and_then(|a| a.parse::<usize>().ok())
+                    .unwrap_or(1);
+                if n > self.sh.positional.len() {
+                    1
+                } else {
+                    self.sh.positional.drain(..n);
+                    0
+                }
+            }
+            "set" => {
+                if args.is_empty() {
+                    for (k, v, _) in self.sh.vars().collect::<Vec<_>>() {
+                        io.out(format!("{k}={}\n", shell_quote(v)));
+                    }
+                    0
+                } else if let Some(i) = args.iter().position(|a| a == "--") {
+                    self.sh.positional = args[i + 1..].to_vec();
+                    0
+                } else if args
+                    .iter()
+                    .all(|a| a.starts_with('-') || a.starts_with('+'))
+                {
+                    // Options such as -e, -x, -o pipefail are accepted and ignored.
+                    0
+                } else {
+                    self.sh.positional = args.to_vec();
+                    0
+                }
+            }
+            "read" => {
+                let mut raw = false;
+                let mut names = Vec::new();
+                let mut prompt = None;
+                let mut it = args.iter();
+                while let Some(a) = it.next() {
+                    match a.as_str() {
+                        "-r" => raw = true,
+                        "-p" => prompt = it.next().cloned(),
+                        "-s" => {}
+                        _ => names.push(a.clone()),
+                    }
+                }
+                if let Some(p) = prompt {
+                    io.err(p);
+                }
+                if names.is_empty() {
+                    names.push("REPLY".into());
+                }
+                let line = stdin.as_ref().and_then(|s| {
+                    let mut s = s.borrow_mut();
+                    if s.pos >= s.data.len() {
+                        return None;
+                    }
+                    let rest = &s.data[s.pos..];
+                    let (line, used, complete) = match rest.iter().position(|&b| b == b'\n') {
+                        Some(i) => (rest[..i].to_vec(), i + 1, true),
+                        None => (rest.to_vec(), rest.len(), false),
+                    };
+                    s.pos += used;
+                    Some((String::from_utf8_lossy(&line).into_owned(), complete))
+                });
+                match line {
+                    None => {
+                        for n in &names {
+                            self.sh.set(n, "");
+                        }
+                        1
+                    }
+                    Some((mut line, complete)) => {
+                        if !raw {
+                            line = line.replace('\\', "");
+                        }
+                        let ifs = self.sh.get("IFS").unwrap_or(" \t\n").to_string();
+                        let mut rest =
+                            line.trim_matches(|c: char| ifs.contains(c) && c.is_whitespace());
+                        for (i, n) in names.iter().enumerate() {
+                            if i + 1 == names.len() {
+                                self.sh.set(
+                                    n,
+                                    rest.trim_end_matches(|c: char| {
+                                        ifs.contains(c) && c.is_whitespace()
+                                    }),
+                                );
+                            } else {
+                                let end =
+                                    rest.find(|c: char| ifs.contains(c)).unwrap_or(rest.len());
+                                self.sh.set(n, &rest[..end]);
+                                rest = rest[end..].trim_start_matches(|c: char| {
+                                    ifs.contains(c) && c.is_whitespace()
+                                });
+                            }
+                        }
+                        if complete {
+                            0
+                        } else {
+                            1
+                        }
+                    }
+                }
+            }
+            "eval" | "source" | "." | "bash" | "sh" => {
+                let (src, newshell, arg0, pos): (String, bool, String, Vec<String>) =
+                    match argv[0].as_str() {
+                        "eval" => (
+                            args.join(" "),
+                            false,
+                            a0.clone(),
+                            self.sh.positional.clone(),
+                        ),
+                        "source" | "." => {
+                            let Some(f) = args.first() else {
+                                io.err(format!("{a0}: {}: filename argument required\n", argv[0]));
+                                self.sh.status = 2;
+                                return Some(None);
+                            };
+                            match host.fs().read_file(&crate::vfs::resolve(&self.sh.cwd, f)) {
+                                Ok(d) => (
+                                    String::from_utf8_lossy(&d).into_owned(),
+                                    false,
+                                    a0.clone(),
+                                    self.sh.positional.clone(),
+                                ),
+                                Err(e) => {
+                                    io.err(format!("{a0}: {f}: {}\n", e.text()));
+                                    self.sh.status = 1;
+                                    return Some(None);
+                                }
+                            }
+                        }
+                        sh => {
+                            let mut it = args
+                                .iter()
+                                .skip_while(|a| *a != "-c" && a.starts_with('-') && a.len() > 1);
+                            match it.next().map(String::as_str) {
+                                Some("-c") => match it.next() {
+                                    Some(script) => {
+                                        let rest: Vec<String> = it.cloned().collect();
+                                        let arg0 =
+                                            rest.first().cloned().unwrap_or_else(|| sh.to_string());
+                                        let pos = rest.iter().skip(1).cloned().collect();
+                                        (script.clone(), true, arg0, pos)
+                                    }
+                                    None => {
+                                        io.err(format!("{sh}: -c: option requires an argument\n"));
+                                        self.sh.status = 2;
+                                        return Some(None);
+                                    }
+                                },
+                                Some(file) => match host
+                                    .fs()
+                                    .read_file(&crate::vfs::resolve(&self.sh.cwd, file))
+                                {
+                                    Ok(d) => (
+                                        String::from_utf8_lossy(&d).into_owned(),
+                                        true,
+                                        file.to_string(),
+                                        it.cloned().collect(),
+                                    ),
+                                    Err(e) => {
+                                        io.err(format!("{sh}: {file}: {}\n", e.text()));
+                                        self.sh.status = 127;
+                                        return Some(None);
+                                    }
+                                },
+                                None => {
+                                    // An interactive shell inside the shell: nothing to read.
+                                    self.sh.status = 0;
+                                    return Some(None);
+                                }
+                            }
+                        }
+                    };
+                let list = match parse(&format!("{src}\n")) {
+                    Ok(l) => l,
+                    Err(e) => {
+                        let who = if newshell { arg0.clone() } else { a0.clone() };
+                        io.err(format!("{who}: {}\n", e.message()));
+                        self.sh.status = if newshell { 2 } else { 1 };
+                        return Some(None);
+                    }
+                };
+                if newshell {
+                    if self.depth >= MAX_PROC_DEPTH {
+                        io.err(format!(
+                            "{a0}: maximum nesting level exceeded ({MAX_PROC_DEPTH})\n"
+                        ));
+                        self.sh.status = 1;
+                        return Some(None);
+                    }
+                    let mut child = self.child(list, stdin.clone());
+                    child.sh.arg0 = arg0;
+                    child.tty = self.fd1_tty() && lookup(fds, 1).is_none();
+                    child.sh.positional = pos;
+                    for (k, v) in assigns {
+                        child.sh.set(k, v);
+                        child.sh.export(k);
+                    }
+                    let chunks = io.out.take();
+                    self.emit(host, fds, chunks, &mut Out::default());
+                    if !fds.is_empty() {
+                        self.frames.push(Frame::Scope {
+                            fds: fds.clone(),
+                            stdin: None,
+                            body: None,
+                        });
+                    }
+                    self.frames.push(Frame::Child {
+                        proc: Box::new(child),
+                        mode: ChildMode::Subshell,
+                    });
+                } else if !fds.is_empty() {
+                    self.frames.push(Frame::Scope {
+                        fds: fds.clone(),
+                        stdin: None,
+                        body: None,
+                    });
+                    self.frames.push(Frame::List { list, idx: 0 });
+                } else {
+                    self.frames.push(Frame::List { list, idx: 0 });
+                }
+                self.sh.status = 0;
+                return Some(None);
+            }
+            "sleep" => {
+                let mut total: f64 = 0.0;
+                if args.is_empty() {
+                    io.err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
+                    self.sh.status = 1;
+                    return Some(None);
+                }
+                for a in args {
+                    match parse_duration(a) {
+                        Some(s) => total += s,
+                        None => {
+                            io.err(format!("sleep: invalid time interval '{a}'\nTry 'sleep --help' for more information.\n"));
+                            self.sh.status = 1;
+                            return Some(None);
+                        }
+                    }
+                }
+                let ms = (total * 1000.0).round();
+                let until = host.now().saturating_add(if ms.is_finite() {
+                    ms as Millis
+                } else {
+                    Millis::MAX / 2
+                });
+                let chunks = io.out.take();
+                self.emit(host, fds, chunks, &mut Out::default());
+                self.frames.push(Frame::Wait {
+                    what: Waiting::Sleep(until),
+                    fds: fds.clone(),
+                });
+                return Some(None);
+            }
+            "wait" => {
+                self.frames.push(Frame::Wait {
+                    what: Waiting::Jobs,
+                    fds: fds.clone(),
+                });
+                return Some(None);
+            }
+            "jobs" => {
+                for j in &self.jobs {
+                    io.out(format!("[{}]   Running\n", j.id));
+                }
+                0
+            }
+            "history" => {
+                let start = match args.first().and_then(|a| a.parse::<usize>().ok()) {
+                    Some(n) => self.sh.history.len().saturating_sub(n),
+                    None => 0,
+                };
+                if args.first().map(String::as_str) == Some("-c") {
+                    self.sh.history = Rc::new(Vec::new());
+                } else {
+                    for (i, l) in self.sh.history.iter().enumerate().skip(start) {
+                        io.out(format!("{:>5}  {l}\n", i + 1));
+                    }
+                }
+                0
+            }
+            "type" | "which" | "command" => {
+                let is_which = argv[0] == "which";
+                let mut names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+                if argv[0] == "command" {
+                    if !args.iter().any(|a| a == "-v" || a == "-V") {
+                        // `command foo args`: run foo, skipping functions and aliases.
+                        if args.is_empty() {
+                            return Some(None);
+                        }
+                        let saved = self.sh.funcs.remove(&args[0]);
+                        let r = self.dispatch(
+                            host,
+                            args.to_vec(),
+                            assigns.to_vec(),
+                            fds.clone(),
+                            stdin.clone(),
+                            &mut Out::default(),
+                        );
+                        if let Some(f) = saved {
+                            self.sh.funcs.insert(args[0].clone(), f);
+                        }
+                        return Some(r);
+                    }
+                    names.truncate(1);
+                }
+                let mut code = 0;
+                for n in names {
+                    let alias = self.sh.aliases.get(n.as_str()).cloned();
+                    let desc = if let (Some(a), false) = (&alias, is_which) {
+                        Some(format!("{n} is aliased to `{a}'"))
+                    } else if self.sh.funcs.contains_key(n.as_str()) && !is_which {
+                        Some(format!("{n} is a function"))
+                    } else if SHELL_BUILTINS.contains(&n.as_str()) && !is_which {
+                        Some(format!("{n} is a shell builtin"))
+                    } else if host.has_command(n) || utils::exists(n) {
+                        let dir = if matches!(n.as_str(), "kubectl" | "kubeplay") {
+                            "/usr/local/bin"
+                        } else {
+                            "/usr/bin"
+                        };
+                        Some(if is_which || argv[0] == "command" {
+                            format!("{dir}/{n}")
+                        } else {
+                            format!("{n} is {dir}/{n}")
+                        })
+                    } else {
+                        None
+                    };
+                    match desc {
+                        Some(d) => io.out(format!("{d}\n")),
+                        None => {
+                            if !is_which && argv[0] == "type" {
+                                io.err(format!("{a0}: type: {n}: not found\n"));
+                            }
+                            code = 1;
+                        }
+                    }
+                }
+                code
+            }
+            "help" => {
+                io.out(HELP);
+                0
+            }
+            _ => return None,
+        };
+        self.sh.status = status;
+        Some(None)
+    }
+}
+
+const SHELL_BUILTINS: &[&str] = &[
+    "cd", "export", "unset", "alias", "unalias", "exit", "return", "break", "continue", "shift",
+    "set", "read", "eval", "source", ".", "type", "command", "history", "help", "wait", "jobs",
+    "echo", "printf", "true", "false", ":", "test", "[", "pwd", "local", "declare", "readonly",
+];
+
+const HELP: &str = "kubeplay shell: a bash-like shell over a simulated cluster.
+
+Type kubectl commands as on a real cluster (`k` is an alias for kubectl).
+Shell features: pipes |, && ||, ;, redirections > >> < 2>&1, heredocs <<EOF,
+$VAR and ${VAR:-default}, $(command), aliases, if/while/for/case, functions.
+
+Commands: alias base64 cat cd clear cp cut date echo env export false grep
+head history jq ls mkdir mv printenv printf pwd rm sed seq sleep sort tail
+tee touch tr true uniq unset wc which xargs yes, and more.
+";
+
+fn min_opt(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn valid_name(n: &str) -> bool {
+    n.chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn quote_single(v: &str) -> String {
+    format!("'{}'", v.replace('\'', "'\\''"))
+}
+
+fn shell_quote(v: &str) -> String {
+    if !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c))
+    {
+        v.to_string()
+    } else {
+        quote_single(v)
+    }
+}
+
+/// `sleep`'s NUMBER[SUFFIX], in seconds.
+fn parse_duration(s: &str) -> Option<f64> {
+    let (num, mult) = match s.char_indices().last()? {
+        (i, 's') => (&s[..i], 1.0),
+        (i, 'm') => (&s[..i], 60.0),
+        (i, 'h') => (&s[..i], 3600.0),
+        (i, 'd') => (&s[..i], 86400.0),
+        _ => (s, 1.0),
+    };
+    if num == "inf" || num == "infinity" {
+        return Some(f64::INFINITY);
+    }
+    if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let v: f64 = num.parse().ok()?;
+    (v >= 0.0).then_some(v * mult)
+}
+
+/// Split an alias's value into words (quotes honoured, no expansions).
+fn split_alias(v: &str) -> Vec<String> {
+    match parse(v) {
+        Ok(list) => {
+            if let [AndOr {
+                first: Pipeline { cmds, .. },
+                rest,
+                ..
+            }] = list.as_slice()
+            {
+                if rest.is_empty() && cmds.len() == 1 {
+                    if let Command::Simple(s) = &*cmds[0] {
+                        return s
+                            .words
+                            .iter()
+                            .map(|w| crate::parse::parse_word_text(w))
+                            .collect();
+                    }
+                }
+            }
+            v.split_whitespace().map(str::to_string).collect()
+        }
+        Err(_) => v.split_whitespace().map(str::to_string).collect(),
+    }
+}
+
+/// The command substitutions of a word, in order (not those nested inside them).
+fn collect_subs(w: &Word, out: &mut Vec<List>) {
+    for p in &w.0 {
+        collect_part(p, out);
+    }
+}
+
+fn collect_part(p: &Part, out: &mut Vec<List>) {
+    match p {
+        Part::CmdSub(l) => out.push(l.clone()),
+        Part::Double(ps) => ps.iter().for_each(|p| collect_part(p, out)),
+        Part::Arith(w) => collect_subs(w, out),
+        Part::Param(p) => match &p.op {
+            ParamOp::Default(_, w)
+            | ParamOp::Assign(_, w)
+            | ParamOp::Alt(_, w)
+            | ParamOp::Error(_, w)
+            | ParamOp::TrimPrefix(_, w)
+            | ParamOp::TrimSuffix(_, w) => collect_subs(w, out),
+            ParamOp::Replace(_, a, b) => {
+                collect_subs(a, out);
+                collect_subs(b, out)
+            }
+            ParamOp::Substr(a, b) => {
+                collect_subs(a, out);
+                if let Some(b) = b {
+                    collect_subs(b, out)
+                }
+            }
+            _ => {}
+        },
+        Part::Lit(_) | Part::Quoted(_) => {}
+    }
+}

@@ -1,0 +1,584 @@
+//! ls, mkdir, rmdir, rm, cp, mv, touch, tee: GNU coreutils over the virtual files.
+
+use super::{exit, Cx, Outcome, Util};
+use crate::vfs::{base_name, FsError, Node};
+
+pub(super) const TABLE: &[(&str, Util)] = &[
+    ("ls", ls),
+    ("mkdir", mkdir),
+    ("rmdir", rmdir),
+    ("rm", rm),
+    ("cp", cp),
+    ("mv", mv),
+    ("touch", touch),
+    ("tee", tee),
+];
+
+/// Split arguments into single-letter flags and operands (`--` ends flags). Long options
+/// are returned with the flags as whole strings.
+pub(crate) fn split_flags(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let mut flags = Vec::new();
+    let mut ops = Vec::new();
+    let mut only_ops = false;
+    for a in args {
+        if only_ops || a == "-" || !a.starts_with('-') {
+            ops.push(a.clone());
+        } else if a == "--" {
+            only_ops = true;
+        } else if a.starts_with("--") {
+            flags.push(a.clone());
+        } else {
+            for c in a[1..].chars() {
+                flags.push(c.to_string());
+            }
+        }
+    }
+    (flags, ops)
+}
+
+fn has(flags: &[String], names: &[&str]) -> bool {
+    flags.iter().any(|f| names.contains(&f.as_str()))
+}
+
+fn bad_option(cx: &mut Cx, util: &str, flags: &[String], known: &str, long: &[&str]) -> bool {
+    for f in flags {
+        if f.starts_with("--") {
+            let name = f.split('=').next().unwrap_or(f);
+            if !long.contains(&name) {
+                cx.io.err(format!("{util}: unrecognized option '{f}'\nTry '{util} --help' for more information.\n"));
+                return true;
+            }
+        } else if !known.contains(f.as_str()) {
+            cx.io.err(format!(
+                "{util}: invalid option -- '{f}'\nTry '{util} --help' for more information.\n"
+            ));
+            return true;
+        }
+    }
+    false
+}
+
+fn mode_string(node: &Node) -> &'static str {
+    match node {
+        Node::Dir { .. } => "drwxr-xr-x",
+        Node::File { .. } => "-rw-r--r--",
+    }
+}
+
+fn ls_time(mtime: i64, now: i64) -> String {
+    let days = mtime.div_euclid(86_400);
+    let (y, m, d) = super::basic::civil(days);
+    let sod = mtime.rem_euclid(86_400);
+    let month = super::basic::MONTHS[m as usize - 1];
+    // GNU shows the year instead of the time for files older than six months or in the future.
+    if now - mtime > 15_778_476 || mtime - now > 0 {
+        format!("{month} {d:>2}  {y}")
+    } else {
+        format!("{month} {d:>2} {:02}:{:02}", sod / 3600, sod / 60 % 60)
+    }
+}
+
+/// GNU's column layout for a terminal 80 characters wide (vertical, as `ls -C`).
+pub(crate) fn columns(names: &[String], width: usize) -> String {
+    if names.is_empty() {
+        return String::new();
+    }
+    let lens: Vec<usize> = names.iter().map(|n| n.chars().count()).collect();
+    let n = names.len();
+    let mut best_cols = 1;
+    for cols in (1..=n.min(width / 3 + 1)).rev() {
+        let rows = n.div_ceil(cols);
+        let cols_used = n.div_ceil(rows);
+        let mut total = 0;
+        for c in 0..cols_used {
+            let w = (c * rows..((c + 1) * rows).min(n))
+                .map(|i| lens[i])
+                .max()
+                .unwrap_or(0);
+            total += w + if c + 1 < cols_used { 2 } else { 0 };
+        }
+        if total < width {
+            best_cols = cols;
+            break;
+        }
+    }
+    let rows = n.div_ceil(best_cols);
+    let cols_used = n.div_ceil(rows);
+    let widths: Vec<usize> = (0..cols_used)
+        .map(|c| {
+            (c * rows..((c + 1) * rows).min(n))
+                .map(|i| lens[i])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut line = String::new();
+        for (c, w) in widths.iter().enumerate() {
+            let i = c * rows + r;
+            if i >= n {
+                break;
+            }
+            line.push_str(&names[i]);
+            let last = c + 1 == cols_used || (c + 1) * rows + r >= n;
+            if !last {
+                line.push_str(&" ".repeat(w - lens[i] + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn ls(cx: &mut Cx) -> Outcome {
+    let (flags, mut ops) = split_flags(cx.args);
+    if bad_option(
+        cx,
+        "ls",
+        &flags,
+        "laA1dhrtRSF",
+        &[
+            "--all",
+            "--almost-all",
+            "--human-readable",
+            "--color",
+            "--directory",
+        ],
+    ) {
+        return exit(2);
+    }
+    let long = has(&flags, &["l"]);
+    let all = has(&flags, &["a", "--all"]);
+    let almost = has(&flags, &["A", "--almost-all"]);
+    let one = has(&flags, &["1"]) || !cx.io.stdout_tty;
+    let dir_only = has(&flags, &["d", "--directory"]);
+    let reverse = has(&flags, &["r"]);
+    let by_time = has(&flags, &["t"]);
+    let classify = has(&flags, &["F"]);
+    let human = has(&flags, &["h", "--human-readable"]);
+    let now = cx.now_ms.div_euclid(1000);
+    if ops.is_empty() {
+        ops.push(".".into());
+    }
+    let mut code = 0;
+    let mut files: Vec<(String, Node)> = Vec::new();
+    let mut dirs: Vec<(String, String)> = Vec::new();
+    for op in &ops {
+        let abs = cx.path(op);
+        match cx.fs.stat(&abs) {
+            None => {
+                cx.io.err(format!(
+                    "ls: cannot access '{op}': {}\n",
+                    FsError::NotFound.text()
+                ));
+                code = 2;
+            }
+            Some(n @ Node::File { .. }) => files.push((op.clone(), n)),
+            Some(n) if dir_only => files.push((op.clone(), n)),
+            Some(Node::Dir { .. }) => dirs.push((op.clone(), abs)),
+        }
+    }
+    let render = |cx: &mut Cx, entries: Vec<(String, Node)>, show_total: bool| -> String {
+        let mut entries = entries;
+        if by_time {
+            entries.sort_by_key(|(n, node)| {
+                let t = match node {
+                    Node::File { mtime, .. } | Node::Dir { mtime } => *mtime,
+                };
+                (std::cmp::Reverse(t), n.clone())
+            });
+        }
+        if reverse {
+            entries.reverse();
+        }
+        let decorate = |n: &str, node: &Node| -> String {
+            if classify && matches!(node, Node::Dir { .. }) {
+                format!("{n}/")
+            } else {
+                n.to_string()
+            }
+        };
+        if !long {
+            let names: Vec<String> = entries.iter().map(|(n, node)| decorate(n, node)).collect();
+            if one {
+                return names.iter().map(|n| format!("{n}\n")).collect();
+            }
+            return columns(&names, 80);
+        }
+        let mut rows = Vec::new();
+        let mut blocks = 0u64;
+        for (name, node) in &entries {
+            let (size, mtime, links) = match node {
+                Node::File { data, mtime } => (data.len() as u64, *mtime, 1),
+                Node::Dir { mtime } => (4096, *mtime, 2),
+            };
+            blocks += size.div_ceil(4096) * 4;
+            let size_s = if human {
+                human_size(size)
+            } else {
+                size.to_string()
+            };
+            rows.push((
+                mode_string(node),
+                links,
+                size_s,
+                ls_time(mtime, now),
+                decorate(name, node),
+            ));
+        }
+        let lw = rows
+            .iter()
+            .map(|r| r.1.to_string().len())
+            .max()
+            .unwrap_or(1);
+        let sw = rows.iter().map(|r| r.2.len()).max().unwrap_or(1);
+        let mut s = String::new();
+        if show_total {
+            s.push_str(&format!(
+                "total {}\n",
+                if human {
+                    human_size(blocks * 1024)
+                } else {
+                    blocks.to_string()
+                }
+            ));
+        }
+        for (mode, links, size, time, name) in rows {
+            s.push_str(&format!(
+                "{mode} {links:>lw$} root root {size:>sw$} {time} {name}\n"
+            ));
+        }
+        let _ = cx;
+        s
+    };
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = String::new();
+    let had_files = !files.is_empty();
+    if had_files {
+        out.push_str(&render(cx, files, false));
+    }
+    dirs.sort();
+    let many = dirs.len() + usize::from(had_files) > 1 || code != 0 && ops.len() > 1;
+    for (i, (shown, abs)) in dirs.iter().enumerate() {
+        let mut entries = Vec::new();
+        if all {
+            for special in [".", ".."] {
+                let p = crate::vfs::resolve(abs, special);
+                if let Some(n) = cx.fs.stat(&p) {
+                    entries.push((special.to_string(), n));
+                }
+            }
+        }
+        for (name, _) in cx.fs.list(abs).unwrap_or_default() {
+            if name.starts_with('.') && !all && !almost {
+                continue;
+            }
+            if let Some(n) = cx.fs.stat(&format!("{}/{name}", abs.trim_end_matches('/'))) {
+                entries.push((name, n));
+            }
+        }
+        if many {
+            if i > 0 || had_files {
+                out.push('\n');
+            }
+            out.push_str(&format!("{shown}:\n"));
+        }
+        out.push_str(&render(cx, entries, true));
+    }
+    cx.io.out(out);
+    exit(code)
+}
+
+fn human_size(n: u64) -> String {
+    if n < 1024 {
+        return n.to_string();
+    }
+    let units = ["K", "M", "G", "T"];
+    let mut v = n as f64;
+    let mut u = 0;
+    v /= 1024.0;
+    while v >= 1024.0 && u < 3 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if v < 10.0 {
+        format!("{:.1}{}", (v * 10.0).ceil() / 10.0, units[u])
+    } else {
+        format!("{}{}", v.ceil() as u64, units[u])
+    }
+}
+
+fn mkdir(cx: &mut Cx) -> Outcome {
+    let (flags, ops) = split_flags(cx.args);
+    if bad_option(cx, "mkdir", &flags, "pv", &["--parents", "--verbose"]) {
+        return exit(1);
+    }
+    let parents = has(&flags, &["p", "--parents"]);
+    if ops.is_empty() {
+        cx.io
+            .err("mkdir: missing operand\nTry 'mkdir --help' for more information.\n");
+        return exit(1);
+    }
+    let mut code = 0;
+    for d in &ops {
+        let p = cx.path(d);
+        if let Err(e) = cx.fs.mkdir(&p, parents) {
+            cx.io.err(format!(
+                "mkdir: cannot create directory ‘{d}’: {}\n",
+                e.text()
+            ));
+            code = 1;
+        } else if has(&flags, &["v", "--verbose"]) {
+            cx.io.out(format!("mkdir: created directory '{d}'\n"));
+        }
+    }
+    exit(code)
+}
+
+fn rmdir(cx: &mut Cx) -> Outcome {
+    let (_, ops) = split_flags(cx.args);
+    if ops.is_empty() {
+        cx.io
+            .err("rmdir: missing operand\nTry 'rmdir --help' for more information.\n");
+        return exit(1);
+    }
+    let mut code = 0;
+    for d in &ops {
+        let p = cx.path(d);
+        let r = match cx.fs.stat(&p) {
+            None => Err(FsError::NotFound),
+            Some(Node::File { .. }) => Err(FsError::NotDir),
+            Some(Node::Dir { .. }) => cx.fs.remove(&p, false),
+        };
+        if let Err(e) = r {
+            cx.io
+                .err(format!("rmdir: failed to remove '{d}': {}\n", e.text()));
+            code = 1;
+        }
+    }
+    exit(code)
+}
+
+fn rm(cx: &mut Cx) -> Outcome {
+    let (flags, ops) = split_flags(cx.args);
+    if bad_option(
+        cx,
+        "rm",
+        &flags,
+        "rRfvid",
+        &["--recursive", "--force", "--verbose"],
+    ) {
+        return exit(1);
+    }
+    let recursive = has(&flags, &["r", "R", "--recursive"]);
+    let force = has(&flags, &["f", "--force"]);
+    let verbose = has(&flags, &["v", "--verbose"]);
+    if ops.is_empty() && !force {
+        cx.io
+            .err("rm: missing operand\nTry 'rm --help' for more information.\n");
+        return exit(1);
+    }
+    let mut code = 0;
+    for f in &ops {
+        let p = cx.path(f);
+        match cx.fs.stat(&p) {
+            None => {
+                if !force {
+                    cx.io.err(format!(
+                        "rm: cannot remove '{f}': No such file or directory\n"
+                    ));
+                    code = 1;
+                }
+            }
+            Some(Node::Dir { .. }) if !recursive => {
+                cx.io
+                    .err(format!("rm: cannot remove '{f}': Is a directory\n"));
+                code = 1;
+            }
+            Some(_) if p == "/" => {
+                cx.io.err("rm: it is dangerous to operate recursively on '/'\nrm: use --no-preserve-root to override this failsafe\n");
+                code = 1;
+            }
+            Some(_) => {
+                if let Err(e) = cx.fs.remove(&p, true) {
+                    cx.io
+                        .err(format!("rm: cannot remove '{f}': {}\n", e.text()));
+                    code = 1;
+                } else if verbose {
+                    cx.io.out(format!("removed '{f}'\n"));
+                }
+            }
+        }
+    }
+    exit(code)
+}
+
+fn copy_tree(cx: &mut Cx, from: &str, to: &str) -> Result<(), FsError> {
+    match cx.fs.stat(from).ok_or(FsError::NotFound)? {
+        Node::File { data, .. } => cx.fs.write_file(to, data),
+        Node::Dir { .. } => {
+            if !cx.fs.is_dir(to) {
+                cx.fs.mkdir(to, false)?;
+            }
+            for (name, _) in cx.fs.list(from)? {
+                copy_tree(cx, &format!("{from}/{name}"), &format!("{to}/{name}"))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+fn cp_mv(cx: &mut Cx, util: &str) -> Outcome {
+    let (flags, ops) = split_flags(cx.args);
+    let known = if util == "cp" { "rRfvaipn" } else { "fvin" };
+    if bad_option(
+        cx,
+        util,
+        &flags,
+        known,
+        &["--recursive", "--force", "--verbose"],
+    ) {
+        return exit(1);
+    }
+    let recursive = util == "mv" || has(&flags, &["r", "R", "a", "--recursive"]);
+    match ops.len() {
+        0 => {
+            cx.io.err(format!(
+                "{util}: missing file operand\nTry '{util} --help' for more information.\n"
+            ));
+            return exit(1);
+        }
+        1 => {
+            cx.io.err(format!("{util}: missing destination file operand after '{}'\nTry '{util} --help' for more information.\n", ops[0]));
+            return exit(1);
+        }
+        _ => {}
+    }
+    let (srcs, dest) = ops.split_at(ops.len() - 1);
+    let dest = &dest[0];
+    let dest_abs = cx.path(dest);
+    let dest_is_dir = cx.fs.is_dir(&dest_abs);
+    if srcs.len() > 1 && !dest_is_dir {
+        cx.io
+            .err(format!("{util}: target '{dest}': Not a directory\n"));
+        return exit(1);
+    }
+    let mut code = 0;
+    for s in srcs {
+        let sp = cx.path(s);
+        let Some(node) = cx.fs.stat(&sp) else {
+            let verb = if util == "cp" { "stat" } else { "stat" };
+            cx.io.err(format!(
+                "{util}: cannot {verb} '{s}': No such file or directory\n"
+            ));
+            code = 1;
+            continue;
+        };
+        if matches!(node, Node::Dir { .. }) && !recursive {
+            cx.io
+                .err(format!("cp: -r not specified; omitting directory '{s}'\n"));
+            code = 1;
+            continue;
+        }
+        let target = if dest_is_dir {
+            format!("{}/{}", dest_abs.trim_end_matches('/'), base_name(&sp))
+        } else {
+            dest_abs.clone()
+        };
+        if target == sp {
+            if util == "cp" {
+                cx.io
+                    .err(format!("cp: '{s}' and '{dest}' are the same file\n"));
+                code = 1;
+            }
+            continue;
+        }
+        if matches!(node, Node::Dir { .. }) && target.starts_with(&format!("{sp}/")) {
+            cx.io.err(format!(
+                "{util}: cannot {} '{s}' to a subdirectory of itself, '{dest}'\n",
+                if util == "cp" {
+                    "copy a directory,"
+                } else {
+                    "move"
+                }
+            ));
+            code = 1;
+            continue;
+        }
+        let r = if util == "cp" {
+            copy_tree(cx, &sp, &target)
+        } else {
+            cx.fs.rename(&sp, &target)
+        };
+        if let Err(e) = r {
+            let shown = if dest_is_dir {
+                format!("{}/{}", dest.trim_end_matches('/'), base_name(&sp))
+            } else {
+                dest.clone()
+            };
+            let what = if util == "cp" {
+                "cannot create regular file"
+            } else {
+                "cannot move"
+            };
+            if util == "cp" {
+                cx.io.err(format!("cp: {what} '{shown}': {}\n", e.text()));
+            } else {
+                cx.io
+                    .err(format!("mv: {what} '{s}' to '{shown}': {}\n", e.text()));
+            }
+            code = 1;
+        }
+    }
+    exit(code)
+}
+
+fn cp(cx: &mut Cx) -> Outcome {
+    cp_mv(cx, "cp")
+}
+
+fn mv(cx: &mut Cx) -> Outcome {
+    cp_mv(cx, "mv")
+}
+
+fn touch(cx: &mut Cx) -> Outcome {
+    let (_, ops) = split_flags(cx.args);
+    if ops.is_empty() {
+        cx.io
+            .err("touch: missing file operand\nTry 'touch --help' for more information.\n");
+        return exit(1);
+    }
+    let mut code = 0;
+    for f in &ops {
+        let p = cx.path(f);
+        if let Err(e) = cx.fs.touch(&p) {
+            cx.io
+                .err(format!("touch: cannot touch '{f}': {}\n", e.text()));
+            code = 1;
+        }
+    }
+    exit(code)
+}
+
+fn tee(cx: &mut Cx) -> Outcome {
+    let (flags, ops) = split_flags(cx.args);
+    let append = has(&flags, &["a", "--append"]);
+    let data = cx.stdin();
+    let mut code = 0;
+    for f in &ops {
+        let p = cx.path(f);
+        let r = if append {
+            cx.fs.append(&p, &data)
+        } else {
+            cx.fs.write_file(&p, data.clone())
+        };
+        if let Err(e) = r {
+            cx.io.err(format!("tee: {f}: {}\n", e.text()));
+            code = 1;
+        }
+    }
+    cx.io.out(data);
+    exit(code)
+}

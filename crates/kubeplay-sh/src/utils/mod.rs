@@ -1,0 +1,98 @@
+//! The utilities a shell finds on its PATH, over the virtual filesystem, with GNU coreutils'
+//! output and error wording.
+
+mod awk;
+mod basic;
+mod files;
+mod jq;
+mod text;
+
+use crate::vfs::Vfs;
+use crate::Io;
+
+/// How a utility ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Exit(i32),
+    /// `tail -f`: keep printing what is appended to `path`, from `offset`, until interrupted.
+    Follow {
+        path: String,
+        offset: usize,
+    },
+}
+
+/// What a utility gets to work with.
+pub struct Cx<'a> {
+    pub args: &'a [String],
+    pub io: &'a mut Io,
+    pub fs: &'a mut Vfs,
+    /// Unix time in milliseconds.
+    pub now_ms: i64,
+}
+
+impl Cx<'_> {
+    /// The utility's standard input, as bytes (empty at a terminal).
+    pub fn stdin(&mut self) -> Vec<u8> {
+        self.io.stdin.take().unwrap_or_default()
+    }
+    pub fn path(&self, p: &str) -> String {
+        crate::vfs::resolve(&self.io.cwd, p)
+    }
+    /// The contents of the named files, or stdin for none or `-`; errors printed as
+    /// `name: file: reason`. Returns (data per input, had an error).
+    pub fn inputs(&mut self, name: &str, files: &[String]) -> (Vec<(String, Vec<u8>)>, bool) {
+        let mut v = Vec::new();
+        let mut bad = false;
+        if files.is_empty() {
+            let d = self.stdin();
+            return (vec![("-".into(), d)], false);
+        }
+        for f in files {
+            if f == "-" {
+                let d = self.stdin();
+                v.push(("-".into(), d));
+                continue;
+            }
+            match self.fs.read_file(&self.path(f)) {
+                Ok(d) => v.push((f.clone(), d)),
+                Err(e) => {
+                    self.io.err(format!("{name}: {f}: {}\n", e.text()));
+                    bad = true;
+                }
+            }
+        }
+        (v, bad)
+    }
+}
+
+type Util = fn(&mut Cx) -> Outcome;
+
+fn find(name: &str) -> Option<Util> {
+    [basic::TABLE, files::TABLE, text::TABLE]
+        .iter()
+        .flat_map(|t| t.iter())
+        .find(|(n, _)| *n == name)
+        .map(|(_, f)| *f)
+}
+
+/// Whether there is a utility called `name`.
+pub fn exists(name: &str) -> bool {
+    find(name).is_some()
+}
+
+/// Run `argv[0]`, or `None` when there is no such utility.
+pub fn run(argv: &[String], io: &mut Io, fs: &mut Vfs, now_ms: i64) -> Option<Outcome> {
+    let f = find(&argv[0])?;
+    let mut cx = Cx {
+        args: &argv[1..],
+        io,
+        fs,
+        now_ms,
+    };
+    Some(f(&mut cx))
+}
+
+/// `Outcome::Exit` shorthand.
+pub(crate) fn exit(code: i32) -> Outcome {
+    Outcome::Exit(code)
+}
