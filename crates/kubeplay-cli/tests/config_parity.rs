@@ -74,9 +74,15 @@ fn fixture(tag: &str) -> Dir {
         b"  SPACED=v a l  \nEMPTY=\nQ='single'\r\nBOM=\xef\xbb\xbfnot-first-line\n",
     );
     d.write("env/bad.env", b"1BAD=x\n");
+    // A self-signed P-256 pair (made with openssl for this test; nothing secret).
+    d.write("tls/tls.crt", TLS_CRT.as_bytes());
+    d.write("tls/tls.key", TLS_KEY.as_bytes());
     d.write("env/dup.env", b"a=1\na=2\n");
     d
 }
+
+const TLS_CRT: &str = "-----BEGIN CERTIFICATE-----\nMIIBizCCATGgAwIBAgIUUgAwbzZ07WAqsS51wY6mRiYD/UMwCgYIKoZIzj0EAwIw\nGzEZMBcGA1UEAwwQa3ViZXBsYXkuZXhhbXBsZTAeFw0yNjExMjYxMzUwMDZaFw0z\nNjExMjMxMzUwMDZaMBsxGTAXBgNVBAMMEGt1YmVwbGF5LmV4YW1wbGUwWTATBgcq\nhkjOPQIBBggqhkjOPQMBBwNCAATgBk7xbRyAmFVn2BjTovfh+juWJ23cHT0iN+t2\nrRnkmDoSORd8S4q6DRkWex2OqQIMY2w8DMrNRAhhano7kV1/o1MwUTAdBgNVHQ4E\nFgQUb5xNgVxwcIHcj/y/cia6+QAoS7YwHwYDVR0jBBgwFoAUb5xNgVxwcIHcj/y/\ncia6+QAoS7YwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEA3NIN\nEo/RA2bLvF2RFLeAUEyUh5XEITaPKawwtPb8lh4CIGLMpPJMZVZQk77vXLtEHUmS\na2WkmwPyQ3/ZGitLH1Qj\n-----END CERTIFICATE-----\n";
+const TLS_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgNWZNxHvK9Ozc1cgu\nKkWUbb4ZrrG4ig13DVM30u25M2mhRANCAATgBk7xbRyAmFVn2BjTovfh+juWJ23c\nHT0iN+t2rRnkmDoSORd8S4q6DRkWex2OqQIMY2w8DMrNRAhhano7kV1/\n-----END PRIVATE KEY-----\n";
 
 fn kubectl(dir: &Path, args: &[&str]) -> (String, String) {
     let home = dir.join(".home");
@@ -243,6 +249,21 @@ const CONFIGMAPS: &[&[&str]] = &[
         "--from-env-file=env/weird.env",
     ],
     &["create", "configmap", "empty"],
+    &[
+        "create",
+        "configmap",
+        "app-config",
+        "--from-literal=APP_COLOR=blue",
+        "--append-hash",
+    ],
+    &[
+        "create",
+        "configmap",
+        "odd",
+        "--from-file=odd",
+        "--append-hash",
+    ],
+    &["create", "configmap", "empty", "--append-hash"],
 ];
 
 const SECRETS: &[&[&str]] = &[

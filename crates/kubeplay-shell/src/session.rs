@@ -94,6 +94,8 @@ pub struct Session {
     output: Output,
     /// `$?` of the last command.
     pub last_status: i32,
+    /// The container shell the terminal is attached to (`kubectl exec -it POD -- sh`).
+    attached: Option<u64>,
 }
 
 /// What the shell runs on: the session's cluster and files.
@@ -103,6 +105,7 @@ struct SessionHost<'a> {
     namespace: &'a mut String,
     waits: &'a mut BTreeMap<u64, Box<dyn Waiter>>,
     next_handle: &'a mut u64,
+    attached: &'a mut Option<u64>,
 }
 
 impl Host for SessionHost<'_> {
@@ -135,6 +138,10 @@ impl Host for SessionHost<'_> {
         self.world.settle();
         match exec {
             Exec::Done(code) => Step::Exit(code),
+            Exec::Wait(w) if w.attach().is_some() => {
+                *self.attached = w.attach();
+                Step::Exit(0)
+            }
             Exec::Wait(w) => {
                 let h = *self.next_handle;
                 *self.next_handle += 1;
@@ -177,6 +184,7 @@ impl Session {
             next_handle: 1,
             output: Output::default(),
             last_status: 0,
+            attached: None,
         }
     }
 
@@ -193,6 +201,12 @@ impl Session {
     /// until enough virtual time has passed. An unfinished command (open quote, heredoc,
     /// trailing `|`) asks for more lines and runs once complete.
     pub fn feed_line(&mut self, line: &str) -> LineState {
+        if let Some(id) = self.attached {
+            self.world.exec_feed(id, line);
+            self.world.settle();
+            self.drain_attached();
+            return LineState::Done;
+        }
         let text = format!("{}{line}\n", self.pending);
         let list = match kubeplay_sh::parse(&text) {
             Ok(l) => l,
@@ -238,12 +252,17 @@ impl Session {
                 namespace: &mut self.namespace,
                 waits: &mut self.waits,
                 next_handle: &mut self.next_handle,
+                attached: &mut self.attached,
             },
         )
     }
 
     /// Let the shell run as far as it can now.
     fn step(&mut self) {
+        if self.attached.is_some() {
+            self.drain_attached();
+            return;
+        }
         let mut out = Out::default();
         let (proc, mut host) = self.host();
         proc.step(&mut host, &mut out);
@@ -267,12 +286,48 @@ impl Session {
     }
 
     fn wake_at(&mut self) -> Option<Millis> {
+        if let Some(id) = self.attached {
+            return self.world.exec_get(id).and_then(|e| e.wake);
+        }
         let (proc, host) = self.host();
         proc.wake_at(&host)
     }
 
     pub fn is_busy(&self) -> bool {
-        self.proc.is_busy()
+        match self.attached {
+            Some(id) => self.world.exec_busy(id),
+            None => self.proc.is_busy(),
+        }
+    }
+
+    /// The prompt of the container shell the terminal is attached to (`/ # `), or `None` at
+    /// the learner's own prompt.
+    pub fn prompt(&self) -> Option<String> {
+        let id = self.attached?;
+        Some(self.world.exec_get(id)?.prompt.clone())
+    }
+
+    /// Move what the attached container shell printed into the output; detach when it ended.
+    fn drain_attached(&mut self) {
+        let Some(id) = self.attached else { return };
+        for (err, text) in self.world.exec_take_output(id) {
+            if err {
+                self.output.err(text);
+            } else {
+                self.output.out(text);
+            }
+        }
+        let exit = self.world.exec_get(id).map_or(Some(0), |e| e.exit);
+        if let Some(code) = exit {
+            self.world.exec_close(id);
+            self.attached = None;
+            if code != 0 {
+                self.output
+                    .err(format!("command terminated with exit code {code}\n"));
+            }
+            self.last_status = code;
+            self.proc.shell_mut().status = code;
+        }
     }
 
     /// Advance virtual time to `t`, one instant of work at a time, letting a waiting command
@@ -295,7 +350,7 @@ impl Session {
     /// happen or [`IDLE_LIMIT_MS`] has passed (then the command is stopped, as if by Ctrl+C).
     pub fn run_until_idle(&mut self) {
         let start = self.world.now();
-        while self.proc.is_busy() {
+        while self.is_busy() {
             let next = match (self.world.next_due(), self.wake_at()) {
                 (Some(a), Some(b)) => a.min(b),
                 (a, b) => match a.or(b) {
@@ -317,6 +372,12 @@ impl Session {
     /// Ctrl+C: stop the foreground command, or drop a half-typed one, and print `^C` as a
     /// terminal does.
     pub fn interrupt(&mut self) {
+        if let Some(id) = self.attached {
+            self.world.exec_interrupt(id);
+            self.output.out("^C\n");
+            self.drain_attached();
+            return;
+        }
         if self.proc.is_busy() {
             let (proc, mut host) = self.host();
             proc.interrupt(&mut host);

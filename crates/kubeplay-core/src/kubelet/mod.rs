@@ -9,6 +9,7 @@
 //! the effective command, the environment, mounts, current and previous logs.
 
 pub mod command;
+pub mod exec;
 pub mod net;
 pub mod process;
 pub mod script;
@@ -284,6 +285,8 @@ pub struct Kubelet {
     /// Last host byte handed out, per node.
     next_ip: BTreeMap<String, u32>,
     pub catalog: images::Catalog,
+    pub(crate) execs: BTreeMap<u64, exec::ExecProc>,
+    exec_seq: u64,
 }
 
 fn event(
@@ -381,6 +384,9 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             return;
         }
         admit(w, k, &pod, &node);
+    }
+    if !w.kubelet.execs.is_empty() {
+        w.exec_due(k);
     }
     let Some(mut rt) = w.kubelet.pods.remove(k) else {
         return;
@@ -1256,7 +1262,7 @@ fn pull_image(
 
 /// Build the container's view of its files (own files + emptyDir volumes at their mount
 /// points), run `f` with a process context, and put the files back.
-fn with_cx<R>(
+pub(crate) fn with_cx<R>(
     w: &mut World,
     pod: &Pod,
     rt: &mut PodRuntime,
@@ -1294,6 +1300,12 @@ fn with_cx<R>(
     });
     let access = std::cell::RefCell::new(Vec::new());
     let seed = w.rng().next_u64();
+    let dirs: Vec<String> = ctr
+        .mounts
+        .iter()
+        .map(|(mp, _)| mp.clone())
+        .chain(ctr.projected_dirs.iter().cloned())
+        .collect();
     let r = {
         let net = net::ClusterNet::new(w, &ns, rt, i, &access, seed);
         let mut cx = ProcCx {
@@ -1306,6 +1318,7 @@ fn with_cx<R>(
             out: &mut ctr.logs,
             net: &net,
             userland: img.userland,
+            dirs: &dirs,
         };
         f(&mut cx, &img.repo, &img)
     };

@@ -54,6 +54,8 @@ pub struct ProcCx<'a> {
     pub out: &'a mut String,
     pub net: &'a dyn Net,
     pub userland: Userland,
+    /// Directories that exist even when empty (volume mount points).
+    pub dirs: &'a [String],
 }
 
 /// A server an image runs: answers HTTP or TCP on its ports until stopped.

@@ -578,6 +578,9 @@ pub fn configmap(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 .collect();
             v["binaryData"] = json!(enc);
         }
+        if a.bool("append-hash") {
+            append_hash(&mut v);
+        }
         Ok((to_object(v)?, dry, format))
     })();
     match built {
@@ -670,7 +673,10 @@ fn secret_generic(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         b.from_files(cx, &files)?;
         b.from_literals(&literals)?;
         b.from_env_files(cx, &envs)?;
-        let v = secret_value(&name, a.namespace(), a.str("type"), &b.binary);
+        let mut v = secret_value(&name, a.namespace(), a.str("type"), &b.binary);
+        if a.bool("append-hash") {
+            append_hash(&mut v);
+        }
         Ok((to_object(v)?, dry, format))
     })();
     match built {
@@ -735,7 +741,10 @@ fn secret_tls(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         let (c, k) = (read(cert)?, read(key)?);
         check_pem(&c, &k)?;
         let data = BTreeMap::from([("tls.crt".to_string(), c), ("tls.key".to_string(), k)]);
-        let v = secret_value(&name, a.namespace(), Some("kubernetes.io/tls"), &data);
+        let mut v = secret_value(&name, a.namespace(), Some("kubernetes.io/tls"), &data);
+        if a.bool("append-hash") {
+            append_hash(&mut v);
+        }
         Ok((to_object(v)?, dry, format))
     })();
     match built {
@@ -803,12 +812,15 @@ fn secret_docker(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         } else {
             b.from_files(cx, &files)?;
         }
-        let v = secret_value(
+        let mut v = secret_value(
             &name,
             a.namespace(),
             Some("kubernetes.io/dockerconfigjson"),
             &b.binary,
         );
+        if a.bool("append-hash") {
+            append_hash(&mut v);
+        }
         Ok((to_object(v)?, dry, format))
     })();
     match built {
@@ -817,9 +829,113 @@ fn secret_docker(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
 }
 
-#[allow(dead_code)]
-fn kinds() -> [Kind; 2] {
-    [Kind::ConfigMap, Kind::Secret]
+/// SHA-256 (FIPS 180-4), for `--append-hash` names.
+fn sha256(data: &[u8]) -> [u8; 32] {
+    const K: [u32; 64] = [
+        0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
+        0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
+        0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
+        0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
+        0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
+        0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
+        0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
+        0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+        0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
+        0xc67178f2,
+    ];
+    let mut h: [u32; 8] = [
+        0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab,
+        0x5be0cd19,
+    ];
+    let mut msg = data.to_vec();
+    msg.push(0x80);
+    while msg.len() % 64 != 56 {
+        msg.push(0);
+    }
+    msg.extend_from_slice(&((data.len() as u64).wrapping_mul(8)).to_be_bytes());
+    for chunk in msg.chunks(64) {
+        let mut w = [0u32; 64];
+        for i in 0..16 {
+            w[i] = u32::from_be_bytes([
+                chunk[4 * i],
+                chunk[4 * i + 1],
+                chunk[4 * i + 2],
+                chunk[4 * i + 3],
+            ]);
+        }
+        for i in 16..64 {
+            let s0 = w[i - 15].rotate_right(7) ^ w[i - 15].rotate_right(18) ^ (w[i - 15] >> 3);
+            let s1 = w[i - 2].rotate_right(17) ^ w[i - 2].rotate_right(19) ^ (w[i - 2] >> 10);
+            w[i] = w[i - 16]
+                .wrapping_add(s0)
+                .wrapping_add(w[i - 7])
+                .wrapping_add(s1);
+        }
+        let mut v = h;
+        for i in 0..64 {
+            let s1 = v[4].rotate_right(6) ^ v[4].rotate_right(11) ^ v[4].rotate_right(25);
+            let ch = (v[4] & v[5]) ^ (!v[4] & v[6]);
+            let t1 = v[7]
+                .wrapping_add(s1)
+                .wrapping_add(ch)
+                .wrapping_add(K[i])
+                .wrapping_add(w[i]);
+            let s0 = v[0].rotate_right(2) ^ v[0].rotate_right(13) ^ v[0].rotate_right(22);
+            let maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
+            let t2 = s0.wrapping_add(maj);
+            v = [
+                t1.wrapping_add(t2),
+                v[0],
+                v[1],
+                v[2],
+                v[3].wrapping_add(t1),
+                v[4],
+                v[5],
+                v[6],
+            ];
+        }
+        for (a, b) in h.iter_mut().zip(v) {
+            *a = a.wrapping_add(b);
+        }
+    }
+    let mut out = [0u8; 32];
+    for (i, x) in h.iter().enumerate() {
+        out[4 * i..4 * i + 4].copy_from_slice(&x.to_be_bytes());
+    }
+    out
+}
+
+/// kubectl's `hash.ConfigMapHash` / `SecretHash`: SHA-256 of a small JSON encoding, the first
+/// ten hex digits with `0 1 3 a e` swapped for `g h k m t` (no vowels, no look-alikes).
+fn append_hash(v: &mut Value) {
+    let name = v["metadata"]["name"].as_str().unwrap_or("").to_string();
+    let mut m = Map::new();
+    m.insert("kind".into(), v["kind"].clone());
+    m.insert("name".into(), json!(name));
+    let data = v.get("data").cloned().unwrap_or(json!({}));
+    m.insert("data".into(), data);
+    if v["kind"] == "Secret" {
+        m.insert("type".into(), v.get("type").cloned().unwrap_or(json!("")));
+    } else if let Some(b) = v.get("binaryData") {
+        m.insert("binaryData".into(), b.clone());
+    }
+    let encoded = crate::print::json::to_compact(&Value::Object(m));
+    let hex: String = sha256(encoded.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let h: String = hex[..10]
+        .chars()
+        .map(|c| match c {
+            '0' => 'g',
+            '1' => 'h',
+            '3' => 'k',
+            'a' => 'm',
+            'e' => 't',
+            c => c,
+        })
+        .collect();
+    v["metadata"]["name"] = json!(format!("{name}-{h}"));
 }
 
 #[cfg(test)]
@@ -842,6 +958,24 @@ mod tests {
         assert_eq!(
             env_file_pairs("f", b"1BAD=x\n").unwrap_err(),
             format!("\"1BAD\" is not a valid key name: {ENV_NAME_FMT}")
+        );
+    }
+
+    #[test]
+    fn sha256_vectors() {
+        let hex = |d: &[u8]| -> String { sha256(d).iter().map(|b| format!("{b:02x}")).collect() };
+        assert_eq!(
+            hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        let long = vec![b'a'; 1000];
+        assert_eq!(
+            hex(&long),
+            "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3"
         );
     }
 

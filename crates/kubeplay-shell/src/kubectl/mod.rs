@@ -7,9 +7,12 @@
 
 mod apply;
 mod create_config;
+mod exec;
 pub mod flags;
 mod get;
 pub mod help;
+mod logs;
+mod pods;
 pub mod resource;
 
 pub mod create;
@@ -51,6 +54,11 @@ pub trait Waiter {
     fn poll(&mut self, world: &World, out: &mut Output) -> Option<i32>;
     /// A time at which to be polled even if nothing changes.
     fn wake_at(&self) -> Option<Millis>;
+    /// `kubectl exec -it POD -- sh`: the id of the container shell the terminal should now
+    /// talk to (see [`crate::Session::prompt`]).
+    fn attach(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// `sleep N`.
@@ -157,6 +165,8 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "api-resources" => info::api_resources(cx, rest),
         "api-versions" => info::api_versions(cx, rest),
         "apply" => apply::run(cx, rest),
+        "logs" => logs::run(cx, rest),
+        "exec" => exec::run(cx, rest),
         "cluster-info" => info::cluster_info(cx, rest),
         "config" => info::config(cx, rest),
         "create" => create::run(cx, rest),
