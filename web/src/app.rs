@@ -5,9 +5,12 @@
 use crate::components::clock::Clock;
 use crate::components::cluster::ClusterView;
 use crate::components::editor::Editor;
+use crate::components::lesson_host::{use_lessons, Notices, Toolbar};
+use crate::components::lesson_panel::LessonPanel;
 use crate::components::terminal::Terminal;
 use crate::sim::{Sim, SimRef};
 use gloo::render::{request_animation_frame, AnimationFrame};
+use kubeplay_lessons::embed::{Panel, Theme};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -116,24 +119,66 @@ pub fn App() -> Html {
         });
     }
     let v = *versions;
-    let (has_next, namespace) = {
+    let opts = use_memo((), |_| crate::embed_glue::options());
+    let opts: Rc<kubeplay_lessons::embed::EmbedOptions> = (*opts).clone().into();
+    let lessons = use_lessons(&sim, v.term, v.cluster, opts.clone());
+    {
+        // ?theme= overrides the system's light or dark.
+        let theme = opts.theme;
+        use_effect_with(theme, move |t| {
+            if let Some(root) = gloo::utils::document().document_element() {
+                match t {
+                    Some(Theme::Light) => drop(root.set_attribute("data-theme", "light")),
+                    Some(Theme::Dark) => drop(root.set_attribute("data-theme", "dark")),
+                    None => drop(root.remove_attribute("data-theme")),
+                }
+            }
+        });
+    }
+    let (has_next, namespace, editor_file) = {
         let s = sim.borrow();
+        // In a lesson the editor opens the lesson's first file, as the session has it now.
+        let editor_file = s.lesson.as_ref().and_then(|l| {
+            let f = l.scenario.files.keys().next()?.clone();
+            let text = s
+                .session
+                .fs
+                .read(&f)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())?;
+            Some((f, text))
+        });
         (
             s.session.world.next_due().is_some(),
             s.session.namespace.clone(),
+            editor_file,
         )
     };
+    let lang = *lessons.lang;
+    let editor = match editor_file {
+        Some((file, text)) => html! {
+            <Editor key={*lessons.loads} sim={sim.clone()} file={AttrValue::from(file)} initial={AttrValue::from(text)} />
+        },
+        None => html! { <Editor key={*lessons.loads} sim={sim.clone()} /> },
+    };
+    let panes = opts.panels.iter().map(|p| match p {
+        Panel::Lesson => {
+            html! { <LessonPanel sim={sim.clone()} version={lessons.version} {lang} /> }
+        }
+        Panel::Editor => editor.clone(),
+        Panel::Terminal => html! { <Terminal sim={sim.clone()} version={v.term} /> },
+        Panel::Cluster => html! { <ClusterView sim={sim.clone()} version={v.cluster} /> },
+    });
     html! {
-        <div class="app">
+        <div class={classes!("app", opts.embed.then_some("embed"))}>
             <header class="top">
                 <h1 class="brand">{"kubeplay"}</h1>
                 <span class="ns" title="namespace of the current context">{"namespace: "}<b>{namespace}</b></span>
                 <Clock sim={sim.clone()} now={v.now} playing={v.playing} speed={v.speed} {has_next} />
+                <Toolbar sim={sim.clone()} lessons={lessons.clone()} />
             </header>
+            <Notices lessons={lessons.clone()} />
             <main class="panes">
-                <Editor sim={sim.clone()} />
-                <Terminal sim={sim.clone()} version={v.term} />
-                <ClusterView sim={sim.clone()} version={v.cluster} />
+                { for panes }
             </main>
         </div>
     }

@@ -102,6 +102,12 @@ pub struct Sim {
     cluster_stamp: (String, usize),
     /// Replica counts per Deployment (namespace/name) over virtual time.
     pub samples: std::collections::BTreeMap<String, Vec<Sample>>,
+    /// What a share link or the autosave carries: seed, lines, file writes, Ctrl+C, clock.
+    pub journal: kubeplay_lessons::share::ShareState,
+    /// The lesson being followed, if any (see `playground.rs`).
+    pub lesson: Option<crate::lesson::LessonState>,
+    /// Bumped when the lesson panel must re-render.
+    pub lesson_version: u64,
 }
 
 /// The history kept across reloads holds at most this many lines.
@@ -122,6 +128,9 @@ impl Sim {
             cluster_version: 0,
             cluster_stamp: (String::new(), 0),
             samples: Default::default(),
+            journal: kubeplay_lessons::share::ShareState::new(seed),
+            lesson: None,
+            lesson_version: 0,
         };
         s.observe_cluster();
         s
@@ -174,6 +183,7 @@ impl Sim {
 
     /// Write `text` to the session's file `path` and apply it, as the terminal would.
     pub fn apply_file(&mut self, path: &str, text: &str) {
+        self.record_write(path, text);
         self.session.fs.write(path, text.as_bytes().to_vec());
         self.submit(&format!("kubectl apply -f {path}"));
     }
@@ -188,6 +198,7 @@ impl Sim {
             self.scrollback.push(SegKind::Prompt, &prompt);
             self.scrollback.push(SegKind::Input, &line);
             self.scrollback.push(SegKind::Input, "\n");
+            self.record_line(&line);
             self.continuing = self.session.feed_line(&line) == LineState::NeedMore;
             self.drain();
         }
@@ -215,6 +226,7 @@ impl Sim {
     /// Ctrl+C: stop the waiting command, drop lines waiting their turn and the open
     /// continuation.
     pub fn interrupt(&mut self) {
+        self.record_interrupt();
         self.session.interrupt();
         self.queue.clear();
         self.continuing = false;

@@ -3,4 +3,6 @@
 pub mod clock;
 pub mod cluster;
 pub mod editor;
+pub mod lesson_host;
+pub mod lesson_panel;
 pub mod terminal;
