@@ -16,6 +16,8 @@ pub struct LessonPanelProps {
 
 #[function_component]
 pub fn LessonPanel(p: &LessonPanelProps) -> Html {
+    // Clicks change the lesson's state in the Sim; re-render for them at once.
+    let force = use_force_update();
     let s = p.sim.borrow();
     let Some(l) = s.lesson.as_ref() else {
         return html! {};
@@ -28,27 +30,33 @@ pub fn LessonPanel(p: &LessonPanelProps) -> Html {
 
     let go = |i: usize| {
         let sim = p.sim.clone();
+        let force = force.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(l) = sim.borrow_mut().lesson_mut() {
                 l.go(i);
             }
+            force.force_update();
         })
     };
     let hint = {
         let sim = p.sim.clone();
+        let force = force.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(l) = sim.borrow_mut().lesson_mut() {
                 l.show_hint();
             }
+            force.force_update();
         })
     };
     let solution = {
         let sim = p.sim.clone();
+        let force = force.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(l) = sim.borrow_mut().lesson_mut() {
                 let i = l.step;
                 l.solution_shown[i] = true;
             }
+            force.force_update();
         })
     };
     let shown = l.hints_shown[l.step];
