@@ -438,7 +438,24 @@ fn finish_generated(
         }
         return Exec::Done(0);
     }
-    let _ = kind;
+    if generated.pointer("/metadata/name").and_then(Value::as_str) == Some("") {
+        // The API server's answer to an object without a name.
+        let e = kubeplay_api::ApiError::invalid(
+            kind.as_str(),
+            "",
+            vec![kubeplay_api::Cause::new(
+                "metadata.name",
+                "Required value: name or generateName is required",
+            )],
+        );
+        return match wrap {
+            Some(w) => fail(cx.out, format!("{w}: {}", e.message)),
+            None => {
+                super::print_api_error(cx.out, &e, None);
+                Exec::Done(1)
+            }
+        };
+    }
     let mut obj = match kubeplay_api::decode::decode(&generated) {
         Ok(o) => o,
         Err(e) => return fail(cx.out, e.message()),
