@@ -59,18 +59,18 @@ kubectl apply -f app-config.yaml
 kubectl apply -f webapp.yaml
 ";
 
-#[test]
-#[ignore = "needs kubectl exec and kubectl rollout restart on main"]
-fn env_keeps_old_value_until_rollout_restart_volume_follows_after_resync() {
+const CAT: &str = "kubectl exec deploy/webapp -- cat /etc/config/APP_COLOR";
+const SUB: &str = "kubectl exec deploy/webapp -- cat /etc/app/color";
+const ENV: &str = "kubectl exec deploy/webapp -- printenv APP_COLOR";
+
+/// Setup, then the edit and the kubelet's resync: the mounted file changed, the rest did not.
+fn edited_and_resynced() -> Session {
     let mut s = Session::new(1);
     transcript(&mut s, SETUP);
-    run(&mut s, "kubectl rollout status deployment/webapp");
-    let cat = "kubectl exec deploy/webapp -- cat /etc/config/APP_COLOR";
-    let sub = "kubectl exec deploy/webapp -- cat /etc/app/color";
-    let env = "kubectl exec deploy/webapp -- printenv APP_COLOR";
-    assert_eq!(run(&mut s, cat), "blue\n");
-    assert_eq!(run(&mut s, env), "blue\n");
-
+    run(&mut s, "sleep 10");
+    assert_eq!(run(&mut s, CAT), "blue\n");
+    assert_eq!(run(&mut s, SUB), "blue\n");
+    assert_eq!(run(&mut s, ENV), "blue\n");
     assert_eq!(
         run(
             &mut s,
@@ -79,17 +79,36 @@ fn env_keeps_old_value_until_rollout_restart_volume_follows_after_resync() {
         "configmap/app-config configured\n"
     );
     // Right after the edit nothing has changed inside the container yet.
-    assert_eq!(run(&mut s, cat), "blue\n");
+    assert_eq!(run(&mut s, CAT), "blue\n");
     run(&mut s, "sleep 60");
     // After the kubelet's resync the mounted file has the new value...
-    assert_eq!(run(&mut s, cat), "pink\n");
+    assert_eq!(run(&mut s, CAT), "pink\n");
     // ...but a subPath mount and the environment do not.
-    assert_eq!(run(&mut s, sub), "blue\n");
-    assert_eq!(run(&mut s, env), "blue\n");
+    assert_eq!(run(&mut s, SUB), "blue\n");
+    assert_eq!(run(&mut s, ENV), "blue\n");
+    s
+}
 
+#[test]
+fn env_and_sub_path_keep_old_value_until_the_pod_is_replaced() {
+    let mut s = edited_and_resynced();
+    // Still the old value much later: env is fixed for the life of the container.
+    run(&mut s, "sleep 300");
+    assert_eq!(run(&mut s, ENV), "blue\n");
+    // A new pod (here: the ReplicaSet replaces a deleted one) reads the new value.
+    run(&mut s, "kubectl delete pod -l app=webapp");
+    run(&mut s, "sleep 10");
+    assert_eq!(run(&mut s, ENV), "pink\n");
+    assert_eq!(run(&mut s, SUB), "pink\n");
+}
+
+#[test]
+#[ignore = "needs kubectl rollout restart on main"]
+fn rollout_restart_picks_up_new_env() {
+    let mut s = edited_and_resynced();
     run(&mut s, "kubectl rollout restart deployment/webapp");
     run(&mut s, "kubectl rollout status deployment/webapp");
     run(&mut s, "sleep 5");
-    assert_eq!(run(&mut s, env), "pink\n");
-    assert_eq!(run(&mut s, sub), "pink\n");
+    assert_eq!(run(&mut s, ENV), "pink\n");
+    assert_eq!(run(&mut s, SUB), "pink\n");
 }
