@@ -13,6 +13,7 @@ mod get;
 pub mod help;
 mod logs;
 mod pods;
+mod run;
 pub mod resource;
 
 pub mod create;
@@ -166,6 +167,7 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "api-versions" => info::api_versions(cx, rest),
         "apply" => apply::run(cx, rest),
         "logs" => logs::run(cx, rest),
+        "run" => run::run(cx, rest),
         "exec" => exec::run(cx, rest),
         "cluster-info" => info::cluster_info(cx, rest),
         "config" => info::config(cx, rest),
