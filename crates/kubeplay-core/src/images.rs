@@ -37,8 +37,8 @@ pub struct Image {
     pub size: u64,
     /// Where the image's own version shows (nginx's `NGINX_VERSION`, hello-app's version).
     pub version: String,
-    /// True for images built with `docker build` in the session (present on every node,
-    /// never pulled: with the default pull policy `IfNotPresent` they are used as they are).
+    /// True for images built with `docker build` in the session. They are pushed to the
+    /// registry as they are built, so nodes pull them like any other image.
     pub local: bool,
 }
 

@@ -19,14 +19,29 @@ fn discovery_server() -> u16 {
             let mut buf = [0u8; 4096];
             let n = s.read(&mut buf).unwrap_or(0);
             let req = String::from_utf8_lossy(&buf[..n]).to_string();
-            let path = req.split_whitespace().nth(1).unwrap_or("/").split('?').next().unwrap_or("/").to_string();
+            let path = req
+                .split_whitespace()
+                .nth(1)
+                .unwrap_or("/")
+                .split('?')
+                .next()
+                .unwrap_or("/")
+                .to_string();
             let body = match path.as_str() {
-                "/api" => r#"{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{"clientCIDR":"0.0.0.0/0","serverAddress":"127.0.0.1:6443"}]}"#,
+                "/api" => {
+                    r#"{"kind":"APIVersions","versions":["v1"],"serverAddressByClientCIDRs":[{"clientCIDR":"0.0.0.0/0","serverAddress":"127.0.0.1:6443"}]}"#
+                }
                 "/apis" => r#"{"kind":"APIGroupList","apiVersion":"v1","groups":[]}"#,
-                "/api/v1" => r#"{"kind":"APIResourceList","groupVersion":"v1","resources":[{"name":"pods","singularName":"pod","namespaced":true,"kind":"Pod","verbs":["create","delete","get","list","patch","update","watch"],"shortNames":["po"]}]}"#,
+                "/api/v1" => {
+                    r#"{"kind":"APIResourceList","groupVersion":"v1","resources":[{"name":"pods","singularName":"pod","namespaced":true,"kind":"Pod","verbs":["create","delete","get","list","patch","update","watch"],"shortNames":["po"]}]}"#
+                }
                 _ => "",
             };
-            let status = if body.is_empty() { "404 Not Found" } else { "200 OK" };
+            let status = if body.is_empty() {
+                "404 Not Found"
+            } else {
+                "200 OK"
+            };
             let _ = write!(s, "HTTP/1.1 {status}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
         }
     });
@@ -44,7 +59,10 @@ fn real(port: u16, args: &[&str]) -> (String, String) {
         .env("KUBECONFIG", home.join("none"))
         .output()
         .expect("kubectl runs");
-    (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn ours(args: &[&str]) -> (String, String) {
@@ -73,13 +91,74 @@ fn run_dry_run_yaml_matches_kubectl() {
     }
     let port = discovery_server();
     let cases: &[&[&str]] = &[
-        &["run", "nginx", "--image=nginx", "--dry-run=client", "-o", "yaml"],
-        &["run", "b", "--image=busybox", "--restart=Never", "--env=A=1", "--env=B=2", "--port=80", "--labels=app=x,tier=y", "--dry-run=client", "-o", "yaml", "--", "sleep", "3600"],
-        &["run", "c", "--image=busybox", "--command", "--dry-run=client", "-o", "yaml", "--", "sh", "-c", "echo hi"],
-        &["run", "ubuntu-sleeper", "--image=ubuntu-sleeper", "--restart=OnFailure", "--dry-run=client", "-o", "yaml", "--", "10"],
-        &["run", "d", "--image=nginx:1.16.1", "-n", "dev", "--image-pull-policy=IfNotPresent", "--dry-run=client", "-o", "yaml"],
+        &[
+            "run",
+            "nginx",
+            "--image=nginx",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+        ],
+        &[
+            "run",
+            "b",
+            "--image=busybox",
+            "--restart=Never",
+            "--env=A=1",
+            "--env=B=2",
+            "--port=80",
+            "--labels=app=x,tier=y",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+            "--",
+            "sleep",
+            "3600",
+        ],
+        &[
+            "run",
+            "c",
+            "--image=busybox",
+            "--command",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+            "--",
+            "sh",
+            "-c",
+            "echo hi",
+        ],
+        &[
+            "run",
+            "ubuntu-sleeper",
+            "--image=ubuntu-sleeper",
+            "--restart=OnFailure",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+            "--",
+            "10",
+        ],
+        &[
+            "run",
+            "d",
+            "--image=nginx:1.16.1",
+            "-n",
+            "dev",
+            "--image-pull-policy=IfNotPresent",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+        ],
         &["run", "e", "--image=busybox", "--dry-run=client"],
-        &["run", "e", "--image=busybox", "--dry-run=client", "-o", "name"],
+        &[
+            "run",
+            "e",
+            "--image=busybox",
+            "--dry-run=client",
+            "-o",
+            "name",
+        ],
     ];
     for c in cases {
         let (want, _) = real(port, c);
@@ -88,9 +167,18 @@ fn run_dry_run_yaml_matches_kubectl() {
     }
     // Errors: ours follow upstream's lowercase `error:` lines.
     let errs: &[(&[&str], &str)] = &[
-        (&["run", "g", "--image=x", "--restart=Foo", "--dry-run=client"], "error: invalid restart policy: Foo\nSee 'kubectl run -h' for help and examples\n"),
-        (&["run", "g", "--image=x", "--port=abc", "--dry-run=client"], "error: strconv.Atoi: parsing \"abc\": invalid syntax\n"),
-        (&["run", "g", "--image=x", "--env=FOO", "--dry-run=client"], "error: invalid env: FOO\n"),
+        (
+            &["run", "g", "--image=x", "--restart=Foo", "--dry-run=client"],
+            "error: invalid restart policy: Foo\nSee 'kubectl run -h' for help and examples\n",
+        ),
+        (
+            &["run", "g", "--image=x", "--port=abc", "--dry-run=client"],
+            "error: strconv.Atoi: parsing \"abc\": invalid syntax\n",
+        ),
+        (
+            &["run", "g", "--image=x", "--env=FOO", "--dry-run=client"],
+            "error: invalid env: FOO\n",
+        ),
     ];
     for (c, want) in errs {
         let (_, real_err) = real(port, c);

@@ -1101,11 +1101,11 @@ fn pull_image(
             "IfNotPresent".into()
         }
     });
-    let local = found.as_ref().is_some_and(|img| img.local);
-    let present = local
-        || w.kubelet
-            .images
-            .contains(&(rt.node.clone(), reference.full()));
+
+    let present = w
+        .kubelet
+        .images
+        .contains(&(rt.node.clone(), reference.full()));
     match rt.ctrs[i].pull.clone() {
         Pull::Present => return true,
         Pull::Pulling { done_at, ok } => {
@@ -1192,7 +1192,7 @@ fn pull_image(
         }
         Pull::None => {}
     }
-    if present && policy != "Always" || local {
+    if present && policy != "Always" {
         event(w, pod, false, "Pulled", format!("Container image \"{image}\" already present on machine and can be accessed by the pod"), fp);
         let c = &mut rt.ctrs[i];
         c.pull = Pull::Present;

@@ -13,8 +13,8 @@ mod get;
 pub mod help;
 mod logs;
 mod pods;
-mod run;
 pub mod resource;
+mod run;
 
 pub mod create;
 mod delete;

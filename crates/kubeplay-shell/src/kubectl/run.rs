@@ -85,7 +85,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return usage_error(cx.out, CMD, "--image is required");
     }
     if kubeplay_core::images::parse_reference(&image).is_err() {
-        return fail(cx.out, format!("Invalid image name \"{image}\": invalid reference format"));
+        return fail(
+            cx.out,
+            format!("Invalid image name \"{image}\": invalid reference format"),
+        );
     }
     let dry = match dry_run_of(&a) {
         Ok(d) => d,
@@ -102,7 +105,11 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return usage_error(cx.out, CMD, format!("invalid restart policy: {restart}"));
     }
     if a.bool("rm") && !attach {
-        return usage_error(cx.out, CMD, "--rm should only be used for attached containers");
+        return usage_error(
+            cx.out,
+            CMD,
+            "--rm should only be used for attached containers",
+        );
     }
     let format = a.str("output").unwrap_or("").to_string();
     if let Err(e) = check_format(&format) {
@@ -134,7 +141,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             Ok(n) => {
                 container.insert("ports".into(), json!([{"containerPort": n}]));
             }
-            Err(_) => return fail(cx.out, format!("strconv.Atoi: parsing \"{port}\": invalid syntax")),
+            Err(_) => {
+                return fail(
+                    cx.out,
+                    format!("strconv.Atoi: parsing \"{port}\": invalid syntax"),
+                )
+            }
         }
     }
     container.insert("resources".into(), json!({}));
@@ -195,7 +207,13 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     obj.meta_mut().namespace = Some(namespace_of(cx, &a));
     match cx.world.create_checked(obj, dry == DryRun::Server) {
         Ok(o) => {
-            print_result(cx, info, &object_value(&o), &format!("created{}", dry.suffix()), &format);
+            print_result(
+                cx,
+                info,
+                &object_value(&o),
+                &format!("created{}", dry.suffix()),
+                &format,
+            );
             Exec::Done(0)
         }
         Err(e) => {
