@@ -1623,8 +1623,6 @@ fn sed_run(cmds: &[SedCmd], lines: &[String], quiet: bool) -> String {
 
 // ---------------------------------------------------------------- base64
 
-const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
 fn base64(cx: &mut Cx) -> Outcome {
     let o = match opts(
         cx.args,
@@ -1664,22 +1662,8 @@ fn base64(cx: &mut Cx) -> Outcome {
         }
         return exit(0);
     }
-    let mut enc = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (b[0] as u32) << 16 | (b[1] as u32) << 8 | b[2] as u32;
-        for k in 0..4 {
-            if k <= chunk.len() {
-                enc.push(B64[(n >> (18 - 6 * k) & 63) as usize] as char);
-            } else {
-                enc.push('=');
-            }
-        }
-    }
+    use base64::Engine as _;
+    let enc = base64::engine::general_purpose::STANDARD.encode(&data);
     let mut out = String::new();
     if wrap == 0 {
         out = enc;
@@ -1698,7 +1682,8 @@ fn base64(cx: &mut Cx) -> Outcome {
     exit(0)
 }
 
-/// Decode as GNU base64 -d does: newlines are skipped; anything else outside the alphabet is
+/// Decode as GNU base64 -d does (its handling of bad input is its own, so this is not the
+/// base64 crate's decoder): newlines are skipped; anything else outside the alphabet is
 /// invalid (skipped with -i). Output up to the error is still written.
 fn b64_decode(d: &[u8], ignore: bool) -> (Vec<u8>, bool) {
     let mut out = Vec::new();
