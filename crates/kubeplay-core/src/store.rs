@@ -63,6 +63,9 @@ macro_rules! tables {
             pub fn put_object(&mut self, o: Object) {
                 match o { $(Object::$kind(b) => { self.put(*b); })* }
             }
+            pub fn contains(&self, kind: Kind, k: &Key) -> bool {
+                match kind { $(Kind::$kind => self.$field.contains_key(k),)* }
+            }
             pub fn remove_object(&mut self, kind: Kind, k: &Key) -> Option<Object> {
                 match kind { $(Kind::$kind => self.remove::<$kind>(k).map(Into::into),)* }
             }

@@ -62,6 +62,9 @@ pub struct World {
     pub(crate) scheduler: scheduler::Scheduler,
     /// Set when the per-instant task budget ran out.
     pub livelock: bool,
+    /// How many tasks of each kind ran (Deployment, ReplicaSet, Schedule, Kubelet, Endpoints),
+    /// for benchmarks and tests of what a change costs.
+    pub task_counts: [u64; 5],
 }
 
 impl World {
@@ -79,6 +82,7 @@ impl World {
             kubelet: Default::default(),
             scheduler: Default::default(),
             livelock: false,
+            task_counts: [0; 5],
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let n = Namespace {
@@ -188,6 +192,14 @@ impl World {
     }
 
     fn dispatch(&mut self, task: Task) {
+        let slot = match &task {
+            Task::Deployment(_) => 0,
+            Task::ReplicaSet(_) => 1,
+            Task::Schedule(_) => 2,
+            Task::Kubelet(_) => 3,
+            Task::Endpoints(_) => 4,
+        };
+        self.task_counts[slot] += 1;
         match task {
             Task::Deployment(k) => controllers::deployment::sync(self, &k),
             Task::ReplicaSet(k) => controllers::replicaset::sync(self, &k),
@@ -276,17 +288,59 @@ impl World {
         let o = self.store.remove::<T>(k)?;
         let meta = o.meta().clone();
         self.notify(T::KIND, k, &meta);
+        if T::KIND == Kind::Pod {
+            self.pod_gone(k, &meta);
+        }
         if let Some(uid) = meta.uid.as_deref() {
             self.collect_garbage(uid, Propagation::Background);
         }
         Some(o)
     }
 
+    /// The deployment controller's `deletePod` handler: a Recreate rollout waits for the old
+    /// pods to be gone, so the Deployment behind a removed pod's ReplicaSet takes another look.
+    fn pod_gone(&mut self, k: &Key, meta: &ObjectMeta) {
+        let Some(rs_ref) = meta
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|r| r.controller == Some(true) && r.kind == "ReplicaSet")
+        else {
+            return;
+        };
+        let Some(rs) = self.store.get::<ReplicaSet>(&key(&k.0, &rs_ref.name)) else {
+            return;
+        };
+        let deploy = rs
+            .metadata
+            .owner_references
+            .iter()
+            .flatten()
+            .find(|r| r.controller == Some(true) && r.kind == "Deployment")
+            .map(|r| key(&k.0, &r.name));
+        if let Some(dk) = deploy {
+            self.enqueue_now(Task::Deployment(dk));
+        }
+    }
+
     /// Metadata the API server sets on create.
     fn admit(&mut self, m: &mut ObjectMeta, kind: Kind) {
         if m.name.as_deref().unwrap_or("").is_empty() {
             if let Some(base) = m.generate_name.clone() {
-                m.name = Some(names::generate_name(&base, &mut self.rng));
+                // A clash is AlreadyExists for the API server and a retry for the client:
+                // the net effect is another name.
+                let ns = if kubeplay_api::registry::info(kind).namespaced {
+                    m.namespace.clone().unwrap_or_else(|| "default".into())
+                } else {
+                    String::new()
+                };
+                loop {
+                    let name = names::generate_name(&base, &mut self.rng);
+                    if !self.store.contains(kind, &key(&ns, &name)) {
+                        m.name = Some(name);
+                        break;
+                    }
+                }
             }
         }
         if kubeplay_api::registry::info(kind).namespaced {

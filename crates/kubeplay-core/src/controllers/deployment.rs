@@ -333,11 +333,17 @@ fn sync_revision(w: &mut World, cx: Ctx, create: bool) -> (Ctx, Option<Key>) {
 }
 
 fn set_annotation(m: &mut ObjectMeta, k: &str, v: &str) -> bool {
-    let a = m.annotations.get_or_insert_with(BTreeMap::new);
-    if a.get(k).map(String::as_str) == Some(v) {
+    if m.annotations
+        .as_ref()
+        .and_then(|a| a.get(k))
+        .map(String::as_str)
+        == Some(v)
+    {
         return false;
     }
-    a.insert(k.into(), v.into());
+    m.annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert(k.into(), v.into());
     true
 }
 
@@ -496,6 +502,10 @@ fn scale_rs(w: &mut World, d: &Deployment, rk: &Key, to: i32) -> bool {
         return false;
     }
     w.mutate::<ReplicaSet>(rk, |rs| {
+        if rs.spec.replicas != Some(to) {
+            // A spec change through the API: the generation moves.
+            rs.metadata.generation = Some(rs.metadata.generation.unwrap_or(1) + 1);
+        }
         rs.spec.replicas = Some(to);
         set_replicas_annotations(rs, desired, max);
         true

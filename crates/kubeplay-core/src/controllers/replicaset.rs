@@ -20,46 +20,73 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     }
     let uid = rs.metadata.uid.clone().unwrap_or_default();
     let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
-    let active: Vec<Pod> = w
-        .pods_of(&uid)
-        .into_iter()
-        .filter(|p| is_active(p))
-        .cloned()
-        .collect();
-
-    if active.len() < want {
-        for _ in active.len()..want {
-            create_pod(w, &rs);
-        }
-    } else if active.len() > want {
-        let mut ranked: Vec<&Pod> = active.iter().collect();
-        let now = w.now();
-        ranked.sort_by(|a, b| deletion_rank(a, now).cmp(&deletion_rank(b, now)));
-        let doomed: Vec<Key> = ranked[..active.len() - want]
-            .iter()
-            .map(|p| key_of(&p.metadata))
+    // Borrow the pods; clone only the keys of those that must go.
+    let now = w.now();
+    let (active, doomed) = {
+        let mut active: Vec<&Pod> = w
+            .pods_of(&uid)
+            .into_iter()
+            .filter(|p| is_active(p))
             .collect();
-        for pk in doomed {
-            let _ = w.delete(Kind::Pod, &pk.0, &pk.1, Default::default());
-            w.record_event(NewEvent {
-                kind: Kind::ReplicaSet,
-                object: &rs.metadata,
-                field_path: None,
-                warning: false,
-                reason: "SuccessfulDelete",
-                message: format!("Deleted pod: {}", pk.1),
-                component: "replicaset-controller",
-                host: None,
-            });
+        let n = active.len();
+        let doomed: Vec<Key> = if n > want {
+            let excess = n - want;
+            let mut ranked: Vec<(Rank, usize)> = active
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (deletion_rank(p, now), i))
+                .collect();
+            if excess < ranked.len() {
+                ranked.select_nth_unstable(excess - 1);
+                ranked.truncate(excess);
+            }
+            ranked.sort();
+            ranked
+                .iter()
+                .map(|(_, i)| key_of(&active[*i].metadata))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        active.clear();
+        (n, doomed)
+    };
+    if active < want {
+        let template = PodFactory::new(&rs);
+        for _ in active..want {
+            create_pod(w, &rs, &template);
         }
+    }
+    for pk in doomed {
+        let _ = w.delete(Kind::Pod, &pk.0, &pk.1, Default::default());
+        w.record_event(NewEvent {
+            kind: Kind::ReplicaSet,
+            object: &rs.metadata,
+            field_path: None,
+            warning: false,
+            reason: "SuccessfulDelete",
+            message: format!("Deleted pod: {}", pk.1),
+            component: "replicaset-controller",
+            host: None,
+        });
     }
     update_status(w, k);
 }
 
+type Rank = (
+    bool,
+    u8,
+    bool,
+    std::cmp::Reverse<Millis>,
+    std::cmp::Reverse<i32>,
+    std::cmp::Reverse<Millis>,
+    String,
+);
+
 /// `getPodsToDelete` ranking (`ActivePodsWithRanks`): the pod that sorts first goes first.
 /// Unassigned < assigned; Pending < Unknown < Running; not ready < ready; ready for less time <
 /// ready for longer; more restarts < fewer; newer < older.
-fn deletion_rank(p: &Pod, _now: Millis) -> impl Ord {
+fn deletion_rank(p: &Pod, _now: Millis) -> Rank {
     let assigned = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
     let phase = match p.status.as_ref().and_then(|s| s.phase.as_deref()) {
         Some("Pending") | None => 0,
@@ -86,34 +113,45 @@ fn deletion_rank(p: &Pod, _now: Millis) -> impl Ord {
         std::cmp::Reverse(ready.unwrap_or(0)),
         std::cmp::Reverse(restarts),
         std::cmp::Reverse(created),
-        p.metadata.name.clone(),
+        p.metadata.name.clone().unwrap_or_default(),
     )
 }
 
-fn create_pod(w: &mut World, rs: &ReplicaSet) {
-    let spec = rs.spec.clone();
-    let template = spec.template.unwrap_or_default();
-    let tmeta = template.metadata.unwrap_or_default();
-    let name = rs.metadata.name.clone().unwrap_or_default();
-    let pod = Pod {
-        metadata: ObjectMeta {
-            generate_name: Some(format!("{name}-")),
-            namespace: rs.metadata.namespace.clone(),
-            labels: tmeta.labels,
-            annotations: tmeta.annotations,
-            owner_references: Some(vec![controller_ref("ReplicaSet", "apps/v1", &rs.metadata)]),
-            ..Default::default()
-        },
-        spec: template.spec,
-        status: Some(kubeplay_api::k8s_openapi::api::core::v1::PodStatus {
-            phase: Some("Pending".into()),
-            qos_class: Some("BestEffort".into()),
-            ..Default::default()
-        }),
-    };
-    let mut pod = pod;
-    kubeplay_api::defaults::pod(&mut pod);
-    let pk = w.create_internal(pod);
+/// What every pod of one ReplicaSet starts from, built once per sync.
+struct PodFactory {
+    pod: Pod,
+    rs_name: String,
+}
+
+impl PodFactory {
+    fn new(rs: &ReplicaSet) -> PodFactory {
+        let template = rs.spec.template.clone().unwrap_or_default();
+        let tmeta = template.metadata.unwrap_or_default();
+        let name = rs.metadata.name.clone().unwrap_or_default();
+        let mut pod = Pod {
+            metadata: ObjectMeta {
+                generate_name: Some(format!("{name}-")),
+                namespace: rs.metadata.namespace.clone(),
+                labels: tmeta.labels,
+                annotations: tmeta.annotations,
+                owner_references: Some(vec![controller_ref("ReplicaSet", "apps/v1", &rs.metadata)]),
+                ..Default::default()
+            },
+            spec: template.spec,
+            status: Some(kubeplay_api::k8s_openapi::api::core::v1::PodStatus {
+                phase: Some("Pending".into()),
+                qos_class: Some("BestEffort".into()),
+                ..Default::default()
+            }),
+        };
+        kubeplay_api::defaults::pod(&mut pod);
+        PodFactory { pod, rs_name: name }
+    }
+}
+
+fn create_pod(w: &mut World, rs: &ReplicaSet, f: &PodFactory) {
+    let _ = &f.rs_name;
+    let pk = w.create_internal(f.pod.clone());
     w.enqueue_now(Task::Schedule(pk.clone()));
     w.record_event(NewEvent {
         kind: Kind::ReplicaSet,

@@ -373,6 +373,10 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     }
     if !w.kubelet.pods.contains_key(k) {
         if pod.metadata.deletion_timestamp.is_some() {
+            // Deleted before the kubelet started anything: nothing to stop, the pod goes.
+            // (Waiting for the pickup here would leave it Terminating forever.)
+            w.scheduler.unbind(&node);
+            w.remove::<Pod>(k);
             return;
         }
         if crate::controllers::is_terminal(&pod) {

@@ -1,0 +1,48 @@
+//! RollingUpdate v1 -> v2 run to completion, for 1,000 and 10,000 replicas. Prints medians.
+//! `cargo bench -p kubeplay-core --bench rollout`
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+use common::*;
+use kubeplay_core::World;
+use std::time::{Duration, Instant};
+
+fn one(replicas: i32) -> Duration {
+    let mut w = World::new(1);
+    create(&mut w, deployment("web", replicas, "nginx:1.14.2", "{}", 0));
+    run_to_completion(&mut w, "web", 10_000_000, |_| {});
+    let t = Instant::now();
+    set_image(&mut w, "web", "nginx:1.16.1");
+    run_to_completion(&mut w, "web", 10_000_000, |_| {});
+    let e = t.elapsed();
+    if std::env::var("COUNTS").is_ok() {
+        println!("{replicas}: tasks {:?} at {}ms", w.task_counts, w.now());
+    }
+    let c = census(&w, 0);
+    assert_eq!(c.by_image.get("nginx:1.16.1").copied(), Some(replicas));
+    e
+}
+
+fn median(replicas: i32, runs: usize) -> Duration {
+    let mut v: Vec<Duration> = (0..runs).map(|_| one(replicas)).collect();
+    v.sort();
+    v[runs / 2]
+}
+
+fn main() {
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(5);
+    let a = median(1_000, runs);
+    let b = median(10_000, runs);
+    println!(
+        "rolling update v1->v2, 1000 replicas:  median {:.1} ms",
+        a.as_secs_f64() * 1e3
+    );
+    println!(
+        "rolling update v1->v2, 10000 replicas: median {:.1} ms",
+        b.as_secs_f64() * 1e3
+    );
+    println!("ratio 10000/1000: {:.2}", b.as_secs_f64() / a.as_secs_f64());
+}
