@@ -120,7 +120,14 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         .then(|| format!("kubectl apply {}", args.join(" ")));
     let mut errs = Vec::new();
     let mut count = 0;
+    let should_print = !format.is_empty() && format != "name";
+    let mut done: Vec<(&'static kubeplay_api::ResourceInfo, Value, String)> = Vec::new();
     for (source, mut doc) in docs {
+        if !should_print {
+            for (info, v, op) in done.drain(..) {
+                print_result(cx, info, &v, &op, &format);
+            }
+        }
         let obj = match decode_doc(&source, &doc) {
             Ok(o) => o,
             Err(e) => {
@@ -203,35 +210,37 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                         }
                     }
                 };
-                print_result(
-                    cx,
-                    info,
-                    &shown,
-                    &format!("{}{}", ss("created"), dry.suffix()),
-                    &format,
-                );
+                done.push((info, shown, format!("{}{}", ss("created"), dry.suffix())));
             }
             Err(e) => {
                 errs.push(VerbError::Api(e, None));
             }
             Ok(live) => {
                 let current = object_value(&live);
-                let original = live
+                if dry == DryRun::Client {
+                    // kubectl computes no patch for a client dry run of an existing object.
+                    let shown = modified.clone();
+                    done.push((info, shown, format!("{}{}", ss("configured"), dry.suffix())));
+                    continue;
+                }
+                let annotation = live
                     .meta()
                     .annotations
                     .as_ref()
-                    .and_then(|a| a.get(LAST_APPLIED))
+                    .and_then(|a| a.get(LAST_APPLIED));
+                if annotation.is_none() {
+                    cx.out.err(format!("Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", info.plural, name));
+                }
+                let original = annotation
                     .and_then(|s| serde_json::from_str::<Value>(s).ok())
                     .unwrap_or(Value::Object(Default::default()));
                 let patch = merge::three_way(info.kind, &original, &modified, &current);
                 if patch.as_object().is_some_and(|m| m.is_empty()) {
-                    print_result(
-                        cx,
+                    done.push((
                         info,
-                        &current,
-                        &format!("{}{}", ss("unchanged"), dry.suffix()),
-                        &format,
-                    );
+                        current,
+                        format!("{}{}", ss("unchanged"), dry.suffix()),
+                    ));
                     continue;
                 }
                 let patched = match merge::strategic_merge(info.kind, &current, &patch) {
@@ -251,26 +260,37 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                         continue;
                     }
                 };
-                let shown = if dry == DryRun::Client {
-                    object_value(&new_obj)
-                } else {
-                    match cx.world.update(new_obj, dry == DryRun::Server) {
-                        Ok((o, _)) => object_value(&o),
-                        Err(e) => {
-                            errs.push(VerbError::Api(e, Some(("applying patch", source.clone()))));
-                            continue;
-                        }
+                match cx.world.update(new_obj, dry == DryRun::Server) {
+                    Ok((o, _)) => done.push((
+                        info,
+                        object_value(&o),
+                        format!("{}{}", ss("configured"), dry.suffix()),
+                    )),
+                    Err(e) => {
+                        errs.push(VerbError::Api(e, Some(("applying patch", source.clone()))));
+                        continue;
                     }
-                };
-                print_result(
-                    cx,
-                    info,
-                    &shown,
-                    &format!("{}{}", ss("configured"), dry.suffix()),
-                    &format,
-                );
+                }
             }
         }
+    }
+    if !should_print {
+        for (info, v, op) in done.drain(..) {
+            print_result(cx, info, &v, &op, &format);
+        }
+    }
+    // With -o yaml|json|jsonpath... the objects are printed at the end, several as a List.
+    if should_print && !done.is_empty() {
+        let (info, v) = if done.len() == 1 {
+            (done[0].0, done[0].1.clone())
+        } else {
+            let items: Vec<Value> = done.iter().map(|d| d.1.clone()).collect();
+            (
+                done[0].0,
+                serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {}}),
+            )
+        };
+        print_result(cx, info, &v, "", &format);
     }
     if count == 0 && errs.is_empty() {
         errs.push(VerbError::Msg("no objects passed to apply".into()));

@@ -238,8 +238,14 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             cx.out.err("Warning: deleting cluster-scoped resources, not scoped to the provided namespace\n");
             warn_cluster_scope = false;
         }
-        let existing = cx.world.get_object(t.info.kind, &t.ns, &t.name);
-        let obj = match existing {
+        // Named objects are visited without being fetched: they count as found, and a
+        // client dry run prints them without asking the server.
+        found += 1;
+        if dry == DryRun::Client {
+            print_deleted(cx.out, t, grace, dry, output);
+            continue;
+        }
+        let obj = match cx.world.get_object(t.info.kind, &t.ns, &t.name) {
             Ok(o) => o,
             Err(e) => {
                 if !(ignore_not_found && e.reason == Reason::NotFound) {
@@ -248,7 +254,6 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 continue;
             }
         };
-        found += 1;
         if dry == DryRun::None {
             let opts = DeleteOptions {
                 grace_period: (grace >= 0).then_some(grace),

@@ -242,25 +242,11 @@ pub fn read_sources(
             });
             continue;
         }
-        let dir = f.trim_end_matches('/');
-        let dir_prefix = format!("{}/", dir.trim_start_matches("./"));
-        let mut found_dir = false;
-        let mut entries: Vec<String> = Vec::new();
-        for (path, _) in fs.files() {
-            if let Some(rest) = path.strip_prefix(&dir_prefix) {
-                found_dir = true;
-                if !recursive && rest.contains('/') {
-                    continue;
-                }
-                if [".json", ".yaml", ".yml"].iter().any(|e| rest.ends_with(e)) {
-                    entries.push(path.clone());
-                }
-            }
-        }
-        if !found_dir {
+        if !fs.is_dir(f) {
             return Err(format!("the path \"{f}\" does not exist"));
         }
-        entries.sort();
+        let mut entries: Vec<String> = Vec::new();
+        collect_dir(fs, f.trim_end_matches('/'), recursive, &mut entries);
         for p in entries {
             let bytes = fs.read(&p).unwrap_or_default();
             out.push(Source {
@@ -270,6 +256,21 @@ pub fn read_sources(
         }
     }
     Ok(out)
+}
+
+/// The manifest files of a directory, in name order (`FileVisitorForSTDIN`'s extensions:
+/// .json, .yaml, .yml), descending into subdirectories when `recursive`.
+fn collect_dir(fs: &Vfs, dir: &str, recursive: bool, out: &mut Vec<String>) {
+    for (name, is_dir) in fs.list(dir).unwrap_or_default() {
+        let path = format!("{dir}/{name}");
+        if is_dir {
+            if recursive {
+                collect_dir(fs, &path, recursive, out);
+            }
+        } else if [".json", ".yaml", ".yml"].iter().any(|e| name.ends_with(e)) {
+            out.push(path);
+        }
+    }
 }
 
 /// Each source's documents, as JSON, with where they came from. A syntax error stops
