@@ -7,6 +7,7 @@
 
 mod apply;
 mod create_config;
+pub mod describe;
 mod exec;
 pub mod flags;
 mod get;
@@ -175,6 +176,7 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "delete" => delete::run(cx, rest),
         "edit" => edit::run(cx, rest),
         "get" => get::run(cx, rest),
+        "describe" => describe::run(cx, rest),
         "help" => help::help_command(cx, rest),
         "label" => label::run(cx, rest, label::Which::Labels),
         "patch" => patch::run(cx, rest),

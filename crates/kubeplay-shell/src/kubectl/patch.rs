@@ -267,7 +267,18 @@ fn apply_patch(
             merge::strategic_merge(kind, current, patch).map_err(invalid)
         }
         PatchType::Merge => Ok(merge::json_merge(current, patch)),
-        PatchType::Json => merge::json_patch(current, patch).map_err(invalid),
+        PatchType::Json => {
+            if !patch.is_array() {
+                return Err(VerbError::Api(
+                    ApiError::bad_request(format!(
+                        "json: cannot unmarshal {} into Go value of type jsonpatch.Patch",
+                        json_type(patch)
+                    )),
+                    None,
+                ));
+            }
+            merge::json_patch(current, patch).map_err(invalid)
+        }
     }
 }
 

@@ -8,4 +8,5 @@ pub mod jsonpath;
 pub mod output;
 pub mod rows;
 pub mod table;
+pub mod tabwriter;
 pub mod yaml;

@@ -168,6 +168,16 @@ pub fn list_value(items: Vec<Value>) -> Value {
     })
 }
 
+/// The object as the generic printers see it: managed fields hidden, as kubectl does unless
+/// `--show-managed-fields`.
+pub fn value_of(o: &Object) -> Value {
+    let mut v = o.to_value();
+    if let Some(Value::Object(m)) = v.get_mut("metadata") {
+        m.remove("managedFields");
+    }
+    v
+}
+
 /// `deployment.apps/web`.
 pub fn object_name(o: &Object) -> String {
     format!("{}/{}", o.info().singular_group(), o.name())
@@ -183,9 +193,9 @@ pub fn print_objects(
 ) -> Result<String, String> {
     let values = || -> Value {
         if single && objs.len() == 1 {
-            objs[0].to_value()
+            value_of(&objs[0])
         } else {
-            list_value(objs.iter().map(Object::to_value).collect())
+            list_value(objs.iter().map(value_of).collect())
         }
     };
     match format {
@@ -210,7 +220,7 @@ pub fn print_objects(
             t.execute(&v).map_err(|e| format!("error: {e}\n"))
         }
         Format::CustomColumns(cols) => {
-            let vals: Vec<Value> = objs.iter().map(Object::to_value).collect();
+            let vals: Vec<Value> = objs.iter().map(value_of).collect();
             custom_columns(cols, &vals, no_headers)
         }
     }
