@@ -87,8 +87,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         match word {
             "namespace" | "ns" => return namespace(cx, &rest),
             "service" | "svc" => return service(cx, &rest),
-            // The rollouts work provides `create deployment`.
-            "deployment" | "deploy" => return not_yet(cx, "create deployment"),
+            "deployment" | "deploy" => return super::create_deployment::run(cx, &rest),
             "configmap" | "cm" => return super::create_config::configmap(cx, &rest),
             "secret" => return super::create_config::secret(cx, &rest),
             "clusterrole"
@@ -370,7 +369,7 @@ static NS_DOC: Doc = Doc {
     subcommands: &[],
 };
 
-static GEN_FLAGS: &[Flag] = &[
+pub(super) static GEN_FLAGS: &[Flag] = &[
     OUTPUT,
     DRY_RUN,
     Flag::bool("save-config", None),
@@ -382,7 +381,11 @@ static GEN_FLAGS: &[Flag] = &[
 ];
 
 /// `NameFromCommandArgs`: exactly one NAME before any `--`.
-fn one_name(cx: &mut Cx<'_>, a: &super::flags::Args, path: &str) -> Result<String, Exec> {
+pub(super) fn one_name(
+    cx: &mut Cx<'_>,
+    a: &super::flags::Args,
+    path: &str,
+) -> Result<String, Exec> {
     let (before, _) = a.split_at_dash();
     if before.len() != 1 {
         return Err(usage_error(
@@ -395,7 +398,7 @@ fn one_name(cx: &mut Cx<'_>, a: &super::flags::Args, path: &str) -> Result<Strin
 }
 
 /// Shared tail of the generators: dry-run handling, the call to the server, printing.
-fn finish_generated(
+pub(super) fn finish_generated(
     cx: &mut Cx<'_>,
     a: &super::flags::Args,
     kind: Kind,
@@ -438,7 +441,24 @@ fn finish_generated(
         }
         return Exec::Done(0);
     }
-    let _ = kind;
+    if generated.pointer("/metadata/name").and_then(Value::as_str) == Some("") {
+        // The API server's answer to an object without a name.
+        let e = kubeplay_api::ApiError::invalid(
+            kind.as_str(),
+            "",
+            vec![kubeplay_api::Cause::new(
+                "metadata.name",
+                "Required value: name or generateName is required",
+            )],
+        );
+        return match wrap {
+            Some(w) => fail(cx.out, format!("{w}: {}", e.message)),
+            None => {
+                super::print_api_error(cx.out, &e, None);
+                Exec::Done(1)
+            }
+        };
+    }
     let mut obj = match kubeplay_api::decode::decode(&generated) {
         Ok(o) => o,
         Err(e) => return fail(cx.out, e.message()),
