@@ -10,14 +10,15 @@ mod create_config;
 mod create_deployment;
 pub mod describe;
 mod exec;
+mod expose;
 pub mod flags;
 mod get;
 pub mod help;
 mod logs;
 mod pods;
 pub mod resource;
-mod run;
 mod rollout;
+mod run;
 mod scale;
 
 pub mod create;
@@ -172,6 +173,7 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "apply" => apply::run(cx, rest),
         "logs" => logs::run(cx, rest),
         "run" => run::run(cx, rest),
+        "expose" => expose::run(cx, rest),
         "exec" => exec::run(cx, rest),
         "cluster-info" => info::cluster_info(cx, rest),
         "config" => info::config(cx, rest),
