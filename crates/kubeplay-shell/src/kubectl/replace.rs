@@ -68,7 +68,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if force && dry != DryRun::None {
         return fail(cx.out, "--dry-run can not be used when --force is set");
     }
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }
