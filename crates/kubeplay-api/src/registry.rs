@@ -172,7 +172,12 @@ pub fn lookup(typed: &str) -> Option<&'static ResourceInfo> {
             || r.kind.as_str().eq_ignore_ascii_case(&name);
         let group_ok = match &group {
             None => true,
-            Some(g) => g == r.group || (r.group.is_empty() && (g == "v1" || g.is_empty())),
+            Some(g) => {
+                g == r.group
+                    || (r.group.is_empty() && (g == "v1" || g.is_empty()))
+                    // `deployment.v1.apps`: resource.version.group.
+                    || g.split_once('.').is_some_and(|(v, gr)| v == r.version && gr == r.group)
+            }
         };
         name_ok && group_ok
     })

@@ -2,8 +2,11 @@
 //! (/usr/bin/kubectl, v1.32.4 on the development machines): the same files, the same command
 //! line, the same bytes on stdout and stderr. Skipped when no kubectl is installed.
 //!
-//! Known version differences: none in these paths for kubectl 1.23 - 1.33 (multiple
-//! `--from-env-file` merge since 1.23; older kubectl used only the last env file).
+//! Version differences: none on these paths. The same commands gave identical bytes with the
+//! kubectl 1.27, 1.28, 1.29, 1.30, 1.31 and 1.33 builds in /usr/lib/google-cloud-sdk/bin
+//! (checked by hand, 2026-11-26). Repeated `--from-env-file` merges since kubectl 1.23; older
+//! releases used only the last env file. Upstream kubectl prints cobra's flag errors as
+//! `error: ...` where this gcloud build prints `Error: ...`, so flag errors are not compared.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

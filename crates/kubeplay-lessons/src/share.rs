@@ -8,7 +8,7 @@
 //! Wire format (version 1): `base64url( [version byte] ++ deflate(json) )`, no padding. The
 //! JSON is compact: `{"s":seed,"c":clock,"e":[events],"l":{"id":..,"st":step,"d":done}}` with
 //! each event an array whose first item is the time since the previous event:
-//! `[dt, "line"]`, `[dt, 1, "path", "content"]` (file written), `[dt, 2]` (Ctrl+C).
+//! `[dt, "line"]`, `[dt, 1, "path", "content"]` (file written), `[dt, 2]` (Ctrl+C), `[dt, 3, "text"]` (the editor saved for the oldest open `kubectl edit`); `"ed": 1` when the session had an editor.
 //! A custom scenario (not built in) travels whole in `"sc"` (as JSON, which is YAML).
 //!
 //! Links are untrusted input: sizes are capped before and after inflating, every field is
@@ -49,6 +49,11 @@ pub enum Event {
         path: String,
         content: String,
     },
+    /// The editor was saved for the oldest open `kubectl edit` request.
+    Edit {
+        at: Millis,
+        text: String,
+    },
     Interrupt {
         at: Millis,
     },
@@ -57,7 +62,10 @@ pub enum Event {
 impl Event {
     pub fn at(&self) -> Millis {
         match self {
-            Event::Line { at, .. } | Event::Write { at, .. } | Event::Interrupt { at } => *at,
+            Event::Line { at, .. }
+            | Event::Write { at, .. }
+            | Event::Edit { at, .. }
+            | Event::Interrupt { at } => *at,
         }
     }
 }
@@ -83,6 +91,8 @@ pub struct ShareState {
     pub lesson: Option<LessonProgress>,
     /// A scenario that is not built in, as YAML.
     pub scenario_yaml: Option<String>,
+    /// The session had an editor for `kubectl edit` (the web page does; the CLI does not).
+    pub editor: bool,
 }
 
 /// Why a link could not be opened. The message is for the learner; nothing was run.
@@ -122,6 +132,7 @@ impl ShareState {
                     Event::Line { text, .. } => json!([dt, text]),
                     Event::Write { path, content, .. } => json!([dt, 1, path, content]),
                     Event::Interrupt { .. } => json!([dt, 2]),
+                    Event::Edit { text, .. } => json!([dt, 3, text]),
                 }
             })
             .collect();
@@ -135,6 +146,9 @@ impl ShareState {
         }
         if let Some(y) = &self.scenario_yaml {
             o.insert("sc".into(), json!(y));
+        }
+        if self.editor {
+            o.insert("ed".into(), json!(1));
         }
         let body = serde_json::to_vec(&Value::Object(o)).expect("json of plain values");
         let mut bytes = vec![VERSION];
@@ -252,6 +266,10 @@ impl ShareState {
                 Some(Value::Number(n)) if n.as_u64() == Some(2) && a.len() == 2 => {
                     Event::Interrupt { at }
                 }
+                Some(Value::Number(n)) if n.as_u64() == Some(3) && a.len() == 3 => Event::Edit {
+                    at,
+                    text: text(a.get(2), "edited object")?,
+                },
                 _ => return Err(bad("history entry")),
             });
         }
@@ -289,12 +307,14 @@ impl ShareState {
             None | Some(Value::Null) => None,
             Some(s) => Some(text(Some(s), "scenario")?),
         };
+        let editor = v.get("ed").and_then(Value::as_u64) == Some(1);
         Ok(ShareState {
             seed,
             events,
             clock,
             lesson,
             scenario_yaml,
+            editor,
         })
     }
 
@@ -346,8 +366,12 @@ fn base_session(seed: u64, sc: Option<&Scenario>) -> Session {
 pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Session, Vec<Replayed>) {
     let mut session = base_session(state.seed, scenario);
     session.take_output();
+    session.set_editor(state.editor);
     let mut history: Vec<Replayed> = Vec::new();
     let mut continuation = false;
+    // `kubectl edit` requests waiting for the editor, oldest first. (One still open when the
+    // link was made is not reopened.)
+    let mut edits = std::collections::VecDeque::new();
     let drain = |session: &mut Session, history: &mut Vec<Replayed>| {
         let out = session.take_output();
         if out.is_empty() {
@@ -368,6 +392,7 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
             session.advance_to(e.at());
         }
         drain(&mut session, &mut history);
+        edits.extend(session.take_edit_requests());
         match e {
             Event::Line { text, .. } => {
                 history.push(Replayed {
@@ -384,6 +409,11 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
             Event::Interrupt { .. } => {
                 session.interrupt();
                 continuation = false;
+            }
+            Event::Edit { text, .. } => {
+                if let Some(req) = edits.pop_front() {
+                    session.finish_edit(&req, text);
+                }
             }
         }
         drain(&mut session, &mut history);
@@ -440,6 +470,7 @@ impl Playground {
             scenario_yaml: (!builtin_id)
                 .then(|| serde_json::to_string(&sc).expect("scenario serializes")),
             events: vec![],
+            editor: false,
         };
         Playground {
             session,
@@ -473,13 +504,32 @@ impl Playground {
     }
 
     /// Ctrl+C (recorded when something was running).
+    /// Ctrl+C (recorded when it does something: a command running or a line half typed).
     pub fn interrupt(&mut self) {
-        if self.session.is_busy() {
+        if self.session.is_busy() || self.session.is_continuing() {
             self.state.events.push(Event::Interrupt {
                 at: self.session.now(),
             });
             self.session.interrupt();
+            self.sync();
         }
+    }
+
+    /// Say the page has an editor for `kubectl edit` (before anything is typed).
+    pub fn set_editor(&mut self, available: bool) {
+        self.state.editor = available;
+        self.session.set_editor(available);
+    }
+
+    /// The editor was saved for a `kubectl edit` request (recorded).
+    pub fn finish_edit(&mut self, req: &kubeplay_shell::kubectl::edit::EditRequest, text: &str) {
+        self.state.events.push(Event::Edit {
+            at: self.session.now(),
+            text: text.to_string(),
+        });
+        self.session.finish_edit(req, text);
+        self.sync();
+        self.refresh_progress();
     }
 
     /// Let virtual time pass. (Checks are not evaluated here: see [`Self::refresh_progress`].)

@@ -230,3 +230,43 @@ fn html_in_names_stays_data() {
         Some("kubectl get pod '<b>x</b>'")
     );
 }
+
+#[test]
+fn ctrl_c_replays_too() {
+    let mut pg = Playground::new(5);
+    pg.write_file("web.yaml", WEB);
+    play(
+        &mut pg,
+        &[("kubectl apply -f web.yaml", 2_000), ("sleep 100", 1_000)],
+    );
+    assert!(pg.session.is_busy());
+    pg.interrupt();
+    play(&mut pg, &[("echo 'half", 0)]);
+    assert!(pg.session.is_continuing());
+    pg.interrupt();
+    play(&mut pg, &[("kubectl get deploy web", 500)]);
+    assert_eq!(
+        pg.state
+            .events
+            .iter()
+            .filter(|e| matches!(e, Event::Interrupt { .. }))
+            .count(),
+        2
+    );
+    let (back, history) = Playground::from_link(&pg.share_link()).unwrap();
+    assert_eq!(fingerprint(&back), fingerprint(&pg));
+    assert!(replayed_terminal(&history).contains("$ sleep 100\n^C\n"));
+}
+
+#[test]
+fn edits_and_the_editor_flag_survive_the_link() {
+    let mut st = ShareState::new(2);
+    st.editor = true;
+    st.events.push(Event::Edit {
+        at: 10,
+        text: "apiVersion: v1\n".into(),
+    });
+    st.clock = 10;
+    let back = ShareState::decode(&st.encode()).unwrap();
+    assert_eq!(back, st);
+}

@@ -94,6 +94,10 @@ pub struct Session {
     output: Output,
     /// `$?` of the last command.
     pub last_status: i32,
+    /// The embedder has an editor for `kubectl edit` ([`Session::set_editor`]).
+    editor: bool,
+    /// Objects `kubectl edit` asked to open ([`Session::take_edit_requests`]).
+    edits: Vec<crate::kubectl::edit::EditRequest>,
     /// The container shell the terminal is attached to (`kubectl exec -it POD -- sh`).
     attached: Option<u64>,
 }
@@ -106,6 +110,9 @@ struct SessionHost<'a> {
     waits: &'a mut BTreeMap<u64, Box<dyn Waiter>>,
     next_handle: &'a mut u64,
     attached: &'a mut Option<u64>,
+    /// `kubectl edit`: whether there is an editor, and the objects to open in it.
+    editor: bool,
+    edits: &'a mut Vec<crate::kubectl::edit::EditRequest>,
 }
 
 impl Host for SessionHost<'_> {
@@ -123,7 +130,10 @@ impl Host for SessionHost<'_> {
             return Step::NotFound;
         }
         self.fs.cwd = io.cwd.clone();
-        let mut output = Output::default();
+        let mut output = Output {
+            editor: self.editor,
+            ..Output::default()
+        };
         let mut cx = Cx {
             world: self.world,
             fs: self.fs,
@@ -134,6 +144,7 @@ impl Host for SessionHost<'_> {
         let exec = kubectl::run(&mut cx, &argv[1..]);
         // Input kubectl did not take stays for the next command (`while read`).
         io.stdin = cx.stdin.take();
+        self.edits.append(&mut output.edits);
         output.drain_into(&mut io.out);
         self.world.settle();
         match exec {
@@ -184,6 +195,8 @@ impl Session {
             next_handle: 1,
             output: Output::default(),
             last_status: 0,
+            editor: false,
+            edits: Vec::new(),
             attached: None,
         }
     }
@@ -253,6 +266,8 @@ impl Session {
                 waits: &mut self.waits,
                 next_handle: &mut self.next_handle,
                 attached: &mut self.attached,
+                editor: self.editor,
+                edits: &mut self.edits,
             },
         )
     }
@@ -393,12 +408,12 @@ impl Session {
 
     /// Say whether there is an editor for `kubectl edit` (the page has one; the CLI not).
     pub fn set_editor(&mut self, available: bool) {
-        self.output.editor = available;
+        self.editor = available;
     }
 
     /// Objects `kubectl edit` wants opened in the editor.
     pub fn take_edit_requests(&mut self) -> Vec<crate::kubectl::edit::EditRequest> {
-        std::mem::take(&mut self.output.edits)
+        std::mem::take(&mut self.edits)
     }
 
     /// The editor was saved: apply the text to the object, printing what kubectl prints

@@ -87,8 +87,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         match word {
             "namespace" | "ns" => return namespace(cx, &rest),
             "service" | "svc" => return service(cx, &rest),
-            // The rollouts work provides `create deployment`.
-            "deployment" | "deploy" => return not_yet(cx, "create deployment"),
+            "deployment" | "deploy" => return super::create_deployment::run(cx, &rest),
             "configmap" | "cm" => return super::create_config::configmap(cx, &rest),
             "secret" => return super::create_config::secret(cx, &rest),
             "clusterrole"
@@ -149,7 +148,7 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }
@@ -370,7 +369,7 @@ static NS_DOC: Doc = Doc {
     subcommands: &[],
 };
 
-static GEN_FLAGS: &[Flag] = &[
+pub(super) static GEN_FLAGS: &[Flag] = &[
     OUTPUT,
     DRY_RUN,
     Flag::bool("save-config", None),
@@ -382,7 +381,11 @@ static GEN_FLAGS: &[Flag] = &[
 ];
 
 /// `NameFromCommandArgs`: exactly one NAME before any `--`.
-fn one_name(cx: &mut Cx<'_>, a: &super::flags::Args, path: &str) -> Result<String, Exec> {
+pub(super) fn one_name(
+    cx: &mut Cx<'_>,
+    a: &super::flags::Args,
+    path: &str,
+) -> Result<String, Exec> {
     let (before, _) = a.split_at_dash();
     if before.len() != 1 {
         return Err(usage_error(
@@ -395,7 +398,7 @@ fn one_name(cx: &mut Cx<'_>, a: &super::flags::Args, path: &str) -> Result<Strin
 }
 
 /// Shared tail of the generators: dry-run handling, the call to the server, printing.
-fn finish_generated(
+pub(super) fn finish_generated(
     cx: &mut Cx<'_>,
     a: &super::flags::Args,
     kind: Kind,
@@ -406,13 +409,15 @@ fn finish_generated(
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }
     let info = registry::info(kind);
     let mut generated = generated;
-    if a.bool("save-config") {
+    // `create service` never sets its CreateAnnotation option, so --save-config does
+    // nothing there (kubectl's own quirk).
+    if a.bool("save-config") && kind != Kind::Service {
         let text = typed_json(&generated, None);
         if let Some(Value::Object(meta)) = generated.get_mut("metadata") {
             let ann = meta
@@ -438,7 +443,24 @@ fn finish_generated(
         }
         return Exec::Done(0);
     }
-    let _ = kind;
+    if generated.pointer("/metadata/name").and_then(Value::as_str) == Some("") {
+        // The API server's answer to an object without a name.
+        let e = kubeplay_api::ApiError::invalid(
+            kind.as_str(),
+            "",
+            vec![kubeplay_api::Cause::new(
+                "metadata.name",
+                "Required value: name or generateName is required",
+            )],
+        );
+        return match wrap {
+            Some(w) => fail(cx.out, format!("{w}: {}", e.message)),
+            None => {
+                super::print_api_error(cx.out, &e, None);
+                Exec::Done(1)
+            }
+        };
+    }
     let mut obj = match kubeplay_api::decode::decode(&generated) {
         Ok(o) => o,
         Err(e) => return fail(cx.out, e.message()),
@@ -537,11 +559,11 @@ fn svc_flags(extra: &[Flag]) -> Vec<Flag> {
 
 fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let Some((i, word)) = subcommand(args) else {
-        // `kubectl create service` alone prints its help.
+        // `kubectl create service` alone prints its help to stderr and fails.
         return match parse_flags(cx, &SVC_DOC, &[], args) {
             Ok(_) => {
-                cx.out.out(super::help::render(&SVC_DOC, &[]));
-                Exec::Done(0)
+                cx.out.err(super::help::render(&SVC_DOC, &[]));
+                Exec::Done(1)
             }
             Err(e) => e,
         };
@@ -565,11 +587,18 @@ fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             "ExternalName",
             svc_flags(&[Flag::str("external-name", None)]),
         ),
-        other => {
-            return fail(
+        _ => {
+            // cobra falls back to the parent's run: a usage error naming every argument.
+            let words: Vec<&str> = args
+                .iter()
+                .filter(|w| !w.starts_with('-'))
+                .map(String::as_str)
+                .collect();
+            return usage_error(
                 cx.out,
-                format!("unknown command \"{other}\" for \"kubectl create service\""),
-            )
+                "kubectl create service",
+                format!("unknown command \"{}\"", words.join(" ")),
+            );
         }
     };
     let a = match parse_flags(cx, doc, &flags, &rest) {

@@ -6,7 +6,7 @@
 use super::flags::{self, Flag, FlagError, DRY_RUN, OUTPUT};
 use super::{Cx, Exec};
 use kubeplay_api::configdata::{base64_encode, config_key_errors};
-use kubeplay_api::{decode, ApiError, Kind, Object};
+use kubeplay_api::{decode, ApiError, Object};
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 

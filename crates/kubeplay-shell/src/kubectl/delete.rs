@@ -241,6 +241,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         // Named objects are visited without being fetched: they count as found, and a
         // client dry run prints them without asking the server.
         found += 1;
+        if t.name.is_empty() {
+            errs.push(VerbError::Msg("resource name may not be empty".into()));
+            continue;
+        }
         if dry == DryRun::Client {
             print_deleted(cx.out, t, grace, dry, output);
             continue;

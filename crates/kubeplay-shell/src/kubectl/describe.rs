@@ -657,6 +657,15 @@ fn describe_volumes(vols: Option<&Vec<Volume>>, w: &mut PrefixWriter, space: &st
     }
 }
 
+/// `DescribePodTemplate` through a plain prefix writer into a buffer, with no tabwriter:
+/// what `kubectl rollout history --revision=N` and `rollout undo --dry-run` print (tabs stay
+/// literal).
+pub fn pod_template_raw(t: &PodTemplateSpec) -> String {
+    let mut w = PrefixWriter::default();
+    describe_pod_template(t, &mut w);
+    std::mem::take(&mut w.buf)
+}
+
 fn describe_pod_template(t: &PodTemplateSpec, w: &mut PrefixWriter) {
     w.write(0, "Pod Template:\n");
     let m = t.metadata.clone().unwrap_or_default();

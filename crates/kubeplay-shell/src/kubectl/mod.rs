@@ -7,6 +7,7 @@
 
 mod apply;
 mod create_config;
+mod create_deployment;
 pub mod describe;
 mod exec;
 pub mod flags;
@@ -15,6 +16,8 @@ pub mod help;
 mod logs;
 mod pods;
 pub mod resource;
+mod rollout;
+mod scale;
 
 pub mod create;
 mod delete;
@@ -179,6 +182,9 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "label" => label::run(cx, rest, label::Which::Labels),
         "patch" => patch::run(cx, rest),
         "replace" => replace::run(cx, rest),
+        "rollout" => rollout::run(cx, rest),
+        "scale" => scale::scale(cx, rest),
+        "set" => scale::set(cx, rest),
         "version" => info::version(cx, rest),
         "wait" => wait::run(cx, rest),
         other => help::unknown_or_unavailable(cx, other, rest),

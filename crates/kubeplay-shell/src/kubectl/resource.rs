@@ -153,7 +153,10 @@ pub fn resolve(args: &[String], opts: &Options) -> Result<Request, String> {
         if types.len() > 1 {
             return Err("you must specify only one resource".into());
         }
-        let info = lookup(&types[0])?;
+        let Some(first) = types.first() else {
+            return Err("you must provide a resource and a resource name together".into());
+        };
+        let info = lookup(first)?;
         return Ok(Request::Named(
             names.into_iter().map(|n| (info, n)).collect(),
         ));
@@ -420,9 +423,15 @@ pub fn find(
                 return Err("a resource cannot be retrieved by name across all namespaces".into());
             }
             for (info, name) in v {
-                let obj = world
-                    .get_object(info.kind, scope.ns, &name)
-                    .map_err(|e| super::VerbError::Api(e, None));
+                let obj = if name.is_empty() {
+                    Err(super::VerbError::Msg(
+                        "resource name may not be empty".into(),
+                    ))
+                } else {
+                    world
+                        .get_object(info.kind, scope.ns, &name)
+                        .map_err(|e| super::VerbError::Api(e, None))
+                };
                 out.push(Found {
                     info,
                     ns: if info.namespaced {

@@ -90,8 +90,14 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
 enum Cond {
     Delete,
     Create,
-    Condition { name: String, status: String },
-    JsonPath { path: String, value: Option<String> },
+    Condition {
+        name: String,
+        status: String,
+    },
+    JsonPath {
+        path: crate::print::jsonpath::JsonPath,
+        value: Option<String>,
+    },
 }
 
 fn parse_for(s: &str) -> Result<Cond, String> {
@@ -114,7 +120,13 @@ fn parse_for(s: &str) -> Result<Cond, String> {
         if parts.is_empty() || parts.len() > 2 {
             return Err("jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3 or --for=jsonpath='{.status.readyReplicas}'".into());
         }
-        let expr = relaxed(&parts[0])?;
+        // kubectl relaxes the expression (an empty one stays empty), checks the value, and
+        // only then refuses an empty expression.
+        let expr = if parts[0].is_empty() {
+            String::new()
+        } else {
+            crate::print::jsonpath::relaxed(&parts[0])?
+        };
         let value = match parts.get(1) {
             None => None,
             Some(v) => {
@@ -128,7 +140,8 @@ fn parse_for(s: &str) -> Result<Cond, String> {
         if expr.is_empty() {
             return Err("jsonpath expression cannot be empty".into());
         }
-        return Ok(Cond::JsonPath { path: expr, value });
+        let path = crate::print::jsonpath::JsonPath::parse(&expr)?;
+        return Ok(Cond::JsonPath { path, value });
     }
     Err(format!("unrecognized condition: {s:?}"))
 }
@@ -147,47 +160,6 @@ fn split_jsonpath_input(s: &str) -> Vec<String> {
         i += 1;
     }
     vec![s.to_string()]
-}
-
-/// `RelaxedJSONPathExpression`: `{.a.b}`, `.a.b` and `a.b` all mean `.a.b`.
-fn relaxed(s: &str) -> Result<String, String> {
-    let t = s.trim();
-    let inner = t
-        .strip_prefix('{')
-        .and_then(|x| x.strip_suffix('}'))
-        .unwrap_or(t);
-    if inner.is_empty() {
-        return Ok(String::new());
-    }
-    Ok(if inner.starts_with('.') {
-        inner.to_string()
-    } else {
-        format!(".{inner}")
-    })
-}
-
-/// Follow a simple JSONPath (`.a.b[0].c`, `.metadata.labels.app`) through a value.
-fn lookup<'v>(v: &'v Value, path: &str) -> Option<&'v Value> {
-    let mut cur = v;
-    for seg in path.trim_start_matches('.').split('.') {
-        if seg.is_empty() {
-            continue;
-        }
-        let (field, idx) = match seg.find('[') {
-            Some(i) => (&seg[..i], Some(&seg[i..])),
-            None => (seg, None),
-        };
-        if !field.is_empty() {
-            cur = cur.get(field)?;
-        }
-        if let Some(idx) = idx {
-            for part in idx.split('[').filter(|p| !p.is_empty()) {
-                let n: usize = part.trim_end_matches(']').parse().ok()?;
-                cur = cur.get(n)?;
-            }
-        }
-    }
-    Some(cur)
 }
 
 fn scalar_text(v: &Value) -> Option<String> {
@@ -316,11 +288,23 @@ impl ConditionWaiter {
                 None => false,
                 Some(o) => {
                     let v = super::output::object_value(&o);
-                    match (lookup(&v, path), value) {
-                        (None, _) => false,
-                        (Some(_), None) => true,
-                        (Some(found), Some(want)) => match scalar_text(found) {
-                            Some(t) => &t == want,
+                    // Missing keys are allowed: the field may not be there yet.
+                    let Ok(results) = path.find_results(&v) else {
+                        return Ok(false);
+                    };
+                    if results.is_empty() || results[0].is_empty() {
+                        return Ok(false);
+                    }
+                    if results.len() > 1 {
+                        return Err("given jsonpath expression matches more than one list".into());
+                    }
+                    if results[0].len() > 1 {
+                        return Err("given jsonpath expression matches more than one value".into());
+                    }
+                    match value {
+                        None => true,
+                        Some(want) => match scalar_text(&results[0][0]) {
+                            Some(t) => t.trim() == want.trim(),
                             None => return Err(
                                 "jsonpath leads to a nested object or list which is not supported"
                                     .into(),
@@ -427,7 +411,7 @@ mod tests {
         }
         match parse_for("jsonpath={.status.readyReplicas}=3").unwrap() {
             Cond::JsonPath { path, value } => {
-                assert_eq!(path, ".status.readyReplicas");
+                assert_eq!(path.source(), "{.status.readyReplicas}");
                 assert_eq!(value.as_deref(), Some("3"));
             }
             _ => panic!(),

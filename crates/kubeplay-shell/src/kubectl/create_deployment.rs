@@ -1,0 +1,179 @@
+//! `kubectl create deployment NAME --image=IMAGE... [--replicas=N] [--port=P]`
+//! (KUBECTL:pkg/cmd/create/create_deployment.go).
+
+use super::create::{finish_generated, one_name, GEN_FLAGS};
+use super::flags::Flag;
+use super::help::Doc;
+use super::{dry_run_of, fail, parse_flags, Cx, DryRun, Exec};
+use kubeplay_api::Kind;
+use serde_json::{json, Value};
+
+static DOC: Doc = Doc {
+    path: "kubectl create deployment",
+    long: "Create a deployment with the specified name.",
+    examples: "  # Create a deployment named my-dep that runs the busybox image\n  kubectl create deployment my-dep --image=busybox\n\n  # Create a deployment with a command\n  kubectl create deployment my-dep --image=busybox -- date\n\n  # Create a deployment named my-dep that runs the nginx image with 3 replicas\n  kubectl create deployment my-dep --image=nginx --replicas=3\n\n  # Create a deployment named my-dep that runs the busybox image and expose port 5701\n  kubectl create deployment my-dep --image=busybox --port=5701\n\n  # Create a deployment named my-dep that runs multiple containers\n  kubectl create deployment my-dep --image=busybox:latest --image=ubuntu:latest --image=nginx",
+    usage: "kubectl create deployment NAME --image=image -- [COMMAND] [args...] [options]",
+    subcommands: &[],
+};
+
+fn flags() -> Vec<Flag> {
+    let mut v = GEN_FLAGS.to_vec();
+    v.push(Flag::slice("image", None));
+    v.push(Flag::int("replicas", Some('r')));
+    v.push(Flag::int("port", None));
+    v
+}
+
+/// The container name kubectl derives from an image: the last path segment without tag or
+/// digest (`docker.io/library/nginx:1.14.2` -> `nginx`).
+pub fn container_name(image: &str) -> String {
+    let base = image.rsplit('/').next().unwrap_or(image);
+    let base = base.split('@').next().unwrap_or(base);
+    base.split(':').next().unwrap_or(base).to_string()
+}
+
+pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let fl = flags();
+    let a = match parse_flags(cx, &DOC, &fl, args) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let images = a.all("image");
+    if images.is_empty() {
+        return fail(cx.out, "required flag(s) \"image\" not set");
+    }
+    let name = match one_name(cx, &a, DOC.path) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let (_, command) = a.split_at_dash();
+    if images.len() > 1 && !command.is_empty() {
+        return fail(
+            cx.out,
+            "cannot specify multiple --image options and command",
+        );
+    }
+    let replicas = a.int("replicas").unwrap_or(1);
+    let port = a.int("port").unwrap_or(-1);
+    let mut containers: Vec<Value> = images
+        .iter()
+        .map(|img| json!({"name": container_name(img), "image": img, "resources": {}}))
+        .collect();
+    if !command.is_empty() {
+        containers[0]["command"] = json!(command);
+    }
+    if port >= 0 {
+        containers[0]["ports"] = json!([{"containerPort": port}]);
+    }
+    let generated = json!({
+        "apiVersion": "apps/v1",
+        "kind": "Deployment",
+        "metadata": {"name": name, "creationTimestamp": null, "labels": {"app": name}},
+        "spec": {
+            "replicas": replicas,
+            "selector": {"matchLabels": {"app": name}},
+            "template": {
+                "metadata": {"creationTimestamp": null, "labels": {"app": name}},
+                "spec": {"containers": containers},
+            },
+            "strategy": {},
+        },
+        "status": {},
+    });
+    if matches!(dry_run_of(&a), Ok(DryRun::Client)) && a.str("output") == Some("json") {
+        // The typed object in Go struct field order.
+        cx.out.out(go_json(&generated, ""));
+        cx.out.out("\n");
+        return Exec::Done(0);
+    }
+    finish_generated(
+        cx,
+        &a,
+        Kind::Deployment,
+        generated,
+        Some("failed to create deployment".into()),
+    )
+}
+
+/// Go struct field order for the objects this generator builds.
+fn order(key_path: &str) -> &'static [&'static str] {
+    match key_path {
+        "" => &["kind", "apiVersion", "metadata", "spec", "status"],
+        "metadata" | "spec.template.metadata" => &["name", "creationTimestamp", "labels"],
+        "spec" => &["replicas", "selector", "template", "strategy"],
+        "spec.template" => &["metadata", "spec"],
+        "spec.template.spec" => &["containers"],
+        "spec.template.spec.containers" => &["name", "image", "command", "ports", "resources"],
+        _ => &[],
+    }
+}
+
+/// `json.MarshalIndent` with four spaces, fields in struct order, maps sorted.
+fn go_json(v: &Value, path: &str) -> String {
+    let mut out = String::new();
+    write(v, path, 0, &mut out);
+    out
+}
+
+fn write(v: &Value, path: &str, depth: usize, out: &mut String) {
+    let pad = |d: usize| "    ".repeat(d);
+    match v {
+        Value::Object(m) if m.is_empty() => out.push_str("{}"),
+        Value::Object(m) => {
+            let ord = order(path);
+            let mut keys: Vec<&String> = m.keys().collect();
+            if !ord.is_empty() {
+                keys.sort_by_key(|k| ord.iter().position(|o| o == k).unwrap_or(ord.len()));
+            }
+            out.push_str("{\n");
+            for (i, k) in keys.iter().enumerate() {
+                out.push_str(&pad(depth + 1));
+                out.push_str(&serde_json::to_string(k).unwrap_or_default());
+                out.push_str(": ");
+                let p = if path.is_empty() {
+                    k.to_string()
+                } else if ord.is_empty() {
+                    // A map (labels...): its values are not structs.
+                    format!("{path}.*")
+                } else {
+                    format!("{path}.{k}")
+                };
+                write(&m[k.as_str()], &p, depth + 1, out);
+                if i + 1 < keys.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(depth));
+            out.push('}');
+        }
+        Value::Array(a) if a.is_empty() => out.push_str("[]"),
+        Value::Array(a) => {
+            out.push_str("[\n");
+            for (i, x) in a.iter().enumerate() {
+                out.push_str(&pad(depth + 1));
+                write(x, path, depth + 1, out);
+                if i + 1 < a.len() {
+                    out.push(',');
+                }
+                out.push('\n');
+            }
+            out.push_str(&pad(depth));
+            out.push(']');
+        }
+        other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn container_names_from_images() {
+        assert_eq!(container_name("nginx:1.14.2"), "nginx");
+        assert_eq!(container_name("kodecloud/webapp-color:v2"), "webapp-color");
+        assert_eq!(container_name("localhost:5000/app"), "app");
+        assert_eq!(container_name("busybox@sha256:abc"), "busybox");
+    }
+}

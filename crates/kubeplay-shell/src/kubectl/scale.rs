@@ -1,0 +1,314 @@
+//! `kubectl set image` (KUBECTL:pkg/cmd/set/set_image.go) and `kubectl scale`
+//! (KUBECTL:pkg/cmd/scale/scale.go).
+
+use super::flags::{Flag, DRY_RUN, OUTPUT};
+use super::help::Doc;
+use super::resource::{self, Request};
+use super::{dry_run_of, fail, namespace_of, parse_flags, usage_error, Cx, DryRun, Exec};
+use kubeplay_api::k8s_openapi::api::core::v1::PodSpec;
+use kubeplay_api::{Kind, Object};
+
+static SET_DOC: Doc = Doc {
+    path: "kubectl set",
+    long: "Configure application resources.\n\n These commands help you make changes to existing application resources.",
+    examples: "",
+    usage: "kubectl set SUBCOMMAND [options]",
+    subcommands: &[
+        ("env", "Update environment variables on a pod template"),
+        ("image", "Update the image of a pod template"),
+        ("resources", "Update resource requests/limits on objects with pod templates"),
+        ("selector", "Set the selector on a resource"),
+        ("serviceaccount", "Update the service account of a resource"),
+        ("subject", "Update the user, group, or service account in a role binding or cluster role binding"),
+    ],
+};
+
+static IMAGE_DOC: Doc = Doc {
+    path: "kubectl set image",
+    long: "Update existing container image(s) of resources.\n\n Possible resources include (case insensitive):\n\n        pod (po), replicationcontroller (rc), deployment (deploy), daemonset (ds), statefulset (sts), cronjob (cj), replicaset (rs)",
+    examples: "  # Set a deployment's nginx container image to 'nginx:1.9.1', and its busybox container image to 'busybox'\n  kubectl set image deployment/nginx busybox=busybox nginx=nginx:1.9.1\n\n  # Update all deployments' and rc's nginx container's image to 'nginx:1.9.1'\n  kubectl set image deployments,rc nginx=nginx:1.9.1 --all\n\n  # Update image of all containers of daemonset abc to 'nginx:1.9.1'\n  kubectl set image daemonset abc *=nginx:1.9.1",
+    usage: "kubectl set image (-f FILENAME | TYPE NAME) CONTAINER_NAME_1=CONTAINER_IMAGE_1 ... CONTAINER_NAME_N=CONTAINER_IMAGE_N [options]",
+    subcommands: &[],
+};
+
+static IMAGE_FLAGS: &[Flag] = &[
+    OUTPUT,
+    DRY_RUN,
+    Flag::bool("all", None),
+    Flag::bool("local", None),
+    Flag::slice("filename", Some('f')),
+    Flag::str("selector", Some('l')),
+    Flag::bool("record", None),
+    Flag::str("field-manager", None),
+];
+
+static SCALE_DOC: Doc = Doc {
+    path: "kubectl scale",
+    long: "Set a new size for a deployment, replica set, replication controller, or stateful set.\n\n Scale also allows users to specify one or more preconditions for the scale action.\n\n If --current-replicas or --resource-version is specified, it is validated before the scale is attempted, and it is guaranteed that the precondition holds true when the scale is sent to the server.",
+    examples: "  # Scale a replica set named 'foo' to 3\n  kubectl scale --replicas=3 rs/foo\n\n  # Scale a resource identified by type and name specified in \"foo.yaml\" to 3\n  kubectl scale --replicas=3 -f foo.yaml\n\n  # If the deployment named mysql's current size is 2, scale mysql to 3\n  kubectl scale --current-replicas=2 --replicas=3 deployment/mysql",
+    usage: "kubectl scale [--resource-version=version] [--current-replicas=count] --replicas=COUNT (-f FILENAME | TYPE NAME) [options]",
+    subcommands: &[],
+};
+
+static SCALE_FLAGS: &[Flag] = &[
+    Flag::int("replicas", None),
+    Flag::int("current-replicas", None),
+    Flag::str("resource-version", None),
+    Flag::bool("all", None),
+    Flag::slice("filename", Some('f')),
+    Flag::str("selector", Some('l')),
+    OUTPUT,
+    DRY_RUN,
+    Flag::str("timeout", None),
+];
+
+pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let sub = args
+        .iter()
+        .position(|a| !a.starts_with('-'))
+        .map(|i| (i, args[i].as_str()));
+    match sub {
+        Some((i, "image")) => {
+            let mut rest: Vec<String> = args[..i].to_vec();
+            rest.extend(args[i + 1..].iter().cloned());
+            image(cx, &rest)
+        }
+        Some((_, other))
+            if ["env", "resources", "selector", "serviceaccount", "subject"].contains(&other) =>
+        {
+            fail(
+                cx.out,
+                format!("\"kubectl set {other}\" is not available in kubeplay"),
+            )
+        }
+        Some((_, other)) => fail(
+            cx.out,
+            format!("unknown command \"{other}\" for \"kubectl set\""),
+        ),
+        None => match parse_flags(cx, &SET_DOC, &[], args) {
+            Ok(_) => {
+                cx.out.out(super::help::render(&SET_DOC, &[]));
+                Exec::Done(0)
+            }
+            Err(e) => e,
+        },
+    }
+}
+
+fn pod_spec_mut(o: &mut Object) -> Option<&mut PodSpec> {
+    match o {
+        Object::Deployment(d) => d.spec.template.spec.as_mut(),
+        Object::ReplicaSet(r) => r.spec.template.as_mut().and_then(|t| t.spec.as_mut()),
+        Object::Pod(p) => p.spec.as_mut(),
+        _ => None,
+    }
+}
+
+fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let a = match parse_flags(cx, &IMAGE_DOC, IMAGE_FLAGS, args) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let dry = match dry_run_of(&a) {
+        Ok(d) => d,
+        Err(e) => return fail(cx.out, e),
+    };
+    let format = a.str("output").unwrap_or("").to_string();
+    let (pairs, res): (Vec<String>, Vec<String>) =
+        a.positional.iter().cloned().partition(|p| p.contains('='));
+    if pairs.is_empty() {
+        return fail(cx.out, "at least one image update is required");
+    }
+    let mut images: Vec<(String, String)> = Vec::new();
+    for p in &pairs {
+        let (c, i) = p.split_once('=').unwrap_or((p, ""));
+        if c.is_empty() || i.is_empty() {
+            return fail(cx.out, format!("invalid image {p}"));
+        }
+        images.push((c.to_string(), i.to_string()));
+    }
+    let ns = namespace_of(cx, &a);
+    let opts = resource::Options {
+        selector: a.str("selector").map(String::from),
+        all: a.bool("all"),
+        allow_empty_selector: false,
+    };
+    let targets: Vec<(Kind, String)> = match resource::resolve(&res, &opts) {
+        Ok(Request::Named(v)) => v.into_iter().map(|(i, n)| (i.kind, n)).collect(),
+        Ok(Request::Bulk { types, selector }) => {
+            let mut v = Vec::new();
+            for t in types {
+                for o in resource::list(cx.world, t, Some(&ns), &selector) {
+                    v.push((t.kind, o.name().to_string()));
+                }
+            }
+            v
+        }
+        Err(e) => return fail(cx.out, e),
+    };
+    let mut code = 0;
+    for (kind, name) in targets {
+        let info = kubeplay_api::registry::info(kind);
+        let mut obj = match cx.world.get_object(kind, &ns, &name) {
+            Ok(o) => o,
+            Err(e) => {
+                super::print_api_error(cx.out, &e, None);
+                code = 1;
+                continue;
+            }
+        };
+        let before = obj.clone();
+        let Some(spec) = pod_spec_mut(&mut obj) else {
+            cx.out.err(format!(
+                "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{kind}\n",
+                info.singular_group()
+            ));
+            code = 1;
+            continue;
+        };
+        for (c, img) in &images {
+            let mut found = false;
+            for ctr in spec
+                .init_containers
+                .iter_mut()
+                .flatten()
+                .chain(spec.containers.iter_mut())
+            {
+                if c == "*" || ctr.name == *c {
+                    ctr.image = Some(img.clone());
+                    found = true;
+                }
+            }
+            if !found {
+                cx.out
+                    .err(format!("error: unable to find container named \"{c}\"\n"));
+                return Exec::Done(1);
+            }
+        }
+        if obj == before {
+            // The patch is `{}`: kubectl skips the object and prints nothing.
+            continue;
+        }
+        if dry == DryRun::Client {
+            let v = super::output::object_value(&obj);
+            super::output::print_result(cx, info, &v, "image updated (dry run)", &format);
+            continue;
+        }
+        match cx.world.update(obj, dry == DryRun::Server) {
+            Ok((o, _)) => {
+                let v = super::output::object_value(&o);
+                super::output::print_result(
+                    cx,
+                    info,
+                    &v,
+                    &format!("image updated{}", dry.suffix()),
+                    &format,
+                );
+            }
+            Err(e) => {
+                super::print_api_error(cx.out, &e, None);
+                code = 1;
+            }
+        }
+    }
+    Exec::Done(code)
+}
+
+pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let a = match parse_flags(cx, &SCALE_DOC, SCALE_FLAGS, args) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let dry = match dry_run_of(&a) {
+        Ok(d) => d,
+        Err(e) => return fail(cx.out, e),
+    };
+    let Some(replicas) = a.int("replicas").filter(|_| a.has("replicas")) else {
+        return fail(cx.out, "required flag(s) \"replicas\" not set");
+    };
+    if replicas < 0 {
+        return usage_error(
+            cx.out,
+            "kubectl scale",
+            "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
+        );
+    }
+    let format = a.str("output").unwrap_or("").to_string();
+    let ns = namespace_of(cx, &a);
+    let opts = resource::Options {
+        selector: a.str("selector").map(String::from),
+        all: a.bool("all"),
+        allow_empty_selector: false,
+    };
+    let targets: Vec<(Kind, String)> = match resource::resolve(&a.positional, &opts) {
+        Ok(Request::Named(v)) => v.into_iter().map(|(i, n)| (i.kind, n)).collect(),
+        Ok(Request::Bulk { types, selector }) => {
+            let mut v = Vec::new();
+            for t in types {
+                for o in resource::list(cx.world, t, Some(&ns), &selector) {
+                    v.push((t.kind, o.name().to_string()));
+                }
+            }
+            v
+        }
+        Err(e) => return fail(cx.out, e),
+    };
+    let mut code = 0;
+    for (kind, name) in targets {
+        let info = kubeplay_api::registry::info(kind);
+        let mut obj = match cx.world.get_object(kind, &ns, &name) {
+            Ok(o) => o,
+            Err(e) => {
+                super::print_api_error(cx.out, &e, None);
+                code = 1;
+                continue;
+            }
+        };
+        let current = match &mut obj {
+            Object::Deployment(d) => {
+                let c = d.spec.replicas.unwrap_or(1);
+                d.spec.replicas = Some(replicas as i32);
+                c
+            }
+            Object::ReplicaSet(r) => {
+                let c = r.spec.replicas.unwrap_or(1);
+                r.spec.replicas = Some(replicas as i32);
+                c
+            }
+            _ => {
+                cx.out.err(format!(
+                    "error: no scaler has been implemented for {{\"{}\" \"{}\"}}\n",
+                    info.group, kind
+                ));
+                code = 1;
+                continue;
+            }
+        };
+        if let Some(want) = a.int("current-replicas").filter(|v| *v >= 0) {
+            if want != current as i64 {
+                cx.out.err(format!(
+                    "error: Expected replicas to be {want}, was {current}\n"
+                ));
+                code = 1;
+                continue;
+            }
+        }
+        let op = format!("scaled{}", dry.suffix());
+        if dry == DryRun::Client {
+            let v = super::output::object_value(&obj);
+            super::output::print_result(cx, info, &v, &op, &format);
+            continue;
+        }
+        match cx.world.update(obj, dry == DryRun::Server) {
+            Ok((o, _)) => {
+                let v = super::output::object_value(&o);
+                super::output::print_result(cx, info, &v, &op, &format);
+            }
+            Err(e) => {
+                super::print_api_error(cx.out, &e, None);
+                code = 1;
+            }
+        }
+    }
+    Exec::Done(code)
+}

@@ -1,0 +1,87 @@
+// The terminal as a terminal: errors on stderr look different, Up/Down history survives a
+// reload, Ctrl+L clears, Ctrl+C stops a waiting command, and a pasted script runs line by line.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot, run, termText } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+test('stderr is styled apart from stdout', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await run(page, 'echo hello');
+  await run(page, 'nosuchcommand');
+  await page.waitForSelector('.term-out .t-err');
+  assert.equal(await page.locator('.term-out .t-out').last().innerText(), 'hello\n');
+  assert.equal(await page.locator('.term-out .t-err').last().innerText(), 'bash: nosuchcommand: command not found\n');
+  const [out, err] = await page.evaluate(() => [
+    getComputedStyle(document.querySelector('.t-out')).color,
+    getComputedStyle(document.querySelector('.t-err')).color,
+  ]);
+  assert.notEqual(out, err);
+  assert.deepEqual(errors, []);
+});
+
+test('Up and Down walk the history, which survives a reload', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await run(page, 'echo one');
+  await run(page, 'echo two');
+  const input = page.locator('.term-input');
+  await input.fill('draft');
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'echo two');
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'echo one');
+  await input.press('ArrowDown');
+  assert.equal(await input.inputValue(), 'echo two');
+  await input.press('ArrowDown');
+  assert.equal(await input.inputValue(), 'draft');
+
+  await page.reload();
+  await page.waitForSelector('.term-input');
+  await input.click();
+  await input.press('ArrowUp');
+  assert.equal(await input.inputValue(), 'echo two');
+  assert.deepEqual(errors, []);
+});
+
+test('Ctrl+C stops a waiting command, Ctrl+L clears the screen', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await run(page, 'sleep 600');
+  // While the command waits there is no prompt.
+  await page.waitForSelector('.term-line.busy');
+  assert.equal(await page.locator('.term-line .t-prompt').count(), 0);
+  await page.locator('.term-input').press('Control+c');
+  await page.waitForSelector('.term-line:not(.busy) .t-prompt');
+  assert.match(await termText(page), /\$ sleep 600\n\^C\n$/);
+  await page.locator('.term-input').press('Control+l');
+  await page.waitForFunction(() => document.querySelector('.term-out').innerText === '');
+  assert.deepEqual(errors, []);
+});
+
+test('a pasted script runs line by line, each after the previous one finished', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  const input = page.locator('.term-input');
+  await input.click();
+  await page.getByRole('button', { name: '30×' }).click();
+  // Paste through the clipboard event, as a browser does.
+  await input.evaluate((el, text) => {
+    const dt = new DataTransfer();
+    dt.setData('text', text);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, 'echo first\nsleep 3\necho second\necho typed-on');
+  // The last line has no newline: it waits at the prompt.
+  assert.equal(await input.inputValue(), 'echo typed-on');
+  await page.waitForFunction(() => document.querySelector('.term-out').innerText.includes('second\n'));
+  const t = await termText(page);
+  assert.match(t, /\$ echo first\nfirst\n.*\$ sleep 3\n.*\$ echo second\nsecond\n$/s);
+  await screenshot(page, 'terminal-paste.png');
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,135 @@
+//! The cluster view: each Deployment with its ReplicaSets as revisions, and their pods as cards
+//! coloured by the STATUS kubectl would print. Past [`COMPACT_PODS`] pods, pods become small
+//! cells so a 1,000-replica rollout stays smooth.
+
+use crate::model::{self, ClusterModel, DeployView, PodCache, PodView, RsView};
+use crate::sim::SimRef;
+use yew::prelude::*;
+
+/// More pods than this in the namespace and each pod is drawn as a small cell.
+pub const COMPACT_PODS: usize = 100;
+
+#[derive(Properties, PartialEq)]
+pub struct ClusterProps {
+    pub sim: SimRef,
+    /// The Sim's `cluster_version`: re-render when it moves.
+    pub version: u64,
+}
+
+fn pod_card(p: &PodView, compact: bool) -> Html {
+    let title = format!("{}  {}  {}  {}", p.name, p.ready, p.status, p.node);
+    if compact {
+        return html! { <span class={classes!("cell", p.class)} title={title} data-status={p.status.clone()}></span> };
+    }
+    html! {
+        <div class={classes!("pod", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()}>
+            <span class="pod-name">{ p.name.clone() }</span>
+            <span class="pod-status">{ p.status.clone() }<span class="pod-ready">{ p.ready.clone() }</span></span>
+        </div>
+    }
+}
+
+fn counts_by_class(pods: &[PodView]) -> Html {
+    let mut counts: Vec<(&'static str, usize)> = Vec::new();
+    for p in pods {
+        match counts.iter_mut().find(|(c, _)| *c == p.class) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((p.class, 1)),
+        }
+    }
+    counts.sort();
+    html! {
+        <span class="class-counts">
+            { for counts.into_iter().map(|(c, n)| html! { <span class={classes!("count", c)}>{ format!("{n} {c}") }</span> }) }
+        </span>
+    }
+}
+
+fn rs_block(rs: &RsView, newest: bool, compact: bool) -> Html {
+    let empty = rs.desired == 0 && rs.current == 0;
+    html! {
+        <div class={classes!("rs", newest.then_some("rs-new"), empty.then_some("rs-empty"))} data-rs={rs.name.clone()}>
+            <div class="rs-head">
+                if rs.revision > 0 { <span class="rev" title="deployment.kubernetes.io/revision">{ format!("rev {}", rs.revision) }</span> }
+                <span class="rs-name" title="ReplicaSet">{ rs.name.clone() }</span>
+                if !rs.hash.is_empty() { <code class="hash" title="pod-template-hash">{ rs.hash.clone() }</code> }
+                <span class="image" title="image">{ rs.images.clone() }</span>
+                <span class="rs-counts" title="desired / current / ready">
+                    { format!("{} desired · {} current · {} ready", rs.desired, rs.current, rs.ready) }
+                </span>
+                if compact { { counts_by_class(&rs.pods) } }
+            </div>
+            if let Some(c) = &rs.change_cause { <div class="cause" title="kubernetes.io/change-cause">{ c.clone() }</div> }
+            if !rs.pods.is_empty() {
+                <div class={classes!("pods", compact.then_some("compact"))}>
+                    { for rs.pods.iter().map(|p| pod_card(p, compact)) }
+                </div>
+            }
+        </div>
+    }
+}
+
+fn deploy_block(d: &DeployView, compact: bool) -> Html {
+    let b = &d.budget;
+    let rolling = b.strategy == "RollingUpdate";
+    html! {
+        <div class="deploy" data-deployment={d.name.clone()}>
+            <div class="deploy-head">
+                <span class="kind">{"deployment"}</span>
+                <b class="deploy-name">{ d.name.clone() }</b>
+                <span class="deploy-counts">
+                    { format!("{}/{} ready · {} up-to-date · {} available", d.ready, d.desired, d.updated, d.available) }
+                </span>
+            </div>
+            <div class="budget">
+                <span class="strategy">{ b.strategy.clone() }</span>
+                if rolling {
+                    <span title="maxSurge resolved against the desired replicas">{ format!("maxSurge {}", b.max_surge) }</span>
+                    <span title="maxUnavailable resolved against the desired replicas">{ format!("maxUnavailable {}", b.max_unavailable) }</span>
+                    <span title="desired + maxSurge">{ format!("≤ {} pods", b.max_total) }</span>
+                    <span title="desired − maxUnavailable">{ format!("≥ {} available", b.min_available) }</span>
+                }
+            </div>
+            if let Some(w) = &b.waiting { <div class="waiting" role="status">{ w.clone() }</div> }
+            { for d.replicasets.iter().enumerate().map(|(i, rs)| rs_block(rs, i == 0, compact)) }
+        </div>
+    }
+}
+
+#[function_component]
+pub fn ClusterView(p: &ClusterProps) -> Html {
+    let cache = use_mut_ref(PodCache::default);
+    let m: ClusterModel = {
+        let s = p.sim.borrow();
+        model::cluster(
+            &s.session.world,
+            &s.session.namespace,
+            &mut cache.borrow_mut(),
+        )
+    };
+    let compact = m.pod_count > COMPACT_PODS;
+    let nothing = m.deployments.is_empty() && m.replicasets.is_empty() && m.pods.is_empty();
+    html! {
+        <section class="pane cluster" aria-label="cluster view">
+            <div class="pane-head"><span class="title">{"Cluster"}</span>
+                <span class="spacer"></span>
+                <span class="hint">{ format!("namespace {} · {} pods", m.namespace, m.pod_count) }</span>
+            </div>
+            <div class="cluster-body">
+                if nothing {
+                    <p class="empty">{"No workloads in this namespace yet: press Apply to create the manifest in the editor, then watch its pods come up here."}</p>
+                }
+                { for m.deployments.iter().map(|d| deploy_block(d, compact)) }
+                { for m.replicasets.iter().map(|rs| rs_block(rs, false, compact)) }
+                if !m.pods.is_empty() {
+                    <div class="rs bare">
+                        <div class="rs-head"><span class="rs-name">{"pods"}</span></div>
+                        <div class={classes!("pods", compact.then_some("compact"))}>
+                            { for m.pods.iter().map(|p| pod_card(p, compact)) }
+                        </div>
+                    </div>
+                }
+            </div>
+        </section>
+    }
+}

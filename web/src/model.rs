@@ -1,0 +1,405 @@
+//! What the cluster view shows, read from the World: Deployments, their ReplicaSets as
+//! revisions, and pods with the STATUS kubectl would print. Plain data, built only when the
+//! cluster changed, and tested natively.
+
+use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+use kubeplay_api::k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
+use kubeplay_core::controllers::deployment::{self as dc, HASH_LABEL};
+use kubeplay_core::World;
+use kubeplay_shell::print::rows::pod_columns;
+use std::collections::{BTreeSet, HashMap};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PodView {
+    pub name: String,
+    pub uid: String,
+    /// READY as kubectl prints it (`1/1`).
+    pub ready: String,
+    /// STATUS as kubectl prints it.
+    pub status: String,
+    pub class: &'static str,
+    pub node: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RsView {
+    pub name: String,
+    pub uid: String,
+    pub revision: i64,
+    pub hash: String,
+    pub images: String,
+    pub desired: i32,
+    pub current: i32,
+    pub ready: i32,
+    pub available: i32,
+    pub change_cause: Option<String>,
+    pub pods: Vec<PodView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub strategy: String,
+    pub desired: i32,
+    pub max_surge: i32,
+    pub max_unavailable: i32,
+    /// desired + maxSurge: the most pods the rollout may have at once.
+    pub max_total: i32,
+    /// desired - maxUnavailable: the fewest available pods it keeps.
+    pub min_available: i32,
+    /// Pods the ReplicaSets want now (sum of their spec.replicas).
+    pub total: i32,
+    pub available: i32,
+    /// Why the rollout is not done yet, when it is under way.
+    pub waiting: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeployView {
+    pub name: String,
+    pub uid: String,
+    pub desired: i32,
+    pub ready: i32,
+    pub updated: i32,
+    pub available: i32,
+    pub revision: i64,
+    pub budget: Budget,
+    /// Newest revision first.
+    pub replicasets: Vec<RsView>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClusterModel {
+    pub namespace: String,
+    pub deployments: Vec<DeployView>,
+    /// ReplicaSets no Deployment owns.
+    pub replicasets: Vec<RsView>,
+    /// Pods no ReplicaSet owns.
+    pub pods: Vec<PodView>,
+    pub pod_count: usize,
+}
+
+/// The colour class of a pod card, from its STATUS column.
+pub fn status_class(status: &str, ready: &str) -> &'static str {
+    let all_ready = ready
+        .split_once('/')
+        .is_some_and(|(a, b)| a == b && a != "0");
+    match status {
+        "Running" if all_ready => "running",
+        "Running" | "NotReady" => "notready",
+        "Pending" | "ContainerCreating" | "PodInitializing" => "pending",
+        "Terminating" => "terminating",
+        "Completed" | "Succeeded" => "done",
+        s if s.starts_with("Init:") && s[5..].contains('/') => "pending",
+        _ => "failed",
+    }
+}
+
+/// Remembers each pod's view by resourceVersion, so an unchanged pod costs a lookup.
+#[derive(Default)]
+pub struct PodCache {
+    map: HashMap<String, (String, PodView)>,
+}
+
+impl PodCache {
+    fn view(&mut self, p: &Pod, now: u64, seen: &mut BTreeSet<String>) -> PodView {
+        let uid = p.metadata.uid.clone().unwrap_or_default();
+        let rv = p.metadata.resource_version.clone().unwrap_or_default();
+        seen.insert(uid.clone());
+        if let Some((v, view)) = self.map.get(&uid) {
+            if *v == rv {
+                return view.clone();
+            }
+        }
+        let (ready, status, _) = pod_columns(p, now);
+        let view = PodView {
+            name: p.metadata.name.clone().unwrap_or_default(),
+            uid: uid.clone(),
+            class: status_class(&status, &ready),
+            ready,
+            status,
+            node: p
+                .spec
+                .as_ref()
+                .and_then(|s| s.node_name.clone())
+                .unwrap_or_default(),
+        };
+        self.map.insert(uid, (rv, view.clone()));
+        view
+    }
+}
+
+fn images(t: &PodTemplateSpec) -> String {
+    t.spec
+        .as_ref()
+        .map(|s| {
+            s.containers
+                .iter()
+                .map(|c| c.image.clone().unwrap_or_default())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default()
+}
+
+fn rs_view(
+    w: &World,
+    rs: &ReplicaSet,
+    cache: &mut PodCache,
+    seen: &mut BTreeSet<String>,
+) -> RsView {
+    let st = rs.status.clone().unwrap_or_default();
+    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let mut pods: Vec<PodView> = w
+        .pods_of(&uid)
+        .into_iter()
+        .map(|p| cache.view(p, w.now(), seen))
+        .collect();
+    pods.sort_by(|a, b| a.name.cmp(&b.name));
+    RsView {
+        name: rs.metadata.name.clone().unwrap_or_default(),
+        uid,
+        revision: dc::revision(&rs.metadata),
+        hash: rs
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(HASH_LABEL).cloned())
+            .unwrap_or_default(),
+        images: rs.spec.template.as_ref().map(images).unwrap_or_default(),
+        desired: rs.spec.replicas.unwrap_or(1),
+        current: st.replicas,
+        ready: st.ready_replicas.unwrap_or(0),
+        available: st.available_replicas.unwrap_or(0),
+        change_cause: rs
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get("kubernetes.io/change-cause").cloned()),
+        pods,
+    }
+}
+
+fn budget(d: &Deployment, rss: &[RsView]) -> Budget {
+    let desired = dc::replicas(d);
+    let strategy = d
+        .spec
+        .strategy
+        .as_ref()
+        .and_then(|s| s.type_.clone())
+        .unwrap_or_else(|| "RollingUpdate".into());
+    let max_surge = dc::max_surge(d);
+    let max_unavailable = dc::max_unavailable(d);
+    let st = d.status.clone().unwrap_or_default();
+    let available = st.available_replicas.unwrap_or(0);
+    let total: i32 = rss.iter().map(|r| r.desired).sum();
+    let max_total = desired + max_surge;
+    let min_available = desired - max_unavailable;
+    let revision = dc::revision(&d.metadata);
+    let (new, old): (Vec<&RsView>, Vec<&RsView>) = rss.iter().partition(|r| r.revision == revision);
+    let new = new.first();
+    let old_pods: i32 = old.iter().map(|r| r.current.max(r.desired)).sum();
+    let new_desired = new.map_or(0, |r| r.desired);
+    let new_available = new.map_or(0, |r| r.available);
+    let waiting = if d.spec.paused == Some(true) {
+        Some("paused: `kubectl rollout resume` to go on".to_string())
+    } else if new.is_none() {
+        None
+    } else if strategy == "Recreate" {
+        if old_pods > 0 {
+            Some(format!(
+                "Recreate: waiting for {old_pods} old pod(s) to go before creating new ones"
+            ))
+        } else if new_available < desired {
+            Some(format!(
+                "waiting for new pods to become available ({new_available}/{desired})"
+            ))
+        } else {
+            None
+        }
+    } else if old_pods == 0 && new_available >= desired {
+        None
+    } else if old_pods > 0 && new_desired < desired && total >= max_total {
+        Some(format!(
+            "at most {max_total} pods (desired {desired} + maxSurge {max_surge}): \
+             waiting for old pods to scale down"
+        ))
+    } else if old_pods > 0 && available <= min_available {
+        Some(format!(
+            "at least {min_available} available (desired {desired} - maxUnavailable \
+             {max_unavailable}): waiting for new pods to become available ({available} now)"
+        ))
+    } else if old_pods > 0 {
+        Some(format!("replacing {old_pods} old pod(s)"))
+    } else {
+        Some(format!(
+            "waiting for new pods to become available ({new_available}/{desired})"
+        ))
+    };
+    Budget {
+        strategy,
+        desired,
+        max_surge,
+        max_unavailable,
+        max_total,
+        min_available,
+        total,
+        available,
+        waiting,
+    }
+}
+
+/// Everything the cluster view shows for namespace `ns`.
+pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
+    let mut seen = BTreeSet::new();
+    let mut owned_rs = BTreeSet::new();
+    let mut deployments = Vec::new();
+    for d in w.store.list::<Deployment>(ns) {
+        let mut rss: Vec<RsView> = w
+            .replicasets_of(d)
+            .into_iter()
+            .map(|rs| {
+                owned_rs.insert(rs.metadata.uid.clone().unwrap_or_default());
+                rs_view(w, rs, cache, &mut seen)
+            })
+            .collect();
+        rss.sort_by(|a, b| b.revision.cmp(&a.revision).then(a.name.cmp(&b.name)));
+        let st = d.status.clone().unwrap_or_default();
+        deployments.push(DeployView {
+            name: d.metadata.name.clone().unwrap_or_default(),
+            uid: d.metadata.uid.clone().unwrap_or_default(),
+            desired: dc::replicas(d),
+            ready: st.ready_replicas.unwrap_or(0),
+            updated: st.updated_replicas.unwrap_or(0),
+            available: st.available_replicas.unwrap_or(0),
+            revision: dc::revision(&d.metadata),
+            budget: budget(d, &rss),
+            replicasets: rss,
+        });
+    }
+    let mut replicasets = Vec::new();
+    for rs in w.store.list::<ReplicaSet>(ns) {
+        if !owned_rs.contains(rs.metadata.uid.as_deref().unwrap_or("")) {
+            replicasets.push(rs_view(w, rs, cache, &mut seen));
+        }
+    }
+    let mut pods = Vec::new();
+    let mut pod_count = seen.len();
+    for p in w.store.list::<Pod>(ns) {
+        if !seen.contains(p.metadata.uid.as_deref().unwrap_or("")) {
+            pods.push(cache.view(p, w.now(), &mut seen));
+            pod_count += 1;
+        }
+    }
+    cache.map.retain(|uid, _| seen.contains(uid));
+    ClusterModel {
+        namespace: ns.to_string(),
+        deployments,
+        replicasets,
+        pods,
+        pod_count,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kubeplay_shell::Session;
+
+    fn deploy(replicas: u32, image: &str, extra: &str) -> String {
+        format!(
+            "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: {replicas}
+{extra}  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: {image}
+"
+        )
+    }
+
+    fn apply(s: &mut Session, yaml: &str) {
+        s.fs.write("d.yaml", yaml.as_bytes().to_vec());
+        s.feed_line("kubectl apply -f d.yaml");
+        let out: String = s.take_output().into_iter().map(|c| c.text).collect();
+        assert!(out.contains("deployment.apps/web"), "{out}");
+    }
+
+    #[test]
+    fn classes_follow_kubectl_status() {
+        assert_eq!(status_class("Running", "1/1"), "running");
+        assert_eq!(status_class("Running", "0/1"), "notready");
+        assert_eq!(status_class("ContainerCreating", "0/1"), "pending");
+        assert_eq!(status_class("Init:0/2", "0/1"), "pending");
+        assert_eq!(status_class("Init:CrashLoopBackOff", "0/1"), "failed");
+        assert_eq!(status_class("ImagePullBackOff", "0/1"), "failed");
+        assert_eq!(status_class("Terminating", "1/1"), "terminating");
+        assert_eq!(status_class("Completed", "0/1"), "done");
+    }
+
+    #[test]
+    fn a_deployment_shows_its_revision_and_running_pods() {
+        let mut s = Session::new(7);
+        apply(&mut s, &deploy(3, "nginx:1.25", ""));
+        let t = s.now() + 30_000;
+        s.advance_to(t);
+        let mut cache = PodCache::default();
+        let m = cluster(&s.world, "default", &mut cache);
+        assert_eq!(m.deployments.len(), 1);
+        let d = &m.deployments[0];
+        assert_eq!((d.desired, d.ready, d.available), (3, 3, 3));
+        assert_eq!(d.replicasets.len(), 1);
+        let rs = &d.replicasets[0];
+        assert_eq!(rs.revision, 1);
+        assert_eq!(rs.images, "nginx:1.25");
+        assert!(rs.name.ends_with(&rs.hash) && !rs.hash.is_empty());
+        assert_eq!(rs.pods.len(), 3);
+        for p in &rs.pods {
+            assert!(p.name.starts_with(&rs.name));
+            assert_eq!((p.status.as_str(), p.class), ("Running", "running"));
+        }
+        assert_eq!(d.budget.waiting, None);
+        assert_eq!(m.pod_count, 3);
+        // A second build with nothing changed gives the same model from the cache.
+        assert_eq!(cluster(&s.world, "default", &mut cache), m);
+    }
+
+    #[test]
+    fn a_rolling_update_shows_two_revisions_and_its_budget() {
+        let mut s = Session::new(3);
+        let strategy =
+            "  strategy:\n    rollingUpdate:\n      maxSurge: 25%\n      maxUnavailable: 25%\n";
+        apply(&mut s, &deploy(10, "nginx:1.25", strategy));
+        let t = s.now() + 60_000;
+        s.advance_to(t);
+        apply(&mut s, &deploy(10, "nginx:1.26", strategy));
+        let t = s.now() + 1;
+        s.advance_to(t);
+        let m = cluster(&s.world, "default", &mut PodCache::default());
+        let d = &m.deployments[0];
+        assert_eq!(d.revision, 2);
+        let revs: Vec<i64> = d.replicasets.iter().map(|r| r.revision).collect();
+        assert_eq!(revs, [2, 1]);
+        assert_eq!(d.replicasets[0].images, "nginx:1.26");
+        // 25% of 10: maxSurge rounds up to 3, maxUnavailable down to 2.
+        assert_eq!((d.budget.max_surge, d.budget.max_unavailable), (3, 2));
+        assert_eq!((d.budget.max_total, d.budget.min_available), (13, 8));
+        assert!(d.budget.waiting.is_some());
+        let t = s.now() + 300_000;
+        s.advance_to(t);
+        let m = cluster(&s.world, "default", &mut PodCache::default());
+        let d = &m.deployments[0];
+        assert_eq!(d.budget.waiting, None, "{:?}", d.budget);
+        assert_eq!(d.replicasets[1].desired, 0);
+    }
+}

@@ -1,0 +1,538 @@
+//! The page's state outside the DOM: a [`Session`], the clock that drives it in real time, the
+//! terminal's scrollback and its queue of lines. Plain Rust, no browser: tested natively.
+//!
+//! Components share one `Sim` through [`SimRef`] (an `Rc<RefCell<Sim>>`) and re-render when one
+//! of its version counters moves, so the world is never cloned for a render.
+
+use kubeplay_shell::{Chunk, LineState, Session, Stream};
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+/// Speeds the clock offers (virtual seconds per real second).
+pub const SPEEDS: [u32; 3] = [1, 5, 30];
+
+/// The longest stretch of real time one frame may turn into virtual time, so that a tab
+/// coming back from the background does not jump minutes ahead in one go.
+pub const MAX_FRAME_MS: f64 = 250.0;
+
+/// How much scrollback the terminal keeps (bytes of text).
+pub const SCROLLBACK_BYTES: usize = 256 * 1024;
+
+/// What a piece of terminal text is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SegKind {
+    Prompt,
+    Input,
+    Out,
+    Err,
+    /// Notes from the page itself (`^C`).
+    Note,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Seg {
+    pub kind: SegKind,
+    pub text: String,
+}
+
+/// The terminal's scrollback: segments of text, consecutive ones of a kind merged.
+#[derive(Default, Debug)]
+pub struct Scrollback {
+    pub segs: VecDeque<Seg>,
+    bytes: usize,
+}
+
+impl Scrollback {
+    pub fn push(&mut self, kind: SegKind, text: &str) {
+        if text.is_empty() {
+            return;
+        }
+        self.bytes += text.len();
+        match self.segs.back_mut() {
+            Some(s) if s.kind == kind => s.text.push_str(text),
+            _ => self.segs.push_back(Seg {
+                kind,
+                text: text.to_string(),
+            }),
+        }
+        while self.bytes > SCROLLBACK_BYTES && self.segs.len() > 1 {
+            if let Some(s) = self.segs.pop_front() {
+                self.bytes -= s.text.len();
+            }
+        }
+    }
+    pub fn clear(&mut self) {
+        self.segs.clear();
+        self.bytes = 0;
+    }
+    /// All the text, as a terminal would show it.
+    pub fn text(&self) -> String {
+        self.segs.iter().map(|s| s.text.as_str()).collect()
+    }
+}
+
+/// One sample of a Deployment's replica counts, taken when they change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Sample {
+    pub at: u64,
+    pub desired: i32,
+    pub ready: i32,
+    pub available: i32,
+    pub updated: i32,
+}
+
+pub struct Sim {
+    pub session: Session,
+    pub scrollback: Scrollback,
+    /// Lines waiting to run (typed ahead while a command waits, or pasted).
+    pub queue: VecDeque<String>,
+    /// The last line fed was incomplete: show the continuation prompt.
+    pub continuing: bool,
+    /// Lines entered at the prompt, oldest first.
+    pub history: Vec<String>,
+    pub playing: bool,
+    pub speed: u32,
+    /// Virtual milliseconds owed to the clock but not yet whole.
+    carry: f64,
+    /// Bumped when the scrollback or the prompt changes.
+    pub term_version: u64,
+    /// Bumped when the cluster changes (a write to the store, a new event).
+    pub cluster_version: u64,
+    cluster_stamp: (String, usize),
+    /// Replica counts per Deployment (namespace/name) over virtual time.
+    pub samples: std::collections::BTreeMap<String, Vec<Sample>>,
+}
+
+/// The history kept across reloads holds at most this many lines.
+pub const HISTORY_MAX: usize = 500;
+
+impl Sim {
+    pub fn new(seed: u64) -> Sim {
+        let mut s = Sim {
+            session: Session::new(seed),
+            scrollback: Scrollback::default(),
+            queue: VecDeque::new(),
+            continuing: false,
+            history: Vec::new(),
+            playing: true,
+            speed: 1,
+            carry: 0.0,
+            term_version: 0,
+            cluster_version: 0,
+            cluster_stamp: (String::new(), 0),
+            samples: Default::default(),
+        };
+        s.observe_cluster();
+        s
+    }
+
+    pub fn shared(self) -> SimRef {
+        SimRef(Rc::new(RefCell::new(self)))
+    }
+
+    /// The prompt a new line would get now.
+    pub fn prompt(&self) -> String {
+        if self.continuing {
+            "> ".to_string()
+        } else {
+            format!("controlplane ~ ({}) $ ", self.session.namespace)
+        }
+    }
+
+    /// Whether a command is running (or lines wait their turn): the prompt is hidden.
+    pub fn busy(&self) -> bool {
+        self.session.is_busy() || !self.queue.is_empty()
+    }
+
+    /// Run a line typed at the prompt (or queue it behind the running command).
+    pub fn submit(&mut self, line: &str) {
+        self.queue.push_back(line.to_string());
+        self.pump();
+    }
+
+    /// Run several lines (a paste), one at a time, each after the previous one has finished.
+    pub fn submit_lines(&mut self, text: &str) {
+        for line in text.split('\n') {
+            self.queue
+                .push_back(line.trim_end_matches('\r').to_string());
+        }
+        self.pump();
+    }
+
+    /// Remember a line in the history (not blank ones, not a repeat of the last).
+    pub fn remember(&mut self, line: &str) {
+        if line.trim().is_empty() || self.history.last().is_some_and(|l| l == line) {
+            return;
+        }
+        self.history.push(line.to_string());
+        if self.history.len() > HISTORY_MAX {
+            let extra = self.history.len() - HISTORY_MAX;
+            self.history.drain(..extra);
+        }
+    }
+
+    /// Write `text` to the session's file `path` and apply it, as the terminal would.
+    pub fn apply_file(&mut self, path: &str, text: &str) {
+        self.session.fs.write(path, text.as_bytes().to_vec());
+        self.submit(&format!("kubectl apply -f {path}"));
+    }
+
+    /// Feed queued lines while the session is free.
+    fn pump(&mut self) {
+        while !self.session.is_busy() {
+            let Some(line) = self.queue.pop_front() else {
+                break;
+            };
+            let prompt = self.prompt();
+            self.scrollback.push(SegKind::Prompt, &prompt);
+            self.scrollback.push(SegKind::Input, &line);
+            self.scrollback.push(SegKind::Input, "\n");
+            self.continuing = self.session.feed_line(&line) == LineState::NeedMore;
+            self.drain();
+        }
+        self.term_version += 1;
+        self.observe_cluster();
+    }
+
+    /// Move the session's output into the scrollback.
+    fn drain(&mut self) -> bool {
+        let chunks: Vec<Chunk> = self.session.take_output();
+        let any = !chunks.is_empty();
+        for c in chunks {
+            let kind = match c.stream {
+                Stream::Out => SegKind::Out,
+                Stream::Err => SegKind::Err,
+            };
+            self.scrollback.push(kind, &c.text);
+        }
+        if any {
+            self.term_version += 1;
+        }
+        any
+    }
+
+    /// Ctrl+C: stop the waiting command, drop lines waiting their turn and the open
+    /// continuation.
+    pub fn interrupt(&mut self) {
+        self.session.interrupt();
+        self.queue.clear();
+        self.continuing = false;
+        self.drain();
+        self.scrollback.push(SegKind::Note, "^C\n");
+        self.term_version += 1;
+    }
+
+    /// Ctrl+C at the terminal: stop the waiting command, or abandon the line being typed
+    /// (shown with `^C`, as bash does).
+    pub fn cancel_line(&mut self, typed: &str) {
+        if self.busy() {
+            self.interrupt();
+            return;
+        }
+        let prompt = self.prompt();
+        self.scrollback.push(SegKind::Prompt, &prompt);
+        self.scrollback.push(SegKind::Input, typed);
+        self.scrollback.push(SegKind::Note, "^C\n");
+        self.continuing = false;
+        self.term_version += 1;
+    }
+
+    /// Ctrl+L: clear the screen.
+    pub fn clear_screen(&mut self) {
+        self.scrollback.clear();
+        self.term_version += 1;
+    }
+
+    /// Let `real_ms` of real time pass, at the clock's speed if it is playing.
+    pub fn tick(&mut self, real_ms: f64) {
+        if self.playing {
+            let owed = real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed as f64 + self.carry;
+            let whole = owed.floor();
+            self.carry = owed - whole;
+            if whole >= 1.0 {
+                let to = self.session.now() + whole as u64;
+                self.advance_to(to);
+                return;
+            }
+        }
+        self.after_time();
+    }
+
+    /// Jump to the next moment something is due in the cluster.
+    pub fn step(&mut self) {
+        if let Some(t) = self.session.world.next_due() {
+            let t = t.max(self.session.now());
+            self.advance_to(t);
+        }
+    }
+
+    pub fn advance_to(&mut self, t: u64) {
+        if t > self.session.now() || self.session.world.next_due().is_some_and(|d| d <= t) {
+            self.session.advance_to(t);
+        }
+        self.after_time();
+    }
+
+    fn after_time(&mut self) {
+        let was_busy = self.session.is_busy() || !self.queue.is_empty();
+        self.drain();
+        if was_busy && !self.session.is_busy() {
+            self.pump();
+        }
+        self.observe_cluster();
+    }
+
+    pub fn set_speed(&mut self, speed: u32) {
+        self.speed = speed.max(1);
+    }
+
+    pub fn toggle_play(&mut self) {
+        self.playing = !self.playing;
+        self.carry = 0.0;
+    }
+
+    /// Bump `cluster_version` if the store or the events moved since last time, and take a
+    /// sample of each Deployment whose counts changed.
+    fn observe_cluster(&mut self) {
+        let w = &self.session.world;
+        let stamp = (w.store.next_resource_version_peek(), w.events().len());
+        if stamp == self.cluster_stamp {
+            return;
+        }
+        self.cluster_stamp = stamp;
+        self.cluster_version += 1;
+        let now = w.now();
+        for ((ns, name), d) in &w.store.deployments {
+            let st = d.status.clone().unwrap_or_default();
+            let s = Sample {
+                at: now,
+                desired: d.spec.replicas.unwrap_or(1),
+                ready: st.ready_replicas.unwrap_or(0),
+                available: st.available_replicas.unwrap_or(0),
+                updated: st.updated_replicas.unwrap_or(0),
+            };
+            let v = self.samples.entry(format!("{ns}/{name}")).or_default();
+            let same = v.last().is_some_and(|l| {
+                (l.desired, l.ready, l.available, l.updated)
+                    == (s.desired, s.ready, s.available, s.updated)
+            });
+            if !same {
+                v.push(s);
+            }
+        }
+    }
+}
+
+/// The page's one `Sim`, shared by its components. Two handles are equal when they point at
+/// the same `Sim`; what changed inside is told by the version counters passed beside it.
+#[derive(Clone)]
+pub struct SimRef(pub Rc<RefCell<Sim>>);
+
+impl PartialEq for SimRef {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+impl SimRef {
+    pub fn borrow(&self) -> std::cell::Ref<'_, Sim> {
+        self.0.borrow()
+    }
+    pub fn borrow_mut(&self) -> std::cell::RefMut<'_, Sim> {
+        self.0.borrow_mut()
+    }
+}
+
+/// Convert a UTF-16 offset (what the DOM's selection APIs give) into a byte offset in `s`.
+pub fn utf16_to_byte(s: &str, u16_off: u32) -> usize {
+    let mut n = 0u32;
+    for (i, c) in s.char_indices() {
+        if n >= u16_off {
+            return i;
+        }
+        n += c.len_utf16() as u32;
+    }
+    s.len()
+}
+
+/// The UTF-16 length of `s[..byte]`.
+pub fn byte_to_utf16(s: &str, byte: usize) -> u32 {
+    s[..byte.min(s.len())]
+        .chars()
+        .map(|c| c.len_utf16() as u32)
+        .sum()
+}
+
+/// Insert two spaces at the selection (replacing it), as the editor's Tab does. Returns the
+/// new text and the caret's UTF-16 offset.
+pub fn insert_indent(text: &str, sel_start: u32, sel_end: u32) -> (String, u32) {
+    let a = utf16_to_byte(text, sel_start.min(sel_end));
+    let b = utf16_to_byte(text, sel_start.max(sel_end));
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push_str(&text[..a]);
+    out.push_str("  ");
+    out.push_str(&text[b..]);
+    let caret = byte_to_utf16(&out, a + 2);
+    (out, caret)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NGINX: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+";
+
+    #[test]
+    fn applying_a_file_echoes_the_command_and_its_output() {
+        let mut s = Sim::new(1);
+        s.apply_file("deployment.yaml", NGINX);
+        let text = s.scrollback.text();
+        assert_eq!(
+            text,
+            "controlplane ~ (default) $ kubectl apply -f deployment.yaml\n\
+             deployment.apps/nginx created\n"
+        );
+        assert!(s.session.world.store.deployments.len() == 1);
+    }
+
+    #[test]
+    fn the_clock_runs_at_its_speed_and_pods_come_up() {
+        let mut s = Sim::new(1);
+        s.apply_file("d.yaml", NGINX);
+        let v = s.cluster_version;
+        s.set_speed(30);
+        let t0 = s.session.now();
+        for _ in 0..60 {
+            s.tick(16.0);
+        }
+        // 60 frames of 16 ms at 30x: 28.8 virtual seconds.
+        assert_eq!(s.session.now() - t0, 28_800);
+        assert!(s.cluster_version > v);
+        s.submit("kubectl get pods");
+        let text = s.scrollback.text();
+        assert_eq!(text.matches(" Running ").count(), 3, "{text}");
+        let samples = &s.samples["default/nginx"];
+        assert_eq!(samples.last().map(|x| x.ready), Some(3));
+        assert_eq!(samples.first().map(|x| x.ready), Some(0));
+    }
+
+    #[test]
+    fn a_paused_clock_stands_still_and_step_jumps_to_the_next_event() {
+        let mut s = Sim::new(1);
+        s.toggle_play();
+        s.apply_file("d.yaml", NGINX);
+        let t0 = s.session.now();
+        s.tick(100.0);
+        assert_eq!(s.session.now(), t0);
+        let due = s.session.world.next_due();
+        s.step();
+        if let Some(d) = due {
+            assert_eq!(s.session.now(), d.max(t0));
+        }
+    }
+
+    #[test]
+    fn lines_typed_during_a_sleep_wait_their_turn() {
+        let mut s = Sim::new(1);
+        s.submit("sleep 2");
+        assert!(s.busy());
+        s.submit("echo after");
+        assert!(!s.scrollback.text().contains("after\n"));
+        s.tick(250.0);
+        s.tick(250.0);
+        assert!(s.busy());
+        for _ in 0..8 {
+            s.tick(250.0);
+        }
+        assert!(!s.busy());
+        assert!(
+            s.scrollback.text().ends_with("$ echo after\nafter\n"),
+            "{}",
+            s.scrollback.text()
+        );
+    }
+
+    #[test]
+    fn ctrl_c_stops_a_waiting_command_and_drops_the_queue() {
+        let mut s = Sim::new(1);
+        s.submit_lines("sleep 100\necho never");
+        assert!(s.busy());
+        s.interrupt();
+        assert!(!s.busy());
+        assert_eq!(s.session.last_status, 130);
+        assert!(!s.scrollback.text().contains("never"));
+        assert!(s.scrollback.text().ends_with("^C\n"));
+    }
+
+    #[test]
+    fn an_open_quote_asks_for_more() {
+        let mut s = Sim::new(1);
+        s.submit("echo 'open");
+        assert!(s.continuing);
+        assert_eq!(s.prompt(), "> ");
+    }
+
+    #[test]
+    fn history_skips_blanks_and_repeats_and_is_bounded() {
+        let mut s = Sim::new(1);
+        s.remember("a");
+        s.remember("a");
+        s.remember("  ");
+        s.remember("b");
+        assert_eq!(s.history, ["a", "b"]);
+        for i in 0..HISTORY_MAX + 10 {
+            s.remember(&i.to_string());
+        }
+        assert_eq!(s.history.len(), HISTORY_MAX);
+        assert_eq!(s.history.last().map(String::as_str), Some("509"));
+    }
+
+    #[test]
+    fn scrollback_is_bounded() {
+        let mut b = Scrollback::default();
+        let line = "x".repeat(1000) + "\n";
+        for i in 0..1000 {
+            b.push(
+                if i % 2 == 0 {
+                    SegKind::Out
+                } else {
+                    SegKind::Err
+                },
+                &line,
+            );
+        }
+        assert!(b.text().len() <= SCROLLBACK_BYTES);
+        assert!(b.text().len() > SCROLLBACK_BYTES - 2000);
+    }
+
+    #[test]
+    fn tab_inserts_two_spaces_counting_utf16() {
+        // "é" is one UTF-16 unit, "😀" two.
+        let (t, c) = insert_indent("a😀b", 3, 3);
+        assert_eq!(t, "a😀  b");
+        assert_eq!(c, 5);
+        let (t, c) = insert_indent("abcdef", 1, 4);
+        assert_eq!(t, "a  ef");
+        assert_eq!(c, 3);
+        let (t, c) = insert_indent("", 0, 0);
+        assert_eq!((t.as_str(), c), ("  ", 2));
+    }
+}

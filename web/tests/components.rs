@@ -1,0 +1,194 @@
+//! The components in a real browser (wasm-bindgen-test in headless Chromium): what needs the
+//! DOM, such as a keypress in the editor, is tested here; pure logic is tested natively.
+#![cfg(target_arch = "wasm32")]
+
+use kubeplay_web::components::cluster::{ClusterProps, ClusterView};
+use kubeplay_web::components::editor::{Editor, EditorProps};
+use kubeplay_web::components::terminal::{Terminal, TerminalProps};
+use kubeplay_web::sim::{Sim, SimRef};
+use std::time::Duration;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
+use yew::{BaseComponent, Renderer};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Render `C` into a fresh element and let Yew finish.
+async fn mount<C: BaseComponent>(props: C::Properties) -> Element {
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    Renderer::<C>::with_root_and_props(root.clone(), props).render();
+    settle().await;
+    root
+}
+
+async fn settle() {
+    yew::platform::time::sleep(Duration::from_millis(10)).await;
+}
+
+fn all(root: &Element, sel: &str) -> Vec<Element> {
+    let list = root.query_selector_all(sel).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<Element>().ok())
+        .collect()
+}
+
+const NGINX: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: nginx
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: nginx
+  template:
+    metadata:
+      labels:
+        app: nginx
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.25
+";
+
+#[wasm_bindgen_test]
+async fn tab_in_the_editor_inserts_two_spaces_and_numbers_follow() {
+    let sim = Sim::new(1).shared();
+    let root = mount::<Editor>(EditorProps {
+        sim,
+        file: "d.yaml".into(),
+        initial: "a:\nb".into(),
+    })
+    .await;
+    let ta: HtmlTextAreaElement = root
+        .query_selector("textarea")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    assert_eq!(
+        root.query_selector(".gutter")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "1\n2\n"
+    );
+    ta.set_selection_range(3, 3).unwrap();
+    let init = KeyboardEventInit::new();
+    init.set_key("Tab");
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    let not_cancelled = ta.dispatch_event(&ev).unwrap();
+    settle().await;
+    assert!(!not_cancelled, "Tab must not move focus");
+    assert_eq!(ta.value(), "a:\n  b");
+    assert_eq!(ta.selection_start().unwrap(), Some(5));
+
+    // Escape, then Tab: the key is left to the browser (focus moves on).
+    for key in ["Escape", "Tab"] {
+        init.set_key(key);
+        let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+        assert!(ta.dispatch_event(&ev).unwrap(), "{key} should not be taken");
+    }
+    assert_eq!(ta.value(), "a:\n  b");
+}
+
+#[wasm_bindgen_test]
+async fn apply_runs_kubectl_apply_in_the_session() {
+    let sim = Sim::new(1).shared();
+    let root = mount::<Editor>(EditorProps {
+        sim: sim.clone(),
+        file: "deployment.yaml".into(),
+        initial: NGINX.into(),
+    })
+    .await;
+    let button: web_sys::HtmlElement = root
+        .query_selector("button.apply")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    button.click();
+    let s = sim.borrow();
+    assert_eq!(s.session.world.store.deployments.len(), 1);
+    assert!(s
+        .scrollback
+        .text()
+        .ends_with("$ kubectl apply -f deployment.yaml\ndeployment.apps/nginx created\n"));
+}
+
+#[wasm_bindgen_test]
+async fn the_cluster_view_colours_pods_by_their_kubectl_status() {
+    let sim: SimRef = Sim::new(1).shared();
+    sim.borrow_mut().apply_file("d.yaml", NGINX);
+    let version = sim.borrow().cluster_version;
+    let root = mount::<ClusterView>(ClusterProps {
+        sim: sim.clone(),
+        version,
+    })
+    .await;
+    // Just created: pods exist but are not running yet.
+    let pods = all(&root, ".pod");
+    assert_eq!(pods.len(), 3);
+    assert!(all(&root, ".pod.running").is_empty());
+
+    let root = {
+        let t = sim.borrow().session.now() + 60_000;
+        sim.borrow_mut().advance_to(t);
+        let version = sim.borrow().cluster_version;
+        mount::<ClusterView>(ClusterProps {
+            sim: sim.clone(),
+            version,
+        })
+        .await
+    };
+    let running = all(&root, ".pod.running");
+    assert_eq!(running.len(), 3);
+    for p in running {
+        assert_eq!(p.get_attribute("data-status").as_deref(), Some("Running"));
+    }
+    assert_eq!(
+        root.query_selector(".rev")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "rev 1"
+    );
+    assert_eq!(
+        root.query_selector(".image")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "nginx:1.25"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_terminal_sets_stderr_apart_and_prompts_with_the_namespace() {
+    let sim = Sim::new(1).shared();
+    sim.borrow_mut().submit("echo hi");
+    sim.borrow_mut().submit("kubectl get nosuchkind");
+    let version = sim.borrow().term_version;
+    let root = mount::<Terminal>(TerminalProps { sim, version }).await;
+    let text = |sel: &str| {
+        all(&root, sel)
+            .iter()
+            .map(|e| e.text_content().unwrap())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(text(".term-out .t-out"), ["hi\n"]);
+    let err = text(".term-out .t-err");
+    assert_eq!(err.len(), 1);
+    assert!(err[0].starts_with("error: "), "{err:?}");
+    assert_eq!(
+        text(".term-line .t-prompt"),
+        ["controlplane ~ (default) $ "]
+    );
+}
