@@ -15,7 +15,8 @@ pub fn step_points(samples: &[Sample], value: fn(&Sample) -> i32, now: u64, top:
     };
     let t0 = first.at;
     let span = now.saturating_sub(t0).max(1) as f64;
-    let top = top.max(1) as f64;
+    // Headroom above the highest line, so it does not hide in the frame.
+    let top = top.max(1) as f64 * 1.15;
     let x = |t: u64| (t.saturating_sub(t0) as f64 / span * W).min(W);
     let y = |v: i32| H - (v.max(0) as f64 / top * (H - 2.0)) - 1.0;
     let mut pts = String::new();
@@ -83,7 +84,7 @@ mod tests {
     #[test]
     fn steps_hold_each_value_until_the_next_sample() {
         let pts = step_points(&[s(0, 0), s(50, 2)], |x| x.ready, 100, 2);
-        assert_eq!(pts, "0.0,59.0 150.0,59.0 150.0,1.0 300.0,1.0");
+        assert_eq!(pts, "0.0,59.0 150.0,59.0 150.0,8.6 300.0,8.6");
         assert_eq!(step_points(&[], |x| x.ready, 100, 2), "");
     }
 }
