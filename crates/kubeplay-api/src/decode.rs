@@ -54,12 +54,104 @@ impl DecodeError {
 
 /// Split a manifest into its non-empty documents, as JSON values. JSON input is YAML too.
 pub fn parse_documents(text: &str) -> Result<Vec<Value>, DecodeError> {
+    match parse_documents_with(text, false) {
+        // go-yaml v2, under sigs.k8s.io/yaml, takes the last of duplicate keys; serde_yaml
+        // refuses them. Read again, keeping the last.
+        Err(DecodeError::Syntax { message }) if message.contains("duplicate entry") => {
+            parse_documents_with(text, true)
+        }
+        r => r,
+    }
+}
+
+/// A YAML value whose mappings keep the last of duplicate keys.
+struct LastWins(serde_yaml::Value);
+
+impl<'de> serde::Deserialize<'de> for LastWins {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = LastWins;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any YAML value")
+            }
+            fn visit_bool<E>(self, b: bool) -> Result<LastWins, E> {
+                Ok(LastWins(serde_yaml::Value::Bool(b)))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<LastWins, E> {
+                Ok(LastWins(serde_yaml::Value::Number(n.into())))
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<LastWins, E> {
+                Ok(LastWins(serde_yaml::Value::Number(n.into())))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<LastWins, E> {
+                Ok(LastWins(serde_yaml::Value::Number(n.into())))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<LastWins, E> {
+                Ok(LastWins(serde_yaml::Value::String(s.into())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<LastWins, E> {
+                Ok(LastWins(serde_yaml::Value::String(s)))
+            }
+            fn visit_unit<E>(self) -> Result<LastWins, E> {
+                Ok(LastWins(serde_yaml::Value::Null))
+            }
+            fn visit_none<E>(self) -> Result<LastWins, E> {
+                Ok(LastWins(serde_yaml::Value::Null))
+            }
+            fn visit_some<D2: serde::Deserializer<'de>>(
+                self,
+                d: D2,
+            ) -> Result<LastWins, D2::Error> {
+                serde::Deserialize::deserialize(d)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<LastWins, A::Error> {
+                let mut v = Vec::new();
+                while let Some(LastWins(x)) = a.next_element()? {
+                    v.push(x);
+                }
+                Ok(LastWins(serde_yaml::Value::Sequence(v)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut a: A,
+            ) -> Result<LastWins, A::Error> {
+                let mut m = serde_yaml::Mapping::new();
+                while let Some((LastWins(k), LastWins(v))) = a.next_entry()? {
+                    m.insert(k, v);
+                }
+                Ok(LastWins(serde_yaml::Value::Mapping(m)))
+            }
+            fn visit_enum<A: serde::de::EnumAccess<'de>>(self, a: A) -> Result<LastWins, A::Error> {
+                use serde::de::VariantAccess;
+                let (tag, variant): (String, _) = a.variant()?;
+                let LastWins(value) = variant.newtype_variant()?;
+                Ok(LastWins(serde_yaml::Value::Tagged(Box::new(
+                    serde_yaml::value::TaggedValue {
+                        tag: serde_yaml::value::Tag::new(tag),
+                        value,
+                    },
+                ))))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+fn parse_documents_with(text: &str, last_wins: bool) -> Result<Vec<Value>, DecodeError> {
     let mut out = Vec::new();
     for doc in serde_yaml::Deserializer::from_str(text) {
-        let v: serde_yaml::Value =
-            serde::Deserialize::deserialize(doc).map_err(|e| DecodeError::Syntax {
-                message: yaml_message(&e),
-            })?;
+        let v: Result<serde_yaml::Value, _> = if last_wins {
+            <LastWins as serde::Deserialize>::deserialize(doc).map(|l| l.0)
+        } else {
+            serde::Deserialize::deserialize(doc)
+        };
+        let v = v.map_err(|e| DecodeError::Syntax {
+            message: yaml_message(&e),
+        })?;
         if v.is_null() {
             continue;
         }
@@ -168,7 +260,7 @@ pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
     let doc = &doc;
     let obj = Object::from_value(info.kind, doc.clone()).map_err(|e| DecodeError::Undecodable {
         kind: info.kind,
-        detail: e.to_string(),
+        detail: go_type_error(info.kind, doc).unwrap_or_else(|| e.to_string()),
     })?;
     let mut unknown = Vec::new();
     unknown_fields(doc, &obj.to_value(), "", &mut unknown);
@@ -183,6 +275,146 @@ pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
         });
     }
     Ok(obj)
+}
+
+/// The path of the first value of the wrong type, and serde's complaint about it.
+fn type_error_at(kind: Kind, doc: &Value) -> Option<(String, String)> {
+    use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
+    use k8s_openapi::api::core::v1::{
+        ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
+    };
+    fn at<T: serde::de::DeserializeOwned>(doc: &Value) -> Option<(String, String)> {
+        match serde_path_to_error::deserialize::<_, T>(doc.clone()) {
+            Ok(_) => None,
+            Err(e) => Some((e.path().to_string(), e.into_inner().to_string())),
+        }
+    }
+    match kind {
+        Kind::Deployment => at::<Deployment>(doc),
+        Kind::ReplicaSet => at::<ReplicaSet>(doc),
+        Kind::Pod => at::<Pod>(doc),
+        Kind::Service => at::<Service>(doc),
+        Kind::ConfigMap => at::<ConfigMap>(doc),
+        Kind::Secret => at::<Secret>(doc),
+        Kind::Namespace => at::<Namespace>(doc),
+        Kind::Node => at::<Node>(doc),
+        Kind::Endpoints => at::<Endpoints>(doc),
+        Kind::Event => at::<Event>(doc),
+    }
+}
+
+/// The Go struct that holds the field at `path` (a JSON path without indices), for
+/// `Go struct field <Struct>.<path>`.
+fn go_struct(kind: Kind, parent: &str) -> String {
+    let last = parent.rsplit('.').next().unwrap_or("");
+    let known = match (parent, last) {
+        ("", _) => return kind.as_str().to_string(),
+        ("metadata", _) | (_, "metadata") => "ObjectMeta",
+        ("spec", _) => match kind {
+            Kind::Deployment => "DeploymentSpec",
+            Kind::ReplicaSet => "ReplicaSetSpec",
+            Kind::Service => "ServiceSpec",
+            Kind::Pod => "PodSpec",
+            Kind::Node => "NodeSpec",
+            Kind::Namespace => "NamespaceSpec",
+            _ => "Spec",
+        },
+        ("spec.template", _) => "PodTemplateSpec",
+        ("spec.template.spec", _) => "PodSpec",
+        ("spec.strategy", _) => "DeploymentStrategy",
+        ("spec.strategy.rollingUpdate", _) => "RollingUpdateDeployment",
+        (_, "selector") if kind != Kind::Service => "LabelSelector",
+        (_, "containers" | "initContainers") => "Container",
+        (_, "ports") if kind == Kind::Service => "ServicePort",
+        (_, "ports") => "ContainerPort",
+        (_, "env") => "EnvVar",
+        (_, "envFrom") => "EnvFromSource",
+        (_, "valueFrom") => "EnvVarSource",
+        (_, "configMapKeyRef") => "ConfigMapKeySelector",
+        (_, "secretKeyRef") => "SecretKeySelector",
+        (_, "configMapRef") => "ConfigMapEnvSource",
+        (_, "secretRef") => "SecretEnvSource",
+        (_, "resources") => "ResourceRequirements",
+        (_, "volumeMounts") => "VolumeMount",
+        (_, "volumes") => "Volume",
+        (_, "configMap") => "ConfigMapVolumeSource",
+        (_, "secret") => "SecretVolumeSource",
+        (_, "readinessProbe" | "livenessProbe" | "startupProbe") => "Probe",
+        (_, "httpGet") => "HTTPGetAction",
+        (_, "exec") => "ExecAction",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    let mut c = last.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => kind.as_str().to_string(),
+    }
+}
+
+/// The Go type serde expected, as Go names it.
+fn go_type(expected: &str, field: &str) -> String {
+    let e = expected.trim();
+    match e {
+        "i32" => "int32".into(),
+        "i64" => "int64".into(),
+        "u32" => "uint32".into(),
+        "f64" => "float64".into(),
+        "a boolean" | "bool" => "bool".into(),
+        "a string" | "string" => "string".into(),
+        "a map" => "map[string]string".into(),
+        "a sequence" => {
+            let elem = go_struct(Kind::Pod, field);
+            match field.rsplit('.').next().unwrap_or("") {
+                "command" | "args" | "finalizers" => "[]string".into(),
+                _ => format!("[]v1.{elem}"),
+            }
+        }
+        _ => match e.strip_prefix("struct ") {
+            Some(s) => format!("v1.{s}"),
+            None if e.contains("IntOrString") || e.contains("int or string") => {
+                "intstr.IntOrString".into()
+            }
+            None => format!("v1.{}", go_struct(Kind::Pod, field)),
+        },
+    }
+}
+
+/// Go's `json: cannot unmarshal <json type> into Go struct field <Struct>.<path> of type <T>`
+/// for a value of the wrong type (`replicas: "3"`), as the API server reports it.
+fn go_type_error(kind: Kind, doc: &Value) -> Option<String> {
+    let (path, msg) = type_error_at(kind, doc)?;
+    let rest = msg.strip_prefix("invalid type: ")?;
+    let (got, expected) = rest.split_once(", expected ")?;
+    let json_type = match got.split([' ', ',']).next().unwrap_or("") {
+        "string" => "string",
+        "integer" | "floating" => "number",
+        "boolean" => "bool",
+        "sequence" => "array",
+        "map" => "object",
+        "null" | "unit" => "null",
+        _ => return None,
+    };
+    // Go's field path has no indices.
+    let mut field = String::new();
+    for seg in path.split('.') {
+        let name = seg.split('[').next().unwrap_or(seg);
+        if name.is_empty() {
+            continue;
+        }
+        if !field.is_empty() {
+            field.push('.');
+        }
+        field.push_str(name);
+    }
+    let parent = field.rsplit_once('.').map_or("", |(p, _)| p);
+    let st = go_struct(kind, parent);
+    let ty = go_type(expected, &field);
+    Some(format!(
+        "json: cannot unmarshal {json_type} into Go struct field {st}.{field} of type {ty}"
+    ))
 }
 
 /// Fields present in `input` that did not survive a decode/encode round trip are unknown to
@@ -258,6 +490,35 @@ spec:
         assert_eq!(
             err.message(),
             "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \"spec.template.spec.containers[0].imagee\""
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_keep_the_last_as_kubectl_does() {
+        let text = DEPLOY.replace("replicas: 3", "replicas: 3\n  replicas: 2");
+        let docs = parse_documents(&text).unwrap();
+        assert_eq!(docs[0]["spec"]["replicas"], 2);
+        let text = format!("{DEPLOY}---\nkind: ConfigMap\napiVersion: v1\nmetadata: {{name: c}}\ndata: {{a: '1', a: '2'}}\n");
+        let docs = parse_documents(&text).unwrap();
+        assert_eq!(docs[1]["data"]["a"], "2");
+    }
+
+    #[test]
+    fn wrong_types_are_reported_as_go_does() {
+        let text = DEPLOY.replace("replicas: 3", "replicas: \"3\"");
+        let doc = &parse_documents(&text).unwrap()[0];
+        assert_eq!(
+            decode(doc).unwrap_err().message(),
+            "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"
+        );
+        let text = DEPLOY.replace(
+            "image: nginx:1.14.2",
+            "image: nginx:1.14.2\n        ports: [{containerPort: \"80\"}]",
+        );
+        let doc = &parse_documents(&text).unwrap()[0];
+        assert_eq!(
+            decode(doc).unwrap_err().message(),
+            "Deployment in version \"v1\" cannot be handled as a Deployment: json: cannot unmarshal string into Go struct field ContainerPort.spec.template.spec.containers.ports.containerPort of type int32"
         );
     }
 

@@ -1,6 +1,11 @@
 //! Validation with the API server's messages (`ValidateDeployment`, `ValidatePod`, ...).
 
-use crate::{configdata, ApiError, Object};
+use crate::selector::Selector;
+use crate::{configdata, ApiError, Cause, Object};
+use k8s_openapi::api::apps::v1::{Deployment, DeploymentStrategy, ReplicaSet};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 
 /// Validate an object about to be created.
 pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
@@ -11,6 +16,9 @@ pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
         Object::Secret(s) => {
             configdata::invalid("Secret", obj.name(), configdata::validate_secret(s))
         }
+        Object::Deployment(d) => configdata::invalid("Deployment", obj.name(), deployment(d)),
+        Object::ReplicaSet(r) => configdata::invalid("ReplicaSet", obj.name(), replicaset(r)),
+        Object::Pod(p) => configdata::invalid("Pod", obj.name(), pod(p)),
         _ => Ok(()),
     }
 }
@@ -28,6 +36,391 @@ pub fn validate_update(new: &Object, old: &Object) -> Result<(), ApiError> {
             new.name(),
             configdata::validate_secret_update(n, o),
         ),
+        (Object::Deployment(n), Object::Deployment(o)) => {
+            let mut causes = deployment(n);
+            causes.extend(immutable_selector(&n.spec.selector, &o.spec.selector));
+            configdata::invalid("Deployment", new.name(), causes)
+        }
+        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => {
+            let mut causes = replicaset(n);
+            causes.extend(immutable_selector(&n.spec.selector, &o.spec.selector));
+            configdata::invalid("ReplicaSet", new.name(), causes)
+        }
         _ => validate_create(new),
+    }
+}
+
+const DNS1123_LABEL: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const PERCENT: &str = "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')";
+const NONNEGATIVE: &str = "must be greater than or equal to 0";
+
+fn quote(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+fn json<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+}
+
+fn nonnegative(field: &str, v: i64, out: &mut Vec<Cause>) {
+    if v < 0 {
+        out.push(Cause::invalid(field, &v.to_string(), NONNEGATIVE));
+    }
+}
+
+fn is_dns1123_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+fn selector_is_empty(s: &LabelSelector) -> bool {
+    s.match_labels.as_ref().is_none_or(|m| m.is_empty())
+        && s.match_expressions.as_ref().is_none_or(|m| m.is_empty())
+}
+
+/// `ValidateDeployment`: metadata, then `ValidateDeploymentSpec` in its order of checks.
+pub fn deployment(d: &Deployment) -> Vec<Cause> {
+    let mut out = configdata::name_causes(d.metadata.name.as_deref().unwrap_or(""));
+    let spec = &d.spec;
+    nonnegative("spec.replicas", spec.replicas.unwrap_or(1) as i64, &mut out);
+    selector_and_template(&spec.selector, Some(&spec.template), "spec", &mut out);
+    if let Some(st) = &spec.strategy {
+        strategy(st, &mut out);
+    }
+    let min_ready = spec.min_ready_seconds.unwrap_or(0);
+    nonnegative("spec.minReadySeconds", min_ready as i64, &mut out);
+    if let Some(r) = spec.revision_history_limit {
+        nonnegative("spec.revisionHistoryLimit", r as i64, &mut out);
+    }
+    if let Some(p) = spec.progress_deadline_seconds {
+        nonnegative("spec.progressDeadlineSeconds", p as i64, &mut out);
+        if p <= min_ready {
+            out.push(Cause::invalid(
+                "spec.progressDeadlineSeconds",
+                &p.to_string(),
+                "must be greater than minReadySeconds",
+            ));
+        }
+    }
+    out
+}
+
+/// `ValidateReplicaSet`.
+pub fn replicaset(r: &ReplicaSet) -> Vec<Cause> {
+    let mut out = configdata::name_causes(r.metadata.name.as_deref().unwrap_or(""));
+    let spec = &r.spec;
+    nonnegative("spec.replicas", spec.replicas.unwrap_or(1) as i64, &mut out);
+    nonnegative(
+        "spec.minReadySeconds",
+        spec.min_ready_seconds.unwrap_or(0) as i64,
+        &mut out,
+    );
+    selector_and_template(&spec.selector, spec.template.as_ref(), "spec", &mut out);
+    out
+}
+
+/// The selector rules and `ValidatePodTemplateSpecForReplicaSet`. A missing selector is
+/// `Required`, and then (as `LabelSelectorAsSelector(nil)` selects nothing) the template's
+/// labels never match it.
+fn selector_and_template(
+    sel: &LabelSelector,
+    template: Option<&PodTemplateSpec>,
+    path: &str,
+    out: &mut Vec<Cause>,
+) {
+    let missing = selector_is_empty(sel);
+    if missing {
+        out.push(Cause::required(format!("{path}.selector")));
+    }
+    let Some(t) = template else {
+        out.push(Cause::required(format!("{path}.template")));
+        return;
+    };
+    let labels = t.metadata.as_ref().and_then(|m| m.labels.as_ref());
+    let matches = !missing && Selector::from_label_selector(sel).is_ok_and(|s| s.matches(labels));
+    if !matches {
+        let rendered = labels.map_or("null".to_string(), json);
+        out.push(Cause::invalid(
+            format!("{path}.template.metadata.labels"),
+            &rendered,
+            "`selector` does not match template `labels`",
+        ));
+    }
+    let spec = t.spec.clone().unwrap_or_default();
+    pod_spec(&spec, &format!("{path}.template.spec"), out);
+    let policy = spec.restart_policy.as_deref().unwrap_or("Always");
+    if policy != "Always" && ["OnFailure", "Never"].contains(&policy) {
+        out.push(Cause::new(
+            format!("{path}.template.spec.restartPolicy"),
+            format!(
+                "Unsupported value: {}: supported values: \"Always\"",
+                quote(policy)
+            ),
+        ));
+    }
+    if spec.active_deadline_seconds.is_some() {
+        out.push(Cause::forbidden(
+            format!("{path}.template.spec.activeDeadlineSeconds"),
+            "activeDeadlineSeconds in ReplicaSet is not Supported",
+        ));
+    }
+}
+
+/// `ValidatePodSpec`, the parts a learner meets: containers, names, images, ports, the
+/// restart policy.
+fn pod_spec(spec: &PodSpec, path: &str, out: &mut Vec<Cause>) {
+    let mut names: Vec<&str> = Vec::new();
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
+        container(c, &format!("{path}.initContainers[{i}]"), &mut names, out);
+    }
+    if spec.containers.is_empty() {
+        out.push(Cause::required(format!("{path}.containers")));
+    }
+    for (i, c) in spec.containers.iter().enumerate() {
+        container(c, &format!("{path}.containers[{i}]"), &mut names, out);
+    }
+    if let Some(p) = spec.restart_policy.as_deref() {
+        if !["Always", "OnFailure", "Never"].contains(&p) {
+            out.push(Cause::new(
+                format!("{path}.restartPolicy"),
+                format!(
+                    "Unsupported value: {}: supported values: \"Always\", \"OnFailure\", \"Never\"",
+                    quote(p)
+                ),
+            ));
+        }
+    }
+}
+
+fn container<'a>(c: &'a Container, path: &str, names: &mut Vec<&'a str>, out: &mut Vec<Cause>) {
+    if c.name.is_empty() {
+        out.push(Cause::required(format!("{path}.name")));
+    } else if !is_dns1123_label(&c.name) {
+        out.push(Cause::invalid(
+            format!("{path}.name"),
+            &quote(&c.name),
+            DNS1123_LABEL,
+        ));
+    } else if names.contains(&c.name.as_str()) {
+        out.push(Cause::new(
+            format!("{path}.name"),
+            format!("Duplicate value: {}", quote(&c.name)),
+        ));
+    }
+    names.push(&c.name);
+    if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
+        out.push(Cause::required(format!("{path}.image")));
+    }
+    for (i, p) in c.ports.iter().flatten().enumerate() {
+        if !(1..=65535).contains(&p.container_port) {
+            out.push(Cause::invalid(
+                format!("{path}.ports[{i}].containerPort"),
+                &p.container_port.to_string(),
+                "must be between 1 and 65535, inclusive",
+            ));
+        }
+    }
+}
+
+/// `ValidateDeploymentStrategy` and `ValidateRollingUpdateDeployment`.
+fn strategy(st: &DeploymentStrategy, out: &mut Vec<Cause>) {
+    match st.type_.as_deref().unwrap_or("RollingUpdate") {
+        "Recreate" => {
+            if st.rolling_update.is_some() {
+                out.push(Cause::forbidden(
+                    "spec.strategy.rollingUpdate",
+                    "may not be specified when strategy `type` is 'Recreate'",
+                ));
+            }
+        }
+        "RollingUpdate" => {
+            let Some(ru) = &st.rolling_update else {
+                out.push(Cause::new(
+                    "spec.strategy.rollingUpdate",
+                    "Required value: this should be defaulted and never be nil",
+                ));
+                return;
+            };
+            let zero = IntOrString::Int(0);
+            let mu = ru.max_unavailable.as_ref().unwrap_or(&zero);
+            let ms = ru.max_surge.as_ref().unwrap_or(&zero);
+            int_or_percent(mu, "spec.strategy.rollingUpdate.maxUnavailable", out);
+            int_or_percent(ms, "spec.strategy.rollingUpdate.maxSurge", out);
+            if int_or_percent_value(mu) == Some(0) && int_or_percent_value(ms) == Some(0) {
+                out.push(Cause::invalid(
+                    "spec.strategy.rollingUpdate.maxUnavailable",
+                    &render_ios(mu),
+                    "may not be 0 when `maxSurge` is 0",
+                ));
+            }
+            if let IntOrString::String(s) = mu {
+                if int_or_percent_value(mu).is_some_and(|v| v > 100) {
+                    out.push(Cause::invalid(
+                        "spec.strategy.rollingUpdate.maxUnavailable",
+                        &quote(s),
+                        "must not be greater than 100%",
+                    ));
+                }
+            }
+        }
+        other => out.push(Cause::new(
+            "spec.strategy.type",
+            format!(
+                "Unsupported value: {}: supported values: \"Recreate\", \"RollingUpdate\"",
+                quote(other)
+            ),
+        )),
+    }
+}
+
+fn render_ios(v: &IntOrString) -> String {
+    match v {
+        IntOrString::Int(i) => i.to_string(),
+        IntOrString::String(s) => quote(s),
+    }
+}
+
+fn is_percent(s: &str) -> bool {
+    s.strip_suffix('%')
+        .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `getIntOrPercentValue`: the number, whether plain or a percent.
+fn int_or_percent_value(v: &IntOrString) -> Option<i64> {
+    match v {
+        IntOrString::Int(i) => Some(*i as i64),
+        IntOrString::String(s) if is_percent(s) => s.trim_end_matches('%').parse().ok(),
+        IntOrString::String(_) => None,
+    }
+}
+
+/// `ValidatePositiveIntOrPercent`.
+fn int_or_percent(v: &IntOrString, field: &str, out: &mut Vec<Cause>) {
+    match v {
+        IntOrString::String(s) if !is_percent(s) => {
+            out.push(Cause::invalid(field, &quote(s), PERCENT))
+        }
+        IntOrString::String(s) => {
+            if let Some(n) = int_or_percent_value(v) {
+                if n < 0 {
+                    out.push(Cause::invalid(field, &quote(s), NONNEGATIVE));
+                }
+            }
+        }
+        IntOrString::Int(i) => nonnegative(field, *i as i64, out),
+    }
+}
+
+fn immutable_selector(new: &LabelSelector, old: &LabelSelector) -> Vec<Cause> {
+    if new == old {
+        return vec![];
+    }
+    vec![Cause::invalid(
+        "spec.selector",
+        &json(new),
+        "field is immutable",
+    )]
+}
+
+/// `ValidatePod`: the name and the pod spec.
+pub fn pod(p: &Pod) -> Vec<Cause> {
+    let mut out = configdata::name_causes(p.metadata.name.as_deref().unwrap_or(""));
+    let spec = p.spec.clone().unwrap_or_default();
+    pod_spec(&spec, "spec", &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn deploy(yaml: &str) -> Object {
+        let docs = crate::decode::parse_documents(yaml).unwrap();
+        let mut o = crate::decode::decode(&docs[0]).unwrap();
+        crate::defaults::apply(&mut o);
+        o
+    }
+
+    const GOOD: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers: [{name: nginx, image: nginx}]\n";
+
+    fn msg(o: &Object) -> String {
+        validate_create(o)
+            .map(|_| String::new())
+            .unwrap_or_else(|e| e.message)
+    }
+
+    #[test]
+    fn a_good_deployment_passes() {
+        assert_eq!(msg(&deploy(GOOD)), "");
+    }
+
+    #[test]
+    fn missing_selector_and_containers() {
+        let o = deploy("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app1-deployment}\nspec:\n  template:\n    spec: {}\n");
+        assert_eq!(
+            msg(&o),
+            "Deployment \"app1-deployment\" is invalid: \n* spec.selector: Required value\n* spec.template.metadata.labels: Invalid value: null: `selector` does not match template `labels`\n* spec.template.spec.containers: Required value"
+        );
+    }
+
+    #[test]
+    fn selector_must_match_labels() {
+        let o = deploy(&GOOD.replace("labels: {app: web}", "labels: {app: nginx}"));
+        assert_eq!(msg(&o), "Deployment \"web\" is invalid: spec.template.metadata.labels: Invalid value: {\"app\":\"nginx\"}: `selector` does not match template `labels`");
+    }
+
+    #[test]
+    fn both_budgets_zero() {
+        let o = deploy(&GOOD.replace(
+            "spec:\n  selector",
+            "spec:\n  strategy: {rollingUpdate: {maxSurge: 0, maxUnavailable: 0}}\n  selector",
+        ));
+        assert_eq!(msg(&o), "Deployment \"web\" is invalid: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 0: may not be 0 when `maxSurge` is 0");
+    }
+
+    #[test]
+    fn recreate_with_rolling_update() {
+        let o = deploy(&GOOD.replace(
+            "spec:\n  selector",
+            "spec:\n  strategy: {type: Recreate, rollingUpdate: {maxSurge: 1}}\n  selector",
+        ));
+        assert_eq!(msg(&o), "Deployment \"web\" is invalid: spec.strategy.rollingUpdate: Forbidden: may not be specified when strategy `type` is 'Recreate'");
+    }
+
+    #[test]
+    fn bad_percent_and_over_100() {
+        let o = deploy(&GOOD.replace("spec:\n  selector", "spec:\n  strategy: {rollingUpdate: {maxSurge: 20Percent, maxUnavailable: 110%}}\n  selector"));
+        let m = msg(&o);
+        assert!(m.contains("* spec.strategy.rollingUpdate.maxSurge: Invalid value: \"20Percent\": a valid percent string"), "{m}");
+        assert!(m.contains("* spec.strategy.rollingUpdate.maxUnavailable: Invalid value: \"110%\": must not be greater than 100%"), "{m}");
+    }
+
+    #[test]
+    fn names_must_be_dns_1123() {
+        let o = deploy(&GOOD.replace("name: web}", "name: My_App}"));
+        assert!(msg(&o).starts_with("Deployment \"My_App\" is invalid: metadata.name: Invalid value: \"My_App\": a lowercase RFC 1123 subdomain"));
+        let o = deploy(&GOOD.replace("name: nginx,", "name: Nginx,"));
+        assert!(msg(&o).contains("spec.template.spec.containers[0].name: Invalid value: \"Nginx\": a lowercase RFC 1123 label"));
+    }
+
+    #[test]
+    fn progress_deadline_after_min_ready() {
+        let o = deploy(&GOOD.replace(
+            "spec:\n  selector",
+            "spec:\n  minReadySeconds: 10\n  progressDeadlineSeconds: 5\n  selector",
+        ));
+        assert_eq!(msg(&o), "Deployment \"web\" is invalid: spec.progressDeadlineSeconds: Invalid value: 5: must be greater than minReadySeconds");
+    }
+
+    #[test]
+    fn selector_is_immutable() {
+        let old = deploy(GOOD);
+        let new = deploy(&GOOD.replace("{app: web}", "{app: web2}"));
+        let e = validate_update(&new, &old).unwrap_err();
+        assert_eq!(e.message, "Deployment \"web\" is invalid: spec.selector: Invalid value: {\"matchLabels\":{\"app\":\"web2\"}}: field is immutable");
     }
 }

@@ -191,6 +191,31 @@ const NGINX_TAGS: &[&str] = &[
 ];
 
 const BASES: &[Base] = &[
+    // The docs' old busybox builds (configure-pod-configmap uses both).
+    Base {
+        repo: "registry.k8s.io/busybox",
+        tags: &["latest", "1.24", "1.27", "1.27.2"],
+        entrypoint: &[],
+        cmd: &["sh"],
+        env: &[("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")],
+        ports: &[],
+        workdir: "/",
+        stop_signal: "SIGTERM",
+        userland: Userland::Busybox,
+        size: 1_144_403,
+    },
+    Base {
+        repo: "gcr.io/google_containers/busybox",
+        tags: &["latest", "1.24", "1.27", "1.27.2"],
+        entrypoint: &[],
+        cmd: &["sh"],
+        env: &[("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")],
+        ports: &[],
+        workdir: "/",
+        stop_signal: "SIGTERM",
+        userland: Userland::Busybox,
+        size: 1_144_403,
+    },
     Base {
         repo: "docker.io/library/busybox",
         tags: &[

@@ -170,6 +170,8 @@ enum Frame {
 struct Job {
     id: usize,
     proc: Box<Proc>,
+    /// Not stepped yet.
+    fresh: bool,
 }
 
 /// A running (or idle) shell process.
@@ -300,11 +302,54 @@ impl Proc {
             left: STEP_BUDGET,
             exhausted: false,
         };
-        // Background jobs first, so their output comes before what the foreground adds now.
+        let mut st;
+        loop {
+            // Background jobs first, so their output comes before what the foreground adds now.
+            self.step_jobs(host, out, &mut budget);
+            st = if budget.exhausted {
+                Status::Exited(BUDGET_STATUS)
+            } else {
+                self.run(host, out, &mut budget)
+            };
+            // Jobs started just now get their first turn; a `wait` whose jobs just ended
+            // goes on.
+            let waiting_jobs = matches!(
+                self.frames.last(),
+                Some(Frame::Wait {
+                    what: Waiting::Jobs,
+                    ..
+                })
+            );
+            let again = self.jobs.iter().any(|j| j.fresh)
+                || (waiting_jobs && self.jobs.iter().any(|j| j.proc.frames.is_empty()));
+            if budget.exhausted || st != Status::Blocked || !again {
+                break;
+            }
+        }
+        if budget.exhausted {
+            out.err(format!(
+                "kubeplay: script stopped after {STEP_BUDGET} steps without waiting\n"
+            ));
+            self.cancel_all(host);
+            for j in std::mem::take(&mut self.jobs) {
+                let mut p = j.proc;
+                p.cancel_all(host);
+            }
+            self.sh.status = BUDGET_STATUS;
+            if !self.sh.interactive {
+                self.exited = Some(BUDGET_STATUS);
+            }
+            return Status::Exited(BUDGET_STATUS);
+        }
+        st
+    }
+
+    fn step_jobs(&mut self, host: &mut dyn Host, out: &mut Out, budget: &mut Budget) {
         let mut i = 0;
         while i < self.jobs.len() {
+            self.jobs[i].fresh = false;
             let mut jout = Out::default();
-            let st = self.jobs[i].proc.run(host, &mut jout, &mut budget);
+            let st = self.jobs[i].proc.run(host, &mut jout, budget);
             for (fd, d) in jout.take() {
                 self.route(host, 0, fd, &d, out);
             }
@@ -325,27 +370,6 @@ impl Proc {
                 i += 1;
             }
         }
-        let st = if budget.exhausted {
-            Status::Exited(BUDGET_STATUS)
-        } else {
-            self.run(host, out, &mut budget)
-        };
-        if budget.exhausted {
-            out.err(format!(
-                "kubeplay: script stopped after {STEP_BUDGET} steps without waiting\n"
-            ));
-            self.cancel_all(host);
-            for j in std::mem::take(&mut self.jobs) {
-                let mut p = j.proc;
-                p.cancel_all(host);
-            }
-            self.sh.status = BUDGET_STATUS;
-            if !self.sh.interactive {
-                self.exited = Some(BUDGET_STATUS);
-            }
-            return Status::Exited(BUDGET_STATUS);
-        }
-        st
     }
 
     /// When the process wants to be stepped again even if nothing else happens.
@@ -1050,6 +1074,7 @@ impl Proc {
         self.jobs.push(Job {
             id,
             proc: Box::new(child),
+            fresh: true,
         });
         self.sh.status = 0;
     }
@@ -2033,7 +2058,10 @@ impl Proc {
                         Some(format!("{n} is a function"))
                     } else if SHELL_BUILTINS.contains(&n.as_str()) && !is_which {
                         Some(format!("{n} is a shell builtin"))
-                    } else if host.has_command(n) || utils::exists(n) {
+                    } else if host.has_command(n)
+                        || utils::exists(n)
+                        || matches!(n.as_str(), "sleep" | "xargs" | "bash" | "sh")
+                    {
                         let dir = if matches!(n.as_str(), "kubectl" | "kubeplay") {
                             "/usr/local/bin"
                         } else {
@@ -2058,6 +2086,95 @@ impl Proc {
                     }
                 }
                 code
+            }
+            "xargs" => {
+                let mut n: Option<usize> = None;
+                let mut repl: Option<String> = None;
+                let mut no_empty = false;
+                let mut trace = false;
+                let mut i = 0;
+                while let Some(a) = args.get(i) {
+                    match a.as_str() {
+                        "-r" | "--no-run-if-empty" => no_empty = true,
+                        "-t" | "--verbose" => trace = true,
+                        "-n" | "-L" => {
+                            i += 1;
+                            n = args.get(i).and_then(|v| v.parse().ok());
+                        }
+                        "-I" | "-i" => {
+                            i += 1;
+                            repl = Some(args.get(i).cloned().unwrap_or_else(|| "{}".into()));
+                        }
+                        s if (s.starts_with("-n") || s.starts_with("-L")) && s.len() > 2 => {
+                            n = s[2..].parse().ok()
+                        }
+                        s if s.starts_with("-I") && s.len() > 2 => repl = Some(s[2..].to_string()),
+                        s if s.starts_with('-') && s.len() > 1 => {
+                            io.err(format!("xargs: invalid option -- '{}'\nUsage: xargs [OPTION]... COMMAND [INITIAL-ARGS]...\nTry 'xargs --help' for more information.\n", &s[1..2]));
+                            self.sh.status = 1;
+                            return Some(None);
+                        }
+                        _ => break,
+                    }
+                    i += 1;
+                }
+                let mut cmd: Vec<String> = args[i..].to_vec();
+                if cmd.is_empty() {
+                    cmd.push("echo".into());
+                }
+                let input = stdin
+                    .as_ref()
+                    .map(|s| {
+                        let mut s = s.borrow_mut();
+                        let d = String::from_utf8_lossy(&s.data[s.pos..]).into_owned();
+                        s.pos = s.data.len();
+                        d
+                    })
+                    .unwrap_or_default();
+                let mut runs: Vec<Vec<String>> = Vec::new();
+                if let Some(r) = &repl {
+                    for line in input.lines().filter(|l| !l.trim().is_empty()) {
+                        let line = line.trim();
+                        runs.push(cmd.iter().map(|a| a.replace(r.as_str(), line)).collect());
+                    }
+                } else {
+                    let items = xargs_split(&input);
+                    if items.is_empty() {
+                        if !no_empty {
+                            runs.push(cmd.clone());
+                        }
+                    } else {
+                        for chunk in items.chunks(n.unwrap_or(usize::MAX).max(1)) {
+                            let mut argv = cmd.clone();
+                            argv.extend(chunk.iter().cloned());
+                            runs.push(argv);
+                        }
+                    }
+                }
+                let mut text = String::new();
+                for argv in &runs {
+                    if trace {
+                        io.err(format!("{}\n", argv.join(" ")));
+                    }
+                    let words: Vec<String> = argv.iter().map(|a| quote_single(a)).collect();
+                    text.push_str(&words.join(" "));
+                    text.push('\n');
+                }
+                let chunks = io.out.take();
+                self.emit(host, fds, chunks, &mut Out::default());
+                match parse(&text) {
+                    Ok(list) => {
+                        self.frames.push(Frame::Scope {
+                            fds: fds.clone(),
+                            stdin: Some(stdin_of(Vec::new())),
+                            body: None,
+                        });
+                        self.frames.push(Frame::List { list, idx: 0 });
+                        self.sh.status = 0;
+                    }
+                    Err(_) => self.sh.status = 1,
+                }
+                return Some(None);
             }
             "help" => {
                 io.out(HELP);
@@ -2092,6 +2209,45 @@ fn min_opt(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
         (Some(x), Some(y)) => Some(x.min(y)),
         (x, y) => x.or(y),
     }
+}
+
+/// xargs' input items: blank-separated, with quotes and backslashes as xargs reads them.
+fn xargs_split(s: &str) -> Vec<String> {
+    let mut items = Vec::new();
+    let mut cur = String::new();
+    let mut started = false;
+    let mut it = s.chars();
+    while let Some(c) = it.next() {
+        match c {
+            '\'' | '"' => {
+                started = true;
+                for d in it.by_ref() {
+                    if d == c {
+                        break;
+                    }
+                    cur.push(d);
+                }
+            }
+            '\\' => {
+                started = true;
+                cur.extend(it.next());
+            }
+            c if c.is_whitespace() => {
+                if started {
+                    items.push(std::mem::take(&mut cur));
+                    started = false;
+                }
+            }
+            c => {
+                started = true;
+                cur.push(c);
+            }
+        }
+    }
+    if started {
+        items.push(cur);
+    }
+    items
 }
 
 fn valid_name(n: &str) -> bool {

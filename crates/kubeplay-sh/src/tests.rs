@@ -291,3 +291,57 @@ fn order_of_stdout_and_stderr_is_kept() {
     assert_eq!(fds, vec![1, 2, 1]);
     assert_eq!(out.all_text(), "1\nbash: nosuch: command not found\n2\n3\n");
 }
+
+#[test]
+fn ls_long_and_columns() {
+    let mut host = TestHost::new();
+    host.now = 90_000; // 00:01:30 on the epoch day
+    let (out, code) = run_with(
+        &mut host,
+        "mkdir -p d/sub; printf 'hello\\n' > d/f.yaml; ls -l d",
+    );
+    assert_eq!(code, 0);
+    assert_eq!(out, "total 8\n-rw-r--r-- 1 root root    6 Jan  1 00:01 f.yaml\ndrwxr-xr-x 2 root root 4096 Jan  1 00:01 sub\n");
+    // At a terminal, ls lays names out in columns like GNU's for 80 columns.
+    let names: Vec<String> = (1..=30).map(|i| format!("file-{i:02}.yaml")).collect();
+    let cols = crate::utils::columns_for_test(&names);
+    let first = cols.lines().next().unwrap();
+    // (checked against `ls -C --width=80` of GNU coreutils 9.1, tabs and all)
+    assert_eq!(
+        first,
+        "file-01.yaml  file-07.yaml  file-13.yaml  file-19.yaml\tfile-25.yaml"
+    );
+    assert_eq!(cols.lines().count(), 6);
+}
+
+#[test]
+fn tail_f_follows_a_growing_file() {
+    let mut host = TestHost::new();
+    host.fs.write("/var/log/app.log", b"one\n".to_vec());
+    let mut p = Proc::parse("tail -f /var/log/app.log", Shell::new("sh")).unwrap();
+    let mut out = Out::default();
+    assert_eq!(p.step(&mut host, &mut out), Status::Blocked);
+    assert_eq!(out.stdout_text(), "one\n");
+    host.fs.append("/var/log/app.log", b"two\n").unwrap();
+    let mut out = Out::default();
+    assert_eq!(p.step(&mut host, &mut out), Status::Blocked);
+    assert_eq!(out.stdout_text(), "two\n");
+    p.interrupt(&mut host);
+    assert_eq!(p.step(&mut host, &mut out), Status::Exited(130));
+}
+
+#[test]
+fn background_jobs_run_alongside() {
+    let mut host = TestHost::new();
+    let mut p = Proc::parse(
+        "(sleep 5; echo bg) & echo fg; wait; echo after",
+        Shell::new("sh"),
+    )
+    .unwrap();
+    let mut out = Out::default();
+    assert_eq!(p.step(&mut host, &mut out), Status::Blocked);
+    assert_eq!(out.stdout_text(), "fg\n");
+    host.now = p.wake_at(&host).unwrap();
+    assert_eq!(p.step(&mut host, &mut out), Status::Exited(0));
+    assert_eq!(out.stdout_text(), "fg\nbg\nafter\n");
+}

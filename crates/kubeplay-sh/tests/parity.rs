@@ -37,7 +37,9 @@ fn ours(script: &str) -> (String, String, i32) {
 }
 
 fn real(script: &str) -> Option<(String, String, i32)> {
-    let dir = std::env::temp_dir().join(format!("kubeplay-parity-{}", std::process::id()));
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("kubeplay-parity-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).ok()?;
     let o = Command::new("bash")
@@ -261,6 +263,16 @@ const CASES: &[&str] = &[
     "set -- x y; echo $1 $#; shift; echo $1",
     "echo one two | { read a b; echo $b $a; }",
     "x=5; [ $x -gt 3 ] && [ $x -lt 10 ] && echo between",
+    // xargs
+    "printf 'a b\\nc\\n' | xargs echo",
+    "printf 'a b c' | xargs -n 1 echo",
+    "printf 'x\\ny\\n' | xargs -I{} echo [{}]",
+    "printf '' | xargs echo; echo $?",
+    "printf '' | xargs -r echo hi; echo $?",
+    "echo f1 f2 | xargs touch; ls",
+    "mkdir a b; touch a/x; ls a b",
+    "touch f; ls f nofile",
+    "mkdir -p d/e; ls -d d",
 ];
 
 #[test]
@@ -290,4 +302,56 @@ fn utilities_match_bash_and_coreutils() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+const JSON: &str = r#"{"kind":"List","items":[{"metadata":{"name":"web-1","labels":{"app":"web"}},"status":{"phase":"Running"},"spec":{"replicas":3}},{"metadata":{"name":"db-1","labels":{"app":"db"}},"status":{"phase":"Pending"},"spec":{"replicas":1}}]}"#;
+
+const JQ_CASES: &[&str] = &[
+    ".",
+    ".kind",
+    "-r .kind",
+    ".items[0].metadata.name",
+    "-r .items[].metadata.name",
+    "'.items | length'",
+    "'.items[0] | keys'",
+    "-c .items[0].metadata",
+    "'.items[] | select(.status.phase == \"Running\") | .metadata.name'",
+    "'[.items[].spec.replicas] | add'",
+    "-r '.items[] | \"\\(.metadata.name) \\(.status.phase)\"'",
+    "'{name: .items[0].metadata.name, phase: .items[0].status.phase}'",
+    ".items[].metadata.labels.app",
+    ".missing",
+    ".items[5]",
+    "'.items | map(.metadata.name)'",
+    ".kind.foo",
+    ".items[-1].metadata.name",
+    "-r '.items[] | .metadata.name + \"=\" + .status.phase'",
+    "'.items | sort_by(.metadata.name) | .[0].metadata.name'",
+];
+
+#[test]
+fn jq_matches_the_real_jq() {
+    let have = Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have || real("true").is_none() {
+        eprintln!("jq or bash not found; skipping");
+        return;
+    }
+    let mut failures = Vec::new();
+    for args in JQ_CASES {
+        let script = format!("printf '%s' '{JSON}' > j.json; jq {args} j.json; echo \"status $?\"");
+        let want = real(&script).expect("bash runs");
+        let got = ours(&script);
+        if got != want {
+            failures.push(format!("jq {args}\n  jq:   {want:?}\n  ours: {got:?}"));
+        }
+    }
+    eprintln!(
+        "jq parity: {} of {} identical",
+        JQ_CASES.len() - failures.len(),
+        JQ_CASES.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }

@@ -114,22 +114,34 @@ pub(crate) fn columns(names: &[String], width: usize) -> String {
         .collect();
     let mut out = String::new();
     for r in 0..rows {
-        let mut line = String::new();
+        let mut pos = 0;
+        let mut target = 0;
         for (c, w) in widths.iter().enumerate() {
             let i = c * rows + r;
             if i >= n {
                 break;
             }
-            line.push_str(&names[i]);
-            let last = c + 1 == cols_used || (c + 1) * rows + r >= n;
-            if !last {
-                line.push_str(&" ".repeat(w - lens[i] + 2));
-            }
+            indent(&mut out, pos, target);
+            out.push_str(&names[i]);
+            pos = target + lens[i];
+            target += w + 2;
         }
-        out.push_str(line.trim_end());
         out.push('\n');
     }
     out
+}
+
+/// Pad from column `from` to `to` as GNU ls does: tabs where a tab stop (every 8) fits.
+fn indent(out: &mut String, mut from: usize, to: usize) {
+    while from < to {
+        if to / 8 > (from + 1) / 8 {
+            out.push('\t');
+            from += 8 - from % 8;
+        } else {
+            out.push(' ');
+            from += 1;
+        }
+    }
 }
 
 fn ls(cx: &mut Cx) -> Outcome {
@@ -180,84 +192,87 @@ fn ls(cx: &mut Cx) -> Outcome {
             Some(Node::Dir { .. }) => dirs.push((op.clone(), abs)),
         }
     }
-    let render = |cx: &mut Cx, entries: Vec<(String, Node)>, show_total: bool| -> String {
-        let mut entries = entries;
-        if by_time {
-            entries.sort_by_key(|(n, node)| {
-                let t = match node {
-                    Node::File { mtime, .. } | Node::Dir { mtime } => *mtime,
-                };
-                (std::cmp::Reverse(t), n.clone())
-            });
-        }
-        if reverse {
-            entries.reverse();
-        }
-        let decorate = |n: &str, node: &Node| -> String {
-            if classify && matches!(node, Node::Dir { .. }) {
-                format!("{n}/")
-            } else {
-                n.to_string()
+    let render =
+        |cx: &mut Cx, base: &str, entries: Vec<(String, Node)>, show_total: bool| -> String {
+            let mut entries = entries;
+            if by_time {
+                entries.sort_by_key(|(n, node)| {
+                    let t = match node {
+                        Node::File { mtime, .. } | Node::Dir { mtime } => *mtime,
+                    };
+                    (std::cmp::Reverse(t), n.clone())
+                });
             }
-        };
-        if !long {
-            let names: Vec<String> = entries.iter().map(|(n, node)| decorate(n, node)).collect();
-            if one {
-                return names.iter().map(|n| format!("{n}\n")).collect();
+            if reverse {
+                entries.reverse();
             }
-            return columns(&names, 80);
-        }
-        let mut rows = Vec::new();
-        let mut blocks = 0u64;
-        for (name, node) in &entries {
-            let (size, mtime, links) = match node {
-                Node::File { data, mtime } => (data.len() as u64, *mtime, 1),
-                Node::Dir { mtime } => (4096, *mtime, 2),
-            };
-            blocks += size.div_ceil(4096) * 4;
-            let size_s = if human {
-                human_size(size)
-            } else {
-                size.to_string()
-            };
-            rows.push((
-                mode_string(node),
-                links,
-                size_s,
-                ls_time(mtime, now),
-                decorate(name, node),
-            ));
-        }
-        let lw = rows
-            .iter()
-            .map(|r| r.1.to_string().len())
-            .max()
-            .unwrap_or(1);
-        let sw = rows.iter().map(|r| r.2.len()).max().unwrap_or(1);
-        let mut s = String::new();
-        if show_total {
-            s.push_str(&format!(
-                "total {}\n",
-                if human {
-                    human_size(blocks * 1024)
+            let decorate = |n: &str, node: &Node| -> String {
+                if classify && matches!(node, Node::Dir { .. }) {
+                    format!("{n}/")
                 } else {
-                    blocks.to_string()
+                    n.to_string()
                 }
-            ));
-        }
-        for (mode, links, size, time, name) in rows {
-            s.push_str(&format!(
-                "{mode} {links:>lw$} root root {size:>sw$} {time} {name}\n"
-            ));
-        }
-        let _ = cx;
-        s
-    };
+            };
+            if !long {
+                let names: Vec<String> =
+                    entries.iter().map(|(n, node)| decorate(n, node)).collect();
+                if one {
+                    return names.iter().map(|n| format!("{n}\n")).collect();
+                }
+                return columns(&names, 80);
+            }
+            let mut rows = Vec::new();
+            let mut blocks = 0u64;
+            for (name, node) in &entries {
+                let (size, mtime, links) = match node {
+                    Node::File { data, mtime } => (data.len() as u64, *mtime, 1),
+                    Node::Dir { mtime } => (4096, *mtime, 2 + subdirs(cx, base, name)),
+                };
+                blocks += size.div_ceil(4096) * 4;
+                let size_s = if human {
+                    human_size(size)
+                } else {
+                    size.to_string()
+                };
+                rows.push((
+                    mode_string(node),
+                    links,
+                    size_s,
+                    ls_time(mtime, now),
+                    decorate(name, node),
+                ));
+            }
+            let lw = rows
+                .iter()
+                .map(|r| r.1.to_string().len())
+                .max()
+                .unwrap_or(1);
+            let sw = rows.iter().map(|r| r.2.len()).max().unwrap_or(1);
+            let mut s = String::new();
+            if show_total {
+                s.push_str(&format!(
+                    "total {}\n",
+                    if human {
+                        human_size(blocks * 1024)
+                    } else {
+                        blocks.to_string()
+                    }
+                ));
+            }
+            for (mode, links, size, time, name) in rows {
+                s.push_str(&format!(
+                    "{mode} {links:>lw$} root root {size:>sw$} {time} {name}\n"
+                ));
+            }
+            let _ = cx;
+            s
+        };
     files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = String::new();
     let had_files = !files.is_empty();
     if had_files {
-        out.push_str(&render(cx, files, false));
+        let cwd = cx.io.cwd.clone();
+        out.push_str(&render(cx, &cwd, files, false));
     }
     dirs.sort();
     let many = dirs.len() + usize::from(had_files) > 1 || code != 0 && ops.len() > 1;
@@ -285,10 +300,20 @@ fn ls(cx: &mut Cx) -> Outcome {
             }
             out.push_str(&format!("{shown}:\n"));
         }
-        out.push_str(&render(cx, entries, true));
+        out.push_str(&render(cx, abs, entries, true));
     }
     cx.io.out(out);
     exit(code)
+}
+
+/// How many directories are directly inside `name` (relative to `base`): a directory's link
+/// count is 2 plus that.
+fn subdirs(cx: &Cx, base: &str, name: &str) -> usize {
+    let p = crate::vfs::resolve(base, name);
+    cx.fs
+        .list(&p)
+        .map(|v| v.iter().filter(|(_, d)| *d).count())
+        .unwrap_or(0)
 }
 
 fn human_size(n: u64) -> String {

@@ -833,7 +833,10 @@ fn eval(f: &F, v: &J, depth: usize) -> Result<Vec<J>, String> {
                     ),
                     J::Null => out.push(J::Null),
                     other if !opt => {
-                        return Err(format!("Cannot index {} with \"{name}\"", type_name(other)))
+                        return Err(format!(
+                            "Cannot index {} with string \"{name}\"",
+                            type_name(other)
+                        ))
                     }
                     _ => {}
                 }
@@ -863,7 +866,9 @@ fn eval(f: &F, v: &J, depth: usize) -> Result<Vec<J>, String> {
                         (J::Null, _) => out.push(J::Null),
                         (b, i) if !opt => {
                             return Err(match i {
-                                J::Str(s) => format!("Cannot index {} with \"{s}\"", type_name(b)),
+                                J::Str(s) => {
+                                    format!("Cannot index {} with string \"{s}\"", type_name(b))
+                                }
                                 _ => format!("Cannot index {} with {}", type_name(b), type_name(i)),
                             })
                         }
@@ -1497,17 +1502,19 @@ pub fn jq(cx: &mut Cx) -> Outcome {
     if bad {
         return exit(2);
     }
+    let at = match files.last() {
+        Some(f) => f.clone(),
+        None => "<stdin>".to_string(),
+    };
     let data: Vec<u8> = inputs.into_iter().flat_map(|(_, d)| d).collect();
+    let at = format!("{at}:{}", data.iter().filter(|&&b| b == b'\n').count());
     let mut values = if null_input {
         vec![J::Null]
     } else {
         match parse_stream(&data) {
             Ok(v) => v,
             Err(e) => {
-                cx.io.err(format!(
-                    "jq: error (at <stdin>:{}): {e}\n",
-                    String::from_utf8_lossy(&data).lines().count().max(1)
-                ));
+                cx.io.err(format!("jq: error (at {at}): {e}\n"));
                 return exit(2);
             }
         }
@@ -1532,10 +1539,7 @@ pub fn jq(cx: &mut Cx) -> Outcome {
             }
             Err(e) => {
                 cx.io.out(std::mem::take(&mut out));
-                cx.io.err(format!(
-                    "jq: error (at <stdin>:{}): {e}\n",
-                    String::from_utf8_lossy(&data).lines().count().max(1)
-                ));
+                cx.io.err(format!("jq: error (at {at}): {e}\n"));
                 code = 5;
             }
         }

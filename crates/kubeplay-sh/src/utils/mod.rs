@@ -96,3 +96,9 @@ pub fn run(argv: &[String], io: &mut Io, fs: &mut Vfs, now_ms: i64) -> Option<Ou
 pub(crate) fn exit(code: i32) -> Outcome {
     Outcome::Exit(code)
 }
+
+/// GNU ls's column layout for 80 columns (exposed for tests).
+#[doc(hidden)]
+pub fn columns_for_test(names: &[String]) -> String {
+    files::columns(names, 80)
+}

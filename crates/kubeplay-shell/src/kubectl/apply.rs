@@ -89,7 +89,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }

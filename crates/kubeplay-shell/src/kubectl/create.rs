@@ -148,7 +148,7 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }
@@ -409,13 +409,15 @@ pub(super) fn finish_generated(
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }
     let info = registry::info(kind);
     let mut generated = generated;
-    if a.bool("save-config") {
+    // `create service` never sets its CreateAnnotation option, so --save-config does
+    // nothing there (kubectl's own quirk).
+    if a.bool("save-config") && kind != Kind::Service {
         let text = typed_json(&generated, None);
         if let Some(Value::Object(meta)) = generated.get_mut("metadata") {
             let ann = meta
@@ -557,11 +559,11 @@ fn svc_flags(extra: &[Flag]) -> Vec<Flag> {
 
 fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let Some((i, word)) = subcommand(args) else {
-        // `kubectl create service` alone prints its help.
+        // `kubectl create service` alone prints its help to stderr and fails.
         return match parse_flags(cx, &SVC_DOC, &[], args) {
             Ok(_) => {
-                cx.out.out(super::help::render(&SVC_DOC, &[]));
-                Exec::Done(0)
+                cx.out.err(super::help::render(&SVC_DOC, &[]));
+                Exec::Done(1)
             }
             Err(e) => e,
         };
@@ -585,11 +587,18 @@ fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             "ExternalName",
             svc_flags(&[Flag::str("external-name", None)]),
         ),
-        other => {
-            return fail(
+        _ => {
+            // cobra falls back to the parent's run: a usage error naming every argument.
+            let words: Vec<&str> = args
+                .iter()
+                .filter(|w| !w.starts_with('-'))
+                .map(String::as_str)
+                .collect();
+            return usage_error(
                 cx.out,
-                format!("unknown command \"{other}\" for \"kubectl create service\""),
-            )
+                "kubectl create service",
+                format!("unknown command \"{}\"", words.join(" ")),
+            );
         }
     };
     let a = match parse_flags(cx, doc, &flags, &rest) {

@@ -196,7 +196,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     let list = a.bool("list");
     // Validate.
     if list && !format.is_empty() {

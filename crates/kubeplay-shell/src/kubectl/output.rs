@@ -28,6 +28,28 @@ pub fn json(v: &Value) -> String {
     crate::print::json::to_json(v)
 }
 
+/// `-o`, with `--template` folded in (`-o go-template --template=X` is `-o go-template=X`).
+pub fn format_of(a: &super::flags::Args) -> String {
+    let o = a.str("output").unwrap_or("");
+    match a.str("template").filter(|t| !t.is_empty()) {
+        Some(t)
+            if matches!(
+                o,
+                "template"
+                    | "go-template"
+                    | "jsonpath"
+                    | "jsonpath-as-json"
+                    | "templatefile"
+                    | "go-template-file"
+                    | "jsonpath-file"
+            ) =>
+        {
+            format!("{o}={t}")
+        }
+        _ => o.to_string(),
+    }
+}
+
 /// The output formats a write verb accepts.
 pub fn check_format(fmt: &str) -> Result<(), String> {
     match fmt {

@@ -94,7 +94,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             )
         }
     };
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }

@@ -68,7 +68,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if force && dry != DryRun::None {
         return fail(cx.out, "--dry-run can not be used when --force is set");
     }
-    let format = a.str("output").unwrap_or("").to_string();
+    let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
     }
@@ -150,6 +150,8 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             let info = obj.info();
             let result = if dry == DryRun::Client {
                 Ok(obj)
+            } else if let Some(e) = stale(cx, &obj) {
+                Err(e)
             } else {
                 cx.world.update(obj, dry == DryRun::Server).map(|(o, _)| o)
             };
@@ -169,4 +171,30 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         errs.push(VerbError::Msg("no objects passed to replace".into()));
     }
     Exec::Done(print_errors(cx.out, &errs))
+}
+
+/// A PUT that names a resourceVersion is a precondition: if the object changed since, the
+/// API server refuses it (optimistic concurrency).
+fn stale(cx: &Cx<'_>, obj: &Object) -> Option<kubeplay_api::ApiError> {
+    let want = obj
+        .meta()
+        .resource_version
+        .as_deref()
+        .filter(|v| !v.is_empty())?;
+    let info = obj.info();
+    let live = cx
+        .world
+        .get_object(info.kind, obj.namespace().unwrap_or(""), obj.name())
+        .ok()?;
+    if live.meta().resource_version.as_deref() == Some(want) {
+        return None;
+    }
+    Some(kubeplay_api::ApiError::new(
+        kubeplay_api::Reason::Conflict,
+        format!(
+            "Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again",
+            info.plural_group(),
+            obj.name()
+        ),
+    ))
 }
