@@ -9,6 +9,8 @@ use std::collections::BTreeMap;
 pub enum Userland {
     /// busybox: sh and every applet, including wget and nslookup.
     Busybox,
+    /// busybox 1.28 and older: the same applets, with the old `nslookup` output.
+    BusyboxLegacy,
     /// Alpine: busybox applets plus apk.
     Alpine,
     /// Debian/Ubuntu: bash, coreutils; no wget, curl or nslookup.
@@ -37,8 +39,8 @@ pub struct Image {
     pub size: u64,
     /// Where the image's own version shows (nginx's `NGINX_VERSION`, hello-app's version).
     pub version: String,
-    /// True for images built with `docker build` in the session (present on every node,
-    /// never pulled: with the default pull policy `IfNotPresent` they are used as they are).
+    /// True for images built with `docker build` in the session. They are pushed to the
+    /// registry as they are built, so nodes pull them like any other image.
     pub local: bool,
 }
 
@@ -438,6 +440,13 @@ impl Catalog {
             stop_signal: base.stop_signal,
             userland: if r.tag.contains("alpine") {
                 Userland::Alpine
+            } else if base.userland == Userland::Busybox
+                && r.tag
+                    .strip_prefix("1.")
+                    .and_then(|m| m.split('.').next()?.parse::<u32>().ok())
+                    .is_some_and(|m| m <= 28)
+            {
+                Userland::BusyboxLegacy
             } else {
                 base.userland
             },

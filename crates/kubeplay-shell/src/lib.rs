@@ -3,6 +3,7 @@
 //! format it prints. The web page and the CLI drive a `Session` and nothing else.
 
 pub mod complete;
+pub mod docker;
 pub mod fs;
 pub mod kubectl;
 pub mod print;

@@ -123,10 +123,10 @@ impl Host for SessionHost<'_> {
         self.world.now()
     }
     fn has_command(&self, name: &str) -> bool {
-        name == "kubectl"
+        name == "kubectl" || name == "docker"
     }
     fn run(&mut self, argv: &[String], io: &mut Io) -> Step {
-        if argv[0] != "kubectl" {
+        if argv[0] != "kubectl" && argv[0] != "docker" {
             return Step::NotFound;
         }
         self.fs.cwd = io.cwd.clone();
@@ -141,7 +141,11 @@ impl Host for SessionHost<'_> {
             out: &mut output,
             stdin: io.stdin.take(),
         };
-        let exec = kubectl::run(&mut cx, &argv[1..]);
+        let exec = if argv[0] == "docker" {
+            crate::docker::run(&mut cx, &argv[1..])
+        } else {
+            kubectl::run(&mut cx, &argv[1..])
+        };
         // Input kubectl did not take stays for the next command (`while read`).
         io.stdin = cx.stdin.take();
         self.edits.append(&mut output.edits);

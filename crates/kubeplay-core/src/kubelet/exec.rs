@@ -19,6 +19,7 @@ pub struct ExecProc {
     pub uid: String,
     pub container: String,
     proc: Rc<RefCell<Proc>>,
+    follows: Rc<RefCell<super::script::Follows>>,
     /// Everything written so far (stdout and stderr, in order: (is_stderr, text)).
     pub output: Vec<(bool, String)>,
     pub exit: Option<i32>,
@@ -137,7 +138,9 @@ impl World {
             }
         };
         let prompt = match userland {
-            crate::images::Userland::Busybox | crate::images::Userland::Alpine
+            crate::images::Userland::Busybox
+            | crate::images::Userland::BusyboxLegacy
+            | crate::images::Userland::Alpine
                 if sh_name == "sh" =>
             {
                 "/ # ".to_string()
@@ -154,6 +157,7 @@ impl World {
                 uid,
                 container: container.to_string(),
                 proc: Rc::new(RefCell::new(proc)),
+                follows: Default::default(),
                 output: Vec::new(),
                 exit: None,
                 wake: None,
@@ -220,12 +224,13 @@ impl World {
         };
         let (status, wake, out) = with_cx(self, &pod, &mut rt, i, |cx, _, _| {
             let mut host = ContainerHost::new(cx, &[]);
+            host.follows = std::mem::take(&mut *e.follows.borrow_mut());
             let mut out = Out::default();
             let mut p = e.proc.borrow_mut();
             let st = p.step(&mut host, &mut out);
             let wake = p.wake_at(&host);
             let exit_req = p.exit_requested();
-            host.finish();
+            *e.follows.borrow_mut() = host.finish();
             let st = match (st, exit_req) {
                 (_, Some(code)) => Status::Exited(code),
                 (s, None) => s,

@@ -322,11 +322,15 @@ fn pod_bound_at(p: &Pod) -> Millis {
 
 fn image_id(image: &str) -> String {
     match images::parse_reference(image) {
-        Ok(r) => format!(
-            "{}@sha256:{:064x}",
-            r.repo,
-            crate::names::fnv32a(r.full().as_bytes()) as u128 * 0x9e37_79b9_7f4a_7c15
-        ),
+        Ok(r) => {
+            let mut digest = String::new();
+            let mut h = crate::names::fnv32a(r.full().as_bytes());
+            for _ in 0..8 {
+                h = crate::names::fnv32a(&h.to_le_bytes()) ^ h.rotate_left(13);
+                digest.push_str(&format!("{h:08x}"));
+            }
+            format!("{}@sha256:{digest}", r.repo)
+        }
         Err(_) => String::new(),
     }
 }
@@ -1011,7 +1015,7 @@ fn try_start(
         match process::start(&argv, cx, img_repo) {
             Ok(Program::Server(process::ServerKind::HelloApp { .. })) => {
                 let s = process::ServerKind::HelloApp {
-                    version: format!("{}.0", image.version),
+                    version: image.version.clone(),
                 };
                 cx.out.push_str(&s.startup_log(cx.now));
                 Ok(Program::Server(s))
@@ -1105,11 +1109,11 @@ fn pull_image(
             "IfNotPresent".into()
         }
     });
-    let local = found.as_ref().is_some_and(|img| img.local);
-    let present = local
-        || w.kubelet
-            .images
-            .contains(&(rt.node.clone(), reference.full()));
+
+    let present = w
+        .kubelet
+        .images
+        .contains(&(rt.node.clone(), reference.full()));
     match rt.ctrs[i].pull.clone() {
         Pull::Present => return true,
         Pull::Pulling { done_at, ok } => {
@@ -1196,7 +1200,7 @@ fn pull_image(
         }
         Pull::None => {}
     }
-    if present && policy != "Always" || local {
+    if present && policy != "Always" {
         event(w, pod, false, "Pulled", format!("Container image \"{image}\" already present on machine and can be accessed by the pod"), fp);
         let c = &mut rt.ctrs[i];
         c.pull = Pull::Present;
@@ -1369,7 +1373,7 @@ impl Ctr {
             logs: String::new(),
             prev_logs: None,
             fs: Files::new(),
-            proc: None,
+            proc: self.proc.clone(),
             ..self.clone_meta()
         }
     }
@@ -1707,7 +1711,14 @@ fn terminated_state(t: &Terminated) -> ContainerState {
             exit_code: t.exit_code,
             reason: Some(t.reason.clone()),
             message: t.message.clone(),
-            started_at: (t.started > 0 || t.reason != "StartError").then(|| k8s_time(t.started)),
+            // containerd reports a process that never started as started at the Unix epoch.
+            started_at: Some(if t.reason == "StartError" {
+                kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+                    kubeplay_api::k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
+                )
+            } else {
+                k8s_time(t.started)
+            }),
             finished_at: Some(k8s_time(t.finished)),
             container_id: Some(t.container_id.clone()).filter(|s| !s.is_empty()),
             ..Default::default()

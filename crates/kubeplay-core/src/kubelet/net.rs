@@ -17,7 +17,8 @@ pub struct ClusterNet<'a> {
     ns: &'a str,
     /// The calling pod (it is out of the kubelet's table while it runs).
     me: &'a PodRuntime,
-    /// The calling container, whose record is a stand-in while it runs.
+    /// The calling container (its record is a stand-in while it runs).
+    #[allow(dead_code)]
     me_ctr: usize,
     access: &'a RefCell<Vec<AccessLog>>,
     rng: Cell<u64>,
@@ -83,9 +84,6 @@ impl<'a> ClusterNet<'a> {
                 }
             };
         for (i, c) in rt.ctrs.iter().enumerate() {
-            if key.is_none() && i == self.me_ctr {
-                continue;
-            }
             if c.role == Role::Init && !c.is_running() {
                 continue;
             }

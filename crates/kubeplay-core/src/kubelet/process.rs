@@ -241,7 +241,10 @@ pub fn date_string(now: Millis) -> String {
 }
 
 fn busybox_like(u: Userland) -> bool {
-    matches!(u, Userland::Busybox | Userland::Alpine)
+    matches!(
+        u,
+        Userland::Busybox | Userland::BusyboxLegacy | Userland::Alpine
+    )
 }
 
 /// The commands an image provides, by base name.
@@ -254,7 +257,7 @@ pub fn has_binary(u: Userland, name: &str) -> bool {
     ];
     match u {
         Userland::Scratch => false,
-        Userland::Busybox | Userland::Alpine => {
+        Userland::Busybox | Userland::BusyboxLegacy | Userland::Alpine => {
             common.contains(&base)
                 || matches!(
                     base,
@@ -631,6 +634,23 @@ fn nslookup(args: &[String], cx: &mut ProcCx<'_>, out: &mut String) -> i32 {
         out.push_str("BusyBox v1.36.1 (2023-05-18 22:34:17 UTC) multi-call binary.\n\nUsage: nslookup [-type=QUERY_TYPE] [-debug] HOST [DNS_SERVER]\n");
         return 1;
     };
+    if cx.userland == Userland::BusyboxLegacy {
+        let head = format!(
+            "Server:    {DNS}\nAddress 1: {DNS} kube-dns.kube-system.svc.cluster.local\n\n"
+        );
+        return match cx.net.resolve(name) {
+            Some((fqdn, addr)) => {
+                out.push_str(&format!(
+                    "{head}Name:      {fqdn}\nAddress 1: {addr} {fqdn}\n"
+                ));
+                0
+            }
+            None => {
+                out.push_str(&format!("{head}nslookup: can't resolve '{name}'\n"));
+                1
+            }
+        };
+    }
     match cx.net.resolve(name) {
         Some((fqdn, addr)) => {
             out.push_str(&format!(

@@ -19,7 +19,7 @@ pub struct Script {
 
 enum State {
     NotStarted,
-    Running(Box<Proc>),
+    Running(Box<Proc>, Follows),
     Failed(String),
 }
 
@@ -42,10 +42,14 @@ const DIRS: &[&str] = &[
     "/var/log",
 ];
 
+/// `tail -f` commands a script is running: handle -> (path, bytes already shown).
+pub type Follows = std::collections::BTreeMap<u64, (String, usize)>;
+
 /// The container as the interpreter's host.
 pub struct ContainerHost<'a, 'b> {
     pub cx: &'a mut ProcCx<'b>,
     pub vfs: Vfs,
+    pub follows: Follows,
 }
 
 impl<'a, 'b> ContainerHost<'a, 'b> {
@@ -64,17 +68,81 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
         for (p, d) in cx.fs.iter() {
             vfs.write(p, d.clone());
         }
-        ContainerHost { cx, vfs }
+        ContainerHost {
+            cx,
+            vfs,
+            follows: Follows::new(),
+        }
     }
 
-    /// Give the files back to the container.
-    pub fn finish(self) {
+    /// Give the files back to the container; returns the `tail -f`s still following.
+    pub fn finish(self) -> Follows {
         let files: Files = self
             .vfs
             .files()
             .map(|(p, d)| (p.clone(), d.clone()))
             .collect();
         *self.cx.fs = files;
+        self.follows
+    }
+
+    /// `tail [-n N] [-f|-F] FILE...`, busybox style; following waits on the file.
+    fn tail(&mut self, args: &[String], io: &mut Io) -> Step {
+        let mut n: usize = 10;
+        let mut follow = false;
+        let mut files = Vec::new();
+        let mut i = 0;
+        while i < args.len() {
+            let a = &args[i];
+            match a.as_str() {
+                "-f" | "-F" | "--follow" => follow = true,
+                "-n" => {
+                    i += 1;
+                    n = args
+                        .get(i)
+                        .and_then(|v| v.trim_start_matches('+').parse().ok())
+                        .unwrap_or(10);
+                }
+                s if s.starts_with("-n") => n = s[2..].parse().unwrap_or(10),
+                s if s.len() > 1
+                    && s.starts_with('-')
+                    && s[1..].chars().all(|c| c.is_ascii_digit()) =>
+                {
+                    n = s[1..].parse().unwrap_or(10)
+                }
+                s if s.len() > 1 && s.starts_with('-') => {
+                    follow |= s.contains('f') || s.contains('F')
+                }
+                s => files.push(s.to_string()),
+            }
+            i += 1;
+        }
+        let Some(path) = files.first() else {
+            // No file: tail reads stdin.
+            let data = io.stdin.take().unwrap_or_default();
+            let text = String::from_utf8_lossy(&data).into_owned();
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            io.out(lines[lines.len().saturating_sub(n)..].concat());
+            return Step::Exit(0);
+        };
+        let abs = kubeplay_sh::vfs::resolve(&io.cwd, path);
+        let data = self.vfs.read(&abs);
+        match &data {
+            Some(d) => {
+                let text = String::from_utf8_lossy(d).into_owned();
+                let lines: Vec<&str> = text.split_inclusive('\n').collect();
+                io.out(lines[lines.len().saturating_sub(n)..].concat());
+            }
+            None => io.err(format!(
+                "tail: can't open '{path}': No such file or directory\n"
+            )),
+        }
+        if !follow {
+            return Step::Exit(if data.is_some() { 0 } else { 1 });
+        }
+        let h = self.follows.keys().next_back().map_or(1, |k| k + 1);
+        self.follows.insert(h, (abs, data.map_or(0, |d| d.len())));
+        Step::Wait(Handle(h))
     }
 }
 
@@ -88,7 +156,7 @@ impl Host for ContainerHost<'_, '_> {
     fn has_command(&self, name: &str) -> bool {
         let base = name.rsplit('/').next().unwrap_or(name);
         // The cluster's commands, and simple ones the shell's utilities do not have (yet).
-        matches!(base, "nslookup" | "wget" | "curl" | "hostname")
+        matches!(base, "nslookup" | "wget" | "curl" | "hostname" | "tail")
             || (!kubeplay_sh::utils::exists(base)
                 && matches!(base, "ls" | "cat" | "date" | "printenv" | "env"))
     }
@@ -97,6 +165,9 @@ impl Host for ContainerHost<'_, '_> {
         if !process::has_binary(self.cx.userland, &base) {
             io.err(format!("sh: {base}: not found\n"));
             return Step::Exit(127);
+        }
+        if base == "tail" {
+            return self.tail(&argv[1..], io);
         }
         // Lend the Vfs's current files to the simple command, then take back what it wrote.
         let mut files: Files = self
@@ -136,8 +207,18 @@ impl Host for ContainerHost<'_, '_> {
         }
         Step::Exit(code)
     }
-    fn poll(&mut self, _h: Handle, _io: &mut Io) -> Option<i32> {
-        Some(0)
+    fn poll(&mut self, h: Handle, io: &mut Io) -> Option<i32> {
+        let (path, offset) = self.follows.get(&h.0)?.clone();
+        if let Some(d) = self.vfs.read(&path) {
+            if d.len() > offset {
+                io.out(&d[offset..]);
+            }
+            self.follows.insert(h.0, (path, d.len()));
+        }
+        None
+    }
+    fn cancel(&mut self, h: Handle) {
+        self.follows.remove(&h.0);
     }
 }
 
@@ -176,7 +257,7 @@ impl Script {
                 sh.positional = rest.to_vec();
             }
             *st = match Proc::parse(&self.text, sh) {
-                Ok(p) => State::Running(Box::new(p)),
+                Ok(p) => State::Running(Box::new(p), Follows::new()),
                 Err(e) => State::Failed(format!("sh: -c: line 1: {}\n", e.message())),
             };
         }
@@ -187,12 +268,13 @@ impl Script {
                 msg.clear();
                 Poll::Exit(2)
             }
-            State::Running(p) => {
+            State::Running(p, follows) => {
                 let mut host = ContainerHost::new(cx, &[]);
+                host.follows = std::mem::take(follows);
                 let mut out = Out::default();
                 let status = p.step(&mut host, &mut out);
                 let wake = p.wake_at(&host);
-                host.finish();
+                *follows = host.finish();
                 cx.out.push_str(&out.all_text());
                 match status {
                     Status::Exited(code) => Poll::Exit(code),

@@ -307,7 +307,7 @@ pub fn render(doc: &Doc, flags: &[Flag]) -> String {
             };
             s.push_str(&format!(
                 "    {name}={}:\n\t{}\n\n",
-                flag_default(f),
+                flag_default(doc.path, f),
                 flag_doc(f.long)
             ));
         }
@@ -323,7 +323,16 @@ pub fn render(doc: &Doc, flags: &[Flag]) -> String {
     s
 }
 
-fn flag_default(f: &Flag) -> String {
+fn flag_default(path: &str, f: &Flag) -> String {
+    if f.long == "field-manager" {
+        // Each verb records its own manager name; apply's is the client-side apply one.
+        let verb = path.split(' ').nth(1).unwrap_or("");
+        return match verb {
+            "apply" => "'kubectl-client-side-apply'".into(),
+            "set" | "rollout" | "scale" => format!("'kubectl-{verb}'"),
+            v => format!("'kubectl-{v}'"),
+        };
+    }
     let special = match f.long {
         "dry-run" => Some("'none'"),
         "grace-period" => Some("-1"),
@@ -333,7 +342,6 @@ fn flag_default(f: &Flag) -> String {
         "allow-missing-template-keys" => Some("true"),
         "timeout" => Some("30s"),
         "type" => Some("'strategic'"),
-        "field-manager" => Some("'kubectl-client-side-apply'"),
         "protocol" => Some("'TCP'"),
         _ => None,
     };

@@ -10,6 +10,7 @@ mod create_config;
 mod create_deployment;
 pub mod describe;
 mod exec;
+mod expose;
 pub mod flags;
 mod get;
 pub mod help;
@@ -17,6 +18,7 @@ mod logs;
 mod pods;
 pub mod resource;
 mod rollout;
+mod run;
 mod scale;
 
 pub mod create;
@@ -170,6 +172,8 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "api-versions" => info::api_versions(cx, rest),
         "apply" => apply::run(cx, rest),
         "logs" => logs::run(cx, rest),
+        "run" => run::run(cx, rest),
+        "expose" => expose::run(cx, rest),
         "exec" => exec::run(cx, rest),
         "cluster-info" => info::cluster_info(cx, rest),
         "config" => info::config(cx, rest),

@@ -1,0 +1,224 @@
+//! `kubectl run NAME --image=IMAGE [--command] [--restart] [--env] [--port] [--labels]
+//! [--dry-run=client -o yaml] -- [COMMAND] [args...]` (KUBECTL:pkg/cmd/run/run.go and the
+//! `run-pod/v1` generator): a Pod with one container named after it.
+
+use super::flags::{self, Flag, FlagError, DRY_RUN, OUTPUT};
+use super::output::{check_format, object_value, print_result};
+use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec};
+use kubeplay_api::{registry, Kind};
+use serde_json::{json, Map, Value};
+
+static FLAGS: &[Flag] = &[
+    Flag::str("image", None),
+    Flag::bool("command", None),
+    Flag::str("restart", None),
+    Flag::array("env", None),
+    Flag::str("port", None),
+    Flag::str("labels", Some('l')),
+    Flag::array("annotations", None),
+    Flag::str("image-pull-policy", None),
+    Flag::bool("stdin", Some('i')),
+    Flag::bool("tty", Some('t')),
+    Flag::bool("rm", None),
+    Flag::bool("attach", None),
+    Flag::bool("expose", None),
+    Flag::str("overrides", None),
+    Flag::str("serviceaccount", None),
+    Flag::bool("privileged", None),
+    Flag::bool("quiet", Some('q')),
+    Flag::str("pod-running-timeout", None),
+    Flag::bool("leave-stdin-open", None),
+    Flag::str("field-manager", None),
+    Flag::bool("save-config", None),
+    Flag::str("template", None),
+    Flag::bool("show-managed-fields", None),
+    Flag::str("cascade", None).with_no_opt("background"),
+    Flag::str("grace-period", None),
+    Flag::bool("force", None),
+    Flag::bool("wait", None),
+    Flag::str("timeout", None),
+    Flag::bool("allow-missing-template-keys", None),
+    Flag::slice("filename", Some('f')),
+    Flag::bool("recursive", Some('R')),
+    DRY_RUN,
+    OUTPUT,
+];
+
+const CMD: &str = "kubectl run";
+
+/// `--labels=a=b,c=d`.
+fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
+    let mut m = Map::new();
+    for part in s.split(',') {
+        let Some((k, v)) = part.split_once('=') else {
+            return Err(format!("invalid label spec: {part}"));
+        };
+        m.insert(k.to_string(), Value::String(v.to_string()));
+    }
+    Ok(m)
+}
+
+pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let a = match flags::parse(CMD, FLAGS, args) {
+        Ok(a) => a,
+        Err(FlagError::Usage(m)) => {
+            cx.out.err(m);
+            return Exec::Done(1);
+        }
+        Err(FlagError::Help) => {
+            cx.out.out("Create and run a particular image in a pod.\n");
+            return Exec::Done(0);
+        }
+    };
+    let Some(image) = a.str("image").map(str::to_string) else {
+        cx.out.err("error: required flag(s) \"image\" not set\n");
+        return Exec::Done(1);
+    };
+    let (before, after) = a.split_at_dash();
+    let Some(name) = before.first().cloned() else {
+        return usage_error(cx.out, CMD, "NAME is required for run");
+    };
+    // Words after NAME but before `--` are the command too (old style).
+    let mut rest: Vec<String> = before[1..].to_vec();
+    rest.extend(after.iter().cloned());
+    if image.is_empty() {
+        return usage_error(cx.out, CMD, "--image is required");
+    }
+    if kubeplay_core::images::parse_reference(&image).is_err() {
+        return fail(
+            cx.out,
+            format!("Invalid image name \"{image}\": invalid reference format"),
+        );
+    }
+    let dry = match dry_run_of(&a) {
+        Ok(d) => d,
+        Err(e) => return fail(cx.out, e),
+    };
+    let interactive = a.bool("stdin");
+    let tty = a.bool("tty");
+    let attach = a.bool("attach") || interactive;
+    if dry != DryRun::None && (attach || tty) {
+        return usage_error(cx.out, CMD, "--dry-run=[server|client] can't be used with attached containers options (--attach, --stdin, or --tty)");
+    }
+    let restart = a.str("restart").unwrap_or("Always").to_string();
+    if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
+        return usage_error(cx.out, CMD, format!("invalid restart policy: {restart}"));
+    }
+    if a.bool("rm") && !attach {
+        return usage_error(
+            cx.out,
+            CMD,
+            "--rm should only be used for attached containers",
+        );
+    }
+    let format = a.str("output").unwrap_or("").to_string();
+    if let Err(e) = check_format(&format) {
+        return fail(cx.out, e);
+    }
+    let mut container = Map::new();
+    if !rest.is_empty() {
+        let key = if a.bool("command") { "command" } else { "args" };
+        container.insert(key.into(), json!(rest));
+    }
+    let envs = a.all("env");
+    if !envs.is_empty() {
+        let mut v = Vec::new();
+        for e in &envs {
+            match e.split_once('=') {
+                Some((k, val)) if !k.is_empty() => v.push(json!({"name": k, "value": val})),
+                _ => return fail(cx.out, format!("invalid env: {e}")),
+            }
+        }
+        container.insert("env".into(), Value::Array(v));
+    }
+    container.insert("image".into(), json!(image));
+    if let Some(p) = a.str("image-pull-policy").filter(|p| !p.is_empty()) {
+        container.insert("imagePullPolicy".into(), json!(p));
+    }
+    container.insert("name".into(), json!(name));
+    if let Some(port) = a.str("port").filter(|p| !p.is_empty()) {
+        match port.parse::<i64>() {
+            Ok(n) => {
+                container.insert("ports".into(), json!([{"containerPort": n}]));
+            }
+            Err(_) => {
+                return fail(
+                    cx.out,
+                    format!("strconv.Atoi: parsing \"{port}\": invalid syntax"),
+                )
+            }
+        }
+    }
+    container.insert("resources".into(), json!({}));
+    if interactive {
+        container.insert("stdin".into(), json!(true));
+    }
+    if tty {
+        container.insert("tty".into(), json!(true));
+    }
+    let labels = match a.str("labels").filter(|l| !l.is_empty()) {
+        Some(l) => match parse_labels(l) {
+            Ok(m) => m,
+            Err(e) => return fail(cx.out, e),
+        },
+        None => {
+            let mut m = Map::new();
+            m.insert("run".into(), json!(name));
+            m
+        }
+    };
+    let mut meta = Map::new();
+    meta.insert("creationTimestamp".into(), Value::Null);
+    meta.insert("labels".into(), Value::Object(labels));
+    meta.insert("name".into(), json!(name));
+    if a.namespace().is_some() {
+        meta.insert("namespace".into(), json!(namespace_of(cx, &a)));
+    }
+    let annotations = a.all("annotations");
+    if !annotations.is_empty() {
+        let mut m = Map::new();
+        for an in annotations {
+            if let Some((k, v)) = an.split_once('=') {
+                m.insert(k.into(), json!(v));
+            }
+        }
+        meta.insert("annotations".into(), Value::Object(m));
+    }
+    let pod = json!({
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": Value::Object(meta),
+        "spec": {
+            "containers": [Value::Object(container)],
+            "dnsPolicy": "ClusterFirst",
+            "restartPolicy": restart,
+        },
+        "status": {},
+    });
+    let info = registry::info(Kind::Pod);
+    if dry == DryRun::Client {
+        print_result(cx, info, &pod, "created (dry run)", &format);
+        return Exec::Done(0);
+    }
+    let mut obj = match kubeplay_api::decode::decode(&pod) {
+        Ok(o) => o,
+        Err(e) => return fail(cx.out, e.message()),
+    };
+    obj.meta_mut().namespace = Some(namespace_of(cx, &a));
+    match cx.world.create_checked(obj, dry == DryRun::Server) {
+        Ok(o) => {
+            print_result(
+                cx,
+                info,
+                &object_value(&o),
+                &format!("created{}", dry.suffix()),
+                &format,
+            );
+            Exec::Done(0)
+        }
+        Err(e) => {
+            super::print_api_error(cx.out, &e, None);
+            Exec::Done(1)
+        }
+    }
+}
