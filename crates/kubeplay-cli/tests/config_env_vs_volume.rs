@@ -103,7 +103,6 @@ fn env_and_sub_path_keep_old_value_until_the_pod_is_replaced() {
 }
 
 #[test]
-#[ignore = "needs kubectl rollout restart on main"]
 fn rollout_restart_picks_up_new_env() {
     let mut s = edited_and_resynced();
     run(&mut s, "kubectl rollout restart deployment/webapp");

@@ -1750,3 +1750,264 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
     Exec::Done(if errors.is_empty() { 0 } else { 1 })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(kind: kubeplay_api::Kind, v: serde_json::Value) -> Object {
+        Object::from_value(kind, v).expect("valid object")
+    }
+
+    #[test]
+    fn configmap_golden() {
+        let w = World::new(1);
+        let cm = obj(
+            kubeplay_api::Kind::ConfigMap,
+            json!({"metadata": {"name": "app-config", "namespace": "default"},
+                   "data": {"APP_COLOR": "blue", "APP_MODE": "prod"}}),
+        );
+        assert_eq!(
+            describe_object(&w, &cm, true),
+            "Name:         app-config\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\nAPP_COLOR:\n----\nblue\n\nAPP_MODE:\n----\nprod\n\n\nBinaryData\n====\n\nEvents:  <none>\n"
+        );
+    }
+
+    #[test]
+    fn configmap_from_files_golden() {
+        // §4.9: values read from files end with a newline, so two blank lines follow them.
+        let w = World::new(1);
+        let cm = obj(
+            kubeplay_api::Kind::ConfigMap,
+            json!({"metadata": {"name": "game-config", "namespace": "default"},
+                   "data": {"game.properties": "enemies=aliens\nlives=3\n", "ui.properties": "color.good=purple\n"}}),
+        );
+        assert_eq!(
+            describe_object(&w, &cm, true),
+            "Name:         game-config\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nData\n====\ngame.properties:\n----\nenemies=aliens\nlives=3\n\n\nui.properties:\n----\ncolor.good=purple\n\n\n\nBinaryData\n====\n\nEvents:  <none>\n"
+        );
+    }
+
+    #[test]
+    fn secret_golden() {
+        let w = World::new(1);
+        let s = obj(
+            kubeplay_api::Kind::Secret,
+            json!({"metadata": {"name": "db-secret", "namespace": "default"}, "type": "Opaque",
+                   "data": {"DB_PASSWORD": "c2VjcmV0", "DB_USER": "YWRtaW4="}}),
+        );
+        assert_eq!(
+            describe_object(&w, &s, true),
+            "Name:         db-secret\nNamespace:    default\nLabels:       <none>\nAnnotations:  <none>\n\nType:  Opaque\n\nData\n====\nDB_PASSWORD:  6 bytes\nDB_USER:      5 bytes\n"
+        );
+    }
+
+    #[test]
+    fn replicaset_golden() {
+        // §4.9, verified against kubectl 1.32.4 (no pods exist, hence 0 Running).
+        let w = World::new(1);
+        let rs = obj(
+            kubeplay_api::Kind::ReplicaSet,
+            json!({
+                "metadata": {"name": "nginx-deployment-66b6c48dd5", "namespace": "default", "uid": "rs-1",
+                    "labels": {"app": "nginx", "pod-template-hash": "66b6c48dd5"},
+                    "annotations": {"deployment.kubernetes.io/desired-replicas": "3", "deployment.kubernetes.io/max-replicas": "4",
+                        "deployment.kubernetes.io/revision": "2",
+                        "kubernetes.io/change-cause": "kubectl set image deployment/nginx-deployment nginx=nginx:1.16.1"},
+                    "ownerReferences": [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "nginx-deployment", "uid": "d-1", "controller": true}]},
+                "spec": {"replicas": 3, "selector": {"matchLabels": {"app": "nginx", "pod-template-hash": "66b6c48dd5"}},
+                    "template": {"metadata": {"labels": {"app": "nginx", "pod-template-hash": "66b6c48dd5"}},
+                        "spec": {"containers": [{"name": "nginx", "image": "nginx:1.16.1", "ports": [{"containerPort": 80, "protocol": "TCP"}]}]}}},
+                "status": {"replicas": 3}
+            }),
+        );
+        let want = "Name:           nginx-deployment-66b6c48dd5
+Namespace:      default
+Selector:       app=nginx,pod-template-hash=66b6c48dd5
+Labels:         app=nginx
+                pod-template-hash=66b6c48dd5
+Annotations:    deployment.kubernetes.io/desired-replicas: 3
+                deployment.kubernetes.io/max-replicas: 4
+                deployment.kubernetes.io/revision: 2
+                kubernetes.io/change-cause: kubectl set image deployment/nginx-deployment nginx=nginx:1.16.1
+Controlled By:  Deployment/nginx-deployment
+Replicas:       3 current / 3 desired
+Pods Status:    0 Running / 0 Waiting / 0 Succeeded / 0 Failed
+Pod Template:
+  Labels:  app=nginx
+           pod-template-hash=66b6c48dd5
+  Containers:
+   nginx:
+    Image:         nginx:1.16.1
+    Port:          80/TCP
+    Host Port:     0/TCP
+    Environment:   <none>
+    Mounts:        <none>
+  Volumes:         <none>
+  Node-Selectors:  <none>
+  Tolerations:     <none>
+Events:            <none>
+";
+        assert_eq!(describe_object(&w, &rs, true), want);
+    }
+
+    #[test]
+    fn pod_golden_crashloop_with_sidecar() {
+        // §4.9 `describe pod crashy` (kubectl 1.32.4), with the 1.33+ projected-volume line.
+        let w = World::new(1);
+        let mount = json!([{"mountPath": "/var/run/secrets/kubernetes.io/serviceaccount", "name": "kube-api-access-p4xq9", "readOnly": true}]);
+        let p = obj(
+            kubeplay_api::Kind::Pod,
+            json!({
+                "metadata": {"name": "crashy", "namespace": "default", "labels": {"run": "crashy"}},
+                "spec": {
+                    "priority": 0, "serviceAccountName": "default", "nodeName": "kind-worker",
+                    "initContainers": [{"name": "sidecar", "image": "busybox:1.36", "restartPolicy": "Always",
+                        "command": ["sh", "-c", "tail -f /dev/null"], "volumeMounts": mount}],
+                    "containers": [{"name": "app", "image": "busybox:1.36",
+                        "command": ["sh", "-c", "echo boom; exit 1"], "volumeMounts": mount}],
+                    "volumes": [{"name": "kube-api-access-p4xq9", "projected": {"sources": [
+                        {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                        {"configMap": {"name": "kube-root-ca.crt", "items": [{"key": "ca.crt", "path": "ca.crt"}]}},
+                        {"downwardAPI": {"items": [{"path": "namespace", "fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}}]}}]}}],
+                    "tolerations": [
+                        {"key": "node.kubernetes.io/not-ready", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300},
+                        {"key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300}]
+                },
+                "status": {
+                    "phase": "Running", "hostIP": "172.18.0.3", "podIP": "10.244.1.9", "podIPs": [{"ip": "10.244.1.9"}],
+                    "startTime": "2026-08-03T10:00:00Z", "qosClass": "BestEffort",
+                    "conditions": [
+                        {"type": "PodReadyToStartContainers", "status": "True"}, {"type": "Initialized", "status": "True"},
+                        {"type": "Ready", "status": "False"}, {"type": "ContainersReady", "status": "False"},
+                        {"type": "PodScheduled", "status": "True"}],
+                    "initContainerStatuses": [{"name": "sidecar", "containerID": "containerd://aaa", "image": "busybox:1.36",
+                        "imageID": "docker.io/library/busybox@sha256:abc", "ready": true, "restartCount": 0, "started": true,
+                        "state": {"running": {"startedAt": "2026-08-03T10:00:03Z"}}}],
+                    "containerStatuses": [{"name": "app", "containerID": "containerd://bbb", "image": "busybox:1.36",
+                        "imageID": "docker.io/library/busybox@sha256:abc", "ready": false, "restartCount": 3,
+                        "state": {"waiting": {"reason": "CrashLoopBackOff", "message": "back-off 40s restarting failed container=app"}},
+                        "lastState": {"terminated": {"exitCode": 1, "reason": "Error",
+                            "startedAt": "2026-08-03T10:01:10Z", "finishedAt": "2026-08-03T10:01:10Z"}}}]
+                }
+            }),
+        );
+        let want = "Name:             crashy
+Namespace:        default
+Priority:         0
+Service Account:  default
+Node:             kind-worker/172.18.0.3
+Start Time:       Mon, 03 Aug 2026 10:00:00 +0000
+Labels:           run=crashy
+Annotations:      <none>
+Status:           Running
+IP:               10.244.1.9
+IPs:
+  IP:  10.244.1.9
+Init Containers:
+  sidecar:
+    Container ID:  containerd://aaa
+    Image:         busybox:1.36
+    Image ID:      docker.io/library/busybox@sha256:abc
+    Port:          <none>
+    Host Port:     <none>
+    Command:
+      sh
+      -c
+      tail -f /dev/null
+    State:          Running
+      Started:      Mon, 03 Aug 2026 10:00:03 +0000
+    Ready:          True
+    Restart Count:  0
+    Environment:    <none>
+    Mounts:
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-p4xq9 (ro)
+Containers:
+  app:
+    Container ID:  containerd://bbb
+    Image:         busybox:1.36
+    Image ID:      docker.io/library/busybox@sha256:abc
+    Port:          <none>
+    Host Port:     <none>
+    Command:
+      sh
+      -c
+      echo boom; exit 1
+    State:          Waiting
+      Reason:       CrashLoopBackOff
+    Last State:     Terminated
+      Reason:       Error
+      Exit Code:    1
+      Started:      Mon, 03 Aug 2026 10:01:10 +0000
+      Finished:     Mon, 03 Aug 2026 10:01:10 +0000
+    Ready:          False
+    Restart Count:  3
+    Environment:    <none>
+    Mounts:
+      /var/run/secrets/kubernetes.io/serviceaccount from kube-api-access-p4xq9 (ro)
+Conditions:
+  Type                        Status
+  PodReadyToStartContainers   True 
+  Initialized                 True 
+  Ready                       False 
+  ContainersReady             False 
+  PodScheduled                True 
+Volumes:
+  kube-api-access-p4xq9:
+    Type:                    Projected (a volume that contains injected data from multiple sources)
+    TokenExpirationSeconds:  3607
+    ConfigMapName:           kube-root-ca.crt
+    Optional:                false
+    DownwardAPI:             true
+QoS Class:                   BestEffort
+Node-Selectors:              <none>
+Tolerations:                 node.kubernetes.io/not-ready:NoExecute op=Exists for 300s
+                             node.kubernetes.io/unreachable:NoExecute op=Exists for 300s
+Events:                      <none>
+";
+        assert_eq!(describe_object(&w, &p, true), want);
+    }
+
+    #[test]
+    fn env_sources_golden() {
+        // §4.7 webapp: envFrom with a prefix, configMapKeyRef, secretKeyRef, literal.
+        let w = World::new(1);
+        let p = obj(
+            kubeplay_api::Kind::Pod,
+            json!({
+                "metadata": {"name": "webapp", "namespace": "default"},
+                "spec": {"containers": [{"name": "webapp", "image": "nginx:1.27", "ports": [{"containerPort": 80, "protocol": "TCP"}],
+                    "envFrom": [{"configMapRef": {"name": "app-config"}}, {"secretRef": {"name": "db-secret"}, "prefix": "DB_"}],
+                    "env": [
+                        {"name": "APP_COLOR", "valueFrom": {"configMapKeyRef": {"name": "app-config", "key": "APP_COLOR"}}},
+                        {"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db-secret", "key": "DB_PASSWORD"}}},
+                        {"name": "GREETING", "value": "hello"}]}]},
+                "status": {"phase": "Pending", "containerStatuses": [{"name": "webapp", "image": "nginx:1.27", "imageID": "",
+                    "ready": false, "restartCount": 0, "state": {"waiting": {"reason": "CreateContainerConfigError"}}}]}
+            }),
+        );
+        let got = describe_object(&w, &p, false);
+        let want_part = "Containers:
+  webapp:
+    Container ID:   
+    Image:          nginx:1.27
+    Image ID:       
+    Port:           80/TCP
+    Host Port:      0/TCP
+    State:          Waiting
+      Reason:       CreateContainerConfigError
+    Ready:          False
+    Restart Count:  0
+    Environment Variables from:
+      app-config  ConfigMap                 Optional: false
+      db-secret   Secret with prefix 'DB_'  Optional: false
+    Environment:
+      APP_COLOR:    <set to the key 'APP_COLOR' of config map 'app-config'>  Optional: false
+      DB_PASSWORD:  <set to the key 'DB_PASSWORD' in secret 'db-secret'>     Optional: false
+      GREETING:     hello
+    Mounts:         <none>
+";
+        assert!(got.contains(want_part), "{got}");
+    }
+}

@@ -467,10 +467,19 @@ pub fn table_for(kind: Kind, objs: &[Object], now: Millis) -> Table {
 
 /// READY, STATUS and RESTARTS of a pod, by `printPod`'s rules.
 pub fn pod_columns(p: &Pod, now: Millis) -> (String, String, String) {
-    let spec = p.spec.clone().unwrap_or_default();
-    let st = p.status.clone().unwrap_or_default();
+    static NO_SPEC: std::sync::OnceLock<PodSpec> = std::sync::OnceLock::new();
+    static NO_STATUS: std::sync::OnceLock<kubeplay_api::k8s_openapi::api::core::v1::PodStatus> =
+        std::sync::OnceLock::new();
+    let spec = p
+        .spec
+        .as_ref()
+        .unwrap_or_else(|| NO_SPEC.get_or_init(PodSpec::default));
+    let st = p
+        .status
+        .as_ref()
+        .unwrap_or_else(|| NO_STATUS.get_or_init(Default::default));
     let total = spec.containers.len();
-    let statuses = st.container_statuses.clone().unwrap_or_default();
+    let statuses: &[_] = st.container_statuses.as_deref().unwrap_or(&[]);
     let ready = statuses
         .iter()
         .filter(|c| c.ready && c.state.as_ref().is_some_and(|s| s.running.is_some()))
@@ -483,7 +492,7 @@ pub fn pod_columns(p: &Pod, now: Millis) -> (String, String, String) {
     let mut restarts = 0;
     let mut last_restart: Option<Millis> = None;
     let mut initializing = false;
-    let inits = st.init_container_statuses.clone().unwrap_or_default();
+    let inits: &[_] = st.init_container_statuses.as_deref().unwrap_or(&[]);
     let n_init = spec.init_containers.as_ref().map_or(0, |v| v.len());
     for (i, c) in inits.iter().enumerate() {
         restarts += c.restart_count;
@@ -508,7 +517,7 @@ pub fn pod_columns(p: &Pod, now: Millis) -> (String, String, String) {
             initializing = true;
             break;
         }
-        if c.started == Some(true) && is_sidecar(&spec, &c.name) {
+        if c.started == Some(true) && is_sidecar(spec, &c.name) {
             continue;
         }
         match state.waiting.as_ref().and_then(|w| w.reason.clone()) {
