@@ -2118,7 +2118,7 @@ impl Proc {
                     }
                     i += 1;
                 }
-                let mut cmd: Vec<String> = args[i..].to_vec();
+                let mut cmd: Vec<String> = args.get(i..).map(|s| s.to_vec()).unwrap_or_default();
                 if cmd.is_empty() {
                     cmd.push("echo".into());
                 }
