@@ -14,7 +14,6 @@ impl Sim {
     pub fn load_opened(&mut self, o: Opened) {
         self.session = o.session;
         self.queue.clear();
-        self.continuing = false;
         self.scrollback.clear();
         for h in o.history {
             if let Some(line) = &h.line {
