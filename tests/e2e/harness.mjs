@@ -56,8 +56,8 @@ export async function launch() {
  * A page on the served app, at a laptop size, failing the test on any page error.
  * Returns { page, errors } where errors collects uncaught exceptions and console errors.
  */
-export async function openApp(browser, url, { width = 1366, height = 800, query = '' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function openApp(browser, url, { width = 1366, height = 800, query = '', colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, colorScheme });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
@@ -107,3 +107,19 @@ spec:
       - name: nginx
         image: nginx:1.25
 `;
+
+/** Replace the editor's text, as a paste does, and press Apply. */
+export async function applyYaml(page, yaml) {
+  const editor = page.locator('textarea.code');
+  await editor.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(yaml);
+  await page.locator('button.apply').click();
+}
+
+/** Wait until the terminal's text matches `re`. */
+export async function waitTerm(page, re, timeout = 20000) {
+  await page.waitForFunction((src) => new RegExp(src, 's').test(document.querySelector('.term-out')?.innerText || ''),
+    re.source, { timeout });
+}

@@ -5,6 +5,7 @@
 use crate::components::clock::Clock;
 use crate::components::cluster::ClusterView;
 use crate::components::editor::Editor;
+use crate::components::splitter::Splitter;
 use crate::components::terminal::Terminal;
 use crate::sim::{Sim, SimRef};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -98,6 +99,16 @@ impl FrameLoop {
     }
 }
 
+/// Set pane `which` (0 editor, 1 terminal) to `pct` percent, keeping every pane at least 12%.
+pub fn clamp_widths(which: usize, pct: f64, (e, t): (f64, f64)) -> (f64, f64) {
+    const MIN: f64 = 12.0;
+    if which == 0 {
+        (pct.clamp(MIN, 100.0 - t - MIN), t)
+    } else {
+        (e, pct.clamp(MIN, 100.0 - e - MIN))
+    }
+}
+
 #[function_component]
 pub fn App() -> Html {
     let sim = use_memo((), |_| {
@@ -115,6 +126,42 @@ pub fn App() -> Html {
             move || lp.stop()
         });
     }
+    // Widths of the editor and the terminal, in percent of the row; the cluster view takes
+    // the rest.
+    let widths = use_state_eq(|| (28.0f64, 36.0f64));
+    let panes = use_node_ref();
+    let resize = |which: usize| {
+        let widths = widths.clone();
+        let panes = panes.clone();
+        let on_drag = {
+            let widths = widths.clone();
+            Callback::from(move |x: f64| {
+                let Some(el) = panes.cast::<web_sys::Element>() else {
+                    return;
+                };
+                let r = el.get_bounding_client_rect();
+                if r.width() <= 0.0 {
+                    return;
+                }
+                let pct = (x - r.left()) / r.width() * 100.0;
+                let (e, t) = *widths;
+                widths.set(clamp_widths(
+                    which,
+                    if which == 0 { pct } else { pct - e },
+                    (e, t),
+                ));
+            })
+        };
+        let on_step = Callback::from(move |d: f64| {
+            let (e, t) = *widths;
+            let cur = if which == 0 { e } else { t };
+            widths.set(clamp_widths(which, cur + d, (e, t)));
+        });
+        (on_drag, on_step)
+    };
+    let (drag0, step0) = resize(0);
+    let (drag1, step1) = resize(1);
+    let (ew, tw) = *widths;
     let v = *versions;
     let (has_next, namespace) = {
         let s = sim.borrow();
@@ -130,11 +177,26 @@ pub fn App() -> Html {
                 <span class="ns" title="namespace of the current context">{"namespace: "}<b>{namespace}</b></span>
                 <Clock sim={sim.clone()} now={v.now} playing={v.playing} speed={v.speed} {has_next} />
             </header>
-            <main class="panes">
+            <main class="panes" ref={panes} style={format!("--editor-w: {ew:.1}%; --term-w: {tw:.1}%")}>
                 <Editor sim={sim.clone()} />
+                <Splitter label="editor width" value={ew} on_drag={drag0} on_step={step0} />
                 <Terminal sim={sim.clone()} version={v.term} />
+                <Splitter label="terminal width" value={tw} on_drag={drag1} on_step={step1} />
                 <ClusterView sim={sim.clone()} version={v.cluster} />
             </main>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clamp_widths;
+
+    #[test]
+    fn panes_keep_a_minimum_width() {
+        assert_eq!(clamp_widths(0, 40.0, (28.0, 36.0)), (40.0, 36.0));
+        assert_eq!(clamp_widths(0, 80.0, (28.0, 36.0)), (52.0, 36.0));
+        assert_eq!(clamp_widths(1, 1.0, (28.0, 36.0)), (28.0, 12.0));
+        assert_eq!(clamp_widths(1, 90.0, (28.0, 36.0)), (28.0, 60.0));
     }
 }

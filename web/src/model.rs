@@ -33,6 +33,11 @@ pub struct RsView {
     pub ready: i32,
     pub available: i32,
     pub change_cause: Option<String>,
+    /// Revisions this ReplicaSet had before (a rollback brings an old template back under a
+    /// new number): `deployment.kubernetes.io/revision-history`.
+    pub former_revisions: Vec<i64>,
+    /// The pod template as YAML, without the pod-template-hash label (for diffs).
+    pub template: std::rc::Rc<str>,
     pub pods: Vec<PodView>,
 }
 
@@ -98,6 +103,8 @@ pub fn status_class(status: &str, ready: &str) -> &'static str {
 #[derive(Default)]
 pub struct PodCache {
     map: HashMap<String, (String, PodView)>,
+    /// ReplicaSet uid -> its template as YAML (a ReplicaSet's template never changes).
+    templates: HashMap<String, std::rc::Rc<str>>,
 }
 
 impl PodCache {
@@ -155,6 +162,11 @@ fn rs_view(
         .map(|p| cache.view(p, w.now(), seen))
         .collect();
     pods.sort_by(|a, b| a.name.cmp(&b.name));
+    let template = cache
+        .templates
+        .entry(uid.clone())
+        .or_insert_with(|| template_yaml(rs))
+        .clone();
     RsView {
         name: rs.metadata.name.clone().unwrap_or_default(),
         uid,
@@ -175,8 +187,61 @@ fn rs_view(
             .annotations
             .as_ref()
             .and_then(|a| a.get("kubernetes.io/change-cause").cloned()),
+        former_revisions: rs
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(dc::REVISION_HISTORY))
+            .map(|h| h.split(',').filter_map(|r| r.trim().parse().ok()).collect())
+            .unwrap_or_default(),
+        template,
         pods,
     }
+}
+
+fn template_yaml(rs: &ReplicaSet) -> std::rc::Rc<str> {
+    let t = rs
+        .spec
+        .template
+        .as_ref()
+        .map(dc::template_without_hash)
+        .unwrap_or_default();
+    serde_yaml::to_string(&t).unwrap_or_default().into()
+}
+
+/// A line diff of `a` to `b` (longest common subsequence): each line with `' '`, `'-'` or
+/// `'+'`.
+pub fn diff_lines<'a>(a: &'a str, b: &'a str) -> Vec<(char, &'a str)> {
+    let a: Vec<&str> = a.lines().collect();
+    let b: Vec<&str> = b.lines().collect();
+    let (n, m) = (a.len(), b.len());
+    // lcs[i][j]: the LCS length of a[i..] and b[j..].
+    let mut lcs = vec![vec![0u32; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i][j] = if a[i] == b[j] {
+                lcs[i + 1][j + 1] + 1
+            } else {
+                lcs[i + 1][j].max(lcs[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j) = (0, 0);
+    let mut out = Vec::new();
+    while i < n || j < m {
+        if i < n && j < m && a[i] == b[j] {
+            out.push((' ', a[i]));
+            i += 1;
+            j += 1;
+        } else if i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1]) {
+            out.push(('-', a[i]));
+            i += 1;
+        } else {
+            out.push(('+', b[j]));
+            j += 1;
+        }
+    }
+    out
 }
 
 fn budget(d: &Deployment, rss: &[RsView]) -> Budget {
@@ -291,6 +356,9 @@ pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
         }
     }
     cache.map.retain(|uid, _| seen.contains(uid));
+    if cache.templates.len() > 256 {
+        cache.templates.clear();
+    }
     ClusterModel {
         namespace: ns.to_string(),
         deployments,
@@ -333,6 +401,16 @@ spec:
         s.feed_line("kubectl apply -f d.yaml");
         let out: String = s.take_output().into_iter().map(|c| c.text).collect();
         assert!(out.contains("deployment.apps/web"), "{out}");
+    }
+
+    #[test]
+    fn diffs_show_what_changed() {
+        let d = diff_lines("a\nb\nc\n", "a\nB\nc\nd\n");
+        assert_eq!(
+            d,
+            [(' ', "a"), ('-', "b"), ('+', "B"), (' ', "c"), ('+', "d")]
+        );
+        assert_eq!(diff_lines("", "x"), [('+', "x")]);
     }
 
     #[test]
@@ -391,6 +469,13 @@ spec:
         let revs: Vec<i64> = d.replicasets.iter().map(|r| r.revision).collect();
         assert_eq!(revs, [2, 1]);
         assert_eq!(d.replicasets[0].images, "nginx:1.26");
+        let diff = diff_lines(&d.replicasets[1].template, &d.replicasets[0].template);
+        let changed: Vec<String> = diff
+            .iter()
+            .filter(|(c, _)| *c != ' ')
+            .map(|(c, l)| format!("{c}{}", l.trim()))
+            .collect();
+        assert_eq!(changed, ["-- image: nginx:1.25", "+- image: nginx:1.26"]);
         // 25% of 10: maxSurge rounds up to 3, maxUnavailable down to 2.
         assert_eq!((d.budget.max_surge, d.budget.max_unavailable), (3, 2));
         assert_eq!((d.budget.max_total, d.budget.min_available), (13, 8));

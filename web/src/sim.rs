@@ -87,8 +87,6 @@ pub struct Sim {
     pub scrollback: Scrollback,
     /// Lines waiting to run (typed ahead while a command waits, or pasted).
     pub queue: VecDeque<String>,
-    /// The last line fed was incomplete: show the continuation prompt.
-    pub continuing: bool,
     /// Lines entered at the prompt, oldest first.
     pub history: Vec<String>,
     pub playing: bool,
@@ -113,7 +111,6 @@ impl Sim {
             session: Session::new(seed),
             scrollback: Scrollback::default(),
             queue: VecDeque::new(),
-            continuing: false,
             history: Vec::new(),
             playing: true,
             speed: 1,
@@ -131,13 +128,22 @@ impl Sim {
         SimRef(Rc::new(RefCell::new(self)))
     }
 
-    /// The prompt a new line would get now.
+    /// The prompt a new line would get now: a container shell's own when the terminal is
+    /// attached to one (`kubectl exec -it`), `> ` inside an unfinished command, else the
+    /// learner's, with the namespace.
     pub fn prompt(&self) -> String {
-        if self.continuing {
+        if let Some(p) = self.session.prompt() {
+            p
+        } else if self.session.is_continuing() {
             "> ".to_string()
         } else {
             format!("controlplane ~ ({}) $ ", self.session.namespace)
         }
+    }
+
+    /// The last line fed was incomplete (an open quote, a heredoc).
+    pub fn continuing(&self) -> bool {
+        self.session.is_continuing()
     }
 
     /// Whether a command is running (or lines wait their turn): the prompt is hidden.
@@ -188,7 +194,7 @@ impl Sim {
             self.scrollback.push(SegKind::Prompt, &prompt);
             self.scrollback.push(SegKind::Input, &line);
             self.scrollback.push(SegKind::Input, "\n");
-            self.continuing = self.session.feed_line(&line) == LineState::NeedMore;
+            let _: LineState = self.session.feed_line(&line);
             self.drain();
         }
         self.term_version += 1;
@@ -212,14 +218,12 @@ impl Sim {
         any
     }
 
-    /// Ctrl+C: stop the waiting command, drop lines waiting their turn and the open
-    /// continuation.
+    /// Ctrl+C while a command runs: stop it (the session prints `^C`) and drop the lines
+    /// waiting their turn.
     pub fn interrupt(&mut self) {
-        self.session.interrupt();
         self.queue.clear();
-        self.continuing = false;
+        self.session.interrupt();
         self.drain();
-        self.scrollback.push(SegKind::Note, "^C\n");
         self.term_version += 1;
     }
 
@@ -233,8 +237,24 @@ impl Sim {
         let prompt = self.prompt();
         self.scrollback.push(SegKind::Prompt, &prompt);
         self.scrollback.push(SegKind::Input, typed);
-        self.scrollback.push(SegKind::Note, "^C\n");
-        self.continuing = false;
+        if self.session.is_continuing() {
+            // The session drops the unfinished command and prints `^C` itself.
+            self.session.interrupt();
+            self.drain();
+        } else {
+            self.scrollback.push(SegKind::Out, "^C\n");
+        }
+        self.term_version += 1;
+    }
+
+    /// Show the candidates of a Tab completion under the line, in columns, as bash does on a
+    /// second Tab; the line stays at the prompt.
+    pub fn show_candidates(&mut self, typed: &str, cands: &[String]) {
+        let prompt = self.prompt();
+        self.scrollback.push(SegKind::Prompt, &prompt);
+        self.scrollback.push(SegKind::Input, typed);
+        self.scrollback.push(SegKind::Input, "\n");
+        self.scrollback.push(SegKind::Out, &columns(cands, 80));
         self.term_version += 1;
     }
 
@@ -342,6 +362,26 @@ impl SimRef {
     pub fn borrow_mut(&self) -> std::cell::RefMut<'_, Sim> {
         self.0.borrow_mut()
     }
+}
+
+/// Words in columns across a `width`-wide terminal, as `ls` and bash's completion list them
+/// (down the columns first).
+pub fn columns(words: &[String], width: usize) -> String {
+    let col = words.iter().map(|w| w.chars().count()).max().unwrap_or(0) + 2;
+    let per_row = (width / col).max(1);
+    let rows = words.len().div_ceil(per_row);
+    let mut out = String::new();
+    for r in 0..rows {
+        let mut line = String::new();
+        for c in 0..per_row {
+            if let Some(w) = words.get(c * rows + r) {
+                line.push_str(&format!("{w:<col$}"));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
 }
 
 /// Convert a UTF-16 offset (what the DOM's selection APIs give) into a byte offset in `s`.
@@ -486,8 +526,30 @@ spec:
     fn an_open_quote_asks_for_more() {
         let mut s = Sim::new(1);
         s.submit("echo 'open");
-        assert!(s.continuing);
+        assert!(s.continuing());
         assert_eq!(s.prompt(), "> ");
+        s.submit("still open'");
+        assert!(!s.continuing());
+        assert!(
+            s.scrollback
+                .text()
+                .ends_with("$ echo 'open\n> still open'\nopen\nstill open\n"),
+            "{}",
+            s.scrollback.text()
+        );
+        s.submit("cat <<EOF");
+        s.cancel_line("half");
+        assert!(!s.continuing());
+        assert!(
+            s.scrollback.text().ends_with("> half^C\n"),
+            "{}",
+            s.scrollback.text()
+        );
+        s.cancel_line("typed");
+        assert!(s
+            .scrollback
+            .text()
+            .ends_with("controlplane ~ (default) $ typed^C\n"));
     }
 
     #[test]
@@ -521,6 +583,16 @@ spec:
         }
         assert!(b.text().len() <= SCROLLBACK_BYTES);
         assert!(b.text().len() > SCROLLBACK_BYTES - 2000);
+    }
+
+    #[test]
+    fn candidates_are_listed_down_the_columns() {
+        let w: Vec<String> = ["apply", "create", "delete", "get", "rollout"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(columns(&w, 30), "apply    delete   rollout\ncreate   get\n");
+        assert_eq!(columns(&w[..1], 30), "apply\n");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! the lines a learner types, and produces their output. kubectl lives here, with every text
 //! format it prints. The web page and the CLI drive a `Session` and nothing else.
 
+pub mod complete;
 pub mod docker;
 pub mod fs;
 pub mod kubectl;

@@ -2,8 +2,11 @@
 //! coloured by the STATUS kubectl would print. Past [`COMPACT_PODS`] pods, pods become small
 //! cells so a 1,000-replica rollout stays smooth.
 
+use super::chart::replica_chart;
+use super::events::events_feed;
+use super::timeline::revision_timeline;
 use crate::model::{self, ClusterModel, DeployView, PodCache, PodView, RsView};
-use crate::sim::SimRef;
+use crate::sim::{Sample, SimRef};
 use yew::prelude::*;
 
 /// More pods than this in the namespace and each pod is drawn as a small cell.
@@ -69,7 +72,7 @@ fn rs_block(rs: &RsView, newest: bool, compact: bool) -> Html {
     }
 }
 
-fn deploy_block(d: &DeployView, compact: bool) -> Html {
+fn deploy_block(d: &DeployView, compact: bool, samples: &[Sample], now: u64) -> Html {
     let b = &d.budget;
     let rolling = b.strategy == "RollingUpdate";
     html! {
@@ -91,6 +94,8 @@ fn deploy_block(d: &DeployView, compact: bool) -> Html {
                 }
             </div>
             if let Some(w) = &b.waiting { <div class="waiting" role="status">{ w.clone() }</div> }
+            { replica_chart(samples, now) }
+            { revision_timeline(d) }
             { for d.replicasets.iter().enumerate().map(|(i, rs)| rs_block(rs, i == 0, compact)) }
         </div>
     }
@@ -99,14 +104,13 @@ fn deploy_block(d: &DeployView, compact: bool) -> Html {
 #[function_component]
 pub fn ClusterView(p: &ClusterProps) -> Html {
     let cache = use_mut_ref(PodCache::default);
-    let m: ClusterModel = {
-        let s = p.sim.borrow();
-        model::cluster(
-            &s.session.world,
-            &s.session.namespace,
-            &mut cache.borrow_mut(),
-        )
-    };
+    let s = p.sim.borrow();
+    let now = s.session.now();
+    let m: ClusterModel = model::cluster(
+        &s.session.world,
+        &s.session.namespace,
+        &mut cache.borrow_mut(),
+    );
     let compact = m.pod_count > COMPACT_PODS;
     let nothing = m.deployments.is_empty() && m.replicasets.is_empty() && m.pods.is_empty();
     html! {
@@ -119,7 +123,11 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                 if nothing {
                     <p class="empty">{"No workloads in this namespace yet: press Apply to create the manifest in the editor, then watch its pods come up here."}</p>
                 }
-                { for m.deployments.iter().map(|d| deploy_block(d, compact)) }
+                { for m.deployments.iter().map(|d| {
+                    let key = format!("{}/{}", m.namespace, d.name);
+                    let samples = s.samples.get(&key).map(Vec::as_slice).unwrap_or(&[]);
+                    deploy_block(d, compact, samples, now)
+                }) }
                 { for m.replicasets.iter().map(|rs| rs_block(rs, false, compact)) }
                 if !m.pods.is_empty() {
                     <div class="rs bare">
@@ -129,6 +137,7 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                         </div>
                     </div>
                 }
+                { events_feed(s.session.world.events(), &m.namespace, now) }
             </div>
         </section>
     }

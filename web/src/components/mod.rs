@@ -1,6 +1,10 @@
 //! The page's components, one per file.
 
+pub mod chart;
 pub mod clock;
 pub mod cluster;
 pub mod editor;
+pub mod events;
+pub mod splitter;
 pub mod terminal;
+pub mod timeline;

@@ -3,6 +3,7 @@
 //! which run one at a time.
 
 use crate::sim::{Seg, SegKind, SimRef};
+use kubeplay_shell::complete::complete;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -29,6 +30,10 @@ fn seg_class(k: SegKind) -> &'static str {
 struct Recall {
     pos: Option<usize>,
     draft: String,
+    /// Tabs pressed in a row without completing anything.
+    tabs: u32,
+    /// Escape was the last key: Tab leaves the terminal.
+    escaped: bool,
 }
 
 fn selection_is_empty() -> bool {
@@ -81,11 +86,18 @@ pub fn Terminal(p: &TerminalProps) -> Html {
     let onkeydown = {
         let sim = p.sim.clone();
         let recall = recall.clone();
+        let input = input.clone();
         let set_input = set_input.clone();
         Callback::from(move |e: KeyboardEvent| {
             let el: HtmlInputElement = e.target_unchecked_into();
             let key = e.key();
             let ctrl = e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            if key != "Tab" {
+                recall.borrow_mut().tabs = 0;
+            }
+            if key != "Escape" {
+                recall.borrow_mut().escaped = false;
+            }
             match key.as_str() {
                 "Enter" => {
                     e.prevent_default();
@@ -124,6 +136,42 @@ pub fn Terminal(p: &TerminalProps) -> Html {
                         drop(s);
                         set_input(v);
                     }
+                }
+                "Tab" if !e.shift_key() && !ctrl && !e.alt_key() && !e.meta_key() => {
+                    if std::mem::take(&mut recall.borrow_mut().escaped) {
+                        return; // Escape, then Tab: leave the terminal.
+                    }
+                    e.prevent_default();
+                    let v = el.value();
+                    let cur = el.selection_start().ok().flatten().unwrap_or(0);
+                    let at = crate::sim::utf16_to_byte(&v, cur);
+                    let (before, after) = v.split_at(at);
+                    let c = complete(&sim.borrow().session, before);
+                    let done = c.apply(before);
+                    if done != before {
+                        recall.borrow_mut().tabs = 0;
+                        let caret = done.encode_utf16().count() as u32;
+                        let nv = format!("{done}{after}");
+                        el.set_value(&nv);
+                        let _ = el.set_selection_range(caret, caret);
+                        input.set(nv);
+                    } else if c.candidates.len() > 1 {
+                        // A second Tab lists the candidates.
+                        let tabs = {
+                            let mut r = recall.borrow_mut();
+                            r.tabs += 1;
+                            r.tabs
+                        };
+                        if tabs >= 2 {
+                            sim.borrow_mut().show_candidates(&v, &c.candidates);
+                            recall.borrow_mut().tabs = 0;
+                        }
+                    }
+                    return;
+                }
+                "Escape" => {
+                    recall.borrow_mut().escaped = true;
+                    return;
                 }
                 "c" | "C" if ctrl => {
                     // With text selected, Ctrl+C copies; otherwise it interrupts.
@@ -205,7 +253,7 @@ pub fn Terminal(p: &TerminalProps) -> Html {
         <section class="pane terminal" aria-label="terminal" onclick={focus}>
             <div class="pane-head"><span class="title">{"Terminal"}</span>
                 <span class="spacer"></span>
-                <span class="hint">{"↑↓ history · Ctrl+C stop · Ctrl+L clear"}</span>
+                <span class="hint">{"Tab complete · ↑↓ history · Ctrl+C stop · Ctrl+L clear"}</span>
             </div>
             <div class="term-scroll" ref={scroll_ref}>
                 <pre class="term-out" aria-live="polite">{ for segs }</pre>

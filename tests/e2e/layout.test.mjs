@@ -1,0 +1,64 @@
+// Layout: side by side on a laptop, resizable by mouse and keyboard; stacked on a narrow
+// screen; light and dark themes follow the system.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot, run, applyYaml, waitTerm, NGINX } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const box = (page, sel) => page.locator(sel).boundingBox();
+
+test('panes sit side by side and resize by drag and by keyboard', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  const [e, t, c] = [await box(page, '.pane.editor'), await box(page, '.pane.terminal'), await box(page, '.pane.cluster')];
+  assert.ok(e.x < t.x && t.x < c.x && Math.abs(e.y - t.y) < 2 && Math.abs(t.y - c.y) < 2);
+  const split = page.locator('.splitter').first();
+  const s = await split.boundingBox();
+  await page.mouse.move(s.x + s.width / 2, s.y + 200);
+  await page.mouse.down();
+  await page.mouse.move(s.x + 200, s.y + 200, { steps: 5 });
+  await page.mouse.up();
+  const e2 = await box(page, '.pane.editor');
+  assert.ok(e2.width > e.width + 150, `${e.width} -> ${e2.width}`);
+  await split.focus();
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  const e3 = await box(page, '.pane.editor');
+  assert.ok(e3.width < e2.width - 20, `${e2.width} -> ${e3.width}`);
+  assert.deepEqual(errors, []);
+});
+
+test('a narrow screen stacks the panes; the dark theme follows the system', async () => {
+  const { page, errors } = await openApp(browser, server.url, { width: 420, height: 900, colorScheme: 'dark' });
+  const [e, t, c] = [await box(page, '.pane.editor'), await box(page, '.pane.terminal'), await box(page, '.pane.cluster')];
+  assert.ok(e.y < t.y && t.y < c.y, 'stacked');
+  assert.ok(e.width > 400 && t.width > 400);
+  const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const [r, g, b] = bg.match(/\d+/g).map(Number);
+  assert.ok(r + g + b < 120, `dark background, got ${bg}`);
+  await page.getByRole('button', { name: '30×' }).click();
+  await applyYaml(page, NGINX);
+  await page.waitForFunction(() => document.querySelectorAll('.cluster .pod.running').length === 3, null, { timeout: 20000 });
+  await run(page, 'kubectl get deploy');
+  await waitTerm(page, /nginx\s+3\/3\s+3\s+3\s+\d+s\n$/);
+  await page.screenshot({ path: 'screenshots/narrow-dark.png', fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('the wide dark theme', async () => {
+  const { page, errors } = await openApp(browser, server.url, { colorScheme: 'dark' });
+  await page.getByRole('button', { name: '30×' }).click();
+  await applyYaml(page, NGINX);
+  await page.waitForFunction(() => document.querySelectorAll('.cluster .pod.running').length === 3, null, { timeout: 20000 });
+  await run(page, 'kubectl get nosuch');
+  await screenshot(page, 'wide-dark.png');
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,40 @@
+//! The events feed: the namespace's newest events as `kubectl get events` shows them.
+
+use kubeplay_core::events::EventRecord;
+use kubeplay_shell::print::age::human_duration;
+use yew::prelude::*;
+
+/// How many of the newest events the feed shows.
+pub const FEED_LEN: usize = 40;
+
+pub fn events_feed(events: &[EventRecord], ns: &str, now: u64) -> Html {
+    let recent: Vec<&EventRecord> = events
+        .iter()
+        .rev()
+        .filter(|e| e.namespace == ns)
+        .take(FEED_LEN)
+        .collect();
+    html! {
+        <details class="events" open=true>
+            <summary>{ format!("Events ({})", recent.len()) }</summary>
+            if recent.is_empty() {
+                <p class="empty">{"No events yet."}</p>
+            } else {
+                <table class="events-table">
+                    <thead><tr><th>{"LAST SEEN"}</th><th>{"TYPE"}</th><th>{"REASON"}</th><th>{"OBJECT"}</th><th>{"MESSAGE"}</th></tr></thead>
+                    <tbody>
+                        { for recent.iter().map(|e| html! {
+                            <tr class={classes!(e.warning.then_some("warning"))}>
+                                <td>{ human_duration(now as i64 - e.last as i64) }</td>
+                                <td>{ if e.warning { "Warning" } else { "Normal" } }</td>
+                                <td>{ e.reason }</td>
+                                <td class="obj">{ format!("{}/{}", e.kind.as_str().to_lowercase(), e.name) }</td>
+                                <td>{ if e.count > 1 { format!("{} (x{})", e.message, e.count) } else { e.message.clone() } }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </details>
+    }
+}
