@@ -10,6 +10,8 @@ mod create_config;
 mod create_deployment;
 pub mod describe;
 mod exec;
+mod explain;
+mod explain_data;
 mod expose;
 pub mod flags;
 mod get;
@@ -182,6 +184,7 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "edit" => edit::run(cx, rest),
         "get" => get::run(cx, rest),
         "describe" => describe::run(cx, rest),
+        "explain" => explain::run(cx, rest),
         "help" => help::help_command(cx, rest),
         "label" => label::run(cx, rest, label::Which::Labels),
         "patch" => patch::run(cx, rest),
