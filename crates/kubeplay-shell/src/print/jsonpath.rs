@@ -90,6 +90,8 @@ fn print_results(out: &mut String, results: &[Value], as_json: bool) {
     for (i, r) in results.iter().enumerate() {
         match r {
             Value::Object(_) | Value::Array(_) => out.push_str(&to_compact(r)),
+            // `evalToText` prints a nil value as `null`.
+            Value::Null => out.push_str("null"),
             other => out.push_str(&to_text(other)),
         }
         if i + 1 != results.len() {
