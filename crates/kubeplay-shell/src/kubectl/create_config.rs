@@ -704,6 +704,9 @@ fn check_pem(cert: &[u8], key: &[u8]) -> GenResult<()> {
         return Err("tls: failed to find any PEM data in certificate input".into());
     }
     if !cb.iter().any(|b| b == "CERTIFICATE") {
+        if cb.len() == 1 && cb[0].ends_with("PRIVATE KEY") {
+            return Err("tls: failed to find certificate PEM data in certificate input, but did find a private key; PEM inputs may have been switched".into());
+        }
         return Err(format!("tls: failed to find \"CERTIFICATE\" PEM block in certificate input after skipping PEM blocks of the following types: [{}]", cb.join(" ")));
     }
     let kb = blocks(key);
@@ -714,6 +717,11 @@ fn check_pem(cert: &[u8], key: &[u8]) -> GenResult<()> {
         .iter()
         .any(|b| b == "PRIVATE KEY" || b.ends_with(" PRIVATE KEY"))
     {
+        if kb.len() == 1 && kb[0] == "CERTIFICATE" {
+            return Err(
+                "tls: found a certificate rather than a key in the PEM for the private key".into(),
+            );
+        }
         return Err(format!("tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key input after skipping PEM blocks of the following types: [{}]", kb.join(" ")));
     }
     Ok(())
