@@ -608,3 +608,53 @@ spec:
         assert_eq!((t.as_str(), c), ("  ", 2));
     }
 }
+
+/// Where the time of a 1,000-replica rollout goes, natively: `cargo test -p kubeplay-web
+/// --release --lib -- --ignored --nocapture thousand`.
+#[cfg(test)]
+mod perf {
+    use super::*;
+    use std::time::Instant;
+
+    #[test]
+    #[ignore]
+    fn thousand_replicas_frame_by_frame() {
+        let yaml = tests_yaml(1000, "nginx:1.25");
+        let mut s = Sim::new(1);
+        s.set_speed(30);
+        let t = Instant::now();
+        s.apply_file("d.yaml", &yaml);
+        eprintln!("apply: {:?}", t.elapsed());
+        let mut cache = crate::model::PodCache::default();
+        for round in 0..2 {
+            if round == 1 {
+                let t = Instant::now();
+                s.apply_file("d.yaml", &tests_yaml(1000, "nginx:1.26"));
+                eprintln!("apply new image: {:?}", t.elapsed());
+            }
+            let mut worst = (std::time::Duration::ZERO, 0);
+            for f in 0..400 {
+                let t = Instant::now();
+                s.tick(16.7);
+                let tick = t.elapsed();
+                let t2 = Instant::now();
+                let m = crate::model::cluster(&s.session.world, "default", &mut cache);
+                let model = t2.elapsed();
+                if tick + model > worst.0 {
+                    worst = (tick + model, f);
+                }
+                if f % 50 == 0 || tick.as_millis() > 200 {
+                    eprintln!(
+                        "round {round} frame {f}: tick {tick:?} model {model:?} pods {}",
+                        m.pod_count
+                    );
+                }
+            }
+            eprintln!("round {round} worst frame {:?} at {}", worst.0, worst.1);
+        }
+    }
+
+    fn tests_yaml(n: u32, image: &str) -> String {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: nginx\nspec:\n  replicas: {n}\n  selector:\n    matchLabels:\n      app: nginx\n  template:\n    metadata:\n      labels:\n        app: nginx\n    spec:\n      containers:\n      - name: nginx\n        image: {image}\n")
+    }
+}
