@@ -34,8 +34,21 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
-    let a = median(1_000, runs);
-    let b = median(10_000, runs);
+    let sizes: Vec<i32> = std::env::var("SIZES")
+        .ok()
+        .map(|s| s.split(',').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_else(|| vec![1_000, 10_000]);
+    if sizes.len() != 2 {
+        for n in sizes {
+            println!(
+                "rolling update v1->v2, {n} replicas: median {:.1} ms",
+                median(n, runs).as_secs_f64() * 1e3
+            );
+        }
+        return;
+    }
+    let a = median(sizes[0], runs);
+    let b = median(sizes[1], runs);
     println!(
         "rolling update v1->v2, 1000 replicas:  median {:.1} ms",
         a.as_secs_f64() * 1e3

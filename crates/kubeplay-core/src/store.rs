@@ -1,6 +1,7 @@
 //! The object store: one ordered table per kind, an owner index, and resourceVersions.
 //! Iteration order is the key order, so everything built on it is deterministic.
 
+use crate::controllers::replicaset::{deletion_rank, Rank};
 use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kubeplay_api::k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
@@ -34,6 +35,12 @@ macro_rules! tables {
             $(pub $field: BTreeMap<Key, $kind>,)*
             /// owner uid -> the objects whose controller reference points at it.
             owned: BTreeMap<String, BTreeSet<(Kind, Key)>>,
+            /// owner uid -> counts of its pods, kept as pods are written, so that a
+            /// ReplicaSet's status costs O(1) instead of a walk over its pods.
+            tallies: BTreeMap<String, PodTally>,
+            /// owner uid -> its active pods in the order the ReplicaSet controller deletes
+            /// them, kept as pods are written, so scaling down k pods costs O(k log n).
+            ranked: BTreeMap<String, BTreeSet<(Rank, Key)>>,
             resource_version: u64,
         }
 
@@ -104,6 +111,36 @@ pub fn key_of(meta: &ObjectMeta) -> Key {
     )
 }
 
+/// How many of an owner's pods are active (not terminal, not being deleted) and ready.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PodTally {
+    pub active: i32,
+    pub ready: i32,
+}
+
+/// A pod's contribution to its controller's tally and deletion order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Contribution {
+    owner: String,
+    active: bool,
+    ready: bool,
+    rank: Option<Rank>,
+}
+
+fn tally_of<T: Stored>(o: &T) -> Option<Contribution> {
+    let p = (o as &dyn std::any::Any).downcast_ref::<Pod>()?;
+    let owner = controller_uid(&p.metadata)?.to_string();
+    let active = crate::controllers::is_active(p);
+    let ready = active && crate::controllers::ready_since(p).is_some();
+    let rank = active.then(|| deletion_rank(p));
+    Some(Contribution {
+        owner,
+        active,
+        ready,
+        rank,
+    })
+}
+
 fn controller_uid(meta: &ObjectMeta) -> Option<&str> {
     meta.owner_references
         .iter()
@@ -131,8 +168,68 @@ impl Store {
         T::table(self).get(k)
     }
 
-    pub fn get_mut<T: Stored>(&mut self, k: &Key) -> Option<&mut T> {
-        T::table_mut(self).get_mut(k)
+    /// Change an object in place, keeping the owner index and pod tallies right.
+    pub fn modify<T: Stored, R>(&mut self, k: &Key, f: impl FnOnce(&mut T) -> R) -> Option<R> {
+        let o = T::table_mut(self).get_mut(k)?;
+        let (owner_before, tally_before) =
+            (controller_uid(o.meta()).map(str::to_string), tally_of(o));
+        let r = f(o);
+        let o = T::table(self).get(k)?;
+        let (owner_after, tally_after) =
+            (controller_uid(o.meta()).map(str::to_string), tally_of(o));
+        if owner_before != owner_after {
+            if let Some(uid) = owner_before {
+                self.unindex(&uid, T::KIND, k);
+            }
+            if let Some(uid) = owner_after {
+                self.owned
+                    .entry(uid)
+                    .or_default()
+                    .insert((T::KIND, k.clone()));
+            }
+        }
+        if tally_before != tally_after {
+            self.count(tally_before, k, -1);
+            self.count(tally_after, k, 1);
+        }
+        Some(r)
+    }
+
+    fn count(&mut self, t: Option<Contribution>, k: &Key, sign: i32) {
+        let Some(c) = t else { return };
+        let e = self.tallies.entry(c.owner.clone()).or_default();
+        e.active += sign * c.active as i32;
+        e.ready += sign * c.ready as i32;
+        if *e == PodTally::default() {
+            self.tallies.remove(&c.owner);
+        }
+        if let Some(rank) = c.rank {
+            let set = self.ranked.entry(c.owner.clone()).or_default();
+            if sign > 0 {
+                set.insert((rank, k.clone()));
+            } else {
+                set.remove(&(rank, k.clone()));
+                if set.is_empty() {
+                    self.ranked.remove(&c.owner);
+                }
+            }
+        }
+    }
+
+    /// The `n` active pods of `uid` that its ReplicaSet should delete first.
+    pub fn first_to_delete(&self, uid: &str, n: usize) -> Vec<Key> {
+        self.ranked
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .take(n)
+            .map(|(_, k)| k.clone())
+            .collect()
+    }
+
+    /// Active and ready pods controlled by `uid`.
+    pub fn pod_tally(&self, uid: &str) -> PodTally {
+        self.tallies.get(uid).copied().unwrap_or_default()
     }
 
     /// Objects of one kind in one namespace, in name order.
@@ -147,10 +244,13 @@ impl Store {
     pub fn put<T: Stored>(&mut self, o: T) {
         let k = key_of(o.meta());
         if let Some(old) = T::table(self).get(&k) {
+            let t = tally_of(old);
             if let Some(uid) = controller_uid(old.meta()).map(str::to_string) {
                 self.unindex(&uid, T::KIND, &k);
             }
+            self.count(t, &k, -1);
         }
+        self.count(tally_of(&o), &k, 1);
         if let Some(uid) = controller_uid(o.meta()) {
             self.owned
                 .entry(uid.to_string())
@@ -165,6 +265,7 @@ impl Store {
         if let Some(uid) = controller_uid(o.meta()).map(str::to_string) {
             self.unindex(&uid, T::KIND, k);
         }
+        self.count(tally_of(&o), k, -1);
         Some(o)
     }
 

@@ -259,14 +259,16 @@ impl World {
     /// resourceVersion bumped and the watchers told.
     pub fn mutate<T: Stored>(&mut self, k: &Key, f: impl FnOnce(&mut T) -> bool) -> bool {
         let rv = self.store.next_resource_version_peek();
-        let Some(o) = self.store.get_mut::<T>(k) else {
+        let meta = self.store.modify::<T, _>(k, |o| {
+            if !f(o) {
+                return None;
+            }
+            o.meta_mut().resource_version = Some(rv);
+            Some(o.meta().clone())
+        });
+        let Some(Some(meta)) = meta else {
             return false;
         };
-        if !f(o) {
-            return false;
-        }
-        o.meta_mut().resource_version = Some(rv);
-        let meta = o.meta().clone();
         self.store.commit_resource_version();
         self.notify(T::KIND, k, &meta);
         true

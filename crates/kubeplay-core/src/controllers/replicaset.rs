@@ -3,7 +3,7 @@
 
 use super::{controller_ref, is_active, is_available, ready_since};
 use crate::events::NewEvent;
-use crate::store::{key_of, Key};
+use crate::store::Key;
 use crate::time::Millis;
 use crate::{Task, World};
 use kubeplay_api::k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
@@ -20,36 +20,12 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     }
     let uid = rs.metadata.uid.clone().unwrap_or_default();
     let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
-    // Borrow the pods; clone only the keys of those that must go.
-    let now = w.now();
-    let (active, doomed) = {
-        let mut active: Vec<&Pod> = w
-            .pods_of(&uid)
-            .into_iter()
-            .filter(|p| is_active(p))
-            .collect();
-        let n = active.len();
-        let doomed: Vec<Key> = if n > want {
-            let excess = n - want;
-            let mut ranked: Vec<(Rank, usize)> = active
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (deletion_rank(p, now), i))
-                .collect();
-            if excess < ranked.len() {
-                ranked.select_nth_unstable(excess - 1);
-                ranked.truncate(excess);
-            }
-            ranked.sort();
-            ranked
-                .iter()
-                .map(|(_, i)| key_of(&active[*i].metadata))
-                .collect()
-        } else {
-            Vec::new()
-        };
-        active.clear();
-        (n, doomed)
+    // The tally gives the active count at no cost; the pods are walked only when some must go.
+    let active = w.store.pod_tally(&uid).active.max(0) as usize;
+    let doomed: Vec<Key> = if active > want {
+        w.store.first_to_delete(&uid, active - want)
+    } else {
+        Vec::new()
     };
     if active < want {
         let template = PodFactory::new(&rs);
@@ -73,7 +49,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     update_status(w, k);
 }
 
-type Rank = (
+pub(crate) type Rank = (
     bool,
     u8,
     bool,
@@ -86,7 +62,7 @@ type Rank = (
 /// `getPodsToDelete` ranking (`ActivePodsWithRanks`): the pod that sorts first goes first.
 /// Unassigned < assigned; Pending < Unknown < Running; not ready < ready; ready for less time <
 /// ready for longer; more restarts < fewer; newer < older.
-fn deletion_rank(p: &Pod, _now: Millis) -> Rank {
+pub(crate) fn deletion_rank(p: &Pod) -> Rank {
     let assigned = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
     let phase = match p.status.as_ref().and_then(|s| s.phase.as_deref()) {
         Some("Pending") | None => 0,
@@ -181,7 +157,16 @@ fn update_status(w: &mut World, k: &Key) {
         .and_then(|m| m.labels.clone());
     let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
     let mut wake: Option<Millis> = None;
-    for p in w.pods_of(&uid) {
+    let tally = w.store.pod_tally(&uid);
+    // Without minReadySeconds, available is ready, and the tally has both: no walk over the
+    // pods. (Pods keep the template's labels, so every active pod counts as fully labeled.)
+    let walk = min_ready > 0;
+    if !walk {
+        (replicas, labeled, ready, available) =
+            (tally.active, tally.active, tally.ready, tally.ready);
+    }
+    let pods = if walk { w.pods_of(&uid) } else { Vec::new() };
+    for p in pods {
         if !is_active(p) {
             continue;
         }
