@@ -5,10 +5,13 @@
 use crate::components::clock::Clock;
 use crate::components::cluster::ClusterView;
 use crate::components::editor::Editor;
+use crate::components::lesson_host::{use_lessons, Notices, Toolbar};
+use crate::components::lesson_panel::LessonPanel;
 use crate::components::splitter::Splitter;
 use crate::components::terminal::Terminal;
 use crate::sim::{Sim, SimRef};
 use gloo::render::{request_animation_frame, AnimationFrame};
+use kubeplay_lessons::embed::{Panel, Theme};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -163,26 +166,71 @@ pub fn App() -> Html {
     let (drag1, step1) = resize(1);
     let (ew, tw) = *widths;
     let v = *versions;
-    let (has_next, namespace) = {
+    let opts = use_memo((), |_| crate::embed_glue::options());
+    let opts: Rc<kubeplay_lessons::embed::EmbedOptions> = (*opts).clone().into();
+    let lessons = use_lessons(&sim, v.term, v.cluster, opts.clone());
+    {
+        // ?theme= overrides the system's light or dark.
+        let theme = opts.theme;
+        use_effect_with(theme, move |t| {
+            if let Some(root) = gloo::utils::document().document_element() {
+                match t {
+                    Some(Theme::Light) => drop(root.set_attribute("data-theme", "light")),
+                    Some(Theme::Dark) => drop(root.set_attribute("data-theme", "dark")),
+                    None => drop(root.remove_attribute("data-theme")),
+                }
+            }
+        });
+    }
+    let (has_next, namespace, editor_file) = {
         let s = sim.borrow();
+        // In a lesson the editor opens the lesson's first file, as the session has it now.
+        let editor_file = s.lesson.as_ref().and_then(|l| {
+            let f = l.scenario.files.keys().next()?.clone();
+            let text = s
+                .session
+                .fs
+                .read(&f)
+                .map(|b| String::from_utf8_lossy(&b).into_owned())?;
+            Some((f, text))
+        });
         (
             s.session.world.next_due().is_some(),
             s.session.namespace.clone(),
+            editor_file,
         )
     };
+    let lang = *lessons.lang;
+    let editor = match editor_file {
+        Some((file, text)) => html! {
+            <Editor key={*lessons.loads} sim={sim.clone()} file={AttrValue::from(file)} initial={AttrValue::from(text)} />
+        },
+        None => html! { <Editor key={*lessons.loads} sim={sim.clone()} /> },
+    };
     html! {
-        <div class="app">
+        <div class={classes!("app", opts.embed.then_some("embed"))}>
             <header class="top">
                 <h1 class="brand">{"kubeplay"}</h1>
                 <span class="ns" title="namespace of the current context">{"namespace: "}<b>{namespace}</b></span>
                 <Clock sim={sim.clone()} now={v.now} playing={v.playing} speed={v.speed} {has_next} />
+                <Toolbar sim={sim.clone()} lessons={lessons.clone()} />
             </header>
+            <Notices lessons={lessons.clone()} />
             <main class="panes" ref={panes} style={format!("--editor-w: {ew:.1}%; --term-w: {tw:.1}%")}>
-                <Editor sim={sim.clone()} />
-                <Splitter label="editor width" value={ew} on_drag={drag0} on_step={step0} />
-                <Terminal sim={sim.clone()} version={v.term} />
-                <Splitter label="terminal width" value={tw} on_drag={drag1} on_step={step1} />
-                <ClusterView sim={sim.clone()} version={v.cluster} />
+                if opts.shows(Panel::Lesson) {
+                    <LessonPanel sim={sim.clone()} version={lessons.version} {lang} />
+                }
+                if opts.shows(Panel::Editor) {
+                    {editor}
+                    <Splitter label="editor width" value={ew} on_drag={drag0} on_step={step0} />
+                }
+                if opts.shows(Panel::Terminal) {
+                    <Terminal sim={sim.clone()} version={v.term} />
+                    <Splitter label="terminal width" value={tw} on_drag={drag1} on_step={step1} />
+                }
+                if opts.shows(Panel::Cluster) {
+                    <ClusterView sim={sim.clone()} version={v.cluster} />
+                }
             </main>
         </div>
     }

@@ -6,8 +6,14 @@
 //! One file per component under `components/`; the app wires them together in `app.rs`.
 
 pub mod app;
+pub mod boot;
 pub mod components;
+pub mod embed_glue;
+pub mod i18n;
+pub mod lesson;
+pub mod markdown;
 pub mod model;
+pub mod playground;
 pub mod sim;
 pub mod storage;
 

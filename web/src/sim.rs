@@ -100,6 +100,12 @@ pub struct Sim {
     cluster_stamp: (String, usize),
     /// Replica counts per Deployment (namespace/name) over virtual time.
     pub samples: std::collections::BTreeMap<String, Vec<Sample>>,
+    /// What a share link or the autosave carries: seed, lines, file writes, Ctrl+C, clock.
+    pub journal: kubeplay_lessons::share::ShareState,
+    /// The lesson being followed, if any (see `playground.rs`).
+    pub lesson: Option<crate::lesson::LessonState>,
+    /// Bumped when the lesson panel must re-render.
+    pub lesson_version: u64,
 }
 
 /// The history kept across reloads holds at most this many lines.
@@ -119,6 +125,9 @@ impl Sim {
             cluster_version: 0,
             cluster_stamp: (String::new(), 0),
             samples: Default::default(),
+            journal: kubeplay_lessons::share::ShareState::new(seed),
+            lesson: None,
+            lesson_version: 0,
         };
         s.observe_cluster();
         s
@@ -180,6 +189,7 @@ impl Sim {
 
     /// Write `text` to the session's file `path` and apply it, as the terminal would.
     pub fn apply_file(&mut self, path: &str, text: &str) {
+        self.record_write(path, text);
         self.session.fs.write(path, text.as_bytes().to_vec());
         self.submit(&format!("kubectl apply -f {path}"));
     }
@@ -194,6 +204,7 @@ impl Sim {
             self.scrollback.push(SegKind::Prompt, &prompt);
             self.scrollback.push(SegKind::Input, &line);
             self.scrollback.push(SegKind::Input, "\n");
+            self.record_line(&line);
             let _: LineState = self.session.feed_line(&line);
             self.drain();
         }
@@ -222,6 +233,7 @@ impl Sim {
     /// waiting their turn.
     pub fn interrupt(&mut self) {
         self.queue.clear();
+        self.record_interrupt();
         self.session.interrupt();
         self.drain();
         self.term_version += 1;

@@ -5,6 +5,8 @@ pub mod clock;
 pub mod cluster;
 pub mod editor;
 pub mod events;
+pub mod lesson_host;
+pub mod lesson_panel;
 pub mod splitter;
 pub mod terminal;
 pub mod timeline;

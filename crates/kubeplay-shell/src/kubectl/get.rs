@@ -544,10 +544,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             seen: BTreeMap::new(),
             widths: Vec::new(),
             header_done: false,
+            events: a.bool("output-watch-events"),
         };
         let initial = w.snapshot(cx.world);
         if !a.bool("watch-only") {
-            let objs: Vec<Object> = initial.values().cloned().collect();
+            let objs: Vec<(&str, Object)> =
+                initial.values().map(|o| ("ADDED", o.clone())).collect();
             w.emit(&objs, cx.world.now(), cx.out);
         }
         w.seen = initial.into_iter().map(|(k, o)| (k, (rv(&o), o))).collect();
@@ -692,6 +694,8 @@ struct GetWatch {
     /// Column widths so far (the tabwriter's RememberWidths).
     widths: Vec<usize>,
     header_done: bool,
+    /// `--output-watch-events`: an EVENT column (ADDED, MODIFIED, DELETED).
+    events: bool,
 }
 
 impl GetWatch {
@@ -715,12 +719,12 @@ impl GetWatch {
             .collect()
     }
 
-    fn emit(&mut self, objs: &[Object], now: Millis, out: &mut Output) {
+    fn emit(&mut self, objs: &[(&str, Object)], now: Millis, out: &mut Output) {
         if objs.is_empty() {
             return;
         }
         if !self.format.is_table() {
-            for o in objs {
+            for (_, o) in objs {
                 let text = match &self.format {
                     Format::Yaml => format!("---\n{}", crate::print::yaml::to_yaml(&o.to_value())),
                     other => output::print_objects(std::slice::from_ref(o), true, other, true)
@@ -732,11 +736,19 @@ impl GetWatch {
         }
         let mut lines: Vec<Vec<String>> = Vec::new();
         if !self.header_done && !self.opts.no_headers {
-            lines.push(self.opts.headers(self.info.kind));
+            let mut h = self.opts.headers(self.info.kind);
+            if self.events {
+                h.insert(0, "EVENT".into());
+            }
+            lines.push(h);
         }
         self.header_done = true;
-        for o in objs {
-            lines.push(self.opts.row(o, now));
+        for (ev, o) in objs {
+            let mut r = self.opts.row(o, now);
+            if self.events {
+                r.insert(0, ev.to_string());
+            }
+            lines.push(r);
         }
         // Widths only grow: each flush remembers them.
         for l in &lines {
@@ -767,12 +779,13 @@ impl GetWatch {
 impl Waiter for GetWatch {
     fn poll(&mut self, world: &World, out: &mut Output) -> Option<i32> {
         let now_objs = self.snapshot(world);
-        let mut changed: Vec<Object> = Vec::new();
+        let mut changed: Vec<(&str, Object)> = Vec::new();
         for (k, o) in &now_objs {
             let v = rv(o);
             match self.seen.get(k) {
                 Some((old, _)) if *old == v => {}
-                _ => changed.push(o.clone()),
+                Some(_) => changed.push(("MODIFIED", o.clone())),
+                None => changed.push(("ADDED", o.clone())),
             }
         }
         let gone: Vec<(String, String)> = self
@@ -783,7 +796,7 @@ impl Waiter for GetWatch {
             .collect();
         for k in gone {
             if let Some((_, o)) = self.seen.remove(&k) {
-                changed.push(o);
+                changed.push(("DELETED", o));
             }
         }
         for (k, o) in now_objs {
