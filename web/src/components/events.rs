@@ -21,7 +21,7 @@ pub fn events_feed(events: &[EventRecord], ns: &str, now: u64) -> Html {
                 <p class="empty">{"No events yet."}</p>
             } else {
                 <table class="events-table">
-                    <thead><tr><th>{"LAST SEEN"}</th><th>{"TYPE"}</th><th>{"REASON"}</th><th>{"OBJECT"}</th><th>{"MESSAGE"}</th></tr></thead>
+                    <thead><tr><th title="LAST SEEN">{"AGE"}</th><th>{"TYPE"}</th><th>{"REASON"}</th><th>{"OBJECT"}</th><th>{"MESSAGE"}</th></tr></thead>
                     <tbody>
                         { for recent.iter().map(|e| html! {
                             <tr class={classes!(e.warning.then_some("warning"))}>
