@@ -46,7 +46,89 @@ pub fn validate_update(new: &Object, old: &Object) -> Result<(), ApiError> {
             causes.extend(immutable_selector(&n.spec.selector, &o.spec.selector));
             configdata::invalid("ReplicaSet", new.name(), causes)
         }
+        (Object::Pod(n), Object::Pod(o)) => {
+            let mut causes = pod(n);
+            causes.extend(pod_spec_update(n, o));
+            configdata::invalid("Pod", new.name(), causes)
+        }
         _ => validate_create(new),
+    }
+}
+
+/// What `ValidatePodUpdate` lets a pod update change.
+const POD_UPDATABLE: &str = "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)";
+
+/// `ValidatePodUpdate`: a running pod's spec is immutable but for images, the active deadline,
+/// added tolerations and a grace period. The API server appends a Go `cmp.Diff` of the specs
+/// to the message; kubeplay lists the changed fields instead, one per line.
+fn pod_spec_update(new: &Pod, old: &Pod) -> Vec<Cause> {
+    let (Some(ns), Some(os)) = (new.spec.as_ref(), old.spec.as_ref()) else {
+        return vec![];
+    };
+    let mut munged = ns.clone();
+    for (list, old_list) in [
+        (Some(&mut munged.containers), Some(&os.containers)),
+        (munged.init_containers.as_mut(), os.init_containers.as_ref()),
+    ] {
+        if let (Some(list), Some(old_list)) = (list, old_list) {
+            if list.len() == old_list.len() {
+                for (c, oc) in list.iter_mut().zip(old_list) {
+                    c.image = oc.image.clone();
+                }
+            }
+        }
+    }
+    munged.active_deadline_seconds = os.active_deadline_seconds;
+    let added_only = os
+        .tolerations
+        .iter()
+        .flatten()
+        .all(|t| ns.tolerations.iter().flatten().any(|n| n == t));
+    if added_only {
+        munged.tolerations = os.tolerations.clone();
+    }
+    if os.termination_grace_period_seconds.is_some_and(|g| g < 0)
+        && ns.termination_grace_period_seconds == Some(1)
+    {
+        munged.termination_grace_period_seconds = os.termination_grace_period_seconds;
+    }
+    let (a, b) = (
+        serde_json::to_value(os).unwrap_or_default(),
+        serde_json::to_value(&munged).unwrap_or_default(),
+    );
+    if a == b {
+        return vec![];
+    }
+    let mut lines = Vec::new();
+    diff_paths(&a, &b, "spec", &mut lines);
+    let detail = format!(
+        "pod updates may not change fields other than {POD_UPDATABLE}\n{}",
+        lines.join("\n")
+    );
+    vec![Cause::forbidden("spec", &detail)]
+}
+
+/// `  spec.containers[0].command: ["sleep2.0"] -> ["sleep","10"]` for each changed leaf.
+fn diff_paths(a: &serde_json::Value, b: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            for k in keys {
+                let (va, vb) = (
+                    x.get(k).unwrap_or(&Value::Null),
+                    y.get(k).unwrap_or(&Value::Null),
+                );
+                diff_paths(va, vb, &format!("{path}.{k}"), out);
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                diff_paths(va, vb, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ if a != b => out.push(format!("  {path}: {a} -> {b}")),
+        _ => {}
     }
 }
 

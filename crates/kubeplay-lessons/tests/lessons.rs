@@ -109,13 +109,13 @@ fn apply_vs_set_image_set_image_again_leaves_the_file_stale() {
 }
 
 #[test]
-#[ignore = "needs docker build"]
+
 fn commands_args_solution_passes() {
     solution_passes("commands-args");
 }
 
 #[test]
-#[ignore = "needs docker build, and pod updates refused when they change more than images"]
+
 fn commands_args_applying_over_the_running_pod_is_refused() {
     // A pod's command is immutable: apply without deleting leaves sleep2.0 failing.
     let sc = kubeplay_lessons::builtin::get("commands-args").unwrap();
@@ -136,7 +136,7 @@ fn env_vars_solution_passes() {
 }
 
 #[test]
-#[ignore = "needs pod updates refused when they change more than images (the API accepts an env change today)"]
+
 fn env_vars_editing_the_file_without_recreating_the_pod_fails() {
     let sc = kubeplay_lessons::builtin::get("env-vars").unwrap();
     let heredoc = sc.steps[1].solution[0].clone();
