@@ -13,6 +13,7 @@ impl Sim {
     /// Replace everything with an opened state: session, terminal history, journal, lesson.
     pub fn load_opened(&mut self, o: Opened) {
         self.session = o.session;
+        self.session.set_defer_settle(true);
         self.queue.clear();
         self.scrollback.clear();
         for h in o.history {
@@ -46,6 +47,7 @@ impl Sim {
 
     /// Record a line about to be fed (called where the Sim feeds lines).
     pub fn record_line(&mut self, line: &str) {
+        self.finish_instant();
         self.journal.events.push(Event::Line {
             at: self.session.now(),
             text: line.to_string(),
@@ -54,6 +56,7 @@ impl Sim {
 
     /// Record a file saved from the editor.
     pub fn record_write(&mut self, path: &str, content: &str) {
+        self.finish_instant();
         self.journal.events.push(Event::Write {
             at: self.session.now(),
             path: path.to_string(),
@@ -63,6 +66,7 @@ impl Sim {
 
     /// Record Ctrl+C (only when something was running: otherwise it changes nothing).
     pub fn record_interrupt(&mut self) {
+        self.finish_instant();
         if self.session.is_busy() {
             self.journal.events.push(Event::Interrupt {
                 at: self.session.now(),
@@ -84,6 +88,15 @@ impl Sim {
     /// panel must re-render (and the embedding page be told).
     pub fn refresh_lesson(&mut self, lang: Lang) -> bool {
         let (cluster, term) = (self.cluster_version, self.term_version);
+        if self
+            .session
+            .world
+            .next_due()
+            .is_some_and(|d| d <= self.session.now())
+        {
+            // Mid-instant (a frame's budget ran out): check once the instant is done.
+            return false;
+        }
         let Some(l) = self.lesson.as_mut() else {
             return false;
         };
