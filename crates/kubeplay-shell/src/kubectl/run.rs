@@ -23,6 +23,7 @@ static FLAGS: &[Flag] = &[
     Flag::bool("attach", None),
     Flag::bool("expose", None),
     Flag::str("overrides", None),
+    Flag::str("override-type", None),
     Flag::str("serviceaccount", None),
     Flag::bool("privileged", None),
     Flag::bool("quiet", Some('q')),
@@ -45,6 +46,23 @@ static FLAGS: &[Flag] = &[
 ];
 
 const CMD: &str = "kubectl run";
+
+/// `--overrides` (cmdutil.Overrider): patch the generated object with an inline JSON
+/// fragment, as an RFC 7386 merge patch (the default), a strategic merge patch or an RFC 6902
+/// JSON patch, by `--override-type`.
+fn apply_overrides(obj: &Value, fragment: &str, how: &str) -> Result<Value, String> {
+    let patch: Result<Value, _> = serde_json::from_str(fragment);
+    match how {
+        "merge" => patch
+            .map(|p| super::merge::json_merge(obj, &p))
+            .map_err(|_| "Invalid JSON Patch".to_string()),
+        "strategic" => {
+            super::merge::strategic_merge(Kind::Pod, obj, &patch.map_err(|e| e.to_string())?)
+        }
+        "json" => super::merge::json_patch(obj, &patch.map_err(|e| e.to_string())?),
+        other => Err(format!("invalid override type: {other}")),
+    }
+}
 
 /// `--labels=a=b,c=d`.
 fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
@@ -184,7 +202,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
         meta.insert("annotations".into(), Value::Object(m));
     }
-    let pod = json!({
+    let mut pod = json!({
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": Value::Object(meta),
@@ -195,6 +213,15 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         },
         "status": {},
     });
+    if let Some(sa) = a.str("serviceaccount").filter(|s| !s.is_empty()) {
+        pod["spec"]["serviceAccountName"] = json!(sa);
+    }
+    if let Some(fragment) = a.str("overrides").filter(|o| !o.is_empty()) {
+        pod = match apply_overrides(&pod, fragment, a.str("override-type").unwrap_or("merge")) {
+            Ok(p) => p,
+            Err(e) => return fail(cx.out, e),
+        };
+    }
     let info = registry::info(Kind::Pod);
     if dry == DryRun::Client {
         print_result(cx, info, &pod, "created (dry run)", &format);
