@@ -24,7 +24,6 @@ static FLAGS: &[Flag] = &[
     Flag::bool("expose", None),
     Flag::str("overrides", None),
     Flag::str("override-type", None),
-    Flag::str("serviceaccount", None),
     Flag::bool("privileged", None),
     Flag::bool("quiet", Some('q')),
     Flag::str("pod-running-timeout", None),
@@ -64,13 +63,17 @@ fn apply_overrides(obj: &Value, fragment: &str, how: &str) -> Result<Value, Stri
     }
 }
 
-/// `--labels=a=b,c=d`.
+/// `--labels=a=b,c=d` (`generate.ParseLabels`; the API server checks keys and values).
 fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     for part in s.split(',') {
-        let Some((k, v)) = part.split_once('=') else {
-            return Err(format!("invalid label spec: {part}"));
+        let kv: Vec<&str> = part.split('=').collect();
+        let [k, v] = kv.as_slice() else {
+            return Err(format!("unexpected label spec: {part}"));
         };
+        if k.is_empty() {
+            return Err("unexpected empty label key".into());
+        }
         m.insert(k.to_string(), Value::String(v.to_string()));
     }
     Ok(m)
@@ -213,9 +216,6 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         },
         "status": {},
     });
-    if let Some(sa) = a.str("serviceaccount").filter(|s| !s.is_empty()) {
-        pod["spec"]["serviceAccountName"] = json!(sa);
-    }
     if let Some(fragment) = a.str("overrides").filter(|o| !o.is_empty()) {
         pod = match apply_overrides(&pod, fragment, a.str("override-type").unwrap_or("merge")) {
             Ok(p) => p,
