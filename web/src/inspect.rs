@@ -460,6 +460,26 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container) -> (Vec<MountView>, Option<Str
                     }
                 } else if v.empty_dir.is_some() {
                     "emptyDir (shared by the pod's containers)".into()
+                } else if let Some(pj) = &v.projected {
+                    let parts: Vec<String> = pj
+                        .sources
+                        .iter()
+                        .flatten()
+                        .map(|src| {
+                            if src.service_account_token.is_some() {
+                                "serviceAccountToken".to_string()
+                            } else if let Some(c) = &src.config_map {
+                                format!("configMap {}", c.name)
+                            } else if let Some(sec) = &src.secret {
+                                format!("secret {}", sec.name)
+                            } else if src.downward_api.is_some() {
+                                "downwardAPI".to_string()
+                            } else {
+                                "source".to_string()
+                            }
+                        })
+                        .collect();
+                    format!("projected ({})", parts.join(", "))
                 } else if v.host_path.is_some() {
                     "hostPath".into()
                 } else {
