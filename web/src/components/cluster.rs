@@ -26,7 +26,7 @@ pub struct ClusterProps {
 fn pod_card(p: &PodView) -> Html {
     let title = AttrValue::Rc(p.title.clone());
     html! {
-        <div key={p.uid.as_str()} class={classes!("pod", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()}>
+        <div key={p.uid.as_str()} class={classes!("pod", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()} tabindex="0" role="button">
             <span class="pod-name">{ p.name.clone() }</span>
             <span class="pod-status">{ p.status.clone() }<span class="pod-ready">{ p.ready.clone() }</span></span>
         </div>
@@ -133,6 +133,9 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
         &mut cache.borrow_mut(),
     );
     let compact = m.pod_count > COMPACT_PODS;
+    let bare: Vec<String> = m.pods.iter().map(|p| p.name.clone()).collect();
+    let configs = crate::inspect::config_views(&s.session.world, &m.namespace, &bare);
+    let (onclick, onkeydown) = super::pod_detail::open_on_pick(&p.sim);
     let nothing = m.deployments.is_empty() && m.replicasets.is_empty() && m.pods.is_empty();
     html! {
         <section class="pane cluster" aria-label="cluster view">
@@ -140,7 +143,7 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                 <span class="spacer"></span>
                 <span class="hint">{ format!("namespace {} · {} pods", m.namespace, m.pod_count) }</span>
             </div>
-            <div class="cluster-body">
+            <div class="cluster-body" {onclick} {onkeydown}>
                 if nothing {
                     <p class="empty">{"No workloads in this namespace yet: press Apply to create the manifest in the editor, then watch its pods come up here."}</p>
                 }
@@ -164,6 +167,7 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                         }
                     </div>
                 }
+                { super::config_list::config_list(&configs) }
                 { events_feed(s.session.world.events(), &m.namespace, now) }
             </div>
         </section>
