@@ -14,6 +14,7 @@ pub mod kubelet;
 pub mod names;
 pub mod scheduler;
 pub mod store;
+pub mod table;
 pub mod time;
 mod world;
 
