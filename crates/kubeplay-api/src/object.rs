@@ -46,7 +46,12 @@ macro_rules! kinds {
             }
             /// Decode a JSON value of a known kind. Strictness is checked by [`crate::decode`].
             pub fn from_value(kind: Kind, v: Value) -> Result<Object, serde_json::Error> {
-                Ok(match kind { $(Kind::$kind => Object::$kind(Box::new(serde_json::from_value(v)?))),* })
+                Object::from_value_at(kind, v).map_err(|(_, e)| e)
+            }
+            /// [`Object::from_value`], and on failure the path of the value that failed
+            /// (`spec.replicas`), through kubeplay's one deserializer ([`crate::de`]).
+            pub fn from_value_at(kind: Kind, v: Value) -> Result<Object, (String, serde_json::Error)> {
+                Ok(match kind { $(Kind::$kind => Object::$kind(Box::new(crate::de::from_value(v)?))),* })
             }
         }
 
