@@ -123,7 +123,9 @@ fn write(v: &Value, path: &str, depth: usize, out: &mut String) {
             let ord = order(path);
             let mut keys: Vec<&String> = m.keys().collect();
             if !ord.is_empty() {
-                keys.sort_by_key(|k| ord.iter().position(|o| o == k).unwrap_or(ord.len()));
+                kubeplay_sort::sort_by_key(&mut keys, |k| {
+                    ord.iter().position(|o| o == k).unwrap_or(ord.len())
+                });
             }
             out.push_str("{\n");
             for (i, k) in keys.iter().enumerate() {

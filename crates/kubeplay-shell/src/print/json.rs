@@ -58,7 +58,7 @@ fn write_value(out: &mut String, v: &Value, depth: usize, indent: &str) {
                 return;
             }
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            kubeplay_sort::sort(&mut keys);
             out.push('{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {
