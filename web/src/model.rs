@@ -209,13 +209,14 @@ fn template_yaml(rs: &ReplicaSet) -> std::rc::Rc<str> {
     yaml_of(&t).into()
 }
 
-/// `serde_yaml::to_string(t)`, by way of JSON text read back as a YAML value (whose mappings
-/// keep their order). Serializing a k8s-openapi type straight to YAML would instantiate all of
-/// its `Serialize` code a second time for serde_yaml's serializer; JSON is already needed for
-/// the pod-template-hash.
+/// `serde_yaml::to_string(t)`, by way of a JSON value (k8s-openapi writes fields in sorted
+/// order, as a Value keeps them) and its text read back as a YAML value. Serializing a
+/// k8s-openapi type straight to YAML would instantiate all of its `Serialize` code a second
+/// time, for serde_yaml's serializer.
 fn yaml_of(t: &PodTemplateSpec) -> String {
-    serde_json::to_string(t)
+    serde_json::to_value(t)
         .ok()
+        .map(|v| v.to_string())
         .and_then(|json| serde_yaml::from_str::<serde_yaml::Value>(&json).ok())
         .and_then(|v| serde_yaml::to_string(&v).ok())
         .unwrap_or_default()
