@@ -4,9 +4,11 @@
 
 use crate::components::clock::Clock;
 use crate::components::cluster::ClusterView;
+use crate::components::edit_pane::EditPane;
 use crate::components::editor::Editor;
 use crate::components::lesson_host::{use_lessons, Notices, Toolbar};
 use crate::components::lesson_panel::LessonPanel;
+use crate::components::pod_detail::PodDetailDrawer;
 use crate::components::splitter::Splitter;
 use crate::components::terminal::Terminal;
 use crate::sim::{Sim, SimRef};
@@ -168,6 +170,16 @@ pub fn App() -> Html {
     let v = *versions;
     let opts = use_memo((), |_| crate::embed_glue::options());
     let opts: Rc<kubeplay_lessons::embed::EmbedOptions> = (*opts).clone().into();
+    {
+        // With an editor on the page, `kubectl edit` opens objects in it.
+        let sim = sim.clone();
+        let editor = opts.shows(Panel::Editor);
+        use_memo((), move |_| {
+            if editor {
+                sim.borrow_mut().enable_editor();
+            }
+        });
+    }
     let lessons = use_lessons(&sim, v.term, v.cluster, opts.clone());
     {
         // ?theme= overrides the system's light or dark.
@@ -201,12 +213,23 @@ pub fn App() -> Html {
         )
     };
     let lang = *lessons.lang;
+    let editing = sim.borrow().open_edit().map(|r| {
+        let info = kubeplay_api::registry::info(r.kind);
+        (
+            format!("{}/{}", info.singular_group(), r.name),
+            r.text.clone(),
+        )
+    });
+    let hidden = editing.is_some();
     let editor = match editor_file {
         Some((file, text)) => html! {
-            <Editor key={*lessons.loads} sim={sim.clone()} file={AttrValue::from(file)} initial={AttrValue::from(text)} />
+            <Editor key={*lessons.loads} sim={sim.clone()} file={AttrValue::from(file)} initial={AttrValue::from(text)} {hidden} />
         },
-        None => html! { <Editor key={*lessons.loads} sim={sim.clone()} /> },
+        None => html! { <Editor key={*lessons.loads} sim={sim.clone()} {hidden} /> },
     };
+    let edit_pane = editing.map(|(title, text)| html! {
+        <EditPane sim={sim.clone()} title={AttrValue::from(title)} text={AttrValue::from(text)} />
+    });
     html! {
         <div class={classes!("app", opts.embed.then_some("embed"))}>
             <header class="top">
@@ -222,6 +245,7 @@ pub fn App() -> Html {
                 }
                 if opts.shows(Panel::Editor) {
                     {editor}
+                    { for edit_pane }
                     <Splitter label="editor width" value={ew} on_drag={drag0} on_step={step0} />
                 }
                 if opts.shows(Panel::Terminal) {
@@ -231,6 +255,7 @@ pub fn App() -> Html {
                 if opts.shows(Panel::Cluster) {
                     <ClusterView sim={sim.clone()} version={v.cluster} />
                 }
+                <PodDetailDrawer sim={sim.clone()} version={v.cluster} now={v.now} />
             </main>
         </div>
     }

@@ -8,8 +8,10 @@
 pub mod app;
 pub mod boot;
 pub mod components;
+pub mod edit;
 pub mod embed_glue;
 pub mod i18n;
+pub mod inspect;
 pub mod lesson;
 pub mod markdown;
 pub mod model;

@@ -12,7 +12,10 @@ use kubeplay_shell::Stream;
 impl Sim {
     /// Replace everything with an opened state: session, terminal history, journal, lesson.
     pub fn load_opened(&mut self, o: Opened) {
+        let editor = self.journal.editor;
         self.session = o.session;
+        self.edits.clear();
+        self.selected = None;
         self.queue.clear();
         self.scrollback.clear();
         for h in o.history {
@@ -38,6 +41,9 @@ impl Sim {
             }
         }
         self.journal = o.journal;
+        if editor {
+            self.enable_editor();
+        }
         self.lesson = o.lesson;
         self.term_version += 1;
         self.cluster_version += 1;

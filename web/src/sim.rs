@@ -106,6 +106,10 @@ pub struct Sim {
     pub lesson: Option<crate::lesson::LessonState>,
     /// Bumped when the lesson panel must re-render.
     pub lesson_version: u64,
+    /// The pod whose detail is open (in the session's namespace); see `select`.
+    pub selected: Option<String>,
+    /// `kubectl edit` requests waiting for the editor, oldest first (see `edit.rs`).
+    pub edits: VecDeque<kubeplay_shell::kubectl::edit::EditRequest>,
 }
 
 /// The history kept across reloads holds at most this many lines.
@@ -128,6 +132,8 @@ impl Sim {
             journal: kubeplay_lessons::share::ShareState::new(seed),
             lesson: None,
             lesson_version: 0,
+            selected: None,
+            edits: VecDeque::new(),
         };
         s.observe_cluster();
         s
@@ -157,7 +163,7 @@ impl Sim {
 
     /// Whether a command is running (or lines wait their turn): the prompt is hidden.
     pub fn busy(&self) -> bool {
-        self.session.is_busy() || !self.queue.is_empty()
+        self.session.is_busy() || !self.queue.is_empty() || !self.edits.is_empty()
     }
 
     /// Run a line typed at the prompt (or queue it behind the running command).
@@ -195,8 +201,8 @@ impl Sim {
     }
 
     /// Feed queued lines while the session is free.
-    fn pump(&mut self) {
-        while !self.session.is_busy() {
+    pub(crate) fn pump(&mut self) {
+        while !self.session.is_busy() && self.edits.is_empty() {
             let Some(line) = self.queue.pop_front() else {
                 break;
             };
@@ -213,7 +219,8 @@ impl Sim {
     }
 
     /// Move the session's output into the scrollback.
-    fn drain(&mut self) -> bool {
+    pub(crate) fn drain(&mut self) -> bool {
+        self.edits.extend(self.session.take_edit_requests());
         let chunks: Vec<Chunk> = self.session.take_output();
         let any = !chunks.is_empty();
         for c in chunks {
@@ -307,12 +314,20 @@ impl Sim {
     }
 
     fn after_time(&mut self) {
-        let was_busy = self.session.is_busy() || !self.queue.is_empty();
+        let was_busy = self.busy();
         self.drain();
-        if was_busy && !self.session.is_busy() {
+        if was_busy && !self.session.is_busy() && self.edits.is_empty() {
             self.pump();
         }
         self.observe_cluster();
+    }
+
+    /// Open (or, with `None`, close) the detail of a pod of the session's namespace.
+    pub fn select(&mut self, pod: Option<String>) {
+        if self.selected != pod {
+            self.selected = pod;
+            self.cluster_version += 1;
+        }
     }
 
     pub fn set_speed(&mut self, speed: u32) {
@@ -326,7 +341,7 @@ impl Sim {
 
     /// Bump `cluster_version` if the store or the events moved since last time, and take a
     /// sample of each Deployment whose counts changed.
-    fn observe_cluster(&mut self) {
+    pub(crate) fn observe_cluster(&mut self) {
         let w = &self.session.world;
         let stamp = (w.store.next_resource_version_peek(), w.events().len());
         if stamp == self.cluster_stamp {

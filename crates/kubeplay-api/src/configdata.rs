@@ -249,21 +249,11 @@ const MAX_SIZE: usize = 1024 * 1024;
 
 const DNS1123_SUBDOMAIN: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 
-/// `ValidateObjectMeta` with `NameIsDNSSubdomain`, the name rule of ConfigMaps and Secrets.
-pub fn name_causes(name: &str) -> Vec<Cause> {
-    if name.is_empty() {
-        return vec![Cause::new(
-            "metadata.name",
-            "Required value: name or generateName is required",
-        )];
-    }
+/// `validation.IsDNS1123Subdomain`.
+pub fn dns1123_subdomain_errors(v: &str) -> Vec<String> {
     let mut out = Vec::new();
-    if name.len() > 253 {
-        out.push(Cause::invalid(
-            "metadata.name",
-            &quote(name),
-            "must be no more than 253 characters",
-        ));
+    if v.len() > 253 {
+        out.push("must be no more than 253 characters".to_string());
     }
     let label_ok = |l: &str| {
         !l.is_empty()
@@ -272,19 +262,29 @@ pub fn name_causes(name: &str) -> Vec<Cause> {
             && !l.starts_with('-')
             && !l.ends_with('-')
     };
-    if !name.split('.').all(label_ok) {
-        out.push(Cause::invalid(
-            "metadata.name",
-            &quote(name),
-            DNS1123_SUBDOMAIN,
-        ));
+    if !v.split('.').all(label_ok) {
+        out.push(DNS1123_SUBDOMAIN.to_string());
     }
     out
 }
 
+/// `ValidateObjectMeta`'s `NameIsDNSSubdomain`, the name rule of most kinds.
+pub fn name_causes(name: &str) -> Vec<Cause> {
+    if name.is_empty() {
+        return vec![Cause::new(
+            "metadata.name",
+            "Required value: name or generateName is required",
+        )];
+    }
+    dns1123_subdomain_errors(name)
+        .iter()
+        .map(|e| Cause::invalid("metadata.name", &quote(name), e))
+        .collect()
+}
+
 /// `ValidateConfigMap`.
 pub fn validate_config_map(cm: &ConfigMap) -> Vec<Cause> {
-    let mut causes = name_causes(cm.metadata.name.as_deref().unwrap_or(""));
+    let mut causes = crate::validate::object_meta(&cm.metadata);
     let mut total = 0usize;
     for (k, v) in cm.data.iter().flatten() {
         key_causes("data", k, &mut causes);
@@ -312,7 +312,7 @@ pub fn validate_config_map(cm: &ConfigMap) -> Vec<Cause> {
 
 /// `ValidateSecret`, including the keys each well-known type requires.
 pub fn validate_secret(s: &Secret) -> Vec<Cause> {
-    let mut causes = name_causes(s.metadata.name.as_deref().unwrap_or(""));
+    let mut causes = crate::validate::object_meta(&s.metadata);
     let empty = BTreeMap::new();
     let data = s.data.as_ref().unwrap_or(&empty);
     let mut total = 0usize;

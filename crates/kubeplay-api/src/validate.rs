@@ -4,8 +4,9 @@ use crate::selector::Selector;
 use crate::{configdata, ApiError, Cause, Object};
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentStrategy, ReplicaSet};
 use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use std::collections::BTreeMap;
 
 /// Validate an object about to be created.
 pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
@@ -19,7 +20,11 @@ pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
         Object::Deployment(d) => configdata::invalid("Deployment", obj.name(), deployment(d)),
         Object::ReplicaSet(r) => configdata::invalid("ReplicaSet", obj.name(), replicaset(r)),
         Object::Pod(p) => configdata::invalid("Pod", obj.name(), pod(p)),
-        _ => Ok(()),
+        other => {
+            let mut causes = Vec::new();
+            meta_maps(Some(other.meta()), "metadata", &mut causes);
+            configdata::invalid(other.kind().as_str(), other.name(), causes)
+        }
     }
 }
 
@@ -164,9 +169,112 @@ fn selector_is_empty(s: &LabelSelector) -> bool {
         && s.match_expressions.as_ref().is_none_or(|m| m.is_empty())
 }
 
+// ----- ObjectMeta: labels and annotations (apimachinery's validation.go) -----
+
+const QUALIFIED_NAME: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+
+/// `[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?`, the shape of label values and of the name part
+/// of qualified names.
+fn is_qualified_token(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+}
+
+/// `validation.IsQualifiedName`: `[prefix/]name`, the prefix a DNS-1123 subdomain.
+pub fn qualified_name_errors(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    let parts: Vec<&str> = v.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                errs.push("prefix part must be non-empty".to_string());
+            } else {
+                for e in configdata::dns1123_subdomain_errors(prefix) {
+                    errs.push(format!("prefix part {e}"));
+                }
+            }
+            *name
+        }
+        _ => {
+            errs.push(format!("a qualified name {QUALIFIED_NAME} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"));
+            return errs;
+        }
+    };
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".to_string());
+    }
+    if !name.is_empty() && !is_qualified_token(name) {
+        errs.push(format!("name part {QUALIFIED_NAME}"));
+    }
+    errs
+}
+
+/// `validation.IsValidLabelValue`.
+pub fn label_value_errors(v: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if v.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    if !v.is_empty() && !is_qualified_token(v) {
+        errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".into());
+    }
+    errs
+}
+
+/// `ValidateLabels`: each key a qualified name, each value a label value.
+fn labels(m: Option<&BTreeMap<String, String>>, path: &str, out: &mut Vec<Cause>) {
+    for (k, v) in m.into_iter().flatten() {
+        for e in qualified_name_errors(k) {
+            out.push(Cause::invalid(path, &quote(k), &e));
+        }
+        for e in label_value_errors(v) {
+            out.push(Cause::invalid(path, &quote(v), &e));
+        }
+    }
+}
+
+/// `ValidateAnnotations`: keys are qualified names (checked lowercased), 256 KiB in all.
+fn annotations(m: Option<&BTreeMap<String, String>>, path: &str, out: &mut Vec<Cause>) {
+    let mut total = 0;
+    for (k, v) in m.into_iter().flatten() {
+        for e in qualified_name_errors(&k.to_lowercase()) {
+            out.push(Cause::invalid(path, &quote(k), &e));
+        }
+        total += k.len() + v.len();
+    }
+    if total > 256 * 1024 {
+        out.push(Cause::new(
+            path,
+            "Too long: must have at most 262144 bytes".to_string(),
+        ));
+    }
+}
+
+/// `ValidateObjectMeta` with a DNS-1123 subdomain name: the name, labels and annotations.
+pub(crate) fn object_meta(m: &ObjectMeta) -> Vec<Cause> {
+    let mut out = configdata::name_causes(m.name.as_deref().unwrap_or(""));
+    meta_maps(Some(m), "metadata", &mut out);
+    out
+}
+
+/// The labels and annotations of an object's or a template's metadata.
+fn meta_maps(m: Option<&ObjectMeta>, path: &str, out: &mut Vec<Cause>) {
+    let m = m.map(|m| (m.labels.as_ref(), m.annotations.as_ref()));
+    let (l, a) = m.unwrap_or((None, None));
+    labels(l, &format!("{path}.labels"), out);
+    annotations(a, &format!("{path}.annotations"), out);
+}
+
 /// `ValidateDeployment`: metadata, then `ValidateDeploymentSpec` in its order of checks.
 pub fn deployment(d: &Deployment) -> Vec<Cause> {
-    let mut out = configdata::name_causes(d.metadata.name.as_deref().unwrap_or(""));
+    let mut out = object_meta(&d.metadata);
     let spec = &d.spec;
     nonnegative("spec.replicas", spec.replicas.unwrap_or(1) as i64, &mut out);
     selector_and_template(&spec.selector, Some(&spec.template), "spec", &mut out);
@@ -193,7 +301,7 @@ pub fn deployment(d: &Deployment) -> Vec<Cause> {
 
 /// `ValidateReplicaSet`.
 pub fn replicaset(r: &ReplicaSet) -> Vec<Cause> {
-    let mut out = configdata::name_causes(r.metadata.name.as_deref().unwrap_or(""));
+    let mut out = object_meta(&r.metadata);
     let spec = &r.spec;
     nonnegative("spec.replicas", spec.replicas.unwrap_or(1) as i64, &mut out);
     nonnegative(
@@ -218,6 +326,11 @@ fn selector_and_template(
     if missing {
         out.push(Cause::required(format!("{path}.selector")));
     }
+    labels(
+        sel.match_labels.as_ref(),
+        &format!("{path}.selector.matchLabels"),
+        out,
+    );
     let Some(t) = template else {
         out.push(Cause::required(format!("{path}.template")));
         return;
@@ -232,6 +345,11 @@ fn selector_and_template(
             "`selector` does not match template `labels`",
         ));
     }
+    meta_maps(
+        t.metadata.as_ref(),
+        &format!("{path}.template.metadata"),
+        out,
+    );
     let spec = t.spec.clone().unwrap_or_default();
     pod_spec(&spec, &format!("{path}.template.spec"), out);
     let policy = spec.restart_policy.as_deref().unwrap_or("Always");
@@ -410,7 +528,7 @@ fn immutable_selector(new: &LabelSelector, old: &LabelSelector) -> Vec<Cause> {
 
 /// `ValidatePod`: the name and the pod spec.
 pub fn pod(p: &Pod) -> Vec<Cause> {
-    let mut out = configdata::name_causes(p.metadata.name.as_deref().unwrap_or(""));
+    let mut out = object_meta(&p.metadata);
     let spec = p.spec.clone().unwrap_or_default();
     pod_spec(&spec, "spec", &mut out);
     out
@@ -487,6 +605,48 @@ mod tests {
         assert!(msg(&o).starts_with("Deployment \"My_App\" is invalid: metadata.name: Invalid value: \"My_App\": a lowercase RFC 1123 subdomain"));
         let o = deploy(&GOOD.replace("name: nginx,", "name: Nginx,"));
         assert!(msg(&o).contains("spec.template.spec.containers[0].name: Invalid value: \"Nginx\": a lowercase RFC 1123 label"));
+    }
+
+    #[test]
+    fn label_keys_and_values_are_checked_where_they_stand() {
+        let o = deploy(&GOOD.replace(
+            "metadata: {name: web}",
+            "metadata: {name: web, labels: {\"bad key\": ok, tier: -x}}",
+        ));
+        assert_eq!(
+            msg(&o),
+            format!("Deployment \"web\" is invalid: \n* metadata.labels: Invalid value: \"bad key\": name part {QUALIFIED_NAME}\n* metadata.labels: Invalid value: \"-x\": {}", label_value_errors("-x")[0])
+        );
+        let o = deploy(&GOOD.replace("labels: {app: web}", "labels: {app: web, \"a/b/c\": x}"));
+        assert!(msg(&o).contains("spec.template.metadata.labels: Invalid value: \"a/b/c\": a qualified name must consist of"));
+        let o = deploy(
+            &GOOD
+                .replace(
+                    "matchLabels: {app: web}",
+                    "matchLabels: {app: web, \"Example.com/x\": y}",
+                )
+                .replace(
+                    "labels: {app: web}",
+                    "labels: {app: web, \"Example.com/x\": y}",
+                ),
+        );
+        assert!(msg(&o).contains("spec.selector.matchLabels: Invalid value: \"Example.com/x\": prefix part a lowercase RFC 1123 subdomain"));
+        let o = deploy(&GOOD.replace(
+            "metadata: {name: web}",
+            "metadata: {name: web, annotations: {\"/x\": y}}",
+        ));
+        assert!(msg(&o).ends_with(
+            "metadata.annotations: Invalid value: \"/x\": prefix part must be non-empty"
+        ));
+        let ok = deploy(&GOOD.replace("metadata: {name: web}", "metadata: {name: web, labels: {\"example.com/Tier_1.a\": \"\"}, annotations: {\"kubernetes.io/change-cause\": \"any text at all\"}}"));
+        assert!(validate_create(&ok).is_ok());
+    }
+
+    #[test]
+    fn other_kinds_get_their_labels_checked_too() {
+        let o = crate::decode::decode(&serde_json::json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "labels": {"x": "a b"}}, "spec": {"ports": [{"port": 80}]}})).unwrap();
+        let e = msg(&o);
+        assert!(e.starts_with("Service \"s\" is invalid: metadata.labels: Invalid value: \"a b\": a valid label must be"), "{e}");
     }
 
     #[test]

@@ -8,34 +8,10 @@
 //! releases used only the last env file. Upstream kubectl prints cobra's flag errors as
 //! `error: ...` where this gcloud build prints `Error: ...`, so flag errors are not compared.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod parity;
 
-const KUBECTL: &str = "/usr/bin/kubectl";
+use parity::{compare, have_kubectl, Dir};
 
-struct Dir(PathBuf);
-
-impl Dir {
-    fn new(tag: &str) -> Dir {
-        let p = std::env::temp_dir().join(format!("kubeplay-parity-{tag}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&p);
-        std::fs::create_dir_all(&p).unwrap();
-        Dir(p)
-    }
-    fn write(&self, rel: &str, data: &[u8]) {
-        let p = self.0.join(rel);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, data).unwrap();
-    }
-}
-
-impl Drop for Dir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The files the seed notes and the docs pages use, plus awkward ones.
 fn fixture(tag: &str) -> Dir {
     let d = Dir::new(tag);
     d.write("app_config.properties", b"APP_COLOR=blue\nAPP_MODE=prod\n");
@@ -87,64 +63,10 @@ fn fixture(tag: &str) -> Dir {
 const TLS_CRT: &str = "-----BEGIN CERTIFICATE-----\nMIIBizCCATGgAwIBAgIUUgAwbzZ07WAqsS51wY6mRiYD/UMwCgYIKoZIzj0EAwIw\nGzEZMBcGA1UEAwwQa3ViZXBsYXkuZXhhbXBsZTAeFw0yNjExMjYxMzUwMDZaFw0z\nNjExMjMxMzUwMDZaMBsxGTAXBgNVBAMMEGt1YmVwbGF5LmV4YW1wbGUwWTATBgcq\nhkjOPQIBBggqhkjOPQMBBwNCAATgBk7xbRyAmFVn2BjTovfh+juWJ23cHT0iN+t2\nrRnkmDoSORd8S4q6DRkWex2OqQIMY2w8DMrNRAhhano7kV1/o1MwUTAdBgNVHQ4E\nFgQUb5xNgVxwcIHcj/y/cia6+QAoS7YwHwYDVR0jBBgwFoAUb5xNgVxwcIHcj/y/\ncia6+QAoS7YwDwYDVR0TAQH/BAUwAwEB/zAKBggqhkjOPQQDAgNIADBFAiEA3NIN\nEo/RA2bLvF2RFLeAUEyUh5XEITaPKawwtPb8lh4CIGLMpPJMZVZQk77vXLtEHUmS\na2WkmwPyQ3/ZGitLH1Qj\n-----END CERTIFICATE-----\n";
 const TLS_KEY: &str = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgNWZNxHvK9Ozc1cgu\nKkWUbb4ZrrG4ig13DVM30u25M2mhRANCAATgBk7xbRyAmFVn2BjTovfh+juWJ23c\nHT0iN+t2rRnkmDoSORd8S4q6DRkWex2OqQIMY2w8DMrNRAhhano7kV1/\n-----END PRIVATE KEY-----\n";
 
-fn kubectl(dir: &Path, args: &[&str]) -> (String, String) {
-    let home = dir.join(".home");
-    std::fs::create_dir_all(&home).unwrap();
-    let o = Command::new(KUBECTL)
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", &home)
-        .env_remove("KUBECONFIG")
-        .output()
-        .expect("kubectl runs");
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
-fn kubeplay(dir: &Path, args: &[&str]) -> (String, String) {
-    let line: Vec<String> = std::iter::once("kubectl".to_string())
-        .chain(
-            args.iter()
-                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
-        )
-        .collect();
-    let script = dir.join(".script.sh");
-    std::fs::write(&script, format!("{}\n", line.join(" "))).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_kubeplay"))
-        .args(["run", ".script.sh"])
-        .current_dir(dir)
-        .output()
-        .expect("kubeplay runs");
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
-
-fn check(cases: &[&[&str]], tag: &str) {
-    if !Path::new(KUBECTL).exists() {
-        eprintln!("skipped: no {KUBECTL}");
-        return;
+fn check(cases: &[&[&'static str]], tag: &str) {
+    if have_kubectl() {
+        compare(&fixture(tag), cases);
     }
-    let d = fixture(tag);
-    let mut failures = Vec::new();
-    for args in cases {
-        let want = kubectl(&d.0, args);
-        let got = kubeplay(&d.0, args);
-        if want != got {
-            failures.push(format!(
-                "kubectl {}\n--- kubectl stdout\n{}--- kubectl stderr\n{}--- kubeplay stdout\n{}--- kubeplay stderr\n{}",
-                args.join(" "),
-                want.0,
-                want.1,
-                got.0,
-                got.1
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 const DRY: [&str; 1] = ["--dry-run=client"];

@@ -8,8 +8,8 @@
 
 use crate::store::{key, Store};
 use kubeplay_api::k8s_openapi::api::core::v1::{
-    ConfigMap, Container, KeyToPath, ObjectFieldSelector, Pod, ResourceFieldSelector, Secret,
-    Volume,
+    ConfigMap, ConfigMapVolumeSource, Container, KeyToPath, ObjectFieldSelector, Pod,
+    ProjectedVolumeSource, ResourceFieldSelector, Secret, SecretVolumeSource, Volume,
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use std::collections::BTreeMap;
@@ -701,6 +701,76 @@ pub fn project_volume(
     None
 }
 
+/// The files of a projected volume: its configMap, secret, downwardAPI and
+/// serviceAccountToken sources merged into one directory, each file with the volume's
+/// `defaultMode` unless its item sets a mode.
+fn project_sources(
+    pod: &Pod,
+    volume: &str,
+    p: &ProjectedVolumeSource,
+    src: &impl ConfigSource,
+) -> Result<Vec<ProjectedFile>, MountError> {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    let mode = p.default_mode.unwrap_or(DEFAULT_MODE);
+    let mut out: BTreeMap<String, ProjectedFile> = BTreeMap::new();
+    for s in p.sources.iter().flatten() {
+        // configMap and secret sources behave as volumes of their own with the projected
+        // volume's name and mode.
+        let as_volume = Volume {
+            name: volume.to_string(),
+            config_map: s.config_map.as_ref().map(|c| ConfigMapVolumeSource {
+                name: c.name.clone(),
+                items: c.items.clone(),
+                optional: c.optional,
+                default_mode: Some(mode),
+                ..Default::default()
+            }),
+            secret: s.secret.as_ref().map(|c| SecretVolumeSource {
+                secret_name: Some(c.name.clone()),
+                items: c.items.clone(),
+                optional: c.optional,
+                default_mode: Some(mode),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let mut files = match project_volume(ns, &as_volume, src) {
+            Some(files) => files?,
+            None => Vec::new(),
+        };
+        for item in s.downward_api.iter().flat_map(|d| d.items.iter().flatten()) {
+            let value = match &item.field_ref {
+                Some(f) => field_value(pod, f).unwrap_or_default(),
+                None => String::new(),
+            };
+            files.push(ProjectedFile {
+                path: item.path.clone(),
+                data: value.into_bytes(),
+                mode: item.mode.unwrap_or(mode),
+            });
+        }
+        if let Some(t) = &s.service_account_token {
+            let issued = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.start_time.as_ref())
+                .or(pod.metadata.creation_timestamp.as_ref())
+                .map(|t| (crate::time::millis_of(t) / 1000) as i64)
+                .unwrap_or(0)
+                + crate::time::EPOCH_SECONDS;
+            files.push(ProjectedFile {
+                path: t.path.clone(),
+                data: crate::serviceaccount::token(pod, issued).into_bytes(),
+                mode,
+            });
+        }
+        for f in files {
+            out.insert(f.path.clone(), f);
+        }
+    }
+    Ok(out.into_values().collect())
+}
+
 /// A file as one container sees it, at an absolute path.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MountedFile {
@@ -748,10 +818,13 @@ pub fn container_mounts(
         let Some(vol) = vols.get(vm.name.as_str()) else {
             continue;
         };
-        let Some(files) = project_volume(ns, vol, src) else {
-            continue;
+        let files = match &vol.projected {
+            Some(p) => project_sources(pod, &vol.name, p, src)?,
+            None => match project_volume(ns, vol, src) {
+                Some(files) => files?,
+                None => continue,
+            },
         };
-        let files = files?;
         let sub = vm.sub_path.clone().unwrap_or_default();
         let sub = sub.trim_matches('/');
         if sub.is_empty() {

@@ -13,6 +13,7 @@ pub mod images;
 pub mod kubelet;
 pub mod names;
 pub mod scheduler;
+pub mod serviceaccount;
 pub mod store;
 pub mod time;
 mod world;

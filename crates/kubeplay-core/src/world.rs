@@ -3,7 +3,7 @@
 
 use crate::store::{key, key_of, Key, Store, Stored};
 use crate::time::{k8s_time, Millis};
-use crate::{controllers, kubelet, names, scheduler};
+use crate::{controllers, kubelet, names, scheduler, serviceaccount};
 use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kubeplay_api::k8s_openapi::api::core::v1::{Namespace, Node, NodeSpec, Pod, Taint};
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -244,7 +244,13 @@ impl World {
                 controllers::endpoints::pod_changed(self, k);
             }
             Kind::Service => self.enqueue_now(Task::Endpoints(k.clone())),
-            Kind::ConfigMap | Kind::Secret => kubelet::config_changed(self, kind, k),
+            Kind::ConfigMap | Kind::Secret => {
+                if kind == Kind::ConfigMap && k.1 == serviceaccount::ROOT_CA_CONFIGMAP {
+                    serviceaccount::publish_root_ca(self, &k.0);
+                }
+                kubelet::config_changed(self, kind, k)
+            }
+            Kind::Namespace => serviceaccount::publish_root_ca(self, &k.1),
             _ => {}
         }
     }
@@ -278,6 +284,9 @@ impl World {
     /// objects). Returns its key.
     pub(crate) fn create_internal<T: Stored>(&mut self, mut o: T) -> Key {
         self.admit(o.meta_mut(), T::KIND);
+        if let Some(pod) = (&mut o as &mut dyn std::any::Any).downcast_mut::<Pod>() {
+            serviceaccount::mount_token(pod);
+        }
         let k = key_of(o.meta());
         let meta = o.meta().clone();
         self.store.put(o);
@@ -458,9 +467,15 @@ impl World {
             let m = stored.meta_mut();
             m.uid = Some(String::new());
             m.creation_timestamp = Some(k8s_time(self.now));
+            if let Object::Pod(p) = &mut stored {
+                serviceaccount::mount_token(p);
+            }
             return Ok(stored);
         }
         self.admit(stored.meta_mut(), kind);
+        if let Object::Pod(p) = &mut stored {
+            serviceaccount::mount_token(p);
+        }
         let meta = stored.meta().clone();
         self.store.put_object(stored.clone());
         self.notify(kind, &key_of(&meta), &meta);

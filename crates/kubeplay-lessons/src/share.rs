@@ -412,7 +412,9 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
             }
             Event::Edit { text, .. } => {
                 if let Some(req) = edits.pop_front() {
-                    session.finish_edit(&req, text);
+                    if let Some(again) = session.finish_edit(&req, text) {
+                        edits.push_front(again);
+                    }
                 }
             }
         }
@@ -521,15 +523,21 @@ impl Playground {
         self.session.set_editor(available);
     }
 
-    /// The editor was saved for a `kubectl edit` request (recorded).
-    pub fn finish_edit(&mut self, req: &kubeplay_shell::kubectl::edit::EditRequest, text: &str) {
+    /// The editor was saved for a `kubectl edit` request (recorded). Returns the request
+    /// again when kubectl would reopen the editor (see [`Session::finish_edit`]).
+    pub fn finish_edit(
+        &mut self,
+        req: &kubeplay_shell::kubectl::edit::EditRequest,
+        text: &str,
+    ) -> Option<kubeplay_shell::kubectl::edit::EditRequest> {
         self.state.events.push(Event::Edit {
             at: self.session.now(),
             text: text.to_string(),
         });
-        self.session.finish_edit(req, text);
+        let again = self.session.finish_edit(req, text);
         self.sync();
         self.refresh_progress();
+        again
     }
 
     /// Let virtual time pass. (Checks are not evaluated here: see [`Self::refresh_progress`].)

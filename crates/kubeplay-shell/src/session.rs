@@ -420,12 +420,26 @@ impl Session {
         std::mem::take(&mut self.edits)
     }
 
-    /// The editor was saved: apply the text to the object, printing what kubectl prints
-    /// (`deployment.apps/web edited`, or `Edit cancelled, no changes made.`).
-    pub fn finish_edit(&mut self, req: &crate::kubectl::edit::EditRequest, text: &str) {
-        self.last_status =
-            crate::kubectl::edit::finish(&mut self.world, &mut self.output, req, text);
+    /// The editor was saved: patch the object with the text, printing what kubectl prints
+    /// (`deployment.apps/web edited`, or `Edit cancelled, no changes made.`). When kubectl
+    /// would reopen the editor (a syntax error, an invalid object), the request comes back
+    /// with the file and the reasons at its top; open it again.
+    pub fn finish_edit(
+        &mut self,
+        req: &crate::kubectl::edit::EditRequest,
+        text: &str,
+    ) -> Option<crate::kubectl::edit::EditRequest> {
+        use crate::kubectl::edit::{finish, EditOutcome};
+        let r = finish(&mut self.world, &mut self.fs, &mut self.output, req, text);
         self.world.settle();
+        match r {
+            EditOutcome::Done(code) => {
+                self.last_status = code;
+                self.proc.shell_mut().status = code;
+                None
+            }
+            EditOutcome::Reopen(req) => Some(req),
+        }
     }
 
     /// Output produced since the last call.

@@ -159,6 +159,35 @@ fn run_dry_run_yaml_matches_kubectl() {
             "-o",
             "name",
         ],
+        &[
+            "run",
+            "quiet",
+            "--image=busybox",
+            "--overrides={\"spec\":{\"automountServiceAccountToken\":false,\"serviceAccountName\":\"builder\",\"dnsPolicy\":null}}",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+        ],
+        &[
+            "run",
+            "s",
+            "--image=busybox",
+            "--override-type=strategic",
+            "--overrides={\"spec\":{\"containers\":[{\"name\":\"s\",\"stdin\":true}]}}",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+        ],
+        &[
+            "run",
+            "j",
+            "--image=busybox",
+            "--override-type=json",
+            "--overrides=[{\"op\":\"add\",\"path\":\"/metadata/labels/extra\",\"value\":\"1\"}]",
+            "--dry-run=client",
+            "-o",
+            "yaml",
+        ],
     ];
     for c in cases {
         let (want, _) = real(port, c);
@@ -178,6 +207,29 @@ fn run_dry_run_yaml_matches_kubectl() {
         (
             &["run", "g", "--image=x", "--env=FOO", "--dry-run=client"],
             "error: invalid env: FOO\n",
+        ),
+        (
+            &["run", "g", "--image=x", "--overrides={", "--dry-run=client"],
+            "error: Invalid JSON Patch\n",
+        ),
+        (
+            &[
+                "run",
+                "g",
+                "--image=x",
+                "--overrides={}",
+                "--override-type=x",
+                "--dry-run=client",
+            ],
+            "error: invalid override type: x\n",
+        ),
+        (
+            &["run", "g", "--image=x", "--labels=bad", "--dry-run=client"],
+            "error: unexpected label spec: bad\n",
+        ),
+        (
+            &["run", "g", "--image=x", "--labels==x", "--dry-run=client"],
+            "error: unexpected empty label key\n",
         ),
     ];
     for (c, want) in errs {

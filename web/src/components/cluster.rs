@@ -22,10 +22,10 @@ pub struct ClusterProps {
 fn pod_card(p: &PodView, compact: bool) -> Html {
     let title = format!("{}  {}  {}  {}", p.name, p.ready, p.status, p.node);
     if compact {
-        return html! { <span class={classes!("cell", p.class)} title={title} data-status={p.status.clone()}></span> };
+        return html! { <span class={classes!("cell", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()}></span> };
     }
     html! {
-        <div class={classes!("pod", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()}>
+        <div class={classes!("pod", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()} tabindex="0" role="button">
             <span class="pod-name">{ p.name.clone() }</span>
             <span class="pod-status">{ p.status.clone() }<span class="pod-ready">{ p.ready.clone() }</span></span>
         </div>
@@ -112,6 +112,9 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
         &mut cache.borrow_mut(),
     );
     let compact = m.pod_count > COMPACT_PODS;
+    let bare: Vec<String> = m.pods.iter().map(|p| p.name.clone()).collect();
+    let configs = crate::inspect::config_views(&s.session.world, &m.namespace, &bare);
+    let (onclick, onkeydown) = super::pod_detail::open_on_pick(&p.sim);
     let nothing = m.deployments.is_empty() && m.replicasets.is_empty() && m.pods.is_empty();
     html! {
         <section class="pane cluster" aria-label="cluster view">
@@ -119,7 +122,7 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                 <span class="spacer"></span>
                 <span class="hint">{ format!("namespace {} · {} pods", m.namespace, m.pod_count) }</span>
             </div>
-            <div class="cluster-body">
+            <div class="cluster-body" {onclick} {onkeydown}>
                 if nothing {
                     <p class="empty">{"No workloads in this namespace yet: press Apply to create the manifest in the editor, then watch its pods come up here."}</p>
                 }
@@ -137,6 +140,7 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                         </div>
                     </div>
                 }
+                { super::config_list::config_list(&configs) }
                 { events_feed(s.session.world.events(), &m.namespace, now) }
             </div>
         </section>

@@ -34,6 +34,9 @@ pub struct EditorProps {
     pub file: AttrValue,
     #[prop_or(AttrValue::Static(NGINX_DEPLOYMENT))]
     pub initial: AttrValue,
+    /// Hidden (its text kept) while `kubectl edit` has the editor pane.
+    #[prop_or(false)]
+    pub hidden: bool,
 }
 
 /// "1\n2\n..." for the gutter.
@@ -117,7 +120,7 @@ pub fn Editor(p: &EditorProps) -> Html {
         Callback::from(move |_: MouseEvent| apply.emit(()))
     };
     html! {
-        <section class="pane editor" aria-label="manifest editor">
+        <section class="pane editor" aria-label="manifest editor" hidden={p.hidden}>
             <div class="pane-head">
                 <span class="file-tab" title="a file in the shell's working directory">{ p.file.clone() }</span>
                 <span class="spacer"></span>

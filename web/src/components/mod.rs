@@ -3,10 +3,13 @@
 pub mod chart;
 pub mod clock;
 pub mod cluster;
+pub mod config_list;
+pub mod edit_pane;
 pub mod editor;
 pub mod events;
 pub mod lesson_host;
 pub mod lesson_panel;
+pub mod pod_detail;
 pub mod splitter;
 pub mod terminal;
 pub mod timeline;

@@ -243,6 +243,31 @@ pub fn Terminal(p: &TerminalProps) -> Html {
         })
     };
 
+    // A click on a pod's name in the output opens its detail.
+    let pick = {
+        let sim = p.sim.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(sel) = gloo::utils::window().get_selection().ok().flatten() else {
+                return;
+            };
+            if !sel.is_collapsed() {
+                return;
+            }
+            let Some(text) = sel.anchor_node().and_then(|n| n.text_content()) else {
+                return;
+            };
+            let at = crate::sim::utf16_to_byte(&text, sel.anchor_offset());
+            let word = crate::inspect::word_at(&text, at);
+            let name = {
+                let s = sim.borrow();
+                crate::inspect::pod_named(&s.session.world, &s.session.namespace, word)
+            };
+            if name.is_some() {
+                sim.borrow_mut().select(name);
+            }
+        })
+    };
+
     let s = p.sim.borrow();
     let busy = s.busy();
     let prompt = s.prompt();
@@ -256,7 +281,7 @@ pub fn Terminal(p: &TerminalProps) -> Html {
                 <span class="hint">{"Tab complete · ↑↓ history · Ctrl+C stop · Ctrl+L clear"}</span>
             </div>
             <div class="term-scroll" ref={scroll_ref}>
-                <pre class="term-out" aria-live="polite">{ for segs }</pre>
+                <pre class="term-out" aria-live="polite" onclick={pick}>{ for segs }</pre>
                 <div class={classes!("term-line", busy.then_some("busy"))}>
                     if !busy { <span class="t-prompt">{ prompt }</span> }
                     <input ref={input_ref} class="term-input" type="text" value={(*input).clone()}

@@ -990,15 +990,6 @@ fn try_start(
         c.fs.entry("/usr/local/apache2/htdocs/index.html".into())
             .or_insert_with(|| process::HTTPD_INDEX.as_bytes().to_vec());
     }
-    let ns = pod
-        .metadata
-        .namespace
-        .clone()
-        .unwrap_or_else(|| "default".into());
-    c.fs.insert(
-        "/var/run/secrets/kubernetes.io/serviceaccount/namespace".into(),
-        ns.into_bytes(),
-    );
     c.fs.insert(
         "/etc/hostname".into(),
         format!("{}\n", pod.metadata.name.as_deref().unwrap_or("")).into_bytes(),

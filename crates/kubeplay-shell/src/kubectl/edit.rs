@@ -6,7 +6,8 @@ use super::flags::{Flag, FILENAME, OUTPUT};
 use super::help::Doc;
 use super::output::{self, object_value};
 use super::resource::{self, Scope};
-use super::{fail, namespace_of, parse_flags, print_api_error, print_errors, Cx, Exec};
+use super::{fail, namespace_of, parse_flags, print_errors, Cx, Exec};
+use crate::fs::Vfs;
 use crate::session::Output;
 use kubeplay_api::{Kind, Object};
 use kubeplay_core::World;
@@ -51,10 +52,13 @@ pub struct EditRequest {
     pub kind: Kind,
     pub namespace: String,
     pub name: String,
-    /// What the editor should show: [`HEADER`] and the object as YAML.
+    /// What the editor should show: [`HEADER`] and the object as YAML (after a failed save:
+    /// the header, the reasons it failed, and the file as it was saved).
     pub text: String,
     /// The object's YAML as it was opened, to tell an unchanged save.
     pub original: String,
+    /// The editor was reopened because the last save failed; it holds what was saved then.
+    pub failed_save: Option<String>,
 }
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
@@ -107,63 +111,223 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             name: o.name().to_string(),
             text: format!("{HEADER}{yaml}"),
             original: yaml,
+            failed_save: None,
         });
     }
     Exec::Done(0)
 }
 
-/// The editor was saved with `text`: update the object, or report why not.
-pub fn finish(world: &mut World, out: &mut Output, req: &EditRequest, text: &str) -> i32 {
-    let body: String = text
-        .lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    if body.trim().is_empty() || body == req.original {
-        out.err("Edit cancelled, no changes made.\n");
-        return 0;
-    }
-    let docs = match kubeplay_api::decode::parse_documents(&body) {
-        Ok(d) => d,
-        Err(e) => {
-            out.err(format!("error: {}\n", e.message()));
-            return 1;
+/// What happened to a saved edit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EditOutcome {
+    /// The edit is over (updated, cancelled, or failed for good); the status is kubectl's.
+    Done(i32),
+    /// The save failed in a way kubectl answers by reopening the editor: the file with the
+    /// reasons at the top.
+    Reopen(EditRequest),
+}
+
+/// cmdutil.ManualStrip: the file without its comment lines.
+fn manual_strip(text: &str) -> String {
+    let lines: Vec<&str> = text.split('\n').collect();
+    let mut out = String::new();
+    for (i, l) in lines.iter().enumerate() {
+        let t = l.trim();
+        if t.starts_with('#') && !t.starts_with("#!") {
+            continue;
         }
+        out.push_str(l);
+        if i + 1 < lines.len() {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// cmdutil.StripComments: the file as data (YAML to JSON, which drops comments and layout),
+/// or without its comment lines when it does not parse.
+fn stripped(text: &str) -> Result<Vec<serde_json::Value>, String> {
+    kubeplay_api::decode::parse_documents(text).map_err(|_| manual_strip(text))
+}
+
+/// `hasLines`: a line that is neither blank nor a comment.
+fn has_lines(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#')
+    })
+}
+
+/// `# ` before each line of a reason (`hashOnLineBreak`).
+fn hash_lines(s: &str) -> String {
+    s.replace('\n', "\n# ")
+}
+
+/// Where kubectl leaves a copy of the edited file: os.CreateTemp's random number, here a
+/// hash of the edit, so the same session writes the same name.
+fn preserve(fs: &mut Vfs, req: &EditRequest, text: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in req.name.bytes().chain(text.bytes()) {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    let path = format!("/tmp/kubectl-edit-{h}.yaml");
+    fs.write(&path, text.as_bytes().to_vec());
+    path
+}
+
+/// The editor again, with the reasons the save failed at the top (`editHeader.writeTo`).
+fn reopen(req: &EditRequest, saved: &str, head: &str, causes: &[String]) -> EditOutcome {
+    let mut text = HEADER.to_string();
+    if causes.is_empty() {
+        text.push_str(&format!("# {}\n", hash_lines(head)));
+    } else {
+        text.push_str(&format!("# {}:\n", hash_lines(head)));
+        for c in causes {
+            text.push_str(&format!("# * {}\n", hash_lines(c)));
+        }
+    }
+    text.push_str("#\n");
+    text.push_str(&manual_strip(saved));
+    EditOutcome::Reopen(EditRequest {
+        text,
+        failed_save: Some(saved.to_string()),
+        ..req.clone()
+    })
+}
+
+/// The editor was saved with `text`: patch the object as `kubectl edit` does (a two-way
+/// strategic merge patch from the object as opened to the file as saved, applied to the
+/// object as it is now), or report why not, in kubectl's words (editoptions.go).
+pub fn finish(
+    world: &mut World,
+    fs: &mut Vfs,
+    out: &mut Output,
+    req: &EditRequest,
+    text: &str,
+) -> EditOutcome {
+    let info = kubeplay_api::registry::info(req.kind);
+    let resource = info.plural_group();
+    // Reopened after an error and saved again unchanged: give up, keeping a copy.
+    if let Some(prev) = &req.failed_save {
+        if stripped(prev) == stripped(text) {
+            let path = preserve(fs, req, text);
+            out.err(format!(
+                "A copy of your changes has been stored to {path:?}\nerror: Edit cancelled, no valid changes were saved.\n"
+            ));
+            return EditOutcome::Done(1);
+        }
+    }
+    if stripped(&req.original) == stripped(text) {
+        out.err("Edit cancelled, no changes made.\n");
+        return EditOutcome::Done(0);
+    }
+    if !has_lines(text) {
+        out.err("Edit cancelled, saved file was empty.\n");
+        return EditOutcome::Done(0);
+    }
+    let syntax = |e: String| {
+        reopen(
+            req,
+            text,
+            &format!("The edited file had a syntax error: {e}"),
+            &[],
+        )
+    };
+    let docs = match kubeplay_api::decode::parse_documents(text) {
+        Ok(d) => d,
+        Err(e) => return syntax(e.message()),
     };
     let Some(doc) = docs.into_iter().next() else {
-        out.err("Edit cancelled, no changes made.\n");
-        return 0;
+        out.err("Edit cancelled, saved file was empty.\n");
+        return EditOutcome::Done(0);
     };
-    let obj = match kubeplay_api::decode::decode(&doc) {
+    let edited = match kubeplay_api::decode::decode(&doc) {
         Ok(o) => o,
-        Err(e) => {
-            out.err(format!("error: {}\n", e.message()));
-            return 1;
-        }
+        Err(e) => return syntax(e.message()),
     };
-    if obj.kind() != req.kind || obj.name() != req.name {
+    let kept = |fs: &mut Vfs, out: &mut Output, msg: String| {
+        let path = preserve(fs, req, text);
         out.err(format!(
-            "error: At least one of apiVersion, kind and name was changed\n"
+            "A copy of your changes has been stored to {path:?}\nerror: {msg}\n"
         ));
-        return 1;
+        EditOutcome::Done(1)
+    };
+    if edited.kind() != req.kind || edited.name() != req.name {
+        return kept(
+            fs,
+            out,
+            "At least one of apiVersion, kind and name was changed".into(),
+        );
     }
-    let info = obj.info();
-    let mut obj: Object = obj;
-    if info.namespaced {
-        obj.meta_mut().namespace = Some(req.namespace.clone());
+    if let Some(ns) = edited
+        .namespace()
+        .filter(|ns| info.namespaced && *ns != req.namespace)
+    {
+        return kept(
+            fs,
+            out,
+            format!(
+                "the namespace from the provided object {ns:?} does not match the namespace {:?}. You must pass '--namespace={ns}' to perform this operation.",
+                req.namespace
+            ),
+        );
     }
+    let original = kubeplay_api::decode::parse_documents(&req.original)
+        .ok()
+        .and_then(|d| d.into_iter().next())
+        .and_then(|d| kubeplay_api::decode::decode(&d).ok());
+    let Some(original) = original else {
+        return kept(fs, out, "no original object found".into());
+    };
+    let (from, to) = (object_value(&original), object_value(&edited));
+    if from == to {
+        out.out(format!("{}/{} skipped\n", info.singular_group(), req.name));
+        return EditOutcome::Done(0);
+    }
+    let gone = |fs: &mut Vfs, out: &mut Output| {
+        let path = preserve(fs, req, text);
+        out.err(format!(
+            "error: {resource} {:?} could not be found on the server\nThe edits you made on deleted resources have been saved to {path:?}\n",
+            req.name
+        ));
+        EditOutcome::Done(1)
+    };
+    let Ok(live) = world.get_object(req.kind, &req.namespace, &req.name) else {
+        return gone(fs, out);
+    };
+    let patch = super::merge::three_way(req.kind, &from, &to, &from);
+    let not_patched = |fs: &mut Vfs, out: &mut Output, msg: &str| {
+        let path = preserve(fs, req, text);
+        out.err(format!(
+            "error: {resource} {:?} could not be patched: {msg}\nYou can run `kubectl replace -f {path}` to try this update again.\n",
+            req.name
+        ));
+        EditOutcome::Done(1)
+    };
+    let merged = match super::merge::strategic_merge(req.kind, &object_value(&live), &patch) {
+        Ok(v) => v,
+        Err(e) => return not_patched(fs, out, &e),
+    };
+    let obj: Object = match kubeplay_api::decode::decode(&merged) {
+        Ok(o) => o,
+        Err(e) => return not_patched(fs, out, &e.message()),
+    };
     match world.update(obj, false) {
-        Ok((o, changed)) => {
-            if changed {
-                out.out(format!("{}/{} edited\n", info.singular_group(), o.name()));
-            } else {
-                out.err("Edit cancelled, no changes made.\n");
-            }
-            0
+        Ok(_) => {
+            out.out(format!("{}/{} edited\n", info.singular_group(), req.name));
+            EditOutcome::Done(0)
         }
-        Err(e) => {
-            print_api_error(out, &e, None);
-            1
+        Err(e) if e.reason == kubeplay_api::Reason::Invalid => {
+            out.err(format!("error: {resource} {:?} is invalid\n", req.name));
+            let causes: Vec<String> = e.causes.iter().map(|c| c.to_line()).collect();
+            reopen(
+                req,
+                text,
+                &format!("{resource} {:?} was not valid", req.name),
+                &causes,
+            )
         }
+        Err(e) if e.reason == kubeplay_api::Reason::NotFound => gone(fs, out),
+        Err(e) => not_patched(fs, out, &e.message),
     }
 }

@@ -98,7 +98,7 @@ fn parse_labels(pairs: &[String]) -> Result<Changes, String> {
             if parts.len() != 2 {
                 return Err(format!("invalid label spec: {p}"));
             }
-            let errs = label_value_errors(parts[1]);
+            let errs = kubeplay_api::validate::label_value_errors(parts[1]);
             if !errs.is_empty() {
                 return Err(format!("invalid label value: {:?}: {}", p, errs.join(";")));
             }
@@ -113,24 +113,6 @@ fn parse_labels(pairs: &[String]) -> Result<Changes, String> {
         return Err("can not both modify and remove a label in the same command".into());
     }
     Ok((set, remove))
-}
-
-/// `validation.IsValidLabelValue`.
-pub fn label_value_errors(v: &str) -> Vec<String> {
-    let mut errs = Vec::new();
-    if v.len() > 63 {
-        errs.push("must be no more than 63 characters".to_string());
-    }
-    let ok_chars = v
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
-    let ends_ok = v.is_empty()
-        || (v.as_bytes()[0].is_ascii_alphanumeric()
-            && v.as_bytes()[v.len() - 1].is_ascii_alphanumeric());
-    if !(ok_chars && ends_ok) {
-        errs.push("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')".into());
-    }
-    errs
 }
 
 /// `ParsePairs(..., "annotation", true)` + `validateAnnotations`.

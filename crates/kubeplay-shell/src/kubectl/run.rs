@@ -23,7 +23,7 @@ static FLAGS: &[Flag] = &[
     Flag::bool("attach", None),
     Flag::bool("expose", None),
     Flag::str("overrides", None),
-    Flag::str("serviceaccount", None),
+    Flag::str("override-type", None),
     Flag::bool("privileged", None),
     Flag::bool("quiet", Some('q')),
     Flag::str("pod-running-timeout", None),
@@ -46,13 +46,34 @@ static FLAGS: &[Flag] = &[
 
 const CMD: &str = "kubectl run";
 
-/// `--labels=a=b,c=d`.
+/// `--overrides` (cmdutil.Overrider): patch the generated object with an inline JSON
+/// fragment, as an RFC 7386 merge patch (the default), a strategic merge patch or an RFC 6902
+/// JSON patch, by `--override-type`.
+fn apply_overrides(obj: &Value, fragment: &str, how: &str) -> Result<Value, String> {
+    let patch: Result<Value, _> = serde_json::from_str(fragment);
+    match how {
+        "merge" => patch
+            .map(|p| super::merge::json_merge(obj, &p))
+            .map_err(|_| "Invalid JSON Patch".to_string()),
+        "strategic" => {
+            super::merge::strategic_merge(Kind::Pod, obj, &patch.map_err(|e| e.to_string())?)
+        }
+        "json" => super::merge::json_patch(obj, &patch.map_err(|e| e.to_string())?),
+        other => Err(format!("invalid override type: {other}")),
+    }
+}
+
+/// `--labels=a=b,c=d` (`generate.ParseLabels`; the API server checks keys and values).
 fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     for part in s.split(',') {
-        let Some((k, v)) = part.split_once('=') else {
-            return Err(format!("invalid label spec: {part}"));
+        let kv: Vec<&str> = part.split('=').collect();
+        let [k, v] = kv.as_slice() else {
+            return Err(format!("unexpected label spec: {part}"));
         };
+        if k.is_empty() {
+            return Err("unexpected empty label key".into());
+        }
         m.insert(k.to_string(), Value::String(v.to_string()));
     }
     Ok(m)
@@ -184,7 +205,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
         meta.insert("annotations".into(), Value::Object(m));
     }
-    let pod = json!({
+    let mut pod = json!({
         "apiVersion": "v1",
         "kind": "Pod",
         "metadata": Value::Object(meta),
@@ -195,6 +216,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         },
         "status": {},
     });
+    if let Some(fragment) = a.str("overrides").filter(|o| !o.is_empty()) {
+        pod = match apply_overrides(&pod, fragment, a.str("override-type").unwrap_or("merge")) {
+            Ok(p) => p,
+            Err(e) => return fail(cx.out, e),
+        };
+    }
     let info = registry::info(Kind::Pod);
     if dry == DryRun::Client {
         print_result(cx, info, &pod, "created (dry run)", &format);

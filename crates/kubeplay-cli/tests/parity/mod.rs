@@ -1,0 +1,102 @@
+//! Running one kubectl command line through the real kubectl (/usr/bin/kubectl) and through
+//! kubeplay in the same directory, and comparing stdout and stderr byte for byte. Shared by
+//! the parity tests; each is skipped when no kubectl is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const KUBECTL: &str = "/usr/bin/kubectl";
+
+/// A scratch directory of files the commands read, removed when dropped.
+pub struct Dir(pub PathBuf);
+
+impl Dir {
+    pub fn new(tag: &str) -> Dir {
+        let p = std::env::temp_dir().join(format!("kubeplay-parity-{tag}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        Dir(p)
+    }
+    #[allow(dead_code)] // not every parity test needs files
+    pub fn write(&self, rel: &str, data: &[u8]) {
+        let p = self.0.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, data).unwrap();
+    }
+}
+
+impl Drop for Dir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Whether the real kubectl is there; says so when it is not.
+pub fn have_kubectl() -> bool {
+    let there = Path::new(KUBECTL).exists();
+    if !there {
+        eprintln!("skipped: no {KUBECTL}");
+    }
+    there
+}
+
+fn output(o: std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+/// The real kubectl, with an empty HOME and no kubeconfig: only client-side paths work.
+pub fn kubectl(dir: &Path, args: &[&str]) -> (String, String) {
+    let home = dir.join(".home");
+    std::fs::create_dir_all(&home).unwrap();
+    output(
+        Command::new(KUBECTL)
+            .args(args)
+            .current_dir(dir)
+            .env("HOME", &home)
+            .env_remove("KUBECONFIG")
+            .output()
+            .expect("kubectl runs"),
+    )
+}
+
+/// The same command line as a one-line kubeplay script.
+pub fn kubeplay(dir: &Path, args: &[&str]) -> (String, String) {
+    let line: Vec<String> = std::iter::once("kubectl".to_string())
+        .chain(
+            args.iter()
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
+        )
+        .collect();
+    std::fs::write(dir.join(".script.sh"), format!("{}\n", line.join(" "))).unwrap();
+    output(
+        Command::new(env!("CARGO_BIN_EXE_kubeplay"))
+            .args(["run", ".script.sh"])
+            .current_dir(dir)
+            .output()
+            .expect("kubeplay runs"),
+    )
+}
+
+/// Run every case through both and fail with each difference.
+pub fn compare<A: AsRef<[&'static str]>>(dir: &Dir, cases: &[A]) {
+    let mut failures = Vec::new();
+    for args in cases {
+        let args = args.as_ref();
+        let want = kubectl(&dir.0, args);
+        let got = kubeplay(&dir.0, args);
+        if want != got {
+            failures.push(format!(
+                "kubectl {}\n--- kubectl stdout\n{}--- kubectl stderr\n{}--- kubeplay stdout\n{}--- kubeplay stderr\n{}",
+                args.join(" "),
+                want.0,
+                want.1,
+                got.0,
+                got.1
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,321 @@
+//! What every namespace and every pod get for service accounts on a real cluster:
+//! - the `kube-root-ca.crt` ConfigMap that kube-controller-manager's root-ca-cert-publisher
+//!   keeps in every namespace (recreated when deleted, reset when changed);
+//! - the `kube-api-access-<suffix>` projected volume that the ServiceAccount admission plugin
+//!   adds to a pod and mounts read-only into each of its containers at
+//!   `/var/run/secrets/kubernetes.io/serviceaccount` (files `token`, `ca.crt`, `namespace`).
+
+use crate::names;
+use crate::store::key;
+use crate::world::{meta, World};
+use base64::Engine;
+use kubeplay_api::k8s_openapi::api::core::v1::{
+    ConfigMap, ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
+    ObjectFieldSelector, Pod, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume,
+    VolumeMount, VolumeProjection,
+};
+use std::collections::BTreeMap;
+
+pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
+pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
+const VOLUME_PREFIX: &str = "kube-api-access-";
+const DESCRIPTION_ANNOTATION: &str = "kubernetes.io/description";
+const DESCRIPTION: &str = "Contains a CA bundle that can be used to verify the kube-apiserver \
+when using internal endpoints such as the internal service IP or kubernetes.default.svc. No \
+other usage is guaranteed across distributions of Kubernetes clusters.";
+/// The token's lifetime as admission writes it (an hour plus the kubelet's 7 s of slack).
+const TOKEN_EXPIRATION_SECONDS: i64 = 3607;
+
+/// The cluster's CA certificate (a real self-signed `CN=kubernetes` CA, valid from the day
+/// before the virtual epoch for ten years, as kubeadm makes it).
+pub const CLUSTER_CA: &str = include_str!("cluster-ca.crt");
+
+/// root-ca-cert-publisher's sync for one namespace: create the ConfigMap when it is missing,
+/// and put back its data and description when they differ (other annotations stay).
+pub(crate) fn publish_root_ca(w: &mut World, ns: &str) {
+    let k = key(ns, ROOT_CA_CONFIGMAP);
+    let terminating = w
+        .get::<kubeplay_api::k8s_openapi::api::core::v1::Namespace>(&key("", ns))
+        .is_none_or(|n| n.metadata.deletion_timestamp.is_some());
+    if terminating {
+        return;
+    }
+    let data = BTreeMap::from([("ca.crt".to_string(), CLUSTER_CA.to_string())]);
+    if w.get::<ConfigMap>(&k).is_none() {
+        let mut m = meta(ROOT_CA_CONFIGMAP, Some(ns));
+        m.annotations = Some(BTreeMap::from([(
+            DESCRIPTION_ANNOTATION.to_string(),
+            DESCRIPTION.to_string(),
+        )]));
+        w.create_internal(ConfigMap {
+            metadata: m,
+            data: Some(data),
+            ..Default::default()
+        });
+        return;
+    }
+    w.mutate::<ConfigMap>(&k, |cm| {
+        let described = cm
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(DESCRIPTION_ANNOTATION))
+            .is_some_and(|d| d == DESCRIPTION);
+        if cm.data.as_ref() == Some(&data) && cm.binary_data.is_none() && described {
+            return false;
+        }
+        cm.data = Some(data);
+        cm.binary_data = None;
+        cm.metadata
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert(DESCRIPTION_ANNOTATION.into(), DESCRIPTION.into());
+        true
+    });
+}
+
+/// The ServiceAccount admission plugin's token volume: unless the pod opts out with
+/// `automountServiceAccountToken: false`, every container and init container without a
+/// mount at [`TOKEN_MOUNT_PATH`] gets one, read-only, from a new projected volume. The
+/// volume's name suffix is derived from the pod's uid (the API server draws it at random;
+/// deriving it keeps the world's random sequence, and so every other name, unchanged).
+pub(crate) fn mount_token(pod: &mut Pod) {
+    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    let Some(spec) = pod.spec.as_mut() else {
+        return;
+    };
+    if spec.automount_service_account_token == Some(false) {
+        return;
+    }
+    let volumes = spec.volumes.get_or_insert_with(Vec::new);
+    let name = (0..)
+        .map(|i| format!("{VOLUME_PREFIX}{}", suffix(format!("{uid}/{i}").as_bytes())))
+        .find(|n| volumes.iter().all(|v| &v.name != n))
+        .expect("some suffix is free");
+    let mut used = false;
+    let containers = spec
+        .init_containers
+        .iter_mut()
+        .flatten()
+        .chain(spec.containers.iter_mut());
+    for c in containers {
+        if c.volume_mounts
+            .iter()
+            .flatten()
+            .any(|m| m.mount_path == TOKEN_MOUNT_PATH)
+        {
+            continue;
+        }
+        c.volume_mounts
+            .get_or_insert_with(Vec::new)
+            .push(VolumeMount {
+                name: name.clone(),
+                mount_path: TOKEN_MOUNT_PATH.into(),
+                read_only: Some(true),
+                ..Default::default()
+            });
+        used = true;
+    }
+    if !used {
+        if volumes.is_empty() {
+            spec.volumes = None;
+        }
+        return;
+    }
+    volumes.push(Volume {
+        name,
+        projected: Some(ProjectedVolumeSource {
+            default_mode: Some(0o644),
+            sources: Some(vec![
+                VolumeProjection {
+                    service_account_token: Some(ServiceAccountTokenProjection {
+                        expiration_seconds: Some(TOKEN_EXPIRATION_SECONDS),
+                        path: "token".into(),
+                        ..Default::default()
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    config_map: Some(ConfigMapProjection {
+                        name: ROOT_CA_CONFIGMAP.into(),
+                        items: Some(vec![KeyToPath {
+                            key: "ca.crt".into(),
+                            path: "ca.crt".into(),
+                            ..Default::default()
+                        }]),
+                        optional: None,
+                    }),
+                    ..Default::default()
+                },
+                VolumeProjection {
+                    downward_api: Some(DownwardAPIProjection {
+                        items: Some(vec![DownwardAPIVolumeFile {
+                            path: "namespace".into(),
+                            field_ref: Some(ObjectFieldSelector {
+                                api_version: Some("v1".into()),
+                                field_path: "metadata.namespace".into(),
+                            }),
+                            ..Default::default()
+                        }]),
+                    }),
+                    ..Default::default()
+                },
+            ]),
+            ..Default::default()
+        }),
+        ..Default::default()
+    });
+}
+
+/// Five characters of the names alphabet, from a hash.
+fn suffix(seed: &[u8]) -> String {
+    let mut h = names::fnv32a(seed);
+    (0..5)
+        .map(|_| {
+            let c = names::ALPHANUMS[(h % names::ALPHANUMS.len() as u32) as usize];
+            h /= names::ALPHANUMS.len() as u32;
+            h = h.wrapping_mul(0x0100_0193) ^ u32::from(c);
+            c as char
+        })
+        .collect()
+}
+
+/// The bound token the kubelet writes into the `token` file: a JWT whose claims name the
+/// pod, its namespace, node and service account, issued when the pod started. kubeplay has
+/// no signing key, so the signature part is a digest of the claims, not an RSA signature.
+pub fn token(pod: &Pod, issued_at_secs: i64) -> String {
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let m = &pod.metadata;
+    let ns = m.namespace.as_deref().unwrap_or("default");
+    let spec = pod.spec.as_ref();
+    let sa = spec
+        .and_then(|s| s.service_account_name.as_deref())
+        .unwrap_or("default");
+    let node = spec.and_then(|s| s.node_name.as_deref()).unwrap_or("");
+    let uid = m.uid.as_deref().unwrap_or("");
+    let header = serde_json::json!({"alg": "RS256", "kid": suffix(b"kubeplay-signing-key")});
+    let iss = "https://kubernetes.default.svc.cluster.local";
+    let claims = serde_json::json!({
+        "aud": [iss],
+        "exp": issued_at_secs + TOKEN_EXPIRATION_SECONDS,
+        "iat": issued_at_secs,
+        "iss": iss,
+        "jti": uid,
+        "kubernetes.io": {
+            "namespace": ns,
+            "node": {"name": node},
+            "pod": {"name": m.name.as_deref().unwrap_or(""), "uid": uid},
+            "serviceaccount": {"name": sa},
+        },
+        "nbf": issued_at_secs,
+        "sub": format!("system:serviceaccount:{ns}:{sa}"),
+    });
+    let body = format!(
+        "{}.{}",
+        b64.encode(header.to_string()),
+        b64.encode(claims.to_string())
+    );
+    let mut sig = Vec::with_capacity(256);
+    let mut h = names::fnv32a(body.as_bytes());
+    while sig.len() < 256 {
+        h = h.wrapping_mul(0x0100_0193) ^ (sig.len() as u32);
+        sig.extend_from_slice(&h.to_be_bytes());
+    }
+    format!("{body}.{}", b64.encode(sig))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kubeplay_api::k8s_openapi::api::core::v1::{Container, PodSpec};
+
+    fn pod(containers: &[&str], init: &[&str]) -> Pod {
+        let c = |n: &&str| Container {
+            name: n.to_string(),
+            ..Default::default()
+        };
+        Pod {
+            metadata: kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+                uid: Some("0b6c2f6e-3b9f-4f59-a2a5-d4d5b6f0c1aa".into()),
+                ..Default::default()
+            },
+            spec: Some(PodSpec {
+                containers: containers.iter().map(c).collect(),
+                init_containers: (!init.is_empty()).then(|| init.iter().map(c).collect()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn every_container_gets_the_mount_and_one_volume_is_added() {
+        let mut p = pod(&["a", "b"], &["i"]);
+        mount_token(&mut p);
+        let s = p.spec.unwrap();
+        let vols = s.volumes.unwrap();
+        assert_eq!(vols.len(), 1);
+        assert!(vols[0].name.starts_with(VOLUME_PREFIX));
+        assert_eq!(vols[0].name.len(), VOLUME_PREFIX.len() + 5);
+        for c in s.init_containers.unwrap().iter().chain(&s.containers) {
+            let m = c.volume_mounts.as_ref().unwrap();
+            assert_eq!(m.len(), 1);
+            assert_eq!(m[0].name, vols[0].name);
+            assert_eq!(m[0].mount_path, TOKEN_MOUNT_PATH);
+            assert_eq!(m[0].read_only, Some(true));
+        }
+    }
+
+    #[test]
+    fn opting_out_or_an_own_mount_adds_nothing() {
+        let mut p = pod(&["a"], &[]);
+        p.spec.as_mut().unwrap().automount_service_account_token = Some(false);
+        let before = p.clone();
+        mount_token(&mut p);
+        assert_eq!(p, before);
+
+        let mut p = pod(&["a"], &[]);
+        p.spec.as_mut().unwrap().containers[0].volume_mounts = Some(vec![VolumeMount {
+            name: "mine".into(),
+            mount_path: TOKEN_MOUNT_PATH.into(),
+            ..Default::default()
+        }]);
+        let before = p.clone();
+        mount_token(&mut p);
+        assert_eq!(p, before);
+    }
+
+    #[test]
+    fn the_suffix_depends_on_the_uid_only() {
+        let (mut a, mut b) = (pod(&["a"], &[]), pod(&["x"], &[]));
+        mount_token(&mut a);
+        mount_token(&mut b);
+        let name = |p: &Pod| {
+            p.spec.as_ref().unwrap().volumes.as_ref().unwrap()[0]
+                .name
+                .clone()
+        };
+        assert_eq!(name(&a), name(&b));
+        let mut c = pod(&["a"], &[]);
+        c.metadata.uid = Some("another".into());
+        mount_token(&mut c);
+        assert_ne!(name(&a), name(&c));
+    }
+
+    #[test]
+    fn the_token_is_a_three_part_jwt_naming_the_pod() {
+        let mut p = pod(&["a"], &[]);
+        p.metadata.name = Some("web".into());
+        p.metadata.namespace = Some("team".into());
+        let t = token(&p, 1000);
+        let parts: Vec<&str> = t.split('.').collect();
+        assert_eq!(parts.len(), 3);
+        let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(parts[1])
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&claims).unwrap();
+        assert_eq!(v["sub"], "system:serviceaccount:team:default");
+        assert_eq!(v["kubernetes.io"]["pod"]["name"], "web");
+        assert_eq!(v["exp"], 1000 + 3607);
+    }
+}

@@ -1,0 +1,246 @@
+// A pod's detail and `kubectl edit`, as a learner of the course notes meets them: the notes'
+// ConfigMap and Secret (kubectl create configmap/secret --from-literal), a pod that takes them
+// through envFrom, valueFrom and a volume, the notes' mistake of a ConfigMap key that does not
+// exist, and an edit in the page's editor. What the drawer shows is checked against what the
+// simulated cluster itself answers in the terminal (printenv, logs, get).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openApp, screenshot, run, applyYaml, waitTerm, termText } from './harness.mjs';
+
+let server, browser;
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+const WEBAPP = `apiVersion: v1
+kind: Pod
+metadata:
+  name: webapp
+spec:
+  containers:
+  - name: web
+    image: busybox:1.28
+    command: ["sh", "-c"]
+    args: ["echo color=$(APP_COLOR) user=$(DB_USER); sleep 3600"]
+    envFrom:
+    - configMapRef:
+        name: app-config
+    env:
+    - name: DB_USER
+      valueFrom:
+        secretKeyRef:
+          name: app-secret
+          key: DB_USER
+    - name: GREETING
+      value: hello
+    volumeMounts:
+    - name: app-config-volume
+      mountPath: /etc/app
+  volumes:
+  - name: app-config-volume
+    configMap:
+      name: app-config
+`;
+
+// The same pod with the key spelled wrong: the kubelet cannot build its environment.
+const BROKEN = `apiVersion: v1
+kind: Pod
+metadata:
+  name: broken
+spec:
+  containers:
+  - name: web
+    image: nginx:1.25
+    env:
+    - name: APP_COLOR
+      valueFrom:
+        configMapKeyRef:
+          name: app-config
+          key: APP_COLOUR
+`;
+
+const SETUP = [
+  'kubectl create configmap app-config --from-literal=APP_COLOR=blue --from-literal=APP_MODE=prod',
+  'kubectl create secret generic app-secret --from-literal=DB_HOST=mysql --from-literal=DB_USER=root --from-literal=DB_PASSWORD=paswrd',
+];
+
+/** The drawer's environment rows: name -> { value, source }. */
+const envRows = (page) => page.evaluate(() => Object.fromEntries(
+  [...document.querySelectorAll('.drawer .ctr:first-of-type .env-table tr.env')].map((tr) => [
+    tr.querySelector('.name').textContent,
+    { value: tr.querySelector('.value code').textContent, source: tr.querySelector('.source').textContent },
+  ])));
+
+/** Click on the text `word` in the terminal's output (its last occurrence). */
+async function clickTermWord(page, word) {
+  const box = await page.evaluate((w) => {
+    const pre = document.querySelector('.term-out');
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    let hit = null;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const i = n.textContent.lastIndexOf(w);
+      if (i >= 0) hit = [n, i];
+    }
+    if (!hit) return null;
+    const r = document.createRange();
+    r.setStart(hit[0], hit[1] + 1);
+    r.setEnd(hit[0], hit[1] + 2);
+    const b = r.getBoundingClientRect();
+    return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
+  }, word);
+  assert.ok(box, `${word} is in the terminal`);
+  await page.mouse.click(box.x, box.y);
+}
+
+for (const scheme of ['light', 'dark']) {
+  test(`a pod's detail shows where its env vars and command came from (${scheme})`, async () => {
+    const { page, errors } = await openApp(browser, server.url, { colorScheme: scheme, width: 1440, height: 900 });
+    await page.getByRole('button', { name: '30×' }).click();
+    for (const l of SETUP) await run(page, l);
+    await waitTerm(page, /secret\/app-secret created\n$/);
+    await applyYaml(page, WEBAPP);
+    await waitTerm(page, /pod\/webapp created\n$/);
+    await page.waitForSelector('.cluster .pod.running[data-name="webapp"]', { timeout: 20000 });
+
+    // What the cluster itself says, to compare the drawer with.
+    await run(page, 'kubectl exec webapp -- printenv APP_COLOR DB_USER GREETING');
+    await waitTerm(page, /printenv APP_COLOR DB_USER GREETING\n.*\n.*\n.*\n$/);
+    const t = await termText(page);
+    const [color, user, greeting] = t.slice(t.lastIndexOf('printenv')).split('\n').slice(1, 4);
+    assert.equal(color, 'blue');
+    await run(page, 'kubectl logs webapp');
+    await waitTerm(page, /\$ kubectl logs webapp\ncolor=.*\n$/);
+    const log = (await termText(page)).trimEnd().split('\n').pop();
+
+    // Open the pod's detail from its card in the cluster view.
+    await page.locator('.cluster .pod[data-name="webapp"]').click();
+    const drawer = page.locator('.drawer.pod-detail');
+    await drawer.waitFor();
+    assert.equal(await drawer.locator('.drawer-title').innerText(), 'webapp');
+    assert.equal(await drawer.locator('.ctr-state .state').first().innerText(), 'Running');
+
+    const env = await envRows(page);
+    assert.equal(env.APP_COLOR.value, color);
+    assert.equal(env.APP_COLOR.source, 'envFrom configMapRef app-config → key APP_COLOR');
+    assert.equal(env.APP_MODE.source, 'envFrom configMapRef app-config → key APP_MODE');
+    assert.equal(env.DB_USER.value, user);
+    assert.equal(env.DB_USER.source, 'secretKeyRef app-secret → key DB_USER');
+    assert.equal(env.GREETING.value, greeting);
+    assert.equal(env.GREETING.source, 'value');
+    assert.equal(env.HOSTNAME.value, 'webapp');
+    assert.match(env.PATH.source, /^image ENV \(busybox:1\.28\)$/);
+
+    // The command line: command and args from the pod, $(VAR) expanded as the log shows.
+    const words = await drawer.locator('.argv .word').evaluateAll((els) => els.map((e) => ({
+      value: e.querySelector('code').textContent, origin: e.querySelector('.origin').textContent,
+      raw: e.querySelector('.raw')?.textContent ?? null,
+    })));
+    assert.deepEqual(words.map((w) => w.origin), ['command', 'command', 'args']);
+    assert.equal(words[2].raw, 'echo color=$(APP_COLOR) user=$(DB_USER); sleep 3600');
+    assert.equal(words[2].value, `echo ${log}; sleep 3600`);
+    assert.match(await drawer.locator('.rule').first().innerText(), /command and args replace the image's ENTRYPOINT and CMD/);
+
+    // The mounted ConfigMap: one file per key.
+    const files = await drawer.locator('.mount .files code').allInnerTexts();
+    assert.deepEqual(files, ['/etc/app/APP_COLOR', '/etc/app/APP_MODE']);
+    assert.match(await drawer.locator('.pod-events').innerText(), /Started/);
+    await screenshot(page, `pod-detail-env-${scheme}.png`);
+
+    // Escape closes it.
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+
+    // The ConfigMap and Secret list the pod through env, envFrom and the volume.
+    const cm = page.locator('.cfg[data-config="ConfigMap/app-config"]');
+    assert.match(await cm.innerText(), /envFrom \(container web\)/);
+    assert.match(await cm.innerText(), /volume app-config-volume at \/etc\/app in web/);
+    const sec = page.locator('.cfg[data-config="Secret/app-secret"]');
+    assert.match(await sec.innerText(), /env DB_USER ← key DB_USER \(container web\)/);
+
+    // The notes' mistake: a key that is not in the ConfigMap.
+    await applyYaml(page, BROKEN);
+    await waitTerm(page, /pod\/broken created\n$/);
+    await page.waitForSelector('.cluster .pod[data-name="broken"][data-status="CreateContainerConfigError"]', { timeout: 20000 });
+    await run(page, 'kubectl get pod broken');
+    await waitTerm(page, /broken\s+0\/1\s+CreateContainerConfigError\s+0\s+\d+s\n$/);
+    // Open it by clicking its name in the terminal's output.
+    await clickTermWord(page, 'broken ');
+    await drawer.waitFor();
+    assert.equal(await drawer.locator('.drawer-title').innerText(), 'broken');
+    assert.equal(await drawer.locator('.ctr-state .reason').first().innerText(), 'CreateContainerConfigError');
+    assert.match(await drawer.locator('.problem').first().innerText(),
+      /couldn't find key APP_COLOUR in ConfigMap default\/app-config/);
+    assert.match(await drawer.locator('.decls li.bad').first().innerText(),
+      /ConfigMap app-config has no key APP_COLOUR \(its keys: APP_COLOR, APP_MODE\)/);
+    // nginx with no command or args: the image's ENTRYPOINT and CMD.
+    const origins = await drawer.locator('.argv .word .origin').allInnerTexts();
+    assert.equal(origins[0], 'image ENTRYPOINT');
+    assert.ok(origins.slice(1).every((o) => o === 'image CMD'), origins.join());
+    assert.match(await drawer.locator('.pod-events').innerText(), /Error: couldn't find key APP_COLOUR/);
+    await screenshot(page, `pod-detail-missing-key-${scheme}.png`);
+    await drawer.locator('button.close').click();
+    await drawer.waitFor({ state: 'detached' });
+    assert.match(await page.locator('.cfg[data-config="ConfigMap/app-config"]').innerText(), /has no key APP_COLOUR/);
+    assert.deepEqual(errors, []);
+  });
+}
+
+test('kubectl edit opens the object in the editor; Save patches it, a bad save reopens it', async () => {
+  const { page, errors } = await openApp(browser, server.url);
+  await run(page, 'kubectl create deployment web --image=nginx:1.14.2');
+  await waitTerm(page, /deployment\.apps\/web created\n$/);
+  await run(page, 'kubectl edit deploy/web');
+  const pane = page.locator('.edit-pane');
+  await pane.waitFor();
+  const ta = pane.locator('textarea.code');
+  const opened = await ta.inputValue();
+  assert.ok(opened.startsWith("# Please edit the object below. Lines beginning with a '#' will be ignored,\n"), opened);
+  // The file is the object as `kubectl get -o yaml` prints it.
+  assert.match(opened, /\n  name: web\n/);
+  assert.match(opened, /image: nginx:1\.14\.2\n/);
+  // The manifest editor is hidden meanwhile, and the terminal waits.
+  assert.equal(await page.locator('section.editor:not(.edit-pane)').isHidden(), true);
+  assert.equal(await page.locator('.term-line .t-prompt').count(), 0);
+  await screenshot(page, 'edit-open.png');
+
+  // A change saved: kubectl's answer, and the object changed.
+  await ta.fill(opened.replace('image: nginx:1.14.2', 'image: nginx:1.16.1'));
+  await pane.locator('button.save-edit').click();
+  await waitTerm(page, /\$ kubectl edit deploy\/web\ndeployment\.apps\/web edited\n$/);
+  await pane.waitFor({ state: 'detached' });
+  await run(page, "kubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}'");
+  await waitTerm(page, /\nnginx:1\.16\.1$/);
+
+  // An invalid value: kubectl says so and reopens the file with the causes at the top.
+  await run(page, 'kubectl edit deploy/web');
+  await pane.waitFor();
+  const again = await ta.inputValue();
+  assert.match(again, /image: nginx:1\.16\.1\n/);
+  await ta.fill(again.replace('replicas: 1', 'replicas: -1'));
+  await pane.locator('button.save-edit').click();
+  await waitTerm(page, /error: deployments\.apps "web" is invalid\n$/);
+  await page.waitForFunction(() => document.querySelector('.edit-pane textarea')?.value.includes('was not valid'));
+  const reopened = await ta.inputValue();
+  assert.match(reopened, /^# Please edit[^]*\n#\n# deployments\.apps "web" was not valid:\n# \* spec\.replicas: Invalid value: -1: must be greater than or equal to 0\n#\n/);
+  assert.match(reopened, /replicas: -1/);
+  await screenshot(page, 'edit-invalid-reopened.png');
+
+  // Cancel: the file is left as it was reopened, so kubectl gives up and keeps a copy.
+  await pane.locator('button.cancel-edit').click();
+  await waitTerm(page, /A copy of your changes has been stored to "\/tmp\/kubectl-edit-\d+\.yaml"\nerror: Edit cancelled, no valid changes were saved\.\n$/);
+  await pane.waitFor({ state: 'detached' });
+  await run(page, "kubectl get deploy web -o jsonpath='{.spec.replicas}'");
+  await waitTerm(page, /\n1$/);
+
+  // Opened and closed without a change.
+  await run(page, 'kubectl edit deploy web');
+  await pane.waitFor();
+  await pane.locator('button.cancel-edit').click();
+  await waitTerm(page, /\$ kubectl edit deploy web\nEdit cancelled, no changes made\.\n$/);
+  assert.deepEqual(errors, []);
+});

@@ -1,0 +1,140 @@
+//! The editor pane of `kubectl edit`: the object as YAML under kubectl's header, with Save
+//! (Ctrl+S) and Cancel. It takes the manifest editor's place while the edit is open; the
+//! terminal waits, as kubectl waits for its editor to close. A failed save comes back here
+//! with the reasons at the top of the file, as kubectl reopens its editor.
+
+use super::editor::line_numbers;
+use crate::sim::{insert_indent, SimRef};
+use wasm_bindgen::JsCast;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct EditPaneProps {
+    pub sim: SimRef,
+    /// `deployment.apps/web`: what is being edited.
+    pub title: AttrValue,
+    /// The file as kubectl would open it.
+    pub text: AttrValue,
+}
+
+fn focus_terminal() {
+    if let Ok(Some(el)) = gloo::utils::document().query_selector(".term-input") {
+        if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
+#[function_component]
+pub fn EditPane(p: &EditPaneProps) -> Html {
+    let text = use_state(|| p.text.to_string());
+    let textarea = use_node_ref();
+    let gutter = use_node_ref();
+    let escaped = use_mut_ref(|| false);
+    // A new file (another object, or the same one reopened after an error): show it, focused.
+    {
+        let text = text.clone();
+        let textarea = textarea.clone();
+        use_effect_with(p.text.clone(), move |t| {
+            text.set(t.to_string());
+            if let Some(ta) = textarea.cast::<HtmlTextAreaElement>() {
+                ta.set_value(t);
+                let _ = ta.focus();
+                let _ = ta.set_selection_range(0, 0);
+                ta.set_scroll_top(0);
+            }
+        });
+    }
+    let save = {
+        let sim = p.sim.clone();
+        let textarea = textarea.clone();
+        Callback::from(move |_: ()| {
+            if let Some(ta) = textarea.cast::<HtmlTextAreaElement>() {
+                let reopened = {
+                    let mut s = sim.borrow_mut();
+                    s.save_edit(&ta.value());
+                    s.open_edit().is_some()
+                };
+                if !reopened {
+                    focus_terminal();
+                }
+            }
+        })
+    };
+    let cancel = {
+        let sim = p.sim.clone();
+        Callback::from(move |_: MouseEvent| {
+            let reopened = {
+                let mut s = sim.borrow_mut();
+                s.cancel_edit();
+                s.open_edit().is_some()
+            };
+            if !reopened {
+                focus_terminal();
+            }
+        })
+    };
+    let oninput = {
+        let text = text.clone();
+        Callback::from(move |e: InputEvent| {
+            let ta: HtmlTextAreaElement = e.target_unchecked_into();
+            text.set(ta.value());
+        })
+    };
+    let onkeydown = {
+        let text = text.clone();
+        let save = save.clone();
+        let escaped = escaped.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let was_escaped = std::mem::replace(&mut *escaped.borrow_mut(), e.key() == "Escape");
+            let mod_key = e.ctrl_key() || e.meta_key();
+            if mod_key && (e.key() == "s" || e.key() == "S" || e.key() == "Enter") {
+                e.prevent_default();
+                save.emit(());
+                return;
+            }
+            if e.key() != "Tab" || e.shift_key() || mod_key || e.alt_key() || was_escaped {
+                return;
+            }
+            e.prevent_default();
+            let ta: HtmlTextAreaElement = e.target_unchecked_into();
+            let v = ta.value();
+            let start = ta.selection_start().ok().flatten().unwrap_or(0);
+            let end = ta.selection_end().ok().flatten().unwrap_or(start);
+            let (nv, caret) = insert_indent(&v, start, end);
+            ta.set_value(&nv);
+            let _ = ta.set_selection_range(caret, caret);
+            text.set(nv);
+        })
+    };
+    let onscroll = {
+        let gutter = gutter.clone();
+        Callback::from(move |e: Event| {
+            let ta: HtmlTextAreaElement = e.target_unchecked_into();
+            if let Some(g) = gutter.cast::<web_sys::Element>() {
+                g.set_scroll_top(ta.scroll_top());
+            }
+        })
+    };
+    let onsave = {
+        let save = save.clone();
+        Callback::from(move |_: MouseEvent| save.emit(()))
+    };
+    html! {
+        <section class="pane editor edit-pane" aria-label={format!("kubectl edit {}", p.title)}>
+            <div class="pane-head">
+                <span class="file-tab" title="kubectl edit">{ format!("kubectl edit {}", p.title) }</span>
+                <span class="spacer"></span>
+                <button class="cancel-edit" onclick={cancel} title="Close without saving: kubectl says the edit was cancelled">{"Cancel"}</button>
+                <button class="apply save-edit" onclick={onsave} title="Save: kubectl patches the object (Ctrl+S)">{"Save"}</button>
+            </div>
+            <div class="editor-body">
+                <pre class="gutter" ref={gutter} aria-hidden="true">{ line_numbers(&text) }</pre>
+                <textarea ref={textarea} class="code" value={(*text).clone()} {oninput} {onkeydown} {onscroll}
+                    spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
+                    aria-label={format!("kubectl edit {} (Ctrl+S saves; Tab indents; Escape then Tab leaves)", p.title)} />
+            </div>
+        </section>
+    }
+}
