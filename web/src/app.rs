@@ -255,7 +255,7 @@ pub fn App() -> Html {
                 if opts.shows(Panel::Cluster) {
                     <ClusterView sim={sim.clone()} version={v.cluster} />
                 }
-                <PodDetailDrawer sim={sim.clone()} version={v.cluster} now={v.now} />
+                <PodDetailDrawer sim={sim.clone()} version={v.cluster} second={v.now / 1000} />
             </main>
         </div>
     }

@@ -61,6 +61,7 @@ async fn tab_in_the_editor_inserts_two_spaces_and_numbers_follow() {
         sim,
         file: "d.yaml".into(),
         initial: "a:\nb".into(),
+        hidden: false,
     })
     .await;
     let ta: HtmlTextAreaElement = root
@@ -105,6 +106,7 @@ async fn apply_runs_kubectl_apply_in_the_session() {
         sim: sim.clone(),
         file: "deployment.yaml".into(),
         initial: NGINX.into(),
+        hidden: false,
     })
     .await;
     let button: web_sys::HtmlElement = root

@@ -13,8 +13,8 @@ pub struct PodDetailProps {
     pub sim: SimRef,
     /// The Sim's `cluster_version`.
     pub version: u64,
-    /// Virtual time (logs and ages move with it).
-    pub now: u64,
+    /// Virtual time in whole seconds (logs and ages move with it).
+    pub second: u64,
 }
 
 fn state_line(c: &CtrDetail) -> Html {
@@ -264,7 +264,17 @@ pub fn PodDetailDrawer(p: &PodDetailProps) -> Html {
     };
     let close = {
         let sim = p.sim.clone();
-        Callback::from(move |_: ()| sim.borrow_mut().select(None))
+        let name = name.clone();
+        Callback::from(move |_: ()| {
+            sim.borrow_mut().select(None);
+            // Back to the pod's card, for the keyboard.
+            let card = format!(".cluster .pod[data-name=\"{name}\"]");
+            if let Ok(Some(el)) = gloo::utils::document().query_selector(&card) {
+                if let Ok(el) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(el) {
+                    let _ = el.focus();
+                }
+            }
+        })
     };
     let onkeydown = {
         let close = close.clone();

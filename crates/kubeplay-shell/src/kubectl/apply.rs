@@ -14,7 +14,7 @@ use super::{
     dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
     VerbError,
 };
-use kubeplay_api::{ApiError, Reason};
+use kubeplay_api::{ApiError, Object, Reason};
 use serde_json::Value;
 
 static DOC: Doc = Doc {
@@ -115,9 +115,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return fail(cx.out, e),
     };
-    let record = a
-        .bool("record")
-        .then(|| format!("kubectl apply {}", args.join(" ")));
+    let record = a.bool("record").then(|| a.change_cause("apply"));
     let mut errs = Vec::new();
     let mut count = 0;
     let should_print = !format.is_empty() && format != "name";
@@ -241,6 +239,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                         current,
                         format!("{}{}", ss("unchanged"), dry.suffix()),
                     ));
+                    continue;
+                }
+                if let Some(e) = stale_patch(&patch, &live, &source) {
+                    errs.push(VerbError::Api(e, None));
                     continue;
                 }
                 let patched = match merge::strategic_merge(info.kind, &current, &patch) {
@@ -446,4 +448,31 @@ fn view_last_applied(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
     }
     Exec::Done(print_errors(cx.out, &errs))
+}
+
+/// A manifest saved with `kubectl get -o yaml` carries the resourceVersion it was read at; the
+/// patch then sets it, and the API server refuses a patch whose resourceVersion is not the
+/// live one. kubectl's patcher retries a conflict against the fresh object, but the file's
+/// resourceVersion is in every retry, so the error stands, worded by `AddSourceToErr` twice.
+fn stale_patch(patch: &Value, live: &Object, source: &str) -> Option<ApiError> {
+    let want = patch.pointer("/metadata/resourceVersion")?.as_str()?;
+    if live.meta().resource_version.as_deref() == Some(want) {
+        return None;
+    }
+    let info = live.info();
+    let group = info.group;
+    let version = info.version;
+    Some(ApiError::new(
+        Reason::Conflict,
+        format!(
+            "error when applying patch:\n{}\nto:\nResource: \"{group}/{version}, Resource={}\", GroupVersionKind: \"{group}/{version}, Kind={}\"\nName: \"{}\", Namespace: \"{}\"\nfor: \"{source}\": error when patching \"{source}\": Operation cannot be fulfilled on {} \"{}\": the object has been modified; please apply your changes to the latest version and try again",
+            crate::print::json::to_compact(patch),
+            info.plural,
+            info.kind,
+            live.name(),
+            live.namespace().unwrap_or(""),
+            info.plural_group(),
+            live.name(),
+        ),
+    ))
 }

@@ -411,59 +411,7 @@ fn struct_order(path: &str) -> Option<&'static [&'static str]> {
 
 /// Go's `json.MarshalIndent(obj, "", "    ")` of a typed ConfigMap or Secret.
 pub fn typed_json(v: &Value) -> String {
-    let mut s = String::new();
-    write_json(v, "", 0, &mut s);
-    s.push('\n');
-    s
-}
-
-fn write_json(v: &Value, path: &str, depth: usize, out: &mut String) {
-    match v {
-        Value::Object(m) if m.is_empty() => out.push_str("{}"),
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            match struct_order(path) {
-                Some(order) => kubeplay_sort::sort_by_key(&mut keys, |k| {
-                    order.iter().position(|o| o == k).unwrap_or(order.len())
-                }),
-                None => kubeplay_sort::sort(&mut keys),
-            }
-            out.push_str("{\n");
-            for (i, k) in keys.iter().enumerate() {
-                out.push_str(&"    ".repeat(depth + 1));
-                go_json_string(k, out);
-                out.push_str(": ");
-                let p = if path.is_empty() {
-                    k.to_string()
-                } else {
-                    format!("{path}.{k}")
-                };
-                write_json(&m[*k], &p, depth + 1, out);
-                if i + 1 < keys.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&"    ".repeat(depth));
-            out.push('}');
-        }
-        Value::Array(a) if a.is_empty() => out.push_str("[]"),
-        Value::Array(a) => {
-            out.push_str("[\n");
-            for (i, x) in a.iter().enumerate() {
-                out.push_str(&"    ".repeat(depth + 1));
-                write_json(x, path, depth + 1, out);
-                if i + 1 < a.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&"    ".repeat(depth));
-            out.push(']');
-        }
-        Value::String(s) => go_json_string(s, out),
-        other => out.push_str(&other.to_string()),
-    }
+    crate::print::json::to_json_typed(v, struct_order)
 }
 
 /// A string as Go's encoding/json writes it (HTML characters and U+2028/9 escaped).

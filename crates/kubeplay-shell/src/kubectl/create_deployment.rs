@@ -82,8 +82,8 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     });
     if matches!(dry_run_of(&a), Ok(DryRun::Client)) && a.str("output") == Some("json") {
         // The typed object in Go struct field order.
-        cx.out.out(go_json(&generated, ""));
-        cx.out.out("\n");
+        cx.out
+            .out(crate::print::json::to_json_typed(&generated, order));
         return Exec::Done(0);
     }
     finish_generated(
@@ -96,75 +96,16 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 }
 
 /// Go struct field order for the objects this generator builds.
-fn order(key_path: &str) -> &'static [&'static str] {
-    match key_path {
+fn order(key_path: &str) -> Option<&'static [&'static str]> {
+    Some(match key_path {
         "" => &["kind", "apiVersion", "metadata", "spec", "status"],
         "metadata" | "spec.template.metadata" => &["name", "creationTimestamp", "labels"],
         "spec" => &["replicas", "selector", "template", "strategy"],
         "spec.template" => &["metadata", "spec"],
         "spec.template.spec" => &["containers"],
         "spec.template.spec.containers" => &["name", "image", "command", "ports", "resources"],
-        _ => &[],
-    }
-}
-
-/// `json.MarshalIndent` with four spaces, fields in struct order, maps sorted.
-fn go_json(v: &Value, path: &str) -> String {
-    let mut out = String::new();
-    write(v, path, 0, &mut out);
-    out
-}
-
-fn write(v: &Value, path: &str, depth: usize, out: &mut String) {
-    let pad = |d: usize| "    ".repeat(d);
-    match v {
-        Value::Object(m) if m.is_empty() => out.push_str("{}"),
-        Value::Object(m) => {
-            let ord = order(path);
-            let mut keys: Vec<&String> = m.keys().collect();
-            if !ord.is_empty() {
-                kubeplay_sort::sort_by_key(&mut keys, |k| {
-                    ord.iter().position(|o| o == k).unwrap_or(ord.len())
-                });
-            }
-            out.push_str("{\n");
-            for (i, k) in keys.iter().enumerate() {
-                out.push_str(&pad(depth + 1));
-                out.push_str(&serde_json::to_string(k).unwrap_or_default());
-                out.push_str(": ");
-                let p = if path.is_empty() {
-                    k.to_string()
-                } else if ord.is_empty() {
-                    // A map (labels...): its values are not structs.
-                    format!("{path}.*")
-                } else {
-                    format!("{path}.{k}")
-                };
-                write(&m[k.as_str()], &p, depth + 1, out);
-                if i + 1 < keys.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&pad(depth));
-            out.push('}');
-        }
-        Value::Array(a) if a.is_empty() => out.push_str("[]"),
-        Value::Array(a) => {
-            out.push_str("[\n");
-            for (i, x) in a.iter().enumerate() {
-                out.push_str(&pad(depth + 1));
-                write(x, path, depth + 1, out);
-                if i + 1 < a.len() {
-                    out.push(',');
-                }
-                out.push('\n');
-            }
-            out.push_str(&pad(depth));
-            out.push(']');
-        }
-        other => out.push_str(&serde_json::to_string(other).unwrap_or_default()),
-    }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

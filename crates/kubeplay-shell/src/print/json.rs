@@ -7,7 +7,7 @@ use serde_json::Value;
 /// Render `v` with 4-space indentation and a trailing newline.
 pub fn to_json(v: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, v, 0, "    ");
+    write_value(&mut out, v, 0, "    ", &Fields::Sorted);
     out.push('\n');
     out
 }
@@ -16,8 +16,54 @@ pub fn to_json(v: &Value) -> String {
 /// lists.
 pub fn to_compact(v: &Value) -> String {
     let mut out = String::new();
-    write_value(&mut out, v, 0, "");
+    write_value(&mut out, v, 0, "", &Fields::Sorted);
     out
+}
+
+/// The field names of a typed Go object's structs in declaration order, by the dotted key path
+/// of the struct (`""`, `"metadata"`, `"spec.template"`); `None` for a map.
+pub type StructOrder = fn(&str) -> Option<&'static [&'static str]>;
+
+/// `json.MarshalIndent(obj, "", "    ")` of a typed object (as kubectl prints what it built
+/// itself in a client dry run): struct fields in declaration order, map keys sorted.
+pub fn to_json_typed(v: &Value, order: StructOrder) -> String {
+    let mut out = String::new();
+    write_value(&mut out, v, 0, "    ", &Fields::Typed(order, String::new()));
+    out.push('\n');
+    out
+}
+
+enum Fields {
+    Sorted,
+    Typed(StructOrder, String),
+}
+
+impl Fields {
+    fn keys<'a>(&self, m: &'a serde_json::Map<String, Value>) -> Vec<&'a String> {
+        let mut keys: Vec<&String> = m.keys().collect();
+        kubeplay_sort::sort(&mut keys);
+        if let Fields::Typed(order, path) = self {
+            if let Some(o) = order(path) {
+                kubeplay_sort::sort_by_key(&mut keys, |k| {
+                    o.iter().position(|f| f == k).unwrap_or(o.len())
+                });
+            }
+        }
+        keys
+    }
+    fn child(&self, key: &str) -> Fields {
+        match self {
+            Fields::Sorted => Fields::Sorted,
+            Fields::Typed(order, path) if path.is_empty() => Fields::Typed(*order, key.to_string()),
+            Fields::Typed(order, path) => Fields::Typed(*order, format!("{path}.{key}")),
+        }
+    }
+    fn item(&self) -> Fields {
+        match self {
+            Fields::Sorted => Fields::Sorted,
+            Fields::Typed(order, path) => Fields::Typed(*order, path.clone()),
+        }
+    }
 }
 
 fn newline(out: &mut String, depth: usize, indent: &str) {
@@ -30,7 +76,7 @@ fn newline(out: &mut String, depth: usize, indent: &str) {
     }
 }
 
-fn write_value(out: &mut String, v: &Value, depth: usize, indent: &str) {
+fn write_value(out: &mut String, v: &Value, depth: usize, indent: &str, fields: &Fields) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -42,12 +88,13 @@ fn write_value(out: &mut String, v: &Value, depth: usize, indent: &str) {
                 return;
             }
             out.push('[');
+            let item = fields.item();
             for (i, x) in a.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
                 newline(out, depth + 1, indent);
-                write_value(out, x, depth + 1, indent);
+                write_value(out, x, depth + 1, indent, &item);
             }
             newline(out, depth, indent);
             out.push(']');
@@ -57,10 +104,8 @@ fn write_value(out: &mut String, v: &Value, depth: usize, indent: &str) {
                 out.push_str("{}");
                 return;
             }
-            let mut keys: Vec<&String> = m.keys().collect();
-            kubeplay_sort::sort(&mut keys);
             out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
+            for (i, k) in fields.keys(m).into_iter().enumerate() {
                 if i > 0 {
                     out.push(',');
                 }
@@ -70,7 +115,7 @@ fn write_value(out: &mut String, v: &Value, depth: usize, indent: &str) {
                 if !indent.is_empty() {
                     out.push(' ');
                 }
-                write_value(out, &m[k], depth + 1, indent);
+                write_value(out, &m[k], depth + 1, indent, &fields.child(k));
             }
             newline(out, depth, indent);
             out.push('}');
