@@ -418,7 +418,9 @@ impl World {
                 .filter(|r| ns.is_none_or(|n| r.namespace == n))
                 .map(|r| Object::from(r.to_event()))
                 .collect();
-            evs.sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+            kubeplay_sort::sort_by(&mut evs, |a, b| {
+                (a.namespace(), a.name()).cmp(&(b.namespace(), b.name()))
+            });
             out.extend(evs);
         }
         out
@@ -609,7 +611,7 @@ impl World {
             .iter()
             .filter_map(|k| self.store.get::<ReplicaSet>(k))
             .collect();
-        v.sort_by(|a, b| {
+        kubeplay_sort::sort_by(&mut v, |a, b| {
             (
                 a.metadata.creation_timestamp.as_ref(),
                 a.metadata.name.as_ref(),

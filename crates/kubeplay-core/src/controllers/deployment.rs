@@ -117,7 +117,10 @@ pub fn template_without_hash(t: &PodTemplateSpec) -> PodTemplateSpec {
 }
 
 pub fn template_hash(t: &PodTemplateSpec, collision_count: Option<i32>) -> String {
-    let canonical = serde_json::to_vec(t).expect("templates serialize");
+    // By way of a Value: k8s-openapi writes every struct's fields in sorted order, as a Value
+    // keeps its keys, so the bytes are the same, and the page needs only the Value serializer.
+    let t = serde_json::to_value(t).expect("templates serialize");
+    let canonical = serde_json::to_vec(&t).expect("templates serialize");
     names::pod_template_hash(&canonical, collision_count)
 }
 
@@ -805,7 +808,7 @@ fn scale(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
     let new_rs = new_key.and_then(|k| rs_copy(w, k));
     let mut olds: Vec<ReplicaSet> = cx.old_rss().into_iter().cloned().collect();
     // FindActiveOrLatest
-    olds.sort_by(|a, b| creation(b).cmp(&creation(a)));
+    kubeplay_sort::sort_by(&mut olds, |a, b| creation(b).cmp(&creation(a)));
     let mut active: Vec<ReplicaSet> = olds
         .iter()
         .chain(new_rs.iter())
@@ -846,13 +849,13 @@ fn scale(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
     let to_add = allowed - current;
     if to_add > 0 {
         // Larger first; among equals, newer first.
-        active.sort_by(|a, b| {
+        kubeplay_sort::sort_by(&mut active, |a, b| {
             rs_replicas(b)
                 .cmp(&rs_replicas(a))
                 .then(creation(b).cmp(&creation(a)))
         });
     } else if to_add < 0 {
-        active.sort_by(|a, b| {
+        kubeplay_sort::sort_by(&mut active, |a, b| {
             rs_replicas(b)
                 .cmp(&rs_replicas(a))
                 .then(creation(a).cmp(&creation(b)))
@@ -975,7 +978,7 @@ fn cleanup(w: &mut World, cx: &Ctx) {
     if diff <= 0 {
         return;
     }
-    olds.sort_by_key(|r| (revision(&r.metadata), creation(r)));
+    kubeplay_sort::sort_by_key(&mut olds, |r| (revision(&r.metadata), creation(r)));
     let doomed: Vec<Key> = olds
         .iter()
         .take(diff as usize)

@@ -307,8 +307,8 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     let subsets: Vec<EndpointSubset> = subsets
         .into_iter()
         .map(|(ports, (mut ready, mut not_ready))| {
-            ready.sort_by(|a, b| a.ip.cmp(&b.ip));
-            not_ready.sort_by(|a, b| a.ip.cmp(&b.ip));
+            kubeplay_sort::sort_by(&mut ready, |a, b| a.ip.cmp(&b.ip));
+            kubeplay_sort::sort_by(&mut not_ready, |a, b| a.ip.cmp(&b.ip));
             EndpointSubset {
                 addresses: (!ready.is_empty()).then_some(ready),
                 not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),

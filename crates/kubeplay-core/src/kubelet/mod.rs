@@ -2031,7 +2031,7 @@ fn write_status(
         rt.ctrs[..rt.n_init].iter().map(container_status).collect();
     let mut app_statuses: Vec<ContainerStatus> = apps.iter().map(|c| container_status(c)).collect();
     // The API server's own order is by name.
-    app_statuses.sort_by(|a, b| a.name.cmp(&b.name));
+    kubeplay_sort::sort_by(&mut app_statuses, |a, b| a.name.cmp(&b.name));
     let ip = rt.ip.clone();
     let host_ip = rt.host_ip.clone();
     let started_at = rt.started_at;
