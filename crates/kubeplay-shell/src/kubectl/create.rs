@@ -286,10 +286,10 @@ fn write_typed(v: &Value, path: &str, depth: usize, indent: Option<&str>, out: &
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             match struct_order(path) {
-                Some(order) => {
-                    keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()))
-                }
-                None => keys.sort(),
+                Some(order) => kubeplay_sort::sort_by_key(&mut keys, |k| {
+                    order.iter().position(|o| o == k).unwrap_or(order.len())
+                }),
+                None => kubeplay_sort::sort(&mut keys),
             }
             out.push('{');
             for (i, k) in keys.iter().enumerate() {

@@ -508,7 +508,7 @@ fn undo(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     } else {
         // The previous revision: the second highest.
         let mut revs: Vec<&i64> = hist.keys().collect();
-        revs.sort();
+        kubeplay_sort::sort(&mut revs);
         match revs.len() {
             0 | 1 => {
                 return fail(
