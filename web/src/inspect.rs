@@ -865,7 +865,7 @@ pub fn config_views(w: &World, ns: &str, bare_pods: &[String]) -> Vec<ConfigView
             .iter()
             .filter_map(|p| p.metadata.name.clone())
             .collect();
-        names.sort();
+        kubeplay_sort::sort(&mut names);
         names.truncate(PODS_NAMED);
         let by = format!(
             "ReplicaSet {} ({n} pod{})",

@@ -161,7 +161,7 @@ fn rs_view(
         .into_iter()
         .map(|p| cache.view(p, w.now(), seen))
         .collect();
-    pods.sort_by(|a, b| a.name.cmp(&b.name));
+    kubeplay_sort::sort_by(&mut pods, |a, b| a.name.cmp(&b.name));
     let template = cache
         .templates
         .entry(uid.clone())
@@ -206,7 +206,20 @@ fn template_yaml(rs: &ReplicaSet) -> std::rc::Rc<str> {
         .as_ref()
         .map(dc::template_without_hash)
         .unwrap_or_default();
-    serde_yaml::to_string(&t).unwrap_or_default().into()
+    yaml_of(&t).into()
+}
+
+/// `serde_yaml::to_string(t)`, by way of a JSON value (k8s-openapi writes fields in sorted
+/// order, as a Value keeps them) and its text read back as a YAML value. Serializing a
+/// k8s-openapi type straight to YAML would instantiate all of its `Serialize` code a second
+/// time, for serde_yaml's serializer.
+fn yaml_of(t: &PodTemplateSpec) -> String {
+    serde_json::to_value(t)
+        .ok()
+        .map(|v| v.to_string())
+        .and_then(|json| serde_yaml::from_str::<serde_yaml::Value>(&json).ok())
+        .and_then(|v| serde_yaml::to_string(&v).ok())
+        .unwrap_or_default()
 }
 
 /// A line diff of `a` to `b` (longest common subsequence): each line with `' '`, `'-'` or
@@ -327,7 +340,9 @@ pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
                 rs_view(w, rs, cache, &mut seen)
             })
             .collect();
-        rss.sort_by(|a, b| b.revision.cmp(&a.revision).then(a.name.cmp(&b.name)));
+        kubeplay_sort::sort_by(&mut rss, |a, b| {
+            b.revision.cmp(&a.revision).then(a.name.cmp(&b.name))
+        });
         let st = d.status.clone().unwrap_or_default();
         deployments.push(DeployView {
             name: d.metadata.name.clone().unwrap_or_default(),
@@ -450,6 +465,19 @@ spec:
         assert_eq!(m.pod_count, 3);
         // A second build with nothing changed gives the same model from the cache.
         assert_eq!(cluster(&s.world, "default", &mut cache), m);
+    }
+
+    #[test]
+    fn template_yaml_is_serde_yamls_own() {
+        let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web, 'on': 'yes', z: '1'}\n      annotations: {note: \"a: b\\n\\tc \\u00e9 '\\\" #x\"}\n    spec:\n      terminationGracePeriodSeconds: -1\n      initContainers: [{name: i, image: busybox, command: [sh, -c, 'echo \"hi\"; exit 0']}]\n      containers:\n      - name: c\n        image: nginx:1.25\n        args: ['', '~', 'null', 'true', '1.5', '0x1F', '- x', '*a']\n        env: [{name: A, value: '007'}, {name: B, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n        ports: [{containerPort: 80, protocol: TCP}]\n        resources: {limits: {cpu: 500m, memory: 1Gi}}\n        readinessProbe: {httpGet: {path: /, port: http}}\n      volumes: [{name: v, configMap: {name: cm, defaultMode: 0400, items: [{key: a, path: b}]}}]\n";
+        let docs = kubeplay_api::decode::parse_documents(yaml).unwrap();
+        let kubeplay_api::Object::Deployment(d) = kubeplay_api::decode::decode(&docs[0]).unwrap()
+        else {
+            panic!()
+        };
+        let t = &d.spec.template;
+        assert_eq!(yaml_of(t), serde_yaml::to_string(t).unwrap());
+        assert!(yaml_of(t).contains("- name: A\n"), "{}", yaml_of(t));
     }
 
     #[test]

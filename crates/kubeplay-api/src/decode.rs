@@ -258,9 +258,12 @@ pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
         }
     })?;
     let doc = &doc;
-    let obj = Object::from_value(info.kind, doc.clone()).map_err(|e| DecodeError::Undecodable {
-        kind: info.kind,
-        detail: go_type_error(info.kind, doc).unwrap_or_else(|| e.to_string()),
+    let obj = Object::from_value_at(info.kind, doc.clone()).map_err(|(path, e)| {
+        let msg = e.to_string();
+        DecodeError::Undecodable {
+            kind: info.kind,
+            detail: go_type_error(info.kind, &path, &msg).unwrap_or(msg),
+        }
     })?;
     let mut unknown = Vec::new();
     unknown_fields(doc, &obj.to_value(), "", &mut unknown);
@@ -275,32 +278,6 @@ pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
         });
     }
     Ok(obj)
-}
-
-/// The path of the first value of the wrong type, and serde's complaint about it.
-fn type_error_at(kind: Kind, doc: &Value) -> Option<(String, String)> {
-    use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
-    use k8s_openapi::api::core::v1::{
-        ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
-    };
-    fn at<T: serde::de::DeserializeOwned>(doc: &Value) -> Option<(String, String)> {
-        match serde_path_to_error::deserialize::<_, T>(doc.clone()) {
-            Ok(_) => None,
-            Err(e) => Some((e.path().to_string(), e.into_inner().to_string())),
-        }
-    }
-    match kind {
-        Kind::Deployment => at::<Deployment>(doc),
-        Kind::ReplicaSet => at::<ReplicaSet>(doc),
-        Kind::Pod => at::<Pod>(doc),
-        Kind::Service => at::<Service>(doc),
-        Kind::ConfigMap => at::<ConfigMap>(doc),
-        Kind::Secret => at::<Secret>(doc),
-        Kind::Namespace => at::<Namespace>(doc),
-        Kind::Node => at::<Node>(doc),
-        Kind::Endpoints => at::<Endpoints>(doc),
-        Kind::Event => at::<Event>(doc),
-    }
 }
 
 /// The Go struct that holds the field at `path` (a JSON path without indices), for
@@ -384,8 +361,7 @@ fn go_type(expected: &str, field: &str) -> String {
 
 /// Go's `json: cannot unmarshal <json type> into Go struct field <Struct>.<path> of type <T>`
 /// for a value of the wrong type (`replicas: "3"`), as the API server reports it.
-fn go_type_error(kind: Kind, doc: &Value) -> Option<String> {
-    let (path, msg) = type_error_at(kind, doc)?;
+fn go_type_error(kind: Kind, path: &str, msg: &str) -> Option<String> {
     let rest = msg.strip_prefix("invalid type: ")?;
     let (got, expected) = rest.split_once(", expected ")?;
     let json_type = match got.split([' ', ',']).next().unwrap_or("") {

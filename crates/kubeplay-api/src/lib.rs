@@ -6,6 +6,7 @@
 //! It knows nothing of time, controllers or kubectl's output formats.
 
 pub mod configdata;
+pub mod de;
 pub mod decode;
 pub mod defaults;
 pub mod error;

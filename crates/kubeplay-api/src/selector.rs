@@ -164,7 +164,7 @@ impl std::fmt::Display for Selector {
                 Requirement::DoesNotExist(k) => (k.clone(), format!("!{k}")),
             })
             .collect();
-        parts.sort();
+        kubeplay_sort::sort(&mut parts);
         let s: Vec<String> = parts.into_iter().map(|(_, s)| s).collect();
         f.write_str(&s.join(","))
     }
@@ -172,7 +172,7 @@ impl std::fmt::Display for Selector {
 
 fn sorted(v: &[String]) -> Vec<String> {
     let mut v = v.to_vec();
-    v.sort();
+    kubeplay_sort::sort(&mut v);
     v
 }
 

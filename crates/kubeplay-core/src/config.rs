@@ -297,7 +297,7 @@ pub fn resolve_env(
             env.set(full, v, source);
         }
         if !invalid.is_empty() {
-            invalid.sort();
+            kubeplay_sort::sort(&mut invalid);
             env.invalid_names.push(format!(
                 "Keys [{}] from the EnvFrom {what} {ns}/{name} were skipped since they are considered invalid environment variable names.",
                 invalid.join(", ")
@@ -927,7 +927,7 @@ pub fn referenced(pod: &Pod) -> Vec<(kubeplay_api::Kind, String)> {
             out.push((Kind::Secret, s.secret_name.clone().unwrap_or_default()));
         }
     }
-    out.sort();
+    kubeplay_sort::sort(&mut out);
     out.dedup();
     out
 }

@@ -8,7 +8,8 @@ use crate::World;
 use kubeplay_api::k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::Kind;
-use std::collections::BTreeMap;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// What a controller or the kubelet reports.
 pub struct NewEvent<'a> {
@@ -44,7 +45,68 @@ pub struct EventRecord {
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
     records: Vec<EventRecord>,
-    index: BTreeMap<(String, &'static str, String), usize>,
+    /// (uid, reason, message) -> the record that aggregates them, keyed by a hash of the
+    /// three (a clash moves on to the next hash value), so that recording an event copies no
+    /// strings to find its record. Only looked up, never iterated.
+    index: HashMap<u64, usize, BuildHasherDefault<IdHasher>>,
+}
+
+/// The index's keys are hashes already.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ *b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// FNV-1a over the aggregation key.
+fn agg_hash(uid: &str, reason: &str, message: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in [uid, reason, message] {
+        for b in part.bytes().chain([0xff]) {
+            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
+    }
+    h
+}
+
+impl EventLog {
+    /// The record for (uid, reason, message), or the free slot of the index for it.
+    fn find(&self, uid: &str, reason: &str, message: &str) -> Result<usize, u64> {
+        let mut h = agg_hash(uid, reason, message);
+        loop {
+            match self.index.get(&h) {
+                None => return Err(h),
+                Some(&i) => {
+                    let r = &self.records[i];
+                    if r.uid == uid && r.reason == reason && r.message == message {
+                        return Ok(i);
+                    }
+                }
+            }
+            h = h.wrapping_add(1);
+        }
+    }
+
+    fn reindex(&mut self) {
+        self.index.clear();
+        for i in 0..self.records.len() {
+            let r = &self.records[i];
+            if let Err(h) = self.find(&r.uid, r.reason, &r.message) {
+                self.index.insert(h, i);
+            }
+        }
+    }
 }
 
 /// Events older than this are dropped, as the API server's event TTL does.
@@ -52,26 +114,26 @@ pub const EVENT_TTL: Millis = 60 * 60 * 1000;
 
 pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
     let now = w.now();
-    let uid = e.object.uid.clone().unwrap_or_default();
+    let uid = e.object.uid.as_deref().unwrap_or_default();
     let log = &mut w.events;
-    let agg = (uid.clone(), e.reason, e.message.clone());
-    if let Some(&i) = log.index.get(&agg) {
-        let r = &mut log.records[i];
-        r.count += 1;
-        r.last = now;
-        return;
-    }
-    if log.records.len() > 50_000 && log.records[0].last + EVENT_TTL < now {
+    let mut found = log.find(uid, e.reason, &e.message);
+    if found.is_err() && log.records.len() > 50_000 && log.records[0].last + EVENT_TTL < now {
         log.records.retain(|r| r.last + EVENT_TTL >= now);
-        log.index = log
-            .records
-            .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.uid.clone(), r.reason, r.message.clone()), i))
-            .collect();
+        log.reindex();
+        found = log.find(uid, e.reason, &e.message);
     }
+    let slot = match found {
+        Ok(i) => {
+            let r = &mut log.records[i];
+            r.count += 1;
+            r.last = now;
+            return;
+        }
+        Err(h) => h,
+    };
     let seq = log.records.len() as u64 + log.records.first().map_or(0, |r| r.seq);
-    log.index.insert(agg, log.records.len());
+    log.index.insert(slot, log.records.len());
+    let uid = uid.to_string();
     log.records.push(EventRecord {
         seq,
         kind: e.kind,

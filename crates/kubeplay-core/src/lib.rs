@@ -15,6 +15,7 @@ pub mod names;
 pub mod scheduler;
 pub mod serviceaccount;
 pub mod store;
+pub mod table;
 pub mod time;
 mod world;
 

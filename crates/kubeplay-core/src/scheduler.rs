@@ -8,6 +8,7 @@ use crate::World;
 use kubeplay_api::k8s_openapi::api::core::v1::{
     Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo, Pod, PodCondition, PodStatus,
 };
+use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::Kind;
 use std::collections::BTreeMap;
 
@@ -131,11 +132,18 @@ fn selects(pod: &Pod, node: &Node) -> bool {
 
 pub(crate) fn schedule(w: &mut World, k: &Key) {
     let Some(pod) = w.get::<Pod>(k) else { return };
-    let spec = pod.spec.clone().unwrap_or_default();
-    let pod_meta = pod.metadata.clone();
-    if spec.node_name.is_some() || pod.metadata.deletion_timestamp.is_some() {
+    if pod.spec.as_ref().is_some_and(|s| s.node_name.is_some())
+        || pod.metadata.deletion_timestamp.is_some()
+    {
         return;
     }
+    // What the event about the pod needs of it.
+    let pod_meta = ObjectMeta {
+        name: pod.metadata.name.clone(),
+        namespace: pod.metadata.namespace.clone(),
+        uid: pod.metadata.uid.clone(),
+        ..Default::default()
+    };
     let load = &w.scheduler.load;
     let chosen = w
         .store

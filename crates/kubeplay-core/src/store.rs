@@ -1,7 +1,8 @@
 //! The object store: one ordered table per kind, an owner index, and resourceVersions.
 //! Iteration order is the key order, so everything built on it is deterministic.
 
-use crate::controllers::replicaset::{deletion_rank, Rank};
+use crate::controllers::replicaset::{deletion_rank, rank_head, Rank, RankHead};
+use crate::table::Table;
 use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kubeplay_api::k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
@@ -20,8 +21,8 @@ pub fn key(ns: &str, name: &str) -> Key {
 /// A k8s-openapi type the store keeps in a table of its own.
 pub trait Stored: Clone + Into<Object> + 'static {
     const KIND: Kind;
-    fn table(s: &Store) -> &BTreeMap<Key, Self>;
-    fn table_mut(s: &mut Store) -> &mut BTreeMap<Key, Self>;
+    fn table(s: &Store) -> &Table<Self>;
+    fn table_mut(s: &mut Store) -> &mut Table<Self>;
     fn meta(&self) -> &ObjectMeta;
     fn meta_mut(&mut self) -> &mut ObjectMeta;
     fn from_object(o: Object) -> Option<Self>;
@@ -32,7 +33,7 @@ macro_rules! tables {
         /// Every stored object, by kind.
         #[derive(Clone, Debug, Default)]
         pub struct Store {
-            $(pub $field: BTreeMap<Key, $kind>,)*
+            $(pub $field: Table<$kind>,)*
             /// owner uid -> the objects whose controller reference points at it.
             owned: BTreeMap<String, BTreeSet<(Kind, Key)>>,
             /// owner uid -> counts of its pods, kept as pods are written, so that a
@@ -42,13 +43,16 @@ macro_rules! tables {
             /// them, kept as pods are written, so scaling down k pods costs O(k log n).
             ranked: BTreeMap<String, BTreeSet<(Rank, Key)>>,
             resource_version: u64,
+            /// Counts writes (puts, removals, changes through `World::mutate`), so that a
+            /// controller can tell whether what it copied out is still current.
+            writes: u64,
         }
 
         $(
             impl Stored for $kind {
                 const KIND: Kind = Kind::$kind;
-                fn table(s: &Store) -> &BTreeMap<Key, Self> { &s.$field }
-                fn table_mut(s: &mut Store) -> &mut BTreeMap<Key, Self> { &mut s.$field }
+                fn table(s: &Store) -> &Table<Self> { &s.$field }
+                fn table_mut(s: &mut Store) -> &mut Table<Self> { &mut s.$field }
                 fn meta(&self) -> &ObjectMeta { &self.metadata }
                 fn meta_mut(&mut self) -> &mut ObjectMeta { &mut self.metadata }
                 fn from_object(o: Object) -> Option<Self> {
@@ -93,7 +97,7 @@ tables!(
     ReplicaSet => replicasets,
 );
 
-fn keys_in<T>(t: &BTreeMap<Key, T>, ns: Option<&str>) -> Vec<Key> {
+fn keys_in<T>(t: &Table<T>, ns: Option<&str>) -> Vec<Key> {
     match ns {
         None => t.keys().cloned().collect(),
         Some(ns) => t
@@ -127,6 +131,40 @@ struct Contribution {
     rank: Option<Rank>,
 }
 
+/// What a pod counts for (active, ready, deletion rank without the name), without copies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Standing {
+    active: bool,
+    ready: bool,
+    rank: Option<RankHead>,
+}
+
+impl Standing {
+    fn with(self, owner: String, k: &Key) -> Contribution {
+        Contribution {
+            owner,
+            active: self.active,
+            ready: self.ready,
+            rank: self
+                .rank
+                .map(|r| (r.0, r.1, r.2, r.3, r.4, r.5, k.1.clone())),
+        }
+    }
+}
+
+fn standing<T: Stored>(o: &T) -> Option<Standing> {
+    let p = (o as &dyn std::any::Any).downcast_ref::<Pod>()?;
+    controller_uid(&p.metadata)?;
+    let active = crate::controllers::is_active(p);
+    let ready = active && crate::controllers::ready_since(p).is_some();
+    let rank = active.then(|| rank_head(p));
+    Some(Standing {
+        active,
+        ready,
+        rank,
+    })
+}
+
 fn tally_of<T: Stored>(o: &T) -> Option<Contribution> {
     let p = (o as &dyn std::any::Any).downcast_ref::<Pod>()?;
     let owner = controller_uid(&p.metadata)?.to_string();
@@ -151,6 +189,7 @@ fn controller_uid(meta: &ObjectMeta) -> Option<&str> {
 
 impl Store {
     pub fn next_resource_version(&mut self) -> String {
+        self.writes += 1;
         self.resource_version += 1;
         self.resource_version.to_string()
     }
@@ -161,7 +200,13 @@ impl Store {
     }
 
     pub fn commit_resource_version(&mut self) {
+        self.writes += 1;
         self.resource_version += 1;
+    }
+
+    /// How many writes the store has seen; equal counts mean nothing changed in between.
+    pub fn writes(&self) -> u64 {
+        self.writes
     }
 
     pub fn get<T: Stored>(&self, k: &Key) -> Option<&T> {
@@ -171,12 +216,23 @@ impl Store {
     /// Change an object in place, keeping the owner index and pod tallies right.
     pub fn modify<T: Stored, R>(&mut self, k: &Key, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         let o = T::table_mut(self).get_mut(k)?;
-        let (owner_before, tally_before) =
-            (controller_uid(o.meta()).map(str::to_string), tally_of(o));
+        let owner_before = controller_uid(o.meta()).map(str::to_string);
+        let standing_before = standing(o);
         let r = f(o);
         let o = T::table(self).get(k)?;
-        let (owner_after, tally_after) =
-            (controller_uid(o.meta()).map(str::to_string), tally_of(o));
+        let owner_now = controller_uid(o.meta());
+        // Most writes change neither the controller nor what the pod counts for: only the
+        // comparison, no copies.
+        if owner_before.as_deref() == owner_now && standing_before == standing(o) {
+            return Some(r);
+        }
+        let (owner_after, tally_before, tally_after) = (
+            owner_now.map(str::to_string),
+            standing_before
+                .zip(owner_before.clone())
+                .map(|(s, owner)| s.with(owner, k)),
+            tally_of(o),
+        );
         if owner_before != owner_after {
             if let Some(uid) = owner_before {
                 self.unindex(&uid, T::KIND, k);
@@ -242,6 +298,7 @@ impl Store {
 
     /// Insert or replace. The caller has set metadata (uid, resourceVersion...).
     pub fn put<T: Stored>(&mut self, o: T) {
+        self.writes += 1;
         let k = key_of(o.meta());
         if let Some(old) = T::table(self).get(&k) {
             let t = tally_of(old);
@@ -262,6 +319,7 @@ impl Store {
 
     pub fn remove<T: Stored>(&mut self, k: &Key) -> Option<T> {
         let o = T::table_mut(self).remove(k)?;
+        self.writes += 1;
         if let Some(uid) = controller_uid(o.meta()).map(str::to_string) {
             self.unindex(&uid, T::KIND, k);
         }

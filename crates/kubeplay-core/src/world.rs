@@ -2,6 +2,7 @@
 //! controllers, the scheduler and the kubelet run from the queue as virtual time passes.
 
 use crate::store::{key, key_of, Key, Store, Stored};
+use crate::table::FxBuild;
 use crate::time::{k8s_time, Millis};
 use crate::{controllers, kubelet, names, scheduler, serviceaccount};
 use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
@@ -10,10 +11,10 @@ use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::{defaults, validate, ApiError, Kind, Object};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// A unit of controller work. Ordered, so that ties in the queue break the same way every run.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Task {
     Deployment(Key),
     ReplicaSet(Key),
@@ -55,7 +56,8 @@ pub struct World {
     rng: ChaCha8Rng,
     pub store: Store,
     queue: BTreeMap<(Millis, u64), Task>,
-    queued: BTreeMap<Task, (Millis, u64)>,
+    /// Where each queued task sits in `queue` (looked up only, never iterated).
+    queued: HashMap<Task, (Millis, u64), FxBuild>,
     seq: u64,
     pub(crate) events: crate::events::EventLog,
     pub(crate) kubelet: kubelet::Kubelet,
@@ -76,7 +78,7 @@ impl World {
             rng: ChaCha8Rng::seed_from_u64(seed),
             store: Store::default(),
             queue: BTreeMap::new(),
-            queued: BTreeMap::new(),
+            queued: HashMap::default(),
             seq: 0,
             events: Default::default(),
             kubelet: Default::default(),
@@ -211,26 +213,22 @@ impl World {
 
     /// Tell the controllers that watch `kind` that the object at `k` changed.
     pub(crate) fn notify(&mut self, kind: Kind, k: &Key, meta: &ObjectMeta) {
-        let owner = meta
-            .owner_references
-            .iter()
-            .flatten()
-            .find(|r| r.controller == Some(true))
-            .map(|r| (r.kind.clone(), key(&k.0, &r.name)));
+        let owner = watched_owner(kind, k, meta);
+        self.notify_owner(kind, k, owner);
+    }
+
+    /// `notify`, given what `watched_owner` found.
+    fn notify_owner(&mut self, kind: Kind, k: &Key, owner: Option<Key>) {
         match kind {
             Kind::Deployment => self.enqueue_now(Task::Deployment(k.clone())),
             Kind::ReplicaSet => {
                 self.enqueue_now(Task::ReplicaSet(k.clone()));
-                if let Some(("Deployment", dk)) =
-                    owner.as_ref().map(|(k, d)| (k.as_str(), d.clone()))
-                {
+                if let Some(dk) = owner {
                     self.enqueue_now(Task::Deployment(dk));
                 }
             }
             Kind::Pod => {
-                if let Some(("ReplicaSet", rk)) =
-                    owner.as_ref().map(|(k, r)| (k.as_str(), r.clone()))
-                {
+                if let Some(rk) = owner {
                     self.enqueue_now(Task::ReplicaSet(rk));
                 }
                 let unbound = self.store.pods.get(k).is_some_and(|p| {
@@ -265,18 +263,18 @@ impl World {
     /// resourceVersion bumped and the watchers told.
     pub fn mutate<T: Stored>(&mut self, k: &Key, f: impl FnOnce(&mut T) -> bool) -> bool {
         let rv = self.store.next_resource_version_peek();
-        let meta = self.store.modify::<T, _>(k, |o| {
+        let owner = self.store.modify::<T, _>(k, |o| {
             if !f(o) {
                 return None;
             }
             o.meta_mut().resource_version = Some(rv);
-            Some(o.meta().clone())
+            Some(watched_owner(T::KIND, k, o.meta()))
         });
-        let Some(Some(meta)) = meta else {
+        let Some(Some(owner)) = owner else {
             return false;
         };
         self.store.commit_resource_version();
-        self.notify(T::KIND, k, &meta);
+        self.notify_owner(T::KIND, k, owner);
         true
     }
 
@@ -288,9 +286,9 @@ impl World {
             serviceaccount::mount_token(pod);
         }
         let k = key_of(o.meta());
-        let meta = o.meta().clone();
+        let owner = watched_owner(T::KIND, &k, o.meta());
         self.store.put(o);
-        self.notify(T::KIND, &k, &meta);
+        self.notify_owner(T::KIND, &k, owner);
         k
     }
 
@@ -420,7 +418,9 @@ impl World {
                 .filter(|r| ns.is_none_or(|n| r.namespace == n))
                 .map(|r| Object::from(r.to_event()))
                 .collect();
-            evs.sort_by(|a, b| (a.namespace(), a.name()).cmp(&(b.namespace(), b.name())));
+            kubeplay_sort::sort_by(&mut evs, |a, b| {
+                (a.namespace(), a.name()).cmp(&(b.namespace(), b.name()))
+            });
             out.extend(evs);
         }
         out
@@ -611,7 +611,7 @@ impl World {
             .iter()
             .filter_map(|k| self.store.get::<ReplicaSet>(k))
             .collect();
-        v.sort_by(|a, b| {
+        kubeplay_sort::sort_by(&mut v, |a, b| {
             (
                 a.metadata.creation_timestamp.as_ref(),
                 a.metadata.name.as_ref(),
@@ -636,6 +636,22 @@ impl World {
     pub(crate) fn record_event(&mut self, e: crate::events::NewEvent<'_>) {
         crate::events::record(self, e);
     }
+}
+
+/// The controller of an object whose changes its controller watches: a ReplicaSet's
+/// Deployment, a pod's ReplicaSet.
+fn watched_owner(kind: Kind, k: &Key, meta: &ObjectMeta) -> Option<Key> {
+    let want = match kind {
+        Kind::ReplicaSet => "Deployment",
+        Kind::Pod => "ReplicaSet",
+        _ => return None,
+    };
+    meta.owner_references
+        .iter()
+        .flatten()
+        .find(|r| r.controller == Some(true))
+        .filter(|r| r.kind == want)
+        .map(|r| key(&k.0, &r.name))
 }
 
 /// Plain metadata with a name (and namespace).

@@ -207,7 +207,7 @@ pub fn expand(fs: &Vfs, pat: &str) -> Vec<String> {
             .collect();
     }
     let mut v: Vec<String> = cur.into_iter().map(|(s, _)| s).collect();
-    v.sort();
+    kubeplay_sort::sort(&mut v);
     v
 }
 

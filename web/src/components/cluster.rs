@@ -40,7 +40,7 @@ fn counts_by_class(pods: &[PodView]) -> Html {
             None => counts.push((p.class, 1)),
         }
     }
-    counts.sort();
+    kubeplay_sort::sort(&mut counts);
     html! {
         <span class="class-counts">
             { for counts.into_iter().map(|(c, n)| html! { <span class={classes!("count", c)}>{ format!("{n} {c}") }</span> }) }

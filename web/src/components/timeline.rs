@@ -33,7 +33,7 @@ fn diff_view(prev: Option<&RsView>, rs: &RsView) -> Html {
 
 pub fn revision_timeline(d: &DeployView) -> Html {
     let mut revs: Vec<&RsView> = d.replicasets.iter().filter(|r| r.revision > 0).collect();
-    revs.sort_by_key(|r| r.revision);
+    kubeplay_sort::sort_by_key(&mut revs, |r| r.revision);
     if revs.is_empty() {
         return html! {};
     }

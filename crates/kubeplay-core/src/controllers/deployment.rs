@@ -85,12 +85,13 @@ fn rs_replicas(rs: &ReplicaSet) -> i32 {
 }
 
 fn rs_status(rs: &ReplicaSet) -> (i32, i32, i32) {
-    let s = rs.status.clone().unwrap_or_default();
-    (
-        s.replicas,
-        s.ready_replicas.unwrap_or(0),
-        s.available_replicas.unwrap_or(0),
-    )
+    rs.status.as_ref().map_or((0, 0, 0), |s| {
+        (
+            s.replicas,
+            s.ready_replicas.unwrap_or(0),
+            s.available_replicas.unwrap_or(0),
+        )
+    })
 }
 
 pub fn revision(meta: &ObjectMeta) -> i64 {
@@ -116,46 +117,140 @@ pub fn template_without_hash(t: &PodTemplateSpec) -> PodTemplateSpec {
 }
 
 pub fn template_hash(t: &PodTemplateSpec, collision_count: Option<i32>) -> String {
-    let canonical = serde_json::to_vec(t).expect("templates serialize");
+    // By way of a Value: k8s-openapi writes every struct's fields in sorted order, as a Value
+    // keeps its keys, so the bytes are the same, and the page needs only the Value serializer.
+    let t = serde_json::to_value(t).expect("templates serialize");
+    let canonical = serde_json::to_vec(&t).expect("templates serialize");
     names::pod_template_hash(&canonical, collision_count)
+}
+
+/// `EqualIgnoreHash` without copying either template: equal but for the pod-template-hash
+/// label (labels that are empty once it is gone count as no labels).
+pub fn equal_ignore_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
+    if a.spec != b.spec {
+        return false;
+    }
+    let (a, b) = match (a.metadata.as_ref(), b.metadata.as_ref()) {
+        (None, None) => return true,
+        (Some(a), Some(b)) => (a, b),
+        _ => return false,
+    };
+    let ObjectMeta {
+        annotations,
+        creation_timestamp,
+        deletion_grace_period_seconds,
+        deletion_timestamp,
+        finalizers,
+        generate_name,
+        generation,
+        labels: _,
+        managed_fields,
+        name,
+        namespace,
+        owner_references,
+        resource_version,
+        self_link,
+        uid,
+    } = a;
+    fn labels(m: &ObjectMeta) -> impl Iterator<Item = (&String, &String)> {
+        m.labels
+            .iter()
+            .flatten()
+            .filter(|(k, _)| k.as_str() != HASH_LABEL)
+    }
+    *annotations == b.annotations
+        && *creation_timestamp == b.creation_timestamp
+        && *deletion_grace_period_seconds == b.deletion_grace_period_seconds
+        && *deletion_timestamp == b.deletion_timestamp
+        && *finalizers == b.finalizers
+        && *generate_name == b.generate_name
+        && *generation == b.generation
+        && *managed_fields == b.managed_fields
+        && *name == b.name
+        && *namespace == b.namespace
+        && *owner_references == b.owner_references
+        && *resource_version == b.resource_version
+        && *self_link == b.self_link
+        && *uid == b.uid
+        && labels(a).eq(labels(b))
 }
 
 // ----- the dispatcher -----
 
+/// What one sync works from: copies of the Deployment and its ReplicaSets, without their pod
+/// templates (those stay in the store; only finding the new ReplicaSet and creating one read
+/// them). A context is reloaded only when the store has been written since it was taken.
 struct Ctx {
     d: Deployment,
     key: Key,
     /// All ReplicaSets the Deployment controls, oldest first.
     rss: Vec<ReplicaSet>,
+    /// Which of `rss` has the Deployment's template (`FindNewReplicaSet`).
+    new_idx: Option<usize>,
+    /// The store's write count when this was loaded.
+    stamp: u64,
 }
 
 impl Ctx {
     fn new_rs(&self) -> Option<&ReplicaSet> {
-        let want = template_without_hash(&self.d.spec.template);
-        self.rss.iter().find(|rs| {
-            rs.spec
-                .template
-                .as_ref()
-                .map(template_without_hash)
-                .as_ref()
-                == Some(&want)
-        })
+        self.new_idx.map(|i| &self.rss[i])
     }
     fn old_rss(&self) -> Vec<&ReplicaSet> {
-        let new = self.new_rs().and_then(|r| r.metadata.name.clone());
-        self.rss.iter().filter(|r| r.metadata.name != new).collect()
+        self.rss
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != self.new_idx)
+            .map(|(_, r)| r)
+            .collect()
     }
 }
 
 fn load(w: &mut World, k: &Key) -> Option<Ctx> {
-    let d = w.get::<Deployment>(k)?.clone();
-    adopt_orphans(w, &d);
-    let rss = w.replicasets_of(&d).into_iter().cloned().collect();
+    adopt_orphans(w, k);
+    let d = w.get::<Deployment>(k)?;
+    let rss = w.replicasets_of(d);
+    let new_idx = rss.iter().position(|rs| {
+        rs.spec
+            .template
+            .as_ref()
+            .is_some_and(|t| equal_ignore_hash(t, &d.spec.template))
+    });
+    let keys: Vec<Key> = rss.iter().map(|r| key_of(&r.metadata)).collect();
+    // Copy without the templates (see `rs_copy`).
+    let d = {
+        let d = w.store.deployments.get_mut(k)?;
+        let t = std::mem::take(&mut d.spec.template);
+        let c = d.clone();
+        d.spec.template = t;
+        c
+    };
+    let rss = keys.iter().filter_map(|rk| rs_copy(w, rk)).collect();
     Some(Ctx {
         d,
         key: k.clone(),
         rss,
+        new_idx,
+        stamp: w.store.writes(),
     })
+}
+
+/// A copy of a ReplicaSet without its pod template.
+fn rs_copy(w: &mut World, k: &Key) -> Option<ReplicaSet> {
+    // Take the template out, copy, put it back: no write, as the store's indexes do not look
+    // at templates.
+    let rs = w.store.replicasets.get_mut(k)?;
+    let t = rs.spec.template.take();
+    let c = rs.clone();
+    rs.spec.template = t;
+    Some(c)
+}
+
+/// The context again, as the store has it now.
+fn reload(w: &mut World, cx: Ctx) -> Ctx {
+    if cx.stamp == w.store.writes() {
+        return cx;
+    }
+    load(w, &cx.key).expect("there")
 }
 
 pub(crate) fn sync(w: &mut World, k: &Key) {
@@ -196,7 +291,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         return;
     }
     check_paused_conditions(w, &cx);
-    let Some(cx) = load(w, k) else { return };
+    let cx = reload(w, cx);
     if cx.d.spec.paused == Some(true) {
         sync_scaling(w, cx);
         return;
@@ -226,17 +321,20 @@ fn event(w: &mut World, d: &Deployment, warning: bool, reason: &'static str, mes
 }
 
 /// Take ReplicaSets that match the selector and have no controller.
-fn adopt_orphans(w: &mut World, d: &Deployment) {
+fn adopt_orphans(w: &mut World, k: &Key) {
+    let Some(d) = w.get::<Deployment>(k) else {
+        return;
+    };
     let Ok(sel) = Selector::from_label_selector(&d.spec.selector) else {
         return;
     };
     if sel.is_empty() {
         return;
     }
-    let ns = d.metadata.namespace.clone().unwrap_or_default();
+    let ns = d.metadata.namespace.as_deref().unwrap_or_default();
     let orphans: Vec<Key> = w
         .store
-        .list::<ReplicaSet>(&ns)
+        .list::<ReplicaSet>(ns)
         .filter(|rs| {
             rs.metadata
                 .owner_references
@@ -248,8 +346,12 @@ fn adopt_orphans(w: &mut World, d: &Deployment) {
         })
         .map(|rs| key_of(&rs.metadata))
         .collect();
+    if orphans.is_empty() {
+        return;
+    }
+    let r = controller_ref("Deployment", "apps/v1", &d.metadata);
     for rk in orphans {
-        let r = controller_ref("Deployment", "apps/v1", &d.metadata);
+        let r = r.clone();
         w.mutate::<ReplicaSet>(&rk, |rs| {
             rs.metadata
                 .owner_references
@@ -328,7 +430,7 @@ fn sync_revision(w: &mut World, cx: Ctx, create: bool) -> (Ctx, Option<Key>) {
     } else {
         None
     };
-    let cx = load(w, &cx.key).expect("still there");
+    let cx = reload(w, cx);
     (cx, new_key)
 }
 
@@ -398,7 +500,9 @@ fn set_replicas_annotations(rs: &mut ReplicaSet, desired: i32, max: i32) -> bool
 fn create_new_rs(w: &mut World, cx: &Ctx, new_revision: &str) -> Option<Key> {
     let d = &cx.d;
     let collision = d.status.as_ref().and_then(|s| s.collision_count);
-    let hash = template_hash(&d.spec.template, collision);
+    // The context's copy has no template: the store's Deployment has it.
+    let mut template = w.get::<Deployment>(&cx.key)?.spec.template.clone();
+    let hash = template_hash(&template, collision);
     let name = format!("{}-{}", d.metadata.name.as_deref().unwrap_or(""), hash);
     let ns = d.metadata.namespace.clone().unwrap_or_default();
     let rk = key(&ns, &name);
@@ -412,7 +516,6 @@ fn create_new_rs(w: &mut World, cx: &Ctx, new_revision: &str) -> Option<Key> {
         });
         return None;
     }
-    let mut template = d.spec.template.clone();
     let tm = template.metadata.get_or_insert_with(Default::default);
     tm.labels
         .get_or_insert_with(BTreeMap::new)
@@ -495,9 +598,9 @@ fn scale_rs(w: &mut World, d: &Deployment, rk: &Key, to: i32) -> bool {
     };
     let from = rs_replicas(rs);
     let (desired, max) = (replicas(d), replicas(d) + max_surge(d));
-    let ann = rs.metadata.annotations.clone().unwrap_or_default();
-    let ann_ok = ann.get(DESIRED_REPLICAS) == Some(&desired.to_string())
-        && ann.get(MAX_REPLICAS) == Some(&max.to_string());
+    let ann = |k: &str| rs.metadata.annotations.as_ref().and_then(|a| a.get(k));
+    let ann_ok = ann(DESIRED_REPLICAS) == Some(&desired.to_string())
+        && ann(MAX_REPLICAS) == Some(&max.to_string());
     if from == to && ann_ok {
         return false;
     }
@@ -539,10 +642,7 @@ fn rollout_rolling(w: &mut World, cx: Ctx) {
         return;
     };
     let d = cx.d.clone();
-    let new_rs = w
-        .get::<ReplicaSet>(&new_key)
-        .cloned()
-        .expect("new RS exists");
+    let new_rs = rs_copy(w, &new_key).expect("new RS exists");
     // Scale up, if we can.
     let all_pods: i32 = cx.rss.iter().map(rs_replicas).sum();
     let new_replicas = rs_replicas(&new_rs);
@@ -555,31 +655,31 @@ fn rollout_rolling(w: &mut World, cx: Ctx) {
         scale_rs_if_needed(w, &d, &new_rs, to)
     };
     if scaled_up {
-        let cx = load(w, &cx.key).expect("there");
+        let cx = reload(w, cx);
         sync_rollout_status(w, &cx, Some(&new_key));
         return;
     }
     // Scale down, if we can.
     if reconcile_old(w, &cx, &new_rs) {
-        let cx = load(w, &cx.key).expect("there");
+        let cx = reload(w, cx);
         sync_rollout_status(w, &cx, Some(&new_key));
         return;
     }
-    let cx = load(w, &cx.key).expect("there");
+    let cx = reload(w, cx);
     if let Some(st) = cx.d.status.as_ref() {
         if deployment_complete(&cx.d, st) {
             cleanup(w, &cx);
         }
     }
-    let cx = load(w, &cx.key).expect("there");
+    let cx = reload(w, cx);
     sync_rollout_status(w, &cx, Some(&new_key));
 }
 
 /// `reconcileOldReplicaSets`.
 fn reconcile_old(w: &mut World, cx: &Ctx, new_rs: &ReplicaSet) -> bool {
     let d = &cx.d;
-    let olds: Vec<ReplicaSet> = cx.old_rss().into_iter().cloned().collect();
-    let old_pods: i32 = olds.iter().map(rs_replicas).sum();
+    let olds = cx.old_rss();
+    let old_pods: i32 = olds.iter().map(|r| rs_replicas(r)).sum();
     if old_pods == 0 {
         return false;
     }
@@ -592,7 +692,7 @@ fn reconcile_old(w: &mut World, cx: &Ctx, new_rs: &ReplicaSet) -> bool {
     }
     // Clean up unhealthy replicas first, otherwise they block the rollout.
     let mut cleaned = 0;
-    let active_olds: Vec<&ReplicaSet> = olds.iter().filter(|r| rs_replicas(r) > 0).collect();
+    let active_olds: Vec<&ReplicaSet> = olds.into_iter().filter(|r| rs_replicas(r) > 0).collect();
     for rs in &active_olds {
         if cleaned >= max_scaled_down {
             break;
@@ -606,7 +706,13 @@ fn reconcile_old(w: &mut World, cx: &Ctx, new_rs: &ReplicaSet) -> bool {
         cleaned += down;
     }
     // Then scale down what the availability budget allows.
-    let rss: Vec<ReplicaSet> = load(w, &cx.key).map(|c| c.rss).unwrap_or_default();
+    let fresh;
+    let rss: &[ReplicaSet] = if cx.stamp == w.store.writes() {
+        &cx.rss
+    } else {
+        fresh = load(w, &cx.key).map(|c| c.rss).unwrap_or_default();
+        &fresh
+    };
     let available: i32 = rss.iter().map(|r| rs_status(r).2).sum();
     let mut scaled = 0;
     if available > min_available {
@@ -643,7 +749,7 @@ fn rollout_recreate(w: &mut World, cx: Ctx) {
         scaled |= scale_rs_if_needed(w, &d, &rs, 0);
     }
     if scaled {
-        let cx = load(w, &cx.key).expect("there");
+        let cx = reload(w, cx);
         sync_rollout_status(w, &cx, new_key.as_ref());
         return;
     }
@@ -656,17 +762,17 @@ fn rollout_recreate(w: &mut World, cx: Ctx) {
         None => sync_revision(w, cx, true),
     };
     if let Some(nk) = new_key.as_ref() {
-        if let Some(rs) = w.get::<ReplicaSet>(nk).cloned() {
+        if let Some(rs) = rs_copy(w, nk) {
             scale_rs_if_needed(w, &d, &rs, replicas(&d));
         }
     }
-    let cx = load(w, &cx.key).expect("there");
+    let cx = reload(w, cx);
     if let Some(st) = cx.d.status.as_ref() {
         if deployment_complete(&cx.d, st) {
             cleanup(w, &cx);
         }
     }
-    let cx = load(w, &cx.key).expect("there");
+    let cx = reload(w, cx);
     sync_rollout_status(w, &cx, new_key.as_ref());
 }
 
@@ -688,21 +794,21 @@ fn old_pods_running(w: &World, cx: &Ctx) -> bool {
 fn sync_scaling(w: &mut World, cx: Ctx) {
     let (cx, new_key) = sync_revision(w, cx, false);
     scale(w, &cx, new_key.as_ref());
-    let cx = load(w, &cx.key).expect("there");
+    let cx = reload(w, cx);
     if cx.d.spec.paused == Some(true) {
         cleanup(w, &cx);
     }
-    let cx = load(w, &cx.key).expect("there");
+    let cx = reload(w, cx);
     sync_status_only(w, &cx);
 }
 
 fn scale(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
     let d = &cx.d;
     let want = replicas(d);
-    let new_rs = new_key.and_then(|k| w.get::<ReplicaSet>(k).cloned());
+    let new_rs = new_key.and_then(|k| rs_copy(w, k));
     let mut olds: Vec<ReplicaSet> = cx.old_rss().into_iter().cloned().collect();
     // FindActiveOrLatest
-    olds.sort_by(|a, b| creation(b).cmp(&creation(a)));
+    kubeplay_sort::sort_by(&mut olds, |a, b| creation(b).cmp(&creation(a)));
     let mut active: Vec<ReplicaSet> = olds
         .iter()
         .chain(new_rs.iter())
@@ -743,13 +849,13 @@ fn scale(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
     let to_add = allowed - current;
     if to_add > 0 {
         // Larger first; among equals, newer first.
-        active.sort_by(|a, b| {
+        kubeplay_sort::sort_by(&mut active, |a, b| {
             rs_replicas(b)
                 .cmp(&rs_replicas(a))
                 .then(creation(b).cmp(&creation(a)))
         });
     } else if to_add < 0 {
-        active.sort_by(|a, b| {
+        kubeplay_sort::sort_by(&mut active, |a, b| {
             rs_replicas(b)
                 .cmp(&rs_replicas(a))
                 .then(creation(a).cmp(&creation(b)))
@@ -824,8 +930,7 @@ fn check_paused_conditions(w: &mut World, cx: &Ctx) {
         return;
     }
     let now = w.now();
-    let st = d.status.clone().unwrap_or_default();
-    let cond = progressing(&st);
+    let cond = d.status.as_ref().and_then(progressing);
     if cond.is_some_and(|c| c.reason.as_deref() == Some("ProgressDeadlineExceeded")) {
         return;
     }
@@ -873,15 +978,16 @@ fn cleanup(w: &mut World, cx: &Ctx) {
     if diff <= 0 {
         return;
     }
-    olds.sort_by_key(|r| (revision(&r.metadata), creation(r)));
+    kubeplay_sort::sort_by_key(&mut olds, |r| (revision(&r.metadata), creation(r)));
     let doomed: Vec<Key> = olds
         .iter()
         .take(diff as usize)
         .filter(|r| {
-            let st = r.status.clone().unwrap_or_default();
-            st.replicas == 0
-                && rs_replicas(r) == 0
-                && r.metadata.generation <= st.observed_generation
+            let (replicas, observed) = r
+                .status
+                .as_ref()
+                .map_or((0, None), |st| (st.replicas, st.observed_generation));
+            replicas == 0 && rs_replicas(r) == 0 && r.metadata.generation <= observed
         })
         .map(|r| key_of(&r.metadata))
         .collect();

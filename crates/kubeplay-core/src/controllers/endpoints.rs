@@ -11,7 +11,6 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use kubeplay_api::Kind;
 use rand_core::RngCore;
 use std::collections::BTreeMap;
 
@@ -308,8 +307,8 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     let subsets: Vec<EndpointSubset> = subsets
         .into_iter()
         .map(|(ports, (mut ready, mut not_ready))| {
-            ready.sort_by(|a, b| a.ip.cmp(&b.ip));
-            not_ready.sort_by(|a, b| a.ip.cmp(&b.ip));
+            kubeplay_sort::sort_by(&mut ready, |a, b| a.ip.cmp(&b.ip));
+            kubeplay_sort::sort_by(&mut not_ready, |a, b| a.ip.cmp(&b.ip));
             EndpointSubset {
                 addresses: (!ready.is_empty()).then_some(ready),
                 not_ready_addresses: (!not_ready.is_empty()).then_some(not_ready),
@@ -352,11 +351,20 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
 
 /// A pod changed: the Services of its namespace may need new endpoints.
 pub(crate) fn pod_changed(w: &mut World, pod: &Key) {
-    let services: Vec<Key> = w.store.keys(Kind::Service, Some(&pod.0));
+    let is_kubernetes = |s: &Key| s.0 == "default" && s.1 == "kubernetes";
+    let in_ns = || {
+        w.store
+            .services
+            .range(key(&pod.0, "")..)
+            .take_while(|(s, _)| s.0 == pod.0)
+            .map(|(s, _)| s)
+    };
+    // Most changes are in namespaces with no Service of their own: nothing to copy then.
+    if !in_ns().any(|s| !is_kubernetes(s)) {
+        return;
+    }
+    let services: Vec<Key> = in_ns().filter(|s| !is_kubernetes(s)).cloned().collect();
     for s in services {
-        if s.0 == "default" && s.1 == "kubernetes" {
-            continue;
-        }
         w.enqueue_now(crate::Task::Endpoints(s));
     }
 }

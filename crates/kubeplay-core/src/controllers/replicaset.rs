@@ -12,32 +12,46 @@ use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::Kind;
 
 pub(crate) fn sync(w: &mut World, k: &Key) {
-    let Some(rs) = w.get::<ReplicaSet>(k).cloned() else {
+    let Some(rs) = w.get::<ReplicaSet>(k) else {
         return;
     };
     if rs.metadata.deletion_timestamp.is_some() {
         return;
     }
-    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let uid = rs.metadata.uid.as_deref().unwrap_or_default();
     let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     // The tally gives the active count at no cost; the pods are walked only when some must go.
-    let active = w.store.pod_tally(&uid).active.max(0) as usize;
+    let active = w.store.pod_tally(uid).active.max(0) as usize;
+    if active == want {
+        update_status(w, k);
+        return;
+    }
     let doomed: Vec<Key> = if active > want {
-        w.store.first_to_delete(&uid, active - want)
+        w.store.first_to_delete(uid, active - want)
     } else {
         Vec::new()
     };
+    // What events about the ReplicaSet need of it.
+    let meta = ObjectMeta {
+        name: rs.metadata.name.clone(),
+        namespace: rs.metadata.namespace.clone(),
+        uid: rs.metadata.uid.clone(),
+        ..Default::default()
+    };
     if active < want {
-        let template = PodFactory::new(&rs);
+        let template = PodFactory::new(rs);
         for _ in active..want {
-            create_pod(w, &rs, &template);
+            create_pod(w, &meta, &template);
         }
     }
     for pk in doomed {
-        let _ = w.delete(Kind::Pod, &pk.0, &pk.1, Default::default());
+        // `World::delete` for a pod, without the copy of it that kubectl gets back.
+        if w.store.pods.contains_key(&pk) {
+            crate::kubelet::delete_pod(w, &pk, Default::default());
+        }
         w.record_event(NewEvent {
             kind: Kind::ReplicaSet,
-            object: &rs.metadata,
+            object: &meta,
             field_path: None,
             warning: false,
             reason: "SuccessfulDelete",
@@ -63,6 +77,29 @@ pub(crate) type Rank = (
 /// Unassigned < assigned; Pending < Unknown < Running; not ready < ready; ready for less time <
 /// ready for longer; more restarts < fewer; newer < older.
 pub(crate) fn deletion_rank(p: &Pod) -> Rank {
+    let h = rank_head(p);
+    (
+        h.0,
+        h.1,
+        h.2,
+        h.3,
+        h.4,
+        h.5,
+        p.metadata.name.clone().unwrap_or_default(),
+    )
+}
+
+/// `Rank` without the pod's name.
+pub(crate) type RankHead = (
+    bool,
+    u8,
+    bool,
+    std::cmp::Reverse<Millis>,
+    std::cmp::Reverse<i32>,
+    std::cmp::Reverse<Millis>,
+);
+
+pub(crate) fn rank_head(p: &Pod) -> RankHead {
     let assigned = p.spec.as_ref().and_then(|s| s.node_name.as_ref()).is_some();
     let phase = match p.status.as_ref().and_then(|s| s.phase.as_deref()) {
         Some("Pending") | None => 0,
@@ -89,7 +126,6 @@ pub(crate) fn deletion_rank(p: &Pod) -> Rank {
         std::cmp::Reverse(ready.unwrap_or(0)),
         std::cmp::Reverse(restarts),
         std::cmp::Reverse(created),
-        p.metadata.name.clone().unwrap_or_default(),
     )
 }
 
@@ -125,13 +161,13 @@ impl PodFactory {
     }
 }
 
-fn create_pod(w: &mut World, rs: &ReplicaSet, f: &PodFactory) {
+fn create_pod(w: &mut World, rs: &ObjectMeta, f: &PodFactory) {
     let _ = &f.rs_name;
     let pk = w.create_internal(f.pod.clone());
     w.enqueue_now(Task::Schedule(pk.clone()));
     w.record_event(NewEvent {
         kind: Kind::ReplicaSet,
-        object: &rs.metadata,
+        object: rs,
         field_path: None,
         warning: false,
         reason: "SuccessfulCreate",
@@ -154,7 +190,7 @@ fn update_status(w: &mut World, k: &Key) {
         .template
         .as_ref()
         .and_then(|t| t.metadata.as_ref())
-        .and_then(|m| m.labels.clone());
+        .and_then(|m| m.labels.as_ref());
     let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
     let mut wake: Option<Millis> = None;
     let tally = w.store.pod_tally(&uid);
@@ -171,7 +207,7 @@ fn update_status(w: &mut World, k: &Key) {
             continue;
         }
         replicas += 1;
-        if selector_labels.as_ref().is_none_or(|l| {
+        if selector_labels.is_none_or(|l| {
             l.iter()
                 .all(|(k, v)| p.metadata.labels.as_ref().and_then(|pl| pl.get(k)) == Some(v))
         }) {

@@ -22,13 +22,14 @@ use crate::world::DeleteOptions;
 use crate::{Task, World};
 use kubeplay_api::k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
-    ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodIP, Probe,
+    ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodIP, PodStatus, Probe,
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_api::Kind;
 use process::{Files, Poll, ProcCx, Program};
 use rand_core::RngCore;
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// How long the kubelet takes to notice a newly bound pod.
 const PICKUP: Millis = 400;
@@ -248,6 +249,98 @@ pub struct PodRuntime {
     volume_sync_at: Option<Millis>,
     /// The pod failed for good (an init container failed with restartPolicy Never).
     failed: bool,
+    /// The pod as the last sync saw it (and wrote its status), while it stays current.
+    snap: Option<Rc<Pod>>,
+    /// What the last status write was computed from, and the pod's resourceVersion after it:
+    /// while neither moved, the status would come out the same.
+    status_memo: Option<(Option<String>, StatusInputs)>,
+}
+
+/// Everything `write_status` reads from the runtime (with the pod's restart policy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct StatusInputs {
+    sandbox_ready: bool,
+    failed: bool,
+    initialized: bool,
+    n_init: usize,
+    ip: String,
+    host_ip: String,
+    started_at: Millis,
+    policy: String,
+    ctrs: Vec<CtrInputs>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct CtrInputs {
+    name: String,
+    role: Role,
+    state: CState,
+    restart_pending: bool,
+    restarts: i32,
+    ready: bool,
+    started: bool,
+    done: bool,
+    container_id: String,
+    image: String,
+    last: Option<Terminated>,
+}
+
+impl StatusInputs {
+    fn of(rt: &PodRuntime, policy: &str) -> StatusInputs {
+        StatusInputs {
+            sandbox_ready: !matches!(rt.stage, Stage::Sandbox { .. }),
+            failed: rt.failed,
+            initialized: rt.initialized,
+            n_init: rt.n_init,
+            ip: rt.ip.clone(),
+            host_ip: rt.host_ip.clone(),
+            started_at: rt.started_at,
+            policy: policy.to_string(),
+            ctrs: rt
+                .ctrs
+                .iter()
+                .map(|c| CtrInputs {
+                    name: c.name.clone(),
+                    role: c.role,
+                    state: c.state.clone(),
+                    restart_pending: c.restart_at.is_some(),
+                    restarts: c.restarts,
+                    ready: c.ready,
+                    started: c.started,
+                    done: c.done,
+                    container_id: c.container_id.clone(),
+                    image: c.image.clone(),
+                    last: c.last.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// `self == StatusInputs::of(rt, policy)`, without building it.
+    fn matches(&self, rt: &PodRuntime, policy: &str) -> bool {
+        self.sandbox_ready == !matches!(rt.stage, Stage::Sandbox { .. })
+            && self.failed == rt.failed
+            && self.initialized == rt.initialized
+            && self.n_init == rt.n_init
+            && self.ip == rt.ip
+            && self.host_ip == rt.host_ip
+            && self.started_at == rt.started_at
+            && self.policy == policy
+            && self.ctrs.len() == rt.ctrs.len()
+            && self.ctrs.iter().zip(&rt.ctrs).all(|(a, c)| {
+                a.name == c.name
+                    && a.role == c.role
+                    && a.state == c.state
+                    && a.restart_pending == c.restart_at.is_some()
+                    && a.restarts == c.restarts
+                    && a.ready == c.ready
+                    && a.started == c.started
+                    && a.done == c.done
+                    && a.container_id == c.container_id
+                    && a.image == c.image
+                    && a.last == c.last
+            })
+    }
 }
 
 impl PodRuntime {
@@ -277,7 +370,7 @@ fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
 
 #[derive(Clone, Debug, Default)]
 pub struct Kubelet {
-    pub pods: BTreeMap<Key, PodRuntime>,
+    pub pods: crate::table::Table<Box<PodRuntime>>,
     /// Pod IP -> pod, for the network.
     pub by_ip: BTreeMap<String, Key>,
     /// Images already pulled, per node.
@@ -356,41 +449,60 @@ fn spec_container<'a>(pod: &'a Pod, c: &Ctr) -> Option<&'a Container> {
 
 pub(crate) fn sync(w: &mut World, k: &Key) {
     let now = w.now();
-    let Some(pod) = w.get::<Pod>(k).cloned() else {
+    let Some(live) = w.store.pods.get(k) else {
         if let Some(rt) = w.kubelet.pods.remove(k) {
             w.kubelet.by_ip.remove(&rt.ip);
         }
         return;
     };
-    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.clone()) else {
+    let Some(node) = live.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
         return;
     };
-    if w.kubelet
+    let node = node.to_string();
+    let other_uid = w
+        .kubelet
         .pods
         .get(k)
-        .is_some_and(|rt| Some(&rt.uid) != pod.metadata.uid.as_ref())
-    {
+        .is_some_and(|rt| Some(&rt.uid) != live.metadata.uid.as_ref());
+    if other_uid {
         // A new pod with the name of an old one.
         if let Some(rt) = w.kubelet.pods.remove(k) {
             w.kubelet.by_ip.remove(&rt.ip);
         }
     }
+    // The pod as it is now, for this sync: the copy kept from the last sync when the pod has
+    // not changed since (the kubelet's own status write is applied to that copy too).
+    let snap = w
+        .kubelet
+        .pods
+        .get_mut(k)
+        .and_then(|rt| rt.snap.take())
+        .filter(|s| s.metadata.resource_version == live.metadata.resource_version);
+    let pod = match snap {
+        Some(p) => p,
+        None => {
+            let live = w.get::<Pod>(k).expect("present");
+            if !w.kubelet.pods.contains_key(k) {
+                if live.metadata.deletion_timestamp.is_some() {
+                    // Deleted before the kubelet started anything: nothing to stop, the pod
+                    // goes. (Waiting for the pickup here would leave it Terminating forever.)
+                    w.scheduler.unbind(&node);
+                    w.remove::<Pod>(k);
+                    return;
+                }
+                if crate::controllers::is_terminal(live) {
+                    return;
+                }
+                let at = pod_bound_at(live) + PICKUP;
+                if now < at {
+                    w.enqueue(Task::Kubelet(k.clone()), at);
+                    return;
+                }
+            }
+            Rc::new(live.clone())
+        }
+    };
     if !w.kubelet.pods.contains_key(k) {
-        if pod.metadata.deletion_timestamp.is_some() {
-            // Deleted before the kubelet started anything: nothing to stop, the pod goes.
-            // (Waiting for the pickup here would leave it Terminating forever.)
-            w.scheduler.unbind(&node);
-            w.remove::<Pod>(k);
-            return;
-        }
-        if crate::controllers::is_terminal(&pod) {
-            return;
-        }
-        let at = pod_bound_at(&pod) + PICKUP;
-        if now < at {
-            w.enqueue(Task::Kubelet(k.clone()), at);
-            return;
-        }
         admit(w, k, &pod, &node);
     }
     if !w.kubelet.execs.is_empty() {
@@ -420,7 +532,17 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             drive(w, &pod, &mut rt, &mut wake);
         }
     }
-    write_status(w, k, &pod, &rt);
+    let written = write_status(w, k, &pod, &mut rt);
+    let mut pod = pod;
+    if let Some((status, rv)) = written {
+        let p = Rc::make_mut(&mut pod);
+        p.status = Some(status);
+        p.metadata.resource_version = Some(rv);
+    }
+    if w.get::<Pod>(k).map(|p| &p.metadata.resource_version) == Some(&pod.metadata.resource_version)
+    {
+        rt.snap = Some(pod);
+    }
     w.kubelet.pods.insert(k.clone(), rt);
     if let Some(t) = wake {
         w.enqueue(Task::Kubelet(k.clone()), t.max(now));
@@ -516,8 +638,10 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         started_at: now,
         volume_sync_at: None,
         failed: false,
+        snap: None,
+        status_memo: None,
     };
-    w.kubelet.pods.insert(k.clone(), rt);
+    w.kubelet.pods.insert(k.clone(), Box::new(rt));
 }
 
 /// The service environment every container gets: `KUBERNETES_*` and the links of the
@@ -899,7 +1023,7 @@ fn try_start(
     wake: &mut Option<Millis>,
 ) -> bool {
     let now = w.now();
-    let Some(spec_c) = spec_container(pod, &rt.ctrs[i]).cloned() else {
+    let Some(spec_c) = spec_container(pod, &rt.ctrs[i]) else {
         return false;
     };
     let fp = rt.ctrs[i].field_path(i);
@@ -1413,7 +1537,19 @@ fn run_process(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &m
     let Some(mut p) = rt.ctrs[i].proc.take() else {
         return;
     };
-    let poll = with_cx(w, pod, rt, i, |cx, _, _| p.resume(cx));
+    let c = &rt.ctrs[i];
+    let quiet = c.mounts.is_empty() && c.projected.is_empty() && c.projected_dirs.is_empty();
+    let poll = match p.resume_without_io(now) {
+        // A process that needs nothing from its container at this step (a server, `sleep`):
+        // the container's files need not be gathered and put back, which changes nothing
+        // when the container mounts nothing. The draw `with_cx` makes for the network is
+        // still made, so the random sequence stays the same.
+        Some(poll) if quiet => {
+            let _ = w.rng().next_u64();
+            poll
+        }
+        _ => with_cx(w, pod, rt, i, |cx, _, _| p.resume(cx)),
+    };
     let c = &mut rt.ctrs[i];
     c.proc = Some(p);
     match poll {
@@ -1523,7 +1659,7 @@ fn run_probe(
 /// Readiness, liveness and startup probes that are due.
 fn probes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Option<Millis>) {
     let now = w.now();
-    let Some(sc) = spec_container(pod, &rt.ctrs[i]).cloned() else {
+    let Some(sc) = spec_container(pod, &rt.ctrs[i]) else {
         return;
     };
     if rt.ctrs[i].role == Role::Init {
@@ -1775,9 +1911,23 @@ fn condition(
     }
 }
 
-/// Write the pod's status from the runtime, if it changed.
-fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &PodRuntime) {
+/// Write the pod's status from the runtime, if it changed. Returns the status written and
+/// the pod's new resourceVersion when the pod was written and nothing else changed it since
+/// `pod` was copied (so `pod` with them is the stored pod).
+fn write_status(
+    w: &mut World,
+    k: &Key,
+    pod: &Pod,
+    rt: &mut PodRuntime,
+) -> Option<(PodStatus, String)> {
     let now = w.now();
+    let live_rv = w.get::<Pod>(k)?.metadata.resource_version.as_ref();
+    if let Some((rv, inputs)) = &rt.status_memo {
+        if rv.as_ref() == live_rv && inputs.matches(rt, restart_policy(pod)) {
+            return None;
+        }
+    }
+    let pod_current = live_rv == pod.metadata.resource_version.as_ref();
     let sandbox_ready =
         rt.stage != Stage::Sandbox { ready_at: 0 } && !matches!(rt.stage, Stage::Sandbox { .. });
     let apps: Vec<&Ctr> = rt.ctrs[rt.n_init..].iter().collect();
@@ -1874,13 +2024,26 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &PodRuntime) {
         rt.ctrs[..rt.n_init].iter().map(container_status).collect();
     let mut app_statuses: Vec<ContainerStatus> = apps.iter().map(|c| container_status(c)).collect();
     // The API server's own order is by name.
-    app_statuses.sort_by(|a, b| a.name.cmp(&b.name));
+    kubeplay_sort::sort_by(&mut app_statuses, |a, b| a.name.cmp(&b.name));
     let ip = rt.ip.clone();
     let host_ip = rt.host_ip.clone();
     let started_at = rt.started_at;
-    w.mutate::<Pod>(k, |p| {
+    let mut written = None;
+    let changed = w.mutate::<Pod>(k, |p| {
         let st = p.status.get_or_insert_with(Default::default);
-        let old = st.clone();
+        // The new status: the old one with the kubelet's fields replaced (the lists it
+        // replaces are not copied).
+        let lists = (
+            st.conditions.take(),
+            st.container_statuses.take(),
+            st.init_container_statuses.take(),
+        );
+        let mut new = st.clone();
+        (
+            st.conditions,
+            st.container_statuses,
+            st.init_container_statuses,
+        ) = lists;
         let scheduled = st
             .conditions
             .iter()
@@ -1888,7 +2051,7 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &PodRuntime) {
             .find(|c| c.type_ == "PodScheduled")
             .cloned();
         let mut new_conds = Vec::new();
-        for mut c in conds.clone() {
+        for mut c in conds {
             if let Some(o) = st.conditions.iter().flatten().find(|o| o.type_ == c.type_) {
                 if o.status == c.status {
                     c.last_transition_time = o.last_transition_time.clone();
@@ -1897,21 +2060,37 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &PodRuntime) {
             new_conds.push(c);
         }
         new_conds.extend(scheduled);
-        st.conditions = Some(new_conds);
-        st.phase = Some(phase.into());
-        st.host_ip = Some(host_ip.clone());
-        st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
+        new.conditions = Some(new_conds);
+        new.phase = Some(phase.into());
+        new.host_ip = Some(host_ip.clone());
+        new.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
             ip: host_ip.clone(),
         }]);
         if sandbox_ready {
-            st.pod_ip = Some(ip.clone());
-            st.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
+            new.pod_ip = Some(ip.clone());
+            new.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
         }
-        st.start_time = Some(k8s_time(started_at));
-        st.container_statuses = Some(app_statuses.clone());
-        st.init_container_statuses = (!init_statuses.is_empty()).then(|| init_statuses.clone());
-        *st != old
+        new.start_time = Some(k8s_time(started_at));
+        new.container_statuses = Some(app_statuses);
+        new.init_container_statuses = (!init_statuses.is_empty()).then_some(init_statuses);
+        if *st == new {
+            return false;
+        }
+        if pod_current {
+            written = Some(new.clone());
+        }
+        *st = new;
+        true
     });
+    let live_rv = w
+        .get::<Pod>(k)
+        .and_then(|p| p.metadata.resource_version.clone());
+    let written = match (changed, written) {
+        (true, Some(st)) => Some((st, live_rv.clone().unwrap_or_default())),
+        _ => None,
+    };
+    rt.status_memo = Some((live_rv, StatusInputs::of(rt, restart_policy(pod))));
+    written
 }
 
 fn will_restart(c: &Ctr, policy: &str) -> bool {
@@ -2041,7 +2220,10 @@ pub(crate) fn config_changed(w: &mut World, kind: Kind, k: &Key) {
 /// The pod runtime for `describe`, `logs` and `exec`.
 impl World {
     pub fn pod_runtime(&self, ns: &str, name: &str) -> Option<&PodRuntime> {
-        self.kubelet.pods.get(&crate::store::key(ns, name))
+        self.kubelet
+            .pods
+            .get(&crate::store::key(ns, name))
+            .map(|rt| &**rt)
     }
 
     pub fn image_catalog(&self) -> &images::Catalog {

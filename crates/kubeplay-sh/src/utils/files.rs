@@ -196,7 +196,7 @@ fn ls(cx: &mut Cx) -> Outcome {
         |cx: &mut Cx, base: &str, entries: Vec<(String, Node)>, show_total: bool| -> String {
             let mut entries = entries;
             if by_time {
-                entries.sort_by_key(|(n, node)| {
+                kubeplay_sort::sort_by_key(&mut entries, |(n, node)| {
                     let t = match node {
                         Node::File { mtime, .. } | Node::Dir { mtime } => *mtime,
                     };
@@ -267,14 +267,14 @@ fn ls(cx: &mut Cx) -> Outcome {
             let _ = cx;
             s
         };
-    files.sort_by(|a, b| a.0.cmp(&b.0));
+    kubeplay_sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
     let mut out = String::new();
     let had_files = !files.is_empty();
     if had_files {
         let cwd = cx.io.cwd.clone();
         out.push_str(&render(cx, &cwd, files, false));
     }
-    dirs.sort();
+    kubeplay_sort::sort(&mut dirs);
     let many = dirs.len() + usize::from(had_files) > 1 || code != 0 && ops.len() > 1;
     for (i, (shown, abs)) in dirs.iter().enumerate() {
         let mut entries = Vec::new();

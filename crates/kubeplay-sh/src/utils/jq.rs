@@ -765,8 +765,8 @@ fn cmp(a: &J, b: &J) -> std::cmp::Ordering {
         (J::Obj(x), J::Obj(y)) => {
             let mut kx: Vec<&String> = x.iter().map(|(k, _)| k).collect();
             let mut ky: Vec<&String> = y.iter().map(|(k, _)| k).collect();
-            kx.sort();
-            ky.sort();
+            kubeplay_sort::sort(&mut kx);
+            kubeplay_sort::sort(&mut ky);
             kx.cmp(&ky)
         }
         _ => order(a).cmp(&order(b)),
@@ -1163,7 +1163,7 @@ fn call(name: &str, args: &[F], v: &J, d: usize) -> Result<Vec<J>, String> {
             J::Obj(m) => {
                 let mut k: Vec<String> = m.iter().map(|(k, _)| k.clone()).collect();
                 if name == "keys" {
-                    k.sort();
+                    kubeplay_sort::sort(&mut k);
                 }
                 one(J::Arr(k.into_iter().map(J::Str).collect()))
             }

@@ -115,9 +115,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Some(Ok(s)) => Some(s),
         Some(Err(e)) => return fail(cx.out, e),
     };
-    let record = a
-        .bool("record")
-        .then(|| format!("kubectl apply {}", args.join(" ")));
+    let record = a.bool("record").then(|| a.change_cause("apply"));
     let mut errs = Vec::new();
     let mut count = 0;
     let should_print = !format.is_empty() && format != "name";

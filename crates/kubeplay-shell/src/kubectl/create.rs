@@ -51,40 +51,9 @@ static CREATE_FLAGS: &[Flag] = &[
     Flag::bool("allow-missing-template-keys", None),
 ];
 
-/// The subcommand word, if the first positional argument is one.
-fn subcommand(args: &[String]) -> Option<(usize, &str)> {
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        if a == "--" {
-            return None;
-        }
-        if a.starts_with('-') && a.len() > 1 {
-            // A flag; skip its value when it takes one and it is not inline.
-            let takes_value = matches!(
-                a,
-                "-n" | "--namespace"
-                    | "-o"
-                    | "--output"
-                    | "-f"
-                    | "--filename"
-                    | "--context"
-                    | "-l"
-                    | "--selector"
-            );
-            i += if takes_value { 2 } else { 1 };
-            continue;
-        }
-        return Some((i, a));
-    }
-    None
-}
-
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    if let Some((i, word)) = subcommand(args) {
-        let mut rest: Vec<String> = args[..i].to_vec();
-        rest.extend(args[i + 1..].iter().cloned());
-        match word {
+    if let (Some(word), rest) = super::find_command(args, CREATE_FLAGS) {
+        match word.as_str() {
             "namespace" | "ns" => return namespace(cx, &rest),
             "service" | "svc" => return service(cx, &rest),
             "deployment" | "deploy" => return super::create_deployment::run(cx, &rest),
@@ -317,10 +286,10 @@ fn write_typed(v: &Value, path: &str, depth: usize, indent: Option<&str>, out: &
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
             match struct_order(path) {
-                Some(order) => {
-                    keys.sort_by_key(|k| order.iter().position(|o| o == k).unwrap_or(order.len()))
-                }
-                None => keys.sort(),
+                Some(order) => kubeplay_sort::sort_by_key(&mut keys, |k| {
+                    order.iter().position(|o| o == k).unwrap_or(order.len())
+                }),
+                None => kubeplay_sort::sort(&mut keys),
             }
             out.push('{');
             for (i, k) in keys.iter().enumerate() {
@@ -558,7 +527,7 @@ fn svc_flags(extra: &[Flag]) -> Vec<Flag> {
 }
 
 fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let Some((i, word)) = subcommand(args) else {
+    let (Some(word), rest) = super::find_command(args, CREATE_FLAGS) else {
         // `kubectl create service` alone prints its help to stderr and fails.
         return match parse_flags(cx, &SVC_DOC, &[], args) {
             Ok(_) => {
@@ -568,9 +537,7 @@ fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             Err(e) => e,
         };
     };
-    let mut rest: Vec<String> = args[..i].to_vec();
-    rest.extend(args[i + 1..].iter().cloned());
-    let (doc, ty, flags) = match word {
+    let (doc, ty, flags) = match word.as_str() {
         "clusterip" => (
             &CLUSTERIP_DOC,
             "ClusterIP",

@@ -167,7 +167,7 @@ fn print_tolerations(
         return;
     };
     let mut t = t.clone();
-    t.sort_by(|a, b| a.key.cmp(&b.key));
+    kubeplay_sort::sort_by(&mut t, |a, b| a.key.cmp(&b.key));
     for (i, tol) in t.iter().enumerate() {
         if i != 0 {
             w.write(0, initial);
@@ -528,7 +528,7 @@ fn describe_containers(
         } else {
             w.write(2, "Mounts:\n");
         }
-        mounts.sort_by(|a, b| a.mount_path.cmp(&b.mount_path));
+        kubeplay_sort::sort_by(&mut mounts, |a, b| a.mount_path.cmp(&b.mount_path));
         for m in mounts {
             let mut flags = vec![if m.read_only == Some(true) {
                 "ro".to_string()
@@ -705,7 +705,7 @@ fn describe_events(world: &World, uid: Option<&str>, w: &mut PrefixWriter) {
         return;
     }
     w.flush();
-    evs.sort_by_key(|e| e.last_timestamp.as_ref().map(millis_of));
+    kubeplay_sort::sort_by_key(&mut evs, |e| e.last_timestamp.as_ref().map(millis_of));
     w.write(0, "Events:\n  Type\tReason\tAge\tFrom\tMessage\n");
     w.write(1, "----\t------\t----\t----\t-------\n");
     let since = |t: Option<&Time>| -> String {

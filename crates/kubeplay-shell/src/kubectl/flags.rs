@@ -100,6 +100,9 @@ pub static GLOBAL: &[Flag] = &[
     Flag::bool("help", Some('h')),
 ];
 
+/// Flags kubectl still accepts but marks deprecated (cobra prints a warning when one is used).
+const DEPRECATED: &[(&str, &str)] = &[("record", "--record will be removed in the future")];
+
 /// Common flag sets, to be chained into a command's own list.
 pub static DRY_RUN: Flag = Flag::str("dry-run", None).with_no_opt("unchanged");
 pub static OUTPUT: Flag = Flag::str("output", Some('o'));
@@ -114,6 +117,8 @@ pub struct Args {
     /// How many positionals came before `--` (cobra's `ArgsLenAtDash`), if `--` was typed.
     pub dash_at: Option<usize>,
     values: BTreeMap<&'static str, Vec<String>>,
+    /// Every flag as typed, in order, by long name, with the value it got.
+    seen: Vec<(&'static str, String)>,
 }
 
 /// Why parsing stopped.
@@ -152,6 +157,34 @@ impl Args {
     /// The namespace from `-n`, if given.
     pub fn namespace(&self) -> Option<&str> {
         self.str("namespace")
+    }
+    /// What `--record` writes into `kubernetes.io/change-cause` (cmdutil's
+    /// `parseCommandArguments`): `kubectl`, the command words, the positional arguments, then
+    /// every flag typed, in order, by long name with its value:
+    /// `kubectl set image deploy/web nginx=nginx:1.26 --record=true`.
+    pub fn change_cause(&self, command: &str) -> String {
+        let mut s = format!("kubectl {command}");
+        for p in &self.positional {
+            s.push(' ');
+            s.push_str(p);
+        }
+        for (name, value) in &self.seen {
+            s.push_str(&format!(" --{name}={value}"));
+        }
+        s
+    }
+    /// The deprecated flags that were used, with cobra's warning for each.
+    pub fn deprecation_warnings(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for (name, _) in &self.seen {
+            if let Some((_, why)) = DEPRECATED.iter().find(|(n, _)| n == name) {
+                let w = format!("Flag --{name} has been deprecated, {why}\n");
+                if !out.contains(&w) {
+                    out.push(w);
+                }
+            }
+        }
+        out
     }
     /// Positionals before `--` and after it (`kubectl exec POD -- CMD...`).
     pub fn split_at_dash(&self) -> (&[String], &[String]) {
@@ -314,6 +347,7 @@ fn set(out: &mut Args, f: &Flag, value: String, _typed: &str, cmd: &str) -> Resu
         }
         _ => {}
     }
+    out.seen.push((f.long, value.clone()));
     let slot = out.values.entry(f.long).or_default();
     match f.kind {
         FlagKind::Slice => slot.extend(value.split(',').map(String::from)),

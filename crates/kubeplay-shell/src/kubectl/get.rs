@@ -818,7 +818,7 @@ mod tests {
     #[test]
     fn natural_order() {
         let mut v = vec!["a10", "a9", "a1", "b"];
-        v.sort_by(|a, b| natural_cmp(a, b));
+        kubeplay_sort::sort_by(&mut v, |a, b| natural_cmp(a, b));
         assert_eq!(v, vec!["a1", "a9", "a10", "b"]);
     }
 

@@ -297,7 +297,7 @@ pub fn render(doc: &Doc, flags: &[Flag]) -> String {
         s.push('\n');
     }
     let mut sorted: Vec<&Flag> = flags.iter().collect();
-    sorted.sort_by_key(|f| f.long);
+    kubeplay_sort::sort_by_key(&mut sorted, |f| f.long);
     if !sorted.is_empty() {
         s.push_str("Options:\n");
         for f in sorted {

@@ -156,7 +156,9 @@ pub fn api_resources(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             _ => r.group.to_string(),
         }
     };
-    rows.sort_by(|x, y| key(x).cmp(&key(y)).then(x.plural.cmp(y.plural)));
+    kubeplay_sort::sort_by(&mut rows, |x, y| {
+        key(x).cmp(&key(y)).then(x.plural.cmp(y.plural))
+    });
     if output == "name" {
         let mut s = String::new();
         for r in rows {
@@ -226,7 +228,7 @@ pub fn api_versions(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         .iter()
         .map(|r| r.api_version())
         .collect();
-    v.sort();
+    kubeplay_sort::sort(&mut v);
     v.dedup();
     let mut s = String::new();
     for x in v {

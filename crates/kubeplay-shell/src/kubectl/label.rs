@@ -63,8 +63,6 @@ static FLAGS: &[Flag] = &[
     Flag::bool("show-managed-fields", None),
 ];
 
-const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
-
 /// `GetResourcesAndPairs`: resources first, then the changes.
 fn resources_and_pairs(args: &[String], what: &str) -> Result<(Vec<String>, Vec<String>), String> {
     let (mut res, mut pairs) = (Vec::new(), Vec::new());
@@ -268,15 +266,11 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
         );
     }
     let record = a.bool("record").then(|| {
-        format!(
-            "kubectl {} {}",
-            if which == Which::Labels {
-                "label"
-            } else {
-                "annotate"
-            },
-            args.join(" ")
-        )
+        a.change_cause(if which == Which::Labels {
+            "label"
+        } else {
+            "annotate"
+        })
     });
     let mut errs = Vec::new();
     for f in found {
@@ -316,7 +310,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
             obj.meta_mut()
                 .annotations
                 .get_or_insert_with(Default::default)
-                .insert(CHANGE_CAUSE.into(), cmd.clone());
+                .insert(super::CHANGE_CAUSE.into(), cmd.clone());
         }
         let old_len = serde_json::to_string(&live.to_value())
             .map(|s| s.len())
@@ -402,7 +396,7 @@ fn change(
     if !overwrite {
         let clashes: Vec<String> = set
             .iter()
-            .filter(|(k, _)| which == Which::Labels || k.as_str() != CHANGE_CAUSE)
+            .filter(|(k, _)| which == Which::Labels || k.as_str() != super::CHANGE_CAUSE)
             .filter_map(|(k, v)| match current.get(k) {
                 Some(cur) if cur != v => Some(format!("'{k}' already has a value ({cur})")),
                 _ => None,

@@ -318,7 +318,7 @@ fn diff(kind: Kind, path: &[String], from: &Value, to: &Value, only_deletions: b
     }
     if !patch.is_empty() && retains_keys(kind, path) && !only_deletions {
         let mut keys: Vec<Value> = t.keys().map(|k| Value::String(k.clone())).collect();
-        keys.sort_by(|a, b| a.as_str().cmp(&b.as_str()));
+        kubeplay_sort::sort_by(&mut keys, |a, b| a.as_str().cmp(&b.as_str()));
         patch.insert("$retainKeys".into(), Value::Array(keys));
     }
     Value::Object(patch)

@@ -41,6 +41,9 @@ use kubeplay_core::time::Millis;
 use kubeplay_core::World;
 
 /// What a command gets to work with.
+/// The annotation `--record` writes and `rollout history` shows.
+pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
+
 pub struct Cx<'a> {
     pub world: &'a mut World,
     pub fs: &'a mut Vfs,
@@ -110,9 +113,17 @@ const GLOBAL_WITH_VALUE: &[&str] = &[
 ];
 const GLOBAL_SHORT_WITH_VALUE: &[char] = &['n', 's', 'v'];
 
-/// Split `kubectl` arguments into the command word and the rest (flags typed before the
-/// command are kept, in order, at the front of the rest).
-fn find_command(args: &[String]) -> (Option<String>, Vec<String>) {
+/// cobra's `Find`: split arguments into the (sub)command word and the rest, flags typed before
+/// the word kept in order at the front of the rest. A flag without `=` takes the next word as
+/// its value when it is a global flag with a value or one of `own` (the parent command's flags)
+/// that is not boolean: `kubectl -n dev rollout status x`, `kubectl create -o yaml cm x`.
+pub(crate) fn find_command(args: &[String], own: &[flags::Flag]) -> (Option<String>, Vec<String>) {
+    let valued = |f: &flags::Flag| f.kind != flags::FlagKind::Bool && f.no_opt.is_none();
+    let long_takes_value =
+        |n: &str| GLOBAL_WITH_VALUE.contains(&n) || own.iter().any(|f| f.long == n && valued(f));
+    let short_takes_value = |c: char| {
+        GLOBAL_SHORT_WITH_VALUE.contains(&c) || own.iter().any(|f| f.short == Some(c) && valued(f))
+    };
     let mut rest = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -122,35 +133,28 @@ fn find_command(args: &[String]) -> (Option<String>, Vec<String>) {
             rest.extend(args[i - 1..].iter().cloned());
             return (None, rest);
         }
-        if let Some(body) = a.strip_prefix("--") {
-            rest.push(a.clone());
-            if !body.contains('=') && GLOBAL_WITH_VALUE.contains(&body) {
-                if let Some(v) = args.get(i) {
-                    rest.push(v.clone());
-                    i += 1;
-                }
-            }
-            continue;
-        }
-        if a.len() > 1 && a.starts_with('-') {
-            rest.push(a.clone());
+        let takes_value = if let Some(body) = a.strip_prefix("--") {
+            !body.contains('=') && long_takes_value(body)
+        } else if a.len() > 1 && a.starts_with('-') {
             let chars: Vec<char> = a[1..].chars().collect();
-            if chars.len() == 1 && GLOBAL_SHORT_WITH_VALUE.contains(&chars[0]) {
-                if let Some(v) = args.get(i) {
-                    rest.push(v.clone());
-                    i += 1;
-                }
+            chars.len() == 1 && short_takes_value(chars[0])
+        } else {
+            rest.extend(args[i..].iter().cloned());
+            return (Some(a.clone()), rest);
+        };
+        rest.push(a.clone());
+        if takes_value {
+            if let Some(v) = args.get(i) {
+                rest.push(v.clone());
+                i += 1;
             }
-            continue;
         }
-        rest.extend(args[i..].iter().cloned());
-        return (Some(a.clone()), rest);
     }
     (None, rest)
 }
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let (verb, rest) = find_command(args);
+    let (verb, rest) = find_command(args, &[]);
     let Some(verb) = verb else {
         // `kubectl`, `kubectl -h`, `kubectl --foo`.
         return match flags::parse("kubectl", &[], &rest) {
@@ -231,7 +235,12 @@ pub fn parse_flags(
     args: &[String],
 ) -> Result<flags::Args, Exec> {
     match flags::parse(doc.path, flags_, args) {
-        Ok(a) => Ok(a),
+        Ok(a) => {
+            for w in a.deprecation_warnings() {
+                cx.out.err(w);
+            }
+            Ok(a)
+        }
         Err(flags::FlagError::Help) => {
             cx.out.out(help::render(doc, flags_));
             Err(Exec::Done(0))
@@ -350,13 +359,13 @@ mod tests {
 
     #[test]
     fn global_flags_may_come_before_the_command() {
-        let (c, rest) = find_command(&s(&["-n", "dev", "get", "pods"]));
+        let (c, rest) = find_command(&s(&["-n", "dev", "get", "pods"]), &[]);
         assert_eq!(c.as_deref(), Some("get"));
         assert_eq!(rest, s(&["-n", "dev", "pods"]));
-        let (c, rest) = find_command(&s(&["--namespace=dev", "get", "pods"]));
+        let (c, rest) = find_command(&s(&["--namespace=dev", "get", "pods"]), &[]);
         assert_eq!(c.as_deref(), Some("get"));
         assert_eq!(rest, s(&["--namespace=dev", "pods"]));
-        let (c, _) = find_command(&s(&["-h"]));
+        let (c, _) = find_command(&s(&["-h"]), &[]);
         assert_eq!(c, None);
     }
 }

@@ -114,7 +114,7 @@ pub fn resolve_pod(cx: &mut Cx<'_>, ns: &str, arg: &str) -> Result<Pod, String> 
     }
     // Prefer pods that are running and ready, then the older ones (kubectl's ActivePods order
     // reversed: the "best" pod first).
-    pods.sort_by_key(|p| {
+    kubeplay_sort::sort_by_key(&mut pods, |p| {
         let st = p.status.clone().unwrap_or_default();
         let running = st.phase.as_deref() == Some("Running");
         let ready = kubeplay_core::controllers::ready_since(p).is_some();

@@ -16,7 +16,6 @@ use kubeplay_core::time::Millis;
 use kubeplay_core::World;
 use std::collections::BTreeMap;
 
-const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
 static ROLLOUT_DOC: Doc = Doc {
@@ -105,11 +104,7 @@ static SIMPLE_FLAGS: &[Flag] = &[
 ];
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let sub = args
-        .iter()
-        .position(|a| !a.starts_with('-'))
-        .map(|i| (i, args[i].as_str()));
-    let Some((i, word)) = sub else {
+    let (Some(word), rest) = super::find_command(args, &[]) else {
         return match parse_flags(cx, &ROLLOUT_DOC, &[], args) {
             Ok(_) => {
                 cx.out.out(super::help::render(&ROLLOUT_DOC, &[]));
@@ -118,9 +113,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             Err(e) => e,
         };
     };
-    let mut rest: Vec<String> = args[..i].to_vec();
-    rest.extend(args[i + 1..].iter().cloned());
-    match word {
+    match word.as_str() {
         "status" => status(cx, &rest),
         "history" => history(cx, &rest),
         "undo" => undo(cx, &rest),
@@ -422,13 +415,13 @@ fn history(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             .metadata
             .annotations
             .as_ref()
-            .and_then(|a| a.get(CHANGE_CAUSE))
+            .and_then(|a| a.get(super::CHANGE_CAUSE))
         {
             t.metadata
                 .get_or_insert_with(Default::default)
                 .annotations
                 .get_or_insert_with(BTreeMap::new)
-                .insert(CHANGE_CAUSE.into(), cause.clone());
+                .insert(super::CHANGE_CAUSE.into(), cause.clone());
         }
         cx.out.out(format!(
             "deployment.apps/{name} with revision #{revision}\n{}\n",
@@ -447,7 +440,7 @@ fn history(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 .metadata
                 .annotations
                 .as_ref()
-                .and_then(|a| a.get(CHANGE_CAUSE))
+                .and_then(|a| a.get(super::CHANGE_CAUSE))
                 .cloned()
                 .unwrap_or_else(|| "<none>".into());
             (rev.to_string(), cause)
@@ -515,7 +508,7 @@ fn undo(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     } else {
         // The previous revision: the second highest.
         let mut revs: Vec<&i64> = hist.keys().collect();
-        revs.sort();
+        kubeplay_sort::sort(&mut revs);
         match revs.len() {
             0 | 1 => {
                 return fail(

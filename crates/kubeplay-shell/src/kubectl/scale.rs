@@ -63,17 +63,10 @@ static SCALE_FLAGS: &[Flag] = &[
 ];
 
 pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let sub = args
-        .iter()
-        .position(|a| !a.starts_with('-'))
-        .map(|i| (i, args[i].as_str()));
-    match sub {
-        Some((i, "image")) => {
-            let mut rest: Vec<String> = args[..i].to_vec();
-            rest.extend(args[i + 1..].iter().cloned());
-            image(cx, &rest)
-        }
-        Some((_, other))
+    let (sub, rest) = super::find_command(args, &[]);
+    match sub.as_deref() {
+        Some("image") => image(cx, &rest),
+        Some(other)
             if ["env", "resources", "selector", "serviceaccount", "subject"].contains(&other) =>
         {
             fail(
@@ -81,7 +74,7 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 format!("\"kubectl set {other}\" is not available in kubeplay"),
             )
         }
-        Some((_, other)) => fail(
+        Some(other) => fail(
             cx.out,
             format!("unknown command \"{other}\" for \"kubectl set\""),
         ),
@@ -184,6 +177,12 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                     .err(format!("error: unable to find container named \"{c}\"\n"));
                 return Exec::Done(1);
             }
+        }
+        if a.bool("record") {
+            obj.meta_mut()
+                .annotations
+                .get_or_insert_with(Default::default)
+                .insert(super::CHANGE_CAUSE.into(), a.change_cause("set image"));
         }
         if obj == before {
             // The patch is `{}`: kubectl skips the object and prints nothing.

@@ -567,7 +567,7 @@ impl Exec {
                         .collect(),
                     Some(Value::Object(m)) => {
                         let mut keys: Vec<&String> = m.keys().collect();
-                        keys.sort();
+                        kubeplay_sort::sort(&mut keys);
                         keys.into_iter()
                             .map(|k| (Value::String(k.clone()), m[k].clone()))
                             .collect()

@@ -41,10 +41,12 @@ enum Fields {
 impl Fields {
     fn keys<'a>(&self, m: &'a serde_json::Map<String, Value>) -> Vec<&'a String> {
         let mut keys: Vec<&String> = m.keys().collect();
-        keys.sort();
+        kubeplay_sort::sort(&mut keys);
         if let Fields::Typed(order, path) = self {
             if let Some(o) = order(path) {
-                keys.sort_by_key(|k| o.iter().position(|f| f == k).unwrap_or(o.len()));
+                kubeplay_sort::sort_by_key(&mut keys, |k| {
+                    o.iter().position(|f| f == k).unwrap_or(o.len())
+                });
             }
         }
         keys

@@ -133,7 +133,7 @@ pub fn go_v(v: &Value) -> String {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            kubeplay_sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .into_iter()
                 .map(|k| format!("{k}:{}", go_v(&m[k])))
@@ -153,7 +153,7 @@ pub fn go_sharp_v(v: &Value) -> String {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            kubeplay_sort::sort(&mut keys);
             let parts: Vec<String> = keys
                 .into_iter()
                 .map(|k| format!("{}:{}", go_quote(k), go_sharp_v(&m[k])))
@@ -811,7 +811,7 @@ fn children(v: &Value) -> Vec<Value> {
     match v {
         Value::Object(m) => {
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            kubeplay_sort::sort(&mut keys);
             keys.into_iter().map(|k| m[k].clone()).collect()
         }
         Value::Array(a) => a.clone(),

@@ -312,7 +312,7 @@ pub fn row(o: &Object, now: Millis, wide: bool) -> Vec<String> {
                     roles.push(v.clone());
                 }
             }
-            roles.sort();
+            kubeplay_sort::sort(&mut roles);
             roles.dedup();
             let info = st.node_info.clone().unwrap_or_default();
             let mut r = vec![

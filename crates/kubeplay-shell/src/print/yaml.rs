@@ -77,7 +77,7 @@ impl Emitter {
                 // A mapping's keys sit one step in from its parent; at the root, at column 0.
                 let inner = if ctx == Ctx::Root { 0 } else { indent + INDENT };
                 let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort_by(|a, b| natural_cmp(a, b));
+                kubeplay_sort::sort_by(&mut keys, |a, b| natural_cmp(a, b));
                 for (i, k) in keys.into_iter().enumerate() {
                     // The first key of a mapping in a sequence item follows the `- ` directly.
                     if !(i == 0 && ctx == Ctx::SeqItem) {
@@ -955,7 +955,7 @@ mod tests {
     #[test]
     fn keys_sort_naturally() {
         let mut k = vec!["ab", "aB", "a10", "a9", "a_b", "A_b"];
-        k.sort_by(|a, b| natural_cmp(a, b));
+        kubeplay_sort::sort_by(&mut k, |a, b| natural_cmp(a, b));
         assert_eq!(k, vec!["A_b", "a_b", "a9", "a10", "aB", "ab"]);
     }
 
