@@ -436,7 +436,7 @@ fn change(
 }
 
 /// `--local`: objects straight from the files.
-fn local_objects(
+pub(crate) fn local_objects(
     cx: &mut Cx<'_>,
     files: &[String],
     recursive: bool,

@@ -22,6 +22,7 @@ pub mod resource;
 mod rollout;
 mod run;
 mod scale;
+mod set_env;
 
 pub mod create;
 mod delete;

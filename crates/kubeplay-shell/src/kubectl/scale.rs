@@ -66,9 +66,8 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let (sub, rest) = super::find_command(args, &[]);
     match sub.as_deref() {
         Some("image") => image(cx, &rest),
-        Some(other)
-            if ["env", "resources", "selector", "serviceaccount", "subject"].contains(&other) =>
-        {
+        Some("env") => super::set_env::run(cx, &rest),
+        Some(other) if ["resources", "selector", "serviceaccount", "subject"].contains(&other) => {
             fail(
                 cx.out,
                 format!("\"kubectl set {other}\" is not available in kubeplay"),
