@@ -508,12 +508,14 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     if !w.kubelet.execs.is_empty() {
         w.exec_due(k);
     }
-    let Some(mut rt) = w.kubelet.pods.remove(k) else {
+    // Out of the table while it runs (other pods, and the network, do not see it then).
+    let Some(mut rt) = w.kubelet.pods.take(k) else {
         return;
     };
     let mut wake: Option<Millis> = None;
     if pod.metadata.deletion_timestamp.is_some() {
         if terminate(w, &pod, &mut rt, &mut wake) {
+            w.kubelet.pods.remove(k);
             w.kubelet.by_ip.remove(&rt.ip);
             w.scheduler.unbind(&node);
             w.remove::<Pod>(k);
@@ -543,7 +545,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     {
         rt.snap = Some(pod);
     }
-    w.kubelet.pods.insert(k.clone(), rt);
+    w.kubelet.pods.restore(k.clone(), rt);
     if let Some(t) = wake {
         w.enqueue(Task::Kubelet(k.clone()), t.max(now));
     }
@@ -1538,12 +1540,17 @@ fn run_process(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &m
         return;
     };
     let c = &rt.ctrs[i];
-    let quiet = c.mounts.is_empty() && c.projected.is_empty() && c.projected_dirs.is_empty();
+    // With no emptyDir mounts and none of its own files shadowed by configMap, secret or
+    // token files, gathering the container's files and putting them back changes nothing.
+    let quiet = c.mounts.is_empty()
+        && c.fs.keys().all(|p| {
+            !c.projected.contains_key(p)
+                && !c.projected_dirs.iter().any(|d| strip_dir(p, d).is_some())
+        });
     let poll = match p.resume_without_io(now) {
-        // A process that needs nothing from its container at this step (a server, `sleep`):
-        // the container's files need not be gathered and put back, which changes nothing
-        // when the container mounts nothing. The draw `with_cx` makes for the network is
-        // still made, so the random sequence stays the same.
+        // A process that needs nothing from its container at this step (a server, `sleep`)
+        // and a container whose files would come back as they were: skip `with_cx`, but make
+        // the draw it makes for the network, so the random sequence stays the same.
         Some(poll) if quiet => {
             let _ = w.rng().next_u64();
             poll
