@@ -492,8 +492,9 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container) -> (Vec<MountView>, Option<Str
             .filter(|f| f.volume == vm.name)
             .map(|f| {
                 let text = String::from_utf8_lossy(&f.data);
-                let mut preview: String = text.chars().take(60).collect();
-                if text.chars().count() > 60 {
+                let first = text.lines().next().unwrap_or("");
+                let mut preview: String = first.chars().take(60).collect();
+                if first.chars().count() > 60 || text.trim_end().contains('\n') {
                     preview.push('…');
                 }
                 (f.path.clone(), f.data.len(), preview)
