@@ -17,7 +17,7 @@ pub const SPEEDS: [u32; 3] = [1, 5, 30];
 pub const MAX_FRAME_MS: f64 = 250.0;
 
 /// Cluster tasks run between two looks at the frame's clock ([`Sim::tick_within`]).
-pub const SLICE_TASKS: u64 = 40;
+pub const SLICE_TASKS: u64 = 8;
 
 /// How many frames [`Sim::behind`] stays set after the clock last fell behind.
 pub const BEHIND_FRAMES: u32 = 30;
@@ -431,6 +431,31 @@ impl Sim {
     }
 }
 
+/// Run what the first Apply and the first rollout run (kubectl apply, the controllers, the
+/// scheduler and kubelet, the cluster view's model) once, in a throwaway session of three
+/// replicas. A browser compiles WebAssembly functions lazily, on their first call; done just
+/// after the page has loaded, that compiling no longer lands in the frame of the learner's
+/// first Apply. Changes nothing anyone can see; returns the throwaway `Sim`.
+pub fn warm_up() -> Sim {
+    let mut s = Sim::new(0);
+    s.set_speed(30);
+    let mut cache = crate::model::PodCache::default();
+    for image in ["nginx:1.25", "nginx:1.26"] {
+        let yaml = format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: warm-up\nspec:\n  \
+             replicas: 3\n  selector:\n    matchLabels:\n      app: warm-up\n  template:\n    \
+             metadata:\n      labels:\n        app: warm-up\n    spec:\n      containers:\n      \
+             - name: web\n        image: {image}\n"
+        );
+        s.apply_file("warm-up.yaml", &yaml);
+        for _ in 0..60 {
+            s.tick(16.7);
+            let _ = crate::model::cluster(&s.session.world, "default", &mut cache);
+        }
+    }
+    s
+}
+
 /// The page's one `Sim`, shared by its components. Two handles are equal when they point at
 /// the same `Sim`; what changed inside is told by the version counters passed beside it.
 #[derive(Clone)]
@@ -618,6 +643,20 @@ spec:
         // What b shares replays to what b has.
         let opened = crate::boot::open_state(&b.share_state().encode()).unwrap();
         assert_eq!(format!("{:?}", opened.session.world.store), store(&b));
+    }
+
+    #[test]
+    fn the_warm_up_runs_a_rollout() {
+        // It must really run a rollout to its end, or it warms up only part of it.
+        let mut s = warm_up();
+        s.submit("kubectl get rs -o custom-columns=IMAGE:.spec.template.spec.containers[0].image,READY:.status.readyReplicas,REPLICAS:.spec.replicas --sort-by=.spec.replicas");
+        assert!(
+            s.scrollback.text().ends_with(
+                "IMAGE        READY    REPLICAS\nnginx:1.25   <none>   0\nnginx:1.26   3        3\n"
+            ),
+            "{}",
+            s.scrollback.text()
+        );
     }
 
     #[test]
