@@ -188,7 +188,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 continue;
             }
         };
-        let new_obj = match decode_patched(&patched) {
+        let mut new_obj = match decode_patched(&patched) {
             Ok(o) => o,
             Err(e) => {
                 errs.push(e);
@@ -196,6 +196,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             }
         };
         let changed = new_obj != live && object_value(&new_obj) != current;
+        super::record(&a, "patch", &mut new_obj);
         let result = if local || dry == DryRun::Client {
             new_obj
         } else {

@@ -60,6 +60,7 @@ static SCALE_FLAGS: &[Flag] = &[
     OUTPUT,
     DRY_RUN,
     Flag::str("timeout", None),
+    Flag::bool("record", None),
 ];
 
 pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
@@ -177,12 +178,7 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 return Exec::Done(1);
             }
         }
-        if a.bool("record") {
-            obj.meta_mut()
-                .annotations
-                .get_or_insert_with(Default::default)
-                .insert(super::CHANGE_CAUSE.into(), a.change_cause("set image"));
-        }
+        super::record(&a, "set image", &mut obj);
         if obj == before {
             // The patch is `{}`: kubectl skips the object and prints nothing.
             continue;
@@ -291,6 +287,7 @@ pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 continue;
             }
         }
+        super::record(&a, "scale", &mut obj);
         let op = format!("scaled{}", dry.suffix());
         if dry == DryRun::Client {
             let v = super::output::object_value(&obj);
