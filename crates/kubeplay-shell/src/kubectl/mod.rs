@@ -41,7 +41,6 @@ use kubeplay_api::{ApiError, Reason};
 use kubeplay_core::time::Millis;
 use kubeplay_core::World;
 
-/// What a command gets to work with.
 /// The annotation `--record` writes and `rollout history` shows.
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
@@ -55,6 +54,7 @@ pub fn record(a: &flags::Args, command: &str, obj: &mut kubeplay_api::Object) {
     }
 }
 
+/// What a command gets to work with.
 pub struct Cx<'a> {
     pub world: &'a mut World,
     pub fs: &'a mut Vfs,

@@ -146,13 +146,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             })
             .collect()
     } else {
-        let scope = Scope {
-            files: &files,
-            recursive: a.bool("recursive"),
-            ns: &ns,
-            enforce: a.namespace().is_some(),
-            all_namespaces: false,
-        };
+        let scope = Scope::of(&a, &files, &ns);
         match resource::find(
             cx.world,
             cx.fs,

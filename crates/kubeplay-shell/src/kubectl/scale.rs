@@ -88,7 +88,8 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
 }
 
-fn pod_spec_mut(o: &mut Object) -> Option<&mut PodSpec> {
+/// The pod spec of a pod or of a Deployment's or ReplicaSet's template.
+pub(crate) fn pod_spec_mut(o: &mut Object) -> Option<&mut PodSpec> {
     match o {
         Object::Deployment(d) => d.spec.template.spec.as_mut(),
         Object::ReplicaSet(r) => r.spec.template.as_mut().and_then(|t| t.spec.as_mut()),
