@@ -578,7 +578,9 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
     } else {
         "192.168.121.11"
     };
-    let spec = pod.spec.clone().unwrap_or_default();
+    let no_spec = Default::default();
+    let spec: &kubeplay_api::k8s_openapi::api::core::v1::PodSpec =
+        pod.spec.as_ref().unwrap_or(&no_spec);
     let mut ctrs = Vec::new();
     for c in spec.init_containers.iter().flatten() {
         let role = if c.restart_policy.as_deref() == Some("Always") {
@@ -1422,12 +1424,18 @@ pub(crate) fn with_cx<R>(
         .clone()
         .unwrap_or_else(|| "default".into());
     let hostname = pod.metadata.name.clone().unwrap_or_default();
-    let img = ctr.img.clone().unwrap_or_else(|| {
-        w.kubelet
-            .catalog
-            .resolve(&images::parse_reference("busybox").expect("valid"))
-            .expect("busybox")
-    });
+    let busybox;
+    let img = match ctr.img.as_ref() {
+        Some(img) => img,
+        None => {
+            busybox = w
+                .kubelet
+                .catalog
+                .resolve(&images::parse_reference("busybox").expect("valid"))
+                .expect("busybox");
+            &busybox
+        }
+    };
     let access = std::cell::RefCell::new(Vec::new());
     let seed = w.rng().next_u64();
     let dirs: Vec<String> = ctr
