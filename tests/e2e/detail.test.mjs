@@ -116,6 +116,10 @@ for (const scheme of ['light', 'dark']) {
     await run(page, 'kubectl logs webapp');
     await waitTerm(page, /\$ kubectl logs webapp\ncolor=.*\n$/);
     const log = (await termText(page)).trimEnd().split('\n').pop();
+    await run(page, 'kubectl exec webapp -- ls /etc/app');
+    await waitTerm(page, /\$ kubectl exec webapp -- ls \/etc\/app\n(.+\n)+$/);
+    const ls = (await termText(page)).split('$ kubectl exec webapp -- ls /etc/app\n').pop().trimEnd().split('\n');
+    assert.deepEqual(ls, ['APP_COLOR', 'APP_MODE']);
 
     // Open the pod's detail from its card in the cluster view.
     await page.locator('.cluster .pod[data-name="webapp"]').click();
@@ -145,9 +149,11 @@ for (const scheme of ['light', 'dark']) {
     assert.equal(words[2].value, `echo ${log}; sleep 3600`);
     assert.match(await drawer.locator('.rule').first().innerText(), /command and args replace the image's ENTRYPOINT and CMD/);
 
-    // The mounted ConfigMap: one file per key.
-    const files = await drawer.locator('.mount .files code').allInnerTexts();
-    assert.deepEqual(files, ['/etc/app/APP_COLOR', '/etc/app/APP_MODE']);
+    // The mounted ConfigMap: one file per key, the files `ls` lists in the container.
+    const mount = drawer.locator('.mount[data-volume="app-config-volume"]');
+    assert.match(await mount.innerText(), /^\/etc\/app ← volume app-config-volume: configMap app-config/);
+    const files = await mount.locator('.files code').allInnerTexts();
+    assert.deepEqual(files, ls.map((f) => `/etc/app/${f}`));
     assert.match(await drawer.locator('.pod-events').innerText(), /Started/);
     await screenshot(page, `pod-detail-env-${scheme}.png`);
 

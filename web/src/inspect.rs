@@ -492,8 +492,9 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container) -> (Vec<MountView>, Option<Str
             .filter(|f| f.volume == vm.name)
             .map(|f| {
                 let text = String::from_utf8_lossy(&f.data);
-                let mut preview: String = text.chars().take(60).collect();
-                if text.chars().count() > 60 {
+                let first = text.lines().next().unwrap_or("");
+                let mut preview: String = first.chars().take(60).collect();
+                if first.chars().count() > 60 || text.trim_end().contains('\n') {
                     preview.push('…');
                 }
                 (f.path.clone(), f.data.len(), preview)
@@ -1121,5 +1122,79 @@ EOF",
             Some("bad".into())
         );
         assert_eq!(pod_named(&s.world, "other", "bad"), None);
+    }
+
+    #[test]
+    fn the_notes_init_container_shows_first_and_why_it_fails() {
+        // The course notes' pod, verbatim: its init container's script is not valid sh.
+        let mut s = Session::new(3);
+        let out = run(
+            &mut s,
+            "cat <<'EOF' | kubectl apply -f -
+apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp-pod
+  labels:
+    app: myapp
+spec:
+  containers:
+    - name: myapp-container
+      image: busybox:1.28
+      command: [ 'sh', '-c', 'echo The app is running! && sleep 3600' ]
+  initContainers:
+    - name: init-myservice
+      image: busybox
+      command: [ 'sh', '-c', 'git clone <some-repository-that-will-be-used-by-application>; done;' ]
+EOF",
+        );
+        assert!(out.contains("pod/myapp-pod created"), "{out}");
+        let t = s.now() + 60_000;
+        s.advance_to(t);
+        let d = pod_detail(&s.world, "default", "myapp-pod").unwrap();
+        let order: Vec<(&str, &str)> = d
+            .containers
+            .iter()
+            .map(|c| (c.name.as_str(), c.role))
+            .collect();
+        assert_eq!(
+            order,
+            [("init-myservice", "init"), ("myapp-container", "app")]
+        );
+        let (init, app) = (&d.containers[0], &d.containers[1]);
+        assert!(init.restarts >= 1, "{init:?}");
+        assert!(!init.ready);
+        // What kubectl get says, and what the drawer says, agree.
+        assert!(d.status.starts_with("Init:"), "{}", d.status);
+        if init.state == "Terminated" {
+            assert_eq!(init.reason.as_deref(), Some("Error"));
+            assert_ne!(init.exit_code, Some(0));
+        } else {
+            assert_eq!(init.state, "Waiting");
+            assert_eq!(init.reason.as_deref(), Some("CrashLoopBackOff"));
+            assert!(
+                init.last.as_deref().unwrap().starts_with("Error (exit "),
+                "{init:?}"
+            );
+        }
+        let (out, _) = {
+            s.feed_line("kubectl logs myapp-pod -c init-myservice");
+            s.run_until_idle();
+            let o: String = s.take_output().into_iter().map(|c| c.text).collect();
+            (o, ())
+        };
+        assert!(!init.logs.is_empty());
+        assert_eq!(format!("{}\n", init.logs), out);
+        assert_eq!(app.state, "Waiting");
+        assert_eq!(app.reason.as_deref(), Some("PodInitializing"));
+        let words: Vec<&str> = app.argv.iter().map(|w| w.value.as_str()).collect();
+        assert_eq!(
+            words,
+            ["sh", "-c", "echo The app is running! && sleep 3600"]
+        );
+        assert_eq!(
+            app.rule,
+            "command replaces the image's ENTRYPOINT, and the image's CMD is dropped"
+        );
     }
 }

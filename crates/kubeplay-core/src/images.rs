@@ -407,7 +407,7 @@ impl Catalog {
         if r.digest.is_none() && !base.tags.contains(&r.tag.as_str()) {
             return None;
         }
-        let version = match (base.repo, r.tag.as_str()) {
+        let mut version = match (base.repo, r.tag.as_str()) {
             ("gcr.io/google-samples/hello-app", t) => format!("{t}.0"),
             ("docker.io/library/nginx", t)
                 if t.chars().next().is_some_and(|c| c.is_ascii_digit()) =>
@@ -423,6 +423,18 @@ impl Catalog {
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
         if base.repo == "docker.io/library/nginx" {
+            // A minor tag (`1.25`) runs the newest patch release the catalog has (`1.25.5`).
+            if version.matches('.').count() == 1 {
+                let prefix = format!("{version}.");
+                if let Some(full) = base
+                    .tags
+                    .iter()
+                    .filter(|t| t.starts_with(&prefix) && !t.contains('-'))
+                    .next_back()
+                {
+                    version = full.to_string();
+                }
+            }
             for (k, v) in env.iter_mut() {
                 if k == "NGINX_VERSION" && version.matches('.').count() == 2 {
                     *v = version.clone();

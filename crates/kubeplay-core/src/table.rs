@@ -95,10 +95,21 @@ impl<V> Table<V> {
             }
         }
     }
+    /// Remove a key, whether its value is in the table or out (`take`).
     pub fn remove(&mut self, k: &Key) -> Option<V> {
-        let v = self.map.remove(k)?;
+        let v = self.map.remove(k);
         self.order.remove(k);
-        Some(v)
+        v
+    }
+    /// Take a value out for a while and keep its place: until `restore` puts it back, lookups
+    /// and iteration do not see it (as if removed), and neither costs a walk of the order.
+    pub fn take(&mut self, k: &Key) -> Option<V> {
+        self.map.remove(k)
+    }
+    /// Put back what `take` took.
+    pub fn restore(&mut self, k: Key, v: V) {
+        debug_assert!(self.order.contains(&k));
+        self.map.insert(k, v);
     }
     pub fn clear(&mut self) {
         self.map.clear();
@@ -118,8 +129,8 @@ impl<V> Table<V> {
             map: &self.map,
         }
     }
-    pub fn keys(&self) -> btree_set::Iter<'_, Key> {
-        self.order.iter()
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + '_ {
+        self.iter().map(|(k, _)| k)
     }
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &V> + '_ {
         self.iter().map(|(_, v)| v)
@@ -134,15 +145,19 @@ pub struct Iter<'a, V> {
 impl<'a, V> Iterator for Iter<'a, V> {
     type Item = (&'a Key, &'a V);
     fn next(&mut self) -> Option<Self::Item> {
-        let k = self.keys.next()?;
-        Some((k, &self.map[k]))
+        // A key whose value is out (`take`) is passed over.
+        self.keys.find_map(|k| Some((k, self.map.get(k)?)))
     }
 }
 
 impl<V> DoubleEndedIterator for Iter<'_, V> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        let k = self.keys.next_back()?;
-        Some((k, &self.map[k]))
+        loop {
+            let k = self.keys.next_back()?;
+            if let Some(v) = self.map.get(k) {
+                return Some((k, v));
+            }
+        }
     }
 }
 

@@ -124,7 +124,7 @@ fn mounts(c: &CtrDetail) -> Html {
     }
     let mount = |m: &MountView| {
         html! {
-            <li class="mount">
+            <li class="mount" data-volume={m.volume.clone()}>
                 <div><code class="path">{ m.path.clone() }</code>{" ← "}<span class="vol">{ format!("volume {}", m.volume) }</span>{": "}{ m.source.clone() }
                     if let Some(sp) = &m.sub_path { <span class="subpath">{ format!(" (subPath {sp})") }</span> }
                     if m.read_only { <span class="ro">{" read-only"}</span> }
