@@ -16,6 +16,7 @@ use gloo::render::{request_animation_frame, AnimationFrame};
 use kubeplay_lessons::embed::{Panel, Theme};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 /// What the app re-renders on: when none of these moved, a frame costs one comparison.
@@ -26,6 +27,7 @@ pub struct Versions {
     pub now: u64,
     pub playing: bool,
     pub speed: u32,
+    pub behind: bool,
 }
 
 impl Versions {
@@ -36,6 +38,7 @@ impl Versions {
             now: s.session.now(),
             playing: s.playing,
             speed: s.speed,
+            behind: s.behind,
         }
     }
 }
@@ -54,8 +57,37 @@ fn seed_from_location() -> u64 {
         .unwrap_or(1)
 }
 
+/// How long one frame may spend on the cluster's work before the clock is left to lag (the
+/// rest of a 60 Hz frame is for rendering).
+pub const SIM_BUDGET_MS: f64 = 8.0;
+
+/// The page's clock in milliseconds (`performance.now()`).
+fn perf_now() -> f64 {
+    gloo::utils::window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Record `[start, now]` as a User Timing measure called `name` (seen in the browser's
+/// performance panel and by tests/e2e/measure.mjs through a PerformanceObserver), then drop it
+/// from the page's buffer so that a long session does not collect them.
+fn measure_since(name: &str, start: f64) {
+    let Some(p) = gloo::utils::window().performance() else {
+        return;
+    };
+    let end = p.now();
+    let opts = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&opts, &"start".into(), &start.into());
+    let _ = js_sys::Reflect::set(&opts, &"end".into(), &end.into());
+    let f = js_sys::Reflect::get(&p, &"measure".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let Some(f) = f {
+        let _ = f.call2(&p, &name.into(), &opts);
+        p.clear_measures_with_measure_name(name);
+    }
+}
+
 /// requestAnimationFrame, again and again: each frame lets the real time since the last one
-/// pass in the simulation, then tells the app what moved.
+/// pass in the simulation (within [`SIM_BUDGET_MS`]), then tells the app what moved.
 struct FrameLoop {
     sim: SimRef,
     notify: Callback<Versions>,
@@ -89,12 +121,17 @@ impl FrameLoop {
         }
         let dt = self.last.get().map_or(0.0, |l| ts - l);
         self.last.set(Some(ts));
+        let start = perf_now();
         let v = {
             let mut s = self.sim.borrow_mut();
-            s.tick(dt);
+            s.tick_within(dt, &mut || perf_now() - start < SIM_BUDGET_MS);
             Versions::of(&s)
         };
+        measure_since("kubeplay:sim", start);
         self.notify.emit(v);
+        // Yew renders in a microtask queued by `emit`; this one runs after it.
+        let render = perf_now();
+        yew::platform::spawn_local(async move { measure_since("kubeplay:render", render) });
         self.schedule();
     }
 
@@ -235,7 +272,7 @@ pub fn App() -> Html {
             <header class="top">
                 <h1 class="brand">{"kubeplay"}</h1>
                 <span class="ns" title="namespace of the current context">{"namespace: "}<b>{namespace}</b></span>
-                <Clock sim={sim.clone()} now={v.now} playing={v.playing} speed={v.speed} {has_next} />
+                <Clock sim={sim.clone()} now={v.now} playing={v.playing} speed={v.speed} behind={v.behind} {has_next} />
                 <Toolbar sim={sim.clone()} lessons={lessons.clone()} />
             </header>
             <Notices lessons={lessons.clone()} />

@@ -26,6 +26,7 @@ impl Sim {
         let Some(req) = self.edits.pop_front() else {
             return;
         };
+        self.finish_instant();
         self.journal.events.push(Event::Edit {
             at: self.session.now(),
             text: text.to_string(),

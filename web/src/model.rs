@@ -8,6 +8,7 @@ use kubeplay_core::controllers::deployment::{self as dc, HASH_LABEL};
 use kubeplay_core::World;
 use kubeplay_shell::print::rows::pod_columns;
 use std::collections::{BTreeSet, HashMap};
+use std::rc::Rc;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PodView {
@@ -19,6 +20,22 @@ pub struct PodView {
     pub status: String,
     pub class: &'static str,
     pub node: String,
+    /// What a card's tooltip says (name, READY, STATUS, node), made once per change of the pod.
+    pub title: Rc<str>,
+}
+
+impl PodView {
+    /// The classes of a compact cell (`cell` and the colour class), as one static string.
+    pub fn cell_class(&self) -> &'static str {
+        match self.class {
+            "running" => "cell running",
+            "notready" => "cell notready",
+            "pending" => "cell pending",
+            "terminating" => "cell terminating",
+            "done" => "cell done",
+            _ => "cell failed",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -38,7 +55,9 @@ pub struct RsView {
     pub former_revisions: Vec<i64>,
     /// The pod template as YAML, without the pod-template-hash label (for diffs).
     pub template: std::rc::Rc<str>,
-    pub pods: Vec<PodView>,
+    /// Its pods by name. The same `Rc` as the last model's when none of them changed, so the
+    /// view compares it in O(1) (`Rc`'s equality tries the pointer first).
+    pub pods: Rc<[Rc<PodView>]>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,7 +98,7 @@ pub struct ClusterModel {
     /// ReplicaSets no Deployment owns.
     pub replicasets: Vec<RsView>,
     /// Pods no ReplicaSet owns.
-    pub pods: Vec<PodView>,
+    pub pods: Vec<Rc<PodView>>,
     pub pod_count: usize,
 }
 
@@ -99,39 +118,74 @@ pub fn status_class(status: &str, ready: &str) -> &'static str {
     }
 }
 
-/// Remembers each pod's view by resourceVersion, so an unchanged pod costs a lookup.
+/// Remembers each pod's view by resourceVersion, so an unchanged pod costs a lookup, and each
+/// ReplicaSet's list of pods, so an unchanged list is the same `Rc`. Nothing here allocates for
+/// a pod that did not change.
 #[derive(Default)]
 pub struct PodCache {
-    map: HashMap<String, (String, PodView)>,
+    /// Pod uid -> (resourceVersion, view, the model that last showed it).
+    map: HashMap<String, (String, Rc<PodView>, u64)>,
+    /// ReplicaSet uid -> its pods as the last model had them.
+    lists: HashMap<String, Rc<[Rc<PodView>]>>,
     /// ReplicaSet uid -> its template as YAML (a ReplicaSet's template never changes).
     templates: HashMap<String, std::rc::Rc<str>>,
+    /// Counts the models built; a pod seen by this one is marked with it.
+    generation: u64,
 }
 
 impl PodCache {
-    fn view(&mut self, p: &Pod, now: u64, seen: &mut BTreeSet<String>) -> PodView {
-        let uid = p.metadata.uid.clone().unwrap_or_default();
-        let rv = p.metadata.resource_version.clone().unwrap_or_default();
-        seen.insert(uid.clone());
-        if let Some((v, view)) = self.map.get(&uid) {
-            if *v == rv {
+    fn view(&mut self, p: &Pod, now: u64) -> Rc<PodView> {
+        let uid = p.metadata.uid.as_deref().unwrap_or_default();
+        let rv = p.metadata.resource_version.as_deref().unwrap_or_default();
+        if let Some((v, view, seen)) = self.map.get_mut(uid) {
+            *seen = self.generation;
+            if v == rv {
                 return view.clone();
             }
         }
         let (ready, status, _) = pod_columns(p, now);
-        let view = PodView {
-            name: p.metadata.name.clone().unwrap_or_default(),
-            uid: uid.clone(),
+        let name = p.metadata.name.clone().unwrap_or_default();
+        let node = p
+            .spec
+            .as_ref()
+            .and_then(|s| s.node_name.clone())
+            .unwrap_or_default();
+        let view = Rc::new(PodView {
+            title: format!("{name}  {ready}  {status}  {node}").into(),
+            name,
+            uid: uid.to_string(),
             class: status_class(&status, &ready),
             ready,
             status,
-            node: p
-                .spec
-                .as_ref()
-                .and_then(|s| s.node_name.clone())
-                .unwrap_or_default(),
-        };
-        self.map.insert(uid, (rv, view.clone()));
+            node,
+        });
+        self.map.insert(
+            uid.to_string(),
+            (rv.to_string(), view.clone(), self.generation),
+        );
         view
+    }
+
+    fn seen(&self, uid: &str) -> bool {
+        self.map.get(uid).is_some_and(|e| e.2 == self.generation)
+    }
+
+    /// The pods of ReplicaSet `rs_uid` by name: the last model's list when it is the same.
+    fn pods_of(&mut self, w: &World, rs_uid: &str) -> Rc<[Rc<PodView>]> {
+        let mut pods: Vec<Rc<PodView>> = w
+            .pods_of(rs_uid)
+            .into_iter()
+            .map(|p| self.view(p, w.now()))
+            .collect();
+        kubeplay_sort::sort_by(&mut pods, |a, b| a.name.cmp(&b.name));
+        if let Some(old) = self.lists.get(rs_uid) {
+            if old.len() == pods.len() && old.iter().zip(&pods).all(|(a, b)| Rc::ptr_eq(a, b)) {
+                return old.clone();
+            }
+        }
+        let list: Rc<[Rc<PodView>]> = pods.into();
+        self.lists.insert(rs_uid.to_string(), list.clone());
+        list
     }
 }
 
@@ -148,20 +202,10 @@ fn images(t: &PodTemplateSpec) -> String {
         .unwrap_or_default()
 }
 
-fn rs_view(
-    w: &World,
-    rs: &ReplicaSet,
-    cache: &mut PodCache,
-    seen: &mut BTreeSet<String>,
-) -> RsView {
+fn rs_view(w: &World, rs: &ReplicaSet, cache: &mut PodCache) -> RsView {
     let st = rs.status.clone().unwrap_or_default();
     let uid = rs.metadata.uid.clone().unwrap_or_default();
-    let mut pods: Vec<PodView> = w
-        .pods_of(&uid)
-        .into_iter()
-        .map(|p| cache.view(p, w.now(), seen))
-        .collect();
-    kubeplay_sort::sort_by(&mut pods, |a, b| a.name.cmp(&b.name));
+    let pods = cache.pods_of(w, &uid);
     let template = cache
         .templates
         .entry(uid.clone())
@@ -328,7 +372,7 @@ fn budget(d: &Deployment, rss: &[RsView]) -> Budget {
 
 /// Everything the cluster view shows for namespace `ns`.
 pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
-    let mut seen = BTreeSet::new();
+    cache.generation += 1;
     let mut owned_rs = BTreeSet::new();
     let mut deployments = Vec::new();
     for d in w.store.list::<Deployment>(ns) {
@@ -337,7 +381,7 @@ pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
             .into_iter()
             .map(|rs| {
                 owned_rs.insert(rs.metadata.uid.clone().unwrap_or_default());
-                rs_view(w, rs, cache, &mut seen)
+                rs_view(w, rs, cache)
             })
             .collect();
         kubeplay_sort::sort_by(&mut rss, |a, b| {
@@ -359,18 +403,26 @@ pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
     let mut replicasets = Vec::new();
     for rs in w.store.list::<ReplicaSet>(ns) {
         if !owned_rs.contains(rs.metadata.uid.as_deref().unwrap_or("")) {
-            replicasets.push(rs_view(w, rs, cache, &mut seen));
+            replicasets.push(rs_view(w, rs, cache));
         }
     }
     let mut pods = Vec::new();
-    let mut pod_count = seen.len();
+    let mut pod_count = 0;
     for p in w.store.list::<Pod>(ns) {
-        if !seen.contains(p.metadata.uid.as_deref().unwrap_or("")) {
-            pods.push(cache.view(p, w.now(), &mut seen));
-            pod_count += 1;
+        pod_count += 1;
+        if !cache.seen(p.metadata.uid.as_deref().unwrap_or("")) {
+            pods.push(cache.view(p, w.now()));
         }
     }
-    cache.map.retain(|uid, _| seen.contains(uid));
+    let generation = cache.generation;
+    cache.map.retain(|_, e| e.2 == generation);
+    let shown: BTreeSet<&str> = deployments
+        .iter()
+        .flat_map(|d: &DeployView| d.replicasets.iter())
+        .chain(replicasets.iter())
+        .map(|r| r.uid.as_str())
+        .collect();
+    cache.lists.retain(|uid, _| shown.contains(uid.as_str()));
     if cache.templates.len() > 256 {
         cache.templates.clear();
     }
@@ -419,6 +471,37 @@ spec:
     }
 
     #[test]
+    fn an_unchanged_replicaset_keeps_its_pod_list() {
+        let mut s = Session::new(1);
+        apply(&mut s, &deploy(3, "nginx:1.25", ""));
+        s.advance_to(60_000);
+        let mut cache = PodCache::default();
+        let a = cluster(&s.world, "default", &mut cache);
+        let b = cluster(&s.world, "default", &mut cache);
+        let (ra, rb) = (
+            &a.deployments[0].replicasets[0],
+            &b.deployments[0].replicasets[0],
+        );
+        assert_eq!(ra.pods.len(), 3);
+        assert!(Rc::ptr_eq(&ra.pods, &rb.pods), "same pods, same list");
+        s.feed_line("kubectl delete pod --all --wait=false");
+        let c = cluster(&s.world, "default", &mut cache);
+        let rc = &c.deployments[0].replicasets[0];
+        assert!(!Rc::ptr_eq(&ra.pods, &rc.pods), "pods changed, a new list");
+        // Three terminating, three new.
+        assert_eq!(rc.pods.len(), 6, "{:?}", rc.pods);
+        assert_eq!(c.pod_count, 6);
+        assert_eq!(
+            rc.pods.iter().filter(|p| p.class == "terminating").count(),
+            3
+        );
+        let t = rc.pods.iter().find(|p| p.class == "terminating").unwrap();
+        assert_eq!(t.cell_class(), "cell terminating");
+        assert!(t.title.starts_with(&format!("{}  ", t.name)), "{}", t.title);
+        assert!(t.title.contains("Terminating"), "{}", t.title);
+    }
+
+    #[test]
     fn diffs_show_what_changed() {
         let d = diff_lines("a\nb\nc\n", "a\nB\nc\nd\n");
         assert_eq!(
@@ -457,7 +540,7 @@ spec:
         assert_eq!(rs.images, "nginx:1.25");
         assert!(rs.name.ends_with(&rs.hash) && !rs.hash.is_empty());
         assert_eq!(rs.pods.len(), 3);
-        for p in &rs.pods {
+        for p in rs.pods.iter() {
             assert!(p.name.starts_with(&rs.name));
             assert_eq!((p.status.as_str(), p.class), ("Running", "running"));
         }

@@ -14,6 +14,7 @@ impl Sim {
     pub fn load_opened(&mut self, o: Opened) {
         let editor = self.journal.editor;
         self.session = o.session;
+        self.session.set_defer_settle(true);
         self.edits.clear();
         self.selected = None;
         self.queue.clear();
@@ -52,6 +53,7 @@ impl Sim {
 
     /// Record a line about to be fed (called where the Sim feeds lines).
     pub fn record_line(&mut self, line: &str) {
+        self.finish_instant();
         self.journal.events.push(Event::Line {
             at: self.session.now(),
             text: line.to_string(),
@@ -60,6 +62,7 @@ impl Sim {
 
     /// Record a file saved from the editor.
     pub fn record_write(&mut self, path: &str, content: &str) {
+        self.finish_instant();
         self.journal.events.push(Event::Write {
             at: self.session.now(),
             path: path.to_string(),
@@ -69,6 +72,7 @@ impl Sim {
 
     /// Record Ctrl+C (only when something was running: otherwise it changes nothing).
     pub fn record_interrupt(&mut self) {
+        self.finish_instant();
         if self.session.is_busy() {
             self.journal.events.push(Event::Interrupt {
                 at: self.session.now(),
@@ -90,6 +94,15 @@ impl Sim {
     /// panel must re-render (and the embedding page be told).
     pub fn refresh_lesson(&mut self, lang: Lang) -> bool {
         let (cluster, term) = (self.cluster_version, self.term_version);
+        if self
+            .session
+            .world
+            .next_due()
+            .is_some_and(|d| d <= self.session.now())
+        {
+            // Mid-instant (a frame's budget ran out): check once the instant is done.
+            return false;
+        }
         let Some(l) = self.lesson.as_mut() else {
             return false;
         };

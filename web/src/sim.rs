@@ -16,6 +16,12 @@ pub const SPEEDS: [u32; 3] = [1, 5, 30];
 /// coming back from the background does not jump minutes ahead in one go.
 pub const MAX_FRAME_MS: f64 = 250.0;
 
+/// Cluster tasks run between two looks at the frame's clock ([`Sim::tick_within`]).
+pub const SLICE_TASKS: u64 = 40;
+
+/// How many frames [`Sim::behind`] stays set after the clock last fell behind.
+pub const BEHIND_FRAMES: u32 = 30;
+
 /// How much scrollback the terminal keeps (bytes of text).
 pub const SCROLLBACK_BYTES: usize = 256 * 1024;
 
@@ -106,6 +112,11 @@ pub struct Sim {
     pub lesson: Option<crate::lesson::LessonState>,
     /// Bumped when the lesson panel must re-render.
     pub lesson_version: u64,
+    /// A frame ran out of time before the clock reached where real time would put it, this
+    /// frame or one of the last [`BEHIND_FRAMES`]: the virtual clock lags behind its speed
+    /// while the cluster has much to do. (Held a little, so the page's note does not flicker.)
+    pub behind: bool,
+    behind_for: u32,
     /// The pod whose detail is open (in the session's namespace); see `select`.
     pub selected: Option<String>,
     /// `kubectl edit` requests waiting for the editor, oldest first (see `edit.rs`).
@@ -117,8 +128,11 @@ pub const HISTORY_MAX: usize = 500;
 
 impl Sim {
     pub fn new(seed: u64) -> Sim {
+        let mut session = Session::new(seed);
+        // The frame loop runs the work a command causes, a slice per frame.
+        session.set_defer_settle(true);
         let mut s = Sim {
-            session: Session::new(seed),
+            session,
             scrollback: Scrollback::default(),
             queue: VecDeque::new(),
             history: Vec::new(),
@@ -132,6 +146,8 @@ impl Sim {
             journal: kubeplay_lessons::share::ShareState::new(seed),
             lesson: None,
             lesson_version: 0,
+            behind: false,
+            behind_for: 0,
             selected: None,
             edits: VecDeque::new(),
         };
@@ -195,6 +211,7 @@ impl Sim {
 
     /// Write `text` to the session's file `path` and apply it, as the terminal would.
     pub fn apply_file(&mut self, path: &str, text: &str) {
+        self.finish_instant();
         self.record_write(path, text);
         self.session.fs.write(path, text.as_bytes().to_vec());
         self.submit(&format!("kubectl apply -f {path}"));
@@ -206,6 +223,10 @@ impl Sim {
             let Some(line) = self.queue.pop_front() else {
                 break;
             };
+            // What the learner does happens on a finished instant, as in a share link's
+            // replay; finishing it may let a waiting command print its last lines first.
+            self.finish_instant();
+            self.drain();
             let prompt = self.prompt();
             self.scrollback.push(SegKind::Prompt, &prompt);
             self.scrollback.push(SegKind::Input, &line);
@@ -239,6 +260,8 @@ impl Sim {
     /// Ctrl+C while a command runs: stop it (the session prints `^C`) and drop the lines
     /// waiting their turn.
     pub fn interrupt(&mut self) {
+        self.finish_instant();
+        self.drain();
         self.queue.clear();
         self.record_interrupt();
         self.session.interrupt();
@@ -285,17 +308,54 @@ impl Sim {
 
     /// Let `real_ms` of real time pass, at the clock's speed if it is playing.
     pub fn tick(&mut self, real_ms: f64) {
+        self.tick_within(real_ms, &mut || true);
+    }
+
+    /// [`Sim::tick`] within a frame's time: `more` is asked after every [`SLICE_TASKS`] tasks
+    /// of cluster work whether the frame has time left. When it has not, the clock stays where
+    /// the work got to (mid-instant if need be) and [`Sim::behind`] is set: the virtual clock
+    /// lags behind its speed instead of freezing the page. Slicing never changes what happens,
+    /// only how much of it is done by each frame (see `Session::advance_within`). A paused
+    /// clock still finishes the instant it is in.
+    pub fn tick_within(&mut self, real_ms: f64, more: &mut dyn FnMut() -> bool) {
+        let now = self.session.now();
+        let mut target = now;
         if self.playing {
             let owed = real_ms.clamp(0.0, MAX_FRAME_MS) * self.speed as f64 + self.carry;
             let whole = owed.floor();
             self.carry = owed - whole;
-            if whole >= 1.0 {
-                let to = self.session.now() + whole as u64;
-                self.advance_to(to);
-                return;
+            target += whole as u64;
+        }
+        let due = self.session.world.next_due().is_some_and(|d| d <= target);
+        let caught_up = !(target > now || due) || self.run_to(target, more);
+        self.behind_for = if caught_up {
+            self.behind_for.saturating_sub(1)
+        } else {
+            BEHIND_FRAMES
+        };
+        self.behind = self.behind_for > 0;
+        self.after_time();
+    }
+
+    fn run_to(&mut self, t: u64, more: &mut dyn FnMut() -> bool) -> bool {
+        loop {
+            let mut budget = SLICE_TASKS;
+            if self.session.advance_within(t, &mut budget) {
+                return true;
+            }
+            if !more() {
+                return false;
             }
         }
-        self.after_time();
+    }
+
+    /// Run what is left of the current instant's work, if a frame's budget cut it short:
+    /// before anything the journal records, the cluster must be as a replay will find it.
+    pub fn finish_instant(&mut self) {
+        let now = self.session.now();
+        if self.session.world.next_due().is_some_and(|d| d <= now) {
+            self.session.advance_to(now);
+        }
     }
 
     /// Jump to the next moment something is due in the cluster.
@@ -499,6 +559,65 @@ spec:
         let samples = &s.samples["default/nginx"];
         assert_eq!(samples.last().map(|x| x.ready), Some(3));
         assert_eq!(samples.first().map(|x| x.ready), Some(0));
+    }
+
+    fn replicas(n: u32, image: &str) -> String {
+        NGINX
+            .replace("replicas: 3", &format!("replicas: {n}"))
+            .replace("nginx:1.25", image)
+    }
+
+    #[test]
+    fn a_frame_out_of_time_lags_the_clock_and_changes_nothing() {
+        // b's frames have time for one slice of work each; a does at once what b got to,
+        // whole instants at a time, as the command line and a share link's replay do.
+        let mut a = Sim::new(5);
+        let mut b = Sim::new(5);
+        for s in [&mut a, &mut b] {
+            s.set_speed(30);
+            s.apply_file("d.yaml", &replicas(200, "nginx:1.25"));
+        }
+        let frames = |a: &mut Sim, b: &mut Sim, n: usize| {
+            let mut lagged = 0;
+            for _ in 0..n {
+                b.tick_within(16.7, &mut || false);
+                lagged += b.behind as u32;
+                a.advance_to(b.session.now());
+            }
+            lagged
+        };
+        let lagged = frames(&mut a, &mut b, 30);
+        assert!(lagged > 0, "200 pods never outran one slice a frame");
+        assert!(
+            b.session.now() < 30 * 500,
+            "the clock did not lag: {}",
+            b.session.now()
+        );
+        // Lines typed while b lags see the instant finished, as the replay will.
+        for s in [&mut a, &mut b] {
+            s.submit("kubectl get deploy nginx -o jsonpath='{.status.replicas}'; echo");
+            s.apply_file("d.yaml", &replicas(200, "nginx:1.26"));
+        }
+        frames(&mut a, &mut b, 40);
+        for s in [&mut a, &mut b] {
+            s.submit("kubectl get rs --no-headers");
+        }
+        frames(&mut a, &mut b, 2000);
+        assert!(!b.behind, "b never caught up");
+        for s in [&mut a, &mut b] {
+            s.submit("kubectl get rs --no-headers");
+        }
+        assert_eq!(a.scrollback.text(), b.scrollback.text());
+        assert!(
+            a.scrollback.text().contains("200   200   200"),
+            "{}",
+            a.scrollback.text()
+        );
+        let store = |s: &Sim| format!("{:?}", s.session.world.store);
+        assert_eq!(store(&a), store(&b));
+        // What b shares replays to what b has.
+        let opened = crate::boot::open_state(&b.share_state().encode()).unwrap();
+        assert_eq!(format!("{:?}", opened.session.world.store), store(&b));
     }
 
     #[test]

@@ -128,6 +128,8 @@ async fn apply_runs_kubectl_apply_in_the_session() {
 async fn the_cluster_view_colours_pods_by_their_kubectl_status() {
     let sim: SimRef = Sim::new(1).shared();
     sim.borrow_mut().apply_file("d.yaml", NGINX);
+    // The page's next frame runs the work the apply caused.
+    sim.borrow_mut().tick(0.0);
     let version = sim.borrow().cluster_version;
     let root = mount::<ClusterView>(ClusterProps {
         sim: sim.clone(),
@@ -193,4 +195,79 @@ async fn the_terminal_sets_stderr_apart_and_prompts_with_the_namespace() {
         text(".term-line .t-prompt"),
         ["controlplane ~ (default) $ "]
     );
+}
+
+/// Past 100 pods, pods are cells drawn outside the virtual DOM: a frame touches only the cells
+/// of pods that came, went or changed, and the others stay the same elements.
+#[wasm_bindgen_test]
+async fn compact_cells_follow_the_pods_and_leave_the_unchanged_ones_alone() {
+    let sim: SimRef = Sim::new(1).shared();
+    let big = NGINX.replace("replicas: 3", "replicas: 150");
+    sim.borrow_mut().apply_file("d.yaml", &big);
+    sim.borrow_mut().tick(0.0);
+    let t = sim.borrow().session.now() + 60_000;
+    sim.borrow_mut().advance_to(t);
+    let doc = gloo::utils::document();
+    let root = doc.create_element("div").unwrap();
+    doc.body().unwrap().append_child(&root).unwrap();
+    let props = |sim: &SimRef| ClusterProps {
+        sim: sim.clone(),
+        version: sim.borrow().cluster_version,
+    };
+    let mut app = Renderer::<ClusterView>::with_root_and_props(root.clone(), props(&sim)).render();
+    settle().await;
+    let cells = all(&root, ".pods.compact .cell");
+    assert_eq!(cells.len(), 150);
+    assert!(all(&root, ".pod").is_empty());
+    let names: Vec<String> = cells
+        .iter()
+        .map(|c| c.get_attribute("data-name").unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "cells are in name order");
+    assert!(cells.iter().all(
+        |c| c.get_attribute("class").as_deref() == Some("cell running")
+            && c.get_attribute("data-status").as_deref() == Some("Running")
+    ));
+
+    // Delete one pod: it turns Terminating and a replacement comes; the others keep their
+    // elements, untouched.
+    sim.borrow_mut()
+        .submit(&format!("kubectl delete pod {} --wait=false", names[0]));
+    sim.borrow_mut().tick(0.0);
+    app.update(props(&sim));
+    settle().await;
+    let after = all(&root, ".pods.compact .cell");
+    assert_eq!(after.len(), 151);
+    let terminating = all(&root, ".cell.terminating");
+    assert_eq!(terminating.len(), 1);
+    assert!(
+        terminating[0] == cells[0],
+        "the deleted pod's cell is the same element"
+    );
+    assert_eq!(
+        terminating[0].get_attribute("data-status").as_deref(),
+        Some("Terminating")
+    );
+    for c in &cells[1..] {
+        assert!(after.contains(c), "an unchanged pod's cell was replaced");
+    }
+    let names: Vec<String> = after
+        .iter()
+        .map(|c| c.get_attribute("data-name").unwrap())
+        .collect();
+    let mut sorted = names.clone();
+    sorted.sort();
+    assert_eq!(names, sorted, "the new cell went in its place by name");
+
+    // Once it is gone, its cell goes too.
+    let t = sim.borrow().session.now() + 60_000;
+    sim.borrow_mut().advance_to(t);
+    app.update(props(&sim));
+    settle().await;
+    let last = all(&root, ".pods.compact .cell");
+    assert_eq!(last.len(), 150);
+    assert!(!last.contains(&cells[0]));
+    assert_eq!(all(&root, ".cell.running").len(), 150);
 }

@@ -67,6 +67,9 @@ pub struct World {
     /// How many tasks of each kind ran (Deployment, ReplicaSet, Schedule, Kubelet, Endpoints),
     /// for benchmarks and tests of what a change costs.
     pub task_counts: [u64; 5],
+    /// The instant a budgeted run stopped in, and how many of its tasks had run
+    /// ([`World::run_until_within`]).
+    sliced_instant: Option<(Millis, u64)>,
 }
 
 impl World {
@@ -85,6 +88,7 @@ impl World {
             scheduler: Default::default(),
             livelock: false,
             task_counts: [0; 5],
+            sliced_instant: None,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let n = Namespace {
@@ -163,11 +167,37 @@ impl World {
 
     /// Run all work due up to and including `t`, then set the clock to `t`.
     pub fn run_until(&mut self, t: Millis) {
+        self.run(t, None);
+    }
+
+    /// Like [`World::run_until`], but run at most `*budget` tasks (counting them off). Returns
+    /// whether all work due by `t` ran; the clock is then at `t`. When the budget runs out
+    /// first, the clock stays at the instant being worked on, the rest of its work still
+    /// queued, and a later call carries on exactly where this one stopped: slicing the work
+    /// changes when it runs in real time, never what it does.
+    pub fn run_until_within(&mut self, t: Millis, budget: &mut u64) -> bool {
+        self.run(t, Some(budget))
+    }
+
+    fn run(&mut self, t: Millis, mut budget: Option<&mut u64>) -> bool {
         let mut at_instant = 0u64;
         let mut instant = self.now;
+        if let Some((paused, n)) = self.sliced_instant.take() {
+            // Carry on counting the instant a budget cut short.
+            if paused == self.now {
+                at_instant = n;
+            }
+        }
         while let Some((&slot, _)) = self.queue.iter().next() {
             if slot.0 > t {
                 break;
+            }
+            if let Some(b) = budget.as_deref_mut() {
+                if *b == 0 {
+                    self.sliced_instant = Some((instant, at_instant));
+                    return false;
+                }
+                *b -= 1;
             }
             let task = self.queue.remove(&slot).expect("present");
             self.queued.remove(&task);
@@ -186,6 +216,7 @@ impl World {
             self.dispatch(task);
         }
         self.now = self.now.max(t);
+        true
     }
 
     /// Finish everything due now, without moving the clock.

@@ -100,6 +100,8 @@ pub struct Session {
     edits: Vec<crate::kubectl::edit::EditRequest>,
     /// The container shell the terminal is attached to (`kubectl exec -it POD -- sh`).
     attached: Option<u64>,
+    /// Leave the cluster's work of the current instant to the embedder ([`Session::set_defer_settle`]).
+    defer_settle: bool,
 }
 
 /// What the shell runs on: the session's cluster and files.
@@ -113,6 +115,7 @@ struct SessionHost<'a> {
     /// `kubectl edit`: whether there is an editor, and the objects to open in it.
     editor: bool,
     edits: &'a mut Vec<crate::kubectl::edit::EditRequest>,
+    defer_settle: bool,
 }
 
 impl Host for SessionHost<'_> {
@@ -130,6 +133,9 @@ impl Host for SessionHost<'_> {
             return Step::NotFound;
         }
         self.fs.cwd = io.cwd.clone();
+        if self.defer_settle {
+            self.world.settle();
+        }
         let mut output = Output {
             editor: self.editor,
             ..Output::default()
@@ -150,7 +156,9 @@ impl Host for SessionHost<'_> {
         io.stdin = cx.stdin.take();
         self.edits.append(&mut output.edits);
         output.drain_into(&mut io.out);
-        self.world.settle();
+        if !self.defer_settle {
+            self.world.settle();
+        }
         match exec {
             Exec::Done(code) => Step::Exit(code),
             Exec::Wait(w) if w.attach().is_some() => {
@@ -166,6 +174,9 @@ impl Host for SessionHost<'_> {
         }
     }
     fn poll(&mut self, h: Handle, io: &mut Io) -> Option<i32> {
+        if self.defer_settle {
+            self.world.settle();
+        }
         let w = self.waits.get_mut(&h.0)?;
         let mut output = Output::default();
         let r = w.poll(self.world, &mut output);
@@ -202,7 +213,19 @@ impl Session {
             editor: false,
             edits: Vec::new(),
             attached: None,
+            defer_settle: false,
         }
+    }
+
+    /// By default every kubectl command lets the cluster finish the work it caused before the
+    /// shell goes on (`World::settle`). With `defer` set, a command settles what came before
+    /// it instead, and the work the last one caused is left queued at the current instant
+    /// for the embedder to run, a slice per frame, with [`Session::advance_within`]. Every
+    /// command and every waiting command still sees a settled cluster, so the output is the
+    /// same; the page uses this so that applying 1,000 replicas does not freeze a frame.
+    /// (Before the next line, the embedder finishes the instant: `advance_to(now)`.)
+    pub fn set_defer_settle(&mut self, defer: bool) {
+        self.defer_settle = defer;
     }
 
     pub fn now(&self) -> Millis {
@@ -272,6 +295,7 @@ impl Session {
                 attached: &mut self.attached,
                 editor: self.editor,
                 edits: &mut self.edits,
+                defer_settle: self.defer_settle,
             },
         )
     }
@@ -285,7 +309,9 @@ impl Session {
         let mut out = Out::default();
         let (proc, mut host) = self.host();
         proc.step(&mut host, &mut out);
-        host.world.settle();
+        if !host.defer_settle {
+            host.world.settle();
+        }
         if proc.exit_requested().is_some() {
             // `exit` at the prompt: the terminal stays; the shell carries on.
             *proc = Proc::idle(proc.shell().clone());
@@ -361,6 +387,28 @@ impl Session {
             self.step();
             if next >= t {
                 break;
+            }
+        }
+    }
+
+    /// Like [`Session::advance_to`], but run at most `*budget` tasks of the cluster's work
+    /// (counting them off), so that an embedder can spread a heavy instant over several
+    /// frames. Returns whether the clock reached `t`. When the budget runs out, the clock stays
+    /// at the instant being worked on and the foreground command is not stepped until that
+    /// instant's work is all done, so the command sees what it would have seen unsliced: the
+    /// same calls with any budgets give the same output and the same cluster.
+    pub fn advance_within(&mut self, t: Millis, budget: &mut u64) -> bool {
+        loop {
+            let mut next = self.world.next_due().unwrap_or(t).min(t);
+            if let Some(w) = self.wake_at() {
+                next = next.min(w.max(self.world.now()));
+            }
+            if !self.world.run_until_within(next, budget) {
+                return false;
+            }
+            self.step();
+            if next >= t {
+                return true;
             }
         }
     }

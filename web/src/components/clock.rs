@@ -10,6 +10,10 @@ pub struct ClockProps {
     pub now: u64,
     pub playing: bool,
     pub speed: u32,
+    /// The cluster has more work than a frame has time for: the clock runs slower than its
+    /// speed until it catches up.
+    #[prop_or_default]
+    pub behind: bool,
     /// Whether anything is due in the cluster (else "next event" has nothing to go to).
     pub has_next: bool,
 }
@@ -54,7 +58,11 @@ pub fn Clock(p: &ClockProps) -> Html {
             <button class="step" onclick={step} disabled={!p.has_next} title="jump to the next moment something happens">
                 {"Next event ⇥"}
             </button>
-            <span class="vtime" title="virtual time since the cluster started">{ format_virtual(p.now) }</span>
+            <span class={classes!("vtime", p.behind.then_some("behind"))} title={if p.behind {
+                "virtual time since the cluster started; it runs slower than the speed chosen while the cluster catches up with its work"
+            } else { "virtual time since the cluster started" }}>{ format_virtual(p.now) }</span>
+            <span class={classes!("lag", p.behind.then_some("on"))} role="status"
+                title="the cluster has more work than a frame has time for">{ if p.behind { "catching up…" } else { "" } }</span>
         </div>
     }
 }

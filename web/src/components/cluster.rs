@@ -2,11 +2,13 @@
 //! coloured by the STATUS kubectl would print. Past [`COMPACT_PODS`] pods, pods become small
 //! cells so a 1,000-replica rollout stays smooth.
 
+use super::cells::Cells;
 use super::chart::replica_chart;
 use super::events::events_feed;
 use super::timeline::revision_timeline;
 use crate::model::{self, ClusterModel, DeployView, PodCache, PodView, RsView};
 use crate::sim::{Sample, SimRef};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// More pods than this in the namespace and each pod is drawn as a small cell.
@@ -19,20 +21,19 @@ pub struct ClusterProps {
     pub version: u64,
 }
 
-fn pod_card(p: &PodView, compact: bool) -> Html {
-    let title = format!("{}  {}  {}  {}", p.name, p.ready, p.status, p.node);
-    if compact {
-        return html! { <span class={classes!("cell", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()}></span> };
-    }
+/// A pod as a card (past [`COMPACT_PODS`] pods, `Cells` draws them). Keyed by uid, so a pod
+/// created or deleted elsewhere in the list leaves the other cards' elements alone.
+fn pod_card(p: &PodView) -> Html {
+    let title = AttrValue::Rc(p.title.clone());
     html! {
-        <div class={classes!("pod", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()} tabindex="0" role="button">
+        <div key={p.uid.as_str()} class={classes!("pod", p.class)} title={title} data-status={p.status.clone()} data-name={p.name.clone()} tabindex="0" role="button">
             <span class="pod-name">{ p.name.clone() }</span>
             <span class="pod-status">{ p.status.clone() }<span class="pod-ready">{ p.ready.clone() }</span></span>
         </div>
     }
 }
 
-fn counts_by_class(pods: &[PodView]) -> Html {
+fn counts_by_class(pods: &[Rc<PodView>]) -> Html {
     let mut counts: Vec<(&'static str, usize)> = Vec::new();
     for p in pods {
         match counts.iter_mut().find(|(c, _)| *c == p.class) {
@@ -46,6 +47,20 @@ fn counts_by_class(pods: &[PodView]) -> Html {
             { for counts.into_iter().map(|(c, n)| html! { <span class={classes!("count", c)}>{ format!("{n} {c}") }</span> }) }
         </span>
     }
+}
+
+#[derive(Properties, PartialEq)]
+struct RsProps {
+    rs: RsView,
+    newest: bool,
+    compact: bool,
+}
+
+/// A ReplicaSet and its pods: re-rendered only when it changed (its pods compare by pointer
+/// when none of them changed, see `PodCache`).
+#[function_component]
+fn RsBlock(p: &RsProps) -> Html {
+    rs_block(&p.rs, p.newest, p.compact)
 }
 
 fn rs_block(rs: &RsView, newest: bool, compact: bool) -> Html {
@@ -64,9 +79,13 @@ fn rs_block(rs: &RsView, newest: bool, compact: bool) -> Html {
             </div>
             if let Some(c) = &rs.change_cause { <div class="cause" title="kubernetes.io/change-cause">{ c.clone() }</div> }
             if !rs.pods.is_empty() {
-                <div class={classes!("pods", compact.then_some("compact"))}>
-                    { for rs.pods.iter().map(|p| pod_card(p, compact)) }
-                </div>
+                if compact {
+                    <Cells pods={rs.pods.clone()} />
+                } else {
+                    <div class="pods">
+                        { for rs.pods.iter().map(|p| pod_card(p)) }
+                    </div>
+                }
             }
         </div>
     }
@@ -96,7 +115,9 @@ fn deploy_block(d: &DeployView, compact: bool, samples: &[Sample], now: u64) -> 
             if let Some(w) = &b.waiting { <div class="waiting" role="status">{ w.clone() }</div> }
             { replica_chart(samples, now) }
             { revision_timeline(d) }
-            { for d.replicasets.iter().enumerate().map(|(i, rs)| rs_block(rs, i == 0, compact)) }
+            { for d.replicasets.iter().enumerate().map(|(i, rs)| html! {
+                <RsBlock key={rs.uid.as_str()} rs={rs.clone()} newest={i == 0} {compact} />
+            }) }
         </div>
     }
 }
@@ -131,13 +152,19 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                     let samples = s.samples.get(&key).map(Vec::as_slice).unwrap_or(&[]);
                     deploy_block(d, compact, samples, now)
                 }) }
-                { for m.replicasets.iter().map(|rs| rs_block(rs, false, compact)) }
+                { for m.replicasets.iter().map(|rs| html! {
+                    <RsBlock key={rs.uid.as_str()} rs={rs.clone()} newest={false} {compact} />
+                }) }
                 if !m.pods.is_empty() {
                     <div class="rs bare">
                         <div class="rs-head"><span class="rs-name">{"pods"}</span></div>
-                        <div class={classes!("pods", compact.then_some("compact"))}>
-                            { for m.pods.iter().map(|p| pod_card(p, compact)) }
-                        </div>
+                        if compact {
+                            <Cells pods={Rc::<[Rc<PodView>]>::from(m.pods.as_slice())} />
+                        } else {
+                            <div class="pods">
+                                { for m.pods.iter().map(|p| pod_card(p)) }
+                            </div>
+                        }
                     </div>
                 }
                 { super::config_list::config_list(&configs) }

@@ -1,5 +1,6 @@
 //! The page's components, one per file.
 
+pub mod cells;
 pub mod chart;
 pub mod clock;
 pub mod cluster;

@@ -404,13 +404,7 @@ fn view_last_applied(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
     let ns = namespace_of(cx, &a);
     let files = a.all("filename");
-    let scope = resource::Scope {
-        files: &files,
-        recursive: a.bool("recursive"),
-        ns: &ns,
-        enforce: a.namespace().is_some(),
-        all_namespaces: false,
-    };
+    let scope = resource::Scope::of(&a, &files, &ns);
     let opts = resource::Options {
         selector: a.str("selector").map(String::from),
         all: a.bool("all"),

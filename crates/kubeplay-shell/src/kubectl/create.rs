@@ -49,6 +49,7 @@ static CREATE_FLAGS: &[Flag] = &[
     Flag::bool("show-managed-fields", None),
     Flag::str("template", None),
     Flag::bool("allow-missing-template-keys", None),
+    Flag::bool("record", None),
 ];
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
@@ -165,6 +166,7 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         if a.bool("save-config") {
             set_last_applied(&mut obj, &doc);
         }
+        super::record(&a, "create", &mut obj);
         let info = obj.info();
         let shown = if dry == DryRun::Client {
             object_value(&obj)

@@ -68,13 +68,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     };
     let ns = namespace_of(cx, &a);
     let files = a.all("filename");
-    let scope = Scope {
-        files: &files,
-        recursive: a.bool("recursive"),
-        ns: &ns,
-        enforce: a.namespace().is_some(),
-        all_namespaces: false,
-    };
+    let scope = Scope::of(&a, &files, &ns);
     let found = match resource::find(
         cx.world,
         cx.fs,

@@ -24,6 +24,7 @@ static FLAGS: &[Flag] = &[
     Flag::str("load-balancer-ip", None),
     Flag::str("override-type", None),
     Flag::str("overrides", None),
+    Flag::bool("record", None),
     Flag::str("field-manager", None),
     Flag::bool("save-config", None),
     Flag::str("template", None),
@@ -54,7 +55,12 @@ fn template_ports(t: &PodTemplateSpec) -> Vec<(i32, String)> {
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let a = match flags::parse(CMD, FLAGS, args) {
-        Ok(a) => a,
+        Ok(a) => {
+            for w in a.deprecation_warnings() {
+                cx.out.err(w);
+            }
+            a
+        }
         Err(FlagError::Usage(m)) => {
             cx.out.err(m);
             return Exec::Done(1);
@@ -262,6 +268,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Err(e) => return fail(cx.out, e.message()),
     };
     o.meta_mut().namespace = Some(ns);
+    super::record(&a, "expose", &mut o);
     match cx.world.create_checked(o, dry == DryRun::Server) {
         Ok(created) => {
             print_result(

@@ -234,13 +234,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
         return fail(cx.out, e);
     }
     let ns = namespace_of(cx, &a);
-    let scope = Scope {
-        files: &files,
-        recursive: a.bool("recursive"),
-        ns: &ns,
-        enforce: a.namespace().is_some(),
-        all_namespaces: a.bool("all-namespaces"),
-    };
+    let scope = Scope::of(&a, &files, &ns);
     let opts = resource::Options {
         selector: a.str("selector").map(String::from),
         all,

@@ -41,10 +41,20 @@ use kubeplay_api::{ApiError, Reason};
 use kubeplay_core::time::Millis;
 use kubeplay_core::World;
 
-/// What a command gets to work with.
 /// The annotation `--record` writes and `rollout history` shows.
 pub const CHANGE_CAUSE: &str = "kubernetes.io/change-cause";
 
+/// `--record`'s `ChangeCauseRecorder`: the command line into the object's change-cause.
+pub fn record(a: &flags::Args, command: &str, obj: &mut kubeplay_api::Object) {
+    if a.bool("record") {
+        obj.meta_mut()
+            .annotations
+            .get_or_insert_with(Default::default)
+            .insert(CHANGE_CAUSE.into(), a.change_cause(command));
+    }
+}
+
+/// What a command gets to work with.
 pub struct Cx<'a> {
     pub world: &'a mut World,
     pub fs: &'a mut Vfs,

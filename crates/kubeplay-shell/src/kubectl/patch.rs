@@ -146,13 +146,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             })
             .collect()
     } else {
-        let scope = Scope {
-            files: &files,
-            recursive: a.bool("recursive"),
-            ns: &ns,
-            enforce: a.namespace().is_some(),
-            all_namespaces: false,
-        };
+        let scope = Scope::of(&a, &files, &ns);
         match resource::find(
             cx.world,
             cx.fs,
@@ -188,7 +182,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 continue;
             }
         };
-        let new_obj = match decode_patched(&patched) {
+        let mut new_obj = match decode_patched(&patched) {
             Ok(o) => o,
             Err(e) => {
                 errs.push(e);
@@ -196,6 +190,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             }
         };
         let changed = new_obj != live && object_value(&new_obj) != current;
+        super::record(&a, "patch", &mut new_obj);
         let result = if local || dry == DryRun::Client {
             new_obj
         } else {

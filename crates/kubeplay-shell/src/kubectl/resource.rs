@@ -358,6 +358,20 @@ pub struct Scope<'s> {
     pub all_namespaces: bool,
 }
 
+impl<'s> Scope<'s> {
+    /// The scope a verb's flags give: `-f` files, `-R`, the namespace (`-n` makes it
+    /// enforced), `-A` where the verb has it.
+    pub fn of(a: &super::flags::Args, files: &'s [String], ns: &'s str) -> Scope<'s> {
+        Scope {
+            files,
+            recursive: a.bool("recursive"),
+            ns,
+            enforce: a.namespace().is_some(),
+            all_namespaces: a.bool("all-namespaces"),
+        }
+    }
+}
+
 /// Run the builder for a verb that works on live objects: `-f` files (their objects fetched
 /// from the cluster), or resource arguments, or a selector. The result is in kubectl's visit
 /// order; lookup failures are per object, argument errors stop everything.

@@ -23,6 +23,7 @@ static FLAGS: &[Flag] = &[
     Flag::bool("attach", None),
     Flag::bool("expose", None),
     Flag::str("overrides", None),
+    Flag::bool("record", None),
     Flag::str("override-type", None),
     Flag::bool("privileged", None),
     Flag::bool("quiet", Some('q')),
@@ -81,7 +82,12 @@ fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let a = match flags::parse(CMD, FLAGS, args) {
-        Ok(a) => a,
+        Ok(a) => {
+            for w in a.deprecation_warnings() {
+                cx.out.err(w);
+            }
+            a
+        }
         Err(FlagError::Usage(m)) => {
             cx.out.err(m);
             return Exec::Done(1);
@@ -221,6 +227,9 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             Ok(p) => p,
             Err(e) => return fail(cx.out, e),
         };
+    }
+    if a.bool("record") {
+        pod["metadata"]["annotations"][super::CHANGE_CAUSE] = json!(a.change_cause("run"));
     }
     let info = registry::info(Kind::Pod);
     if dry == DryRun::Client {

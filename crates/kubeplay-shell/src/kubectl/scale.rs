@@ -60,6 +60,7 @@ static SCALE_FLAGS: &[Flag] = &[
     OUTPUT,
     DRY_RUN,
     Flag::str("timeout", None),
+    Flag::bool("record", None),
 ];
 
 pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
@@ -87,7 +88,8 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
 }
 
-fn pod_spec_mut(o: &mut Object) -> Option<&mut PodSpec> {
+/// The pod spec of a pod or of a Deployment's or ReplicaSet's template.
+pub(crate) fn pod_spec_mut(o: &mut Object) -> Option<&mut PodSpec> {
     match o {
         Object::Deployment(d) => d.spec.template.spec.as_mut(),
         Object::ReplicaSet(r) => r.spec.template.as_mut().and_then(|t| t.spec.as_mut()),
@@ -177,12 +179,7 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 return Exec::Done(1);
             }
         }
-        if a.bool("record") {
-            obj.meta_mut()
-                .annotations
-                .get_or_insert_with(Default::default)
-                .insert(super::CHANGE_CAUSE.into(), a.change_cause("set image"));
-        }
+        super::record(&a, "set image", &mut obj);
         if obj == before {
             // The patch is `{}`: kubectl skips the object and prints nothing.
             continue;
@@ -291,6 +288,7 @@ pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 continue;
             }
         }
+        super::record(&a, "scale", &mut obj);
         let op = format!("scaled{}", dry.suffix());
         if dry == DryRun::Client {
             let v = super::output::object_value(&obj);

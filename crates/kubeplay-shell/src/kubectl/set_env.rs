@@ -8,7 +8,7 @@ use super::output::{self, object_value, print_result};
 use super::resource::{self, Scope};
 use super::{dry_run_of, fail, namespace_of, parse_flags, Cx, DryRun, Exec, VerbError};
 use kubeplay_api::k8s_openapi::api::core::v1::{
-    ConfigMapKeySelector, Container, EnvVar, EnvVarSource, PodSpec, SecretKeySelector,
+    ConfigMapKeySelector, Container, EnvVar, EnvVarSource, SecretKeySelector,
 };
 use kubeplay_api::{Kind, Object};
 
@@ -311,15 +311,6 @@ fn env_from(
     Ok(out)
 }
 
-fn pod_spec_mut(o: &mut Object) -> Option<&mut PodSpec> {
-    match o {
-        Object::Deployment(d) => d.spec.template.spec.as_mut(),
-        Object::ReplicaSet(r) => r.spec.template.as_mut().and_then(|t| t.spec.as_mut()),
-        Object::Pod(p) => p.spec.as_mut(),
-        _ => None,
-    }
-}
-
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let a = match parse_flags(cx, &ENV_DOC, ENV_FLAGS, args) {
         Ok(a) => a,
@@ -398,13 +389,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             Err(e) => return fail(cx.out, e),
         }
     } else {
-        let scope = Scope {
-            files: &files,
-            recursive: a.bool("recursive"),
-            ns: &ns,
-            enforce: a.namespace().is_some(),
-            all_namespaces: false,
-        };
+        let scope = Scope::of(&a, &files, &ns);
         let opts = resource::Options {
             selector: (!selector.is_empty()).then_some(selector),
             all: a.bool("all"),
@@ -429,7 +414,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         let mut obj = live.clone();
         let kind = obj.kind();
         let obj_name = obj.name().to_string();
-        let Some(spec) = pod_spec_mut(&mut obj) else {
+        let Some(spec) = super::scale::pod_spec_mut(&mut obj) else {
             errs.push(VerbError::Msg(format!(
                 "error: {}/{} the object is not a pod or does not have a pod template: *v1.{kind}\n",
                 f.info.singular_group(),
