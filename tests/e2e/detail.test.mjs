@@ -161,8 +161,11 @@ for (const scheme of ['light', 'dark']) {
     await page.keyboard.press('Escape');
     await drawer.waitFor({ state: 'detached' });
 
-    // The ConfigMap and Secret list the pod through env, envFrom and the volume.
+    // The ConfigMap and Secret list the pod through env, envFrom and the volume; the
+    // ConfigMap's name in the terminal's output points at it.
     const cm = page.locator('.cfg[data-config="ConfigMap/app-config"]');
+    await clickTermWord(page, 'configmap/app-config');
+    assert.match(await cm.getAttribute('class'), /\bpicked\b/);
     assert.match(await cm.innerText(), /envFrom \(container web\)/);
     assert.match(await cm.innerText(), /volume app-config-volume at \/etc\/app in web/);
     const sec = page.locator('.cfg[data-config="Secret/app-secret"]');

@@ -653,22 +653,53 @@ pub fn pod_detail(w: &World, ns: &str, name: &str) -> Option<PodDetail> {
     })
 }
 
-/// The pod a word clicked in the terminal names, in namespace `ns`: `web-5d4f-x2x`,
-/// `pod/web-5d4f-x2x`, `pods/…`, with quotes and trailing punctuation around it ignored.
-pub fn pod_named(w: &World, ns: &str, word: &str) -> Option<String> {
+/// What a word clicked in the terminal names in namespace `ns`: a pod (its detail opens) or
+/// another object the cluster view draws (it is scrolled into view). Accepts `NAME`,
+/// `TYPE/NAME` with kubectl's type words (`pod/x`, `deployment.apps/x`, `rs/x`, `cm/x`...),
+/// with quotes and trailing punctuation around it ignored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Named {
+    Pod(String),
+    /// A CSS selector of the object's element in the cluster view.
+    Other(String),
+}
+
+pub fn object_named(w: &World, ns: &str, word: &str) -> Option<Named> {
+    use kubeplay_api::k8s_openapi::api::apps::v1::Deployment;
     let word = word
         .trim_matches(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.' || c == '/'));
     let word = word.trim_end_matches('.');
-    let name = word
-        .strip_prefix("pod/")
-        .or_else(|| word.strip_prefix("pods/"))
-        .unwrap_or(word);
+    let (ty, name) = match word.split_once('/') {
+        Some((t, n)) => (Some(t.split('.').next().unwrap_or(t)), n),
+        None => (None, word),
+    };
     if name.is_empty() || name.contains('/') {
         return None;
     }
-    w.store
-        .get::<Pod>(&kubeplay_core::key(ns, name))
-        .map(|_| name.to_string())
+    let k = kubeplay_core::key(ns, name);
+    let is = |names: &[&str]| ty.is_none_or(|t| names.contains(&t));
+    if is(&["pod", "pods", "po"]) && w.store.get::<Pod>(&k).is_some() {
+        return Some(Named::Pod(name.to_string()));
+    }
+    if is(&["deployment", "deployments", "deploy"]) && w.store.get::<Deployment>(&k).is_some() {
+        return Some(Named::Other(format!(
+            ".cluster [data-deployment=\"{name}\"]"
+        )));
+    }
+    if is(&["replicaset", "replicasets", "rs"]) && w.store.get::<ReplicaSet>(&k).is_some() {
+        return Some(Named::Other(format!(".cluster [data-rs=\"{name}\"]")));
+    }
+    if is(&["configmap", "configmaps", "cm"]) && w.store.get::<ConfigMap>(&k).is_some() {
+        return Some(Named::Other(format!(
+            ".cluster [data-config=\"ConfigMap/{name}\"]"
+        )));
+    }
+    if is(&["secret", "secrets"]) && w.store.get::<Secret>(&k).is_some() {
+        return Some(Named::Other(format!(
+            ".cluster [data-config=\"Secret/{name}\"]"
+        )));
+    }
+    None
 }
 
 /// The word around byte `at` of `text` (what a click in the terminal lands on).
@@ -1106,22 +1137,23 @@ EOF",
         // Clicking a pod's name in the terminal.
         let line =
             "pod/bad created\nNAME   READY   STATUS\nbad    0/1     CreateContainerConfigError";
+        let pod = |w: &str| object_named(&s.world, "default", w);
         assert_eq!(word_at(line, 5), "pod/bad");
-        assert_eq!(
-            pod_named(&s.world, "default", word_at(line, 5)).as_deref(),
-            Some("bad")
-        );
+        assert_eq!(pod(word_at(line, 5)), Some(Named::Pod("bad".into())));
         let at = line.rfind("bad").unwrap() + 1;
+        assert_eq!(pod(word_at(line, at)), Some(Named::Pod("bad".into())));
+        assert_eq!(pod("READY"), None);
+        assert_eq!(pod("\"bad\","), Some(Named::Pod("bad".into())));
+        assert_eq!(object_named(&s.world, "other", "bad"), None);
         assert_eq!(
-            pod_named(&s.world, "default", word_at(line, at)).as_deref(),
-            Some("bad")
+            pod("configmap/app-config"),
+            Some(Named::Other(
+                ".cluster [data-config=\"ConfigMap/app-config\"]".into()
+            ))
         );
-        assert_eq!(pod_named(&s.world, "default", "READY"), None);
-        assert_eq!(
-            pod_named(&s.world, "default", "\"bad\","),
-            Some("bad".into())
-        );
-        assert_eq!(pod_named(&s.world, "other", "bad"), None);
+        assert_eq!(pod("app-config"), pod("cm/app-config"));
+        assert_eq!(pod("secret/app-config"), None);
+        assert_eq!(pod("deployment.apps/bad"), None);
     }
 
     #[test]

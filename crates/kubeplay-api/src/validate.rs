@@ -145,8 +145,10 @@ fn quote(s: &str) -> String {
     serde_json::to_string(s).unwrap_or_default()
 }
 
+/// Compact JSON of a k8s-openapi value, by way of a `Value` (the same bytes: their fields are
+/// written in sorted order), so that only the `Value` serializer is instantiated for them.
 fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_else(|_| "null".into())
+    serde_json::to_value(v).map_or_else(|_| "null".into(), |v| v.to_string())
 }
 
 fn nonnegative(field: &str, v: i64, out: &mut Vec<Cause>) {

@@ -258,12 +258,22 @@ pub fn Terminal(p: &TerminalProps) -> Html {
             };
             let at = crate::sim::utf16_to_byte(&text, sel.anchor_offset());
             let word = crate::inspect::word_at(&text, at);
-            let name = {
+            let named = {
                 let s = sim.borrow();
-                crate::inspect::pod_named(&s.session.world, &s.session.namespace, word)
+                crate::inspect::object_named(&s.session.world, &s.session.namespace, word)
             };
-            if name.is_some() {
-                sim.borrow_mut().select(name);
+            match named {
+                Some(crate::inspect::Named::Pod(name)) => sim.borrow_mut().select(Some(name)),
+                Some(crate::inspect::Named::Other(selector)) => {
+                    // Show it in the cluster view, briefly marked.
+                    if let Ok(Some(el)) = gloo::utils::document().query_selector(&selector) {
+                        el.scroll_into_view();
+                        let _ = el.class_list().remove_1("picked");
+                        let _ = el.client_width(); // restart the mark's animation
+                        let _ = el.class_list().add_1("picked");
+                    }
+                }
+                None => {}
             }
         })
     };

@@ -371,6 +371,9 @@ fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
 #[derive(Clone, Debug, Default)]
 pub struct Kubelet {
     pub pods: crate::table::Table<Box<PodRuntime>>,
+    /// image -> (its full reference if it parses, its image ID): what container statuses
+    /// show, worked out once per image.
+    status_images: BTreeMap<String, (Option<String>, String)>,
     /// Pod IP -> pod, for the network.
     pub by_ip: BTreeMap<String, Key>,
     /// Images already pulled, per node.
@@ -472,15 +475,17 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     }
     // The pod as it is now, for this sync: the copy kept from the last sync when the pod has
     // not changed since (the kubelet's own status write is applied to that copy too).
-    let snap = w
-        .kubelet
-        .pods
-        .get_mut(k)
-        .and_then(|rt| rt.snap.take())
-        .filter(|s| s.metadata.resource_version == live.metadata.resource_version);
+    let snap = w.kubelet.pods.get_mut(k).and_then(|rt| rt.snap.take());
     let pod = match snap {
-        Some(p) => p,
-        None => {
+        Some(p) if p.metadata.resource_version == live.metadata.resource_version => p,
+        // Changed, but not its spec (a deletion, a label): copy only the rest.
+        Some(mut p) if p.spec == live.spec => {
+            let s = Rc::make_mut(&mut p);
+            s.metadata = live.metadata.clone();
+            s.status = live.status.clone();
+            p
+        }
+        _ => {
             let live = w.get::<Pod>(k).expect("present");
             if !w.kubelet.pods.contains_key(k) {
                 if live.metadata.deletion_timestamp.is_some() {
@@ -573,7 +578,9 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
     } else {
         "192.168.121.11"
     };
-    let spec = pod.spec.clone().unwrap_or_default();
+    let no_spec = Default::default();
+    let spec: &kubeplay_api::k8s_openapi::api::core::v1::PodSpec =
+        pod.spec.as_ref().unwrap_or(&no_spec);
     let mut ctrs = Vec::new();
     for c in spec.init_containers.iter().flatten() {
         let role = if c.restart_policy.as_deref() == Some("Always") {
@@ -1417,12 +1424,18 @@ pub(crate) fn with_cx<R>(
         .clone()
         .unwrap_or_else(|| "default".into());
     let hostname = pod.metadata.name.clone().unwrap_or_default();
-    let img = ctr.img.clone().unwrap_or_else(|| {
-        w.kubelet
-            .catalog
-            .resolve(&images::parse_reference("busybox").expect("valid"))
-            .expect("busybox")
-    });
+    let busybox;
+    let img = match ctr.img.as_ref() {
+        Some(img) => img,
+        None => {
+            busybox = w
+                .kubelet
+                .catalog
+                .resolve(&images::parse_reference("busybox").expect("valid"))
+                .expect("busybox");
+            &busybox
+        }
+    };
     let access = std::cell::RefCell::new(Vec::new());
     let seed = w.rng().next_u64();
     let dirs: Vec<String> = ctr
@@ -1861,7 +1874,20 @@ fn terminated_state(t: &Terminated) -> ContainerState {
     }
 }
 
-fn container_status(c: &Ctr) -> ContainerStatus {
+/// The image fields of a container status, from the kubelet's cache of them.
+fn status_image(w: &mut World, image: &str) {
+    if !w.kubelet.status_images.contains_key(image) {
+        let full = images::parse_reference(image).ok().map(|r| r.full());
+        w.kubelet
+            .status_images
+            .insert(image.to_string(), (full, image_id(image)));
+    }
+}
+
+fn container_status(
+    c: &Ctr,
+    images: &BTreeMap<String, (Option<String>, String)>,
+) -> ContainerStatus {
     let state = match &c.state {
         CState::Waiting { reason, message } => waiting(reason, message.clone()),
         CState::Running { started } => ContainerState {
@@ -1873,24 +1899,18 @@ fn container_status(c: &Ctr) -> ContainerStatus {
         CState::Terminated(t) => terminated_state(t),
     };
     let ran = !c.container_id.is_empty();
-    let img_ref = match images::parse_reference(&c.image) {
-        Ok(r) if ran => {
-            if r.repo.starts_with("docker.io/") {
-                r.full()
-            } else {
-                r.full()
-            }
-        }
+    let (full, id) = images
+        .get(&c.image)
+        .map(|(f, i)| (f.as_ref(), i.as_str()))
+        .unwrap_or((None, ""));
+    let img_ref = match full {
+        Some(full) if ran => full.clone(),
         _ => c.image.clone(),
     };
     ContainerStatus {
         name: c.name.clone(),
         image: img_ref,
-        image_id: if ran {
-            image_id(&c.image)
-        } else {
-            String::new()
-        },
+        image_id: if ran { id.to_string() } else { String::new() },
         container_id: ran.then(|| c.container_id.clone()),
         ready: c.ready,
         restart_count: c.restarts,
@@ -1935,6 +1955,9 @@ fn write_status(
         }
     }
     let pod_current = live_rv == pod.metadata.resource_version.as_ref();
+    for c in &rt.ctrs {
+        status_image(w, &c.image);
+    }
     let sandbox_ready =
         rt.stage != Stage::Sandbox { ready_at: 0 } && !matches!(rt.stage, Stage::Sandbox { .. });
     let apps: Vec<&Ctr> = rt.ctrs[rt.n_init..].iter().collect();
@@ -2027,9 +2050,14 @@ fn write_status(
             conds[1].reason = Some("PodCompleted".into()).filter(|_| false);
         }
     }
-    let init_statuses: Vec<ContainerStatus> =
-        rt.ctrs[..rt.n_init].iter().map(container_status).collect();
-    let mut app_statuses: Vec<ContainerStatus> = apps.iter().map(|c| container_status(c)).collect();
+    let init_statuses: Vec<ContainerStatus> = rt.ctrs[..rt.n_init]
+        .iter()
+        .map(|c| container_status(c, &w.kubelet.status_images))
+        .collect();
+    let mut app_statuses: Vec<ContainerStatus> = apps
+        .iter()
+        .map(|c| container_status(c, &w.kubelet.status_images))
+        .collect();
     // The API server's own order is by name.
     kubeplay_sort::sort_by(&mut app_statuses, |a, b| a.name.cmp(&b.name));
     let ip = rt.ip.clone();

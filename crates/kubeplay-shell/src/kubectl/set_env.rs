@@ -504,7 +504,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 by_err.entry(why).or_default().push(name);
             }
             for (why, mut names) in by_err {
-                names.sort();
+                kubeplay_sort::sort(&mut names);
                 cx.out.err(format!(
                     "error retrieving reference for {}: {why}\n",
                     names.join(", ")
