@@ -290,3 +290,33 @@ fn determinism_100_seeded_scenarios_run_twice() {
         assert_eq!(a, b, "seed {seed} diverged");
     }
 }
+
+#[test]
+fn a_replicaset_creates_at_most_500_pods_per_sync() {
+    // `burstReplicas`: scaling to 1,200 takes three ReplicaSet syncs (500, 500, 200), and the
+    // counts move only when a ReplicaSet task has run.
+    let mut w = World::new(1);
+    w.create(common::deployment(
+        "big",
+        1200,
+        "nginx:1.25",
+        "{type: RollingUpdate}",
+        0,
+    ))
+    .expect("valid");
+    let mut seen = vec![0usize];
+    let mut spent = 0;
+    while spent < 100_000 {
+        let before = w.task_counts[1];
+        let mut one = 1;
+        if w.run_until_within(0, &mut one) {
+            break;
+        }
+        spent += 1;
+        let pods = w.store.pods.len();
+        if w.task_counts[1] > before && pods != *seen.last().unwrap() {
+            seen.push(pods);
+        }
+    }
+    assert_eq!(seen, vec![0, 500, 1000, 1200]);
+}

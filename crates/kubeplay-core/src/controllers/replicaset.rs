@@ -11,6 +11,9 @@ use kubeplay_api::k8s_openapi::api::core::v1::Pod;
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::Kind;
 
+/// The ReplicaSet controller's `BurstReplicas`.
+const BURST_REPLICAS: usize = 500;
+
 pub(crate) fn sync(w: &mut World, k: &Key) {
     let Some(rs) = w.get::<ReplicaSet>(k) else {
         return;
@@ -26,8 +29,12 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         update_status(w, k);
         return;
     }
+    // `burstReplicas`: one sync creates or deletes at most 500 pods; the writes it makes queue
+    // the next sync, which does the rest (a 1,000-replica scale-up is two syncs, as in
+    // Kubernetes, so no single step of the simulation makes all of them).
     let doomed: Vec<Key> = if active > want {
-        w.store.first_to_delete(uid, active - want)
+        w.store
+            .first_to_delete(uid, (active - want).min(BURST_REPLICAS))
     } else {
         Vec::new()
     };
@@ -40,7 +47,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     };
     if active < want {
         let template = PodFactory::new(rs);
-        for _ in active..want {
+        for _ in 0..(want - active).min(BURST_REPLICAS) {
             create_pod(w, &meta, &template);
         }
     }
