@@ -2,7 +2,7 @@
 //! [--name] [--protocol] [--selector] [--dry-run=client -o yaml]` (KUBECTL:pkg/cmd/expose and
 //! the `service/v2` generator): a Service selecting what the object selects.
 
-use super::flags::{self, Flag, FlagError, DRY_RUN, OUTPUT};
+use super::flags::{Flag, DRY_RUN, OUTPUT};
 use super::output::{check_format, object_value, print_result};
 use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec};
 use kubeplay_api::k8s_openapi::api::core::v1::PodTemplateSpec;
@@ -54,22 +54,15 @@ fn template_ports(t: &PodTemplateSpec) -> Vec<(i32, String)> {
 }
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match flags::parse(CMD, FLAGS, args) {
-        Ok(a) => {
-            for w in a.deprecation_warnings() {
-                cx.out.err(w);
-            }
-            a
-        }
-        Err(FlagError::Usage(m)) => {
-            cx.out.err(m);
-            return Exec::Done(1);
-        }
-        Err(FlagError::Help) => {
-            cx.out
-                .out("Expose a resource as a new Kubernetes service.\n");
-            return Exec::Done(0);
-        }
+    let a = match super::parse_flags_short(
+        cx,
+        CMD,
+        FLAGS,
+        args,
+        "Expose a resource as a new Kubernetes service.",
+    ) {
+        Ok(a) => a,
+        Err(e) => return e,
     };
     let ns = namespace_of(cx, &a);
     let (kind_name, name) = match a.positional.as_slice() {

@@ -2,7 +2,7 @@
 //! [--dry-run=client -o yaml] -- [COMMAND] [args...]` (KUBECTL:pkg/cmd/run/run.go and the
 //! `run-pod/v1` generator): a Pod with one container named after it.
 
-use super::flags::{self, Flag, FlagError, DRY_RUN, OUTPUT};
+use super::flags::{Flag, DRY_RUN, OUTPUT};
 use super::output::{check_format, object_value, print_result};
 use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec};
 use kubeplay_api::{registry, Kind};
@@ -81,21 +81,15 @@ fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
 }
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match flags::parse(CMD, FLAGS, args) {
-        Ok(a) => {
-            for w in a.deprecation_warnings() {
-                cx.out.err(w);
-            }
-            a
-        }
-        Err(FlagError::Usage(m)) => {
-            cx.out.err(m);
-            return Exec::Done(1);
-        }
-        Err(FlagError::Help) => {
-            cx.out.out("Create and run a particular image in a pod.\n");
-            return Exec::Done(0);
-        }
+    let a = match super::parse_flags_short(
+        cx,
+        CMD,
+        FLAGS,
+        args,
+        "Create and run a particular image in a pod.",
+    ) {
+        Ok(a) => a,
+        Err(e) => return e,
     };
     let Some(image) = a.str("image").map(str::to_string) else {
         cx.out.err("error: required flag(s) \"image\" not set\n");
