@@ -533,24 +533,7 @@ pub fn insert_indent(text: &str, sel_start: u32, sel_end: u32) -> (String, u32) 
 mod tests {
     use super::*;
 
-    const NGINX: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nginx
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.25
-";
+    use crate::components::editor::NGINX_DEPLOYMENT as NGINX;
 
     #[test]
     fn applying_a_file_echoes_the_command_and_its_output() {

@@ -35,24 +35,7 @@ fn all(root: &Element, sel: &str) -> Vec<Element> {
         .collect()
 }
 
-const NGINX: &str = "apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: nginx
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: nginx
-  template:
-    metadata:
-      labels:
-        app: nginx
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.25
-";
+use kubeplay_web::components::editor::NGINX_DEPLOYMENT as NGINX;
 
 #[wasm_bindgen_test]
 async fn tab_in_the_editor_inserts_two_spaces_and_numbers_follow() {

@@ -3,8 +3,8 @@
 //! terminal waits, as kubectl waits for its editor to close. A failed save comes back here
 //! with the reasons at the top of the file, as kubectl reopens its editor.
 
-use super::editor::line_numbers;
-use crate::sim::{insert_indent, SimRef};
+use super::editor::{line_numbers, scroll_gutter, tab_indents, track_input};
+use crate::sim::SimRef;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -75,13 +75,7 @@ pub fn EditPane(p: &EditPaneProps) -> Html {
             }
         })
     };
-    let oninput = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            let ta: HtmlTextAreaElement = e.target_unchecked_into();
-            text.set(ta.value());
-        })
-    };
+    let oninput = track_input(&text);
     let onkeydown = {
         let text = text.clone();
         let save = save.clone();
@@ -94,29 +88,10 @@ pub fn EditPane(p: &EditPaneProps) -> Html {
                 save.emit(());
                 return;
             }
-            if e.key() != "Tab" || e.shift_key() || mod_key || e.alt_key() || was_escaped {
-                return;
-            }
-            e.prevent_default();
-            let ta: HtmlTextAreaElement = e.target_unchecked_into();
-            let v = ta.value();
-            let start = ta.selection_start().ok().flatten().unwrap_or(0);
-            let end = ta.selection_end().ok().flatten().unwrap_or(start);
-            let (nv, caret) = insert_indent(&v, start, end);
-            ta.set_value(&nv);
-            let _ = ta.set_selection_range(caret, caret);
-            text.set(nv);
+            tab_indents(&e, was_escaped, &text);
         })
     };
-    let onscroll = {
-        let gutter = gutter.clone();
-        Callback::from(move |e: Event| {
-            let ta: HtmlTextAreaElement = e.target_unchecked_into();
-            if let Some(g) = gutter.cast::<web_sys::Element>() {
-                g.set_scroll_top(ta.scroll_top());
-            }
-        })
-    };
+    let onscroll = scroll_gutter(&gutter);
     let onsave = {
         let save = save.clone();
         Callback::from(move |_: MouseEvent| save.emit(()))

@@ -50,6 +50,50 @@ pub fn line_numbers(text: &str) -> String {
     s
 }
 
+/// Tab inserts two spaces at the caret (unless a modifier is held, or Escape came just before,
+/// which lets Tab leave the textarea for keyboard users). Returns whether it did.
+pub fn tab_indents(e: &KeyboardEvent, was_escaped: bool, text: &UseStateHandle<String>) -> bool {
+    if e.key() != "Tab"
+        || e.shift_key()
+        || e.ctrl_key()
+        || e.alt_key()
+        || e.meta_key()
+        || was_escaped
+    {
+        return false;
+    }
+    e.prevent_default();
+    let ta: HtmlTextAreaElement = e.target_unchecked_into();
+    let v = ta.value();
+    let start = ta.selection_start().ok().flatten().unwrap_or(0);
+    let end = ta.selection_end().ok().flatten().unwrap_or(start);
+    let (nv, caret) = insert_indent(&v, start, end);
+    ta.set_value(&nv);
+    let _ = ta.set_selection_range(caret, caret);
+    text.set(nv);
+    true
+}
+
+/// The textarea's text into `text` on every input.
+pub fn track_input(text: &UseStateHandle<String>) -> Callback<InputEvent> {
+    let text = text.clone();
+    Callback::from(move |e: InputEvent| {
+        let ta: HtmlTextAreaElement = e.target_unchecked_into();
+        text.set(ta.value());
+    })
+}
+
+/// The line-number gutter follows the textarea's scrolling.
+pub fn scroll_gutter(gutter: &NodeRef) -> Callback<Event> {
+    let gutter = gutter.clone();
+    Callback::from(move |e: Event| {
+        let ta: HtmlTextAreaElement = e.target_unchecked_into();
+        if let Some(g) = gutter.cast::<web_sys::Element>() {
+            g.set_scroll_top(ta.scroll_top());
+        }
+    })
+}
+
 #[function_component]
 pub fn Editor(p: &EditorProps) -> Html {
     let text = use_state(|| p.initial.to_string());
@@ -68,13 +112,7 @@ pub fn Editor(p: &EditorProps) -> Html {
             }
         })
     };
-    let oninput = {
-        let text = text.clone();
-        Callback::from(move |e: InputEvent| {
-            let ta: HtmlTextAreaElement = e.target_unchecked_into();
-            text.set(ta.value());
-        })
-    };
+    let oninput = track_input(&text);
     let onkeydown = {
         let text = text.clone();
         let apply = apply.clone();
@@ -86,35 +124,10 @@ pub fn Editor(p: &EditorProps) -> Html {
                 apply.emit(());
                 return;
             }
-            if e.key() != "Tab"
-                || e.shift_key()
-                || e.ctrl_key()
-                || e.alt_key()
-                || e.meta_key()
-                || was_escaped
-            {
-                return;
-            }
-            e.prevent_default();
-            let ta: HtmlTextAreaElement = e.target_unchecked_into();
-            let v = ta.value();
-            let start = ta.selection_start().ok().flatten().unwrap_or(0);
-            let end = ta.selection_end().ok().flatten().unwrap_or(start);
-            let (nv, caret) = insert_indent(&v, start, end);
-            ta.set_value(&nv);
-            let _ = ta.set_selection_range(caret, caret);
-            text.set(nv);
+            tab_indents(&e, was_escaped, &text);
         })
     };
-    let onscroll = {
-        let gutter = gutter.clone();
-        Callback::from(move |e: Event| {
-            let ta: HtmlTextAreaElement = e.target_unchecked_into();
-            if let Some(g) = gutter.cast::<web_sys::Element>() {
-                g.set_scroll_top(ta.scroll_top());
-            }
-        })
-    };
+    let onscroll = scroll_gutter(&gutter);
     let onclick = {
         let apply = apply.clone();
         Callback::from(move |_: MouseEvent| apply.emit(()))

@@ -88,6 +88,31 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
 }
 
+/// The objects `TYPE NAME...`, `TYPE/NAME`, `-l` or `--all` name, by kind and name.
+fn targets(
+    cx: &Cx<'_>,
+    a: &super::flags::Args,
+    res: &[String],
+    ns: &str,
+) -> Result<Vec<(Kind, String)>, String> {
+    let opts = resource::Options {
+        selector: a.str("selector").map(String::from),
+        all: a.bool("all"),
+        allow_empty_selector: false,
+    };
+    Ok(match resource::resolve(res, &opts)? {
+        Request::Named(v) => v.into_iter().map(|(i, n)| (i.kind, n)).collect(),
+        Request::Bulk { types, selector } => types
+            .into_iter()
+            .flat_map(|t| {
+                resource::list(cx.world, t, Some(ns), &selector)
+                    .into_iter()
+                    .map(move |o| (t.kind, o.name().to_string()))
+            })
+            .collect(),
+    })
+}
+
 /// The pod spec of a pod or of a Deployment's or ReplicaSet's template.
 pub(crate) fn pod_spec_mut(o: &mut Object) -> Option<&mut PodSpec> {
     match o {
@@ -122,22 +147,8 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         images.push((c.to_string(), i.to_string()));
     }
     let ns = namespace_of(cx, &a);
-    let opts = resource::Options {
-        selector: a.str("selector").map(String::from),
-        all: a.bool("all"),
-        allow_empty_selector: false,
-    };
-    let targets: Vec<(Kind, String)> = match resource::resolve(&res, &opts) {
-        Ok(Request::Named(v)) => v.into_iter().map(|(i, n)| (i.kind, n)).collect(),
-        Ok(Request::Bulk { types, selector }) => {
-            let mut v = Vec::new();
-            for t in types {
-                for o in resource::list(cx.world, t, Some(&ns), &selector) {
-                    v.push((t.kind, o.name().to_string()));
-                }
-            }
-            v
-        }
+    let targets = match targets(cx, &a, &res, &ns) {
+        Ok(t) => t,
         Err(e) => return fail(cx.out, e),
     };
     let mut code = 0;
@@ -230,22 +241,8 @@ pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
     let format = a.str("output").unwrap_or("").to_string();
     let ns = namespace_of(cx, &a);
-    let opts = resource::Options {
-        selector: a.str("selector").map(String::from),
-        all: a.bool("all"),
-        allow_empty_selector: false,
-    };
-    let targets: Vec<(Kind, String)> = match resource::resolve(&a.positional, &opts) {
-        Ok(Request::Named(v)) => v.into_iter().map(|(i, n)| (i.kind, n)).collect(),
-        Ok(Request::Bulk { types, selector }) => {
-            let mut v = Vec::new();
-            for t in types {
-                for o in resource::list(cx.world, t, Some(&ns), &selector) {
-                    v.push((t.kind, o.name().to_string()));
-                }
-            }
-            v
-        }
+    let targets = match targets(cx, &a, &a.positional, &ns) {
+        Ok(t) => t,
         Err(e) => return fail(cx.out, e),
     };
     let mut code = 0;
