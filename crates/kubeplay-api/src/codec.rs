@@ -223,7 +223,12 @@ impl<T: Codec> Codec for BTreeMap<String, T> {
         Ok(out)
     }
     fn enc(&self) -> Value {
-        Value::Object(self.iter().map(|(k, v)| (k.clone(), v.enc())).collect())
+        // Inserted one by one: collecting would sort (a copy of the sort per type).
+        let mut m = Map::new();
+        for (k, v) in self {
+            m.insert(k.clone(), v.enc());
+        }
+        Value::Object(m)
     }
 }
 
