@@ -128,7 +128,8 @@ try {
       const layout = e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0;
       const scripts = e.scripts.map((x) => `${x.invoker} ${x.duration.toFixed(0)}`).join(', ');
       console.log(`  long frame ${e.duration.toFixed(0)} ms: sim ${sum(e, 'kubeplay:sim').toFixed(0)}, ` +
-        `render ${sum(e, 'kubeplay:render').toFixed(0)}, style+layout+paint ${layout.toFixed(0)}; scripts: ${scripts}`);
+        `render ${sum(e, 'kubeplay:render').toFixed(0)} (model ${sum(e, 'kubeplay:model').toFixed(0)}, ` +
+        `cells ${sum(e, 'kubeplay:paint').toFixed(0)}), style+layout+paint ${layout.toFixed(0)}; scripts: ${scripts}`);
     }
   };
   await page.getByRole('button', { name: '30×' }).click();

@@ -406,7 +406,9 @@ pub fn Cells(p: &CellsProps) -> Html {
         let painter = painter.clone();
         use_effect_with(p.pods.clone(), move |pods| {
             if let Some(p) = painter.borrow_mut().as_mut() {
+                let start = crate::app::perf_now();
                 p.paint(pods);
+                crate::app::measure_since("kubeplay:paint", start);
             }
         });
     }
