@@ -244,9 +244,7 @@ fn template_yaml(rs: &ReplicaSet) -> std::rc::Rc<str> {
 /// k8s-openapi type straight to YAML would instantiate all of its `Serialize` code a second
 /// time, for serde_yaml's serializer.
 fn yaml_of(t: &PodTemplateSpec) -> String {
-    serde_json::to_value(t)
-        .ok()
-        .map(|v| v.to_string())
+    Some(kubeplay_api::codec::to_value(t).to_string())
         .and_then(|json| serde_yaml::from_str::<serde_yaml::Value>(&json).ok())
         .and_then(|v| serde_yaml::to_string(&v).ok())
         .unwrap_or_default()

@@ -25,20 +25,27 @@ pub fn from_value<T: DeserializeOwned>(v: Value) -> Result<T, (String, Error)> {
     })
 }
 
-enum Seg {
+pub(crate) enum Seg {
     Key(String),
     Index(usize),
 }
 
 #[derive(Default)]
-struct Track {
+/// Where decoding is (the path of the value being read) and where it first failed.
+pub struct Track {
     stack: RefCell<Vec<Seg>>,
     /// The path at the innermost failure, set once.
     failed: RefCell<Option<String>>,
 }
 
 impl Track {
-    fn render(&self) -> String {
+    /// Where the first failure happened (or where decoding stopped).
+    pub(crate) fn failed_path(&self) -> String {
+        let failed = self.failed.borrow_mut().take();
+        failed.unwrap_or_else(|| self.render())
+    }
+
+    pub(crate) fn render(&self) -> String {
         let stack = self.stack.borrow();
         if stack.is_empty() {
             return ".".into();
@@ -63,14 +70,26 @@ impl Track {
     }
 
     /// Run `f` one level down, at `seg`; the first failure records where it happened.
-    fn at<R>(&self, seg: Seg, f: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
-        self.stack.borrow_mut().push(seg);
+    pub(crate) fn at<R>(&self, seg: Seg, f: impl FnOnce() -> Result<R, Error>) -> Result<R, Error> {
+        self.enter(seg);
         let r = f();
-        if r.is_err() {
+        self.leave(r.is_err());
+        r
+    }
+
+    /// Go one level down, at `seg` (kept out of line: every decoded type shares it).
+    #[inline(never)]
+    pub(crate) fn enter(&self, seg: Seg) {
+        self.stack.borrow_mut().push(seg);
+    }
+
+    /// Come back up; a failure below records where it happened, if none did yet.
+    #[inline(never)]
+    pub(crate) fn leave(&self, failed: bool) {
+        if failed {
             self.fail();
         }
         self.stack.borrow_mut().pop();
-        r
     }
 
     fn fail(&self) {
@@ -81,12 +100,12 @@ impl Track {
     }
 }
 
-struct De<'t> {
-    v: Value,
-    t: &'t Track,
+pub(crate) struct De<'t> {
+    pub(crate) v: Value,
+    pub(crate) t: &'t Track,
 }
 
-fn unexpected(v: &Value) -> Unexpected<'_> {
+pub(crate) fn unexpected(v: &Value) -> Unexpected<'_> {
     match v {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),

@@ -5,6 +5,9 @@
 //! defaulted and how they are validated, with the API server's own error text.
 //! It knows nothing of time, controllers or kubectl's output formats.
 
+#![cfg_attr(test, recursion_limit = "512")]
+
+pub mod codec;
 pub mod configdata;
 pub mod de;
 pub mod decode;

@@ -41,17 +41,16 @@ macro_rules! kinds {
             }
             /// The object as JSON, with `apiVersion` and `kind` first-class fields.
             pub fn to_value(&self) -> Value {
-                let r = match self { $(Object::$kind(o) => serde_json::to_value(&**o)),* };
-                r.expect("k8s-openapi types always serialize")
+                match self { $(Object::$kind(o) => crate::codec::to_value(&**o)),* }
             }
             /// Decode a JSON value of a known kind. Strictness is checked by [`crate::decode`].
             pub fn from_value(kind: Kind, v: Value) -> Result<Object, serde_json::Error> {
                 Object::from_value_at(kind, v).map_err(|(_, e)| e)
             }
             /// [`Object::from_value`], and on failure the path of the value that failed
-            /// (`spec.replicas`), through kubeplay's one deserializer ([`crate::de`]).
+            /// (`spec.replicas`), through kubeplay's field tables ([`crate::codec`]).
             pub fn from_value_at(kind: Kind, v: Value) -> Result<Object, (String, serde_json::Error)> {
-                Ok(match kind { $(Kind::$kind => Object::$kind(Box::new(crate::de::from_value(v)?))),* })
+                Ok(match kind { $(Kind::$kind => Object::$kind(Box::new(crate::codec::from_value(v)?))),* })
             }
         }
 

@@ -97,10 +97,7 @@ fn pod_spec_update(new: &Pod, old: &Pod) -> Vec<Cause> {
     {
         munged.termination_grace_period_seconds = os.termination_grace_period_seconds;
     }
-    let (a, b) = (
-        serde_json::to_value(os).unwrap_or_default(),
-        serde_json::to_value(&munged).unwrap_or_default(),
-    );
+    let (a, b) = (crate::codec::to_value(os), crate::codec::to_value(&munged));
     if a == b {
         return vec![];
     }
@@ -146,9 +143,9 @@ fn quote(s: &str) -> String {
 }
 
 /// Compact JSON of a k8s-openapi value, by way of a `Value` (the same bytes: their fields are
-/// written in sorted order), so that only the `Value` serializer is instantiated for them.
-fn json<T: serde::Serialize>(v: &T) -> String {
-    serde_json::to_value(v).map_or_else(|_| "null".into(), |v| v.to_string())
+/// written in sorted order), through the field tables ([`crate::codec`]).
+fn json<T: crate::codec::Codec>(v: &T) -> String {
+    crate::codec::to_value(v).to_string()
 }
 
 fn nonnegative(field: &str, v: i64, out: &mut Vec<Cause>) {

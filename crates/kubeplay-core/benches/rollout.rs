@@ -11,16 +11,47 @@ fn one(replicas: i32) -> Duration {
     let mut w = World::new(1);
     create(&mut w, deployment("web", replicas, "nginx:1.14.2", "{}", 0));
     run_to_completion(&mut w, "web", 10_000_000, |_| {});
-    let t = Instant::now();
-    set_image(&mut w, "web", "nginx:1.16.1");
-    run_to_completion(&mut w, "web", 10_000_000, |_| {});
-    let e = t.elapsed();
+    let before = w.task_counts;
+    perf_ctl("enable");
+    let e = timed(&mut w);
+    perf_ctl("disable");
     if std::env::var("COUNTS").is_ok() {
-        println!("{replicas}: tasks {:?} at {}ms", w.task_counts, w.now());
+        let during: Vec<u64> = (0..5).map(|i| w.task_counts[i] - before[i]).collect();
+        println!(
+            "{replicas}: tasks {:?} (rollout {during:?}) at {}ms",
+            w.task_counts,
+            w.now()
+        );
+        let mut reasons = std::collections::BTreeMap::new();
+        for e in w.events() {
+            *reasons.entry(e.reason).or_insert(0u32) += e.count;
+        }
+        println!("{replicas}: events {reasons:?}");
     }
     let c = census(&w, 0);
     assert_eq!(c.by_image.get("nginx:1.16.1").copied(), Some(replicas));
     e
+}
+
+/// The measured part: the update and the rollout to completion. Not inlined, so that
+/// `valgrind --tool=callgrind --toggle-collect=rollout::timed` can count it alone.
+#[inline(never)]
+fn timed(w: &mut World) -> Duration {
+    let t = Instant::now();
+    set_image(w, "web", "nginx:1.16.1");
+    run_to_completion(w, "web", 10_000_000, |_| {});
+    t.elapsed()
+}
+
+/// With `PERF_CTL=<fifo>` (perf record's `--control=fifo:<fifo> -D -1`), only the timed part
+/// is recorded: not the setup, not the World's drop.
+fn perf_ctl(cmd: &str) {
+    if let Ok(path) = std::env::var("PERF_CTL") {
+        use std::io::Write;
+        if let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(path) {
+            let _ = writeln!(f, "{cmd}");
+        }
+    }
 }
 
 fn median(replicas: i32, runs: usize) -> Duration {

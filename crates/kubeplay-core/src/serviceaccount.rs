@@ -184,6 +184,7 @@ fn suffix(seed: &[u8]) -> String {
 /// pod, its namespace, node and service account, issued when the pod started. kubeplay has
 /// no signing key, so the signature part is a digest of the claims, not an RSA signature.
 pub fn token(pod: &Pod, issued_at_secs: i64) -> String {
+    use std::io::Write;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let m = &pod.metadata;
     let ns = m.namespace.as_deref().unwrap_or("default");
@@ -193,35 +194,68 @@ pub fn token(pod: &Pod, issued_at_secs: i64) -> String {
         .unwrap_or("default");
     let node = spec.and_then(|s| s.node_name.as_deref()).unwrap_or("");
     let uid = m.uid.as_deref().unwrap_or("");
-    let header = serde_json::json!({"alg": "RS256", "kid": suffix(b"kubeplay-signing-key")});
+    let name = m.name.as_deref().unwrap_or("");
     let iss = "https://kubernetes.default.svc.cluster.local";
-    let claims = serde_json::json!({
-        "aud": [iss],
-        "exp": issued_at_secs + TOKEN_EXPIRATION_SECONDS,
-        "iat": issued_at_secs,
-        "iss": iss,
-        "jti": uid,
-        "kubernetes.io": {
-            "namespace": ns,
-            "node": {"name": node},
-            "pod": {"name": m.name.as_deref().unwrap_or(""), "uid": uid},
-            "serviceaccount": {"name": sa},
-        },
-        "nbf": issued_at_secs,
-        "sub": format!("system:serviceaccount:{ns}:{sa}"),
-    });
-    let body = format!(
-        "{}.{}",
-        b64.encode(header.to_string()),
-        b64.encode(claims.to_string())
+    // The JSON serde_json writes for these objects (keys in order, compact), written
+    // directly: a JSON string for each value, no intermediate `Value` maps.
+    let mut claims: Vec<u8> = Vec::with_capacity(512);
+    let mut put = |parts: &[Result<&str, &str>]| {
+        for p in parts {
+            match p {
+                Ok(raw) => claims.extend_from_slice(raw.as_bytes()),
+                Err(text) => serde_json::to_writer(&mut claims, text).expect("a string"),
+            }
+        }
+    };
+    let sub = format!("system:serviceaccount:{ns}:{sa}");
+    let (exp, iat) = (
+        (issued_at_secs + TOKEN_EXPIRATION_SECONDS).to_string(),
+        issued_at_secs.to_string(),
     );
+    put(&[
+        Ok("{\"aud\":["),
+        Err(iss),
+        Ok("],\"exp\":"),
+        Ok(&exp),
+        Ok(",\"iat\":"),
+        Ok(&iat),
+        Ok(",\"iss\":"),
+        Err(iss),
+        Ok(",\"jti\":"),
+        Err(uid),
+        Ok(",\"kubernetes.io\":{\"namespace\":"),
+        Err(ns),
+        Ok(",\"node\":{\"name\":"),
+        Err(node),
+        Ok("},\"pod\":{\"name\":"),
+        Err(name),
+        Ok(",\"uid\":"),
+        Err(uid),
+        Ok("},\"serviceaccount\":{\"name\":"),
+        Err(sa),
+        Ok("}},\"nbf\":"),
+        Ok(&iat),
+        Ok(",\"sub\":"),
+        Err(&sub),
+        Ok("}"),
+    ]);
+    let mut header: Vec<u8> = Vec::with_capacity(48);
+    let _ = write!(header, "{{\"alg\":\"RS256\",\"kid\":");
+    serde_json::to_writer(&mut header, &suffix(b"kubeplay-signing-key")).expect("a string");
+    header.push(b'}');
+    let mut out = String::with_capacity(4 * (header.len() + claims.len() + 256) / 3 + 8);
+    b64.encode_string(&header, &mut out);
+    out.push('.');
+    b64.encode_string(&claims, &mut out);
     let mut sig = Vec::with_capacity(256);
-    let mut h = names::fnv32a(body.as_bytes());
+    let mut h = names::fnv32a(out.as_bytes());
     while sig.len() < 256 {
         h = h.wrapping_mul(0x0100_0193) ^ (sig.len() as u32);
         sig.extend_from_slice(&h.to_be_bytes());
     }
-    format!("{body}.{}", b64.encode(sig))
+    out.push('.');
+    b64.encode_string(&sig, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -300,6 +334,65 @@ mod tests {
         c.metadata.uid = Some("another".into());
         mount_token(&mut c);
         assert_ne!(name(&a), name(&c));
+    }
+
+    /// The token as `serde_json::json!` renders its claims: the direct writer must give the
+    /// same bytes, escapes included.
+    fn token_via_values(pod: &Pod, issued_at_secs: i64) -> String {
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let m = &pod.metadata;
+        let ns = m.namespace.as_deref().unwrap_or("default");
+        let spec = pod.spec.as_ref();
+        let sa = spec
+            .and_then(|s| s.service_account_name.as_deref())
+            .unwrap_or("default");
+        let node = spec.and_then(|s| s.node_name.as_deref()).unwrap_or("");
+        let uid = m.uid.as_deref().unwrap_or("");
+        let header = serde_json::json!({"alg": "RS256", "kid": suffix(b"kubeplay-signing-key")});
+        let iss = "https://kubernetes.default.svc.cluster.local";
+        let claims = serde_json::json!({
+            "aud": [iss],
+            "exp": issued_at_secs + TOKEN_EXPIRATION_SECONDS,
+            "iat": issued_at_secs,
+            "iss": iss,
+            "jti": uid,
+            "kubernetes.io": {
+                "namespace": ns,
+                "node": {"name": node},
+                "pod": {"name": m.name.as_deref().unwrap_or(""), "uid": uid},
+                "serviceaccount": {"name": sa},
+            },
+            "nbf": issued_at_secs,
+            "sub": format!("system:serviceaccount:{ns}:{sa}"),
+        });
+        let body = format!(
+            "{}.{}",
+            b64.encode(header.to_string()),
+            b64.encode(claims.to_string())
+        );
+        let mut sig = Vec::with_capacity(256);
+        let mut h = names::fnv32a(body.as_bytes());
+        while sig.len() < 256 {
+            h = h.wrapping_mul(0x0100_0193) ^ (sig.len() as u32);
+            sig.extend_from_slice(&h.to_be_bytes());
+        }
+        format!("{body}.{}", b64.encode(sig))
+    }
+
+    #[test]
+    fn the_token_is_the_json_of_its_claims() {
+        let mut p = pod(&["a"], &[]);
+        assert_eq!(token(&p, 0), token_via_values(&p, 0));
+        p.metadata.name = Some("web-7d4b9c-x2x9z".into());
+        p.metadata.namespace = Some("team".into());
+        let spec = p.spec.as_mut().unwrap();
+        spec.node_name = Some("node01".into());
+        spec.service_account_name = Some("odd\"name\\\u{1}é".into());
+        assert_eq!(
+            token(&p, 1_700_000_000),
+            token_via_values(&p, 1_700_000_000)
+        );
+        assert_eq!(token(&p, -5), token_via_values(&p, -5));
     }
 
     #[test]

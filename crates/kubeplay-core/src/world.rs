@@ -269,7 +269,13 @@ impl World {
                 if unbound {
                     self.enqueue_now(Task::Schedule(k.clone()));
                 }
-                self.enqueue_now(Task::Kubelet(k.clone()));
+                // Not for a pod that is gone when the kubelet holds nothing of it (the kubelet
+                // removed it itself, or never started it): that sync would do nothing.
+                let gone_unknown =
+                    !self.store.pods.contains_key(k) && !self.kubelet.pods.contains_key(k);
+                if !gone_unknown {
+                    self.enqueue_now(Task::Kubelet(k.clone()));
+                }
                 controllers::endpoints::pod_changed(self, k);
             }
             Kind::Service => self.enqueue_now(Task::Endpoints(k.clone())),

@@ -118,8 +118,8 @@ pub fn template_without_hash(t: &PodTemplateSpec) -> PodTemplateSpec {
 
 pub fn template_hash(t: &PodTemplateSpec, collision_count: Option<i32>) -> String {
     // By way of a Value: k8s-openapi writes every struct's fields in sorted order, as a Value
-    // keeps its keys, so the bytes are the same, and the page needs only the Value serializer.
-    let t = serde_json::to_value(t).expect("templates serialize");
+    // keeps its keys, so the bytes are the same (through kubeplay_api's field tables).
+    let t = kubeplay_api::codec::to_value(t);
     let canonical = serde_json::to_vec(&t).expect("templates serialize");
     names::pod_template_hash(&canonical, collision_count)
 }
