@@ -278,7 +278,10 @@ impl World {
                 }
                 controllers::endpoints::pod_changed(self, k);
             }
-            Kind::Service => self.enqueue_now(Task::Endpoints(k.clone())),
+            Kind::Service => {
+                self.kubelet.services_gen += 1;
+                self.enqueue_now(Task::Endpoints(k.clone()))
+            }
             Kind::ConfigMap | Kind::Secret => {
                 if kind == Kind::ConfigMap && k.1 == serviceaccount::ROOT_CA_CONFIGMAP {
                     serviceaccount::publish_root_ca(self, &k.0);

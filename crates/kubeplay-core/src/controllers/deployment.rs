@@ -181,7 +181,8 @@ pub fn equal_ignore_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
 /// templates (those stay in the store; only finding the new ReplicaSet and creating one read
 /// them). A context is reloaded only when the store has been written since it was taken.
 struct Ctx {
-    d: Deployment,
+    /// Shared, so that the steps of a sync that keep it across writes copy no Deployment.
+    d: std::rc::Rc<Deployment>,
     key: Key,
     /// All ReplicaSets the Deployment controls, oldest first.
     rss: Vec<ReplicaSet>,
@@ -226,7 +227,7 @@ fn load(w: &mut World, k: &Key) -> Option<Ctx> {
     };
     let rss = keys.iter().filter_map(|rk| rs_copy(w, rk)).collect();
     Some(Ctx {
-        d,
+        d: std::rc::Rc::new(d),
         key: k.clone(),
         rss,
         new_idx,
