@@ -14,6 +14,7 @@ use kubeplay_core::controllers::deployment::{
 };
 use kubeplay_core::time::Millis;
 use kubeplay_core::World;
+use kubeplay_sort::Collect as _;
 use std::collections::BTreeMap;
 
 const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
@@ -172,7 +173,7 @@ fn history_of(world: &World, d: &Deployment) -> BTreeMap<i64, ReplicaSet> {
         .replicasets_of(d)
         .into_iter()
         .map(|rs| (revision(&rs.metadata), rs.clone()))
-        .collect()
+        .collect_map()
 }
 
 // ----- status -----
