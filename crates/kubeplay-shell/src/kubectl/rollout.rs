@@ -623,9 +623,7 @@ fn restart(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             format!("deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)"),
         );
     }
-    let stamp = kubeplay_core::time::timestamp(cx.world.now())
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
+    let stamp = kubeplay_api::timefmt::rfc3339(kubeplay_core::time::timestamp(cx.world.now()));
     let tm = d
         .spec
         .template
