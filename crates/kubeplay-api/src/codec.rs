@@ -480,7 +480,9 @@ mod tests {
                     "publishNotReadyAddresses": true, "healthCheckNodePort": 3, "allocateLoadBalancerNodePorts": true,
                     "trafficDistribution": "PreferClose"},
                 "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4", "hostname": "h", "ipMode": "VIP",
-                    "ports": [{"port": 80, "protocol": "TCP", "error": "e"}]}]}, "conditions": [cond("X")]}}),
+                    "ports": [{"port": 80, "protocol": "TCP", "error": "e"}]}]}, "conditions": [cond("X"),
+                    {"type": "Y", "status": "False", "reason": "", "message": "", "observedGeneration": 3,
+                     "lastTransitionTime": "2024-01-01T00:00:00Z"}]}}),
             ),
             (
                 Kind::Node,
