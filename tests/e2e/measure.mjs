@@ -128,23 +128,27 @@ try {
       const layout = e.styleAndLayoutStart ? end - e.styleAndLayoutStart : 0;
       const scripts = e.scripts.map((x) => `${x.invoker} ${x.duration.toFixed(0)}`).join(', ');
       console.log(`  long frame ${e.duration.toFixed(0)} ms: sim ${sum(e, 'kubeplay:sim').toFixed(0)}, ` +
-        `render ${sum(e, 'kubeplay:render').toFixed(0)}, style+layout+paint ${layout.toFixed(0)}; scripts: ${scripts}`);
+        `render ${sum(e, 'kubeplay:render').toFixed(0)} (model ${sum(e, 'kubeplay:model').toFixed(0)}, ` +
+        `cells ${sum(e, 'kubeplay:paint').toFixed(0)}), style+layout+paint ${layout.toFixed(0)}; scripts: ${scripts}`);
     }
   };
   await page.getByRole('button', { name: '30×' }).click();
   // Done when the counts say so and the pods drawn are the 1,000 running ones of the new
   // revision only (the old ones have finished terminating).
+  // (Compact cells are painted on canvases whose labels count them: "1000 pods: 1000 running".)
   await record('scale 0 -> 1000 at 30x', big, () => /^1000\/1000 ready/.test(
     document.querySelector('.deploy-counts')?.textContent || '') &&
-    document.querySelectorAll('.pane.cluster .cell.running').length === 1000);
+    [...document.querySelectorAll('.pane.cluster canvas.pods.compact')].map((c) => c.getAttribute('aria-label'))
+      .join('; ') === '1000 pods: 1000 running');
   await record('rolling update of 1000 at 30x', big.replace('nginx:1.25', 'nginx:1.26'), () => {
     const c = document.querySelector('.deploy-counts')?.textContent || '';
     return /^1000\/1000 ready · 1000 up-to-date · 1000 available/.test(c) &&
       !document.querySelector('.deploy .waiting') &&
       document.querySelectorAll('.deploy .rs').length === 2 &&
-      document.querySelectorAll('.pane.cluster .cell').length === 1000 &&
+      [...document.querySelectorAll('.pane.cluster canvas.pods.compact')].map((c) => c.getAttribute('aria-label'))
+        .join('; ') === '1000 pods: 1000 running' &&
       [...document.querySelectorAll('.deploy .rs')].every((rs) =>
-        rs.querySelector('.image')?.textContent === 'nginx:1.26' || !rs.querySelector('.cell'));
+        rs.querySelector('.image')?.textContent === 'nginx:1.26' || !rs.querySelector('canvas'));
   });
   await context.close();
 } finally {

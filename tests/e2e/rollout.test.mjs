@@ -98,3 +98,58 @@ test('a rolling update and a rollback, watched in the cluster view', async () =>
   await screenshot(page, 'rollback.png');
   assert.deepEqual(errors, []);
 });
+
+/** The compact canvases' labels ("150 pods: 150 running"), by ReplicaSet from the newest. */
+const cellLabels = (page) => page.evaluate(() =>
+  [...document.querySelectorAll('.cluster .rs')].map((rs) => rs.querySelector('canvas.pods.compact')?.getAttribute('aria-label') ?? null));
+
+for (const scheme of ['light', 'dark']) {
+  test(`past 100 pods, cells on a canvas: pointed at, clicked and walked by keyboard (${scheme})`, async () => {
+    const { page, errors } = await openApp(browser, server.url, { colorScheme: scheme });
+    await page.getByRole('button', { name: '30×' }).click();
+    const big = NGINX.replace('replicas: 3', 'replicas: 150');
+    await applyYaml(page, big);
+    await page.waitForFunction(() => document.querySelector('.cluster canvas.pods.compact')?.getAttribute('aria-label') === '150 pods: 150 running', null, { timeout: 30000 });
+    assert.equal(await page.locator('.cluster .pod').count(), 0, 'no cards past 100 pods');
+    // Mid-rollout both revisions have cells; at the end only the new one has.
+    await page.getByRole('button', { name: '5×' }).click();
+    await applyYaml(page, big.replace('nginx:1.25', 'nginx:1.26'));
+    await page.waitForFunction(() => [...document.querySelectorAll('.cluster .rs canvas.pods.compact')].length === 2, null, { timeout: 30000 });
+    await screenshot(page, `cells-midway-${scheme}.png`);
+    await page.getByRole('button', { name: '30×' }).click();
+    await page.waitForFunction(() => /^150\/150 ready · 150 up-to-date · 150 available/.test(
+      document.querySelector('.deploy-counts')?.textContent || '') && document.querySelectorAll('.cluster canvas.pods.compact').length === 1,
+    null, { timeout: 60000 });
+    assert.deepEqual(await cellLabels(page), ['150 pods: 150 running', null]);
+
+    // The pods in name order, as kubectl lists them.
+    await run(page, "kubectl get pods -o name | sort | head -3");
+    await waitTerm(page, /(pod\/nginx-\S+\n){3}/);
+    const names = (await page.locator('.term-out').innerText()).match(/pod\/(nginx-\S+)/g).slice(-3).map((n) => n.slice(4));
+    const canvas = page.locator('.cluster .rs-new canvas.pods.compact');
+    const box = await canvas.boundingBox();
+    // Cells are 9 px with a gap of 2, from (1, 1): the third cell's centre.
+    await page.mouse.move(box.x + 2 * 11 + 5.5, box.y + 5.5);
+    assert.equal(await canvas.getAttribute('data-name'), names[2]);
+    assert.match(await canvas.getAttribute('title'), new RegExp(`^${names[2]}  1/1  Running  node01|^${names[2]}  1/1  Running  controlplane`));
+    await page.mouse.click(box.x + 2 * 11 + 5.5, box.y + 5.5);
+    const drawer = page.locator('.drawer.pod-detail');
+    await drawer.waitFor();
+    assert.equal(await drawer.locator('.drawer-title').innerText(), names[2]);
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'detached' });
+
+    // By keyboard: focus the cells, move right once from the first, Enter opens that pod.
+    await page.mouse.move(0, 0);
+    await canvas.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await canvas.getAttribute('data-name'), names[1]);
+    await screenshot(page, `cells-cursor-${scheme}.png`);
+    await page.keyboard.press('Enter');
+    await drawer.waitFor();
+    assert.equal(await drawer.locator('.drawer-title').innerText(), names[1]);
+    assert.deepEqual(errors, []);
+  });
+}
+

@@ -65,14 +65,14 @@ pub const SIM_BUDGET_MS: f64 = 8.0;
 const WARM_UP_FRAME: u32 = 20;
 
 /// The page's clock in milliseconds (`performance.now()`).
-fn perf_now() -> f64 {
+pub(crate) fn perf_now() -> f64 {
     gloo::utils::window().performance().map_or(0.0, |p| p.now())
 }
 
 /// Record `[start, now]` as a User Timing measure called `name` (seen in the browser's
 /// performance panel and by tests/e2e/measure.mjs through a PerformanceObserver), then drop it
 /// from the page's buffer so that a long session does not collect them.
-fn measure_since(name: &str, start: f64) {
+pub(crate) fn measure_since(name: &str, start: f64) {
     let Some(p) = gloo::utils::window().performance() else {
         return;
     };
@@ -89,12 +89,21 @@ fn measure_since(name: &str, start: f64) {
     }
 }
 
+/// A frame whose simulation ran longer than this (one task can: a ReplicaSet creating 500 pods
+/// is one step) leaves drawing its result to the next frame.
+const LONG_SIM_MS: f64 = 16.0;
+
 /// requestAnimationFrame, again and again: each frame lets the real time since the last one
-/// pass in the simulation (within [`SIM_BUDGET_MS`]), then tells the app what moved.
+/// pass in the simulation (within [`SIM_BUDGET_MS`]), then tells the app what moved. When the
+/// simulation took long, the page draws in the next frame instead, without simulating: a frame
+/// then holds one long step or one large redraw, never both.
 struct FrameLoop {
     sim: SimRef,
     notify: Callback<Versions>,
+    /// When the simulation last ran (the real time it let pass ends there).
     last: Cell<Option<f64>>,
+    /// The last frame simulated but did not draw.
+    owed: Cell<bool>,
     frames: Cell<u32>,
     stopped: Cell<bool>,
     handle: RefCell<Option<AnimationFrame>>,
@@ -106,6 +115,7 @@ impl FrameLoop {
             sim,
             notify,
             last: Cell::new(None),
+            owed: Cell::new(false),
             frames: Cell::new(0),
             stopped: Cell::new(false),
             handle: RefCell::new(None),
@@ -122,6 +132,10 @@ impl FrameLoop {
 
     fn frame(self: &Rc<Self>, ts: f64) {
         if self.stopped.get() {
+            return;
+        }
+        if self.owed.replace(false) {
+            self.draw(Versions::of(&self.sim.borrow()));
             return;
         }
         let dt = self.last.get().map_or(0.0, |l| ts - l);
@@ -147,6 +161,16 @@ impl FrameLoop {
             Versions::of(&s)
         };
         measure_since("kubeplay:sim", start);
+        if perf_now() - start > LONG_SIM_MS {
+            self.owed.set(true);
+            self.schedule();
+        } else {
+            self.draw(v);
+        }
+    }
+
+    /// Tell the app what moved, and come back next frame.
+    fn draw(self: &Rc<Self>, v: Versions) {
         self.notify.emit(v);
         // Yew renders in a microtask queued by `emit`; this one runs after it.
         let render = perf_now();

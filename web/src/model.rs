@@ -25,20 +25,6 @@ pub struct PodView {
     pub title: Rc<str>,
 }
 
-impl PodView {
-    /// The classes of a compact cell (`cell` and the colour class), as one static string.
-    pub fn cell_class(&self) -> &'static str {
-        match self.class {
-            "running" => "cell running",
-            "notready" => "cell notready",
-            "pending" => "cell pending",
-            "terminating" => "cell terminating",
-            "done" => "cell done",
-            _ => "cell failed",
-        }
-    }
-}
-
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RsView {
     pub name: String,
@@ -495,7 +481,6 @@ spec:
             3
         );
         let t = rc.pods.iter().find(|p| p.class == "terminating").unwrap();
-        assert_eq!(t.cell_class(), "cell terminating");
         assert!(t.title.starts_with(&format!("{}  ", t.name)), "{}", t.title);
         assert!(t.title.contains("Terminating"), "{}", t.title);
     }

@@ -9,7 +9,10 @@ use kubeplay_web::sim::{Sim, SimRef};
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{
+    CanvasRenderingContext2d, Element, HtmlCanvasElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit,
+};
 use yew::{BaseComponent, Renderer};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -180,10 +183,39 @@ async fn the_terminal_sets_stderr_apart_and_prompts_with_the_namespace() {
     );
 }
 
-/// Past 100 pods, pods are cells drawn outside the virtual DOM: a frame touches only the cells
-/// of pods that came, went or changed, and the others stay the same elements.
+/// Cells are 9 CSS pixels with a gap of 2, from (1, 1); the canvas is as wide as its columns.
+fn cell_columns(canvas: &HtmlCanvasElement) -> usize {
+    (canvas.client_width() as usize) / 11
+}
+
+/// The colour painted at the centre of cell `i` of a compact canvas, as `#rrggbb`.
+fn cell_colour(canvas: &HtmlCanvasElement, i: usize) -> String {
+    let ctx: CanvasRenderingContext2d = canvas
+        .get_context("2d")
+        .unwrap()
+        .unwrap()
+        .dyn_into()
+        .unwrap();
+    let cols = cell_columns(canvas);
+    let scale = canvas.width() as f64 / canvas.client_width() as f64;
+    let (x, y) = (
+        (i % cols) as f64 * 11.0 + 5.5,
+        (i / cols) as f64 * 11.0 + 5.5,
+    );
+    let px = ctx
+        .get_image_data(x * scale, y * scale, 1.0, 1.0)
+        .unwrap()
+        .data();
+    format!("#{:02x}{:02x}{:02x}", px[0], px[1], px[2])
+}
+
+/// Past 100 pods, pods are cells painted on a canvas, one per pod in name order, coloured by
+/// status; pointing at a cell names its pod (title, and the pod a click opens), and the
+/// canvas' label counts the pods by status.
 #[wasm_bindgen_test]
-async fn compact_cells_follow_the_pods_and_leave_the_unchanged_ones_alone() {
+async fn compact_cells_paint_each_pod_by_status_and_name_the_one_pointed_at() {
+    const RUNNING: &str = "#2e9e57";
+    const TERMINATING: &str = "#8b95a3";
     let sim: SimRef = Sim::new(1).shared();
     let big = NGINX.replace("replicas: 3", "replicas: 150");
     sim.borrow_mut().apply_file("d.yaml", &big);
@@ -192,6 +224,7 @@ async fn compact_cells_follow_the_pods_and_leave_the_unchanged_ones_alone() {
     sim.borrow_mut().advance_to(t);
     let doc = gloo::utils::document();
     let root = doc.create_element("div").unwrap();
+    root.set_attribute("style", "width: 500px").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
     let props = |sim: &SimRef| ClusterProps {
         sim: sim.clone(),
@@ -199,58 +232,71 @@ async fn compact_cells_follow_the_pods_and_leave_the_unchanged_ones_alone() {
     };
     let mut app = Renderer::<ClusterView>::with_root_and_props(root.clone(), props(&sim)).render();
     settle().await;
-    let cells = all(&root, ".pods.compact .cell");
-    assert_eq!(cells.len(), 150);
-    assert!(all(&root, ".pod").is_empty());
-    let names: Vec<String> = cells
-        .iter()
-        .map(|c| c.get_attribute("data-name").unwrap())
+    assert!(all(&root, ".pod").is_empty(), "no cards past 100 pods");
+    let canvases = all(&root, "canvas.pods.compact");
+    assert_eq!(canvases.len(), 1);
+    let canvas: HtmlCanvasElement = canvases[0].clone().dyn_into().unwrap();
+    assert_eq!(
+        canvas.get_attribute("aria-label").as_deref(),
+        Some("150 pods: 150 running")
+    );
+    for i in [0, 1, 44, 149] {
+        assert_eq!(cell_colour(&canvas, i), RUNNING, "cell {i}");
+    }
+    let names: Vec<String> = sim
+        .borrow()
+        .session
+        .world
+        .store
+        .list::<kubeplay_api::k8s_openapi::api::core::v1::Pod>("default")
+        .map(|p| p.metadata.name.clone().unwrap())
         .collect();
-    let mut sorted = names.clone();
-    sorted.sort();
-    assert_eq!(names, sorted, "cells are in name order");
-    assert!(cells.iter().all(
-        |c| c.get_attribute("class").as_deref() == Some("cell running")
-            && c.get_attribute("data-status").as_deref() == Some("Running")
-    ));
+    let point = |i: usize| {
+        let cols = cell_columns(&canvas);
+        let init = web_sys::MouseEventInit::new();
+        init.set_client_x(
+            canvas.get_bounding_client_rect().left() as i32 + (i % cols) as i32 * 11 + 5,
+        );
+        init.set_client_y(
+            canvas.get_bounding_client_rect().top() as i32 + (i / cols) as i32 * 11 + 5,
+        );
+        init.set_bubbles(true);
+        let e = web_sys::MouseEvent::new_with_mouse_event_init_dict("mousemove", &init).unwrap();
+        canvas.dispatch_event(&e).unwrap();
+    };
+    point(3);
+    assert_eq!(canvas.get_attribute("data-name"), Some(names[3].clone()));
+    assert!(canvas
+        .get_attribute("title")
+        .unwrap()
+        .starts_with(&format!("{}  1/1  Running", names[3])));
 
-    // Delete one pod: it turns Terminating and a replacement comes; the others keep their
-    // elements, untouched.
+    // Delete one pod: its cell turns Terminating, a replacement comes in its place by name.
     sim.borrow_mut()
         .submit(&format!("kubectl delete pod {} --wait=false", names[0]));
     sim.borrow_mut().tick(0.0);
     app.update(props(&sim));
     settle().await;
-    let after = all(&root, ".pods.compact .cell");
-    assert_eq!(after.len(), 151);
-    let terminating = all(&root, ".cell.terminating");
-    assert_eq!(terminating.len(), 1);
-    assert!(
-        terminating[0] == cells[0],
-        "the deleted pod's cell is the same element"
-    );
-    assert_eq!(
-        terminating[0].get_attribute("data-status").as_deref(),
-        Some("Terminating")
-    );
-    for c in &cells[1..] {
-        assert!(after.contains(c), "an unchanged pod's cell was replaced");
-    }
-    let names: Vec<String> = after
-        .iter()
-        .map(|c| c.get_attribute("data-name").unwrap())
-        .collect();
-    let mut sorted = names.clone();
-    sorted.sort();
-    assert_eq!(names, sorted, "the new cell went in its place by name");
+    assert_eq!(cell_colour(&canvas, 0), TERMINATING);
+    let label = canvas.get_attribute("aria-label").unwrap();
+    assert!(label.starts_with("151 pods: "), "{label}");
+    assert!(label.contains("1 terminating"), "{label}");
 
-    // Once it is gone, its cell goes too.
+    // Once it is gone, its cell goes too: the grid is 150 running pods again.
     let t = sim.borrow().session.now() + 60_000;
     sim.borrow_mut().advance_to(t);
     app.update(props(&sim));
     settle().await;
-    let last = all(&root, ".pods.compact .cell");
-    assert_eq!(last.len(), 150);
-    assert!(!last.contains(&cells[0]));
-    assert_eq!(all(&root, ".cell.running").len(), 150);
+    assert_eq!(
+        canvas.get_attribute("aria-label").as_deref(),
+        Some("150 pods: 150 running")
+    );
+    for i in [0, 75, 149] {
+        assert_eq!(cell_colour(&canvas, i), RUNNING, "cell {i}");
+    }
+    assert_eq!(
+        cell_colour(&canvas, 150),
+        "#000000",
+        "no cell past the last pod"
+    );
 }

@@ -62,6 +62,8 @@ pub struct World {
     pub(crate) events: crate::events::EventLog,
     pub(crate) kubelet: kubelet::Kubelet,
     pub(crate) scheduler: scheduler::Scheduler,
+    /// The deployment controller's copies of what it reads.
+    pub(crate) copies: controllers::deployment::Copies,
     /// Set when the per-instant task budget ran out.
     pub livelock: bool,
     /// How many tasks of each kind ran (Deployment, ReplicaSet, Schedule, Kubelet, Endpoints),
@@ -86,6 +88,7 @@ impl World {
             events: Default::default(),
             kubelet: Default::default(),
             scheduler: Default::default(),
+            copies: Default::default(),
             livelock: false,
             task_counts: [0; 5],
             sliced_instant: None,
@@ -278,7 +281,10 @@ impl World {
                 }
                 controllers::endpoints::pod_changed(self, k);
             }
-            Kind::Service => self.enqueue_now(Task::Endpoints(k.clone())),
+            Kind::Service => {
+                self.kubelet.services_gen += 1;
+                self.enqueue_now(Task::Endpoints(k.clone()))
+            }
             Kind::ConfigMap | Kind::Secret => {
                 if kind == Kind::ConfigMap && k.1 == serviceaccount::ROOT_CA_CONFIGMAP {
                     serviceaccount::publish_root_ca(self, &k.0);

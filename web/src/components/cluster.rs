@@ -127,11 +127,13 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
     let cache = use_mut_ref(PodCache::default);
     let s = p.sim.borrow();
     let now = s.session.now();
+    let start = crate::app::perf_now();
     let m: ClusterModel = model::cluster(
         &s.session.world,
         &s.session.namespace,
         &mut cache.borrow_mut(),
     );
+    crate::app::measure_since("kubeplay:model", start);
     let compact = m.pod_count > COMPACT_PODS;
     let bare: Vec<String> = m.pods.iter().map(|p| p.name.clone()).collect();
     let configs = crate::inspect::config_views(&s.session.world, &m.namespace, &bare);

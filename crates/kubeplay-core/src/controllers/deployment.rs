@@ -5,6 +5,7 @@
 use super::{controller_ref, is_terminal};
 use crate::events::NewEvent;
 use crate::store::{key, key_of, Key};
+use crate::table::FxBuild;
 use crate::time::{k8s_time, millis_of, Millis};
 use crate::{names, Task, World};
 use kubeplay_api::intstr::resolve_fenceposts;
@@ -15,7 +16,8 @@ use kubeplay_api::k8s_openapi::api::core::v1::PodTemplateSpec;
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::selector::Selector;
 use kubeplay_api::Kind;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 pub const REVISION: &str = "deployment.kubernetes.io/revision";
 pub const REVISION_HISTORY: &str = "deployment.kubernetes.io/revision-history";
@@ -181,10 +183,11 @@ pub fn equal_ignore_hash(a: &PodTemplateSpec, b: &PodTemplateSpec) -> bool {
 /// templates (those stay in the store; only finding the new ReplicaSet and creating one read
 /// them). A context is reloaded only when the store has been written since it was taken.
 struct Ctx {
-    d: Deployment,
+    /// Shared with the copies cache ([`Copies`]).
+    d: Rc<Deployment>,
     key: Key,
     /// All ReplicaSets the Deployment controls, oldest first.
-    rss: Vec<ReplicaSet>,
+    rss: Vec<Rc<ReplicaSet>>,
     /// Which of `rss` has the Deployment's template (`FindNewReplicaSet`).
     new_idx: Option<usize>,
     /// The store's write count when this was loaded.
@@ -193,14 +196,14 @@ struct Ctx {
 
 impl Ctx {
     fn new_rs(&self) -> Option<&ReplicaSet> {
-        self.new_idx.map(|i| &self.rss[i])
+        self.new_idx.map(|i| &*self.rss[i])
     }
     fn old_rss(&self) -> Vec<&ReplicaSet> {
         self.rss
             .iter()
             .enumerate()
             .filter(|(i, _)| Some(*i) != self.new_idx)
-            .map(|(_, r)| r)
+            .map(|(_, r)| &**r)
             .collect()
     }
 }
@@ -217,13 +220,7 @@ fn load(w: &mut World, k: &Key) -> Option<Ctx> {
     });
     let keys: Vec<Key> = rss.iter().map(|r| key_of(&r.metadata)).collect();
     // Copy without the templates (see `rs_copy`).
-    let d = {
-        let d = w.store.deployments.get_mut(k)?;
-        let t = std::mem::take(&mut d.spec.template);
-        let c = d.clone();
-        d.spec.template = t;
-        c
-    };
+    let d = deployment_copy(w, k)?;
     let rss = keys.iter().filter_map(|rk| rs_copy(w, rk)).collect();
     Some(Ctx {
         d,
@@ -234,14 +231,51 @@ fn load(w: &mut World, k: &Key) -> Option<Ctx> {
     })
 }
 
+/// Copies of Deployments and ReplicaSets without their pod templates, as the controller
+/// last took them. Every write gives an object a new resourceVersion, so a copy whose
+/// resourceVersion (and uid) is the stored object's is current, and the next sync shares
+/// it instead of copying again.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Copies {
+    deployments: HashMap<Key, Rc<Deployment>, FxBuild>,
+    replicasets: HashMap<Key, Rc<ReplicaSet>, FxBuild>,
+}
+
+fn current(copy: &ObjectMeta, live: &ObjectMeta) -> bool {
+    copy.resource_version == live.resource_version && copy.uid == live.uid
+}
+
+/// A copy of a Deployment without its pod template.
+fn deployment_copy(w: &mut World, k: &Key) -> Option<Rc<Deployment>> {
+    let live = w.store.deployments.get(k)?;
+    if let Some(c) = w.copies.deployments.get(k) {
+        if current(&c.metadata, &live.metadata) {
+            return Some(c.clone());
+        }
+    }
+    let d = w.store.deployments.get_mut(k)?;
+    let t = std::mem::take(&mut d.spec.template);
+    let c = Rc::new(d.clone());
+    d.spec.template = t;
+    w.copies.deployments.insert(k.clone(), c.clone());
+    Some(c)
+}
+
 /// A copy of a ReplicaSet without its pod template.
-fn rs_copy(w: &mut World, k: &Key) -> Option<ReplicaSet> {
+fn rs_copy(w: &mut World, k: &Key) -> Option<Rc<ReplicaSet>> {
+    let live = w.store.replicasets.get(k)?;
+    if let Some(c) = w.copies.replicasets.get(k) {
+        if current(&c.metadata, &live.metadata) {
+            return Some(c.clone());
+        }
+    }
     // Take the template out, copy, put it back: no write, as the store's indexes do not look
     // at templates.
     let rs = w.store.replicasets.get_mut(k)?;
     let t = rs.spec.template.take();
-    let c = rs.clone();
+    let c = Rc::new(rs.clone());
     rs.spec.template = t;
+    w.copies.replicasets.insert(k.clone(), c.clone());
     Some(c)
 }
 
@@ -527,7 +561,7 @@ fn create_new_rs(w: &mut World, cx: &Ctx, new_revision: &str) -> Option<Key> {
         .insert(HASH_LABEL.into(), hash.clone());
     let (surge_total, all): (i32, i32) = (
         replicas(d) + max_surge(d),
-        cx.rss.iter().map(rs_replicas).sum(),
+        cx.rss.iter().map(|r| rs_replicas(r)).sum(),
     );
     let new_replicas = new_rs_new_replicas(d, all, 0, surge_total);
     let mut rs = ReplicaSet {
@@ -644,7 +678,7 @@ fn rollout_rolling(w: &mut World, cx: Ctx) {
     let d = cx.d.clone();
     let new_rs = rs_copy(w, &new_key).expect("new RS exists");
     // Scale up, if we can.
-    let all_pods: i32 = cx.rss.iter().map(rs_replicas).sum();
+    let all_pods: i32 = cx.rss.iter().map(|r| rs_replicas(r)).sum();
     let new_replicas = rs_replicas(&new_rs);
     let scaled_up = if new_replicas == replicas(&d) {
         false
@@ -683,7 +717,7 @@ fn reconcile_old(w: &mut World, cx: &Ctx, new_rs: &ReplicaSet) -> bool {
     if old_pods == 0 {
         return false;
     }
-    let all_pods: i32 = cx.rss.iter().map(rs_replicas).sum();
+    let all_pods: i32 = cx.rss.iter().map(|r| rs_replicas(r)).sum();
     let min_available = replicas(d) - max_unavailable(d);
     let new_unavailable = rs_replicas(new_rs) - rs_status(new_rs).2;
     let max_scaled_down = all_pods - min_available - new_unavailable;
@@ -707,7 +741,7 @@ fn reconcile_old(w: &mut World, cx: &Ctx, new_rs: &ReplicaSet) -> bool {
     }
     // Then scale down what the availability budget allows.
     let fresh;
-    let rss: &[ReplicaSet] = if cx.stamp == w.store.writes() {
+    let rss: &[Rc<ReplicaSet>] = if cx.stamp == w.store.writes() {
         &cx.rss
     } else {
         fresh = load(w, &cx.key).map(|c| c.rss).unwrap_or_default();
@@ -805,7 +839,7 @@ fn sync_scaling(w: &mut World, cx: Ctx) {
 fn scale(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
     let d = &cx.d;
     let want = replicas(d);
-    let new_rs = new_key.and_then(|k| rs_copy(w, k));
+    let new_rs = new_key.and_then(|k| rs_copy(w, k)).map(|r| (*r).clone());
     let mut olds: Vec<ReplicaSet> = cx.old_rss().into_iter().cloned().collect();
     // FindActiveOrLatest
     kubeplay_sort::sort_by(&mut olds, |a, b| creation(b).cmp(&creation(a)));
@@ -1056,7 +1090,7 @@ pub fn deployment_complete(d: &Deployment, st: &DeploymentStatus) -> bool {
 fn calculate_status(w: &World, cx: &Ctx, new_key: Option<&Key>) -> DeploymentStatus {
     let d = &cx.d;
     let new_rs = new_key.and_then(|k| w.get::<ReplicaSet>(k));
-    let sum = |f: &dyn Fn(&ReplicaSet) -> i32| -> i32 { cx.rss.iter().map(f).sum() };
+    let sum = |f: &dyn Fn(&ReplicaSet) -> i32| -> i32 { cx.rss.iter().map(|r| f(r)).sum() };
     let available = sum(&|r| rs_status(r).2);
     let total_spec = sum(&rs_replicas);
     let opt = |n: i32| (n != 0).then_some(n);

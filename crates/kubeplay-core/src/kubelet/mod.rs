@@ -130,7 +130,8 @@ pub struct Ctr {
     mount_error: Option<String>,
     pub container_id: String,
     proc: Option<Program>,
-    img: Option<Image>,
+    /// The image this container runs, shared (it is read, never changed).
+    img: Option<Rc<Image>>,
     pull: Pull,
     pull_backoff: Millis,
     backoff: Millis,
@@ -384,6 +385,26 @@ pub struct Kubelet {
     pub catalog: images::Catalog,
     pub(crate) execs: BTreeMap<u64, exec::ExecProc>,
     exec_seq: u64,
+    /// Bumped whenever a Service is written or removed (`World::notify`).
+    pub(crate) services_gen: u64,
+    /// `service_env` by (namespace, enableServiceLinks), with the `services_gen` it was
+    /// computed at: every container start in a namespace needs the same list.
+    svc_env: BTreeMap<(String, bool), (u64, Rc<Vec<(String, String)>>)>,
+}
+
+/// [`service_env`], from the kubelet's cache while no Service has changed.
+fn cached_service_env(w: &mut World, ns: &str, links: bool) -> Rc<Vec<(String, String)>> {
+    let gen = w.kubelet.services_gen;
+    if let Some((g, env)) = w.kubelet.svc_env.get(&(ns.to_string(), links)) {
+        if *g == gen {
+            return env.clone();
+        }
+    }
+    let env = Rc::new(service_env(w, ns, links));
+    w.kubelet
+        .svc_env
+        .insert((ns.to_string(), links), (gen, env.clone()));
+    env
 }
 
 fn event(
@@ -728,7 +749,7 @@ pub fn service_env(w: &World, ns: &str, links: bool) -> Vec<(String, String)> {
 /// The environment a container starts with: the image's, `HOSTNAME`, then the pod spec's.
 /// `Err` is a `CreateContainerConfigError` message.
 fn container_env(
-    w: &World,
+    w: &mut World,
     pod: &Pod,
     c: &Container,
     img: &Image,
@@ -739,7 +760,8 @@ fn container_env(
         .as_ref()
         .and_then(|s| s.enable_service_links)
         .unwrap_or(true);
-    let svc = service_env(w, ns, links);
+    let svc = cached_service_env(w, ns, links);
+    let w = &*w;
     let mut env: Vec<(String, String)> = Vec::new();
     let set = |env: &mut Vec<(String, String)>, k: String, v: String| match env
         .iter_mut()
@@ -1226,7 +1248,8 @@ fn pull_image(
             return false;
         }
     };
-    let found = w.kubelet.catalog.resolve(&reference);
+    // Resolved only on the paths that need it (not while pulling or once present).
+    let resolve = |w: &World| w.kubelet.catalog.resolve(&reference).map(Rc::new);
     let policy = spec_c.image_pull_policy.clone().unwrap_or_else(|| {
         if reference.tag == "latest" && reference.digest.is_none() {
             "Always".into()
@@ -1251,6 +1274,7 @@ fn pull_image(
                     event(w, pod, false, "Pulled", msg, fp);
                 }
                 w.kubelet.images.insert((rt.node.clone(), reference.full()));
+                let found = resolve(w);
                 let c = &mut rt.ctrs[i];
                 c.pull = Pull::Present;
                 c.img = found;
@@ -1327,6 +1351,7 @@ fn pull_image(
     }
     if present && policy != "Always" {
         event(w, pod, false, "Pulled", format!("Container image \"{image}\" already present on machine and can be accessed by the pod"), fp);
+        let found = resolve(w);
         let c = &mut rt.ctrs[i];
         c.pull = Pull::Present;
         c.img = found;
@@ -1360,6 +1385,7 @@ fn pull_image(
         format!("Pulling image \"{image}\""),
         fp,
     );
+    let found = resolve(w);
     let (ok, took) = match &found {
         Some(_) if present => (true, 400 + (w.rng().next_u32() % 400) as Millis),
         Some(_) => (true, 1500 + (w.rng().next_u32() % 2500) as Millis),
@@ -1426,7 +1452,7 @@ pub(crate) fn with_cx<R>(
         .unwrap_or_else(|| "default".into());
     let hostname = pod.metadata.name.clone().unwrap_or_default();
     let busybox;
-    let img = match ctr.img.as_ref() {
+    let img = match ctr.img.as_deref() {
         Some(img) => img,
         None => {
             busybox = w
@@ -2067,26 +2093,15 @@ fn write_status(
     let mut written = None;
     let changed = w.mutate::<Pod>(k, |p| {
         let st = p.status.get_or_insert_with(Default::default);
-        // The new status: the old one with the kubelet's fields replaced (the lists it
-        // replaces are not copied).
-        let lists = (
-            st.conditions.take(),
-            st.container_statuses.take(),
-            st.init_container_statuses.take(),
-        );
-        let mut new = st.clone();
-        (
-            st.conditions,
-            st.container_statuses,
-            st.init_container_statuses,
-        ) = lists;
+        // The kubelet's fields replaced in place (each compared first, so that an unchanged
+        // status is no write); the rest of the status is left as it is.
         let scheduled = st
             .conditions
             .iter()
             .flatten()
             .find(|c| c.type_ == "PodScheduled")
             .cloned();
-        let mut new_conds = Vec::new();
+        let mut new_conds = Vec::with_capacity(conds.len() + 1);
         for mut c in conds {
             if let Some(o) = st.conditions.iter().flatten().find(|o| o.type_ == c.type_) {
                 if o.status == c.status {
@@ -2096,27 +2111,57 @@ fn write_status(
             new_conds.push(c);
         }
         new_conds.extend(scheduled);
-        new.conditions = Some(new_conds);
-        new.phase = Some(phase.into());
-        new.host_ip = Some(host_ip.clone());
-        new.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
-            ip: host_ip.clone(),
-        }]);
+        let mut changed = false;
+        fn set<T: PartialEq>(field: &mut T, value: T, changed: &mut bool) {
+            if *field != value {
+                *field = value;
+                *changed = true;
+            }
+        }
+        set(&mut st.conditions, Some(new_conds), &mut changed);
+        if st.phase.as_deref() != Some(phase) {
+            st.phase = Some(phase.into());
+            changed = true;
+        }
+        if st.host_ip.as_deref() != Some(host_ip.as_str()) {
+            st.host_ip = Some(host_ip.clone());
+            changed = true;
+        }
+        let host_ips_same = st
+            .host_ips
+            .as_ref()
+            .is_some_and(|v| v.len() == 1 && v[0].ip == host_ip);
+        if !host_ips_same {
+            st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
+                ip: host_ip.clone(),
+            }]);
+            changed = true;
+        }
         if sandbox_ready {
-            new.pod_ip = Some(ip.clone());
-            new.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
+            if st.pod_ip.as_deref() != Some(ip.as_str()) {
+                st.pod_ip = Some(ip.clone());
+                changed = true;
+            }
+            let pod_ips_same = st
+                .pod_ips
+                .as_ref()
+                .is_some_and(|v| v.len() == 1 && v[0].ip == ip);
+            if !pod_ips_same {
+                st.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
+                changed = true;
+            }
         }
-        new.start_time = Some(k8s_time(started_at));
-        new.container_statuses = Some(app_statuses);
-        new.init_container_statuses = (!init_statuses.is_empty()).then_some(init_statuses);
-        if *st == new {
-            return false;
+        set(&mut st.start_time, Some(k8s_time(started_at)), &mut changed);
+        set(&mut st.container_statuses, Some(app_statuses), &mut changed);
+        set(
+            &mut st.init_container_statuses,
+            (!init_statuses.is_empty()).then_some(init_statuses),
+            &mut changed,
+        );
+        if changed && pod_current {
+            written = Some(st.clone());
         }
-        if pod_current {
-            written = Some(new.clone());
-        }
-        *st = new;
-        true
+        changed
     });
     let live_rv = w
         .get::<Pod>(k)
