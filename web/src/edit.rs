@@ -107,4 +107,34 @@ mod tests {
         b.load_opened(crate::boot::open_state(&link).unwrap());
         assert_eq!(b.scrollback.text(), sim.scrollback.text());
     }
+
+    #[test]
+    fn ctrl_c_closes_the_editor_unsaved_and_drops_the_waiting_lines() {
+        let mut sim = Sim::new(1);
+        sim.enable_editor();
+        web(&mut sim);
+        let req = sim.open_edit().unwrap().clone();
+        assert!(req.text.contains("image: nginx:1.14.2"));
+        sim.interrupt();
+        assert!(sim.open_edit().is_none(), "the editor closed");
+        assert!(!sim.busy());
+        sim.submit_lines(
+            "echo $?\nkubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].image}'",
+        );
+        let t = sim.scrollback.text();
+        assert!(t.contains("kubectl edit deploy/web\n^C\n"), "{t}");
+        assert!(!t.contains("edited"), "{t}");
+        assert!(t.contains("echo $?\n130\n"), "{t}");
+        assert_eq!(
+            t.matches("jsonpath").count(),
+            1,
+            "the waiting line was dropped: {t}"
+        );
+        assert!(t.ends_with("nginx:1.14.2"), "{t}");
+
+        let link = sim.share_state().encode();
+        let mut b = Sim::new(1);
+        b.load_opened(crate::boot::open_state(&link).unwrap());
+        assert_eq!(b.scrollback.text(), sim.scrollback.text());
+    }
 }

@@ -70,10 +70,11 @@ impl Sim {
         });
     }
 
-    /// Record Ctrl+C (only when something was running: otherwise it changes nothing).
+    /// Record Ctrl+C (only when something was running or an edit was open: otherwise it
+    /// changes nothing).
     pub fn record_interrupt(&mut self) {
         self.finish_instant();
-        if self.session.is_busy() {
+        if self.session.is_busy() || !self.edits.is_empty() {
             self.journal.events.push(Event::Interrupt {
                 at: self.session.now(),
             });

@@ -264,7 +264,13 @@ impl Sim {
         self.drain();
         self.queue.clear();
         self.record_interrupt();
-        self.session.interrupt();
+        if !self.edits.is_empty() {
+            // `kubectl edit` waiting for the editor: the editor closes, nothing is saved.
+            self.edits.clear();
+            self.session.interrupt_edit();
+        } else {
+            self.session.interrupt();
+        }
         self.drain();
         self.term_version += 1;
     }

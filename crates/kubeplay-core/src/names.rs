@@ -48,15 +48,17 @@ pub fn uuid(rng: &mut impl RngCore) -> String {
     rng.fill_bytes(&mut b);
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    // 8-4-4-4-12 lowercase hex digits.
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, x) in b.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(HEX[(x >> 4) as usize] as char);
+        out.push(HEX[(x & 0xf) as usize] as char);
+    }
+    out
 }
 
 /// The base of a generated name is cut to leave room for the suffix (63 - 5).
@@ -67,6 +69,28 @@ pub fn generate_name(base: &str, rng: &mut impl RngCore) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn uuid_is_the_bytes_in_8_4_4_4_12_hex() {
+        use rand_chacha::rand_core::{RngCore, SeedableRng};
+        let mut a = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let mut b = a.clone();
+        let u = super::uuid(&mut a);
+        let mut x = [0u8; 16];
+        b.fill_bytes(&mut x);
+        x[6] = (x[6] & 0x0f) | 0x40;
+        x[8] = (x[8] & 0x3f) | 0x80;
+        let h: String = x.iter().map(|x| format!("{x:02x}")).collect();
+        let want = format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        );
+        assert_eq!(u, want);
+    }
+
     use super::*;
 
     #[test]

@@ -406,6 +406,10 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
             Event::Write { path, content, .. } => {
                 session.fs.write(path, content.as_bytes().to_vec())
             }
+            Event::Interrupt { .. } if !edits.is_empty() => {
+                edits.clear();
+                session.interrupt_edit();
+            }
             Event::Interrupt { .. } => {
                 session.interrupt();
                 continuation = false;

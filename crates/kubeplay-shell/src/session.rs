@@ -458,6 +458,15 @@ impl Session {
         }
     }
 
+    /// Ctrl+C while `kubectl edit` waits for the editor: kubectl dies with the editor's file
+    /// unsaved, so nothing is patched; the shell prints `^C` and `$?` is 130. The caller
+    /// drops the edit requests it holds.
+    pub fn interrupt_edit(&mut self) {
+        self.output.out("^C\n");
+        self.last_status = 130;
+        self.proc.shell_mut().status = 130;
+    }
+
     /// Say whether there is an editor for `kubectl edit` (the page has one; the CLI not).
     pub fn set_editor(&mut self, available: bool) {
         self.editor = available;
