@@ -12,6 +12,7 @@ use kubeplay_core::config::{self, ConfigSource, EnvSource};
 use kubeplay_core::images;
 use kubeplay_core::kubelet::{self, command};
 use kubeplay_core::World;
+use kubeplay_sort::Collect as _;
 use std::collections::BTreeMap;
 
 /// How many of a pod's newest events and log lines the drawer shows.
@@ -423,7 +424,7 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container) -> (Vec<MountView>, Option<Str
         .iter()
         .flat_map(|s| s.volumes.iter().flatten())
         .map(|v| (v.name.as_str(), v))
-        .collect();
+        .collect_map();
     let (files, error) = match config::container_mounts(pod, c, w) {
         Ok(m) => (m.files, None),
         Err(e) => (Vec::new(), Some(e.event_message())),

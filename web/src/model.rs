@@ -7,6 +7,7 @@ use kubeplay_api::k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use kubeplay_core::controllers::deployment::{self as dc, HASH_LABEL};
 use kubeplay_core::World;
 use kubeplay_shell::print::rows::pod_columns;
+use kubeplay_sort::Collect as _;
 use std::collections::{BTreeSet, HashMap};
 use std::rc::Rc;
 
@@ -405,7 +406,7 @@ pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
         .flat_map(|d: &DeployView| d.replicasets.iter())
         .chain(replicasets.iter())
         .map(|r| r.uid.as_str())
-        .collect();
+        .collect_set();
     cache.lists.retain(|uid, _| shown.contains(uid.as_str()));
     if cache.templates.len() > 256 {
         cache.templates.clear();

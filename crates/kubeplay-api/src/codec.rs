@@ -258,12 +258,30 @@ leaf!(
     i64,
     Quantity,
     IntOrString,
-    Time,
-    MicroTime,
     FieldsV1,
     Condition,
     ByteString
 );
+
+/// Times are read by jiff (through serde) and written as k8s-openapi writes them, without
+/// jiff's `strftime` ([`crate::timefmt`]).
+impl Codec for Time {
+    fn dec(v: Value, t: &Track) -> Result<Time, Error> {
+        <Time as serde::Deserialize>::deserialize(De { v, t })
+    }
+    fn enc(&self) -> Value {
+        Value::String(crate::timefmt::rfc3339(self.0))
+    }
+}
+
+impl Codec for MicroTime {
+    fn dec(v: Value, t: &Track) -> Result<MicroTime, Error> {
+        <MicroTime as serde::Deserialize>::deserialize(De { v, t })
+    }
+    fn enc(&self) -> Value {
+        Value::String(crate::timefmt::rfc3339_micro(self.0))
+    }
+}
 
 /// `table!(Type, "expecting", resource, [(field, "jsonName", req|opt FieldType), ...])`: the
 /// type's table, with a compile-time check that each field has the type its entry says.
@@ -462,7 +480,9 @@ mod tests {
                     "publishNotReadyAddresses": true, "healthCheckNodePort": 3, "allocateLoadBalancerNodePorts": true,
                     "trafficDistribution": "PreferClose"},
                 "status": {"loadBalancer": {"ingress": [{"ip": "1.2.3.4", "hostname": "h", "ipMode": "VIP",
-                    "ports": [{"port": 80, "protocol": "TCP", "error": "e"}]}]}, "conditions": [cond("X")]}}),
+                    "ports": [{"port": 80, "protocol": "TCP", "error": "e"}]}]}, "conditions": [cond("X"),
+                    {"type": "Y", "status": "False", "reason": "", "message": "", "observedGeneration": 3,
+                     "lastTransitionTime": "2024-01-01T00:00:00Z"}]}}),
             ),
             (
                 Kind::Node,

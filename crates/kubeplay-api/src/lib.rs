@@ -17,6 +17,7 @@ pub mod intstr;
 pub mod object;
 pub mod registry;
 pub mod selector;
+pub mod timefmt;
 pub mod validate;
 
 pub use error::{ApiError, Cause, Reason};

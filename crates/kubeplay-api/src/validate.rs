@@ -6,6 +6,7 @@ use k8s_openapi::api::apps::v1::{Deployment, DeploymentStrategy, ReplicaSet};
 use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kubeplay_sort::Collect as _;
 use std::collections::BTreeMap;
 
 /// Validate an object about to be created.
@@ -115,7 +116,7 @@ fn diff_paths(a: &serde_json::Value, b: &serde_json::Value, path: &str, out: &mu
     use serde_json::Value;
     match (a, b) {
         (Value::Object(x), Value::Object(y)) => {
-            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect_set();
             for k in keys {
                 let (va, vb) = (
                     x.get(k).unwrap_or(&Value::Null),

@@ -12,6 +12,7 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
     ProjectedVolumeSource, ResourceFieldSelector, Secret, SecretVolumeSource, Volume,
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use kubeplay_sort::Collect as _;
 use std::collections::BTreeMap;
 
 /// Where the kubelet reads ConfigMaps and Secrets from (its watch-based managers).
@@ -660,7 +661,7 @@ pub fn project_volume(
                         .flatten()
                         .map(|(k, v)| (k.clone(), v.0.clone())),
                 )
-                .collect(),
+                .collect_map(),
             None if optional => BTreeMap::new(),
             None => return Some(Err(fail(format!("configmap \"{}\" not found", c.name)))),
         };
@@ -686,7 +687,7 @@ pub fn project_volume(
                 .iter()
                 .flatten()
                 .map(|(k, v)| (k.clone(), v.0.clone()))
-                .collect(),
+                .collect_map(),
             None if optional => BTreeMap::new(),
             None => return Some(Err(fail(format!("secret \"{name}\" not found")))),
         };
@@ -812,7 +813,7 @@ pub fn container_mounts(
         .iter()
         .flat_map(|s| s.volumes.iter().flatten())
         .map(|v| (v.name.as_str(), v))
-        .collect();
+        .collect_map();
     let mut mounts = Mounts::default();
     for vm in container.volume_mounts.iter().flatten() {
         let Some(vol) = vols.get(vm.name.as_str()) else {
@@ -879,7 +880,7 @@ pub fn refresh_projected(
         .iter()
         .filter(|(p, _)| sub_paths.contains(*p))
         .map(|(p, d)| (p.clone(), d.clone()))
-        .collect();
+        .collect_map();
     for f in fresh.files.iter().filter(|f| !f.sub_path) {
         out.insert(f.path.clone(), f.data.clone());
     }

@@ -14,7 +14,6 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
     ObjectFieldSelector, Pod, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume,
     VolumeMount, VolumeProjection,
 };
-use std::collections::BTreeMap;
 
 pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
 pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -40,10 +39,10 @@ pub(crate) fn publish_root_ca(w: &mut World, ns: &str) {
     if terminating {
         return;
     }
-    let data = BTreeMap::from([("ca.crt".to_string(), CLUSTER_CA.to_string())]);
+    let data = kubeplay_sort::map([("ca.crt".to_string(), CLUSTER_CA.to_string())]);
     if w.get::<ConfigMap>(&k).is_none() {
         let mut m = meta(ROOT_CA_CONFIGMAP, Some(ns));
-        m.annotations = Some(BTreeMap::from([(
+        m.annotations = Some(kubeplay_sort::map([(
             DESCRIPTION_ANNOTATION.to_string(),
             DESCRIPTION.to_string(),
         )]));

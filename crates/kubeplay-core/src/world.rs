@@ -103,7 +103,7 @@ impl World {
             w.create(n.into()).expect("fresh namespace");
         }
         for (name, control_plane) in [("controlplane", true), ("node01", false)] {
-            let mut labels = BTreeMap::from([
+            let mut labels = kubeplay_sort::map([
                 ("kubernetes.io/hostname".to_string(), name.to_string()),
                 ("kubernetes.io/os".to_string(), "linux".to_string()),
                 ("kubernetes.io/arch".to_string(), "amd64".to_string()),

@@ -52,6 +52,7 @@ pub use interp::{Proc, Status, MAX_PROC_DEPTH, STEP_BUDGET};
 pub use parse::{parse, ParseError};
 pub use vfs::{FileSource, FsError, Vfs};
 
+use kubeplay_sort::Collect as _;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
@@ -303,7 +304,7 @@ impl Shell {
             .iter()
             .filter(|(_, v)| v.exported)
             .map(|(k, v)| (k.clone(), v.value.clone()))
-            .collect()
+            .collect_map()
     }
 
     /// Every variable, for `set`.

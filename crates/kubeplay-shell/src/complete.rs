@@ -9,6 +9,7 @@ use crate::kubectl::flags::{self, FlagKind};
 use crate::kubectl::help;
 use crate::Session;
 use kubeplay_api::registry::{self, RESOURCES};
+use kubeplay_sort::Collect as _;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -248,7 +249,7 @@ pub fn complete(s: &Session, line: &str) -> Completion {
         file_words(s, word)
     };
     cands.retain(|c| c.starts_with(word));
-    let set: BTreeSet<String> = cands.into_iter().collect();
+    let set: BTreeSet<String> = cands.into_iter().collect_set();
     Completion {
         start,
         candidates: set.into_iter().collect(),

@@ -8,6 +8,45 @@
 //! their order.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// `iter.collect::<BTreeMap<_, _>>()` (or `BTreeMap::from([...])`) without its sort: those sort
+/// the entries first, a copy of the sort for each key and value type. The same map: a later
+/// entry with an equal key replaces the earlier one's value.
+pub fn map<K: Ord, V>(iter: impl IntoIterator<Item = (K, V)>) -> BTreeMap<K, V> {
+    let mut m = BTreeMap::new();
+    for (k, v) in iter {
+        m.insert(k, v);
+    }
+    m
+}
+
+/// `iter.collect::<BTreeSet<_>>()` without its sort.
+pub fn set<T: Ord>(iter: impl IntoIterator<Item = T>) -> BTreeSet<T> {
+    let mut s = BTreeSet::new();
+    for x in iter {
+        s.insert(x);
+    }
+    s
+}
+
+/// `collect_map()`/`collect_set()` on any iterator: [`map`] and [`set`] in a chain.
+pub trait Collect: Iterator + Sized {
+    fn collect_map<K: Ord, V>(self) -> BTreeMap<K, V>
+    where
+        Self: Iterator<Item = (K, V)>,
+    {
+        map(self)
+    }
+    fn collect_set(self) -> BTreeSet<Self::Item>
+    where
+        Self::Item: Ord,
+    {
+        set(self)
+    }
+}
+
+impl<I: Iterator> Collect for I {}
 
 /// `v.sort_by(cmp)`, stable.
 pub fn sort_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> Ordering) {

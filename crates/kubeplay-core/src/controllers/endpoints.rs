@@ -11,6 +11,7 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use kubeplay_sort::Collect as _;
 use rand_core::RngCore;
 use std::collections::BTreeMap;
 
@@ -49,7 +50,7 @@ pub fn prepare_service(w: &mut World, s: &mut Service) {
             .services
             .values()
             .filter_map(|s| s.spec.as_ref()?.cluster_ip.clone())
-            .collect();
+            .collect_set();
         // 10.96.0.0/12, skipping the network address and the first (kubernetes) address.
         let ip = loop {
             let n = 2 + w.rng().next_u32() % ((1 << 20) - 3);
@@ -75,7 +76,7 @@ pub fn prepare_service(w: &mut World, s: &mut Service) {
             .values()
             .flat_map(|s| s.spec.iter().flat_map(|sp| sp.ports.iter().flatten()))
             .filter_map(|p| p.node_port)
-            .collect();
+            .collect_set();
         let n_ports = s
             .spec
             .as_ref()
@@ -132,7 +133,7 @@ pub fn bootstrap(w: &mut World) {
                 labels
                     .iter()
                     .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
+                    .collect_map(),
             ),
             ..Default::default()
         },
@@ -179,7 +180,7 @@ pub fn bootstrap(w: &mut World) {
             port("dns-tcp", "TCP", 53, 53),
             port("metrics", "TCP", 9153, 9153),
         ],
-        Some(BTreeMap::from([(
+        Some(kubeplay_sort::map([(
             "k8s-app".to_string(),
             "kube-dns".to_string(),
         )])),
@@ -190,7 +191,7 @@ pub fn bootstrap(w: &mut World) {
             namespace: Some("default".into()),
             uid: Some(fixed_uid("default/kubernetes/ep")),
             creation_timestamp: Some(k8s_time(0)),
-            labels: Some(BTreeMap::from([(
+            labels: Some(kubeplay_sort::map([(
                 "endpointslice.kubernetes.io/skip-mirror".to_string(),
                 "true".to_string(),
             )])),

@@ -26,6 +26,7 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_api::Kind;
+use kubeplay_sort::Collect as _;
 use process::{Files, Poll, ProcCx, Program};
 use rand_core::RngCore;
 use std::collections::{BTreeMap, BTreeSet};
@@ -628,7 +629,7 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         .flatten()
         .filter(|v| v.empty_dir.is_some())
         .map(|v| v.name.as_str())
-        .collect();
+        .collect_set();
     let mut volumes = BTreeMap::new();
     for v in &empty_dirs {
         volumes.insert(v.to_string(), Files::new());
@@ -1120,13 +1121,13 @@ fn try_start(
         .files
         .iter()
         .map(|f| (f.path.clone(), f.data.clone()))
-        .collect();
+        .collect_map();
     c.projected_sub = mounts
         .files
         .iter()
         .filter(|f| f.sub_path)
         .map(|f| f.path.clone())
-        .collect();
+        .collect_set();
     for d in &mounts.dirs {
         c.projected_dirs.push(d.clone());
     }
@@ -1492,7 +1493,7 @@ pub(crate) fn with_cx<R>(
         .mounts
         .iter()
         .map(|(_, v)| (v.clone(), Files::new()))
-        .collect();
+        .collect_map();
     'files: for (p, d) in view {
         if ctr.projected.contains_key(&p)
             || ctr

@@ -5,6 +5,7 @@
 use super::process::{self, Files, Poll, ProcCx};
 use crate::time::Millis;
 use kubeplay_sh::{Handle, Host, Io, Out, Proc, Shell, Status, Step, Vfs};
+use kubeplay_sort::Collect as _;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -81,7 +82,7 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
             .vfs
             .files()
             .map(|(p, d)| (p.clone(), d.clone()))
-            .collect();
+            .collect_map();
         *self.cx.fs = files;
         self.follows
     }
@@ -174,7 +175,7 @@ impl Host for ContainerHost<'_, '_> {
             .vfs
             .files()
             .map(|(p, d)| (p.clone(), d.clone()))
-            .collect();
+            .collect_map();
         let before = files.clone();
         let mut text = String::new();
         let code = {

@@ -4,6 +4,7 @@
 //! kubectl output through.
 
 use super::{exit, Cx, Outcome};
+use kubeplay_sort::Collect as _;
 use regex_lite::Regex;
 use std::collections::BTreeMap;
 
@@ -1690,7 +1691,7 @@ pub fn awk(cx: &mut Cx) -> Outcome {
         .env
         .iter()
         .map(|(k, v)| (k.clone(), V::StrNum(v.clone())))
-        .collect();
+        .collect_map();
     rt.arrays.insert("ENVIRON".into(), env_map);
     for kv in &assigns {
         if let Some((k, v)) = kv.split_once('=') {

@@ -1291,7 +1291,7 @@ fn call(name: &str, args: &[F], v: &J, d: usize) -> Result<Vec<J>, String> {
                     a.reverse();
                     return one(J::Arr(a));
                 }
-                a.sort_by(cmp);
+                kubeplay_sort::sort_by(&mut a, cmp);
                 match name {
                     "unique" => {
                         a.dedup_by(|x, y| eq(x, y));
@@ -1317,7 +1317,7 @@ fn call(name: &str, args: &[F], v: &J, d: usize) -> Result<Vec<J>, String> {
                     for x in a {
                         keyed.push((J::Arr(eval(&args[0], x, d)?), x.clone()));
                     }
-                    keyed.sort_by(|p, q| cmp(&p.0, &q.0));
+                    kubeplay_sort::sort_by(&mut keyed, |p, q| cmp(&p.0, &q.0));
                     match name {
                         "sort_by" => one(J::Arr(keyed.into_iter().map(|(_, x)| x).collect())),
                         "min_by" => one(keyed.first().map(|p| p.1.clone()).unwrap_or(J::Null)),

@@ -431,7 +431,7 @@ fn sort(cx: &mut Cx) -> Outcome {
     };
     let reverse = o.has('r');
     let stable = o.has('s');
-    lines.sort_by(|a, b| {
+    kubeplay_sort::sort_by(&mut lines, |a, b| {
         let mut ord = std::cmp::Ordering::Equal;
         if keys.is_empty() {
             ord = cmp_str(a, b, numeric);

@@ -7,6 +7,7 @@ use super::flags::{self, Flag, FlagError, DRY_RUN, OUTPUT};
 use super::{Cx, Exec};
 use kubeplay_api::configdata::{base64_encode, config_key_errors};
 use kubeplay_api::{decode, ApiError, Object};
+use kubeplay_sort::Collect as _;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -523,7 +524,7 @@ pub fn configmap(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 .binary
                 .iter()
                 .map(|(k, d)| (k, base64_encode(d)))
-                .collect();
+                .collect_map();
             v["binaryData"] = json!(enc);
         }
         if a.bool("append-hash") {
@@ -584,8 +585,10 @@ fn secret_value(
 ) -> Value {
     let mut v = json!({"apiVersion": "v1", "kind": "Secret", "metadata": meta(name, ns)});
     if !data.is_empty() {
-        let enc: BTreeMap<&String, String> =
-            data.iter().map(|(k, d)| (k, base64_encode(d))).collect();
+        let enc: BTreeMap<&String, String> = data
+            .iter()
+            .map(|(k, d)| (k, base64_encode(d)))
+            .collect_map();
         v["data"] = json!(enc);
     }
     if let Some(t) = type_.filter(|t| !t.is_empty()) {
@@ -696,7 +699,7 @@ fn secret_tls(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         };
         let (c, k) = (read(cert)?, read(key)?);
         check_pem(&c, &k)?;
-        let data = BTreeMap::from([("tls.crt".to_string(), c), ("tls.key".to_string(), k)]);
+        let data = kubeplay_sort::map([("tls.crt".to_string(), c), ("tls.key".to_string(), k)]);
         let mut v = secret_value(&name, a.namespace(), Some("kubernetes.io/tls"), &data);
         if a.bool("append-hash") {
             append_hash(&mut v);

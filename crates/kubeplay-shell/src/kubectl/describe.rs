@@ -80,7 +80,7 @@ fn txt(t: &impl Txt) -> String {
 
 /// RFC1123Z: `Mon, 02 Jan 2006 15:04:05 +0000`.
 pub fn rfc1123z(t: &Time) -> String {
-    t.0.strftime("%a, %d %b %Y %H:%M:%S +0000").to_string()
+    kubeplay_api::timefmt::rfc1123z(t.0)
 }
 
 fn zero_time() -> String {

@@ -7,6 +7,7 @@ use super::output::{check_format, object_value, print_result};
 use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec};
 use kubeplay_api::k8s_openapi::api::core::v1::PodTemplateSpec;
 use kubeplay_api::{registry, Kind, Object};
+use kubeplay_sort::Collect as _;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -143,7 +144,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             .split(',')
             .filter_map(|kv| kv.split_once('='))
             .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+            .collect_map(),
         None => selector,
     };
     if selector.is_empty() {
@@ -211,14 +212,17 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return fail(cx.out, e);
     }
     let svc_name = a.str("name").map(str::to_string).unwrap_or(name.clone());
-    let labels: Map<String, Value> = match a.str("labels") {
-        Some(l) => l
-            .split(',')
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), json!(v)))
-            .collect(),
-        None => labels.into_iter().map(|(k, v)| (k, json!(v))).collect(),
+    // Extended, not collected: collecting a map sorts it (a copy of the sort).
+    let mut labels_map = Map::new();
+    match a.str("labels") {
+        Some(l) => labels_map.extend(
+            l.split(',')
+                .filter_map(|kv| kv.split_once('='))
+                .map(|(k, v)| (k.to_string(), json!(v))),
+        ),
+        None => labels_map.extend(labels.into_iter().map(|(k, v)| (k, json!(v)))),
     };
+    let labels = labels_map;
     let mut meta = Map::new();
     meta.insert("creationTimestamp".into(), Value::Null);
     if !labels.is_empty() {

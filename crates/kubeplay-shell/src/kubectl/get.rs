@@ -13,6 +13,7 @@ use kubeplay_api::selector::Selector;
 use kubeplay_api::{ApiError, Kind, Object, Reason};
 use kubeplay_core::time::Millis;
 use kubeplay_core::World;
+use kubeplay_sort::Collect as _;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -342,7 +343,9 @@ fn sort_objects(objs: &mut [Object], path: &JsonPath) -> Result<(), String> {
             path.source()
         ));
     }
-    keyed.sort_by(|(a, ai), (b, bi)| cmp_values(a, b).then(ai.cmp(bi)));
+    kubeplay_sort::sort_by(&mut keyed, |(a, ai), (b, bi)| {
+        cmp_values(a, b).then(ai.cmp(bi))
+    });
     let order: Vec<usize> = keyed.into_iter().map(|(_, i)| i).collect();
     let orig = objs.to_vec();
     for (slot, i) in order.into_iter().enumerate() {
@@ -439,12 +442,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                         }),
                     }
                 }
-                let multi = reqs
-                    .iter()
-                    .map(|r| r.info.kind)
-                    .collect::<std::collections::BTreeSet<_>>()
-                    .len()
-                    > 1;
+                let multi = reqs.iter().map(|r| r.info.kind).collect_set().len() > 1;
                 (reqs, multi)
             }
             Err(m) => {
@@ -552,7 +550,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 initial.values().map(|o| ("ADDED", o.clone())).collect();
             w.emit(&objs, cx.world.now(), cx.out);
         }
-        w.seen = initial.into_iter().map(|(k, o)| (k, (rv(&o), o))).collect();
+        w.seen = initial
+            .into_iter()
+            .map(|(k, o)| (k, (rv(&o), o)))
+            .collect_map();
         return Exec::Wait(Box::new(w));
     }
 
@@ -716,7 +717,7 @@ impl GetWatch {
                     o,
                 )
             })
-            .collect()
+            .collect_map()
     }
 
     fn emit(&mut self, objs: &[(&str, Object)], now: Millis, out: &mut Output) {

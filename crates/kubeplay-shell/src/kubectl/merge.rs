@@ -244,13 +244,17 @@ fn go_map(v: &Value) -> String {
 /// The patch's own value with directives removed (for fields that are simply replaced).
 fn strip_directives(v: &Value) -> Value {
     match v {
-        Value::Object(m) => Value::Object(
-            m.iter()
-                .filter(|(k, _)| !k.starts_with('$'))
-                .filter(|(_, v)| !v.is_null())
-                .map(|(k, v)| (k.clone(), strip_directives(v)))
-                .collect(),
-        ),
+        Value::Object(m) => {
+            // Extended, not collected: collecting a map sorts it (a copy of the sort).
+            let mut out = serde_json::Map::new();
+            out.extend(
+                m.iter()
+                    .filter(|(k, _)| !k.starts_with('$'))
+                    .filter(|(_, v)| !v.is_null())
+                    .map(|(k, v)| (k.clone(), strip_directives(v))),
+            );
+            Value::Object(out)
+        }
         Value::Array(a) => Value::Array(a.iter().map(strip_directives).collect()),
         other => other.clone(),
     }

@@ -14,6 +14,7 @@ use kubeplay_core::controllers::deployment::{
 };
 use kubeplay_core::time::Millis;
 use kubeplay_core::World;
+use kubeplay_sort::Collect as _;
 use std::collections::BTreeMap;
 
 const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
@@ -172,7 +173,7 @@ fn history_of(world: &World, d: &Deployment) -> BTreeMap<i64, ReplicaSet> {
         .replicasets_of(d)
         .into_iter()
         .map(|rs| (revision(&rs.metadata), rs.clone()))
-        .collect()
+        .collect_map()
 }
 
 // ----- status -----
@@ -622,9 +623,7 @@ fn restart(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             format!("deployments.apps \"{name}\" can't restart paused deployment (run rollout resume first)"),
         );
     }
-    let stamp = kubeplay_core::time::timestamp(cx.world.now())
-        .strftime("%Y-%m-%dT%H:%M:%SZ")
-        .to_string();
+    let stamp = kubeplay_api::timefmt::rfc3339(kubeplay_core::time::timestamp(cx.world.now()));
     let tm = d
         .spec
         .template
