@@ -58,6 +58,14 @@ mod tests {
         );
     }
 
+    /// The journal replays the same terminal (share links).
+    fn replays_the_same(sim: &Sim) {
+        let link = sim.share_state().encode();
+        let mut b = Sim::new(1);
+        b.load_opened(crate::boot::open_state(&link).unwrap());
+        assert_eq!(b.scrollback.text(), sim.scrollback.text());
+    }
+
     #[test]
     fn an_edit_opens_in_the_editor_and_the_terminal_waits_for_it() {
         let mut sim = Sim::new(1);
@@ -101,11 +109,7 @@ mod tests {
         );
         assert!(t.ends_with("nginx:1.14.2"), "{t}");
 
-        // The journal replays the same way (share links).
-        let link = sim.share_state().encode();
-        let mut b = Sim::new(1);
-        b.load_opened(crate::boot::open_state(&link).unwrap());
-        assert_eq!(b.scrollback.text(), sim.scrollback.text());
+        replays_the_same(&sim);
     }
 
     #[test]
@@ -131,10 +135,6 @@ mod tests {
             "the waiting line was dropped: {t}"
         );
         assert!(t.ends_with("nginx:1.14.2"), "{t}");
-
-        let link = sim.share_state().encode();
-        let mut b = Sim::new(1);
-        b.load_opened(crate::boot::open_state(&link).unwrap());
-        assert_eq!(b.scrollback.text(), sim.scrollback.text());
+        replays_the_same(&sim);
     }
 }
