@@ -395,9 +395,25 @@ pub fn pull_error(r: &Reference, image: &str) -> String {
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
     built: BTreeMap<(String, String), Image>,
+    /// What `resolve_shared` found, by the image string as a pod spec wrote it: every pod
+    /// of a Deployment runs the same image. Cleared when an image is built.
+    shared: std::cell::RefCell<BTreeMap<String, Option<std::rc::Rc<Image>>>>,
 }
 
 impl Catalog {
+    /// [`Catalog::resolve`] for `image`, whose parsed reference is `r`, shared with every
+    /// other container that runs the same image string.
+    pub fn resolve_shared(&self, image: &str, r: &Reference) -> Option<std::rc::Rc<Image>> {
+        if let Some(found) = self.shared.borrow().get(image) {
+            return found.clone();
+        }
+        let found = self.resolve(r).map(std::rc::Rc::new);
+        self.shared
+            .borrow_mut()
+            .insert(image.to_string(), found.clone());
+        found
+    }
+
     /// Look up a reference in the registry (well-known images) or among built images.
     pub fn resolve(&self, r: &Reference) -> Option<Image> {
         if let Some(img) = self.built.get(&(r.repo.clone(), r.tag.clone())) {
@@ -470,6 +486,7 @@ impl Catalog {
 
     /// Add (or replace) an image built with `docker build -t`.
     pub fn add_built(&mut self, img: Image) {
+        self.shared.get_mut().clear();
         self.built.insert((img.repo.clone(), img.tag.clone()), img);
     }
 

@@ -12,6 +12,7 @@ use kubeplay_api::{defaults, validate, ApiError, Kind, Object};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 /// A unit of controller work. Ordered, so that ties in the queue break the same way every run.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,9 +56,10 @@ pub struct World {
     now: Millis,
     rng: ChaCha8Rng,
     pub store: Store,
-    queue: BTreeMap<(Millis, u64), Task>,
-    /// Where each queued task sits in `queue` (looked up only, never iterated).
-    queued: HashMap<Task, (Millis, u64), FxBuild>,
+    queue: BTreeMap<(Millis, u64), Rc<Task>>,
+    /// Where each queued task sits in `queue` (looked up only, never iterated). The task is
+    /// shared with `queue`, not copied.
+    queued: HashMap<Rc<Task>, (Millis, u64), FxBuild>,
     seq: u64,
     pub(crate) events: crate::events::EventLog,
     pub(crate) kubelet: kubelet::Kubelet,
@@ -147,14 +149,15 @@ impl World {
     /// Queue `task` to run at `at` (not before now). A task already queued earlier stays.
     pub fn enqueue(&mut self, task: Task, at: Millis) {
         let at = at.max(self.now);
-        if let Some(&(due, _)) = self.queued.get(&task) {
-            if due <= at {
+        if let Some(&slot) = self.queued.get(&task) {
+            if slot.0 <= at {
                 return;
             }
-            self.queue.remove(&self.queued[&task]);
+            self.queue.remove(&slot);
         }
         self.seq += 1;
         let slot = (at, self.seq);
+        let task = Rc::new(task);
         self.queue.insert(slot, task.clone());
         self.queued.insert(task, slot);
     }
@@ -203,7 +206,8 @@ impl World {
                 *b -= 1;
             }
             let task = self.queue.remove(&slot).expect("present");
-            self.queued.remove(&task);
+            self.queued.remove(&*task);
+            let task = Rc::try_unwrap(task).unwrap_or_else(|t| (*t).clone());
             if slot.0 != instant {
                 instant = slot.0;
                 at_instant = 0;

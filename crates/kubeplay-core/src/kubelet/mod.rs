@@ -1249,7 +1249,7 @@ fn pull_image(
         }
     };
     // Resolved only on the paths that need it (not while pulling or once present).
-    let resolve = |w: &World| w.kubelet.catalog.resolve(&reference).map(Rc::new);
+    let resolve = |w: &World| w.kubelet.catalog.resolve_shared(&image, &reference);
     let policy = spec_c.image_pull_policy.clone().unwrap_or_else(|| {
         if reference.tag == "latest" && reference.digest.is_none() {
             "Always".into()
