@@ -27,6 +27,15 @@ use std::marker::PhantomData;
 pub trait Codec: Sized {
     fn dec(v: Value, t: &Track) -> Result<Self, Error>;
     fn enc(&self) -> Value;
+    /// Decode into `slot` (a default value). A struct fills it in place, which spares
+    /// building and moving a whole value per field type; after an error `slot` holds
+    /// whatever was read, and the caller drops the whole object.
+    fn dec_into(slot: &mut Self, v: Value, t: &Track) -> Result<(), Error> {
+        *slot = Self::dec(v, t)?;
+        Ok(())
+    }
+    /// A default value to decode into.
+    fn blank() -> Self;
 }
 
 /// Decode `T` from `v`; on failure also the path of the value that failed, written as
@@ -88,19 +97,20 @@ impl<T: Codec> Opt<T> {
 /// # Safety
 /// `p` points to an initialized `T` (the table's offset and type agree: `table!` checks).
 unsafe fn dec_req<T: Codec>(p: *mut u8, v: Value, t: &Track) -> Result<(), Error> {
-    if !v.is_null() {
-        *(p as *mut T) = T::dec(v, t)?;
+    if v.is_null() {
+        return Ok(());
     }
-    Ok(())
+    T::dec_into(&mut *(p as *mut T), v, t)
 }
 
 /// # Safety
 /// `p` points to an initialized `Option<T>`.
 unsafe fn dec_opt<T: Codec>(p: *mut u8, v: Value, t: &Track) -> Result<(), Error> {
-    if !v.is_null() {
-        *(p as *mut Option<T>) = Some(T::dec(v, t)?);
+    if v.is_null() {
+        return Ok(());
     }
-    Ok(())
+    let slot = (*(p as *mut Option<T>)).insert(T::blank());
+    T::dec_into(slot, v, t)
 }
 
 /// # Safety
@@ -176,10 +186,16 @@ unsafe fn dump(base: *const u8, info: &Info) -> Value {
 impl<S: Struct> Codec for S {
     fn dec(v: Value, t: &Track) -> Result<S, Error> {
         let mut s = S::default();
+        S::dec_into(&mut s, v, t)?;
+        Ok(s)
+    }
+    fn dec_into(slot: &mut S, v: Value, t: &Track) -> Result<(), Error> {
         // SAFETY: `S::INFO` describes `S` (generated with `table!`, which checks each field's
         // offset and type).
-        unsafe { fill(&mut s as *mut S as *mut u8, &S::INFO, v, t)? };
-        Ok(s)
+        unsafe { fill(slot as *mut S as *mut u8, &S::INFO, v, t) }
+    }
+    fn blank() -> S {
+        S::default()
     }
     fn enc(&self) -> Value {
         // SAFETY: as above.
@@ -196,11 +212,18 @@ impl<T: Codec> Codec for Vec<T> {
         let mut out = Vec::with_capacity(a.len());
         for (i, v) in a.into_iter().enumerate() {
             t.enter(Seg::Index(i));
-            let r = T::dec(v, t);
+            out.push(T::blank());
+            let r = match out.last_mut() {
+                Some(slot) => T::dec_into(slot, v, t),
+                None => Ok(()),
+            };
             t.leave(r.is_err());
-            out.push(r?);
+            r?;
         }
         Ok(out)
+    }
+    fn blank() -> Vec<T> {
+        Vec::new()
     }
     fn enc(&self) -> Value {
         Value::Array(self.iter().map(T::enc).collect())
@@ -222,6 +245,9 @@ impl<T: Codec> Codec for BTreeMap<String, T> {
         }
         Ok(out)
     }
+    fn blank() -> BTreeMap<String, T> {
+        BTreeMap::new()
+    }
     fn enc(&self) -> Value {
         // Inserted one by one: collecting would sort (a copy of the sort per type).
         let mut m = Map::new();
@@ -242,6 +268,9 @@ macro_rules! leaf {
             fn enc(&self) -> Value {
                 serde_json::to_value(self).unwrap_or(Value::Null)
             }
+            fn blank() -> $t {
+                Default::default()
+            }
         }
     )*};
 }
@@ -259,9 +288,38 @@ leaf!(
     Quantity,
     IntOrString,
     FieldsV1,
-    Condition,
     ByteString
 );
+
+/// `metav1.Condition` requires `lastTransitionTime` when read, so serde reads it; it is
+/// written as its `Serialize` writes it (a Time through serde would bring back `strftime`).
+impl Codec for Condition {
+    fn dec(v: Value, t: &Track) -> Result<Condition, Error> {
+        <Condition as serde::Deserialize>::deserialize(De { v, t })
+    }
+    fn enc(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("lastTransitionTime".into(), self.last_transition_time.enc());
+        m.insert("message".into(), self.message.enc());
+        if let Some(g) = &self.observed_generation {
+            m.insert("observedGeneration".into(), g.enc());
+        }
+        m.insert("reason".into(), self.reason.enc());
+        m.insert("status".into(), self.status.enc());
+        m.insert("type".into(), self.type_.enc());
+        Value::Object(m)
+    }
+    fn blank() -> Condition {
+        Condition {
+            last_transition_time: Time::blank(),
+            message: String::new(),
+            observed_generation: None,
+            reason: String::new(),
+            status: String::new(),
+            type_: String::new(),
+        }
+    }
+}
 
 /// Times are read by jiff (through serde) and written as k8s-openapi writes them, without
 /// jiff's `strftime` ([`crate::timefmt`]).
@@ -272,6 +330,9 @@ impl Codec for Time {
     fn enc(&self) -> Value {
         Value::String(crate::timefmt::rfc3339(self.0))
     }
+    fn blank() -> Time {
+        Time(k8s_openapi::jiff::Timestamp::UNIX_EPOCH)
+    }
 }
 
 impl Codec for MicroTime {
@@ -280,6 +341,9 @@ impl Codec for MicroTime {
     }
     fn enc(&self) -> Value {
         Value::String(crate::timefmt::rfc3339_micro(self.0))
+    }
+    fn blank() -> MicroTime {
+        MicroTime(k8s_openapi::jiff::Timestamp::UNIX_EPOCH)
     }
 }
 

@@ -6,6 +6,9 @@
 //! behind `dyn`, which is one instantiation for the whole program, then move the elements
 //! into place. The result is exactly that of the standard stable sort: equal elements keep
 //! their order.
+//!
+//! Collecting into a `BTreeMap` or `BTreeSet` sorts too (a copy per element type): [`map`],
+//! [`set`] and [`Collect`] build the same collections by inserting.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
@@ -100,6 +103,17 @@ mod tests {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         *seed >> 33
+    }
+
+    #[test]
+    fn map_and_set_are_what_collect_builds() {
+        let pairs = vec![("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5)];
+        let std_map: BTreeMap<_, _> = pairs.iter().cloned().collect();
+        assert_eq!(map(pairs.iter().cloned()), std_map);
+        assert_eq!(pairs.iter().cloned().collect_map(), std_map);
+        let std_set: BTreeSet<_> = pairs.iter().map(|p| p.0).collect();
+        assert_eq!(pairs.iter().map(|p| p.0).collect_set(), std_set);
+        assert_eq!(set(pairs.iter().map(|p| p.0)), std_set);
     }
 
     #[test]
