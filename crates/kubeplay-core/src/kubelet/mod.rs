@@ -372,7 +372,7 @@ fn strip_dir<'a>(path: &'a str, dir: &str) -> Option<&'a str> {
 
 #[derive(Clone, Debug, Default)]
 pub struct Kubelet {
-    pub pods: crate::table::Table<Box<PodRuntime>>,
+    pub pods: PodTable,
     /// image -> (its full reference if it parses, its image ID): what container statuses
     /// show, worked out once per image.
     status_images: BTreeMap<String, (Option<String>, String)>,
@@ -390,6 +390,57 @@ pub struct Kubelet {
     /// `service_env` by (namespace, enableServiceLinks), with the `services_gen` it was
     /// computed at: every container start in a namespace needs the same list.
     svc_env: BTreeMap<(String, bool), (u64, Rc<Vec<(String, String)>>)>,
+}
+
+/// The kubelet's pod runtimes by key, hashed only: what the kubelet does most is add, find
+/// and remove one pod, and an ordered index costs string comparisons over all the pods on
+/// each add and remove. The one walk in order (a ConfigMap or Secret changed) sorts the keys
+/// of its namespace.
+#[derive(Clone, Debug, Default)]
+pub struct PodTable {
+    map: std::collections::HashMap<Key, Box<PodRuntime>, crate::table::FxBuild>,
+}
+
+impl PodTable {
+    pub fn get(&self, k: &Key) -> Option<&PodRuntime> {
+        self.map.get(k).map(|b| &**b)
+    }
+    pub fn get_mut(&mut self, k: &Key) -> Option<&mut PodRuntime> {
+        self.map.get_mut(k).map(|b| &mut **b)
+    }
+    pub fn contains_key(&self, k: &Key) -> bool {
+        self.map.contains_key(k)
+    }
+    pub fn len(&self) -> usize {
+        self.map.len()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.map.is_empty()
+    }
+    fn insert(&mut self, k: Key, v: Box<PodRuntime>) {
+        self.map.insert(k, v);
+    }
+    fn remove(&mut self, k: &Key) -> Option<Box<PodRuntime>> {
+        self.map.remove(k)
+    }
+    /// Out of the table while its pod syncs (lookups do not see it), until `restore`.
+    fn take(&mut self, k: &Key) -> Option<Box<PodRuntime>> {
+        self.map.remove(k)
+    }
+    fn restore(&mut self, k: Key, v: Box<PodRuntime>) {
+        self.map.insert(k, v);
+    }
+    /// The runtimes of the pods in one namespace, in name order.
+    fn in_namespace(&self, ns: &str) -> Vec<(&Key, &PodRuntime)> {
+        let mut v: Vec<(&Key, &PodRuntime)> = self
+            .map
+            .iter()
+            .filter(|(k, _)| k.0 == ns)
+            .map(|(k, rt)| (k, &**rt))
+            .collect();
+        kubeplay_sort::sort_by(&mut v, |a, b| a.0.cmp(b.0));
+        v
+    }
 }
 
 /// [`service_env`], from the kubelet's cache while no Service has changed.
@@ -2247,8 +2298,8 @@ pub(crate) fn config_changed(w: &mut World, kind: Kind, k: &Key) {
     let mounting: Vec<(Key, Millis)> = w
         .kubelet
         .pods
-        .range(crate::store::key(&k.0, "")..)
-        .take_while(|(pk, _)| pk.0 == k.0)
+        .in_namespace(&k.0)
+        .into_iter()
         .filter(|(pk, rt)| {
             rt.stage == Stage::Running
                 && w.store.get::<Pod>(pk).is_some_and(|p| {
@@ -2283,8 +2334,8 @@ pub(crate) fn config_changed(w: &mut World, kind: Kind, k: &Key) {
     let keys: Vec<Key> = w
         .kubelet
         .pods
-        .range(crate::store::key(&k.0, "")..)
-        .take_while(|(pk, _)| pk.0 == k.0)
+        .in_namespace(&k.0)
+        .into_iter()
         .filter(|(_, rt)| {
             rt.ctrs.iter().any(|c| {
                 c.mount_error.is_some()
@@ -2301,10 +2352,7 @@ pub(crate) fn config_changed(w: &mut World, kind: Kind, k: &Key) {
 /// The pod runtime for `describe`, `logs` and `exec`.
 impl World {
     pub fn pod_runtime(&self, ns: &str, name: &str) -> Option<&PodRuntime> {
-        self.kubelet
-            .pods
-            .get(&crate::store::key(ns, name))
-            .map(|rt| &**rt)
+        self.kubelet.pods.get(&crate::store::key(ns, name))
     }
 
     pub fn image_catalog(&self) -> &images::Catalog {

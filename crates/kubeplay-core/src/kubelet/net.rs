@@ -266,7 +266,6 @@ impl super::process::Net for ClusterNet<'_> {
                 .by_ip
                 .get(&ip)
                 .and_then(|k| self.w.kubelet.pods.get(k))
-                .map(|rt| &**rt)
         };
         rt.is_some_and(|rt| rt.ctrs.iter().any(|c| c.server_on(port).is_some()))
     }
@@ -277,7 +276,7 @@ pub(crate) fn deliver_access_logs(w: &mut World, me: &mut PodRuntime, logs: Vec<
     for (key, i, line) in logs {
         let rt = match &key {
             None => Some(&mut *me),
-            Some(k) => w.kubelet.pods.get_mut(k).map(|rt| &mut **rt),
+            Some(k) => w.kubelet.pods.get_mut(k),
         };
         if let Some(c) = rt.and_then(|rt| rt.ctrs.get_mut(i)) {
             c.logs.push_str(&line);
