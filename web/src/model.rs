@@ -5,6 +5,7 @@
 use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kubeplay_api::k8s_openapi::api::core::v1::{Pod, PodTemplateSpec};
 use kubeplay_core::controllers::deployment::{self as dc, HASH_LABEL};
+use kubeplay_core::table::FxBuild;
 use kubeplay_core::World;
 use kubeplay_shell::print::rows::pod_columns;
 use kubeplay_sort::Collect as _;
@@ -111,13 +112,15 @@ pub fn status_class(status: &str, ready: &str) -> &'static str {
 #[derive(Default)]
 pub struct PodCache {
     /// Pod uid -> (resourceVersion, view, the model that last showed it).
-    map: HashMap<String, (String, Rc<PodView>, u64)>,
+    map: HashMap<String, (String, Rc<PodView>, u64), FxBuild>,
     /// ReplicaSet uid -> its pods as the last model had them.
-    lists: HashMap<String, Rc<[Rc<PodView>]>>,
+    lists: HashMap<String, Rc<[Rc<PodView>]>, FxBuild>,
     /// ReplicaSet uid -> its template as YAML (a ReplicaSet's template never changes).
-    templates: HashMap<String, std::rc::Rc<str>>,
+    templates: HashMap<String, std::rc::Rc<str>, FxBuild>,
     /// Counts the models built; a pod seen by this one is marked with it.
     generation: u64,
+    /// How many pods this model has seen so far (through ReplicaSets).
+    seen_now: usize,
 }
 
 impl PodCache {
@@ -125,10 +128,15 @@ impl PodCache {
         let uid = p.metadata.uid.as_deref().unwrap_or_default();
         let rv = p.metadata.resource_version.as_deref().unwrap_or_default();
         if let Some((v, view, seen)) = self.map.get_mut(uid) {
-            *seen = self.generation;
+            if *seen != self.generation {
+                *seen = self.generation;
+                self.seen_now += 1;
+            }
             if v == rv {
                 return view.clone();
             }
+        } else {
+            self.seen_now += 1;
         }
         let (ready, status, _) = pod_columns(p, now);
         let name = p.metadata.name.clone().unwrap_or_default();
@@ -358,6 +366,7 @@ fn budget(d: &Deployment, rss: &[RsView]) -> Budget {
 /// Everything the cluster view shows for namespace `ns`.
 pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
     cache.generation += 1;
+    cache.seen_now = 0;
     let mut owned_rs = BTreeSet::new();
     let mut deployments = Vec::new();
     for d in w.store.list::<Deployment>(ns) {
@@ -392,11 +401,13 @@ pub fn cluster(w: &World, ns: &str, cache: &mut PodCache) -> ClusterModel {
         }
     }
     let mut pods = Vec::new();
-    let mut pod_count = 0;
-    for p in w.store.list::<Pod>(ns) {
-        pod_count += 1;
-        if !cache.seen(p.metadata.uid.as_deref().unwrap_or("")) {
-            pods.push(cache.view(p, w.now()));
+    let pod_count = w.store.list::<Pod>(ns).count();
+    // Pods no ReplicaSet shown owns, when there are any (else no pod needs looking up).
+    if cache.seen_now < pod_count {
+        for p in w.store.list::<Pod>(ns) {
+            if !cache.seen(p.metadata.uid.as_deref().unwrap_or("")) {
+                pods.push(cache.view(p, w.now()));
+            }
         }
     }
     let generation = cache.generation;
