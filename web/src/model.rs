@@ -467,6 +467,31 @@ spec:
     }
 
     #[test]
+    fn pods_no_replicaset_owns_are_listed_apart_and_come_and_go() {
+        let mut s = Session::new(7);
+        apply(&mut s, &deploy(2, "nginx:1.25", ""));
+        let t = s.now() + 30_000;
+        s.advance_to(t);
+        let mut cache = PodCache::default();
+        let m = cluster(&s.world, "default", &mut cache);
+        assert!(m.pods.is_empty());
+        s.feed_line("kubectl run solo --image=nginx:1.25");
+        let t = s.now() + 30_000;
+        s.advance_to(t);
+        let m = cluster(&s.world, "default", &mut cache);
+        let bare: Vec<&str> = m.pods.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(bare, ["solo"]);
+        assert_eq!(m.pod_count, 3);
+        assert_eq!(m.deployments[0].replicasets[0].pods.len(), 2);
+        s.feed_line("kubectl delete pod solo --grace-period=0 --force");
+        let t = s.now() + 30_000;
+        s.advance_to(t);
+        let m = cluster(&s.world, "default", &mut cache);
+        assert!(m.pods.is_empty());
+        assert_eq!(m.pod_count, 2);
+    }
+
+    #[test]
     fn an_unchanged_replicaset_keeps_its_pod_list() {
         let mut s = Session::new(1);
         apply(&mut s, &deploy(3, "nginx:1.25", ""));
