@@ -1,7 +1,8 @@
 //! `kubectl edit` on the page: the session asks for an object to be edited, the editor pane
 //! shows it with Save and Cancel, and saving patches the object as kubectl does. While an edit
 //! is open the terminal waits, as it does while kubectl waits for the editor to close; lines
-//! typed meanwhile run after it. Plain Rust, tested natively.
+//! typed meanwhile run after it, and Ctrl+C closes it unsaved (`Sim::interrupt`). Plain Rust,
+//! tested natively.
 
 use crate::sim::Sim;
 use kubeplay_lessons::share::Event;
