@@ -145,9 +145,7 @@ impl Standing {
             owner,
             active: self.active,
             ready: self.ready,
-            rank: self
-                .rank
-                .map(|r| (r.0, r.1, r.2, r.3, r.4, r.5, k.1.clone())),
+            rank: self.rank.map(|r| (r, k.1.clone())),
         }
     }
 }

@@ -70,30 +70,13 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     update_status(w, k);
 }
 
-pub(crate) type Rank = (
-    bool,
-    u8,
-    bool,
-    std::cmp::Reverse<Millis>,
-    std::cmp::Reverse<i32>,
-    std::cmp::Reverse<Millis>,
-    String,
-);
-
 /// `getPodsToDelete` ranking (`ActivePodsWithRanks`): the pod that sorts first goes first.
 /// Unassigned < assigned; Pending < Unknown < Running; not ready < ready; ready for less time <
-/// ready for longer; more restarts < fewer; newer < older.
+/// ready for longer; more restarts < fewer; newer < older; then by name.
+pub(crate) type Rank = (RankHead, String);
+
 pub(crate) fn deletion_rank(p: &Pod) -> Rank {
-    let h = rank_head(p);
-    (
-        h.0,
-        h.1,
-        h.2,
-        h.3,
-        h.4,
-        h.5,
-        p.metadata.name.clone().unwrap_or_default(),
-    )
+    (rank_head(p), p.metadata.name.clone().unwrap_or_default())
 }
 
 /// `Rank` without the pod's name.
