@@ -62,7 +62,7 @@ async fn tab_in_the_editor_inserts_two_spaces_and_numbers_follow() {
             .unwrap()
             .text_content()
             .unwrap(),
-        "1\n2\n"
+        "1\n2\n\n"
     );
     ta.set_selection_range(3, 3).unwrap();
     let init = KeyboardEventInit::new();
