@@ -48,6 +48,7 @@ async fn tab_in_the_editor_inserts_two_spaces_and_numbers_follow() {
         file: "d.yaml".into(),
         initial: "a:\nb".into(),
         hidden: false,
+        version: 0,
     })
     .await;
     let ta: HtmlTextAreaElement = root
@@ -93,6 +94,7 @@ async fn apply_runs_kubectl_apply_in_the_session() {
         file: "deployment.yaml".into(),
         initial: NGINX.into(),
         hidden: false,
+        version: 0,
     })
     .await;
     let button: web_sys::HtmlElement = root
