@@ -4,6 +4,7 @@
 
 use super::{controller_ref, is_terminal};
 use crate::events::NewEvent;
+use crate::refresh::{refresh, refresh_list, refresh_meta};
 use crate::store::{key, key_of, Key};
 use crate::table::FxBuild;
 use crate::time::{k8s_time, millis_of, Millis};
@@ -326,53 +327,6 @@ fn rs_copy(w: &mut World, k: &Key) -> Option<Rc<ReplicaSet>> {
     Some(c)
 }
 
-/// Make `copy` equal to `live`, copying only when they differ.
-fn refresh<T: PartialEq + Clone>(copy: &mut T, live: &T) {
-    if copy != live {
-        copy.clone_from(live);
-    }
-}
-
-/// `refresh` for metadata, field by field: a write changes the resourceVersion and seldom
-/// anything else.
-fn refresh_meta(copy: &mut ObjectMeta, live: &ObjectMeta) {
-    let ObjectMeta {
-        annotations,
-        creation_timestamp,
-        deletion_grace_period_seconds,
-        deletion_timestamp,
-        finalizers,
-        generate_name,
-        generation,
-        labels,
-        managed_fields,
-        name,
-        namespace,
-        owner_references,
-        resource_version,
-        self_link,
-        uid,
-    } = live;
-    refresh(&mut copy.annotations, annotations);
-    refresh(&mut copy.creation_timestamp, creation_timestamp);
-    refresh(
-        &mut copy.deletion_grace_period_seconds,
-        deletion_grace_period_seconds,
-    );
-    refresh(&mut copy.deletion_timestamp, deletion_timestamp);
-    refresh(&mut copy.finalizers, finalizers);
-    refresh(&mut copy.generate_name, generate_name);
-    refresh(&mut copy.generation, generation);
-    refresh(&mut copy.labels, labels);
-    refresh(&mut copy.managed_fields, managed_fields);
-    refresh(&mut copy.name, name);
-    refresh(&mut copy.namespace, namespace);
-    refresh(&mut copy.owner_references, owner_references);
-    refresh(&mut copy.resource_version, resource_version);
-    refresh(&mut copy.self_link, self_link);
-    refresh(&mut copy.uid, uid);
-}
-
 /// `refresh` for a Deployment's status: the counts, and each condition on its own.
 fn refresh_deployment_status(copy: &mut DeploymentStatus, live: &DeploymentStatus) {
     let DeploymentStatus {
@@ -394,14 +348,7 @@ fn refresh_deployment_status(copy: &mut DeploymentStatus, live: &DeploymentStatu
     copy.terminating_replicas = *terminating_replicas;
     copy.unavailable_replicas = *unavailable_replicas;
     copy.updated_replicas = *updated_replicas;
-    match (&mut copy.conditions, conditions) {
-        (Some(c), Some(l)) if c.len() == l.len() => {
-            for (c, l) in c.iter_mut().zip(l) {
-                refresh(c, l);
-            }
-        }
-        (c, l) => refresh(c, l),
-    }
+    refresh_list(&mut copy.conditions, conditions);
 }
 
 /// The context again, as the store has it now.
