@@ -12,6 +12,7 @@ pub mod events;
 pub mod images;
 pub mod kubelet;
 pub mod names;
+mod refresh;
 pub mod scheduler;
 pub mod serviceaccount;
 pub mod store;

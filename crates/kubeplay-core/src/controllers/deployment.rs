@@ -4,13 +4,14 @@
 
 use super::{controller_ref, is_terminal};
 use crate::events::NewEvent;
+use crate::refresh::{refresh, refresh_list, refresh_meta};
 use crate::store::{key, key_of, Key};
 use crate::table::FxBuild;
 use crate::time::{k8s_time, millis_of, Millis};
 use crate::{names, Task, World};
 use kubeplay_api::intstr::resolve_fenceposts;
 use kubeplay_api::k8s_openapi::api::apps::v1::{
-    Deployment, DeploymentCondition, DeploymentStatus, ReplicaSet, ReplicaSetSpec,
+    Deployment, DeploymentCondition, DeploymentSpec, DeploymentStatus, ReplicaSet, ReplicaSetSpec,
 };
 use kubeplay_api::k8s_openapi::api::core::v1::PodTemplateSpec;
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -248,8 +249,39 @@ fn current(copy: &ObjectMeta, live: &ObjectMeta) -> bool {
 /// A copy of a Deployment without its pod template.
 fn deployment_copy(w: &mut World, k: &Key) -> Option<Rc<Deployment>> {
     let live = w.store.deployments.get(k)?;
-    if let Some(c) = w.copies.deployments.get(k) {
+    if let Some(c) = w.copies.deployments.get_mut(k) {
         if current(&c.metadata, &live.metadata) {
+            return Some(c.clone());
+        }
+        // Not shared (no context holds it): bring it up to date field by field, copying
+        // only what changed (mostly the status and the resourceVersion).
+        if let Some(m) = Rc::get_mut(c).filter(|m| m.metadata.uid == live.metadata.uid) {
+            refresh_meta(&mut m.metadata, &live.metadata);
+            let DeploymentSpec {
+                min_ready_seconds,
+                paused,
+                progress_deadline_seconds,
+                replicas,
+                revision_history_limit,
+                selector,
+                strategy,
+                template: _,
+            } = &live.spec;
+            let spec = &mut m.spec;
+            refresh(&mut spec.min_ready_seconds, min_ready_seconds);
+            refresh(&mut spec.paused, paused);
+            refresh(
+                &mut spec.progress_deadline_seconds,
+                progress_deadline_seconds,
+            );
+            refresh(&mut spec.replicas, replicas);
+            refresh(&mut spec.revision_history_limit, revision_history_limit);
+            refresh(&mut spec.selector, selector);
+            refresh(&mut spec.strategy, strategy);
+            match (&mut m.status, &live.status) {
+                (Some(c), Some(l)) => refresh_deployment_status(c, l),
+                (c, l) => refresh(c, l),
+            }
             return Some(c.clone());
         }
     }
@@ -264,8 +296,24 @@ fn deployment_copy(w: &mut World, k: &Key) -> Option<Rc<Deployment>> {
 /// A copy of a ReplicaSet without its pod template.
 fn rs_copy(w: &mut World, k: &Key) -> Option<Rc<ReplicaSet>> {
     let live = w.store.replicasets.get(k)?;
-    if let Some(c) = w.copies.replicasets.get(k) {
+    if let Some(c) = w.copies.replicasets.get_mut(k) {
         if current(&c.metadata, &live.metadata) {
+            return Some(c.clone());
+        }
+        // As in `deployment_copy`: an unshared copy is updated in place.
+        if let Some(m) = Rc::get_mut(c).filter(|m| m.metadata.uid == live.metadata.uid) {
+            refresh_meta(&mut m.metadata, &live.metadata);
+            let ReplicaSetSpec {
+                min_ready_seconds,
+                replicas,
+                selector,
+                template: _,
+            } = &live.spec;
+            let spec = &mut m.spec;
+            refresh(&mut spec.min_ready_seconds, min_ready_seconds);
+            refresh(&mut spec.replicas, replicas);
+            refresh(&mut spec.selector, selector);
+            refresh(&mut m.status, &live.status);
             return Some(c.clone());
         }
     }
@@ -279,12 +327,39 @@ fn rs_copy(w: &mut World, k: &Key) -> Option<Rc<ReplicaSet>> {
     Some(c)
 }
 
+/// `refresh` for a Deployment's status: the counts, and each condition on its own.
+fn refresh_deployment_status(copy: &mut DeploymentStatus, live: &DeploymentStatus) {
+    let DeploymentStatus {
+        available_replicas,
+        collision_count,
+        conditions,
+        observed_generation,
+        ready_replicas,
+        replicas,
+        terminating_replicas,
+        unavailable_replicas,
+        updated_replicas,
+    } = live;
+    copy.available_replicas = *available_replicas;
+    copy.collision_count = *collision_count;
+    copy.observed_generation = *observed_generation;
+    copy.ready_replicas = *ready_replicas;
+    copy.replicas = *replicas;
+    copy.terminating_replicas = *terminating_replicas;
+    copy.unavailable_replicas = *unavailable_replicas;
+    copy.updated_replicas = *updated_replicas;
+    refresh_list(&mut copy.conditions, conditions);
+}
+
 /// The context again, as the store has it now.
 fn reload(w: &mut World, cx: Ctx) -> Ctx {
     if cx.stamp == w.store.writes() {
         return cx;
     }
-    load(w, &cx.key).expect("there")
+    // Let go of the old copies first, so that the cache can update them in place.
+    let Ctx { key, d, rss, .. } = cx;
+    drop((d, rss));
+    load(w, &key).expect("there")
 }
 
 pub(crate) fn sync(w: &mut World, k: &Key) {
@@ -464,6 +539,7 @@ fn sync_revision(w: &mut World, cx: Ctx, create: bool) -> (Ctx, Option<Key>) {
     } else {
         None
     };
+    drop(d);
     let cx = reload(w, cx);
     (cx, new_key)
 }
@@ -689,12 +765,16 @@ fn rollout_rolling(w: &mut World, cx: Ctx) {
         scale_rs_if_needed(w, &d, &new_rs, to)
     };
     if scaled_up {
+        drop((d, new_rs));
         let cx = reload(w, cx);
         sync_rollout_status(w, &cx, Some(&new_key));
         return;
     }
     // Scale down, if we can.
-    if reconcile_old(w, &cx, &new_rs) {
+    let scaled_down = reconcile_old(w, &cx, &new_rs);
+    // Shared copies cannot be refreshed in place by `reload`.
+    drop((d, new_rs));
+    if scaled_down {
         let cx = reload(w, cx);
         sync_rollout_status(w, &cx, Some(&new_key));
         return;
@@ -1072,6 +1152,29 @@ fn set_condition(st: &mut DeploymentStatus, mut c: DeploymentCondition) {
     conds.push(c);
 }
 
+/// `set_condition(st, condition(..))`, building the condition only when it would change
+/// something (an unchanged status and reason leave the condition as it is).
+fn set_condition_lazy(
+    st: &mut DeploymentStatus,
+    type_: &str,
+    status: &str,
+    reason: &str,
+    message: impl FnOnce() -> String,
+    now: Millis,
+) {
+    let same = st
+        .conditions
+        .iter()
+        .flatten()
+        .find(|o| o.type_.as_deref() == Some(type_))
+        .is_some_and(|o| {
+            o.status.as_deref() == Some(status) && o.reason.as_deref() == Some(reason)
+        });
+    if !same {
+        set_condition(st, condition(type_, status, reason, message(), now));
+    }
+}
+
 pub fn has_progress_deadline(d: &Deployment) -> bool {
     d.spec
         .progress_deadline_seconds
@@ -1106,24 +1209,25 @@ fn calculate_status(w: &World, cx: &Ctx, new_key: Option<&Key>) -> DeploymentSta
         terminating_replicas: None,
     };
     let now = w.now();
-    let c = if available >= replicas(d) - max_unavailable(d) {
-        condition(
+    if available >= replicas(d) - max_unavailable(d) {
+        set_condition_lazy(
+            &mut st,
             "Available",
             "True",
             "MinimumReplicasAvailable",
-            "Deployment has minimum availability.".into(),
+            || "Deployment has minimum availability.".into(),
             now,
-        )
+        );
     } else {
-        condition(
+        set_condition_lazy(
+            &mut st,
             "Available",
             "False",
             "MinimumReplicasUnavailable",
-            "Deployment does not have minimum availability.".into(),
+            || "Deployment does not have minimum availability.".into(),
             now,
-        )
-    };
-    set_condition(&mut st, c);
+        );
+    }
     st
 }
 
@@ -1153,54 +1257,60 @@ fn sync_rollout_status(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
             c.retain(|c| c.type_.as_deref() != Some("Progressing"));
         }
     }
-    let cur = progressing(&st).cloned();
-    let is_complete = st.replicas == st.updated_replicas
-        && cur
-            .as_ref()
-            .is_some_and(|c| c.reason.as_deref() == Some("NewReplicaSetAvailable"));
-    let subject = match new_key {
+    // What the rest needs of the current Progressing condition, read before `st` changes.
+    let deadline = d.spec.progress_deadline_seconds.unwrap_or(600) as Millis * 1000;
+    let (cur_complete, cur_true_since, cur_timed_out) = match progressing(&st) {
+        Some(c) => (
+            c.reason.as_deref() == Some("NewReplicaSetAvailable"),
+            Some(c.last_transition_time.clone()).filter(|_| c.status.as_deref() == Some("True")),
+            timed_out(Some(c), deadline, now),
+        ),
+        None => (false, None, false),
+    };
+    let is_complete = st.replicas == st.updated_replicas && cur_complete;
+    let subject = || match new_key {
         Some(k) => format!("ReplicaSet \"{}\"", k.1),
         None => format!(
             "Deployment \"{}\"",
             d.metadata.name.as_deref().unwrap_or("")
         ),
     };
-    let old = d.status.clone().unwrap_or_default();
-    let deadline = d.spec.progress_deadline_seconds.unwrap_or(600) as Millis * 1000;
+    let no_status = DeploymentStatus::default();
+    let old = d.status.as_ref().unwrap_or(&no_status);
     if has_progress_deadline(d) && !is_complete {
         if deployment_complete(d, &st) {
-            let c = condition(
+            set_condition_lazy(
+                &mut st,
                 "Progressing",
                 "True",
                 "NewReplicaSetAvailable",
-                format!("{subject} has successfully progressed."),
+                || format!("{} has successfully progressed.", subject()),
                 now,
             );
-            set_condition(&mut st, c);
-        } else if deployment_progressing(&old, &st) {
+        } else if deployment_progressing(old, &st) {
             let mut c = condition(
                 "Progressing",
                 "True",
                 "ReplicaSetUpdated",
-                format!("{subject} is progressing."),
+                format!("{} is progressing.", subject()),
                 now,
             );
-            if let Some(cur) = cur.as_ref().filter(|c| c.status.as_deref() == Some("True")) {
-                c.last_transition_time = cur.last_transition_time.clone();
+            if let Some(since) = cur_true_since {
+                c.last_transition_time = since;
             }
             if let Some(conds) = st.conditions.as_mut() {
                 conds.retain(|c| c.type_.as_deref() != Some("Progressing"));
             }
             set_condition(&mut st, c);
-        } else if timed_out(cur.as_ref(), deadline, now) {
-            let c = condition(
+        } else if cur_timed_out {
+            set_condition_lazy(
+                &mut st,
                 "Progressing",
                 "False",
                 "ProgressDeadlineExceeded",
-                format!("{subject} has timed out progressing."),
+                || format!("{} has timed out progressing.", subject()),
                 now,
             );
-            set_condition(&mut st, c);
         }
     }
     // Requeue for the deadline while a rollout is under way.

@@ -22,7 +22,7 @@ use crate::world::DeleteOptions;
 use crate::{Task, World};
 use kubeplay_api::k8s_openapi::api::core::v1::{
     Container, ContainerState, ContainerStateRunning, ContainerStateTerminated,
-    ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodIP, PodStatus, Probe,
+    ContainerStateWaiting, ContainerStatus, Pod, PodCondition, PodIP, Probe,
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_api::Kind;
@@ -554,8 +554,8 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         // Changed, but not its spec (a deletion, a label): copy only the rest.
         Some(mut p) if p.spec == live.spec => {
             let s = Rc::make_mut(&mut p);
-            s.metadata = live.metadata.clone();
-            s.status = live.status.clone();
+            crate::refresh::refresh_meta(&mut s.metadata, &live.metadata);
+            crate::refresh::refresh_pod_status(&mut s.status, &live.status);
             p
         }
         _ => {
@@ -614,10 +614,15 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     }
     let written = write_status(w, k, &pod, &mut rt);
     let mut pod = pod;
-    if let Some((status, rv)) = written {
-        let p = Rc::make_mut(&mut pod);
-        p.status = Some(status);
-        p.metadata.resource_version = Some(rv);
+    if written {
+        // The copy takes the status just written (only what changed is copied).
+        if let Some(live) = w.store.pods.get(k) {
+            let p = Rc::make_mut(&mut pod);
+            crate::refresh::refresh_pod_status(&mut p.status, &live.status);
+            p.metadata
+                .resource_version
+                .clone_from(&live.metadata.resource_version);
+        }
     }
     if w.get::<Pod>(k).map(|p| &p.metadata.resource_version) == Some(&pod.metadata.resource_version)
     {
@@ -2016,20 +2021,18 @@ fn condition(
     }
 }
 
-/// Write the pod's status from the runtime, if it changed. Returns the status written and
-/// the pod's new resourceVersion when the pod was written and nothing else changed it since
-/// `pod` was copied (so `pod` with them is the stored pod).
-fn write_status(
-    w: &mut World,
-    k: &Key,
-    pod: &Pod,
-    rt: &mut PodRuntime,
-) -> Option<(PodStatus, String)> {
+/// Write the pod's status from the runtime, if it changed. Returns true when the pod was
+/// written and nothing else changed it since `pod` was copied (so `pod` with the stored
+/// status and resourceVersion is the stored pod).
+fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool {
     let now = w.now();
-    let live_rv = w.get::<Pod>(k)?.metadata.resource_version.as_ref();
+    let Some(live) = w.get::<Pod>(k) else {
+        return false;
+    };
+    let live_rv = live.metadata.resource_version.as_ref();
     if let Some((rv, inputs)) = &rt.status_memo {
         if rv.as_ref() == live_rv && inputs.matches(rt, restart_policy(pod)) {
-            return None;
+            return false;
         }
     }
     let pod_current = live_rv == pod.metadata.resource_version.as_ref();
@@ -2141,7 +2144,6 @@ fn write_status(
     let ip = rt.ip.clone();
     let host_ip = rt.host_ip.clone();
     let started_at = rt.started_at;
-    let mut written = None;
     let changed = w.mutate::<Pod>(k, |p| {
         let st = p.status.get_or_insert_with(Default::default);
         // The kubelet's fields replaced in place (each compared first, so that an unchanged
@@ -2209,20 +2211,13 @@ fn write_status(
             (!init_statuses.is_empty()).then_some(init_statuses),
             &mut changed,
         );
-        if changed && pod_current {
-            written = Some(st.clone());
-        }
         changed
     });
     let live_rv = w
         .get::<Pod>(k)
         .and_then(|p| p.metadata.resource_version.clone());
-    let written = match (changed, written) {
-        (true, Some(st)) => Some((st, live_rv.clone().unwrap_or_default())),
-        _ => None,
-    };
     rt.status_memo = Some((live_rv, StatusInputs::of(rt, restart_policy(pod))));
-    written
+    changed && pod_current
 }
 
 fn will_restart(c: &Ctr, policy: &str) -> bool {
