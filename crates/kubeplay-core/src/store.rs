@@ -282,20 +282,37 @@ impl Store {
 
     fn count(&mut self, t: Option<Contribution>, k: &Key, sign: i32) {
         let Some(c) = t else { return };
-        let e = self.tallies.entry(c.owner.clone()).or_default();
-        e.active += sign * c.active as i32;
-        e.ready += sign * c.ready as i32;
-        if *e == PodTally::default() {
-            self.tallies.remove(&c.owner);
-        }
         if let Some(rank) = c.rank {
-            let set = self.ranked.entry(c.owner.clone()).or_default();
+            // The owner's entry is copied in only when it is new.
             if sign > 0 {
-                set.insert((rank, k.clone()));
-            } else {
+                if let Some(set) = self.ranked.get_mut(&c.owner) {
+                    set.insert((rank, k.clone()));
+                } else {
+                    let set = BTreeSet::from([(rank, k.clone())]);
+                    self.ranked.insert(c.owner.clone(), set);
+                }
+            } else if let Some(set) = self.ranked.get_mut(&c.owner) {
                 set.remove(&(rank, k.clone()));
                 if set.is_empty() {
                     self.ranked.remove(&c.owner);
+                }
+            }
+        }
+        let delta = PodTally {
+            active: sign * c.active as i32,
+            ready: sign * c.ready as i32,
+        };
+        match self.tallies.get_mut(&c.owner) {
+            Some(e) => {
+                e.active += delta.active;
+                e.ready += delta.ready;
+                if *e == PodTally::default() {
+                    self.tallies.remove(&c.owner);
+                }
+            }
+            None => {
+                if delta != PodTally::default() {
+                    self.tallies.insert(c.owner, delta);
                 }
             }
         }

@@ -431,40 +431,62 @@ pub struct Kubelet {
 /// The kubelet's pod runtimes by key, hashed only: what the kubelet does most is add, find
 /// and remove one pod, and an ordered index costs string comparisons over all the pods on
 /// each add and remove. The one walk in order (a ConfigMap or Secret changed) sorts the keys
-/// of its namespace.
+/// of its namespace. A runtime taken out while its pod syncs leaves its slot (and key) in
+/// place, empty, so that putting it back copies no key and moves nothing.
 #[derive(Clone, Debug, Default)]
 pub struct PodTable {
-    map: std::collections::HashMap<Key, Box<PodRuntime>, crate::table::FxBuild>,
+    map: std::collections::HashMap<Key, Option<Box<PodRuntime>>, crate::table::FxBuild>,
+    /// Empty slots (runtimes taken out).
+    taken: usize,
 }
 
 impl PodTable {
     pub fn get(&self, k: &Key) -> Option<&PodRuntime> {
-        self.map.get(k).map(|b| &**b)
+        self.map.get(k)?.as_deref()
     }
     pub fn get_mut(&mut self, k: &Key) -> Option<&mut PodRuntime> {
-        self.map.get_mut(k).map(|b| &mut **b)
+        self.map.get_mut(k)?.as_deref_mut()
     }
     pub fn contains_key(&self, k: &Key) -> bool {
-        self.map.contains_key(k)
+        matches!(self.map.get(k), Some(Some(_)))
     }
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.map.len() - self.taken
     }
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len() == 0
     }
     fn insert(&mut self, k: Key, v: Box<PodRuntime>) {
-        self.map.insert(k, v);
+        if let Some(None) = self.map.insert(k, Some(v)) {
+            self.taken -= 1;
+        }
     }
     fn remove(&mut self, k: &Key) -> Option<Box<PodRuntime>> {
-        self.map.remove(k)
+        let v = self.map.remove(k)?;
+        if v.is_none() {
+            self.taken -= 1;
+        }
+        v
     }
     /// Out of the table while its pod syncs (lookups do not see it), until `restore`.
     fn take(&mut self, k: &Key) -> Option<Box<PodRuntime>> {
-        self.map.remove(k)
+        let v = self.map.get_mut(k)?.take()?;
+        self.taken += 1;
+        Some(v)
     }
-    fn restore(&mut self, k: Key, v: Box<PodRuntime>) {
-        self.map.insert(k, v);
+    fn restore(&mut self, k: &Key, v: Box<PodRuntime>) {
+        match self.map.get_mut(k) {
+            Some(slot) => {
+                let was_empty = slot.is_none();
+                *slot = Some(v);
+                if was_empty {
+                    self.taken -= 1;
+                }
+            }
+            None => {
+                self.map.insert(k.clone(), Some(v));
+            }
+        }
     }
     /// The runtimes of the pods in one namespace, in name order.
     fn in_namespace(&self, ns: &str) -> Vec<(&Key, &PodRuntime)> {
@@ -472,7 +494,7 @@ impl PodTable {
             .map
             .iter()
             .filter(|(k, _)| k.0 == ns)
-            .map(|(k, rt)| (k, &**rt))
+            .filter_map(|(k, rt)| Some((k, &**rt.as_ref()?)))
             .collect();
         kubeplay_sort::sort_by(&mut v, |a, b| a.0.cmp(b.0));
         v
@@ -664,7 +686,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     {
         rt.snap = Some(pod);
     }
-    w.kubelet.pods.restore(k.clone(), rt);
+    w.kubelet.pods.restore(k, rt);
     if let Some(t) = wake {
         w.enqueue(Task::Kubelet(k.clone()), t.max(now));
     }
