@@ -11,7 +11,13 @@ pub const EPOCH_SECONDS: i64 = 1_767_225_600;
 pub type Millis = u64;
 
 pub fn timestamp(ms: Millis) -> Timestamp {
-    Timestamp::from_millisecond(EPOCH_SECONDS * 1000 + ms as i64).expect("in range")
+    // Virtual time would have to run for 8,000 years to leave a Timestamp's range; it would
+    // stop at its end. (No `expect`: printing jiff's error would bring its messages, ~25 KB.)
+    i64::try_from(ms)
+        .ok()
+        .and_then(|ms| ms.checked_add(EPOCH_SECONDS * 1000))
+        .and_then(|ms| Timestamp::from_millisecond(ms).ok())
+        .unwrap_or(Timestamp::MAX)
 }
 
 /// A `metav1.Time` (second precision when serialized).
