@@ -303,9 +303,11 @@ pub fn App() -> Html {
     let hidden = editing.is_some();
     let editor = match editor_file {
         Some((file, text)) => html! {
-            <Editor key={*lessons.loads} sim={sim.clone()} file={AttrValue::from(file)} initial={AttrValue::from(text)} {hidden} />
+            <Editor key={*lessons.loads} sim={sim.clone()} file={AttrValue::from(file)} initial={AttrValue::from(text)} {hidden} version={v.term} />
         },
-        None => html! { <Editor key={*lessons.loads} sim={sim.clone()} {hidden} /> },
+        None => {
+            html! { <Editor key={*lessons.loads} sim={sim.clone()} {hidden} version={v.term} /> }
+        }
     };
     let edit_pane = editing.map(|(title, text)| html! {
         <EditPane sim={sim.clone()} title={AttrValue::from(title)} text={AttrValue::from(text)} />

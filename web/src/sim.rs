@@ -121,6 +121,21 @@ pub struct Sim {
     pub selected: Option<String>,
     /// `kubectl edit` requests waiting for the editor, oldest first (see `edit.rs`).
     pub edits: VecDeque<kubeplay_shell::kubectl::edit::EditRequest>,
+    /// Applies from the editor waiting to run, whose errors are to be marked.
+    pub(crate) marking: VecDeque<FileMarks>,
+    /// The errors of the editor's last apply, at their lines.
+    pub marks: Option<FileMarks>,
+}
+
+/// What `kubectl apply -f` said was wrong with a file the editor applied, line by line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileMarks {
+    /// The command line that applied it.
+    pub line: String,
+    pub path: String,
+    /// The text applied: the marks hold while the editor's text is still this.
+    pub text: String,
+    pub marks: Rc<[kubeplay_shell::marks::Mark]>,
 }
 
 /// The history kept across reloads holds at most this many lines.
@@ -150,6 +165,8 @@ impl Sim {
             behind_for: 0,
             selected: None,
             edits: VecDeque::new(),
+            marking: VecDeque::new(),
+            marks: None,
         };
         s.observe_cluster();
         s
@@ -209,12 +226,41 @@ impl Sim {
         }
     }
 
-    /// Write `text` to the session's file `path` and apply it, as the terminal would.
+    /// Write `text` to the session's file `path` and apply it, as the terminal would. What
+    /// kubectl says is wrong with the file is kept in [`Sim::marks`] for the editor.
     pub fn apply_file(&mut self, path: &str, text: &str) {
+        self.save_file(path, text);
+        let line = format!("kubectl apply -f {path}");
+        self.marking.push_back(FileMarks {
+            line: line.clone(),
+            path: path.to_string(),
+            text: text.to_string(),
+            marks: Default::default(),
+        });
+        self.submit(&line);
+    }
+
+    /// Write `text` to the session's file `path` (the editor saves), for the shell to see.
+    pub fn save_file(&mut self, path: &str, text: &str) {
         self.finish_instant();
         self.record_write(path, text);
         self.session.fs.write(path, text.as_bytes().to_vec());
-        self.submit(&format!("kubectl apply -f {path}"));
+        self.term_version += 1;
+    }
+
+    /// The text of the session's file `path`, if it is one.
+    pub fn read_file(&self, path: &str) -> Option<String> {
+        let b = self.session.fs.read(path)?;
+        Some(String::from_utf8_lossy(&b).into_owned())
+    }
+
+    /// The files (not directories) in the shell's working directory, by name.
+    pub fn files(&self) -> Vec<String> {
+        let list = self.session.fs.list(".").unwrap_or_default();
+        list.into_iter()
+            .filter(|(_, dir)| !dir)
+            .map(|(name, _)| name)
+            .collect()
     }
 
     /// Feed queued lines while the session is free.
@@ -233,7 +279,14 @@ impl Sim {
             self.scrollback.push(SegKind::Input, "\n");
             self.record_line(&line);
             let _: LineState = self.session.feed_line(&line);
-            self.drain();
+            let mut err = String::new();
+            self.drain_err(&mut err);
+            if self.marking.front().is_some_and(|m| m.line == line) {
+                if let Some(mut m) = self.marking.pop_front() {
+                    m.marks = kubeplay_shell::marks::locate(&m.path, &m.text, &err).into();
+                    self.marks = Some(m);
+                }
+            }
         }
         self.term_version += 1;
         self.observe_cluster();
@@ -241,13 +294,21 @@ impl Sim {
 
     /// Move the session's output into the scrollback.
     pub(crate) fn drain(&mut self) -> bool {
+        self.drain_err(&mut String::new())
+    }
+
+    /// [`Sim::drain`], adding what went to stderr to `err`.
+    fn drain_err(&mut self, err: &mut String) -> bool {
         self.edits.extend(self.session.take_edit_requests());
         let chunks: Vec<Chunk> = self.session.take_output();
         let any = !chunks.is_empty();
         for c in chunks {
             let kind = match c.stream {
                 Stream::Out => SegKind::Out,
-                Stream::Err => SegKind::Err,
+                Stream::Err => {
+                    err.push_str(&c.text);
+                    SegKind::Err
+                }
             };
             self.scrollback.push(kind, &c.text);
         }
@@ -263,6 +324,7 @@ impl Sim {
         self.finish_instant();
         self.drain();
         self.queue.clear();
+        self.marking.clear();
         self.record_interrupt();
         if !self.edits.is_empty() {
             // `kubectl edit` waiting for the editor: the editor closes, nothing is saved.
@@ -540,6 +602,32 @@ mod tests {
     use super::*;
 
     use crate::components::editor::NGINX_DEPLOYMENT as NGINX;
+
+    #[test]
+    fn an_apply_from_the_editor_marks_the_lines_kubectl_complains_about() {
+        let mut s = Sim::new(1);
+        // The seed notes' envFrom, with `name` one level too far out.
+        let pod = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app-config\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: webapp\nspec:\n  containers:\n  - name: webapp\n    image: kodekloud/webapp-color\n    envFrom:\n      - configMapRef:\n        name: app-config\n";
+        s.apply_file("pod.yaml", pod);
+        let m = s.marks.clone().expect("marks");
+        assert_eq!((m.path.as_str(), m.text.as_str()), ("pod.yaml", pod));
+        assert_eq!(m.marks.len(), 1);
+        assert_eq!(m.marks[0].line, 16);
+        let err = "Error from server (BadRequest): error when creating \"pod.yaml\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"spec.containers[0].envFrom[0].name\"";
+        assert_eq!(m.marks[0].message, err);
+        assert!(s.scrollback.text().contains(err));
+        // Fixed, the marks go.
+        s.apply_file(
+            "pod.yaml",
+            &pod.replace("        name: app", "          name: app"),
+        );
+        assert!(s.marks.as_ref().is_some_and(|m| m.marks.is_empty()));
+        // A syntax error, at the parser's line; an apply typed in the terminal marks nothing.
+        s.apply_file("pod.yaml", "a: b\n c: d\n");
+        assert_eq!(s.marks.as_ref().map(|m| m.marks[0].line), Some(2));
+        s.submit("kubectl apply -f pod.yaml");
+        assert_eq!(s.marks.as_ref().map(|m| m.marks[0].line), Some(2));
+    }
 
     #[test]
     fn applying_a_file_echoes_the_command_and_its_output() {

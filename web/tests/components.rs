@@ -48,6 +48,7 @@ async fn tab_in_the_editor_inserts_two_spaces_and_numbers_follow() {
         file: "d.yaml".into(),
         initial: "a:\nb".into(),
         hidden: false,
+        version: 0,
     })
     .await;
     let ta: HtmlTextAreaElement = root
@@ -62,7 +63,7 @@ async fn tab_in_the_editor_inserts_two_spaces_and_numbers_follow() {
             .unwrap()
             .text_content()
             .unwrap(),
-        "1\n2\n"
+        "1\n2\n\n"
     );
     ta.set_selection_range(3, 3).unwrap();
     let init = KeyboardEventInit::new();
@@ -93,6 +94,7 @@ async fn apply_runs_kubectl_apply_in_the_session() {
         file: "deployment.yaml".into(),
         initial: NGINX.into(),
         hidden: false,
+        version: 0,
     })
     .await;
     let button: web_sys::HtmlElement = root

@@ -602,23 +602,23 @@ fn payload(
     items: Option<&Vec<KeyToPath>>,
     default_mode: i32,
     optional: bool,
-    data: &BTreeMap<String, Vec<u8>>,
+    data: &BTreeMap<&str, &[u8]>,
     missing_key: impl Fn(&str) -> String,
 ) -> Result<Vec<ProjectedFile>, String> {
     let mut out = BTreeMap::new();
     match items.filter(|i| !i.is_empty()) {
         None => {
             for (k, v) in data {
-                out.insert(k.clone(), (v.clone(), default_mode));
+                out.insert(k.to_string(), (v.to_vec(), default_mode));
             }
         }
         Some(items) => {
             for it in items {
-                match data.get(&it.key) {
+                match data.get(it.key.as_str()) {
                     Some(v) => {
                         out.insert(
                             it.path.clone(),
-                            (v.clone(), it.mode.unwrap_or(default_mode)),
+                            (v.to_vec(), it.mode.unwrap_or(default_mode)),
                         );
                     }
                     None if optional => {}
@@ -649,17 +649,18 @@ pub fn project_volume(
             message,
             waits_on: (Kind::ConfigMap, c.name.clone()),
         };
-        let data: BTreeMap<String, Vec<u8>> = match src.config_map(ns, &c.name) {
+        // Borrowed: only the keys the volume projects are copied (by `payload`).
+        let data: BTreeMap<&str, &[u8]> = match src.config_map(ns, &c.name) {
             Some(cm) => cm
                 .data
                 .iter()
                 .flatten()
-                .map(|(k, v)| (k.clone(), v.clone().into_bytes()))
+                .map(|(k, v)| (k.as_str(), v.as_bytes()))
                 .chain(
                     cm.binary_data
                         .iter()
                         .flatten()
-                        .map(|(k, v)| (k.clone(), v.0.clone())),
+                        .map(|(k, v)| (k.as_str(), v.0.as_slice())),
                 )
                 .collect_map(),
             None if optional => BTreeMap::new(),
@@ -681,12 +682,12 @@ pub fn project_volume(
             message,
             waits_on: (Kind::Secret, name.clone()),
         };
-        let data: BTreeMap<String, Vec<u8>> = match src.secret(ns, &name) {
+        let data: BTreeMap<&str, &[u8]> = match src.secret(ns, &name) {
             Some(sec) => sec
                 .data
                 .iter()
                 .flatten()
-                .map(|(k, v)| (k.clone(), v.0.clone()))
+                .map(|(k, v)| (k.as_str(), v.0.as_slice()))
                 .collect_map(),
             None if optional => BTreeMap::new(),
             None => return Some(Err(fail(format!("secret \"{name}\" not found")))),

@@ -177,6 +177,30 @@ fn tally_of<T: Stored>(o: &T) -> Option<Contribution> {
     })
 }
 
+/// A controller uid kept across a change without a heap copy (uids are 36 bytes).
+enum UidCopy {
+    Inline([u8; 48], u8),
+    Heap(String),
+}
+
+impl UidCopy {
+    fn of(s: &str) -> UidCopy {
+        if s.len() <= 48 {
+            let mut b = [0; 48];
+            b[..s.len()].copy_from_slice(s.as_bytes());
+            UidCopy::Inline(b, s.len() as u8)
+        } else {
+            UidCopy::Heap(s.to_string())
+        }
+    }
+    fn as_str(&self) -> &str {
+        match self {
+            UidCopy::Inline(b, n) => std::str::from_utf8(&b[..*n as usize]).unwrap_or_default(),
+            UidCopy::Heap(s) => s,
+        }
+    }
+}
+
 fn controller_uid(meta: &ObjectMeta) -> Option<&str> {
     meta.owner_references
         .iter()
@@ -190,6 +214,11 @@ impl Store {
         self.writes += 1;
         self.resource_version += 1;
         self.resource_version.to_string()
+    }
+
+    /// The last resourceVersion handed out.
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
     }
 
     /// The version the next write will get, without taking it yet.
@@ -214,16 +243,18 @@ impl Store {
     /// Change an object in place, keeping the owner index and pod tallies right.
     pub fn modify<T: Stored, R>(&mut self, k: &Key, f: impl FnOnce(&mut T) -> R) -> Option<R> {
         let o = T::table_mut(self).get_mut(k)?;
-        let owner_before = controller_uid(o.meta()).map(str::to_string);
+        let owner_before = controller_uid(o.meta()).map(UidCopy::of);
         let standing_before = standing(o);
         let r = f(o);
         let o = T::table(self).get(k)?;
         let owner_now = controller_uid(o.meta());
         // Most writes change neither the controller nor what the pod counts for: only the
         // comparison, no copies.
-        if owner_before.as_deref() == owner_now && standing_before == standing(o) {
+        if owner_before.as_ref().map(UidCopy::as_str) == owner_now && standing_before == standing(o)
+        {
             return Some(r);
         }
+        let owner_before = owner_before.map(|u| u.as_str().to_string());
         let (owner_after, tally_before, tally_after) = (
             owner_now.map(str::to_string),
             standing_before
@@ -251,20 +282,37 @@ impl Store {
 
     fn count(&mut self, t: Option<Contribution>, k: &Key, sign: i32) {
         let Some(c) = t else { return };
-        let e = self.tallies.entry(c.owner.clone()).or_default();
-        e.active += sign * c.active as i32;
-        e.ready += sign * c.ready as i32;
-        if *e == PodTally::default() {
-            self.tallies.remove(&c.owner);
-        }
         if let Some(rank) = c.rank {
-            let set = self.ranked.entry(c.owner.clone()).or_default();
+            // The owner's entry is copied in only when it is new.
             if sign > 0 {
-                set.insert((rank, k.clone()));
-            } else {
+                if let Some(set) = self.ranked.get_mut(&c.owner) {
+                    set.insert((rank, k.clone()));
+                } else {
+                    let set = BTreeSet::from([(rank, k.clone())]);
+                    self.ranked.insert(c.owner.clone(), set);
+                }
+            } else if let Some(set) = self.ranked.get_mut(&c.owner) {
                 set.remove(&(rank, k.clone()));
                 if set.is_empty() {
                     self.ranked.remove(&c.owner);
+                }
+            }
+        }
+        let delta = PodTally {
+            active: sign * c.active as i32,
+            ready: sign * c.ready as i32,
+        };
+        match self.tallies.get_mut(&c.owner) {
+            Some(e) => {
+                e.active += delta.active;
+                e.ready += delta.ready;
+                if *e == PodTally::default() {
+                    self.tallies.remove(&c.owner);
+                }
+            }
+            None => {
+                if delta != PodTally::default() {
+                    self.tallies.insert(c.owner, delta);
                 }
             }
         }

@@ -309,12 +309,13 @@ impl World {
     /// Change an object in place. `f` returns whether it changed anything; only then is the
     /// resourceVersion bumped and the watchers told.
     pub fn mutate<T: Stored>(&mut self, k: &Key, f: impl FnOnce(&mut T) -> bool) -> bool {
-        let rv = self.store.next_resource_version_peek();
+        // Written out only when `f` changed something.
+        let rv = self.store.resource_version() + 1;
         let owner = self.store.modify::<T, _>(k, |o| {
             if !f(o) {
                 return None;
             }
-            o.meta_mut().resource_version = Some(rv);
+            o.meta_mut().resource_version = Some(rv.to_string());
             Some(watched_owner(T::KIND, k, o.meta()))
         });
         let Some(Some(owner)) = owner else {
@@ -342,10 +343,11 @@ impl World {
     /// Remove an object outright, and collect what it owned.
     pub(crate) fn remove<T: Stored>(&mut self, k: &Key) -> Option<T> {
         let o = self.store.remove::<T>(k)?;
-        let meta = o.meta().clone();
-        self.notify(T::KIND, k, &meta);
+        // Out of the store: its metadata is read in place, not copied.
+        let meta = o.meta();
+        self.notify(T::KIND, k, meta);
         if T::KIND == Kind::Pod {
-            self.pod_gone(k, &meta);
+            self.pod_gone(k, meta);
         }
         if let Some(uid) = meta.uid.as_deref() {
             self.collect_garbage(uid, Propagation::Background);
@@ -654,9 +656,9 @@ impl World {
         let uid = d.metadata.uid.as_deref().unwrap_or("");
         let mut v: Vec<&ReplicaSet> = self
             .store
-            .owned_keys::<ReplicaSet>(uid)
-            .iter()
-            .filter_map(|k| self.store.get::<ReplicaSet>(k))
+            .owned_by(uid)
+            .filter(|(kind, _)| *kind == Kind::ReplicaSet)
+            .filter_map(|(_, k)| self.store.get::<ReplicaSet>(k))
             .collect();
         kubeplay_sort::sort_by(&mut v, |a, b| {
             (

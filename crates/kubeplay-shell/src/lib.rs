@@ -6,6 +6,7 @@ pub mod complete;
 pub mod docker;
 pub mod fs;
 pub mod kubectl;
+pub mod marks;
 pub mod print;
 pub mod script;
 mod session;

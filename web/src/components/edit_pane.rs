@@ -3,7 +3,7 @@
 //! terminal waits, as kubectl waits for its editor to close. A failed save comes back here
 //! with the reasons at the top of the file, as kubectl reopens its editor.
 
-use super::editor::{line_numbers, scroll_gutter, tab_indents, track_input};
+use super::code::CodeArea;
 use crate::sim::SimRef;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlTextAreaElement;
@@ -30,8 +30,6 @@ fn focus_terminal() {
 pub fn EditPane(p: &EditPaneProps) -> Html {
     let text = use_state(|| p.text.to_string());
     let textarea = use_node_ref();
-    let gutter = use_node_ref();
-    let escaped = use_mut_ref(|| false);
     // A new file (another object, or the same one reopened after an error): show it, focused.
     {
         let text = text.clone();
@@ -75,23 +73,20 @@ pub fn EditPane(p: &EditPaneProps) -> Html {
             }
         })
     };
-    let oninput = track_input(&text);
-    let onkeydown = {
+    let oninput = {
         let text = text.clone();
+        Callback::from(move |t: String| text.set(t))
+    };
+    let onkeydown = {
         let save = save.clone();
-        let escaped = escaped.clone();
         Callback::from(move |e: KeyboardEvent| {
-            let was_escaped = std::mem::replace(&mut *escaped.borrow_mut(), e.key() == "Escape");
             let mod_key = e.ctrl_key() || e.meta_key();
             if mod_key && (e.key() == "s" || e.key() == "S" || e.key() == "Enter") {
                 e.prevent_default();
                 save.emit(());
-                return;
             }
-            tab_indents(&e, was_escaped, &text);
         })
     };
-    let onscroll = scroll_gutter(&gutter);
     let onsave = {
         let save = save.clone();
         Callback::from(move |_: MouseEvent| save.emit(()))
@@ -104,12 +99,8 @@ pub fn EditPane(p: &EditPaneProps) -> Html {
                 <button class="cancel-edit" onclick={cancel} title="Close without saving: kubectl says the edit was cancelled">{"Cancel"}</button>
                 <button class="apply save-edit" onclick={onsave} title="Save: kubectl patches the object (Ctrl+S)">{"Save"}</button>
             </div>
-            <div class="editor-body">
-                <pre class="gutter" ref={gutter} aria-hidden="true">{ line_numbers(&text) }</pre>
-                <textarea ref={textarea} class="code" value={(*text).clone()} {oninput} {onkeydown} {onscroll}
-                    spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
-                    aria-label={format!("kubectl edit {} (Ctrl+S saves; Tab indents; Escape then Tab leaves)", p.title)} />
-            </div>
+            <CodeArea text={AttrValue::from((*text).clone())} {oninput} {onkeydown} textarea={textarea.clone()}
+                label={AttrValue::from(format!("kubectl edit {} (Ctrl+S saves; Tab indents; Escape then Tab leaves)", p.title))} />
         </section>
     }
 }

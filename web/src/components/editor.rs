@@ -1,8 +1,13 @@
-//! The manifest editor: a textarea with line numbers, where Tab inserts two spaces (Escape
-//! then Tab leaves the editor, for the keyboard), and Apply (or Ctrl+Enter) runs
-//! `kubectl apply -f FILE` in the terminal.
+//! The manifest editor: the files of the shell's working directory as tabs, new files from
+//! templates, YAML highlighting, and Apply (or Ctrl+Enter), which saves the file and runs
+//! `kubectl apply -f FILE` in the terminal; the lines kubectl's errors point at are marked
+//! with its message. Ctrl+S (or moving to another file) saves without applying. A file that a
+//! command changes (`kubectl get ... -o yaml > pod.yaml`, `sed -i`) is shown as it now is,
+//! unless it has unsaved edits.
 
-use crate::sim::{insert_indent, SimRef};
+use super::code::{go_to_line, CodeArea};
+use crate::sim::SimRef;
+use std::rc::Rc;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
@@ -27,6 +32,113 @@ spec:
         image: nginx:1.25
 ";
 
+/// Files to start from: menu label, file name, text (after the seed notes' examples).
+pub const TEMPLATES: &[(&str, &str, &str)] = &[
+    ("Deployment", "deployment.yaml", NGINX_DEPLOYMENT),
+    (
+        "Pod",
+        "pod.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: webapp
+  labels:
+    app: webapp
+spec:
+  containers:
+  - name: webapp
+    image: kodekloud/webapp-color
+    env:
+    - name: APP_COLOR
+      value: pink
+",
+    ),
+    (
+        "ConfigMap",
+        "configmap.yaml",
+        "apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: app-config
+data:
+  APP_COLOR: blue
+  APP_MODE: prod
+",
+    ),
+    (
+        "Secret",
+        "secret.yaml",
+        "# Values under data are base64: echo -n 'mysql' | base64
+apiVersion: v1
+kind: Secret
+metadata:
+  name: app-secret
+data:
+  DB_Host: bXlzcWw=
+  DB_User: cm9vdA==
+  DB_Password: cGFzd3Jk
+",
+    ),
+    (
+        "Multi-container pod",
+        "multi-container-pod.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: simple-webapp
+  labels:
+    name: simple-webapp
+spec:
+  containers:
+  - name: simple-webapp
+    image: kodekloud/webapp-color
+    ports:
+    - containerPort: 8080
+  - name: log-agent
+    image: busybox
+    command: ['sh', '-c', 'while true; do echo log-agent: shipping logs; sleep 5; done']
+",
+    ),
+    (
+        "Init containers",
+        "init-containers.yaml",
+        "apiVersion: v1
+kind: Pod
+metadata:
+  name: myapp-pod
+  labels:
+    app: myapp
+spec:
+  containers:
+  - name: myapp-container
+    image: busybox:1.28
+    command: ['sh', '-c', 'echo The app is running! && sleep 3600']
+  initContainers:
+  - name: init-myservice
+    image: busybox:1.28
+    command: ['sh', '-c', 'echo fetching the app; sleep 5']
+",
+    ),
+];
+
+/// `name`, or `stem-2.ext`, `stem-3.ext`... : the first that is not in `taken`.
+pub fn free_name(name: &str, taken: &[String]) -> String {
+    if !taken.iter().any(|t| t == name) {
+        return name.to_string();
+    }
+    let (stem, ext) = name.rsplit_once('.').unwrap_or((name, ""));
+    (2..)
+        .map(|i| {
+            if ext.is_empty() {
+                format!("{stem}-{i}")
+            } else {
+                format!("{stem}-{i}.{ext}")
+            }
+        })
+        .find(|n| !taken.iter().any(|t| t == n))
+        .expect("a free name")
+}
+
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub sim: SimRef,
@@ -37,124 +149,236 @@ pub struct EditorProps {
     /// Hidden (its text kept) while `kubectl edit` has the editor pane.
     #[prop_or(false)]
     pub hidden: bool,
+    /// The terminal's version: files may have changed.
+    #[prop_or_default]
+    pub version: u64,
 }
 
-/// "1\n2\n..." for the gutter.
-pub fn line_numbers(text: &str) -> String {
-    let n = text.split('\n').count();
-    let mut s = String::with_capacity(n * 4);
-    for i in 1..=n {
-        s.push_str(&i.to_string());
-        s.push('\n');
+/// The open file: its name, the text in the editor, and the file's text when it was last read
+/// or saved (`None`: not in the session's files yet).
+#[derive(Clone, Debug, PartialEq)]
+struct Open {
+    file: String,
+    text: String,
+    saved: Option<String>,
+}
+
+impl Open {
+    fn dirty(&self) -> bool {
+        self.saved.as_deref() != Some(self.text.as_str())
     }
-    s
-}
-
-/// Tab inserts two spaces at the caret (unless a modifier is held, or Escape came just before,
-/// which lets Tab leave the textarea for keyboard users). Returns whether it did.
-pub fn tab_indents(e: &KeyboardEvent, was_escaped: bool, text: &UseStateHandle<String>) -> bool {
-    if e.key() != "Tab"
-        || e.shift_key()
-        || e.ctrl_key()
-        || e.alt_key()
-        || e.meta_key()
-        || was_escaped
-    {
-        return false;
-    }
-    e.prevent_default();
-    let ta: HtmlTextAreaElement = e.target_unchecked_into();
-    let v = ta.value();
-    let start = ta.selection_start().ok().flatten().unwrap_or(0);
-    let end = ta.selection_end().ok().flatten().unwrap_or(start);
-    let (nv, caret) = insert_indent(&v, start, end);
-    ta.set_value(&nv);
-    let _ = ta.set_selection_range(caret, caret);
-    text.set(nv);
-    true
-}
-
-/// The textarea's text into `text` on every input.
-pub fn track_input(text: &UseStateHandle<String>) -> Callback<InputEvent> {
-    let text = text.clone();
-    Callback::from(move |e: InputEvent| {
-        let ta: HtmlTextAreaElement = e.target_unchecked_into();
-        text.set(ta.value());
-    })
-}
-
-/// The line-number gutter follows the textarea's scrolling.
-pub fn scroll_gutter(gutter: &NodeRef) -> Callback<Event> {
-    let gutter = gutter.clone();
-    Callback::from(move |e: Event| {
-        let ta: HtmlTextAreaElement = e.target_unchecked_into();
-        if let Some(g) = gutter.cast::<web_sys::Element>() {
-            g.set_scroll_top(ta.scroll_top());
-        }
-    })
 }
 
 #[function_component]
 pub fn Editor(p: &EditorProps) -> Html {
-    let text = use_state(|| p.initial.to_string());
+    let open = use_state(|| {
+        let saved = p.sim.borrow().read_file(&p.file);
+        Open {
+            file: p.file.to_string(),
+            text: p.initial.to_string(),
+            saved,
+        }
+    });
     let textarea = use_node_ref();
-    let gutter = use_node_ref();
-    // After Escape the next Tab moves focus on instead of indenting.
-    let escaped = use_mut_ref(|| false);
-
+    // A command changed the open file and the editor has nothing unsaved: show the file.
+    {
+        let open = open.clone();
+        let sim = p.sim.clone();
+        use_effect_with(p.version, move |_| {
+            let now = sim.borrow().read_file(&open.file);
+            if now.is_some() && now != open.saved && !open.dirty() {
+                let text = now.clone().unwrap_or_default();
+                open.set(Open {
+                    file: open.file.clone(),
+                    text,
+                    saved: now,
+                });
+            }
+        });
+    }
+    let save_current = {
+        let sim = p.sim.clone();
+        move |o: &Open| {
+            if o.dirty() {
+                sim.borrow_mut().save_file(&o.file, &o.text);
+            }
+        }
+    };
     let apply = {
         let sim = p.sim.clone();
-        let file = p.file.clone();
-        let textarea = textarea.clone();
+        let open = open.clone();
         Callback::from(move |_: ()| {
-            if let Some(ta) = textarea.cast::<HtmlTextAreaElement>() {
-                sim.borrow_mut().apply_file(&file, &ta.value());
-            }
+            sim.borrow_mut().apply_file(&open.file, &open.text);
+            open.set(Open {
+                saved: Some(open.text.clone()),
+                ..(*open).clone()
+            });
         })
     };
-    let oninput = track_input(&text);
-    let onkeydown = {
-        let text = text.clone();
-        let apply = apply.clone();
-        let escaped = escaped.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            let was_escaped = std::mem::replace(&mut *escaped.borrow_mut(), e.key() == "Escape");
-            if e.key() == "Enter" && (e.ctrl_key() || e.meta_key()) {
-                e.prevent_default();
-                apply.emit(());
+    let save = {
+        let open = open.clone();
+        let save_current = save_current.clone();
+        Callback::from(move |_: ()| {
+            save_current(&open);
+            open.set(Open {
+                saved: Some(open.text.clone()),
+                ..(*open).clone()
+            });
+        })
+    };
+    let switch_to = {
+        let sim = p.sim.clone();
+        let open = open.clone();
+        let save_current = save_current.clone();
+        Callback::from(move |file: String| {
+            if file == open.file {
                 return;
             }
-            tab_indents(&e, was_escaped, &text);
+            save_current(&open);
+            let saved = sim.borrow().read_file(&file);
+            open.set(Open {
+                file,
+                text: saved.clone().unwrap_or_default(),
+                saved,
+            });
         })
     };
-    let onscroll = scroll_gutter(&gutter);
-    let onclick = {
-        let apply = apply.clone();
-        Callback::from(move |_: MouseEvent| apply.emit(()))
+    let oninput = {
+        let open = open.clone();
+        Callback::from(move |text: String| {
+            open.set(Open {
+                text,
+                ..(*open).clone()
+            })
+        })
     };
+    let onkeydown = {
+        let (apply, save) = (apply.clone(), save.clone());
+        Callback::from(move |e: KeyboardEvent| {
+            let m = e.ctrl_key() || e.meta_key();
+            if m && e.key() == "Enter" {
+                e.prevent_default();
+                apply.emit(());
+            } else if m && (e.key() == "s" || e.key() == "S") {
+                e.prevent_default();
+                save.emit(());
+            }
+        })
+    };
+    let on_template = {
+        let sim = p.sim.clone();
+        let open = open.clone();
+        Callback::from(move |e: Event| {
+            let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            let i: usize = match sel.value().parse() {
+                Ok(i) => i,
+                Err(_) => return,
+            };
+            sel.set_value("");
+            let Some((_, name, text)) = TEMPLATES.get(i) else {
+                return;
+            };
+            save_current(&open);
+            let mut taken = sim.borrow().files();
+            taken.push(open.file.clone());
+            let file = free_name(name, &taken);
+            sim.borrow_mut().save_file(&file, text);
+            open.set(Open {
+                file,
+                text: text.to_string(),
+                saved: Some(text.to_string()),
+            });
+        })
+    };
+    let mut files = p.sim.borrow().files();
+    if !files.contains(&open.file) {
+        files.push(open.file.clone());
+        kubeplay_sort::sort(&mut files);
+    }
+    // kubectl's errors from the last Apply of this file, while its text is what was applied.
+    let marks: Rc<[kubeplay_shell::marks::Mark]> = match &p.sim.borrow().marks {
+        Some(m) if m.path == open.file && m.text == open.text => m.marks.clone(),
+        _ => Rc::new([]),
+    };
+    let dirty = open.dirty();
     html! {
         <section class="pane editor" aria-label="manifest editor" hidden={p.hidden}>
             <div class="pane-head">
-                <span class="file-tab" title="a file in the shell's working directory">{ p.file.clone() }</span>
-                <span class="spacer"></span>
-                <button class="apply" {onclick} title={format!("kubectl apply -f {} (Ctrl+Enter)", p.file)}>{"Apply"}</button>
+                <div class="file-tabs" role="tablist" aria-label="files in the shell's working directory">
+                    { for files.iter().map(|f| {
+                        let current = *f == open.file;
+                        let onclick = {
+                            let switch_to = switch_to.clone();
+                            let f = f.clone();
+                            Callback::from(move |_: MouseEvent| switch_to.emit(f.clone()))
+                        };
+                        html! {
+                            <button class={classes!("file-tab", current.then_some("current"))} role="tab"
+                                aria-selected={current.to_string()} {onclick}
+                                title={if current && dirty { "unsaved: Apply, Ctrl+S or another file saves it" } else { "a file in the shell's working directory" }}>
+                                { f.clone() }
+                                if current && dirty { <span class="dirty" aria-label="unsaved">{" •"}</span> }
+                            </button>
+                        }
+                    }) }
+                </div>
+                <select class="new-file" onchange={on_template} aria-label="new file from a template" title="new file from a template">
+                    <option value="" selected=true>{"New…"}</option>
+                    { for TEMPLATES.iter().enumerate().map(|(i, (label, _, _))| html! {
+                        <option value={i.to_string()}>{ *label }</option>
+                    }) }
+                </select>
+                <button class="apply" onclick={apply.reform(|_: MouseEvent| ())} title={format!("kubectl apply -f {} (Ctrl+Enter)", open.file)}>{"Apply"}</button>
             </div>
-            <div class="editor-body">
-                <pre class="gutter" ref={gutter} aria-hidden="true">{ line_numbers(&text) }</pre>
-                <textarea ref={textarea} class="code" value={(*text).clone()} {oninput} {onkeydown} {onscroll}
-                    spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
-                    aria-label={format!("{} (Tab indents; Escape then Tab leaves)", p.file)} />
-            </div>
+            <CodeArea text={AttrValue::from(open.text.clone())} {oninput} {onkeydown} textarea={textarea.clone()}
+                marks={marks.clone()}
+                label={AttrValue::from(format!("{} (Tab indents; Escape then Tab leaves; Ctrl+S saves; Ctrl+Enter applies)", open.file))} />
+            if !marks.is_empty() {
+                <ul class="marks" aria-label="errors in this file">
+                    { for marks.iter().map(|m| {
+                        let line = m.line;
+                        let textarea = textarea.clone();
+                        let onclick = Callback::from(move |_: MouseEvent| {
+                            if let Some(ta) = textarea.cast::<HtmlTextAreaElement>() {
+                                go_to_line(&ta, line);
+                            }
+                        });
+                        html! {
+                            <li>
+                                <button class="mark-line" {onclick} title="go to the line">{ format!("line {line}") }</button>
+                                <pre class="mark-msg">{ m.message.clone() }</pre>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
         </section>
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
-    fn one_number_per_line() {
-        assert_eq!(super::line_numbers(""), "1\n");
-        assert_eq!(super::line_numbers("a\nb"), "1\n2\n");
-        assert_eq!(super::line_numbers("a\nb\n"), "1\n2\n3\n");
+    fn new_files_get_a_free_name() {
+        let taken = vec!["pod.yaml".to_string(), "pod-2.yaml".to_string()];
+        assert_eq!(free_name("secret.yaml", &taken), "secret.yaml");
+        assert_eq!(free_name("pod.yaml", &taken), "pod-3.yaml");
+        assert_eq!(free_name("Makefile", &["Makefile".into()]), "Makefile-2");
+    }
+
+    #[test]
+    fn every_template_applies_cleanly() {
+        for (label, name, text) in TEMPLATES {
+            let mut s = crate::sim::Sim::new(1);
+            s.apply_file(name, text);
+            let out = s.scrollback.text();
+            assert!(out.ends_with(" created\n"), "{label}: {out}");
+            assert!(
+                s.marks.as_ref().is_some_and(|m| m.marks.is_empty()),
+                "{label}"
+            );
+        }
     }
 }

@@ -4,6 +4,7 @@ pub mod cells;
 pub mod chart;
 pub mod clock;
 pub mod cluster;
+pub mod code;
 pub mod config_list;
 pub mod edit_pane;
 pub mod editor;

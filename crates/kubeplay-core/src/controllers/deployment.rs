@@ -434,25 +434,29 @@ fn adopt_orphans(w: &mut World, k: &Key) {
     let Some(d) = w.get::<Deployment>(k) else {
         return;
     };
+    let ns = d.metadata.namespace.as_deref().unwrap_or_default();
+    let orphan = |rs: &&ReplicaSet| {
+        rs.metadata
+            .owner_references
+            .as_ref()
+            .is_none_or(|o| o.iter().all(|r| r.controller != Some(true)))
+            && rs.metadata.deletion_timestamp.is_none()
+    };
+    // Almost always every ReplicaSet has its controller: then there is no selector to build.
+    if !w.store.list::<ReplicaSet>(ns).any(|rs| orphan(&rs)) {
+        return;
+    }
     let Ok(sel) = Selector::from_label_selector(&d.spec.selector) else {
         return;
     };
     if sel.is_empty() {
         return;
     }
-    let ns = d.metadata.namespace.as_deref().unwrap_or_default();
     let orphans: Vec<Key> = w
         .store
         .list::<ReplicaSet>(ns)
-        .filter(|rs| {
-            rs.metadata
-                .owner_references
-                .as_ref()
-                .is_none_or(|o| o.iter().all(|r| r.controller != Some(true)))
-        })
-        .filter(|rs| {
-            rs.metadata.deletion_timestamp.is_none() && sel.matches(rs.metadata.labels.as_ref())
-        })
+        .filter(orphan)
+        .filter(|rs| sel.matches(rs.metadata.labels.as_ref()))
         .map(|rs| key_of(&rs.metadata))
         .collect();
     if orphans.is_empty() {

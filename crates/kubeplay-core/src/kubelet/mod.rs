@@ -287,6 +287,24 @@ struct CtrInputs {
     last: Option<Terminated>,
 }
 
+impl CtrInputs {
+    fn of(c: &Ctr) -> CtrInputs {
+        CtrInputs {
+            name: c.name.clone(),
+            role: c.role,
+            state: c.state.clone(),
+            restart_pending: c.restart_at.is_some(),
+            restarts: c.restarts,
+            ready: c.ready,
+            started: c.started,
+            done: c.done,
+            container_id: c.container_id.clone(),
+            image: c.image.clone(),
+            last: c.last.clone(),
+        }
+    }
+}
+
 impl StatusInputs {
     fn of(rt: &PodRuntime, policy: &str) -> StatusInputs {
         StatusInputs {
@@ -298,23 +316,41 @@ impl StatusInputs {
             host_ip: rt.host_ip.clone(),
             started_at: rt.started_at,
             policy: policy.to_string(),
-            ctrs: rt
-                .ctrs
-                .iter()
-                .map(|c| CtrInputs {
-                    name: c.name.clone(),
-                    role: c.role,
-                    state: c.state.clone(),
-                    restart_pending: c.restart_at.is_some(),
-                    restarts: c.restarts,
-                    ready: c.ready,
-                    started: c.started,
-                    done: c.done,
-                    container_id: c.container_id.clone(),
-                    image: c.image.clone(),
-                    last: c.last.clone(),
-                })
-                .collect(),
+            ctrs: rt.ctrs.iter().map(CtrInputs::of).collect(),
+        }
+    }
+
+    /// `*self = StatusInputs::of(rt, policy)`, reusing the strings already held (most are
+    /// the same from one status write to the next).
+    fn update(&mut self, rt: &PodRuntime, policy: &str) {
+        use crate::refresh::refresh;
+        self.sandbox_ready = !matches!(rt.stage, Stage::Sandbox { .. });
+        self.failed = rt.failed;
+        self.initialized = rt.initialized;
+        self.n_init = rt.n_init;
+        refresh(&mut self.ip, &rt.ip);
+        refresh(&mut self.host_ip, &rt.host_ip);
+        if self.policy != policy {
+            self.policy = policy.to_string();
+        }
+        self.started_at = rt.started_at;
+        self.ctrs.truncate(rt.ctrs.len());
+        for (i, c) in rt.ctrs.iter().enumerate() {
+            let Some(a) = self.ctrs.get_mut(i) else {
+                self.ctrs.push(CtrInputs::of(c));
+                continue;
+            };
+            refresh(&mut a.name, &c.name);
+            a.role = c.role;
+            refresh(&mut a.state, &c.state);
+            a.restart_pending = c.restart_at.is_some();
+            a.restarts = c.restarts;
+            a.ready = c.ready;
+            a.started = c.started;
+            a.done = c.done;
+            refresh(&mut a.container_id, &c.container_id);
+            refresh(&mut a.image, &c.image);
+            refresh(&mut a.last, &c.last);
         }
     }
 
@@ -395,40 +431,62 @@ pub struct Kubelet {
 /// The kubelet's pod runtimes by key, hashed only: what the kubelet does most is add, find
 /// and remove one pod, and an ordered index costs string comparisons over all the pods on
 /// each add and remove. The one walk in order (a ConfigMap or Secret changed) sorts the keys
-/// of its namespace.
+/// of its namespace. A runtime taken out while its pod syncs leaves its slot (and key) in
+/// place, empty, so that putting it back copies no key and moves nothing.
 #[derive(Clone, Debug, Default)]
 pub struct PodTable {
-    map: std::collections::HashMap<Key, Box<PodRuntime>, crate::table::FxBuild>,
+    map: std::collections::HashMap<Key, Option<Box<PodRuntime>>, crate::table::FxBuild>,
+    /// Empty slots (runtimes taken out).
+    taken: usize,
 }
 
 impl PodTable {
     pub fn get(&self, k: &Key) -> Option<&PodRuntime> {
-        self.map.get(k).map(|b| &**b)
+        self.map.get(k)?.as_deref()
     }
     pub fn get_mut(&mut self, k: &Key) -> Option<&mut PodRuntime> {
-        self.map.get_mut(k).map(|b| &mut **b)
+        self.map.get_mut(k)?.as_deref_mut()
     }
     pub fn contains_key(&self, k: &Key) -> bool {
-        self.map.contains_key(k)
+        matches!(self.map.get(k), Some(Some(_)))
     }
     pub fn len(&self) -> usize {
-        self.map.len()
+        self.map.len() - self.taken
     }
     pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
+        self.len() == 0
     }
     fn insert(&mut self, k: Key, v: Box<PodRuntime>) {
-        self.map.insert(k, v);
+        if let Some(None) = self.map.insert(k, Some(v)) {
+            self.taken -= 1;
+        }
     }
     fn remove(&mut self, k: &Key) -> Option<Box<PodRuntime>> {
-        self.map.remove(k)
+        let v = self.map.remove(k)?;
+        if v.is_none() {
+            self.taken -= 1;
+        }
+        v
     }
     /// Out of the table while its pod syncs (lookups do not see it), until `restore`.
     fn take(&mut self, k: &Key) -> Option<Box<PodRuntime>> {
-        self.map.remove(k)
+        let v = self.map.get_mut(k)?.take()?;
+        self.taken += 1;
+        Some(v)
     }
-    fn restore(&mut self, k: Key, v: Box<PodRuntime>) {
-        self.map.insert(k, v);
+    fn restore(&mut self, k: &Key, v: Box<PodRuntime>) {
+        match self.map.get_mut(k) {
+            Some(slot) => {
+                let was_empty = slot.is_none();
+                *slot = Some(v);
+                if was_empty {
+                    self.taken -= 1;
+                }
+            }
+            None => {
+                self.map.insert(k.clone(), Some(v));
+            }
+        }
     }
     /// The runtimes of the pods in one namespace, in name order.
     fn in_namespace(&self, ns: &str) -> Vec<(&Key, &PodRuntime)> {
@@ -436,7 +494,7 @@ impl PodTable {
             .map
             .iter()
             .filter(|(k, _)| k.0 == ns)
-            .map(|(k, rt)| (k, &**rt))
+            .filter_map(|(k, rt)| Some((k, &**rt.as_ref()?)))
             .collect();
         kubeplay_sort::sort_by(&mut v, |a, b| a.0.cmp(b.0));
         v
@@ -628,7 +686,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     {
         rt.snap = Some(pod);
     }
-    w.kubelet.pods.restore(k.clone(), rt);
+    w.kubelet.pods.restore(k, rt);
     if let Some(t) = wake {
         w.enqueue(Task::Kubelet(k.clone()), t.max(now));
     }
@@ -1173,20 +1231,19 @@ fn try_start(
     let c = &mut rt.ctrs[i];
     c.argv = argv.clone();
     c.env = env;
-    c.projected = mounts
-        .files
-        .iter()
-        .map(|f| (f.path.clone(), f.data.clone()))
-        .collect_map();
     c.projected_sub = mounts
         .files
         .iter()
         .filter(|f| f.sub_path)
         .map(|f| f.path.clone())
         .collect_set();
-    for d in &mounts.dirs {
-        c.projected_dirs.push(d.clone());
-    }
+    // The files move into the container (a token and a CA bundle each time: not copied).
+    c.projected = mounts
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.data))
+        .collect_map();
+    c.projected_dirs.extend(mounts.dirs);
     c.container_id = format!(
         "containerd://{:016x}{:016x}{:016x}{:016x}",
         seq,
@@ -2215,8 +2272,19 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool 
     });
     let live_rv = w
         .get::<Pod>(k)
-        .and_then(|p| p.metadata.resource_version.clone());
-    rt.status_memo = Some((live_rv, StatusInputs::of(rt, restart_policy(pod))));
+        .and_then(|p| p.metadata.resource_version.as_ref());
+    let policy = restart_policy(pod);
+    rt.status_memo = Some(match rt.status_memo.take() {
+        Some((mut rv, mut inputs)) => {
+            match (&mut rv, live_rv) {
+                (Some(r), Some(l)) => r.clone_from(l),
+                (r, l) => *r = l.cloned(),
+            }
+            inputs.update(rt, policy);
+            (rv, inputs)
+        }
+        None => (live_rv.cloned(), StatusInputs::of(rt, policy)),
+    });
     changed && pod_current
 }
 
