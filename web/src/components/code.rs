@@ -417,6 +417,29 @@ mod tests {
     }
 
     #[test]
+    fn any_text_highlights_without_losing_a_character() {
+        const BITS: &[&str] = &[
+            "a", ":", ": ", "- ", "-", "\"", "'", "#", " #", " ", "\t", "\n", "|", ">", "{", "&a",
+            "---", "é", "😀", "1", "true", "key: \"v", "\n  ",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let text: String = (0..next(40)).map(|_| BITS[next(BITS.len())]).collect();
+            let back: Vec<String> = highlight(&text)
+                .iter()
+                .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+                .collect();
+            assert_eq!(back.join("\n"), text);
+        }
+    }
+
+    #[test]
     fn line_starts_count_utf16() {
         assert_eq!(line_start_utf16("a😀\nb\nc", 1), 0);
         assert_eq!(line_start_utf16("a😀\nb\nc", 2), 4);
