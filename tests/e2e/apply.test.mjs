@@ -30,6 +30,8 @@ test('a pasted Deployment applied from the editor comes up as three Running pods
     document.querySelector('.term-out')?.innerText.includes('deployment.apps/nginx created'));
   const t = await termText(page);
   assert.match(t, /controlplane ~ \(default\) \$ kubectl apply -f deployment\.yaml\ndeployment\.apps\/nginx created\n/);
+  // The name kubectl printed is a link to the object.
+  assert.deepEqual(await page.locator('.term-out .obj').allInnerTexts(), ['deployment.apps/nginx']);
 
   // Run the clock fast, and wait for the cluster view to show three Running pods.
   await page.getByRole('button', { name: '30×' }).click();

@@ -76,25 +76,11 @@ const envRows = (page) => page.evaluate(() => Object.fromEntries(
     { value: tr.querySelector('.value code').textContent, source: tr.querySelector('.source').textContent },
   ])));
 
-/** Click on the text `word` in the terminal's output (its last occurrence). */
+/** Click the name `word` where the terminal's output last shows it (names are links). */
 async function clickTermWord(page, word) {
-  const box = await page.evaluate((w) => {
-    const pre = document.querySelector('.term-out');
-    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
-    let hit = null;
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const i = n.textContent.lastIndexOf(w);
-      if (i >= 0) hit = [n, i];
-    }
-    if (!hit) return null;
-    const r = document.createRange();
-    r.setStart(hit[0], hit[1] + 1);
-    r.setEnd(hit[0], hit[1] + 2);
-    const b = r.getBoundingClientRect();
-    return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
-  }, word);
-  assert.ok(box, `${word} is in the terminal`);
-  await page.mouse.click(box.x, box.y);
+  const links = page.locator('.term-out .obj', { hasText: new RegExp(`^${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  assert.ok(await links.count() > 0, `${word} is a link in the terminal`);
+  await links.last().click();
 }
 
 for (const scheme of ['light', 'dark']) {
@@ -178,7 +164,7 @@ for (const scheme of ['light', 'dark']) {
     await run(page, 'kubectl get pod broken');
     await waitTerm(page, /broken\s+0\/1\s+CreateContainerConfigError\s+0\s+\d+s\n$/);
     // Open it by clicking its name in the terminal's output.
-    await clickTermWord(page, 'broken ');
+    await clickTermWord(page, 'broken');
     await drawer.waitFor();
     assert.equal(await drawer.locator('.drawer-title').innerText(), 'broken');
     assert.equal(await drawer.locator('.ctr-state .reason').first().innerText(), 'CreateContainerConfigError');

@@ -97,6 +97,16 @@ spec:
     await run(page, "sed -i 's/name: webapp$/name: webapp2/' webapp.yaml");
     await page.waitForFunction(() => /\n  name: webapp2\n/.test(document.querySelector('section.editor textarea.code').value));
     await screenshot(page, `editor-tabs-${scheme}.png`);
+    // A very large file is shown plain (no highlighting to redraw), and still edits and applies.
+    const big = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: big\ndata:\n' +
+      Array.from({ length: 3000 }, (_, i) => `  key${i}: "${'v'.repeat(20)}"\n`).join('');
+    await page.locator('select.new-file').selectOption({ label: 'ConfigMap' });
+    await paste(page, big);
+    assert.equal(await page.locator('section.editor .code.hl').count(), 0);
+    assert.equal(await page.locator('section.editor textarea.code.plain').count(), 1);
+    assert.equal(await page.locator('section.editor .gutter').evaluate((g) => g.textContent.trim().split('\n').length), 3006);
+    await page.locator('button.apply').click();
+    await waitTerm(page, /configmap\/big created/);
     assert.deepEqual(errors, []);
   });
 }

@@ -703,10 +703,43 @@ pub fn object_named(w: &World, ns: &str, word: &str) -> Option<Named> {
     None
 }
 
+/// `text` cut into runs, each a word that `names` accepts (`true`) or the text between them;
+/// words end where [`word_at`]'s do.
+pub fn name_runs(text: &str, mut names: impl FnMut(&str) -> bool) -> Vec<(bool, String)> {
+    let mut out: Vec<(bool, String)> = Vec::new();
+    let mut plain = String::new();
+    for piece in text.split_inclusive(is_word_stop) {
+        let (word, stop) = match piece.char_indices().last() {
+            Some((i, c)) if is_word_stop(c) => piece.split_at(i),
+            _ => (piece, ""),
+        };
+        // The name without what `object_named` trims (a trailing `.` or `:`).
+        let core = word.trim_end_matches(['.', ':', ',']);
+        if !core.is_empty() && names(core) {
+            if !plain.is_empty() {
+                out.push((false, std::mem::take(&mut plain)));
+            }
+            out.push((true, core.to_string()));
+            plain.push_str(&word[core.len()..]);
+        } else {
+            plain.push_str(word);
+        }
+        plain.push_str(stop);
+    }
+    if !plain.is_empty() {
+        out.push((false, plain));
+    }
+    out
+}
+
+fn is_word_stop(c: char) -> bool {
+    c.is_whitespace() || c == '"' || c == '\'' || c == '(' || c == ')'
+}
+
 /// The word around byte `at` of `text` (what a click in the terminal lands on).
 pub fn word_at(text: &str, at: usize) -> &str {
     let at = at.min(text.len());
-    let stop = |c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '(' || c == ')';
+    let stop = is_word_stop;
     let start = text[..at]
         .char_indices()
         .rev()
@@ -993,6 +1026,31 @@ spec:
     configMap:
       name: app-config
 EOF";
+
+    #[test]
+    fn names_in_output_become_runs_of_their_own() {
+        let names = |w: &str| ["web", "pod/web-1", "deployment.apps/web"].contains(&w);
+        let runs = name_runs(
+            "deployment.apps/web created\npod/web-1 and \"web\". webx web:\n",
+            names,
+        );
+        let got: Vec<(bool, &str)> = runs.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (true, "deployment.apps/web"),
+                (false, " created\n"),
+                (true, "pod/web-1"),
+                (false, " and \""),
+                (true, "web"),
+                (false, "\". webx "),
+                (true, "web"),
+                (false, ":\n"),
+            ]
+        );
+        let text = "a  b\n";
+        assert_eq!(name_runs(text, |_| false), [(false, text.to_string())]);
+    }
 
     #[test]
     fn a_pod_shows_where_its_env_and_command_came_from() {

@@ -38,15 +38,22 @@ pub enum SegKind {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Seg {
+    /// Numbers segments in the order they were made (a key that survives the oldest going).
+    pub id: u64,
     pub kind: SegKind,
     pub text: String,
 }
+
+/// A segment grows up to this many bytes; then the next text of its kind starts another (so
+/// what the terminal redraws when output streams in stays small).
+pub const SEG_BYTES: usize = 4096;
 
 /// The terminal's scrollback: segments of text, consecutive ones of a kind merged.
 #[derive(Default, Debug)]
 pub struct Scrollback {
     pub segs: VecDeque<Seg>,
     bytes: usize,
+    made: u64,
 }
 
 impl Scrollback {
@@ -56,11 +63,15 @@ impl Scrollback {
         }
         self.bytes += text.len();
         match self.segs.back_mut() {
-            Some(s) if s.kind == kind => s.text.push_str(text),
-            _ => self.segs.push_back(Seg {
-                kind,
-                text: text.to_string(),
-            }),
+            Some(s) if s.kind == kind && s.text.len() < SEG_BYTES => s.text.push_str(text),
+            _ => {
+                self.made += 1;
+                self.segs.push_back(Seg {
+                    id: self.made,
+                    kind,
+                    text: text.to_string(),
+                })
+            }
         }
         while self.bytes > SCROLLBACK_BYTES && self.segs.len() > 1 {
             if let Some(s) = self.segs.pop_front() {

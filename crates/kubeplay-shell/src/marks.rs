@@ -516,6 +516,64 @@ spec:
     }
 
     #[test]
+    fn any_text_and_any_message_give_marks_without_panicking() {
+        // Fragments that stress the line reader: quotes, colons, dashes, block scalars, flow
+        // style, tabs, multi-byte characters, document markers.
+        const BITS: &[&str] = &[
+            "a",
+            ":",
+            ": ",
+            "- ",
+            "-",
+            "\"",
+            "'",
+            "#",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "|",
+            ">",
+            "{",
+            "[",
+            "---",
+            "é",
+            "😀",
+            "data",
+            "name",
+            "kind: Pod",
+            "metadata:",
+            "  name: x",
+            "key: \"v",
+        ];
+        const MSGS: &[&str] = &[
+            "yaml: line 3: x",
+            "yaml: line 99999999999999999999: x",
+            "The Pod \"x\" is invalid: \n* spec.a[0].b: Required value\n* : x",
+            "error when creating \"f.yaml\": Pod in version \"v1\" cannot be handled as a Pod: strict decoding error: unknown field \"a.b[\", unknown field \"",
+            "Go struct field .",
+            "Go struct field X.a.b of type",
+            "illegal base64 data at input byte 1",
+            "error when creating \"f.yaml\": pods \"",
+            "* ",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let text: String = (0..next(40)).map(|_| BITS[next(BITS.len())]).collect();
+            let msg = MSGS[next(MSGS.len())];
+            for m in locate("f.yaml", &text, msg) {
+                assert!(m.line >= 1, "{text:?} {msg:?}");
+            }
+        }
+    }
+
+    #[test]
     fn errors_naming_only_the_object_mark_its_first_line_and_warnings_nothing() {
         let err = "Warning: resource pods/p is missing the kubectl.kubernetes.io/last-applied-configuration annotation\nError from server (Forbidden): error when creating \"pods.yaml\": pods \"p\" is forbidden: error looking up service account default/x: serviceaccount \"x\" not found";
         let m = locate("pods.yaml", PODS, err);

@@ -202,6 +202,34 @@ pub fn go_to_line(ta: &HtmlTextAreaElement, line: usize) {
     ta.set_scroll_top(((line.saturating_sub(4)) as f64 * 19.5) as i32);
 }
 
+/// Past this size a file is shown without highlighting (its lines would be too many elements
+/// to redraw as it is typed in).
+pub const HIGHLIGHT_MAX_BYTES: usize = 64 * 1024;
+
+/// The gutter's text for `count` lines: runs of plain numbers, and each marked line on its own.
+fn gutter_runs(count: usize, marks: &[Mark]) -> Vec<(Option<&Mark>, String)> {
+    let mut out = Vec::new();
+    let mut run = String::new();
+    for n in 1..=count {
+        match marks.iter().find(|m| m.line == n) {
+            Some(m) => {
+                if !run.is_empty() {
+                    out.push((None, std::mem::take(&mut run)));
+                }
+                out.push((Some(m), format!("{n}\n")));
+            }
+            None => {
+                run.push_str(&n.to_string());
+                run.push('\n');
+            }
+        }
+    }
+    if !run.is_empty() {
+        out.push((None, run));
+    }
+    out
+}
+
 #[derive(Properties, PartialEq)]
 pub struct CodeProps {
     pub text: AttrValue,
@@ -221,7 +249,15 @@ pub fn CodeArea(p: &CodeProps) -> Html {
     let layer = use_node_ref();
     // After Escape the next Tab moves focus on instead of indenting.
     let escaped = use_mut_ref(|| false);
-    let lines = use_memo(p.text.clone(), |t| highlight(t));
+    let plain = p.text.len() > HIGHLIGHT_MAX_BYTES;
+    let lines = use_memo(p.text.clone(), |t| {
+        if t.len() > HIGHLIGHT_MAX_BYTES {
+            Vec::new()
+        } else {
+            highlight(t)
+        }
+    });
+    let count = p.text.split('\n').count();
     let oninput = {
         let cb = p.oninput.clone();
         Callback::from(move |e: InputEvent| {
@@ -272,26 +308,28 @@ pub fn CodeArea(p: &CodeProps) -> Html {
     html! {
         <div class="editor-body">
             <pre class="gutter" ref={gutter} aria-hidden="true">
-                { for (1..=lines.len()).map(|n| match marked(n) {
-                    Some(m) => html! { <span class="ln err" title={m.message.clone()}>{ format!("{n}\n") }</span> },
-                    None => html! { format!("{n}\n") },
+                { for gutter_runs(count, &p.marks).into_iter().map(|(mark, text)| match mark {
+                    Some(m) => html! { <span class="ln err" title={m.message.clone()}>{ text }</span> },
+                    None => html! { text },
                 }) }
                 // Room for the textarea's horizontal scrollbar.
                 {"\n"}
             </pre>
             <div class="code-wrap">
-                <pre class="code hl" ref={layer} aria-hidden="true">
-                    { for lines.iter().enumerate().map(|(i, toks)| html! {
-                        <span class={classes!("line", marked(i + 1).map(|_| "err"))}>
-                            { for toks.iter().map(|(t, s)| match t {
-                                Tok::Plain => html! { s.clone() },
-                                t => html! { <span class={t.class()}>{ s.clone() }</span> },
-                            }) }
-                        </span>
-                    }) }
-                    {"\n"}
-                </pre>
-                <textarea ref={p.textarea.clone()} class="code input" value={p.text.clone()} {oninput} {onkeydown} {onscroll}
+                if !plain {
+                    <pre class="code hl" ref={layer} aria-hidden="true">
+                        { for lines.iter().enumerate().map(|(i, toks)| html! {
+                            <span class={classes!("line", marked(i + 1).map(|_| "err"))}>
+                                { for toks.iter().map(|(t, s)| match t {
+                                    Tok::Plain => html! { s.clone() },
+                                    t => html! { <span class={t.class()}>{ s.clone() }</span> },
+                                }) }
+                            </span>
+                        }) }
+                        {"\n"}
+                    </pre>
+                }
+                <textarea ref={p.textarea.clone()} class={classes!("code", "input", plain.then_some("plain"))} value={p.text.clone()} {oninput} {onkeydown} {onscroll}
                     spellcheck="false" autocomplete="off" autocapitalize="off" wrap="off"
                     aria-label={p.label.clone()} />
             </div>
@@ -354,6 +392,51 @@ mod tests {
             .collect::<Vec<_>>()
             .join("\n");
         assert_eq!(back, text);
+    }
+
+    #[test]
+    fn the_gutter_is_runs_of_numbers_around_marked_lines() {
+        let m = |line| Mark {
+            line,
+            message: "bad".into(),
+        };
+        let marks = [m(2), m(5)];
+        let runs: Vec<(bool, String)> = gutter_runs(5, &marks)
+            .into_iter()
+            .map(|(m, t)| (m.is_some(), t))
+            .collect();
+        assert_eq!(
+            runs,
+            [
+                (false, "1\n".to_string()),
+                (true, "2\n".to_string()),
+                (false, "3\n4\n".to_string()),
+                (true, "5\n".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn any_text_highlights_without_losing_a_character() {
+        const BITS: &[&str] = &[
+            "a", ":", ": ", "- ", "-", "\"", "'", "#", " #", " ", "\t", "\n", "|", ">", "{", "&a",
+            "---", "é", "😀", "1", "true", "key: \"v", "\n  ",
+        ];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for _ in 0..3000 {
+            let text: String = (0..next(40)).map(|_| BITS[next(BITS.len())]).collect();
+            let back: Vec<String> = highlight(&text)
+                .iter()
+                .map(|l| l.iter().map(|(_, s)| s.as_str()).collect())
+                .collect();
+            assert_eq!(back.join("\n"), text);
+        }
     }
 
     #[test]

@@ -25,6 +25,41 @@ fn seg_class(k: SegKind) -> &'static str {
     }
 }
 
+#[derive(Properties, PartialEq)]
+struct SegProps {
+    kind: SegKind,
+    text: AttrValue,
+    sim: SimRef,
+}
+
+/// One segment of output. Words that name an object (as it was when they were printed) are
+/// links: a click shows the object in the cluster view (see `pick` below).
+#[function_component]
+fn SegView(p: &SegProps) -> Html {
+    let runs = {
+        let sim = p.sim.clone();
+        let kind = p.kind;
+        use_memo(p.text.clone(), move |text| {
+            if kind != SegKind::Out {
+                return vec![(false, text.to_string())];
+            }
+            let s = sim.borrow();
+            crate::inspect::name_runs(text, |w| {
+                crate::inspect::object_named(&s.session.world, &s.session.namespace, w).is_some()
+            })
+        })
+    };
+    html! {
+        <span class={seg_class(p.kind)}>
+            { for runs.iter().map(|(name, t)| if *name {
+                html! { <span class="obj" title="show it in the cluster view">{ t.clone() }</span> }
+            } else {
+                html! { t.clone() }
+            }) }
+        </span>
+    }
+}
+
 /// Where Up/Down stand in the history: `None` is the line being typed.
 #[derive(Default)]
 struct Recall {
@@ -281,8 +316,8 @@ pub fn Terminal(p: &TerminalProps) -> Html {
     let s = p.sim.borrow();
     let busy = s.busy();
     let prompt = s.prompt();
-    let segs = s.scrollback.segs.iter().map(|Seg { kind, text }| {
-        html! { <span class={seg_class(*kind)}>{ text.clone() }</span> }
+    let segs = s.scrollback.segs.iter().map(|Seg { id, kind, text }| {
+        html! { <SegView key={*id} kind={*kind} text={AttrValue::from(text.clone())} sim={p.sim.clone()} /> }
     });
     html! {
         <section class="pane terminal" aria-label="terminal" onclick={focus}>
