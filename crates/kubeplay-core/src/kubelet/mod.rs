@@ -2061,20 +2061,65 @@ fn container_status(
     }
 }
 
-fn condition(
-    type_: &str,
-    ok: bool,
-    reason: Option<&str>,
+/// A pod condition the kubelet wants, before it is written.
+struct Want {
+    type_: &'static str,
+    status: &'static str,
+    reason: Option<&'static str>,
     message: Option<String>,
-    now: Millis,
-) -> PodCondition {
-    PodCondition {
-        type_: type_.into(),
-        status: if ok { "True" } else { "False" }.into(),
-        reason: if ok { None } else { reason.map(Into::into) },
-        message: if ok { None } else { message },
-        last_transition_time: Some(k8s_time(now)),
-        ..Default::default()
+}
+
+impl Want {
+    /// Reason and message show only on a False condition.
+    fn of(
+        type_: &'static str,
+        ok: bool,
+        reason: Option<&'static str>,
+        message: Option<String>,
+    ) -> Want {
+        Want {
+            type_,
+            status: if ok { "True" } else { "False" },
+            reason: if ok { None } else { reason },
+            message: if ok { None } else { message },
+        }
+    }
+
+    /// As a new condition, transitioned now.
+    fn condition(&self, now: Millis) -> PodCondition {
+        PodCondition {
+            type_: self.type_.into(),
+            status: self.status.into(),
+            reason: self.reason.map(Into::into),
+            message: self.message.clone(),
+            last_transition_time: Some(k8s_time(now)),
+            ..Default::default()
+        }
+    }
+
+    /// Make `o` (a condition of this type) what `condition` would be, keeping its transition
+    /// time while its status stays; true if anything changed.
+    fn apply(&self, o: &mut PodCondition, now: Millis) -> bool {
+        let mut changed = false;
+        if o.status != self.status {
+            o.status = self.status.into();
+            o.last_transition_time = Some(k8s_time(now));
+            changed = true;
+        }
+        if o.reason.as_deref() != self.reason {
+            o.reason = self.reason.map(Into::into);
+            changed = true;
+        }
+        if o.message != self.message {
+            o.message = self.message.clone();
+            changed = true;
+        }
+        if o.last_probe_time.is_some() || o.observed_generation.is_some() {
+            o.last_probe_time = None;
+            o.observed_generation = None;
+            changed = true;
+        }
+        changed
     }
 }
 
@@ -2149,43 +2194,41 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool 
         .map(|c| c.name.as_str())
         .collect();
     let done_phase = matches!(phase, "Succeeded" | "Failed");
-    let (ready_reason, ready_msg) = if done_phase {
-        (Some("PodCompleted"), None)
+    let ready_reason = if done_phase {
+        Some("PodCompleted")
     } else {
-        (
-            Some("ContainersNotReady"),
-            Some(format!(
-                "containers with unready status: [{}]",
-                unready.join(" ")
-            )),
-        )
+        Some("ContainersNotReady")
     };
     let ready = unready.is_empty() && !done_phase && rt.initialized;
-    let mut conds = vec![
-        condition(
+    // A condition's message shows only while it is False: written out only then.
+    let ready_msg = (!ready && !done_phase)
+        .then(|| format!("containers with unready status: [{}]", unready.join(" ")));
+    let init_msg = (!rt.initialized).then(|| {
+        format!(
+            "containers with incomplete status: [{}]",
+            incomplete.join(" ")
+        )
+    });
+    let mut conds = [
+        Want::of(
             "PodReadyToStartContainers",
             sandbox_ready && !done_phase || sandbox_ready && phase == "Running",
             None,
             None,
-            now,
         ),
-        condition(
+        Want::of(
             "Initialized",
             rt.initialized,
             Some("ContainersNotInitialized"),
-            Some(format!(
-                "containers with incomplete status: [{}]",
-                incomplete.join(" ")
-            )),
-            now,
+            init_msg,
         ),
-        condition("Ready", ready, ready_reason, ready_msg.clone(), now),
-        condition("ContainersReady", ready, ready_reason, ready_msg, now),
+        Want::of("Ready", ready, ready_reason, ready_msg.clone()),
+        Want::of("ContainersReady", ready, ready_reason, ready_msg),
     ];
     if done_phase {
-        conds[0].status = "False".into();
+        conds[0].status = "False";
         if rt.initialized {
-            conds[1].reason = Some("PodCompleted".into()).filter(|_| false);
+            conds[1].reason = None;
         }
     }
     let init_statuses: Vec<ContainerStatus> = rt.ctrs[..rt.n_init]
@@ -2205,22 +2248,6 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool 
         let st = p.status.get_or_insert_with(Default::default);
         // The kubelet's fields replaced in place (each compared first, so that an unchanged
         // status is no write); the rest of the status is left as it is.
-        let scheduled = st
-            .conditions
-            .iter()
-            .flatten()
-            .find(|c| c.type_ == "PodScheduled")
-            .cloned();
-        let mut new_conds = Vec::with_capacity(conds.len() + 1);
-        for mut c in conds {
-            if let Some(o) = st.conditions.iter().flatten().find(|o| o.type_ == c.type_) {
-                if o.status == c.status {
-                    c.last_transition_time = o.last_transition_time.clone();
-                }
-            }
-            new_conds.push(c);
-        }
-        new_conds.extend(scheduled);
         let mut changed = false;
         fn set<T: PartialEq>(field: &mut T, value: T, changed: &mut bool) {
             if *field != value {
@@ -2228,7 +2255,38 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool 
                 *changed = true;
             }
         }
-        set(&mut st.conditions, Some(new_conds), &mut changed);
+        // The conditions become these four (a condition keeps its transition time while its
+        // status stays), then PodScheduled if the pod has it. When the pod already has
+        // exactly that list, it is updated in place: most writes change one condition.
+        let in_place = st.conditions.as_mut().filter(|v| {
+            let n = conds.len();
+            (v.len() == n || v.len() == n + 1 && v[n].type_ == "PodScheduled")
+                && v.iter().zip(&conds).all(|(o, c)| o.type_ == c.type_)
+        });
+        if let Some(v) = in_place {
+            for (o, c) in v.iter_mut().zip(&conds) {
+                changed |= c.apply(o, now);
+            }
+        } else {
+            let scheduled = st
+                .conditions
+                .iter()
+                .flatten()
+                .find(|c| c.type_ == "PodScheduled")
+                .cloned();
+            let mut new_conds = Vec::with_capacity(conds.len() + 1);
+            for c in &conds {
+                let mut c = c.condition(now);
+                if let Some(o) = st.conditions.iter().flatten().find(|o| o.type_ == c.type_) {
+                    if o.status == c.status {
+                        c.last_transition_time = o.last_transition_time.clone();
+                    }
+                }
+                new_conds.push(c);
+            }
+            new_conds.extend(scheduled);
+            set(&mut st.conditions, Some(new_conds), &mut changed);
+        }
         if st.phase.as_deref() != Some(phase) {
             st.phase = Some(phase.into());
             changed = true;
