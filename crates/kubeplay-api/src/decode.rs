@@ -24,6 +24,10 @@ pub enum DecodeError {
         api_version: String,
         kind: String,
     },
+    /// A `---` line followed by more than a comment (kubectl's YAML reader refuses it).
+    Separator {
+        rest: String,
+    },
     /// The API server's decode error (`strict decoding error: unknown field "spec.foo"`, a wrong
     /// type, bad base64): `<Kind> in version "v1" cannot be handled as a <Kind>: <detail>`.
     Undecodable {
@@ -41,6 +45,7 @@ impl DecodeError {
             DecodeError::MissingApiVersion { json } => {
                 format!("Object 'apiVersion' is missing in '{json}'")
             }
+            DecodeError::Separator { rest } => format!("invalid Yaml document separator: {rest}"),
             DecodeError::UnknownKind { api_version, kind } => {
                 format!("no matches for kind \"{kind}\" in version \"{api_version}\"")
             }
@@ -53,15 +58,88 @@ impl DecodeError {
 }
 
 /// Split a manifest into its non-empty documents, as JSON values. JSON input is YAML too.
+/// Any error fails the whole text; see [`parse_documents_until_error`] for kubectl's way.
 pub fn parse_documents(text: &str) -> Result<Vec<Value>, DecodeError> {
-    match parse_documents_with(text, false) {
+    match parse_documents_until_error(text) {
+        (docs, None) => Ok(docs),
+        (_, Some((e, _))) => Err(e),
+    }
+}
+
+/// A manifest's documents as kubectl reads a file: document by document (a line starting
+/// with `---` ends one, and only a comment may follow it on that line), each parsed on its
+/// own, so a syntax error's line counts from its document's first line. The documents before
+/// the first error are returned with it (kubectl applies them, then reports the error), and
+/// the error's line in the whole text, when it has one.
+pub fn parse_documents_until_error(
+    text: &str,
+) -> (Vec<Value>, Option<(DecodeError, Option<usize>)>) {
+    let mut out = Vec::new();
+    let mut chunk = String::new();
+    // Lines before the current chunk.
+    let mut start = 0;
+    let mut lines = text.split_inclusive('\n').enumerate().peekable();
+    loop {
+        let next = lines.next();
+        let end_of_chunk = match next {
+            None => true,
+            Some((_, line)) => match line.strip_prefix("---") {
+                Some(rest) => {
+                    let rest = rest.trim();
+                    if !rest.is_empty() && !rest.starts_with('#') {
+                        let e = DecodeError::Separator {
+                            rest: rest.to_string(),
+                        };
+                        return (out, Some((e, None)));
+                    }
+                    true
+                }
+                None => false,
+            },
+        };
+        if !end_of_chunk {
+            if let Some((_, line)) = next {
+                chunk.push_str(line);
+            }
+            continue;
+        }
+        if !chunk.trim().is_empty() {
+            if let Err(e) = parse_chunk(&chunk, &mut out) {
+                let line = match &e {
+                    DecodeError::Syntax { message } => message
+                        .strip_prefix("yaml: line ")
+                        .and_then(|m| m.split(':').next())
+                        .and_then(|n| n.parse::<usize>().ok())
+                        .map(|n| start + n),
+                    _ => None,
+                };
+                return (out, Some((e, line)));
+            }
+        }
+        match next {
+            None => return (out, None),
+            Some((i, _)) => {
+                chunk.clear();
+                start = i + 1;
+            }
+        }
+    }
+}
+
+/// One document's text, onto `out`.
+fn parse_chunk(text: &str, out: &mut Vec<Value>) -> Result<(), DecodeError> {
+    let mut docs = Vec::new();
+    let r = match parse_documents_with(text, false, &mut docs) {
         // go-yaml v2, under sigs.k8s.io/yaml, takes the last of duplicate keys; serde_yaml
         // refuses them. Read again, keeping the last.
         Err(DecodeError::Syntax { message }) if message.contains("duplicate entry") => {
-            parse_documents_with(text, true)
+            docs.clear();
+            parse_documents_with(text, true, &mut docs)
         }
         r => r,
-    }
+    };
+    out.append(&mut docs);
+    r
 }
 
 /// A YAML value whose mappings keep the last of duplicate keys.
@@ -141,8 +219,11 @@ impl<'de> serde::Deserialize<'de> for LastWins {
     }
 }
 
-fn parse_documents_with(text: &str, last_wins: bool) -> Result<Vec<Value>, DecodeError> {
-    let mut out = Vec::new();
+fn parse_documents_with(
+    text: &str,
+    last_wins: bool,
+    out: &mut Vec<Value>,
+) -> Result<(), DecodeError> {
     for doc in serde_yaml::Deserializer::from_str(text) {
         let v: Result<serde_yaml::Value, _> = if last_wins {
             <LastWins as serde::Deserialize>::deserialize(doc).map(|l| l.0)
@@ -165,7 +246,7 @@ fn parse_documents_with(text: &str, last_wins: bool) -> Result<Vec<Value>, Decod
         }
         out.push(json);
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Render a serde_yaml error the way go-yaml words it: `yaml: line N: problem`.
@@ -448,6 +529,35 @@ spec:
       - name: nginx
         image: nginx:1.14.2
 ";
+
+    #[test]
+    fn documents_are_read_one_by_one_as_kubectl_reads_a_file() {
+        // A syntax error in the second document: the first is kept, and the line counts from
+        // the second document's first line (the file's line comes with it).
+        let text = "a: 1\n--- # two\nb: 2\n c: 3\n";
+        let (docs, err) = parse_documents_until_error(text);
+        assert_eq!(docs, [serde_json::json!({"a": 1})]);
+        let (e, line) = err.expect("an error");
+        assert_eq!(
+            e.message(),
+            "error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context"
+        );
+        assert_eq!(line, Some(4));
+        // Only a comment may follow `---`; the document before that line is not read.
+        let (docs, err) = parse_documents_until_error("a: 1\n---\nb: 2\n--- x\nc: 3\n");
+        assert_eq!(docs, [serde_json::json!({"a": 1})]);
+        assert_eq!(
+            err.map(|e| e.0.message()).as_deref(),
+            Some("invalid Yaml document separator: x")
+        );
+        // Leading and doubled separators and empty documents are nothing.
+        let (docs, err) = parse_documents_until_error("---\n---\n# c\n---\na: 1\n");
+        assert_eq!(
+            (docs, err.is_none()),
+            (vec![serde_json::json!({"a": 1})], true)
+        );
+        assert!(parse_documents("a: 1\n---\nb: [\n").is_err());
+    }
 
     #[test]
     fn multi_document_and_kinds() {

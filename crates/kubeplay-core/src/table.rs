@@ -52,10 +52,12 @@ impl Hasher for FxHasher {
 
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 
-/// Objects by key: hashed for lookups, ordered for iteration.
+/// Objects by key: hashed for lookups, ordered for iteration. Values are boxed: a k8s-openapi
+/// object is kilobytes inline (a Pod about 2.5 KB), and boxed the hash table stays small
+/// (a lookup reads a compact table, growing it moves pointers, not objects).
 #[derive(Clone, Debug)]
 pub struct Table<V> {
-    map: HashMap<Key, V, FxBuild>,
+    map: HashMap<Key, Box<V>, FxBuild>,
     order: BTreeSet<Key>,
 }
 
@@ -70,10 +72,10 @@ impl<V> Default for Table<V> {
 
 impl<V> Table<V> {
     pub fn get(&self, k: &Key) -> Option<&V> {
-        self.map.get(k)
+        self.map.get(k).map(|b| &**b)
     }
     pub fn get_mut(&mut self, k: &Key) -> Option<&mut V> {
-        self.map.get_mut(k)
+        self.map.get_mut(k).map(|b| &mut **b)
     }
     pub fn contains_key(&self, k: &Key) -> bool {
         self.map.contains_key(k)
@@ -87,10 +89,10 @@ impl<V> Table<V> {
     /// Insert or replace; returns the replaced value.
     pub fn insert(&mut self, k: Key, v: V) -> Option<V> {
         match self.map.get_mut(&k) {
-            Some(old) => Some(std::mem::replace(old, v)),
+            Some(old) => Some(std::mem::replace(&mut **old, v)),
             None => {
                 self.order.insert(k.clone());
-                self.map.insert(k, v);
+                self.map.insert(k, Box::new(v));
                 None
             }
         }
@@ -99,17 +101,17 @@ impl<V> Table<V> {
     pub fn remove(&mut self, k: &Key) -> Option<V> {
         let v = self.map.remove(k);
         self.order.remove(k);
-        v
+        v.map(|b| *b)
     }
     /// Take a value out for a while and keep its place: until `restore` puts it back, lookups
     /// and iteration do not see it (as if removed), and neither costs a walk of the order.
     pub fn take(&mut self, k: &Key) -> Option<V> {
-        self.map.remove(k)
+        self.map.remove(k).map(|b| *b)
     }
     /// Put back what `take` took.
     pub fn restore(&mut self, k: Key, v: V) {
         debug_assert!(self.order.contains(&k));
-        self.map.insert(k, v);
+        self.map.insert(k, Box::new(v));
     }
     pub fn clear(&mut self) {
         self.map.clear();
@@ -139,14 +141,14 @@ impl<V> Table<V> {
 
 pub struct Iter<'a, V> {
     keys: btree_set::Range<'a, Key>,
-    map: &'a HashMap<Key, V, FxBuild>,
+    map: &'a HashMap<Key, Box<V>, FxBuild>,
 }
 
 impl<'a, V> Iterator for Iter<'a, V> {
     type Item = (&'a Key, &'a V);
     fn next(&mut self) -> Option<Self::Item> {
         // A key whose value is out (`take`) is passed over.
-        self.keys.find_map(|k| Some((k, self.map.get(k)?)))
+        self.keys.find_map(|k| Some((k, &**self.map.get(k)?)))
     }
 }
 
@@ -155,7 +157,7 @@ impl<V> DoubleEndedIterator for Iter<'_, V> {
         loop {
             let k = self.keys.next_back()?;
             if let Some(v) = self.map.get(k) {
-                return Some((k, v));
+                return Some((k, &**v));
             }
         }
     }

@@ -347,15 +347,31 @@ pub fn locate(file: &str, text: &str, errors: &str) -> Vec<Mark> {
         if other_file {
             continue;
         }
-        // YAML syntax: `yaml: line N: ...`.
+        // YAML syntax: `yaml: line N: ...`, N counted from the first line of the document
+        // that fails, as kubectl reads the file.
         if let Some(i) = msg.find("yaml: line ") {
             let n: String = msg[i + "yaml: line ".len()..]
                 .chars()
                 .take_while(char::is_ascii_digit)
                 .collect();
-            if let Ok(n) = n.parse() {
+            let in_file = kubeplay_api::decode::parse_documents_until_error(text)
+                .1
+                .and_then(|(_, line)| line);
+            if let Some(line) = in_file.or(n.parse().ok()) {
                 marks.push(Mark {
-                    line: n,
+                    line,
+                    message: msg.clone(),
+                });
+            }
+            continue;
+        }
+        if msg.contains("invalid Yaml document separator") {
+            if let Some(i) = text.lines().position(|l| {
+                l.strip_prefix("---")
+                    .is_some_and(|r| !r.trim().is_empty() && !r.trim().starts_with('#'))
+            }) {
+                marks.push(Mark {
+                    line: i + 1,
                     message: msg.clone(),
                 });
             }
@@ -510,6 +526,13 @@ spec:
     fn yaml_syntax_errors_at_the_parsers_line_and_bad_base64_at_the_value() {
         let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: line 14: mapping values are not allowed in this context";
         assert_eq!(locate("x.yaml", "a: b\n", err)[0].line, 14);
+        // In a later document, kubectl counts from that document's first line.
+        let text = "a: b\n---\nc: d\n e: f\n";
+        let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context";
+        assert_eq!(locate("x.yaml", text, err)[0].line, 4);
+        let text = "a: b\n--- !x\nc: d\n";
+        let err = "error: error parsing x.yaml: invalid Yaml document separator: !x";
+        assert_eq!(locate("x.yaml", text, err)[0].line, 2);
         let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  DB_HOST: \"bXlzcWw=\"\n  DB_USER: \"cm9v!\"\n";
         let err = "Error from server (BadRequest): error when creating \"s.yaml\": Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 4";
         assert_eq!(locate("s.yaml", secret, err)[0].line, 7);

@@ -103,10 +103,9 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(s) => s,
         Err(e) => return fail(cx.out, e),
     };
-    let docs = match resource::documents(&sources) {
-        Ok(d) => d,
-        Err(e) => return fail(cx.out, e),
-    };
+    // A file's documents before a syntax error are still applied; the error is reported
+    // first (kubectl gathers every object before applying any).
+    let (docs, parse_errs) = resource::documents_until_error(&sources);
     let selector = match a
         .str("selector")
         .map(kubeplay_api::selector::Selector::parse)
@@ -116,7 +115,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Some(Err(e)) => return fail(cx.out, e),
     };
     let record = a.bool("record").then(|| a.change_cause("apply"));
-    let mut errs = Vec::new();
+    let mut errs: Vec<VerbError> = parse_errs.into_iter().map(VerbError::Msg).collect();
     let mut count = 0;
     let should_print = !format.is_empty() && format != "name";
     let mut done: Vec<(&'static kubeplay_api::ResourceInfo, Value, String)> = Vec::new();

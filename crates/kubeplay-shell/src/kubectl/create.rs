@@ -131,10 +131,8 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(s) => s,
         Err(e) => return fail(cx.out, e),
     };
-    let docs = match resource::documents(&sources) {
-        Ok(d) => d,
-        Err(e) => return fail(cx.out, e),
-    };
+    // A file's documents before a syntax error are still created, then the error reported.
+    let (docs, parse_errs) = resource::documents_until_error(&sources);
     let selector = match a
         .str("selector")
         .map(kubeplay_api::selector::Selector::parse)
@@ -187,6 +185,7 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             &format,
         );
     }
+    errs.extend(parse_errs.into_iter().map(VerbError::Msg));
     if count == 0 && errs.is_empty() {
         errs.push(VerbError::Msg("no objects passed to create".into()));
     }

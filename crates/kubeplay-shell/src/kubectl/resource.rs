@@ -279,15 +279,27 @@ fn collect_dir(fs: &Vfs, dir: &str, recursive: bool, out: &mut Vec<String>) {
 /// Each source's documents, as JSON, with where they came from. A syntax error stops
 /// everything, as the builder does: `error parsing x.yaml: ...`.
 pub fn documents(sources: &[Source]) -> Result<Vec<(String, Value)>, String> {
+    match documents_until_error(sources) {
+        (docs, errs) if errs.is_empty() => Ok(docs),
+        (_, mut errs) => Err(errs.remove(0)),
+    }
+}
+
+/// The documents of every source as kubectl's builder visits them: a source's documents up
+/// to its first error, that error (`error parsing FILE: ...`), then the next source.
+pub fn documents_until_error(sources: &[Source]) -> (Vec<(String, Value)>, Vec<String>) {
     let mut out = Vec::new();
+    let mut errs = Vec::new();
     for s in sources {
-        let docs = kubeplay_api::decode::parse_documents(&s.text)
-            .map_err(|e| format!("error parsing {}: {}", s.name, e.message()))?;
+        let (docs, err) = kubeplay_api::decode::parse_documents_until_error(&s.text);
         for d in docs {
             out.push((s.name.clone(), d));
         }
+        if let Some((e, _)) = err {
+            errs.push(format!("error parsing {}: {}", s.name, e.message()));
+        }
     }
-    Ok(out)
+    (out, errs)
 }
 
 /// Decode one manifest document for a verb (`creating`, `applying`...). Schema errors come
@@ -304,7 +316,7 @@ pub fn decode_doc(source: &str, doc: &Value) -> Result<Object, super::VerbError>
         DecodeError::MissingKind { .. } | DecodeError::MissingApiVersion { .. } => {
             VerbError::Msg(format!("unable to decode \"{source}\": {}", e.message()))
         }
-        DecodeError::Syntax { .. } => {
+        DecodeError::Syntax { .. } | DecodeError::Separator { .. } => {
             VerbError::Msg(format!("error parsing {source}: {}", e.message()))
         }
         DecodeError::UnknownKind { .. } => VerbError::Msg(format!(
