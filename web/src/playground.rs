@@ -18,7 +18,6 @@ impl Sim {
         self.edits.clear();
         self.selected = None;
         self.queue.clear();
-        self.marking.clear();
         self.marks = None;
         self.scrollback.clear();
         for h in o.history {

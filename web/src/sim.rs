@@ -132,17 +132,14 @@ pub struct Sim {
     pub selected: Option<String>,
     /// `kubectl edit` requests waiting for the editor, oldest first (see `edit.rs`).
     pub edits: VecDeque<kubeplay_shell::kubectl::edit::EditRequest>,
-    /// Applies from the editor waiting to run, whose errors are to be marked.
-    pub(crate) marking: VecDeque<FileMarks>,
-    /// The errors of the editor's last apply, at their lines.
+    /// The errors of the last `kubectl apply|create|replace -f FILE` (from the editor or
+    /// typed), at their lines of FILE.
     pub marks: Option<FileMarks>,
 }
 
-/// What `kubectl apply -f` said was wrong with a file the editor applied, line by line.
+/// What kubectl said was wrong with a file it was given, line by line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileMarks {
-    /// The command line that applied it.
-    pub line: String,
     pub path: String,
     /// The text applied: the marks hold while the editor's text is still this.
     pub text: String,
@@ -176,7 +173,6 @@ impl Sim {
             behind_for: 0,
             selected: None,
             edits: VecDeque::new(),
-            marking: VecDeque::new(),
             marks: None,
         };
         s.observe_cluster();
@@ -241,14 +237,7 @@ impl Sim {
     /// kubectl says is wrong with the file is kept in [`Sim::marks`] for the editor.
     pub fn apply_file(&mut self, path: &str, text: &str) {
         self.save_file(path, text);
-        let line = format!("kubectl apply -f {path}");
-        self.marking.push_back(FileMarks {
-            line: line.clone(),
-            path: path.to_string(),
-            text: text.to_string(),
-            marks: Default::default(),
-        });
-        self.submit(&line);
+        self.submit(&format!("kubectl apply -f {path}"));
     }
 
     /// Write `text` to the session's file `path` (the editor saves), for the shell to see.
@@ -292,10 +281,13 @@ impl Sim {
             let _: LineState = self.session.feed_line(&line);
             let mut err = String::new();
             self.drain_err(&mut err);
-            if self.marking.front().is_some_and(|m| m.line == line) {
-                if let Some(mut m) = self.marking.pop_front() {
-                    m.marks = kubeplay_shell::marks::locate(&m.path, &m.text, &err).into();
-                    self.marks = Some(m);
+            if let Some(path) = file_given(&line) {
+                if let Some(text) = self.read_file(path) {
+                    self.marks = Some(FileMarks {
+                        path: path.to_string(),
+                        marks: kubeplay_shell::marks::locate(path, &text, &err).into(),
+                        text,
+                    });
                 }
             }
         }
@@ -335,7 +327,6 @@ impl Sim {
         self.finish_instant();
         self.drain();
         self.queue.clear();
-        self.marking.clear();
         self.record_interrupt();
         if !self.edits.is_empty() {
             // `kubectl edit` waiting for the editor: the editor closes, nothing is saved.
@@ -557,6 +548,37 @@ impl SimRef {
 
 /// Words in columns across a `width`-wide terminal, as `ls` and bash's completion list them
 /// (down the columns first).
+/// The one file a plain `kubectl apply|create|replace -f FILE` line gives kubectl (no pipes,
+/// redirections or variables, and the verb first), if the line is one.
+pub fn file_given(line: &str) -> Option<&str> {
+    if line.contains(['|', ';', '&', '>', '<', '$', '`', '(']) {
+        return None;
+    }
+    let mut words = line.split_whitespace();
+    if words.next()? != "kubectl" {
+        return None;
+    }
+    let words: Vec<&str> = words.collect();
+    if !matches!(words.first(), Some(&("apply" | "create" | "replace"))) {
+        return None;
+    }
+    let mut files = Vec::new();
+    let mut it = words.iter();
+    while let Some(w) = it.next() {
+        if *w == "-f" || *w == "--filename" {
+            files.extend(it.next());
+        } else if let Some(f) = w.strip_prefix("--filename=").or(w.strip_prefix("-f=")) {
+            files.push(f);
+        } else if let Some(f) = w.strip_prefix("-f").filter(|f| !f.is_empty()) {
+            files.push(f);
+        }
+    }
+    match files[..] {
+        [f] if f != "-" => Some(f),
+        _ => None,
+    }
+}
+
 pub fn columns(words: &[String], width: usize) -> String {
     let col = words.iter().map(|w| w.chars().count()).max().unwrap_or(0) + 2;
     let per_row = (width / col).max(1);
@@ -633,11 +655,41 @@ mod tests {
             &pod.replace("        name: app", "          name: app"),
         );
         assert!(s.marks.as_ref().is_some_and(|m| m.marks.is_empty()));
-        // A syntax error, at the parser's line; an apply typed in the terminal marks nothing.
+        // A syntax error, at the parser's line.
         s.apply_file("pod.yaml", "a: b\n c: d\n");
         assert_eq!(s.marks.as_ref().map(|m| m.marks[0].line), Some(2));
-        s.submit("kubectl apply -f pod.yaml");
-        assert_eq!(s.marks.as_ref().map(|m| m.marks[0].line), Some(2));
+        // Typed in the terminal too, and for create and replace.
+        s.submit("echo 'a: [' > other.yaml");
+        s.submit("kubectl create -f other.yaml");
+        let m = s.marks.clone().expect("marks");
+        assert_eq!((m.path.as_str(), m.text.as_str()), ("other.yaml", "a: [\n"));
+        assert!(m.marks[0]
+            .message
+            .starts_with("error: error parsing other.yaml"));
+    }
+
+    #[test]
+    fn the_file_a_kubectl_line_is_given() {
+        assert_eq!(file_given("kubectl apply -f pod.yaml"), Some("pod.yaml"));
+        assert_eq!(
+            file_given("kubectl create --filename=a/b.yaml --dry-run=client"),
+            Some("a/b.yaml")
+        );
+        assert_eq!(
+            file_given("kubectl replace --force -fpod.yaml"),
+            Some("pod.yaml")
+        );
+        for not in [
+            "kubectl apply -f a.yaml -f b.yaml",
+            "kubectl apply -f -",
+            "cat x | kubectl apply -f x",
+            "kubectl get -f pod.yaml",
+            "kubectl create deployment web --image=nginx",
+            "kubectl -n x apply -f pod.yaml",
+            "kubectl apply -f $F",
+        ] {
+            assert_eq!(file_given(not), None, "{not}");
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! string) costs far more than comparing. Each function names every field it handles, so a
 //! field added to a type is a compile error here, not a stale copy.
 
-use kubeplay_api::k8s_openapi::api::core::v1::PodStatus;
+use kubeplay_api::k8s_openapi::api::core::v1::{ContainerStatus, PodCondition, PodStatus};
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
 /// Make `copy` equal to `live`, copying only when they differ.
@@ -14,16 +14,82 @@ pub fn refresh<T: PartialEq + Clone>(copy: &mut T, live: &T) {
     }
 }
 
-/// `refresh` for an optional list, element by element while the lengths agree.
-pub fn refresh_list<T: PartialEq + Clone>(copy: &mut Option<Vec<T>>, live: &Option<Vec<T>>) {
+/// `refresh` for an optional list, element by element (with `each`) while the lengths agree.
+pub fn refresh_each<T: PartialEq + Clone>(
+    copy: &mut Option<Vec<T>>,
+    live: &Option<Vec<T>>,
+    each: impl Fn(&mut T, &T),
+) {
     match (copy, live) {
         (Some(c), Some(l)) if c.len() == l.len() => {
             for (c, l) in c.iter_mut().zip(l) {
-                refresh(c, l);
+                if c != l {
+                    each(c, l);
+                }
             }
         }
         (c, l) => refresh(c, l),
     }
+}
+
+/// `refresh` for a pod condition, field by field (a status flips, its strings are reused).
+fn refresh_condition(copy: &mut PodCondition, live: &PodCondition) {
+    let PodCondition {
+        last_probe_time,
+        last_transition_time,
+        message,
+        observed_generation,
+        reason,
+        status,
+        type_,
+    } = live;
+    refresh(&mut copy.last_probe_time, last_probe_time);
+    refresh(&mut copy.last_transition_time, last_transition_time);
+    refresh(&mut copy.message, message);
+    refresh(&mut copy.observed_generation, observed_generation);
+    refresh(&mut copy.reason, reason);
+    refresh(&mut copy.status, status);
+    refresh(&mut copy.type_, type_);
+}
+
+/// `refresh` for a container status, field by field (its state changes; its names and
+/// image mostly do not).
+fn refresh_container_status(copy: &mut ContainerStatus, live: &ContainerStatus) {
+    let ContainerStatus {
+        allocated_resources,
+        allocated_resources_status,
+        container_id,
+        image,
+        image_id,
+        last_state,
+        name,
+        ready,
+        resources,
+        restart_count,
+        started,
+        state,
+        stop_signal,
+        user,
+        volume_mounts,
+    } = live;
+    refresh(&mut copy.allocated_resources, allocated_resources);
+    refresh(
+        &mut copy.allocated_resources_status,
+        allocated_resources_status,
+    );
+    refresh(&mut copy.container_id, container_id);
+    refresh(&mut copy.image, image);
+    refresh(&mut copy.image_id, image_id);
+    refresh(&mut copy.last_state, last_state);
+    refresh(&mut copy.name, name);
+    copy.ready = *ready;
+    refresh(&mut copy.resources, resources);
+    copy.restart_count = *restart_count;
+    copy.started = *started;
+    refresh(&mut copy.state, state);
+    refresh(&mut copy.stop_signal, stop_signal);
+    refresh(&mut copy.user, user);
+    refresh(&mut copy.volume_mounts, volume_mounts);
 }
 
 /// `refresh` for metadata, field by field.
@@ -97,11 +163,16 @@ pub fn refresh_pod_status(copy: &mut Option<PodStatus>, live: &Option<PodStatus>
         volume_health,
     } = l;
     refresh(&mut c.allocated_resources, allocated_resources);
-    refresh_list(&mut c.conditions, conditions);
-    refresh_list(&mut c.container_statuses, container_statuses);
-    refresh_list(
+    refresh_each(&mut c.conditions, conditions, refresh_condition);
+    refresh_each(
+        &mut c.container_statuses,
+        container_statuses,
+        refresh_container_status,
+    );
+    refresh_each(
         &mut c.ephemeral_container_statuses,
         ephemeral_container_statuses,
+        refresh_container_status,
     );
     refresh(
         &mut c.extended_resource_claim_status,
@@ -109,7 +180,11 @@ pub fn refresh_pod_status(copy: &mut Option<PodStatus>, live: &Option<PodStatus>
     );
     refresh(&mut c.host_ip, host_ip);
     refresh(&mut c.host_ips, host_ips);
-    refresh_list(&mut c.init_container_statuses, init_container_statuses);
+    refresh_each(
+        &mut c.init_container_statuses,
+        init_container_statuses,
+        refresh_container_status,
+    );
     refresh(&mut c.message, message);
     refresh(
         &mut c.node_allocatable_resource_claim_statuses,
@@ -159,6 +234,19 @@ mod tests {
         });
         refresh_pod_status(&mut copy, &live);
         assert_eq!(copy, live);
+        // Same lengths, other values in each element.
+        let mut changed = live.clone();
+        if let Some(st) = changed.as_mut() {
+            st.conditions = Some(vec![cond("Ready", "False"), cond("PodScheduled", "True")]);
+            st.container_statuses = Some(vec![ContainerStatus {
+                name: "app".into(),
+                image: "nginx:1.16.1".into(),
+                restart_count: 2,
+                ..Default::default()
+            }]);
+        }
+        refresh_pod_status(&mut copy, &changed);
+        assert_eq!(copy, changed);
         // Lists of other lengths, and a status that went away.
         let shorter = Some(PodStatus {
             conditions: Some(vec![cond("Ready", "True")]),

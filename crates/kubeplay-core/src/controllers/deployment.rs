@@ -4,7 +4,7 @@
 
 use super::{controller_ref, is_terminal};
 use crate::events::NewEvent;
-use crate::refresh::{refresh, refresh_list, refresh_meta};
+use crate::refresh::{refresh, refresh_each, refresh_meta};
 use crate::store::{key, key_of, Key};
 use crate::table::FxBuild;
 use crate::time::{k8s_time, millis_of, Millis};
@@ -348,7 +348,22 @@ fn refresh_deployment_status(copy: &mut DeploymentStatus, live: &DeploymentStatu
     copy.terminating_replicas = *terminating_replicas;
     copy.unavailable_replicas = *unavailable_replicas;
     copy.updated_replicas = *updated_replicas;
-    refresh_list(&mut copy.conditions, conditions);
+    refresh_each(&mut copy.conditions, conditions, |c, l| {
+        let DeploymentCondition {
+            last_transition_time,
+            last_update_time,
+            message,
+            reason,
+            status,
+            type_,
+        } = l;
+        refresh(&mut c.last_transition_time, last_transition_time);
+        refresh(&mut c.last_update_time, last_update_time);
+        refresh(&mut c.message, message);
+        refresh(&mut c.reason, reason);
+        refresh(&mut c.status, status);
+        refresh(&mut c.type_, type_);
+    });
 }
 
 /// The context again, as the store has it now.

@@ -412,8 +412,8 @@ pub struct Kubelet {
     /// image -> (its full reference if it parses, its image ID): what container statuses
     /// show, worked out once per image.
     status_images: BTreeMap<String, (Option<String>, String)>,
-    /// Pod IP -> pod, for the network.
-    pub by_ip: BTreeMap<String, Key>,
+    /// Pod IP -> pod, for the network (looked up only, never iterated).
+    pub by_ip: std::collections::HashMap<String, Key, crate::table::FxBuild>,
     /// Images already pulled, per node.
     images: BTreeSet<(String, String)>,
     /// Last host byte handed out, per node.
