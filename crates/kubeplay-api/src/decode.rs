@@ -328,6 +328,30 @@ pub fn kind_of(doc: &Value) -> Result<&'static ResourceInfo, DecodeError> {
 }
 
 /// Decode one document strictly: every field must be known to the kind's schema.
+/// The object a manifest document names (its kind, namespace and name; nothing else is read
+/// or checked), as kubectl's builder reads `-f` files for verbs that act on objects that
+/// exist: `get`, `delete`, `label`, `edit`... A misspelt field does not stop them.
+pub fn decode_reference(doc: &Value) -> Result<Object, DecodeError> {
+    let info = kind_of(doc)?;
+    let mut meta = serde_json::Map::new();
+    for key in ["name", "namespace"] {
+        if let Some(v @ Value::String(_)) = doc.get("metadata").and_then(|m| m.get(key)) {
+            meta.insert(key.to_string(), v.clone());
+        }
+    }
+    let mut v = serde_json::Map::new();
+    for key in ["apiVersion", "kind"] {
+        if let Some(x) = doc.get(key) {
+            v.insert(key.to_string(), x.clone());
+        }
+    }
+    v.insert("metadata".into(), Value::Object(meta));
+    Object::from_value_at(info.kind, Value::Object(v)).map_err(|(_, e)| DecodeError::Undecodable {
+        kind: info.kind,
+        detail: e.to_string(),
+    })
+}
+
 pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
     let info = kind_of(doc)?;
     // Secret/ConfigMap byte and string maps get Go's base64 rules and type messages.

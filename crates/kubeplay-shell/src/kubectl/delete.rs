@@ -4,7 +4,7 @@
 
 use super::flags::{Flag, ALL_NAMESPACES, DRY_RUN, FILENAME, OUTPUT, SELECTOR};
 use super::help::Doc;
-use super::resource::{self, decode_doc, Request};
+use super::resource::{self, reference_doc, Request};
 use super::{
     dry_run_of, fail, namespace_of, parse_flags, print_errors, Cx, DryRun, Exec, VerbError, Waiter,
 };
@@ -138,7 +138,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             Err(e) => return fail(cx.out, e),
         };
         for (source, doc) in docs {
-            match decode_doc(&source, &doc) {
+            match reference_doc(&source, &doc) {
                 Ok(mut obj) => {
                     if let Err(e) = resource::place_in_namespace(&mut obj, &ns, enforce) {
                         errs.push(e);

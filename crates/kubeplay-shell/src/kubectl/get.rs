@@ -671,7 +671,7 @@ pub fn objects_from_files(cx: &mut Cx<'_>, files: &[String]) -> Result<Vec<Objec
         let docs = kubeplay_api::decode::parse_documents(&text)
             .map_err(|e| format!("error: error parsing {name}: {}\n", e.message()))?;
         for d in docs {
-            let o = kubeplay_api::decode::decode(&d)
+            let o = kubeplay_api::decode::decode_reference(&d)
                 .map_err(|e| format!("error: unable to decode \"{name}\": {}\n", e.message()))?;
             out.push(o);
         }

@@ -306,9 +306,23 @@ pub fn documents_until_error(sources: &[Source]) -> (Vec<(String, Value)>, Vec<S
 /// back as the API server's BadRequest, naming the source; documents that do not say what
 /// they are fail on the client.
 pub fn decode_doc(source: &str, doc: &Value) -> Result<Object, super::VerbError> {
+    kubeplay_api::decode::decode(doc).map_err(|e| decode_error(source, doc, e))
+}
+
+/// The object a document names, for verbs that act on existing objects (see
+/// `kubeplay_api::decode::decode_reference`), with [`decode_doc`]'s errors.
+pub fn reference_doc(source: &str, doc: &Value) -> Result<Object, super::VerbError> {
+    kubeplay_api::decode::decode_reference(doc).map_err(|e| decode_error(source, doc, e))
+}
+
+fn decode_error(
+    source: &str,
+    doc: &Value,
+    e: kubeplay_api::decode::DecodeError,
+) -> super::VerbError {
     use super::VerbError;
-    use kubeplay_api::decode::{self, DecodeError};
-    decode::decode(doc).map_err(|e| match e {
+    use kubeplay_api::decode::DecodeError;
+    match e {
         DecodeError::Undecodable { .. } => VerbError::Api(
             kubeplay_api::ApiError::bad_request(e.message()),
             Some(("creating", source.to_string())),
@@ -325,7 +339,7 @@ pub fn decode_doc(source: &str, doc: &Value) -> Result<Object, super::VerbError>
             doc.pointer("/metadata/namespace").and_then(Value::as_str).unwrap_or(""),
             e.message()
         )),
-    })
+    }
 }
 
 /// Put an object read from a file into the command's namespace: set it when the file has
@@ -406,7 +420,7 @@ pub fn find(
         }
         let sources = read_sources(fs, stdin, scope.files, scope.recursive)?;
         for (source, doc) in documents(&sources)? {
-            match decode_doc(&source, &doc) {
+            match reference_doc(&source, &doc) {
                 Ok(mut o) => {
                     if let Err(e) = place_in_namespace(&mut o, scope.ns, scope.enforce) {
                         out.push(Found {
