@@ -248,15 +248,9 @@ fn template_yaml(rs: &ReplicaSet) -> std::rc::Rc<str> {
     yaml_of(&t).into()
 }
 
-/// `serde_yaml::to_string(t)`, by way of a JSON value (k8s-openapi writes fields in sorted
-/// order, as a Value keeps them) and its text read back as a YAML value. Serializing a
-/// k8s-openapi type straight to YAML would instantiate all of its `Serialize` code a second
-/// time, for serde_yaml's serializer.
+/// The template as `kubectl get -o yaml` writes it (kubeplay's printer, the terminal's).
 fn yaml_of(t: &PodTemplateSpec) -> String {
-    Some(kubeplay_api::codec::to_value(t).to_string())
-        .and_then(|json| serde_yaml::from_str::<serde_yaml::Value>(&json).ok())
-        .and_then(|v| serde_yaml::to_string(&v).ok())
-        .unwrap_or_default()
+    kubeplay_shell::print::yaml::to_yaml(&kubeplay_api::codec::to_value(t))
 }
 
 /// A line diff of `a` to `b` (longest common subsequence): each line with `' '`, `'-'` or
@@ -571,7 +565,7 @@ spec:
     }
 
     #[test]
-    fn template_yaml_is_serde_yamls_own() {
+    fn template_yaml_is_what_kubectl_prints() {
         let yaml = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata:\n      labels: {app: web, 'on': 'yes', z: '1'}\n      annotations: {note: \"a: b\\n\\tc \\u00e9 '\\\" #x\"}\n    spec:\n      terminationGracePeriodSeconds: -1\n      initContainers: [{name: i, image: busybox, command: [sh, -c, 'echo \"hi\"; exit 0']}]\n      containers:\n      - name: c\n        image: nginx:1.25\n        args: ['', '~', 'null', 'true', '1.5', '0x1F', '- x', '*a']\n        env: [{name: A, value: '007'}, {name: B, valueFrom: {secretKeyRef: {name: s, key: k}}}]\n        ports: [{containerPort: 80, protocol: TCP}]\n        resources: {limits: {cpu: 500m, memory: 1Gi}}\n        readinessProbe: {httpGet: {path: /, port: http}}\n      volumes: [{name: v, configMap: {name: cm, defaultMode: 0400, items: [{key: a, path: b}]}}]\n";
         let docs = kubeplay_api::decode::parse_documents(yaml).unwrap();
         let kubeplay_api::Object::Deployment(d) = kubeplay_api::decode::decode(&docs[0]).unwrap()
@@ -579,8 +573,22 @@ spec:
             panic!()
         };
         let t = &d.spec.template;
-        assert_eq!(yaml_of(t), serde_yaml::to_string(t).unwrap());
-        assert!(yaml_of(t).contains("- name: A\n"), "{}", yaml_of(t));
+        let y = yaml_of(t);
+        // The terminal's `kubectl get -o yaml` layout: go-yaml v2's quoting and key order.
+        for line in [
+            "metadata:\n  annotations:\n    note: \"a: b\\n\\tc é '\\\" #x\"\n",
+            "    \"on\": \"yes\"\n    z: \"1\"\n",
+            "    - \"\"\n    - \"~\"\n    - \"null\"\n    - \"true\"\n    - \"1.5\"\n    - \"0x1F\"\n    - '- x'\n    - '*a'\n",
+            "    env:\n    - name: A\n      value: \"007\"\n",
+            "    - echo \"hi\"; exit 0\n",
+            "  terminationGracePeriodSeconds: -1\n",
+        ] {
+            assert!(y.contains(line), "{line:?} not in\n{y}");
+        }
+        assert_eq!(
+            y,
+            kubeplay_shell::print::yaml::to_yaml(&kubeplay_api::codec::to_value(t))
+        );
     }
 
     #[test]

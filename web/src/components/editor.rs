@@ -304,7 +304,7 @@ pub fn Editor(p: &EditorProps) -> Html {
     html! {
         <section class="pane editor" aria-label="manifest editor" hidden={p.hidden}>
             <div class="pane-head">
-                <div class="file-tabs" role="tablist" aria-label="files in the shell's working directory">
+                <div class="file-tabs" role="group" aria-label="files in the shell's working directory">
                     { for files.iter().map(|f| {
                         let current = *f == open.file;
                         let onclick = {
@@ -313,8 +313,8 @@ pub fn Editor(p: &EditorProps) -> Html {
                             Callback::from(move |_: MouseEvent| switch_to.emit(f.clone()))
                         };
                         html! {
-                            <button class={classes!("file-tab", current.then_some("current"))} role="tab"
-                                aria-selected={current.to_string()} {onclick}
+                            <button class={classes!("file-tab", current.then_some("current"))}
+                                aria-pressed={current.to_string()} {onclick}
                                 title={if current && dirty { "unsaved: Apply, Ctrl+S or another file saves it" } else { "a file in the shell's working directory" }}>
                                 { f.clone() }
                                 if current && dirty { <span class="dirty" aria-label="unsaved">{" •"}</span> }

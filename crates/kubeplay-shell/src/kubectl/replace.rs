@@ -78,10 +78,8 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(s) => s,
         Err(e) => return fail(cx.out, e),
     };
-    let docs = match resource::documents(&sources) {
-        Ok(d) => d,
-        Err(e) => return fail(cx.out, e),
-    };
+    // A file's documents before a syntax error are still replaced, then the error reported.
+    let (docs, parse_errs) = resource::documents_until_error(&sources);
     let mut errs = Vec::new();
     let mut count = 0;
     let mut objs: Vec<(String, Object)> = Vec::new();
@@ -167,6 +165,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             }
         }
     }
+    errs.extend(parse_errs.into_iter().map(VerbError::Msg));
     if count == 0 && errs.is_empty() {
         errs.push(VerbError::Msg("no objects passed to replace".into()));
     }
