@@ -309,6 +309,27 @@ pub fn decode_doc(source: &str, doc: &Value) -> Result<Object, super::VerbError>
     kubeplay_api::decode::decode(doc).map_err(|e| decode_error(source, doc, e))
 }
 
+/// The objects the documents of `-f` files name (kind, namespace and name; see
+/// [`reference_doc`]), for verbs that take them by kind and name (`scale`, `set image`,
+/// `rollout`).
+pub fn referenced(
+    fs: &Vfs,
+    stdin: &mut Option<Vec<u8>>,
+    files: &[String],
+    recursive: bool,
+) -> Result<Vec<Object>, String> {
+    let sources = read_sources(fs, stdin, files, recursive)?;
+    let mut out = Vec::new();
+    for (source, doc) in documents(&sources)? {
+        match reference_doc(&source, &doc) {
+            Ok(o) => out.push(o),
+            Err(super::VerbError::Msg(m)) => return Err(m),
+            Err(super::VerbError::Api(e, _)) => return Err(e.message),
+        }
+    }
+    Ok(out)
+}
+
 /// The object a document names, for verbs that act on existing objects (see
 /// `kubeplay_api::decode::decode_reference`), with [`decode_doc`]'s errors.
 pub fn reference_doc(source: &str, doc: &Value) -> Result<Object, super::VerbError> {

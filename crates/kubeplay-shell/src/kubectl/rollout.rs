@@ -129,7 +129,27 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 }
 
 /// The one Deployment a rollout command names (`deployment/x` or `deployment x`).
-fn target(cx: &mut Cx<'_>, positional: &[String]) -> Result<(String, String), Exec> {
+fn target(cx: &mut Cx<'_>, a: &super::flags::Args) -> Result<(String, String), Exec> {
+    let positional = &a.positional;
+    let files = a.all("filename");
+    if !files.is_empty() {
+        let objs = super::resource::referenced(cx.fs, &mut cx.stdin, &files, a.bool("recursive"))
+            .map_err(|e| fail(cx.out, e))?;
+        let Some(o) = objs.first() else {
+            return Err(fail(cx.out, "required resource not specified"));
+        };
+        let info = o.info();
+        if info.kind != Kind::Deployment {
+            return Err(fail(
+                cx.out,
+                format!(
+                    "no status viewer has been implemented for {{{} {}}}",
+                    info.group, info.kind
+                ),
+            ));
+        }
+        return Ok((info.plural.to_string(), o.name().to_string()));
+    }
     if positional.is_empty() {
         return Err(fail(cx.out, "required resource not specified"));
     }
@@ -337,7 +357,7 @@ fn status(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if revision < 0 {
         return fail(cx.out, "revision must be a positive integer");
     }
-    let (_, name) = match target(cx, &a.positional) {
+    let (_, name) = match target(cx, &a) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -379,7 +399,7 @@ fn history(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if revision < 0 {
         return fail(cx.out, format!("invalid revision specified: {revision}"));
     }
-    let (_, name) = match target(cx, &a.positional) {
+    let (_, name) = match target(cx, &a) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -481,7 +501,7 @@ fn undo(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Err(e) => return fail(cx.out, e),
     };
     let to = a.int("to-revision").unwrap_or(0);
-    let (_, name) = match target(cx, &a.positional) {
+    let (_, name) = match target(cx, &a) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -581,7 +601,7 @@ fn pause_resume(cx: &mut Cx<'_>, args: &[String], pause: bool) -> Exec {
         Ok(a) => a,
         Err(e) => return e,
     };
-    let (_, name) = match target(cx, &a.positional) {
+    let (_, name) = match target(cx, &a) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -608,7 +628,7 @@ fn restart(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(a) => a,
         Err(e) => return e,
     };
-    let (_, name) = match target(cx, &a.positional) {
+    let (_, name) = match target(cx, &a) {
         Ok(t) => t,
         Err(e) => return e,
     };

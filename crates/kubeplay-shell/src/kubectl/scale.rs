@@ -90,11 +90,24 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 
 /// The objects `TYPE NAME...`, `TYPE/NAME`, `-l` or `--all` name, by kind and name.
 fn targets(
-    cx: &Cx<'_>,
+    cx: &mut Cx<'_>,
     a: &super::flags::Args,
     res: &[String],
     ns: &str,
 ) -> Result<Vec<(Kind, String)>, String> {
+    let files = a.all("filename");
+    if !files.is_empty() {
+        if !res.is_empty() {
+            return Err(
+                "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well".into(),
+            );
+        }
+        let objs = resource::referenced(cx.fs, &mut cx.stdin, &files, a.bool("recursive"))?;
+        return Ok(objs
+            .iter()
+            .map(|o| (o.info().kind, o.name().to_string()))
+            .collect());
+    }
     let opts = resource::Options {
         selector: a.str("selector").map(String::from),
         all: a.bool("all"),
