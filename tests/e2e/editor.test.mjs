@@ -37,6 +37,8 @@ for (const scheme of ['light', 'dark']) {
     await page.locator('select.new-file').selectOption({ label: 'ConfigMap' });
     assert.deepEqual(await tabs(page), ['configmap.yaml', 'deployment.yaml']);
     assert.match(await page.locator('section.editor textarea.code').inputValue(), /^apiVersion: v1\nkind: ConfigMap\n/);
+    // The new file has the focus, to be edited at once.
+    assert.equal(await page.evaluate(() => document.activeElement?.matches('section.editor textarea.code')), true);
     await page.locator('button.apply').click();
     await waitTerm(page, /configmap\/app-config created/);
 

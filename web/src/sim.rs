@@ -237,7 +237,7 @@ impl Sim {
     /// kubectl says is wrong with the file is kept in [`Sim::marks`] for the editor.
     pub fn apply_file(&mut self, path: &str, text: &str) {
         self.save_file(path, text);
-        self.submit(&format!("kubectl apply -f {path}"));
+        self.submit(&format!("kubectl apply -f {}", shell_word(path)));
     }
 
     /// Write `text` to the session's file `path` (the editor saves), for the shell to see.
@@ -548,6 +548,16 @@ impl SimRef {
 
 /// Words in columns across a `width`-wide terminal, as `ls` and bash's completion list them
 /// (down the columns first).
+/// `s` as one word for the shell: as it is when nothing in it is special, else single-quoted.
+pub fn shell_word(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._-/+@%:,=".contains(c);
+    if !s.is_empty() && s.chars().all(plain) {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
 /// The one file a plain `kubectl apply|create|replace -f FILE` line gives kubectl (no pipes,
 /// redirections or variables, and the verb first), if the line is one.
 pub fn file_given(line: &str) -> Option<&str> {
@@ -666,6 +676,18 @@ mod tests {
         assert!(m.marks[0]
             .message
             .starts_with("error: error parsing other.yaml"));
+    }
+
+    #[test]
+    fn a_file_whose_name_has_spaces_or_quotes_applies() {
+        let mut s = Sim::new(1);
+        s.apply_file("my app's.yaml", NGINX);
+        assert!(s
+            .scrollback
+            .text()
+            .ends_with("$ kubectl apply -f 'my app'\\''s.yaml'\ndeployment.apps/nginx created\n"));
+        assert_eq!(shell_word("pod.yaml"), "pod.yaml");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

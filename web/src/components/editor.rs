@@ -268,6 +268,7 @@ pub fn Editor(p: &EditorProps) -> Html {
     let on_template = {
         let sim = p.sim.clone();
         let open = open.clone();
+        let textarea = textarea.clone();
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
             let i: usize = match sel.value().parse() {
@@ -288,6 +289,10 @@ pub fn Editor(p: &EditorProps) -> Html {
                 text: text.to_string(),
                 saved: Some(text.to_string()),
             });
+            // On to editing it.
+            if let Some(ta) = textarea.cast::<HtmlTextAreaElement>() {
+                let _ = ta.focus();
+            }
         })
     };
     let mut files = p.sim.borrow().files();
