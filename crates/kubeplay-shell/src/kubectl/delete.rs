@@ -116,6 +116,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     // The builder: resolve what to delete.
     let mut targets: Vec<Target> = Vec::new();
     let mut errs: Vec<VerbError> = Vec::new();
+    let mut parse_errs: Vec<String> = Vec::new();
     if !files.is_empty() {
         if !a.positional.is_empty() {
             let named = a.positional.iter().any(|p| p.contains('/'));
@@ -133,10 +134,9 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 Ok(s) => s,
                 Err(e) => return fail(cx.out, e),
             };
-        let docs = match resource::documents(&sources) {
-            Ok(d) => d,
-            Err(e) => return fail(cx.out, e),
-        };
+        // A file's documents before a syntax error are still deleted, then the error reported.
+        let (docs, errs_after) = resource::documents_until_error(&sources);
+        parse_errs = errs_after;
         for (source, doc) in docs {
             match reference_doc(&source, &doc) {
                 Ok(mut obj) => {
@@ -278,6 +278,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
         print_deleted(cx.out, t, grace, dry, output);
     }
+    errs.extend(parse_errs.into_iter().map(VerbError::Msg));
     if !errs.is_empty() {
         return Exec::Done(print_errors(cx.out, &errs));
     }
