@@ -1,21 +1,13 @@
 // The walking skeleton, as a learner does it: paste a Deployment into the editor, Apply, run
 // `kubectl get pods`, and see the pods Running in the cluster view.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, run, termText, NGINX } from './harness.mjs';
+import { servedApp, screenshot, run, termText, NGINX } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 test('a pasted Deployment applied from the editor comes up as three Running pods', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   // The prompt shows the namespace.
   assert.equal((await page.locator('.term-line .t-prompt').innerText()).trimEnd(), 'controlplane ~ (default) $');
 

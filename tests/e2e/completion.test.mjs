@@ -1,21 +1,13 @@
 // Tab completion at the prompt: verbs, resource types, object names; a second Tab lists the
 // candidates.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, applyYaml, waitTerm, NGINX } from './harness.mjs';
+import { servedApp, screenshot, applyYaml, waitTerm, NGINX } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 test('Tab completes verbs, types and names, and lists the choices', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   await applyYaml(page, NGINX);
   await waitTerm(page, /deployment\.apps\/nginx created\n$/);
   const input = page.locator('.term-input');

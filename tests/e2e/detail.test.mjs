@@ -3,19 +3,11 @@
 // through envFrom, valueFrom and a volume, the notes' mistake of a ConfigMap key that does not
 // exist, and an edit in the page's editor. What the drawer shows is checked against what the
 // simulated cluster itself answers in the terminal (printenv, logs, get).
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, run, applyYaml, waitTerm, termText } from './harness.mjs';
+import { servedApp, screenshot, run, applyYaml, waitTerm, termText } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 const WEBAPP = `apiVersion: v1
 kind: Pod
@@ -85,7 +77,7 @@ async function clickTermWord(page, word) {
 
 for (const scheme of ['light', 'dark']) {
   test(`a pod's detail shows where its env vars and command came from (${scheme})`, async () => {
-    const { page, errors } = await openApp(browser, server.url, { colorScheme: scheme, width: 1440, height: 900 });
+    const { page, errors } = await app.open({ colorScheme: scheme, width: 1440, height: 900 });
     await page.getByRole('button', { name: '30×' }).click();
     for (const l of SETUP) await run(page, l);
     await waitTerm(page, /secret\/app-secret created\n$/);
@@ -186,7 +178,7 @@ for (const scheme of ['light', 'dark']) {
 }
 
 test('kubectl edit opens the object in the editor; Save patches it, a bad save reopens it', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   await run(page, 'kubectl create deployment web --image=nginx:1.14.2');
   await waitTerm(page, /deployment\.apps\/web created\n$/);
   await run(page, 'kubectl edit deploy/web');

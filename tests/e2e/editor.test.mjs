@@ -1,19 +1,11 @@
 // The manifest editor as a learner uses it with the seed notes: a new file from a template,
 // the notes' mis-indented envFrom applied and marked at its line with kubectl's message, the
 // fix, and files that the terminal writes opening as tabs.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, run, termText, waitTerm } from './harness.mjs';
+import { servedApp, screenshot, run, termText, waitTerm } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 /** Replace the editor's text as a paste does, without applying. */
 async function paste(page, text) {
@@ -27,7 +19,7 @@ const tabs = (page) => page.locator('.file-tabs .file-tab').evaluateAll((els) =>
 
 for (const scheme of ['light', 'dark']) {
   test(`templates, error marks at their line, and the shell's files as tabs (${scheme})`, async () => {
-    const { page, errors } = await openApp(browser, server.url, { colorScheme: scheme, width: 1440, height: 900 });
+    const { page, errors } = await app.open({ colorScheme: scheme, width: 1440, height: 900 });
     assert.deepEqual(await tabs(page), ['deployment.yaml •']);
     // YAML is highlighted: keys, and the number of replicas.
     assert.equal(await page.locator('.code.hl .k').first().innerText(), 'apiVersion');

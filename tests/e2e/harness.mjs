@@ -4,6 +4,7 @@ import { mkdirSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, '..', '..');
@@ -50,6 +51,30 @@ export async function launch() {
     headless: true,
     args: CHROMIUM_ARGS,
   });
+}
+
+/**
+ * For a test file: dist/ served and Chromium launched before its tests, both closed after.
+ * Returns `{ url, browser, open(opts) }`, filled in once the tests start; `open` is
+ * `openApp` on that browser and address.
+ */
+export function servedApp() {
+  const app = {
+    url: null,
+    browser: null,
+    open: (opts) => openApp(app.browser, app.url, opts),
+  };
+  let server;
+  before(async () => {
+    server = await serve();
+    app.url = server.url;
+    app.browser = await launch();
+  });
+  after(async () => {
+    await app.browser?.close();
+    server?.close();
+  });
+  return app;
 }
 
 /**

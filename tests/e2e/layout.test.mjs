@@ -1,23 +1,15 @@
 // Layout: side by side on a laptop, resizable by mouse and keyboard; stacked on a narrow
 // screen; light and dark themes follow the system.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, run, applyYaml, waitTerm, NGINX } from './harness.mjs';
+import { servedApp, screenshot, run, applyYaml, waitTerm, NGINX } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 const box = (page, sel) => page.locator(sel).boundingBox();
 
 test('panes sit side by side and resize by drag and by keyboard', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   const [e, t, c] = [await box(page, '.pane.editor'), await box(page, '.pane.terminal'), await box(page, '.pane.cluster')];
   assert.ok(e.x < t.x && t.x < c.x && Math.abs(e.y - t.y) < 2 && Math.abs(t.y - c.y) < 2);
   const split = page.locator('.splitter').first();
@@ -37,7 +29,7 @@ test('panes sit side by side and resize by drag and by keyboard', async () => {
 });
 
 test('a narrow screen stacks the panes; the dark theme follows the system', async () => {
-  const { page, errors } = await openApp(browser, server.url, { width: 420, height: 900, colorScheme: 'dark' });
+  const { page, errors } = await app.open({ width: 420, height: 900, colorScheme: 'dark' });
   const [e, t, c] = [await box(page, '.pane.editor'), await box(page, '.pane.terminal'), await box(page, '.pane.cluster')];
   assert.ok(e.y < t.y && t.y < c.y, 'stacked');
   assert.ok(e.width > 400 && t.width > 400);
@@ -54,7 +46,7 @@ test('a narrow screen stacks the panes; the dark theme follows the system', asyn
 });
 
 test('the wide dark theme', async () => {
-  const { page, errors } = await openApp(browser, server.url, { colorScheme: 'dark' });
+  const { page, errors } = await app.open({ colorScheme: 'dark' });
   await page.getByRole('button', { name: '30×' }).click();
   await applyYaml(page, NGINX);
   await page.waitForFunction(() => document.querySelectorAll('.cluster .pod.running').length === 3, null, { timeout: 20000 });

@@ -1,18 +1,10 @@
 // Lessons, share links, autosave and embedding, as a learner and a course page use them.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deflateRawSync } from 'node:zlib';
-import { serve, launch, openApp, screenshot, run, termText } from './harness.mjs';
+import { servedApp, screenshot, run, termText } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 /** A share link made the way kubeplay makes them: version byte 1, raw deflate, base64url. */
 function link(state) {
@@ -29,7 +21,7 @@ async function podsShown(page) {
 }
 
 test('a lesson shows its steps, and a check turns green when the cluster is right', async () => {
-  const { page, errors } = await openApp(browser, server.url, { query: '?lesson=rolling-update&lang=en' });
+  const { page, errors } = await app.open({ query: '?lesson=rolling-update&lang=en' });
   await page.waitForSelector('.lesson .lesson-title');
   assert.equal(await page.locator('.lesson .lesson-title').innerText(), 'Rolling updates and rollbacks');
   assert.equal(await page.locator('.lesson .lesson-dot').count(), 3);
@@ -50,7 +42,7 @@ test('a lesson shows its steps, and a check turns green when the cluster is righ
 });
 
 test('a share link opened in a fresh page shows the same terminal and cluster', async () => {
-  const { page, errors } = await openApp(browser, server.url, { query: '?lesson=rolling-update' });
+  const { page, errors } = await app.open({ query: '?lesson=rolling-update' });
   await run(page, 'kubectl apply -f myapp-deploy.yaml');
   await waitTerm(page, 'deployment.apps/myapp-deploy created');
   await page.getByRole('button', { name: '30×' }).click();
@@ -62,7 +54,7 @@ test('a share link opened in a fresh page shows the same terminal and cluster', 
   assert.match(url, /#[A-Za-z0-9_-]{20,}$/);
   const before = { term: await termText(page), pods: await podsShown(page) };
 
-  const fresh = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+  const fresh = await app.browser.newContext({ viewport: { width: 1366, height: 800 } });
   const p2 = await fresh.newPage();
   const errors2 = [];
   p2.on('pageerror', (e) => errors2.push(String(e)));
@@ -78,7 +70,7 @@ test('a share link opened in a fresh page shows the same terminal and cluster', 
 });
 
 test('the session autosaves and comes back after a reload', async () => {
-  const { page, errors } = await openApp(browser, server.url, { query: '?lesson=secrets' });
+  const { page, errors } = await app.open({ query: '?lesson=secrets' });
   await run(page, 'kubectl apply -f app-secret.yaml');
   await waitTerm(page, 'secret/app-secret created');
   await page.waitForTimeout(300);
@@ -107,11 +99,11 @@ test('bad links show a message and run nothing', async () => {
     future: Buffer.from([7, 1, 2, 3]).toString('base64url'),
   };
   for (const [name, frag] of Object.entries(cases)) {
-    const ctx = await browser.newContext();
+    const ctx = await app.browser.newContext();
     const page = await ctx.newPage();
     const errors = [];
     page.on('pageerror', (e) => errors.push(String(e)));
-    await page.goto(`${server.url}#${frag}`);
+    await page.goto(`${app.url}#${frag}`);
     await page.waitForSelector('.notices.bad', { timeout: 20000 });
     const msg = await page.locator('.notices').innerText();
     assert.match(msg, /could not be opened/, name);
@@ -127,9 +119,9 @@ test('HTML in names from a link stays text and runs no script', async () => {
     e: [[0, 1, '<img src=x onerror="window.pwned=1">.yaml', '<script>window.pwned=2</script>'],
         [10, "kubectl get pod '<img src=x onerror=window.pwned=3>'"]],
   });
-  const ctx = await browser.newContext();
+  const ctx = await app.browser.newContext();
   const page = await ctx.newPage();
-  await page.goto(`${server.url}#${evil}`);
+  await page.goto(`${app.url}#${evil}`);
   await page.waitForSelector('.term-input');
   await waitTerm(page, "<img src=x onerror=window.pwned=3>");
   await page.waitForTimeout(300);
@@ -139,11 +131,11 @@ test('HTML in names from a link stays text and runs no script', async () => {
 });
 
 test('embedded in course notes: two lessons, driven and heard through postMessage', async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const ctx = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await ctx.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${server.url}course-notes.html`);
+  await page.goto(`${app.url}course-notes.html`);
   const hasMsg = (lesson, type) => page.waitForFunction(
     ([l, t]) => (window.kubeplayLog || []).some((m) => m.dir === '←' && m.lesson === l && m.data.type === t),
     [lesson, type], { timeout: 30000 });

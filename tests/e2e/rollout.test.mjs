@@ -1,19 +1,11 @@
 // A rolling update watched in the cluster view, then a rollback from the terminal: the old and
 // new ReplicaSets' counts change over time, the budget is shown, and the revision timeline
 // tells what changed.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, run, applyYaml, waitTerm, NGINX } from './harness.mjs';
+import { servedApp, screenshot, run, applyYaml, waitTerm, NGINX } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 const SIX = NGINX.replace('replicas: 3', 'replicas: 6').replace('  selector:', `  strategy:
     rollingUpdate:
@@ -30,7 +22,7 @@ const counts = (page) => page.evaluate(() =>
   })));
 
 test('a rolling update and a rollback, watched in the cluster view', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   await page.getByRole('button', { name: '30×' }).click();
   await applyYaml(page, SIX);
   await page.waitForFunction(() => document.querySelectorAll('.cluster .pod.running').length === 6, null, { timeout: 20000 });
@@ -105,7 +97,7 @@ const cellLabels = (page) => page.evaluate(() =>
 
 for (const scheme of ['light', 'dark']) {
   test(`past 100 pods, cells on a canvas: pointed at, clicked and walked by keyboard (${scheme})`, async () => {
-    const { page, errors } = await openApp(browser, server.url, { colorScheme: scheme });
+    const { page, errors } = await app.open({ colorScheme: scheme });
     await page.getByRole('button', { name: '30×' }).click();
     const big = NGINX.replace('replicas: 3', 'replicas: 150');
     await applyYaml(page, big);

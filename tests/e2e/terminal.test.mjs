@@ -1,21 +1,13 @@
 // The terminal as a terminal: errors on stderr look different, Up/Down history survives a
 // reload, Ctrl+L clears, Ctrl+C stops a waiting command, and a pasted script runs line by line.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openApp, screenshot, run, termText } from './harness.mjs';
+import { servedApp, screenshot, run, termText } from './harness.mjs';
 
-let server, browser;
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const app = servedApp();
 
 test('stderr is styled apart from stdout', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   await run(page, 'echo hello');
   await run(page, 'nosuchcommand');
   await page.waitForSelector('.term-out .t-err');
@@ -30,7 +22,7 @@ test('stderr is styled apart from stdout', async () => {
 });
 
 test('Up and Down walk the history, which survives a reload', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   await run(page, 'echo one');
   await run(page, 'echo two');
   const input = page.locator('.term-input');
@@ -53,7 +45,7 @@ test('Up and Down walk the history, which survives a reload', async () => {
 });
 
 test('Ctrl+C stops a waiting command, Ctrl+L clears the screen', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   await run(page, 'sleep 600');
   // While the command waits there is no prompt.
   await page.waitForSelector('.term-line.busy');
@@ -67,7 +59,7 @@ test('Ctrl+C stops a waiting command, Ctrl+L clears the screen', async () => {
 });
 
 test('a pasted script runs line by line, each after the previous one finished', async () => {
-  const { page, errors } = await openApp(browser, server.url);
+  const { page, errors } = await app.open();
   const input = page.locator('.term-input');
   await input.click();
   await page.getByRole('button', { name: '30×' }).click();

@@ -128,39 +128,23 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
 }
 
-/// The one Deployment a rollout command names (`deployment/x` or `deployment x`).
+/// The one Deployment a rollout command names (`deployment/x`, `deployment x` or `-f FILE`).
 fn target(cx: &mut Cx<'_>, a: &super::flags::Args) -> Result<(String, String), Exec> {
-    let positional = &a.positional;
     let files = a.all("filename");
-    if !files.is_empty() {
+    let named = if !files.is_empty() {
         let objs = super::resource::referenced(cx.fs, &mut cx.stdin, &files, a.bool("recursive"))
             .map_err(|e| fail(cx.out, e))?;
-        let Some(o) = objs.first() else {
-            return Err(fail(cx.out, "required resource not specified"));
-        };
-        let info = o.info();
-        if info.kind != Kind::Deployment {
-            return Err(fail(
-                cx.out,
-                format!(
-                    "no status viewer has been implemented for {{{} {}}}",
-                    info.group, info.kind
-                ),
-            ));
+        objs.first().map(|o| (o.info(), o.name().to_string()))
+    } else if a.positional.is_empty() {
+        None
+    } else {
+        match super::resource::resolve(&a.positional, &Default::default()) {
+            Ok(super::resource::Request::Named(v)) => v.into_iter().next(),
+            Ok(_) => None,
+            Err(e) => return Err(fail(cx.out, e)),
         }
-        return Ok((info.plural.to_string(), o.name().to_string()));
-    }
-    if positional.is_empty() {
-        return Err(fail(cx.out, "required resource not specified"));
-    }
-    let req = match super::resource::resolve(positional, &Default::default()) {
-        Ok(r) => r,
-        Err(e) => return Err(fail(cx.out, e)),
     };
-    let super::resource::Request::Named(v) = req else {
-        return Err(fail(cx.out, "required resource not specified"));
-    };
-    let Some((info, name)) = v.into_iter().next() else {
+    let Some((info, name)) = named else {
         return Err(fail(cx.out, "required resource not specified"));
     };
     if info.kind != Kind::Deployment {
