@@ -580,13 +580,9 @@ spec:
             "error when creating \"f.yaml\": pods \"",
             "* ",
         ];
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        use rand_core::{RngCore, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+        let mut next = |n: usize| (rng.next_u64() % n as u64) as usize;
         for _ in 0..3000 {
             let text: String = (0..next(40)).map(|_| BITS[next(BITS.len())]).collect();
             let msg = MSGS[next(MSGS.len())];

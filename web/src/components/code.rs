@@ -422,13 +422,9 @@ mod tests {
             "a", ":", ": ", "- ", "-", "\"", "'", "#", " #", " ", "\t", "\n", "|", ">", "{", "&a",
             "---", "é", "😀", "1", "true", "key: \"v", "\n  ",
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        use rand_core::{RngCore, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(2);
+        let mut next = |n: usize| (rng.next_u64() % n as u64) as usize;
         for _ in 0..3000 {
             let text: String = (0..next(40)).map(|_| BITS[next(BITS.len())]).collect();
             let back: Vec<String> = highlight(&text)
