@@ -982,7 +982,7 @@ fn step_container(
         if c.role == Role::Init && c.done {
             return;
         }
-        match c.state.clone() {
+        match &c.state {
             CState::Running { .. } => {
                 run_process(w, pod, rt, i, wake);
                 if rt.ctrs[i].is_running() {
@@ -991,6 +991,7 @@ fn step_container(
                 }
             }
             CState::Terminated(t) => {
+                let t = t.clone();
                 if !after_exit(w, pod, rt, i, &t, wake) {
                     return;
                 }
@@ -1145,14 +1146,14 @@ fn try_start(
     let Some(spec_c) = spec_container(pod, &rt.ctrs[i]) else {
         return false;
     };
-    let fp = rt.ctrs[i].field_path(i);
     if rt.ctrs[i].restart_at.is_some() {
         // A crash-looping container whose back-off is over.
         restart_now(rt, i, None);
     }
-    if rt.ctrs[i].pull != Pull::Present && !pull_image(w, pod, rt, i, &spec_c, &fp, wake) {
+    if !pull_image(w, pod, rt, i, spec_c, wake) {
         return false;
     }
+    let fp = rt.ctrs[i].field_path(i);
     let img = rt.ctrs[i].img.clone().expect("image present");
     // --- env ---
     let mounts = match crate::config::container_mounts(pod, &spec_c, &*w) {
@@ -1313,12 +1314,20 @@ fn pull_image(
     rt: &mut PodRuntime,
     i: usize,
     spec_c: &Container,
-    fp: &str,
     wake: &mut Option<Millis>,
 ) -> bool {
     let now = w.now();
+    // Present, or a pull under way: nothing to work out.
+    match rt.ctrs[i].pull {
+        Pull::Present => return true,
+        Pull::Pulling { done_at, .. } if now < done_at => {
+            soonest(wake, done_at);
+            return false;
+        }
+        _ => {}
+    }
     let image = rt.ctrs[i].image.clone();
-    let fp = Some(fp.to_string());
+    let fp = Some(rt.ctrs[i].field_path(i));
     let reference = match images::parse_reference(&image) {
         Ok(r) => r,
         Err(msg) => {
@@ -1336,25 +1345,16 @@ fn pull_image(
     };
     // Resolved only on the paths that need it (not while pulling or once present).
     let resolve = |w: &World| w.kubelet.catalog.resolve_shared(&image, &reference);
-    let policy = spec_c.image_pull_policy.clone().unwrap_or_else(|| {
+    let policy = spec_c.image_pull_policy.as_deref().unwrap_or(
         if reference.tag == "latest" && reference.digest.is_none() {
-            "Always".into()
+            "Always"
         } else {
-            "IfNotPresent".into()
-        }
-    });
+            "IfNotPresent"
+        },
+    );
 
-    let present = w
-        .kubelet
-        .images
-        .contains(&(rt.node.clone(), reference.full()));
     match rt.ctrs[i].pull.clone() {
-        Pull::Present => return true,
-        Pull::Pulling { done_at, ok } => {
-            if now < done_at {
-                soonest(wake, done_at);
-                return false;
-            }
+        Pull::Pulling { ok, .. } => {
             if ok {
                 if let Some(msg) = rt.ctrs[i].pulled_msg.take() {
                     event(w, pod, false, "Pulled", msg, fp);
@@ -1433,8 +1433,13 @@ fn pull_image(
                 return false;
             }
         }
-        Pull::None => {}
+        // (Present returned above.)
+        Pull::None | Pull::Present => {}
     }
+    let present = w
+        .kubelet
+        .images
+        .contains(&(rt.node.clone(), reference.full()));
     if present && policy != "Always" {
         event(w, pod, false, "Pulled", format!("Container image \"{image}\" already present on machine and can be accessed by the pod"), fp);
         let found = resolve(w);
@@ -1997,10 +2002,28 @@ fn status_image(w: &mut World, image: &str) {
     }
 }
 
-fn container_status(
+/// Make `cs` the status of container `c` (as the kubelet reports it), in place: each field
+/// is compared first and written only when it differs, so that the strings of an unchanged
+/// status are neither built nor freed. True if anything changed.
+fn fill_container_status(
+    cs: &mut ContainerStatus,
     c: &Ctr,
     images: &BTreeMap<String, (Option<String>, String)>,
-) -> ContainerStatus {
+) -> bool {
+    fn set<T: PartialEq>(field: &mut T, value: T) -> bool {
+        let changed = *field != value;
+        if changed {
+            *field = value;
+        }
+        changed
+    }
+    fn set_str(field: &mut String, value: &str) -> bool {
+        let changed = field != value;
+        if changed {
+            value.clone_into(field);
+        }
+        changed
+    }
     let state = match &c.state {
         CState::Waiting { reason, message } => waiting(reason, message.clone()),
         CState::Running { started } => ContainerState {
@@ -2014,24 +2037,75 @@ fn container_status(
     let ran = !c.container_id.is_empty();
     let (full, id) = images
         .get(&c.image)
-        .map(|(f, i)| (f.as_ref(), i.as_str()))
+        .map(|(f, i)| (f.as_deref(), i.as_str()))
         .unwrap_or((None, ""));
     let img_ref = match full {
-        Some(full) if ran => full.clone(),
-        _ => c.image.clone(),
+        Some(full) if ran => full,
+        _ => &c.image,
     };
-    ContainerStatus {
-        name: c.name.clone(),
-        image: img_ref,
-        image_id: if ran { id.to_string() } else { String::new() },
-        container_id: ran.then(|| c.container_id.clone()),
-        ready: c.ready,
-        restart_count: c.restarts,
-        started: Some(c.started && c.is_running()),
-        state: Some(state),
-        last_state: Some(c.last.as_ref().map(terminated_state).unwrap_or_default()),
-        ..Default::default()
+    // Every field named, so that a field added to the type is a compile error here.
+    let ContainerStatus {
+        allocated_resources,
+        allocated_resources_status,
+        container_id,
+        image,
+        image_id,
+        last_state,
+        name,
+        ready,
+        resources,
+        restart_count,
+        started,
+        state: cs_state,
+        stop_signal,
+        user,
+        volume_mounts,
+    } = cs;
+    let mut changed = set_str(name, &c.name);
+    changed |= set_str(image, img_ref);
+    changed |= set_str(image_id, if ran { id } else { "" });
+    changed |= match container_id {
+        Some(have) if ran => set_str(have, &c.container_id),
+        have => set(have, ran.then(|| c.container_id.clone())),
+    };
+    changed |= set(ready, c.ready);
+    changed |= set(restart_count, c.restarts);
+    changed |= set(started, Some(c.started && c.is_running()));
+    changed |= set(cs_state, Some(state));
+    changed |= set(
+        last_state,
+        Some(c.last.as_ref().map(terminated_state).unwrap_or_default()),
+    );
+    changed |= set(allocated_resources, None);
+    changed |= set(allocated_resources_status, None);
+    changed |= set(resources, None);
+    changed |= set(stop_signal, None);
+    changed |= set(user, None);
+    changed |= set(volume_mounts, None);
+    changed
+}
+
+/// Make `field` the statuses of `ctrs`, in order, in place (`None` for no containers when
+/// `none_if_empty`). True if anything changed.
+fn fill_container_statuses(
+    field: &mut Option<Vec<ContainerStatus>>,
+    ctrs: &[&Ctr],
+    images: &BTreeMap<String, (Option<String>, String)>,
+    none_if_empty: bool,
+) -> bool {
+    if none_if_empty && ctrs.is_empty() {
+        return field.take().is_some();
     }
+    let mut changed = field.is_none();
+    let v = field.get_or_insert_with(Vec::new);
+    if v.len() != ctrs.len() {
+        v.resize_with(ctrs.len(), Default::default);
+        changed = true;
+    }
+    for (cs, c) in v.iter_mut().zip(ctrs) {
+        changed |= fill_container_status(cs, c, images);
+    }
+    changed
 }
 
 /// A pod condition the kubelet wants, before it is written.
@@ -2200,16 +2274,12 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
             conds[1].reason = None;
         }
     }
-    let init_statuses: Vec<ContainerStatus> = rt.ctrs[..rt.n_init]
-        .iter()
-        .map(|c| container_status(c, &w.kubelet.status_images))
-        .collect();
-    let mut app_statuses: Vec<ContainerStatus> = apps
-        .iter()
-        .map(|c| container_status(c, &w.kubelet.status_images))
-        .collect();
+    let inits: Vec<&Ctr> = rt.ctrs[..rt.n_init].iter().collect();
+    let mut apps = apps;
     // The API server's own order is by name.
-    kubeplay_sort::sort_by(&mut app_statuses, |a, b| a.name.cmp(&b.name));
+    kubeplay_sort::sort_by(&mut apps, |a, b| a.name.cmp(&b.name));
+    // Out of the kubelet while the pod is written (put back below).
+    let images = std::mem::take(&mut w.kubelet.status_images);
     let ip = rt.ip.clone();
     let host_ip = rt.host_ip.clone();
     let started_at = rt.started_at;
@@ -2289,14 +2359,11 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
             }
         }
         set(&mut st.start_time, Some(k8s_time(started_at)), &mut changed);
-        set(&mut st.container_statuses, Some(app_statuses), &mut changed);
-        set(
-            &mut st.init_container_statuses,
-            (!init_statuses.is_empty()).then_some(init_statuses),
-            &mut changed,
-        );
+        changed |= fill_container_statuses(&mut st.container_statuses, &apps, &images, false);
+        changed |= fill_container_statuses(&mut st.init_container_statuses, &inits, &images, true);
         changed
     });
+    w.kubelet.status_images = images;
     let live_rv = w
         .get::<Pod>(k)
         .and_then(|p| p.metadata.resource_version.as_ref());
