@@ -202,7 +202,7 @@ impl EventRecord {
     }
 
     pub fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+        crate::key::key(&self.namespace, &self.name)
     }
 }
 

@@ -12,12 +12,7 @@ use kubeplay_api::{Kind, Object};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-/// (namespace, name); the namespace is empty for cluster-scoped kinds.
-pub type Key = (String, String);
-
-pub fn key(ns: &str, name: &str) -> Key {
-    (ns.to_string(), name.to_string())
-}
+pub use crate::key::{key, Key, Name};
 
 /// A k8s-openapi type the store keeps in a table of its own.
 pub trait Stored: Clone + Into<Object> + 'static {
