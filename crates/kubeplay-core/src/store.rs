@@ -10,6 +10,7 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::{Kind, Object};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 /// (namespace, name); the namespace is empty for cluster-scoped kinds.
 pub type Key = (String, String);
@@ -78,7 +79,9 @@ macro_rules! tables {
                 match kind { $(Kind::$kind => self.$field.contains_key(k),)* }
             }
             pub fn remove_object(&mut self, kind: Kind, k: &Key) -> Option<Object> {
-                match kind { $(Kind::$kind => self.remove::<$kind>(k).map(Into::into),)* }
+                match kind {
+                    $(Kind::$kind => self.remove::<$kind>(k).map(|o| Rc::unwrap_or_clone(o).into()),)*
+                }
             }
         }
     };
@@ -363,13 +366,13 @@ impl Store {
         T::table_mut(self).insert(k, o);
     }
 
-    pub fn remove<T: Stored>(&mut self, k: &Key) -> Option<T> {
+    pub fn remove<T: Stored>(&mut self, k: &Key) -> Option<Rc<T>> {
         let o = T::table_mut(self).remove(k)?;
         self.writes += 1;
         if let Some(uid) = controller_uid(o.meta()).map(str::to_string) {
             self.unindex(&uid, T::KIND, k);
         }
-        self.count(tally_of(&o), k, -1);
+        self.count(tally_of(&*o), k, -1);
         Some(o)
     }
 

@@ -4,11 +4,17 @@
 //! cache; a hash lookup reads the key once and compares with one stored key. Looking up one
 //! object is what controllers and the kubelet do most; listing in order goes through the
 //! ordered set of keys, which is only written when an object is added or removed.
+//!
+//! Values are shared (`Rc`) and copied on write: a reader that must hold an object while it
+//! writes to the world (the kubelet, for the length of one pod's sync) takes a reference
+//! ([`Table::get_shared`]) instead of a copy. A write to an object someone holds copies it
+//! first (`Rc::make_mut`), so what the holder sees never changes under it.
 
 use crate::store::Key;
 use std::collections::{btree_set, BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::ops::RangeFrom;
+use std::rc::Rc;
 
 /// FxHash (as in rustc): fast on short strings, and the same on every run and platform.
 /// Nothing iterates the hash maps it is used in, so its order is never seen.
@@ -52,12 +58,12 @@ impl Hasher for FxHasher {
 
 pub type FxBuild = BuildHasherDefault<FxHasher>;
 
-/// Objects by key: hashed for lookups, ordered for iteration. Values are boxed: a k8s-openapi
-/// object is kilobytes inline (a Pod about 2.5 KB), and boxed the hash table stays small
-/// (a lookup reads a compact table, growing it moves pointers, not objects).
+/// Objects by key: hashed for lookups, ordered for iteration. Values are behind a pointer: a
+/// k8s-openapi object is kilobytes inline (a Pod about 2.5 KB), and so the hash table stays
+/// small (a lookup reads a compact table, growing it moves pointers, not objects).
 #[derive(Clone, Debug)]
 pub struct Table<V> {
-    map: HashMap<Key, Box<V>, FxBuild>,
+    map: HashMap<Key, Rc<V>, FxBuild>,
     order: BTreeSet<Key>,
 }
 
@@ -72,10 +78,11 @@ impl<V> Default for Table<V> {
 
 impl<V> Table<V> {
     pub fn get(&self, k: &Key) -> Option<&V> {
-        self.map.get(k).map(|b| &**b)
+        self.map.get(k).map(|v| &**v)
     }
-    pub fn get_mut(&mut self, k: &Key) -> Option<&mut V> {
-        self.map.get_mut(k).map(|b| &mut **b)
+    /// The object itself, shared: held past a write to the table, it stays as it was.
+    pub fn get_shared(&self, k: &Key) -> Option<Rc<V>> {
+        self.map.get(k).cloned()
     }
     pub fn contains_key(&self, k: &Key) -> bool {
         self.map.contains_key(k)
@@ -86,36 +93,21 @@ impl<V> Table<V> {
     pub fn is_empty(&self) -> bool {
         self.map.is_empty()
     }
-    /// Insert or replace; returns the replaced value.
-    pub fn insert(&mut self, k: Key, v: V) -> Option<V> {
+    /// Insert or replace.
+    pub fn insert(&mut self, k: Key, v: V) {
         match self.map.get_mut(&k) {
-            Some(old) => Some(std::mem::replace(&mut **old, v)),
+            Some(old) => *old = Rc::new(v),
             None => {
                 self.order.insert(k.clone());
-                self.map.insert(k, Box::new(v));
-                None
+                self.map.insert(k, Rc::new(v));
             }
         }
     }
-    /// Remove a key, whether its value is in the table or out (`take`).
-    pub fn remove(&mut self, k: &Key) -> Option<V> {
-        let v = self.map.remove(k);
+    /// Remove a key; the object comes back shared, as others may still hold it.
+    pub fn remove(&mut self, k: &Key) -> Option<Rc<V>> {
+        let v = self.map.remove(k)?;
         self.order.remove(k);
-        v.map(|b| *b)
-    }
-    /// Take a value out for a while and keep its place: until `restore` puts it back, lookups
-    /// and iteration do not see it (as if removed), and neither costs a walk of the order.
-    pub fn take(&mut self, k: &Key) -> Option<V> {
-        self.map.remove(k).map(|b| *b)
-    }
-    /// Put back what `take` took.
-    pub fn restore(&mut self, k: Key, v: V) {
-        debug_assert!(self.order.contains(&k));
-        self.map.insert(k, Box::new(v));
-    }
-    pub fn clear(&mut self) {
-        self.map.clear();
-        self.order.clear();
+        Some(v)
     }
     /// Entries in key order.
     pub fn iter(&self) -> Iter<'_, V> {
@@ -139,27 +131,31 @@ impl<V> Table<V> {
     }
 }
 
+impl<V: Clone> Table<V> {
+    /// The object, to change in place; copied first if someone holds it.
+    pub fn get_mut(&mut self, k: &Key) -> Option<&mut V> {
+        self.map.get_mut(k).map(Rc::make_mut)
+    }
+}
+
 pub struct Iter<'a, V> {
     keys: btree_set::Range<'a, Key>,
-    map: &'a HashMap<Key, Box<V>, FxBuild>,
+    map: &'a HashMap<Key, Rc<V>, FxBuild>,
 }
 
 impl<'a, V> Iterator for Iter<'a, V> {
     type Item = (&'a Key, &'a V);
     fn next(&mut self) -> Option<Self::Item> {
-        // A key whose value is out (`take`) is passed over.
-        self.keys.find_map(|k| Some((k, &**self.map.get(k)?)))
+        // The order and the map hold the same keys.
+        let k = self.keys.next()?;
+        Some((k, &**self.map.get(k)?))
     }
 }
 
 impl<V> DoubleEndedIterator for Iter<'_, V> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        loop {
-            let k = self.keys.next_back()?;
-            if let Some(v) = self.map.get(k) {
-                return Some((k, &**v));
-            }
-        }
+        let k = self.keys.next_back()?;
+        Some((k, &**self.map.get(k)?))
     }
 }
 

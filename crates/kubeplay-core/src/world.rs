@@ -341,7 +341,7 @@ impl World {
     }
 
     /// Remove an object outright, and collect what it owned.
-    pub(crate) fn remove<T: Stored>(&mut self, k: &Key) -> Option<T> {
+    pub(crate) fn remove<T: Stored>(&mut self, k: &Key) -> Option<Rc<T>> {
         let o = self.store.remove::<T>(k)?;
         // Out of the store: its metadata is read in place, not copied.
         let meta = o.meta();

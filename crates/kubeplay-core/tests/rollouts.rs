@@ -31,7 +31,7 @@ fn rolling_case(
     let label = format!("seed {seed} replicas {replicas} surge {surge} unavailable {unavailable} minReady {min_ready}");
     set_image(&mut w, "web", "nginx:1.16.1");
     let mut instants = 0usize;
-    let mut check = |w: &World| {
+    let check = |w: &World| {
         let c = census(w, min_ready);
         assert!(
             c.available >= min_available,

@@ -251,8 +251,6 @@ pub struct PodRuntime {
     volume_sync_at: Option<Millis>,
     /// The pod failed for good (an init container failed with restartPolicy Never).
     failed: bool,
-    /// The pod as the last sync saw it (and wrote its status), while it stays current.
-    snap: Option<Rc<Pod>>,
     /// What the last status write was computed from, and the pod's resourceVersion after it:
     /// while neither moved, the status would come out the same.
     status_memo: Option<(Option<String>, StatusInputs)>,
@@ -562,11 +560,13 @@ fn image_id(image: &str) -> String {
     }
 }
 
-fn restart_policy(pod: &Pod) -> &str {
-    pod.spec
-        .as_ref()
-        .and_then(|s| s.restart_policy.as_deref())
-        .unwrap_or("Always")
+fn restart_policy(pod: &Pod) -> &'static str {
+    match pod.spec.as_ref().and_then(|s| s.restart_policy.as_deref()) {
+        Some("Never") => "Never",
+        Some("OnFailure") => "OnFailure",
+        // Validation admits only these three, and the default is Always.
+        _ => "Always",
+    }
 }
 
 fn spec_container<'a>(pod: &'a Pod, c: &Ctr) -> Option<&'a Container> {
@@ -604,40 +604,26 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             w.kubelet.by_ip.remove(&rt.ip);
         }
     }
-    // The pod as it is now, for this sync: the copy kept from the last sync when the pod has
-    // not changed since (the kubelet's own status write is applied to that copy too).
-    let snap = w.kubelet.pods.get_mut(k).and_then(|rt| rt.snap.take());
-    let pod = match snap {
-        Some(p) if p.metadata.resource_version == live.metadata.resource_version => p,
-        // Changed, but not its spec (a deletion, a label): copy only the rest.
-        Some(mut p) if p.spec == live.spec => {
-            let s = Rc::make_mut(&mut p);
-            crate::refresh::refresh_meta(&mut s.metadata, &live.metadata);
-            crate::refresh::refresh_pod_status(&mut s.status, &live.status);
-            p
+    if !w.kubelet.pods.contains_key(k) {
+        if live.metadata.deletion_timestamp.is_some() {
+            // Deleted before the kubelet started anything: nothing to stop, the pod goes.
+            // (Waiting for the pickup here would leave it Terminating forever.)
+            w.scheduler.unbind(&node);
+            w.remove::<Pod>(k);
+            return;
         }
-        _ => {
-            let live = w.get::<Pod>(k).expect("present");
-            if !w.kubelet.pods.contains_key(k) {
-                if live.metadata.deletion_timestamp.is_some() {
-                    // Deleted before the kubelet started anything: nothing to stop, the pod
-                    // goes. (Waiting for the pickup here would leave it Terminating forever.)
-                    w.scheduler.unbind(&node);
-                    w.remove::<Pod>(k);
-                    return;
-                }
-                if crate::controllers::is_terminal(live) {
-                    return;
-                }
-                let at = pod_bound_at(live) + PICKUP;
-                if now < at {
-                    w.enqueue(Task::Kubelet(k.clone()), at);
-                    return;
-                }
-            }
-            Rc::new(live.clone())
+        if crate::controllers::is_terminal(live) {
+            return;
         }
-    };
+        let at = pod_bound_at(live) + PICKUP;
+        if now < at {
+            w.enqueue(Task::Kubelet(k.clone()), at);
+            return;
+        }
+    }
+    // The pod as it is now, shared with the store for this sync, not copied (a write to it
+    // meanwhile copies it, so this sync sees one state throughout).
+    let pod = w.store.pods.get_shared(k).expect("present");
     if !w.kubelet.pods.contains_key(k) {
         admit(w, k, &pod, &node);
     }
@@ -670,22 +656,10 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             drive(w, &pod, &mut rt, &mut wake);
         }
     }
-    let written = write_status(w, k, &pod, &mut rt);
-    let mut pod = pod;
-    if written {
-        // The copy takes the status just written (only what changed is copied).
-        if let Some(live) = w.store.pods.get(k) {
-            let p = Rc::make_mut(&mut pod);
-            crate::refresh::refresh_pod_status(&mut p.status, &live.status);
-            p.metadata
-                .resource_version
-                .clone_from(&live.metadata.resource_version);
-        }
-    }
-    if w.get::<Pod>(k).map(|p| &p.metadata.resource_version) == Some(&pod.metadata.resource_version)
-    {
-        rt.snap = Some(pod);
-    }
+    let policy = restart_policy(&pod);
+    // Let go of the pod before writing its status: still held, the write would copy it.
+    drop(pod);
+    write_status(w, k, policy, &mut rt);
     w.kubelet.pods.restore(k, rt);
     if let Some(t) = wake {
         w.enqueue(Task::Kubelet(k.clone()), t.max(now));
@@ -783,7 +757,6 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         started_at: now,
         volume_sync_at: None,
         failed: false,
-        snap: None,
         status_memo: None,
     };
     w.kubelet.pods.insert(k.clone(), Box::new(rt));
@@ -1048,7 +1021,7 @@ fn after_exit(
     wake: &mut Option<Millis>,
 ) -> bool {
     let now = w.now();
-    let policy = restart_policy(pod).to_string();
+    let policy = restart_policy(pod);
     let c = &mut rt.ctrs[i];
     let restart = match c.role {
         Role::Sidecar => true,
@@ -1063,7 +1036,7 @@ fn after_exit(
             }
             true
         }
-        Role::App => match policy.as_str() {
+        Role::App => match policy {
             "Never" => false,
             "OnFailure" => t.exit_code != 0,
             _ => true,
@@ -2123,21 +2096,18 @@ impl Want {
     }
 }
 
-/// Write the pod's status from the runtime, if it changed. Returns true when the pod was
-/// written and nothing else changed it since `pod` was copied (so `pod` with the stored
-/// status and resourceVersion is the stored pod).
-fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool {
+/// Write the pod's status from the runtime (`policy`: the pod's restartPolicy), if it changed.
+fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
     let now = w.now();
     let Some(live) = w.get::<Pod>(k) else {
-        return false;
+        return;
     };
     let live_rv = live.metadata.resource_version.as_ref();
     if let Some((rv, inputs)) = &rt.status_memo {
-        if rv.as_ref() == live_rv && inputs.matches(rt, restart_policy(pod)) {
-            return false;
+        if rv.as_ref() == live_rv && inputs.matches(rt, policy) {
+            return;
         }
     }
-    let pod_current = live_rv == pod.metadata.resource_version.as_ref();
     for c in &rt.ctrs {
         status_image(w, &c.image);
     }
@@ -2148,7 +2118,6 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool 
         .iter()
         .filter(|c| c.role == Role::Sidecar)
         .collect();
-    let policy = restart_policy(pod);
     // Phase.
     let all_terminated = apps.iter().all(|c| {
         matches!(c.state, CState::Terminated(_))
@@ -2244,7 +2213,7 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool 
     let ip = rt.ip.clone();
     let host_ip = rt.host_ip.clone();
     let started_at = rt.started_at;
-    let changed = w.mutate::<Pod>(k, |p| {
+    w.mutate::<Pod>(k, |p| {
         let st = p.status.get_or_insert_with(Default::default);
         // The kubelet's fields replaced in place (each compared first, so that an unchanged
         // status is no write); the rest of the status is left as it is.
@@ -2331,7 +2300,6 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool 
     let live_rv = w
         .get::<Pod>(k)
         .and_then(|p| p.metadata.resource_version.as_ref());
-    let policy = restart_policy(pod);
     rt.status_memo = Some(match rt.status_memo.take() {
         Some((mut rv, mut inputs)) => {
             match (&mut rv, live_rv) {
@@ -2343,7 +2311,6 @@ fn write_status(w: &mut World, k: &Key, pod: &Pod, rt: &mut PodRuntime) -> bool 
         }
         None => (live_rv.cloned(), StatusInputs::of(rt, policy)),
     });
-    changed && pod_current
 }
 
 fn will_restart(c: &Ctr, policy: &str) -> bool {
