@@ -11,6 +11,7 @@ use crate::components::lesson_panel::LessonPanel;
 use crate::components::pod_detail::PodDetailDrawer;
 use crate::components::splitter::Splitter;
 use crate::components::terminal::Terminal;
+use crate::i18n::Lang;
 use crate::sim::{Sim, SimRef};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use kubeplay_lessons::embed::{Panel, Theme};
@@ -293,6 +294,12 @@ pub fn App() -> Html {
         )
     };
     let lang = *lessons.lang;
+    let tr = crate::i18n::words(lang);
+    use_effect_with(lang, |lang| {
+        if let Some(root) = gloo::utils::document().document_element() {
+            let _ = root.set_attribute("lang", lang.as_str());
+        }
+    });
     let editing = sim.borrow().open_edit().map(|r| {
         let info = kubeplay_api::registry::info(r.kind);
         (
@@ -313,10 +320,11 @@ pub fn App() -> Html {
         <EditPane sim={sim.clone()} title={AttrValue::from(title)} text={AttrValue::from(text)} />
     });
     html! {
+        <ContextProvider<Lang> context={lang}>
         <div class={classes!("app", opts.embed.then_some("embed"))}>
             <header class="top">
                 <h1 class="brand">{"kubeplay"}</h1>
-                <span class="ns" title="namespace of the current context">{"namespace: "}<b>{namespace}</b></span>
+                <span class="ns" title={tr.namespace_title}>{tr.namespace}<b>{namespace}</b></span>
                 <Clock sim={sim.clone()} now={v.now} playing={v.playing} speed={v.speed} behind={v.behind} {has_next} />
                 <Toolbar sim={sim.clone()} lessons={lessons.clone()} />
             </header>
@@ -328,11 +336,11 @@ pub fn App() -> Html {
                 if opts.shows(Panel::Editor) {
                     {editor}
                     { for edit_pane }
-                    <Splitter label="editor width" value={ew} on_drag={drag0} on_step={step0} />
+                    <Splitter label={tr.editor_width} value={ew} on_drag={drag0} on_step={step0} />
                 }
                 if opts.shows(Panel::Terminal) {
                     <Terminal sim={sim.clone()} version={v.term} />
-                    <Splitter label="terminal width" value={tw} on_drag={drag1} on_step={step1} />
+                    <Splitter label={tr.terminal_width} value={tw} on_drag={drag1} on_step={step1} />
                 }
                 if opts.shows(Panel::Cluster) {
                     <ClusterView sim={sim.clone()} version={v.cluster} />
@@ -340,6 +348,7 @@ pub fn App() -> Html {
                 <PodDetailDrawer sim={sim.clone()} version={v.cluster} second={v.now / 1000} />
             </main>
         </div>
+        </ContextProvider<Lang>>
     }
 }
 

@@ -3,6 +3,7 @@
 //! from, every environment variable with its source, its mounted files, events and logs; and
 //! for each ConfigMap and Secret, the pods that use it. Plain data, tested natively.
 
+use crate::i18n::Words;
 use kubeplay_api::k8s_openapi::api::apps::v1::ReplicaSet;
 use kubeplay_api::k8s_openapi::api::core::v1::{
     ConfigMap, Container, ContainerStatus, Pod, PodSpec, Secret,
@@ -29,10 +30,10 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub fn label(self) -> &'static str {
+    pub fn label(self, tr: &Words) -> &'static str {
         match self {
-            Origin::ImageEntrypoint => "image ENTRYPOINT",
-            Origin::ImageCmd => "image CMD",
+            Origin::ImageEntrypoint => tr.image_entrypoint,
+            Origin::ImageCmd => tr.image_cmd,
             Origin::Command => "command",
             Origin::Args => "args",
         }
@@ -45,6 +46,15 @@ impl Origin {
             Origin::Args => "o-args",
         }
     }
+}
+
+/// The command/args rule that gives a container its command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rule {
+    Image,
+    Command,
+    Args,
+    Both,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -107,8 +117,8 @@ pub struct CtrDetail {
     /// The image's config is not known (not in the catalog): ENTRYPOINT/CMD cannot be shown.
     pub image_unknown: bool,
     pub argv: Vec<ArgWord>,
-    /// Which of the four command/args rules applied, in words.
-    pub rule: &'static str,
+    /// Which of the four command/args rules applied.
+    pub rule: Rule,
     pub env: Vec<EnvRow>,
     /// Why the kubelet cannot build the environment (`CreateContainerConfigError`).
     pub env_error: Option<String>,
@@ -142,25 +152,26 @@ pub struct PodDetail {
     pub events: Vec<EventLine>,
 }
 
-fn describe_source(s: &EnvSource) -> (String, &'static str) {
+fn describe_source(s: &EnvSource, tr: &Words) -> (String, &'static str) {
+    let k = tr.key;
     match s {
         EnvSource::Value => ("value".into(), "value"),
         EnvSource::ConfigMapKey { name, key } => {
-            (format!("configMapKeyRef {name} → key {key}"), "configmap")
+            (format!("configMapKeyRef {name} → {k} {key}"), "configmap")
         }
         EnvSource::SecretKey { name, key } => {
-            (format!("secretKeyRef {name} → key {key}"), "secret")
+            (format!("secretKeyRef {name} → {k} {key}"), "secret")
         }
         EnvSource::Field { path } => (format!("fieldRef {path}"), "field"),
         EnvSource::ResourceField { resource } => (format!("resourceFieldRef {resource}"), "field"),
         EnvSource::ConfigMapEnvFrom { name, key } => (
-            format!("envFrom configMapRef {name} → key {key}"),
+            format!("envFrom configMapRef {name} → {k} {key}"),
             "configmap",
         ),
         EnvSource::SecretEnvFrom { name, key } => {
-            (format!("envFrom secretRef {name} → key {key}"), "secret")
+            (format!("envFrom secretRef {name} → {k} {key}"), "secret")
         }
-        EnvSource::Service => ("service link".into(), "service"),
+        EnvSource::Service => (tr.service_link.into(), "service"),
     }
 }
 
@@ -175,7 +186,7 @@ fn argv_words(
     c: &Container,
     env: &dyn Fn(&str) -> Option<String>,
     ran: &[String],
-) -> (Vec<ArgWord>, &'static str) {
+) -> (Vec<ArgWord>, Rule) {
     let command = c.command.as_ref().filter(|v| !v.is_empty());
     let args = c.args.as_ref().filter(|v| !v.is_empty());
     let (ep, cmd): (&[String], &[String]) = match img {
@@ -193,10 +204,10 @@ fn argv_words(
         (Some(_), None) => {}
     }
     let rule = match (command.is_some(), args.is_some()) {
-        (false, false) => "no command or args: the image's ENTRYPOINT and CMD run",
-        (true, false) => "command replaces the image's ENTRYPOINT, and the image's CMD is dropped",
-        (false, true) => "args replace the image's CMD; the image's ENTRYPOINT stays",
-        (true, true) => "command and args replace the image's ENTRYPOINT and CMD",
+        (false, false) => Rule::Image,
+        (true, false) => Rule::Command,
+        (false, true) => Rule::Args,
+        (true, true) => Rule::Both,
     };
     // The running container's argv, when it matches word for word, is the truth.
     let use_ran = ran.len() == words.len() && !ran.is_empty();
@@ -234,19 +245,9 @@ fn secret_keys(s: &Secret) -> Vec<String> {
         .collect()
 }
 
-fn missing_key(kind: &str, name: &str, key: &str, keys: &[String]) -> String {
-    if keys.is_empty() {
-        format!("{kind} {name} has no key {key} (it has no keys)")
-    } else {
-        format!(
-            "{kind} {name} has no key {key} (its keys: {})",
-            keys.join(", ")
-        )
-    }
-}
-
 /// The container's `envFrom` and `env` as declared, each with what is wrong with it now.
-fn env_decls(w: &World, ns: &str, c: &Container) -> Vec<EnvDecl> {
+fn env_decls(w: &World, ns: &str, c: &Container, tr: &Words) -> Vec<EnvDecl> {
+    let k = tr.key;
     let mut out = Vec::new();
     for f in c.env_from.iter().flatten() {
         let prefix = f
@@ -258,7 +259,7 @@ fn env_decls(w: &World, ns: &str, c: &Container) -> Vec<EnvDecl> {
         if let Some(r) = &f.config_map_ref {
             let problem = match w.config_map(ns, &r.name) {
                 Some(_) => None,
-                None if r.optional == Some(true) => Some("not found (optional: skipped)".into()),
+                None if r.optional == Some(true) => Some(tr.optional_skipped.into()),
                 None => Some(format!("configmap \"{}\" not found", r.name)),
             };
             out.push(EnvDecl {
@@ -269,7 +270,7 @@ fn env_decls(w: &World, ns: &str, c: &Container) -> Vec<EnvDecl> {
         if let Some(r) = &f.secret_ref {
             let problem = match w.secret(ns, &r.name) {
                 Some(_) => None,
-                None if r.optional == Some(true) => Some("not found (optional: skipped)".into()),
+                None if r.optional == Some(true) => Some(tr.optional_skipped.into()),
                 None => Some(format!("secret \"{}\" not found", r.name)),
             };
             out.push(EnvDecl {
@@ -292,11 +293,11 @@ fn env_decls(w: &World, ns: &str, c: &Container) -> Vec<EnvDecl> {
                         Some(cm) => {
                             let keys = cm_keys(cm);
                             (!keys.contains(&r.key) && r.optional != Some(true))
-                                .then(|| missing_key("ConfigMap", &r.name, &r.key, &keys))
+                                .then(|| (tr.no_such_key)("ConfigMap", &r.name, &r.key, &keys))
                         }
                     };
                     (
-                        format!("{} ← configMapKeyRef {} → key {}", e.name, r.name, r.key),
+                        format!("{} ← configMapKeyRef {} → {k} {}", e.name, r.name, r.key),
                         p,
                     )
                 } else if let Some(r) = &vf.secret_key_ref {
@@ -306,11 +307,11 @@ fn env_decls(w: &World, ns: &str, c: &Container) -> Vec<EnvDecl> {
                         Some(s) => {
                             let keys = secret_keys(s);
                             (!keys.contains(&r.key) && r.optional != Some(true))
-                                .then(|| missing_key("Secret", &r.name, &r.key, &keys))
+                                .then(|| (tr.no_such_key)("Secret", &r.name, &r.key, &keys))
                         }
                     };
                     (
-                        format!("{} ← secretKeyRef {} → key {}", e.name, r.name, r.key),
+                        format!("{} ← secretKeyRef {} → {k} {}", e.name, r.name, r.key),
                         p,
                     )
                 } else if let Some(f) = &vf.field_ref {
@@ -337,6 +338,7 @@ fn env_rows(
     c: &Container,
     img: Option<&images::Image>,
     ran: &[(String, String)],
+    tr: &Words,
 ) -> (Vec<EnvRow>, Option<String>) {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     let links = pod
@@ -366,7 +368,7 @@ fn env_rows(
             None => rows.push(row),
         }
     };
-    let img_label = format!("image ENV ({})", c.image.as_deref().unwrap_or(""));
+    let img_label = (tr.image_env)(c.image.as_deref().unwrap_or(""));
     let img_env: &[(String, String)] = img.map(|i| i.env.as_slice()).unwrap_or(&[]);
     let mut it = img_env.iter();
     if let Some((k, v)) = it.next() {
@@ -376,7 +378,7 @@ fn env_rows(
         &mut rows,
         "HOSTNAME",
         pod.metadata.name.clone().unwrap_or_default(),
-        "runtime: the pod's name".into(),
+        tr.runtime_hostname.into(),
         "runtime",
     );
     for (k, v) in it {
@@ -385,7 +387,7 @@ fn env_rows(
     let error = match config::resolve_env(pod, c, w, &svc, alloc) {
         Ok(r) => {
             for v in r.vars {
-                let (src, class) = describe_source(&v.source);
+                let (src, class) = describe_source(&v.source, tr);
                 set(&mut rows, &v.name, v.value, src, class);
             }
             None
@@ -396,7 +398,7 @@ fn env_rows(
         rows.push(EnvRow {
             name: "HOME".into(),
             value: "/root".into(),
-            source: "runtime default".into(),
+            source: tr.runtime_default.into(),
             class: "runtime",
             note: None,
         });
@@ -406,10 +408,7 @@ fn env_rows(
         for r in rows.iter_mut() {
             if let Some((_, v)) = ran.iter().find(|(k, _)| *k == r.name) {
                 if *v != r.value {
-                    r.note = Some(format!(
-                        "the source says {:?} now; a container reads its env only when it starts",
-                        r.value
-                    ));
+                    r.note = Some((tr.env_changed)(&r.value));
                     r.value = v.clone();
                 }
             }
@@ -418,7 +417,7 @@ fn env_rows(
     (rows, error)
 }
 
-fn mounts_of(w: &World, pod: &Pod, c: &Container) -> (Vec<MountView>, Option<String>) {
+fn mounts_of(w: &World, pod: &Pod, c: &Container, tr: &Words) -> (Vec<MountView>, Option<String>) {
     let spec = pod.spec.as_ref();
     let vols: BTreeMap<&str, _> = spec
         .iter()
@@ -432,7 +431,7 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container) -> (Vec<MountView>, Option<Str
     let mut out = Vec::new();
     for vm in c.volume_mounts.iter().flatten() {
         let source = match vols.get(vm.name.as_str()) {
-            None => format!("volume {} is not in the pod's volumes", vm.name),
+            None => (tr.volume_not_in_pod)(&vm.name),
             Some(v) => {
                 if let Some(cm) = &v.config_map {
                     let items = cm
@@ -441,11 +440,12 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container) -> (Vec<MountView>, Option<Str
                         .flatten()
                         .map(|i| format!("{}→{}", i.key, i.path))
                         .collect::<Vec<_>>();
-                    if items.is_empty() {
-                        format!("configMap {} (every key a file)", cm.name)
+                    let how = if items.is_empty() {
+                        tr.every_key_a_file.to_string()
                     } else {
-                        format!("configMap {} (items {})", cm.name, items.join(", "))
-                    }
+                        (tr.items)(&items.join(", "))
+                    };
+                    format!("configMap {} ({how})", cm.name)
                 } else if let Some(s) = &v.secret {
                     let name = s.secret_name.clone().unwrap_or_default();
                     let items = s
@@ -454,13 +454,14 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container) -> (Vec<MountView>, Option<Str
                         .flatten()
                         .map(|i| format!("{}→{}", i.key, i.path))
                         .collect::<Vec<_>>();
-                    if items.is_empty() {
-                        format!("secret {name} (every key a file, decoded)")
+                    let how = if items.is_empty() {
+                        tr.every_key_decoded.to_string()
                     } else {
-                        format!("secret {name} (items {})", items.join(", "))
-                    }
+                        (tr.items)(&items.join(", "))
+                    };
+                    format!("secret {name} ({how})")
                 } else if v.empty_dir.is_some() {
-                    "emptyDir (shared by the pod's containers)".into()
+                    tr.empty_dir.into()
                 } else if let Some(pj) = &v.projected {
                     let parts: Vec<String> = pj
                         .sources
@@ -556,7 +557,7 @@ fn tail(s: &str, n: usize) -> String {
 }
 
 /// Everything the drawer shows about pod `name` in `ns`, or `None` when it is gone.
-pub fn pod_detail(w: &World, ns: &str, name: &str) -> Option<PodDetail> {
+pub fn pod_detail(w: &World, ns: &str, name: &str, tr: &Words) -> Option<PodDetail> {
     let pod: &Pod = w.store.get(&kubeplay_core::key(ns, name))?;
     let spec: &PodSpec = pod.spec.as_ref()?;
     let status = pod.status.clone().unwrap_or_default();
@@ -587,7 +588,7 @@ pub fn pod_detail(w: &World, ns: &str, name: &str) -> Option<PodDetail> {
         let run = rt.and_then(|r| r.container(&c.name));
         let ran_env: &[(String, String)] = run.map(|r| r.env.as_slice()).unwrap_or(&[]);
         let ran_argv: &[String] = run.map(|r| r.argv.as_slice()).unwrap_or(&[]);
-        let (env, env_error) = env_rows(w, pod, c, img.as_ref(), ran_env);
+        let (env, env_error) = env_rows(w, pod, c, img.as_ref(), ran_env, tr);
         let lookup = |k: &str| {
             ran_env
                 .iter()
@@ -597,7 +598,7 @@ pub fn pod_detail(w: &World, ns: &str, name: &str) -> Option<PodDetail> {
         };
         let (argv, rule) = argv_words(img.as_ref(), c, &lookup, ran_argv);
         let (state, reason, message, exit_code) = state_of(cs);
-        let (mounts, mount_error) = mounts_of(w, pod, c);
+        let (mounts, mount_error) = mounts_of(w, pod, c, tr);
         containers.push(CtrDetail {
             name: c.name.clone(),
             role,
@@ -614,7 +615,7 @@ pub fn pod_detail(w: &World, ns: &str, name: &str) -> Option<PodDetail> {
             rule,
             env,
             env_error,
-            decls: env_decls(w, ns, c),
+            decls: env_decls(w, ns, c, tr),
             mounts,
             mount_error,
             logs: run
@@ -757,8 +758,8 @@ pub fn word_at(text: &str, at: usize) -> &str {
 /// How a pod (or a ReplicaSet's pods) uses a ConfigMap or Secret.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Use {
-    /// `pod myapp` or `ReplicaSet web-5d4f (3 pods)`.
-    pub by: String,
+    /// `ReplicaSet web-5d4f (3 pods)`; `None` for a pod no ReplicaSet owns (its name says it).
+    pub by: Option<String>,
     /// Names of the first few pods (for selecting one).
     pub pods: Vec<String>,
     /// How many pods in all.
@@ -784,7 +785,7 @@ pub struct ConfigView {
 }
 
 /// The references of a pod spec: (kind, object name, how, key it needs).
-fn spec_refs(spec: &PodSpec) -> Vec<(Kind, String, String, Option<String>)> {
+fn spec_refs(spec: &PodSpec, tr: &Words) -> Vec<(Kind, String, String, Option<String>)> {
     let mut out = Vec::new();
     let all = spec
         .init_containers
@@ -792,7 +793,8 @@ fn spec_refs(spec: &PodSpec) -> Vec<(Kind, String, String, Option<String>)> {
         .flatten()
         .chain(spec.containers.iter());
     for c in all {
-        let cn = &c.name;
+        let cn = (tr.in_container)(&c.name);
+        let k = tr.key;
         for f in c.env_from.iter().flatten() {
             let prefix = f
                 .prefix
@@ -804,7 +806,7 @@ fn spec_refs(spec: &PodSpec) -> Vec<(Kind, String, String, Option<String>)> {
                 out.push((
                     Kind::ConfigMap,
                     r.name.clone(),
-                    format!("envFrom{prefix} (container {cn})"),
+                    format!("envFrom{prefix} {cn}"),
                     None,
                 ));
             }
@@ -812,7 +814,7 @@ fn spec_refs(spec: &PodSpec) -> Vec<(Kind, String, String, Option<String>)> {
                 out.push((
                     Kind::Secret,
                     r.name.clone(),
-                    format!("envFrom{prefix} (container {cn})"),
+                    format!("envFrom{prefix} {cn}"),
                     None,
                 ));
             }
@@ -823,7 +825,7 @@ fn spec_refs(spec: &PodSpec) -> Vec<(Kind, String, String, Option<String>)> {
                     out.push((
                         Kind::ConfigMap,
                         r.name.clone(),
-                        format!("env {} ← key {} (container {cn})", e.name, r.key),
+                        format!("env {} ← {k} {} {cn}", e.name, r.key),
                         Some(r.key.clone()),
                     ));
                 }
@@ -831,7 +833,7 @@ fn spec_refs(spec: &PodSpec) -> Vec<(Kind, String, String, Option<String>)> {
                     out.push((
                         Kind::Secret,
                         r.name.clone(),
-                        format!("env {} ← key {} (container {cn})", e.name, r.key),
+                        format!("env {} ← {k} {} {cn}", e.name, r.key),
                         Some(r.key.clone()),
                     ));
                 }
@@ -849,13 +851,13 @@ fn spec_refs(spec: &PodSpec) -> Vec<(Kind, String, String, Option<String>)> {
                     .iter()
                     .flatten()
                     .filter(|m| m.name == v.name)
-                    .map(move |m| format!("{} in {}", m.mount_path, c.name))
+                    .map(move |m| (tr.mount_in)(&m.mount_path, &c.name))
             })
             .collect();
         let how = if at.is_empty() {
-            format!("volume {} (not mounted)", v.name)
+            (tr.volume_unmounted)(&v.name)
         } else {
-            format!("volume {} at {}", v.name, at.join(", "))
+            (tr.volume_at)(&v.name, &at.join(", "))
         };
         if let Some(c) = &v.config_map {
             out.push((Kind::ConfigMap, c.name.clone(), how.clone(), None));
@@ -879,7 +881,7 @@ pub const PODS_NAMED: usize = 4;
 /// each with the pods that use it. A ReplicaSet's pods share its template, so they are read
 /// through the ReplicaSet; `bare_pods` are the pods no ReplicaSet owns (the cluster model has
 /// them). Pods are walked only for ReplicaSets whose template names a ConfigMap or Secret.
-pub fn config_views(w: &World, ns: &str, bare_pods: &[String]) -> Vec<ConfigView> {
+pub fn config_views(w: &World, ns: &str, bare_pods: &[String], tr: &Words) -> Vec<ConfigView> {
     let mut views: BTreeMap<(u8, String), ConfigView> = BTreeMap::new();
     for cm in w.store.list::<ConfigMap>(ns) {
         let name = cm.metadata.name.clone().unwrap_or_default();
@@ -912,12 +914,12 @@ pub fn config_views(w: &World, ns: &str, bare_pods: &[String]) -> Vec<ConfigView
             },
         );
     }
-    let mut users: Vec<(String, Vec<String>, usize, &PodSpec)> = Vec::new();
+    let mut users: Vec<(Option<String>, Vec<String>, usize, &PodSpec)> = Vec::new();
     for rs in w.store.list::<ReplicaSet>(ns) {
         let Some(spec) = rs.spec.template.as_ref().and_then(|t| t.spec.as_ref()) else {
             continue;
         };
-        if spec_refs(spec).is_empty() {
+        if spec_refs(spec, tr).is_empty() {
             continue;
         }
         let uid = rs.metadata.uid.as_deref().unwrap_or("");
@@ -932,12 +934,8 @@ pub fn config_views(w: &World, ns: &str, bare_pods: &[String]) -> Vec<ConfigView
             .collect();
         kubeplay_sort::sort(&mut names);
         names.truncate(PODS_NAMED);
-        let by = format!(
-            "ReplicaSet {} ({n} pod{})",
-            rs.metadata.name.as_deref().unwrap_or(""),
-            if n == 1 { "" } else { "s" }
-        );
-        users.push((by, names, n, spec));
+        let by = (tr.rs_pods)(rs.metadata.name.as_deref().unwrap_or(""), n);
+        users.push((Some(by), names, n, spec));
     }
     for name in bare_pods {
         if let Some(spec) = w
@@ -945,11 +943,11 @@ pub fn config_views(w: &World, ns: &str, bare_pods: &[String]) -> Vec<ConfigView
             .get::<Pod>(&kubeplay_core::key(ns, name))
             .and_then(|p| p.spec.as_ref())
         {
-            users.push((format!("pod {name}"), vec![name.clone()], 1, spec));
+            users.push((None, vec![name.clone()], 1, spec));
         }
     }
     for (by, pods, total, spec) in users {
-        for (kind, name, how, key) in spec_refs(spec) {
+        for (kind, name, how, key) in spec_refs(spec, tr) {
             let k = (if kind == Kind::ConfigMap { 0 } else { 1 }, name.clone());
             let v = views.entry(k).or_insert_with(|| ConfigView {
                 kind: if kind == Kind::ConfigMap {
@@ -964,10 +962,10 @@ pub fn config_views(w: &World, ns: &str, bare_pods: &[String]) -> Vec<ConfigView
                 uses: Vec::new(),
             });
             let problem = if !v.exists {
-                Some(format!("{} {name} does not exist", v.kind))
+                Some((tr.does_not_exist)(v.kind, &name))
             } else {
                 key.filter(|k| !v.keys.contains(k))
-                    .map(|k| missing_key(v.kind, &name, &k, &v.keys))
+                    .map(|k| (tr.no_such_key)(v.kind, &name, &k, &v.keys))
             };
             v.uses.push(Use {
                 by: by.clone(),
@@ -984,6 +982,7 @@ pub fn config_views(w: &World, ns: &str, bare_pods: &[String]) -> Vec<ConfigView
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::EN;
     use kubeplay_shell::Session;
 
     fn run(s: &mut Session, script: &str) -> String {
@@ -1059,7 +1058,7 @@ EOF";
         assert!(out.contains("pod/webapp created"), "{out}");
         let t = s.now() + 30_000;
         s.advance_to(t);
-        let d = pod_detail(&s.world, "default", "webapp").unwrap();
+        let d = pod_detail(&s.world, "default", "webapp", &EN).unwrap();
         assert_eq!(d.status, "Running");
         let c = &d.containers[0];
         assert_eq!(
@@ -1108,7 +1107,7 @@ EOF";
             &mut s,
             "kubectl patch cm app-config -p '{\"data\":{\"APP_COLOR\":\"red\"}}'",
         );
-        let d = pod_detail(&s.world, "default", "webapp").unwrap();
+        let d = pod_detail(&s.world, "default", "webapp", &EN).unwrap();
         let r = d.containers[0]
             .env
             .iter()
@@ -1117,7 +1116,7 @@ EOF";
         assert_eq!(r.value, "blue");
         assert!(r.note.as_deref().unwrap().contains("\"red\""), "{r:?}");
 
-        let views = config_views(&s.world, "default", &["webapp".to_string()]);
+        let views = config_views(&s.world, "default", &["webapp".to_string()], &EN);
         let cm = views.iter().find(|v| v.name == "app-config").unwrap();
         assert_eq!(cm.kind, "ConfigMap");
         let hows: Vec<&str> = cm.uses.iter().map(|u| u.how.as_str()).collect();
@@ -1167,7 +1166,7 @@ EOF",
         assert!(out.contains("pod/bad created"), "{out}");
         let t = s.now() + 30_000;
         s.advance_to(t);
-        let d = pod_detail(&s.world, "default", "bad").unwrap();
+        let d = pod_detail(&s.world, "default", "bad", &EN).unwrap();
         assert_eq!(d.status, "CreateContainerConfigError");
         let c = &d.containers[0];
         assert_eq!(c.state, "Waiting");
@@ -1185,14 +1184,14 @@ EOF",
         assert!(origins.contains(&Origin::ImageEntrypoint));
         assert!(origins.contains(&Origin::ImageCmd));
         assert!(d.events.iter().any(|e| e.warning && e.reason == "Failed"));
-        let views = config_views(&s.world, "default", &["bad".to_string()]);
+        let views = config_views(&s.world, "default", &["bad".to_string()], &EN);
         let cm = views.iter().find(|v| v.name == "app-config").unwrap();
         assert!(cm.uses[0]
             .problem
             .as_deref()
             .unwrap()
             .contains("no key APP_COLOUR"));
-        assert!(pod_detail(&s.world, "default", "gone").is_none());
+        assert!(pod_detail(&s.world, "default", "gone", &EN).is_none());
         // Clicking a pod's name in the terminal.
         let line =
             "pod/bad created\nNAME   READY   STATUS\nbad    0/1     CreateContainerConfigError";
@@ -1242,7 +1241,7 @@ EOF",
         assert!(out.contains("pod/myapp-pod created"), "{out}");
         let t = s.now() + 60_000;
         s.advance_to(t);
-        let d = pod_detail(&s.world, "default", "myapp-pod").unwrap();
+        let d = pod_detail(&s.world, "default", "myapp-pod", &EN).unwrap();
         let order: Vec<(&str, &str)> = d
             .containers
             .iter()
@@ -1283,9 +1282,6 @@ EOF",
             words,
             ["sh", "-c", "echo The app is running! && sleep 3600"]
         );
-        assert_eq!(
-            app.rule,
-            "command replaces the image's ENTRYPOINT, and the image's CMD is dropped"
-        );
+        assert_eq!(app.rule, Rule::Command);
     }
 }

@@ -48,6 +48,36 @@ pub struct RsView {
     pub pods: Rc<[Rc<PodView>]>,
 }
 
+/// Why a rollout is not done yet, as the cluster view explains it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Waiting {
+    Paused,
+    /// Recreate: old pods must all be gone first.
+    OldPodsGo {
+        old_pods: i32,
+    },
+    NewAvailable {
+        available: i32,
+        desired: i32,
+    },
+    /// RollingUpdate at its ceiling: desired + maxSurge pods exist.
+    AtSurge {
+        max_total: i32,
+        desired: i32,
+        max_surge: i32,
+    },
+    /// RollingUpdate at its floor: desired - maxUnavailable available pods.
+    AtFloor {
+        min_available: i32,
+        desired: i32,
+        max_unavailable: i32,
+        available: i32,
+    },
+    Replacing {
+        old_pods: i32,
+    },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Budget {
     pub strategy: String,
@@ -62,7 +92,7 @@ pub struct Budget {
     pub total: i32,
     pub available: i32,
     /// Why the rollout is not done yet, when it is under way.
-    pub waiting: Option<String>,
+    pub waiting: Option<Waiting>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -310,39 +340,42 @@ fn budget(d: &Deployment, rss: &[RsView]) -> Budget {
     let new_desired = new.map_or(0, |r| r.desired);
     let new_available = new.map_or(0, |r| r.available);
     let waiting = if d.spec.paused == Some(true) {
-        Some("paused: `kubectl rollout resume` to go on".to_string())
+        Some(Waiting::Paused)
     } else if new.is_none() {
         None
     } else if strategy == "Recreate" {
         if old_pods > 0 {
-            Some(format!(
-                "Recreate: waiting for {old_pods} old pod(s) to go before creating new ones"
-            ))
+            Some(Waiting::OldPodsGo { old_pods })
         } else if new_available < desired {
-            Some(format!(
-                "waiting for new pods to become available ({new_available}/{desired})"
-            ))
+            Some(Waiting::NewAvailable {
+                available: new_available,
+                desired,
+            })
         } else {
             None
         }
     } else if old_pods == 0 && new_available >= desired {
         None
     } else if old_pods > 0 && new_desired < desired && total >= max_total {
-        Some(format!(
-            "at most {max_total} pods (desired {desired} + maxSurge {max_surge}): \
-             waiting for old pods to scale down"
-        ))
+        Some(Waiting::AtSurge {
+            max_total,
+            desired,
+            max_surge,
+        })
     } else if old_pods > 0 && available <= min_available {
-        Some(format!(
-            "at least {min_available} available (desired {desired} - maxUnavailable \
-             {max_unavailable}): waiting for new pods to become available ({available} now)"
-        ))
+        Some(Waiting::AtFloor {
+            min_available,
+            desired,
+            max_unavailable,
+            available,
+        })
     } else if old_pods > 0 {
-        Some(format!("replacing {old_pods} old pod(s)"))
+        Some(Waiting::Replacing { old_pods })
     } else {
-        Some(format!(
-            "waiting for new pods to become available ({new_available}/{desired})"
-        ))
+        Some(Waiting::NewAvailable {
+            available: new_available,
+            desired,
+        })
     };
     Budget {
         strategy,

@@ -1,6 +1,7 @@
 //! A chart of a Deployment's ready and available replicas over virtual time (SVG), so that
 //! Recreate's gap and RollingUpdate's overlap are seen at a glance.
 
+use crate::i18n::Words;
 use crate::sim::Sample;
 use yew::prelude::*;
 
@@ -35,7 +36,7 @@ pub fn step_points(samples: &[Sample], value: fn(&Sample) -> i32, now: u64, top:
     pts.trim_end().to_string()
 }
 
-pub fn replica_chart(samples: &[Sample], now: u64) -> Html {
+pub fn replica_chart(samples: &[Sample], now: u64, tr: &Words) -> Html {
     if samples.is_empty() {
         return html! {};
     }
@@ -54,14 +55,14 @@ pub fn replica_chart(samples: &[Sample], now: u64) -> Html {
     html! {
         <figure class="chart">
             <svg viewBox={format!("0 0 {W} {H}")} preserveAspectRatio="none" role="img"
-                aria-label="ready and available replicas over virtual time">
+                aria-label={tr.chart}>
                 { for lines.iter().map(|(name, f)| html! {
                     <polyline class={classes!("line", *name)} points={step_points(samples, *f, now, top)} />
                 }) }
             </svg>
             <figcaption>
-                { for lines.iter().map(|(name, _)| html! { <span class={classes!("key", *name)}>{ *name }</span> }) }
-                <span class="span">{ format!("last {secs} s · max {top}") }</span>
+                { for lines.iter().zip(tr.lines).map(|((name, _), word)| html! { <span class={classes!("key", *name)}>{ word }</span> }) }
+                <span class="span">{ (tr.chart_span)(secs, top) }</span>
             </figcaption>
         </figure>
     }

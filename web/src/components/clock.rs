@@ -1,5 +1,6 @@
 //! The clock: play/pause, speed, "step to next event", and the virtual time.
 
+use crate::i18n::use_words;
 use crate::sim::{SimRef, SPEEDS};
 use yew::prelude::*;
 
@@ -32,6 +33,7 @@ pub fn format_virtual(ms: u64) -> String {
 
 #[function_component]
 pub fn Clock(p: &ClockProps) -> Html {
+    let tr = use_words();
     let toggle = {
         let sim = p.sim.clone();
         Callback::from(move |_: MouseEvent| sim.borrow_mut().toggle_play())
@@ -46,23 +48,22 @@ pub fn Clock(p: &ClockProps) -> Html {
         let active = n == p.speed;
         html! {
             <button class={classes!("speed", active.then_some("active"))} aria-pressed={active.to_string()}
-                onclick={on} title={format!("{n} virtual seconds per second")}>{format!("{n}×")}</button>
+                onclick={on} title={(tr.speed)(n)}>{format!("{n}×")}</button>
         }
     });
     html! {
-        <div class="clock" role="group" aria-label="clock">
-            <button class="play" onclick={toggle} aria-label={if p.playing { "pause the clock" } else { "start the clock" }}>
-                { if p.playing { "❚❚ Pause" } else { "▶ Play" } }
+        <div class="clock" role="group" aria-label={tr.clock}>
+            <button class="play" onclick={toggle} aria-label={if p.playing { tr.pause_clock } else { tr.start_clock }}>
+                { if p.playing { tr.pause } else { tr.play } }
             </button>
             <span class="speeds">{ for speeds }</span>
-            <button class="step" onclick={step} disabled={!p.has_next} title="jump to the next moment something happens">
-                {"Next event ⇥"}
+            <button class="step" onclick={step} disabled={!p.has_next} title={tr.next_event_title}>
+                {tr.next_event}
             </button>
-            <span class={classes!("vtime", p.behind.then_some("behind"))} title={if p.behind {
-                "virtual time since the cluster started; it runs slower than the speed chosen while the cluster catches up with its work"
-            } else { "virtual time since the cluster started" }}>{ format_virtual(p.now) }</span>
+            <span class={classes!("vtime", p.behind.then_some("behind"))}
+                title={if p.behind { tr.vtime_behind } else { tr.vtime }}>{ format_virtual(p.now) }</span>
             <span class={classes!("lag", p.behind.then_some("on"))} role="status"
-                title="the cluster has more work than a frame has time for">{ if p.behind { "catching up…" } else { "" } }</span>
+                title={tr.behind}>{ if p.behind { tr.catching_up } else { "" } }</span>
         </div>
     }
 }

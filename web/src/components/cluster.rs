@@ -6,6 +6,7 @@ use super::cells::Cells;
 use super::chart::replica_chart;
 use super::events::events_feed;
 use super::timeline::revision_timeline;
+use crate::i18n::{use_words, Words};
 use crate::model::{self, ClusterModel, DeployView, PodCache, PodView, RsView};
 use crate::sim::{Sample, SimRef};
 use std::rc::Rc;
@@ -60,20 +61,19 @@ struct RsProps {
 /// when none of them changed, see `PodCache`).
 #[function_component]
 fn RsBlock(p: &RsProps) -> Html {
-    rs_block(&p.rs, p.newest, p.compact)
-}
-
-fn rs_block(rs: &RsView, newest: bool, compact: bool) -> Html {
+    let tr = use_words();
+    let rs = &p.rs;
+    let (newest, compact) = (p.newest, p.compact);
     let empty = rs.desired == 0 && rs.current == 0;
     html! {
         <div class={classes!("rs", newest.then_some("rs-new"), empty.then_some("rs-empty"))} data-rs={rs.name.clone()}>
             <div class="rs-head">
-                if rs.revision > 0 { <span class="rev" title="deployment.kubernetes.io/revision">{ format!("rev {}", rs.revision) }</span> }
+                if rs.revision > 0 { <span class="rev" title="deployment.kubernetes.io/revision">{ (tr.rev)(rs.revision) }</span> }
                 <span class="rs-name" title="ReplicaSet">{ rs.name.clone() }</span>
                 if !rs.hash.is_empty() { <code class="hash" title="pod-template-hash">{ rs.hash.clone() }</code> }
-                <span class="image" title="image">{ rs.images.clone() }</span>
-                <span class="rs-counts" title="desired / current / ready">
-                    { format!("{} desired · {} current · {} ready", rs.desired, rs.current, rs.ready) }
+                <span class="image" title={tr.image}>{ rs.images.clone() }</span>
+                <span class="rs-counts" title={tr.rs_counts_title}>
+                    { (tr.rs_counts)(rs.desired, rs.current, rs.ready) }
                 </span>
                 if compact { { counts_by_class(&rs.pods) } }
             </div>
@@ -91,30 +91,30 @@ fn rs_block(rs: &RsView, newest: bool, compact: bool) -> Html {
     }
 }
 
-fn deploy_block(d: &DeployView, compact: bool, samples: &[Sample], now: u64) -> Html {
+fn deploy_block(d: &DeployView, compact: bool, samples: &[Sample], now: u64, tr: &Words) -> Html {
     let b = &d.budget;
     let rolling = b.strategy == "RollingUpdate";
     html! {
         <div class="deploy" data-deployment={d.name.clone()}>
             <div class="deploy-head">
-                <span class="kind">{"deployment"}</span>
+                <span class="kind">{tr.deployment}</span>
                 <b class="deploy-name">{ d.name.clone() }</b>
                 <span class="deploy-counts">
-                    { format!("{}/{} ready · {} up-to-date · {} available", d.ready, d.desired, d.updated, d.available) }
+                    { (tr.deploy_counts)(d.ready, d.desired, d.updated, d.available) }
                 </span>
             </div>
             <div class="budget">
                 <span class="strategy">{ b.strategy.clone() }</span>
                 if rolling {
-                    <span title="maxSurge resolved against the desired replicas">{ format!("maxSurge {}", b.max_surge) }</span>
-                    <span title="maxUnavailable resolved against the desired replicas">{ format!("maxUnavailable {}", b.max_unavailable) }</span>
-                    <span title="desired + maxSurge">{ format!("≤ {} pods", b.max_total) }</span>
-                    <span title="desired − maxUnavailable">{ format!("≥ {} available", b.min_available) }</span>
+                    <span title={tr.max_surge_title}>{ format!("maxSurge {}", b.max_surge) }</span>
+                    <span title={tr.max_unavailable_title}>{ format!("maxUnavailable {}", b.max_unavailable) }</span>
+                    <span title={tr.max_total_title}>{ (tr.max_total)(b.max_total) }</span>
+                    <span title={tr.min_available_title}>{ (tr.min_available)(b.min_available) }</span>
                 }
             </div>
-            if let Some(w) = &b.waiting { <div class="waiting" role="status">{ w.clone() }</div> }
-            { replica_chart(samples, now) }
-            { revision_timeline(d) }
+            if let Some(w) = &b.waiting { <div class="waiting" role="status">{ (tr.waiting)(w) }</div> }
+            { replica_chart(samples, now, tr) }
+            { revision_timeline(d, tr) }
             { for d.replicasets.iter().enumerate().map(|(i, rs)| html! {
                 <RsBlock key={rs.uid.as_str()} rs={rs.clone()} newest={i == 0} {compact} />
             }) }
@@ -125,6 +125,7 @@ fn deploy_block(d: &DeployView, compact: bool, samples: &[Sample], now: u64) -> 
 #[function_component]
 pub fn ClusterView(p: &ClusterProps) -> Html {
     let cache = use_mut_ref(PodCache::default);
+    let tr = use_words();
     let s = p.sim.borrow();
     let now = s.session.now();
     let start = crate::app::perf_now();
@@ -136,30 +137,30 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
     crate::app::measure_since("kubeplay:model", start);
     let compact = m.pod_count > COMPACT_PODS;
     let bare: Vec<String> = m.pods.iter().map(|p| p.name.clone()).collect();
-    let configs = crate::inspect::config_views(&s.session.world, &m.namespace, &bare);
+    let configs = crate::inspect::config_views(&s.session.world, &m.namespace, &bare, tr);
     let (onclick, onkeydown) = super::pod_detail::open_on_pick(&p.sim);
     let nothing = m.deployments.is_empty() && m.replicasets.is_empty() && m.pods.is_empty();
     html! {
-        <section class="pane cluster" aria-label="cluster view">
-            <div class="pane-head"><span class="title">{"Cluster"}</span>
+        <section class="pane cluster" aria-label={tr.cluster_view}>
+            <div class="pane-head"><span class="title">{tr.cluster}</span>
                 <span class="spacer"></span>
-                <span class="hint">{ format!("namespace {} · {} pods", m.namespace, m.pod_count) }</span>
+                <span class="hint">{ (tr.ns_pods)(&m.namespace, m.pod_count) }</span>
             </div>
             <div class="cluster-body" {onclick} {onkeydown}>
                 if nothing {
-                    <p class="empty">{"No workloads in this namespace yet: press Apply to create the manifest in the editor, then watch its pods come up here."}</p>
+                    <p class="empty">{tr.no_workloads}</p>
                 }
                 { for m.deployments.iter().map(|d| {
                     let key = format!("{}/{}", m.namespace, d.name);
                     let samples = s.samples.get(&key).map(Vec::as_slice).unwrap_or(&[]);
-                    deploy_block(d, compact, samples, now)
+                    deploy_block(d, compact, samples, now, tr)
                 }) }
                 { for m.replicasets.iter().map(|rs| html! {
                     <RsBlock key={rs.uid.as_str()} rs={rs.clone()} newest={false} {compact} />
                 }) }
                 if !m.pods.is_empty() {
                     <div class="rs bare">
-                        <div class="rs-head"><span class="rs-name">{"pods"}</span></div>
+                        <div class="rs-head"><span class="rs-name">{tr.pods}</span></div>
                         if compact {
                             <Cells pods={Rc::<[Rc<PodView>]>::from(m.pods.as_slice())} />
                         } else {
@@ -169,8 +170,8 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                         }
                     </div>
                 }
-                { super::config_list::config_list(&configs) }
-                { events_feed(s.session.world.events(), &m.namespace, now) }
+                { super::config_list::config_list(&configs, tr) }
+                { events_feed(s.session.world.events(), &m.namespace, now, tr) }
             </div>
         </section>
     }

@@ -28,6 +28,7 @@ fn focus_terminal() {
 
 #[function_component]
 pub fn EditPane(p: &EditPaneProps) -> Html {
+    let tr = crate::i18n::use_words();
     let text = use_state(|| p.text.to_string());
     let textarea = use_node_ref();
     // A new file (another object, or the same one reopened after an error): show it, focused.
@@ -96,11 +97,11 @@ pub fn EditPane(p: &EditPaneProps) -> Html {
             <div class="pane-head">
                 <span class="file-tab" title="kubectl edit">{ format!("kubectl edit {}", p.title) }</span>
                 <span class="spacer"></span>
-                <button class="cancel-edit" onclick={cancel} title="Close without saving: kubectl says the edit was cancelled">{"Cancel"}</button>
-                <button class="apply save-edit" onclick={onsave} title="Save: kubectl patches the object (Ctrl+S)">{"Save"}</button>
+                <button class="cancel-edit" onclick={cancel} title={tr.cancel_title}>{tr.cancel}</button>
+                <button class="apply save-edit" onclick={onsave} title={tr.save_title}>{tr.save}</button>
             </div>
             <CodeArea text={AttrValue::from((*text).clone())} {oninput} {onkeydown} textarea={textarea.clone()}
-                label={AttrValue::from(format!("kubectl edit {} (Ctrl+S saves; Tab indents; Escape then Tab leaves)", p.title))} />
+                label={AttrValue::from(format!("kubectl edit {} ({})", p.title, tr.edit_keys))} />
         </section>
     }
 }

@@ -32,11 +32,11 @@ spec:
         image: nginx:1.25
 ";
 
-/// Files to start from: menu label, file name, text (after the seed notes' examples).
-pub const TEMPLATES: &[(&str, &str, &str)] = &[
-    ("Deployment", "deployment.yaml", NGINX_DEPLOYMENT),
+/// Files to start from: file name, text (after the seed notes' examples). Their menu labels
+/// are `Words::templates`, in this order.
+pub const TEMPLATES: [(&str, &str); 6] = [
+    ("deployment.yaml", NGINX_DEPLOYMENT),
     (
-        "Pod",
         "pod.yaml",
         "apiVersion: v1
 kind: Pod
@@ -54,7 +54,6 @@ spec:
 ",
     ),
     (
-        "ConfigMap",
         "configmap.yaml",
         "apiVersion: v1
 kind: ConfigMap
@@ -66,7 +65,6 @@ data:
 ",
     ),
     (
-        "Secret",
         "secret.yaml",
         "# Values under data are base64: echo -n 'mysql' | base64
 apiVersion: v1
@@ -80,7 +78,6 @@ data:
 ",
     ),
     (
-        "Multi-container pod",
         "multi-container-pod.yaml",
         "apiVersion: v1
 kind: Pod
@@ -100,7 +97,6 @@ spec:
 ",
     ),
     (
-        "Init containers",
         "init-containers.yaml",
         "apiVersion: v1
 kind: Pod
@@ -171,6 +167,7 @@ impl Open {
 
 #[function_component]
 pub fn Editor(p: &EditorProps) -> Html {
+    let tr = crate::i18n::use_words();
     let open = use_state(|| {
         let saved = p.sim.borrow().read_file(&p.file);
         Open {
@@ -276,7 +273,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                 Err(_) => return,
             };
             sel.set_value("");
-            let Some((_, name, text)) = TEMPLATES.get(i) else {
+            let Some((name, text)) = TEMPLATES.get(i) else {
                 return;
             };
             save_current(&open);
@@ -307,9 +304,9 @@ pub fn Editor(p: &EditorProps) -> Html {
     };
     let dirty = open.dirty();
     html! {
-        <section class="pane editor" aria-label="manifest editor" hidden={p.hidden}>
+        <section class="pane editor" aria-label={tr.manifest_editor} hidden={p.hidden}>
             <div class="pane-head">
-                <div class="file-tabs" role="group" aria-label="files in the shell's working directory">
+                <div class="file-tabs" role="group" aria-label={tr.files}>
                     { for files.iter().map(|f| {
                         let current = *f == open.file;
                         let onclick = {
@@ -320,26 +317,26 @@ pub fn Editor(p: &EditorProps) -> Html {
                         html! {
                             <button class={classes!("file-tab", current.then_some("current"))}
                                 aria-pressed={current.to_string()} {onclick}
-                                title={if current && dirty { "unsaved: Apply, Ctrl+S or another file saves it" } else { "a file in the shell's working directory" }}>
+                                title={if current && dirty { tr.unsaved_file } else { tr.file }}>
                                 { f.clone() }
-                                if current && dirty { <span class="dirty" aria-label="unsaved">{" •"}</span> }
+                                if current && dirty { <span class="dirty" aria-label={tr.unsaved}>{" •"}</span> }
                             </button>
                         }
                     }) }
                 </div>
-                <select class="new-file" onchange={on_template} aria-label="new file from a template" title="new file from a template">
-                    <option value="" selected=true>{"New…"}</option>
-                    { for TEMPLATES.iter().enumerate().map(|(i, (label, _, _))| html! {
+                <select class="new-file" onchange={on_template} aria-label={tr.new_from_template} title={tr.new_from_template}>
+                    <option value="" selected=true>{tr.new_file}</option>
+                    { for tr.templates.iter().enumerate().map(|(i, label)| html! {
                         <option value={i.to_string()}>{ *label }</option>
                     }) }
                 </select>
-                <button class="apply" onclick={apply.reform(|_: MouseEvent| ())} title={format!("kubectl apply -f {} (Ctrl+Enter)", open.file)}>{"Apply"}</button>
+                <button class="apply" onclick={apply.reform(|_: MouseEvent| ())} title={format!("kubectl apply -f {} (Ctrl+Enter)", open.file)}>{tr.apply}</button>
             </div>
             <CodeArea text={AttrValue::from(open.text.clone())} {oninput} {onkeydown} textarea={textarea.clone()}
                 marks={marks.clone()}
-                label={AttrValue::from(format!("{} (Tab indents; Escape then Tab leaves; Ctrl+S saves; Ctrl+Enter applies)", open.file))} />
+                label={AttrValue::from(format!("{} ({})", open.file, tr.editor_keys))} />
             if !marks.is_empty() {
-                <ul class="marks" aria-label="errors in this file">
+                <ul class="marks" aria-label={tr.errors_in_file}>
                     { for marks.iter().map(|m| {
                         let line = m.line;
                         let textarea = textarea.clone();
@@ -350,7 +347,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                         });
                         html! {
                             <li>
-                                <button class="mark-line" {onclick} title="go to the line">{ format!("line {line}") }</button>
+                                <button class="mark-line" {onclick} title={tr.go_to_line}>{ (tr.line)(line) }</button>
                                 <pre class="mark-msg">{ m.message.clone() }</pre>
                             </li>
                         }
@@ -375,7 +372,7 @@ mod tests {
 
     #[test]
     fn every_template_applies_cleanly() {
-        for (label, name, text) in TEMPLATES {
+        for ((name, text), label) in TEMPLATES.iter().zip(crate::i18n::EN.templates) {
             let mut s = crate::sim::Sim::new(1);
             s.apply_file(name, text);
             let out = s.scrollback.text();

@@ -1,5 +1,6 @@
 //! The events feed: the namespace's newest events as `kubectl get events` shows them.
 
+use crate::i18n::Words;
 use kubeplay_core::events::EventRecord;
 use kubeplay_shell::print::age::human_duration;
 use yew::prelude::*;
@@ -7,7 +8,7 @@ use yew::prelude::*;
 /// How many of the newest events the feed shows.
 pub const FEED_LEN: usize = 40;
 
-pub fn events_feed(events: &[EventRecord], ns: &str, now: u64) -> Html {
+pub fn events_feed(events: &[EventRecord], ns: &str, now: u64, tr: &Words) -> Html {
     let recent: Vec<&EventRecord> = events
         .iter()
         .rev()
@@ -16,9 +17,9 @@ pub fn events_feed(events: &[EventRecord], ns: &str, now: u64) -> Html {
         .collect();
     html! {
         <details class="events" open=true>
-            <summary>{ format!("Events ({})", recent.len()) }</summary>
+            <summary>{ (tr.events)(recent.len()) }</summary>
             if recent.is_empty() {
-                <p class="empty">{"No events yet."}</p>
+                <p class="empty">{tr.no_events_yet}</p>
             } else {
                 <table class="events-table">
                     <thead><tr><th title="LAST SEEN">{"AGE"}</th><th>{"TYPE"}</th><th>{"REASON"}</th><th>{"OBJECT"}</th><th>{"MESSAGE"}</th></tr></thead>

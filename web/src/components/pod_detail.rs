@@ -3,6 +3,7 @@
 //! with where each word came from, every environment variable with its source, the mounted
 //! files, and the pod's recent events and logs. Escape or the close button shuts it.
 
+use crate::i18n::{use_words, Words};
 use crate::inspect::{self, CtrDetail, EnvRow, MountView, PodDetail};
 use crate::sim::SimRef;
 use kubeplay_shell::print::age::human_duration;
@@ -17,7 +18,7 @@ pub struct PodDetailProps {
     pub second: u64,
 }
 
-fn state_line(c: &CtrDetail) -> Html {
+fn state_line(c: &CtrDetail, tr: &Words) -> Html {
     let class = match c.state.as_str() {
         "Running" if c.ready => "running",
         "Running" => "notready",
@@ -30,7 +31,7 @@ fn state_line(c: &CtrDetail) -> Html {
         _ => "pending",
     };
     let state = if c.state.is_empty() {
-        "not started".to_string()
+        tr.not_started.to_string()
     } else {
         c.state.clone()
     };
@@ -38,35 +39,35 @@ fn state_line(c: &CtrDetail) -> Html {
         <div class={classes!("ctr-state", class)}>
             <b class="state">{ state }</b>
             if let Some(r) = c.reason.as_ref().filter(|r| !r.is_empty()) { <span class="reason">{ r.clone() }</span> }
-            if let Some(x) = c.exit_code { <span class="exit">{ format!("exit {x}") }</span> }
-            <span class="restarts" title="restartCount">{ format!("restarts {}", c.restarts) }</span>
-            <span class="ready" title="ready">{ if c.ready { "ready" } else { "not ready" } }</span>
-            if let Some(l) = &c.last { <span class="last" title="lastState.terminated">{ format!("last: {l}") }</span> }
+            if let Some(x) = c.exit_code { <span class="exit">{ (tr.exit)(x) }</span> }
+            <span class="restarts" title="restartCount">{ (tr.restarts)(c.restarts) }</span>
+            <span class="ready" title="ready">{ if c.ready { tr.ready } else { tr.not_ready } }</span>
+            if let Some(l) = &c.last { <span class="last" title="lastState.terminated">{ (tr.last)(l) }</span> }
             if let Some(m) = c.message.as_ref().filter(|m| !m.is_empty() && Some(*m) != c.env_error.as_ref()) { <div class="message">{ m.clone() }</div> }
         </div>
     }
 }
 
-fn command_line(c: &CtrDetail) -> Html {
+fn command_line(c: &CtrDetail, tr: &Words) -> Html {
     if c.argv.is_empty() {
         return html! {
             <div class="argv empty-argv">
-                { if c.image_unknown { "The image is not known, so its ENTRYPOINT and CMD cannot be shown." } else { "No command: the image has no ENTRYPOINT or CMD." } }
+                { if c.image_unknown { tr.image_unknown } else { tr.no_command } }
             </div>
         };
     }
     html! {
         <div class="argv-block">
-            <div class="argv" aria-label="effective command line">
+            <div class="argv" aria-label={tr.effective_command}>
                 { for c.argv.iter().map(|w| html! {
-                    <span class={classes!("word", w.origin.class())} title={w.origin.label()}>
+                    <span class={classes!("word", w.origin.class())} title={w.origin.label(tr)}>
                         <code>{ w.value.clone() }</code>
-                        <small class="origin">{ w.origin.label() }</small>
-                        if w.raw != w.value { <small class="raw" title="as written, before $(VAR) expansion">{ w.raw.clone() }</small> }
+                        <small class="origin">{ w.origin.label(tr) }</small>
+                        if w.raw != w.value { <small class="raw" title={tr.as_written}>{ w.raw.clone() }</small> }
                     </span>
                 }) }
             </div>
-            <div class="rule">{ c.rule }</div>
+            <div class="rule">{ (tr.rule)(c.rule) }</div>
         </div>
     }
 }
@@ -83,7 +84,7 @@ fn env_row(r: &EnvRow) -> Html {
     }
 }
 
-fn env_table(c: &CtrDetail) -> Html {
+fn env_table(c: &CtrDetail, tr: &Words) -> Html {
     let (svc, own): (Vec<&EnvRow>, Vec<&EnvRow>) = c.env.iter().partition(|r| r.class == "service");
     html! {
         <div class="env-block">
@@ -93,7 +94,7 @@ fn env_table(c: &CtrDetail) -> Html {
                 </div>
             }
             if !c.decls.is_empty() && (c.env_error.is_some() || c.decls.iter().any(|d| d.problem.is_some())) {
-                <ul class="decls" aria-label="env and envFrom as declared">
+                <ul class="decls" aria-label={tr.declared}>
                     { for c.decls.iter().map(|d| html! {
                         <li class={classes!(d.problem.is_some().then_some("bad"))}>
                             <code>{ d.what.clone() }</code>
@@ -104,12 +105,12 @@ fn env_table(c: &CtrDetail) -> Html {
             }
             if c.env_error.is_none() {
                 <table class="env-table">
-                    <thead><tr><th>{"NAME"}</th><th>{"VALUE"}</th><th>{"FROM"}</th></tr></thead>
+                    <thead><tr>{ for tr.env_columns.iter().map(|c| html! { <th>{ *c }</th> }) }</tr></thead>
                     <tbody>{ for own.iter().map(|r| env_row(r)) }</tbody>
                 </table>
                 if !svc.is_empty() {
                     <details class="svc-env">
-                        <summary>{ format!("{} service link variables", svc.len()) }</summary>
+                        <summary>{ (tr.service_links)(svc.len()) }</summary>
                         <table class="env-table"><tbody>{ for svc.iter().map(|r| env_row(r)) }</tbody></table>
                     </details>
                 }
@@ -118,16 +119,16 @@ fn env_table(c: &CtrDetail) -> Html {
     }
 }
 
-fn mounts(c: &CtrDetail) -> Html {
+fn mounts(c: &CtrDetail, tr: &Words) -> Html {
     if c.mounts.is_empty() && c.mount_error.is_none() {
         return html! {};
     }
     let mount = |m: &MountView| {
         html! {
             <li class="mount" data-volume={m.volume.clone()}>
-                <div><code class="path">{ m.path.clone() }</code>{" ← "}<span class="vol">{ format!("volume {}", m.volume) }</span>{": "}{ m.source.clone() }
+                <div><code class="path">{ m.path.clone() }</code>{" ← "}<span class="vol">{ (tr.volume)(&m.volume) }</span>{": "}{ m.source.clone() }
                     if let Some(sp) = &m.sub_path { <span class="subpath">{ format!(" (subPath {sp})") }</span> }
-                    if m.read_only { <span class="ro">{" read-only"}</span> }
+                    if m.read_only { <span class="ro">{tr.read_only}</span> }
                 </div>
                 if !m.files.is_empty() {
                     <ul class="files">
@@ -141,35 +142,35 @@ fn mounts(c: &CtrDetail) -> Html {
     };
     html! {
         <section class="sub">
-            <h4>{"Mounted files"}</h4>
+            <h4>{tr.mounted_files}</h4>
             if let Some(e) = &c.mount_error { <div class="problem" role="alert">{ e.clone() }</div> }
             <ul class="mounts">{ for c.mounts.iter().map(mount) }</ul>
         </section>
     }
 }
 
-fn container(c: &CtrDetail, i: usize) -> Html {
+fn container(c: &CtrDetail, i: usize, tr: &Words) -> Html {
     html! {
         <article class={classes!("ctr", format!("r-{}", c.role))} data-container={c.name.clone()} data-role={c.role}>
             <header class="ctr-head">
                 <span class="order">{ format!("{}", i + 1) }</span>
-                <span class="role">{ match c.role { "init" => "init container", "sidecar" => "sidecar (init, restartPolicy Always)", _ => "container" } }</span>
+                <span class="role">{ match c.role { "init" => tr.init_container, "sidecar" => tr.sidecar, _ => tr.container } }</span>
                 <b class="ctr-name">{ c.name.clone() }</b>
                 <code class="image">{ c.image.clone() }</code>
             </header>
-            { state_line(c) }
+            { state_line(c, tr) }
             <section class="sub">
-                <h4>{"Command line"}</h4>
-                { command_line(c) }
+                <h4>{tr.command_line}</h4>
+                { command_line(c, tr) }
             </section>
             <section class="sub">
-                <h4>{"Environment"}</h4>
-                { env_table(c) }
+                <h4>{tr.environment}</h4>
+                { env_table(c, tr) }
             </section>
-            { mounts(c) }
+            { mounts(c, tr) }
             if !c.logs.is_empty() {
                 <section class="sub">
-                    <h4>{ format!("Logs (kubectl logs -c {})", c.name) }</h4>
+                    <h4>{ (tr.logs)(&c.name) }</h4>
                     <pre class="logs">{ c.logs.clone() }</pre>
                 </section>
             }
@@ -177,21 +178,21 @@ fn container(c: &CtrDetail, i: usize) -> Html {
     }
 }
 
-fn body(d: &PodDetail) -> Html {
+fn body(d: &PodDetail, tr: &Words) -> Html {
     html! {
         <>
             <div class="pod-facts">
                 <span class={classes!("facts-status", crate::model::status_class(&d.status, &d.ready))}>{ d.status.clone() }</span>
                 <span title="READY">{ d.ready.clone() }</span>
-                if !d.node.is_empty() { <span>{ format!("node {}", d.node) }</span> }
+                if !d.node.is_empty() { <span>{ (tr.node)(&d.node) }</span> }
                 if !d.ip.is_empty() { <span>{ format!("IP {}", d.ip) }</span> }
-                if let Some(o) = &d.owner { <span>{ format!("owned by {o}") }</span> }
+                if let Some(o) = &d.owner { <span>{ (tr.owned_by)(o) }</span> }
             </div>
-            { for d.containers.iter().enumerate().map(|(i, c)| container(c, i)) }
+            { for d.containers.iter().enumerate().map(|(i, c)| container(c, i, tr)) }
             <section class="sub">
-                <h4>{"Events"}</h4>
+                <h4>{tr.events_heading}</h4>
                 if d.events.is_empty() {
-                    <p class="empty">{"No events."}</p>
+                    <p class="empty">{tr.no_events}</p>
                 } else {
                     <table class="pod-events">
                         <tbody>
@@ -247,6 +248,7 @@ pub fn open_on_pick(sim: &SimRef) -> (Callback<MouseEvent>, Callback<KeyboardEve
 #[function_component]
 pub fn PodDetailDrawer(p: &PodDetailProps) -> Html {
     let panel = use_node_ref();
+    let tr = use_words();
     let selected = p.sim.borrow().selected.clone();
     // Move the focus into the drawer when it opens on another pod.
     {
@@ -291,21 +293,21 @@ pub fn PodDetailDrawer(p: &PodDetailProps) -> Html {
     };
     let detail = {
         let s = p.sim.borrow();
-        inspect::pod_detail(&s.session.world, &s.session.namespace, &name)
+        inspect::pod_detail(&s.session.world, &s.session.namespace, &name, tr)
     };
     html! {
         <aside class="drawer pod-detail" ref={panel} tabindex="-1" role="dialog"
-            aria-label={format!("pod {name}")} {onkeydown}>
+            aria-label={(tr.pod_label)(&name)} {onkeydown}>
             <div class="drawer-head">
-                <span class="kind">{"pod"}</span>
+                <span class="kind">{tr.pod}</span>
                 <b class="drawer-title">{ name.clone() }</b>
                 <span class="spacer"></span>
-                <button class="close" {onclick} title="Close (Escape)" aria-label="close pod detail">{"✕"}</button>
+                <button class="close" {onclick} title={tr.close} aria-label={tr.close_pod}>{"✕"}</button>
             </div>
             <div class="drawer-body">
                 { match &detail {
-                    Some(d) => body(d),
-                    None => html! { <p class="empty">{ format!("Pod {name} is gone: it was deleted.") }</p> },
+                    Some(d) => body(d, tr),
+                    None => html! { <p class="empty">{ (tr.pod_gone)(&name) }</p> },
                 } }
             </div>
         </aside>

@@ -36,6 +36,7 @@ struct SegProps {
 /// links: a click shows the object in the cluster view (see `pick` below).
 #[function_component]
 fn SegView(p: &SegProps) -> Html {
+    let tr = crate::i18n::use_words();
     let runs = {
         let sim = p.sim.clone();
         let kind = p.kind;
@@ -52,7 +53,7 @@ fn SegView(p: &SegProps) -> Html {
     html! {
         <span class={seg_class(p.kind)}>
             { for runs.iter().map(|(name, t)| if *name {
-                html! { <span class="obj" title="show it in the cluster view">{ t.clone() }</span> }
+                html! { <span class="obj" title={tr.show_in_cluster}>{ t.clone() }</span> }
             } else {
                 html! { t.clone() }
             }) }
@@ -82,6 +83,7 @@ fn selection_is_empty() -> bool {
 
 #[function_component]
 pub fn Terminal(p: &TerminalProps) -> Html {
+    let tr = crate::i18n::use_words();
     let input = use_state(String::new);
     let input_ref = use_node_ref();
     let scroll_ref = use_node_ref();
@@ -320,10 +322,10 @@ pub fn Terminal(p: &TerminalProps) -> Html {
         html! { <SegView key={*id} kind={*kind} text={AttrValue::from(text.clone())} sim={p.sim.clone()} /> }
     });
     html! {
-        <section class="pane terminal" aria-label="terminal" onclick={focus}>
-            <div class="pane-head"><span class="title">{"Terminal"}</span>
+        <section class="pane terminal" aria-label={tr.terminal} onclick={focus}>
+            <div class="pane-head"><span class="title">{tr.terminal}</span>
                 <span class="spacer"></span>
-                <span class="hint">{"Tab complete · ↑↓ history · Ctrl+C stop · Ctrl+L clear"}</span>
+                <span class="hint">{tr.terminal_keys}</span>
             </div>
             <div class="term-scroll" ref={scroll_ref}>
                 <pre class="term-out" aria-live="polite" onclick={pick}>{ for segs }</pre>
@@ -332,7 +334,7 @@ pub fn Terminal(p: &TerminalProps) -> Html {
                     <input ref={input_ref} class="term-input" type="text" value={(*input).clone()}
                         {oninput} {onkeydown} onpaste={onpaste}
                         spellcheck="false" autocomplete="off" autocapitalize="off"
-                        aria-label="command line" />
+                        aria-label={tr.command_line_label} />
                 </div>
             </div>
         </section>

@@ -2,16 +2,17 @@
 //! change-cause, what its template changed (a diff against the revision before it), and
 //! rollbacks, which bring an old template back under a new number.
 
+use crate::i18n::Words;
 use crate::model::{diff_lines, DeployView, RsView};
 use yew::prelude::*;
 
-fn diff_view(prev: Option<&RsView>, rs: &RsView) -> Html {
+fn diff_view(prev: Option<&RsView>, rs: &RsView, tr: &Words) -> Html {
     let Some(prev) = prev else {
         return html! { <pre class="diff"><span class="ctx">{ rs.template.to_string() }</span></pre> };
     };
     let lines = diff_lines(&prev.template, &rs.template);
     if lines.iter().all(|(c, _)| *c == ' ') {
-        return html! { <p class="nodiff">{ format!("same template as rev {}", prev.revision) }</p> };
+        return html! { <p class="nodiff">{ (tr.same_template)(prev.revision) }</p> };
     }
     // Changed lines with two lines of context around them.
     let keep: Vec<bool> = (0..lines.len())
@@ -31,14 +32,14 @@ fn diff_view(prev: Option<&RsView>, rs: &RsView) -> Html {
     }
 }
 
-pub fn revision_timeline(d: &DeployView) -> Html {
+pub fn revision_timeline(d: &DeployView, tr: &Words) -> Html {
     let mut revs: Vec<&RsView> = d.replicasets.iter().filter(|r| r.revision > 0).collect();
     kubeplay_sort::sort_by_key(&mut revs, |r| r.revision);
     if revs.is_empty() {
         return html! {};
     }
     html! {
-        <div class="timeline" aria-label="revision timeline">
+        <div class="timeline" aria-label={tr.timeline}>
             { for revs.iter().enumerate().map(|(i, rs)| {
                 let prev = i.checked_sub(1).map(|j| revs[j]);
                 let current = rs.revision == d.revision;
@@ -47,15 +48,15 @@ pub fn revision_timeline(d: &DeployView) -> Html {
                     <details key={rs.revision} class={classes!("revision", current.then_some("current"))} data-revision={rs.revision.to_string()}>
                         <summary>
                             if i > 0 { <span class="arrow" aria-hidden="true">{"→"}</span> }
-                            <b>{ format!("rev {}", rs.revision) }</b>
+                            <b>{ (tr.rev)(rs.revision) }</b>
                             if let Some(r) = rollback {
-                                <span class="rollback" title="a rollback: this template was an earlier revision">{ format!("↩ rev {r}") }</span>
+                                <span class="rollback" title={tr.rollback_title}>{ format!("↩ {}", (tr.rev)(r)) }</span>
                             }
                             <span class="image">{ rs.images.clone() }</span>
-                            if current { <span class="badge">{"current"}</span> }
+                            if current { <span class="badge">{tr.current}</span> }
                             if let Some(c) = &rs.change_cause { <span class="cause">{ c.clone() }</span> }
                         </summary>
-                        { diff_view(prev, rs) }
+                        { diff_view(prev, rs, tr) }
                     </details>
                 }
             }) }
