@@ -69,15 +69,14 @@ impl Hasher for IdHasher {
     }
 }
 
-/// FNV-1a over the aggregation key.
+/// The aggregation key's hash (FxHash, a word at a time; a separator after each part).
 fn agg_hash(uid: &str, reason: &str, message: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = crate::table::FxHasher::default();
     for part in [uid, reason, message] {
-        for b in part.bytes().chain([0xff]) {
-            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
-        }
+        h.write(part.as_bytes());
+        h.write_u8(0xff);
     }
-    h
+    h.finish()
 }
 
 impl EventLog {

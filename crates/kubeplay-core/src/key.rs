@@ -4,7 +4,6 @@
 //! index and table the store and controllers keep, and compared in their ordered indexes:
 //! with heap strings, each comparison chased two pointers into memory rarely in cache.
 
-use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
@@ -20,8 +19,10 @@ pub fn key(ns: &str, name: &str) -> Key {
 /// Longest name kept inline (the type is then 32 bytes).
 const INLINE: usize = 30;
 
-/// An immutable string, inline up to 30 bytes. Equality, order and hash are those of the
-/// `str` it holds, so a `Name` orders and hashes exactly as the `String` it replaces.
+/// An immutable string, inline up to 30 bytes. Equality and order are those of the `str` it
+/// holds, so a `Name` orders exactly as the `String` it replaces. Two inline names are
+/// compared and hashed as their fixed-size bytes (unused bytes are zero, and a name is inline
+/// exactly when it is short enough), so neither looks at the length of the string first.
 #[derive(Clone)]
 pub struct Name(Repr);
 
@@ -76,15 +77,15 @@ impl AsRef<str> for Name {
     }
 }
 
-impl Borrow<str> for Name {
-    fn borrow(&self) -> &str {
-        self.as_str()
-    }
-}
-
 impl PartialEq for Name {
     fn eq(&self, other: &Name) -> bool {
-        self.as_str() == other.as_str()
+        match (&self.0, &other.0) {
+            (Repr::Inline { len: a, bytes: x }, Repr::Inline { len: b, bytes: y }) => {
+                a == b && x == y
+            }
+            (Repr::Heap(x), Repr::Heap(y)) => x == y,
+            _ => false,
+        }
     }
 }
 
@@ -104,7 +105,22 @@ impl Ord for Name {
 
 impl Hash for Name {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
+        match &self.0 {
+            Repr::Inline { len, bytes } => {
+                // Four words, the length in the spare byte of the last.
+                let word = |i: usize| {
+                    let mut w = [0u8; 8];
+                    let n = (INLINE - i).min(8);
+                    w[..n].copy_from_slice(&bytes[i..i + n]);
+                    u64::from_le_bytes(w)
+                };
+                state.write_u64(word(0));
+                state.write_u64(word(8));
+                state.write_u64(word(16));
+                state.write_u64(word(24) | (*len as u64) << 56);
+            }
+            Repr::Heap(s) => s.hash(state),
+        }
     }
 }
 
@@ -203,14 +219,15 @@ mod tests {
                 assert_eq!(Name::new(a) == Name::new(b), a == b);
             }
         }
-        let h = |x: &dyn Fn(&mut std::collections::hash_map::DefaultHasher)| {
+        let h = |n: Name| {
             let mut s = std::collections::hash_map::DefaultHasher::new();
-            x(&mut s);
+            n.hash(&mut s);
             s.finish()
         };
         for a in words {
-            assert_eq!(h(&|s| Name::new(a).hash(s)), h(&|s| a.hash(s)));
+            assert_eq!(h(Name::new(a)), h(Name::from(a.to_string())));
         }
+        assert_ne!(h(Name::new("web")), h(Name::new("web\0")));
         assert_eq!(std::mem::size_of::<Name>(), 32);
     }
 }
