@@ -583,49 +583,44 @@ fn spec_container<'a>(pod: &'a Pod, c: &Ctr) -> Option<&'a Container> {
 
 pub(crate) fn sync(w: &mut World, k: &Key) {
     let now = w.now();
-    let Some(live) = w.store.pods.get(k) else {
+    // The pod as it is now, shared with the store for this sync, not copied (a write to it
+    // meanwhile copies it, so this sync sees one state throughout).
+    let Some(pod) = w.store.pods.get_shared(k) else {
         if let Some(rt) = w.kubelet.pods.remove(k) {
             w.kubelet.by_ip.remove(&rt.ip);
         }
         return;
     };
-    let Some(node) = live.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
         return;
     };
-    let node = node.to_string();
-    let other_uid = w
-        .kubelet
-        .pods
-        .get(k)
-        .is_some_and(|rt| Some(&rt.uid) != live.metadata.uid.as_ref());
-    if other_uid {
-        // A new pod with the name of an old one.
-        if let Some(rt) = w.kubelet.pods.remove(k) {
-            w.kubelet.by_ip.remove(&rt.ip);
+    let started = match w.kubelet.pods.get(k) {
+        Some(rt) if Some(&rt.uid) != pod.metadata.uid.as_ref() => {
+            // A new pod with the name of an old one.
+            if let Some(rt) = w.kubelet.pods.remove(k) {
+                w.kubelet.by_ip.remove(&rt.ip);
+            }
+            false
         }
-    }
-    if !w.kubelet.pods.contains_key(k) {
-        if live.metadata.deletion_timestamp.is_some() {
+        rt => rt.is_some(),
+    };
+    if !started {
+        if pod.metadata.deletion_timestamp.is_some() {
             // Deleted before the kubelet started anything: nothing to stop, the pod goes.
             // (Waiting for the pickup here would leave it Terminating forever.)
-            w.scheduler.unbind(&node);
+            w.scheduler.unbind(node);
             w.remove::<Pod>(k);
             return;
         }
-        if crate::controllers::is_terminal(live) {
+        if crate::controllers::is_terminal(&pod) {
             return;
         }
-        let at = pod_bound_at(live) + PICKUP;
+        let at = pod_bound_at(&pod) + PICKUP;
         if now < at {
             w.enqueue(Task::Kubelet(k.clone()), at);
             return;
         }
-    }
-    // The pod as it is now, shared with the store for this sync, not copied (a write to it
-    // meanwhile copies it, so this sync sees one state throughout).
-    let pod = w.store.pods.get_shared(k).expect("present");
-    if !w.kubelet.pods.contains_key(k) {
-        admit(w, k, &pod, &node);
+        admit(w, k, &pod, node);
     }
     if !w.kubelet.execs.is_empty() {
         w.exec_due(k);
@@ -639,7 +634,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         if terminate(w, &pod, &mut rt, &mut wake) {
             w.kubelet.pods.remove(k);
             w.kubelet.by_ip.remove(&rt.ip);
-            w.scheduler.unbind(&node);
+            w.scheduler.unbind(node);
             w.remove::<Pod>(k);
             return;
         }
@@ -849,7 +844,9 @@ fn container_env(
         .unwrap_or(true);
     let svc = cached_service_env(w, ns, links);
     let w = &*w;
-    let mut env: Vec<(String, String)> = Vec::new();
+    // Room for the image's, HOSTNAME, the services', the spec's and HOME.
+    let room = img.env.len() + svc.len() + c.env.as_ref().map_or(0, Vec::len) + 2;
+    let mut env: Vec<(String, String)> = Vec::with_capacity(room);
     let set = |env: &mut Vec<(String, String)>, k: String, v: String| match env
         .iter_mut()
         .find(|(ek, _)| *ek == k)
