@@ -522,7 +522,7 @@ fn event(
     message: String,
     field_path: Option<String>,
 ) {
-    let host = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let host = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
     w.record_event(NewEvent {
         kind: Kind::Pod,
         object: &pod.metadata,
