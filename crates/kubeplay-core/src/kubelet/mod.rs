@@ -2277,8 +2277,7 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
     kubeplay_sort::sort_by(&mut apps, |a, b| a.name.cmp(&b.name));
     // Out of the kubelet while the pod is written (put back below).
     let images = std::mem::take(&mut w.kubelet.status_images);
-    let ip = rt.ip.clone();
-    let host_ip = rt.host_ip.clone();
+    let (ip, host_ip) = (&rt.ip, &rt.host_ip);
     let started_at = rt.started_at;
     w.mutate::<Pod>(k, |p| {
         let st = p.status.get_or_insert_with(Default::default);
@@ -2334,7 +2333,7 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
         let host_ips_same = st
             .host_ips
             .as_ref()
-            .is_some_and(|v| v.len() == 1 && v[0].ip == host_ip);
+            .is_some_and(|v| v.len() == 1 && v[0].ip == *host_ip);
         if !host_ips_same {
             st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
                 ip: host_ip.clone(),
@@ -2349,7 +2348,7 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
             let pod_ips_same = st
                 .pod_ips
                 .as_ref()
-                .is_some_and(|v| v.len() == 1 && v[0].ip == ip);
+                .is_some_and(|v| v.len() == 1 && v[0].ip == *ip);
             if !pod_ips_same {
                 st.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
                 changed = true;
