@@ -2,7 +2,7 @@
 //! someone lists them; repeats of the same (object, reason, message) are aggregated into one
 //! event with a count, as the client-go event correlator does.
 
-use crate::store::Key;
+use crate::key::{Key, Name};
 use crate::time::{k8s_time, Millis};
 use crate::World;
 use kubeplay_api::k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
@@ -21,22 +21,22 @@ pub struct NewEvent<'a> {
     pub message: String,
     /// `deployment-controller`, `kubelet`, `default-scheduler`...
     pub component: &'static str,
-    pub host: Option<String>,
+    pub host: Option<&'a str>,
 }
 
 #[derive(Clone, Debug)]
 pub struct EventRecord {
     pub seq: u64,
     pub kind: Kind,
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Name,
+    pub name: Name,
     pub uid: String,
     pub field_path: Option<String>,
     pub warning: bool,
     pub reason: &'static str,
     pub message: String,
     pub component: &'static str,
-    pub host: Option<String>,
+    pub host: Option<Name>,
     pub first: Millis,
     pub last: Millis,
     pub count: u32,
@@ -69,15 +69,14 @@ impl Hasher for IdHasher {
     }
 }
 
-/// FNV-1a over the aggregation key.
+/// The aggregation key's hash (FxHash, a word at a time; a separator after each part).
 fn agg_hash(uid: &str, reason: &str, message: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut h = crate::table::FxHasher::default();
     for part in [uid, reason, message] {
-        for b in part.bytes().chain([0xff]) {
-            h = (h ^ b as u64).wrapping_mul(0x100_0000_01b3);
-        }
+        h.write(part.as_bytes());
+        h.write_u8(0xff);
     }
-    h
+    h.finish()
 }
 
 impl EventLog {
@@ -137,19 +136,15 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
     log.records.push(EventRecord {
         seq,
         kind: e.kind,
-        namespace: e
-            .object
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into()),
-        name: e.object.name.clone().unwrap_or_default(),
+        namespace: Name::new(e.object.namespace.as_deref().unwrap_or("default")),
+        name: Name::new(e.object.name.as_deref().unwrap_or_default()),
         uid,
         field_path: e.field_path,
         warning: e.warning,
         reason: e.reason,
         message: e.message,
         component: e.component,
-        host: e.host,
+        host: e.host.map(Name::new),
         first: now,
         last: now,
         count: 1,
@@ -171,7 +166,7 @@ impl EventRecord {
         Event {
             metadata: ObjectMeta {
                 name: Some(format!("{}.{:x}", self.name, nanos)),
-                namespace: Some(self.namespace.clone()),
+                namespace: Some(self.namespace.to_string()),
                 creation_timestamp: Some(k8s_time(self.first)),
                 resource_version: Some(self.seq.to_string()),
                 ..Default::default()
@@ -179,8 +174,8 @@ impl EventRecord {
             involved_object: ObjectReference {
                 api_version: Some(info.api_version()),
                 kind: Some(self.kind.as_str().into()),
-                name: Some(self.name.clone()),
-                namespace: Some(self.namespace.clone()),
+                name: Some(self.name.to_string()),
+                namespace: Some(self.namespace.to_string()),
                 uid: Some(self.uid.clone()),
                 field_path: self.field_path.clone(),
                 ..Default::default()
@@ -190,19 +185,19 @@ impl EventRecord {
             type_: Some(if self.warning { "Warning" } else { "Normal" }.into()),
             source: Some(EventSource {
                 component: Some(self.component.into()),
-                host: self.host.clone(),
+                host: self.host.as_ref().map(Name::to_string),
             }),
             first_timestamp: Some(k8s_time(self.first)),
             last_timestamp: Some(k8s_time(self.last)),
             count: Some(self.count as i32),
             reporting_component: Some(self.component.into()),
-            reporting_instance: Some(self.host.clone().unwrap_or_default()),
+            reporting_instance: Some(self.host.as_ref().map(Name::to_string).unwrap_or_default()),
             ..Default::default()
         }
     }
 
     pub fn key(&self) -> Key {
-        (self.namespace.clone(), self.name.clone())
+        crate::key::key(&self.namespace, &self.name)
     }
 }
 

@@ -10,6 +10,7 @@ pub mod config;
 pub mod controllers;
 pub mod events;
 pub mod images;
+pub mod key;
 pub mod kubelet;
 pub mod names;
 mod refresh;
@@ -20,5 +21,6 @@ pub mod table;
 pub mod time;
 mod world;
 
-pub use store::{key, Key, Store, Stored};
+pub use key::{key, Key, Name};
+pub use store::{Store, Stored};
 pub use world::{ApplyOutcome, DeleteOptions, Propagation, Task, World};

@@ -12,12 +12,7 @@ use kubeplay_api::{Kind, Object};
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-/// (namespace, name); the namespace is empty for cluster-scoped kinds.
-pub type Key = (String, String);
-
-pub fn key(ns: &str, name: &str) -> Key {
-    (ns.to_string(), name.to_string())
-}
+pub use crate::key::{key, Key, Name};
 
 /// A k8s-openapi type the store keeps in a table of its own.
 pub trait Stored: Clone + Into<Object> + 'static {
@@ -196,11 +191,15 @@ impl UidCopy {
             UidCopy::Heap(s.to_string())
         }
     }
-    fn as_str(&self) -> &str {
+    fn as_bytes(&self) -> &[u8] {
         match self {
-            UidCopy::Inline(b, n) => std::str::from_utf8(&b[..*n as usize]).unwrap_or_default(),
-            UidCopy::Heap(s) => s,
+            UidCopy::Inline(b, n) => &b[..*n as usize],
+            UidCopy::Heap(s) => s.as_bytes(),
         }
+    }
+    /// The uid again (copied from a `str`, so always UTF-8).
+    fn owned(&self) -> String {
+        String::from_utf8_lossy(self.as_bytes()).into_owned()
     }
 }
 
@@ -253,11 +252,12 @@ impl Store {
         let owner_now = controller_uid(o.meta());
         // Most writes change neither the controller nor what the pod counts for: only the
         // comparison, no copies.
-        if owner_before.as_ref().map(UidCopy::as_str) == owner_now && standing_before == standing(o)
+        if owner_before.as_ref().map(UidCopy::as_bytes) == owner_now.map(str::as_bytes)
+            && standing_before == standing(o)
         {
             return Some(r);
         }
-        let owner_before = owner_before.map(|u| u.as_str().to_string());
+        let owner_before = owner_before.map(|u| u.owned());
         let (owner_after, tally_before, tally_after) = (
             owner_now.map(str::to_string),
             standing_before

@@ -56,10 +56,10 @@ pub struct World {
     now: Millis,
     rng: ChaCha8Rng,
     pub store: Store,
-    queue: BTreeMap<(Millis, u64), Rc<Task>>,
-    /// Where each queued task sits in `queue` (looked up only, never iterated). The task is
-    /// shared with `queue`, not copied.
-    queued: HashMap<Rc<Task>, (Millis, u64), FxBuild>,
+    queue: BTreeMap<(Millis, u64), Task>,
+    /// Where each queued task sits in `queue` (looked up only, never iterated). A task is a
+    /// key of inline names: it is copied here without allocating.
+    queued: HashMap<Task, (Millis, u64), FxBuild>,
     seq: u64,
     pub(crate) events: crate::events::EventLog,
     pub(crate) kubelet: kubelet::Kubelet,
@@ -148,8 +148,12 @@ impl World {
 
     /// Queue `task` to run at `at` (not before now). A task already queued earlier stays.
     pub fn enqueue(&mut self, task: Task, at: Millis) {
+        use std::collections::hash_map::Entry;
         let at = at.max(self.now);
-        if let Some(&slot) = self.queued.get(&task) {
+        // One hash of the task, whether it is queued already or not.
+        let entry = self.queued.entry(task);
+        if let Entry::Occupied(e) = &entry {
+            let slot = *e.get();
             if slot.0 <= at {
                 return;
             }
@@ -157,9 +161,8 @@ impl World {
         }
         self.seq += 1;
         let slot = (at, self.seq);
-        let task = Rc::new(task);
-        self.queue.insert(slot, task.clone());
-        self.queued.insert(task, slot);
+        self.queue.insert(slot, entry.key().clone());
+        entry.insert_entry(slot);
     }
 
     pub fn enqueue_now(&mut self, task: Task) {
@@ -206,8 +209,7 @@ impl World {
                 *b -= 1;
             }
             let task = self.queue.remove(&slot).expect("present");
-            self.queued.remove(&*task);
-            let task = Rc::try_unwrap(task).unwrap_or_else(|t| (*t).clone());
+            self.queued.remove(&task);
             if slot.0 != instant {
                 instant = slot.0;
                 at_instant = 0;

@@ -261,7 +261,7 @@ fn scenario(seed: u64) -> (Vec<String>, String) {
                 w.update(d.into(), false).unwrap();
             }
             _ => {
-                let names: Vec<String> = w.store.pods.keys().map(|k| k.1.clone()).collect();
+                let names: Vec<String> = w.store.pods.keys().map(|k| k.1.to_string()).collect();
                 if !names.is_empty() {
                     let n = &names[(rng.next_u32() as usize) % names.len()];
                     let _ = w.delete(kubeplay_api::Kind::Pod, "default", n, Default::default());

@@ -185,7 +185,7 @@ fn object_names(s: &Session, typed: &str, ns: &str) -> Vec<String> {
         .store
         .keys(info.kind, ns)
         .into_iter()
-        .map(|(_, name)| name)
+        .map(|(_, name)| name.into())
         .collect()
 }
 

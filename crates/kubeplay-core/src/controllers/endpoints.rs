@@ -339,8 +339,8 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     } else {
         let ep = Endpoints {
             metadata: ObjectMeta {
-                name: Some(k.1.clone()),
-                namespace: Some(k.0.clone()),
+                name: Some(k.1.to_string()),
+                namespace: Some(k.0.to_string()),
                 labels: svc.metadata.labels.clone(),
                 ..Default::default()
             },

@@ -73,10 +73,13 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
 /// `getPodsToDelete` ranking (`ActivePodsWithRanks`): the pod that sorts first goes first.
 /// Unassigned < assigned; Pending < Unknown < Running; not ready < ready; ready for less time <
 /// ready for longer; more restarts < fewer; newer < older; then by name.
-pub(crate) type Rank = (RankHead, String);
+pub(crate) type Rank = (RankHead, crate::key::Name);
 
 pub(crate) fn deletion_rank(p: &Pod) -> Rank {
-    (rank_head(p), p.metadata.name.clone().unwrap_or_default())
+    (
+        rank_head(p),
+        p.metadata.name.as_deref().unwrap_or("").into(),
+    )
 }
 
 /// `Rank` without the pod's name.

@@ -528,7 +528,7 @@ fn event(
     message: String,
     field_path: Option<String>,
 ) {
-    let host = pod.spec.as_ref().and_then(|s| s.node_name.clone());
+    let host = pod.spec.as_ref().and_then(|s| s.node_name.as_deref());
     w.record_event(NewEvent {
         kind: Kind::Pod,
         object: &pod.metadata,
@@ -589,49 +589,44 @@ fn spec_container<'a>(pod: &'a Pod, c: &Ctr) -> Option<&'a Container> {
 
 pub(crate) fn sync(w: &mut World, k: &Key) {
     let now = w.now();
-    let Some(live) = w.store.pods.get(k) else {
+    // The pod as it is now, shared with the store for this sync, not copied (a write to it
+    // meanwhile copies it, so this sync sees one state throughout).
+    let Some(pod) = w.store.pods.get_shared(k) else {
         if let Some(rt) = w.kubelet.pods.remove(k) {
             w.kubelet.by_ip.remove(&rt.ip);
         }
         return;
     };
-    let Some(node) = live.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
+    let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
         return;
     };
-    let node = node.to_string();
-    let other_uid = w
-        .kubelet
-        .pods
-        .get(k)
-        .is_some_and(|rt| Some(&rt.uid) != live.metadata.uid.as_ref());
-    if other_uid {
-        // A new pod with the name of an old one.
-        if let Some(rt) = w.kubelet.pods.remove(k) {
-            w.kubelet.by_ip.remove(&rt.ip);
+    let started = match w.kubelet.pods.get(k) {
+        Some(rt) if Some(&rt.uid) != pod.metadata.uid.as_ref() => {
+            // A new pod with the name of an old one.
+            if let Some(rt) = w.kubelet.pods.remove(k) {
+                w.kubelet.by_ip.remove(&rt.ip);
+            }
+            false
         }
-    }
-    if !w.kubelet.pods.contains_key(k) {
-        if live.metadata.deletion_timestamp.is_some() {
+        rt => rt.is_some(),
+    };
+    if !started {
+        if pod.metadata.deletion_timestamp.is_some() {
             // Deleted before the kubelet started anything: nothing to stop, the pod goes.
             // (Waiting for the pickup here would leave it Terminating forever.)
-            w.scheduler.unbind(&node);
+            w.scheduler.unbind(node);
             w.remove::<Pod>(k);
             return;
         }
-        if crate::controllers::is_terminal(live) {
+        if crate::controllers::is_terminal(&pod) {
             return;
         }
-        let at = pod_bound_at(live) + PICKUP;
+        let at = pod_bound_at(&pod) + PICKUP;
         if now < at {
             w.enqueue(Task::Kubelet(k.clone()), at);
             return;
         }
-    }
-    // The pod as it is now, shared with the store for this sync, not copied (a write to it
-    // meanwhile copies it, so this sync sees one state throughout).
-    let pod = w.store.pods.get_shared(k).expect("present");
-    if !w.kubelet.pods.contains_key(k) {
-        admit(w, k, &pod, &node);
+        admit(w, k, &pod, node);
     }
     if !w.kubelet.execs.is_empty() {
         w.exec_due(k);
@@ -645,7 +640,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         if terminate(w, &pod, &mut rt, &mut wake) {
             w.kubelet.pods.remove(k);
             w.kubelet.by_ip.remove(&rt.ip);
-            w.scheduler.unbind(&node);
+            w.scheduler.unbind(node);
             w.remove::<Pod>(k);
             return;
         }
@@ -855,7 +850,9 @@ fn container_env(
         .unwrap_or(true);
     let svc = cached_service_env(w, ns, links);
     let w = &*w;
-    let mut env: Vec<(String, String)> = Vec::new();
+    // Room for the image's, HOSTNAME, the services', the spec's and HOME.
+    let room = img.env.len() + svc.len() + c.env.as_ref().map_or(0, Vec::len) + 2;
+    let mut env: Vec<(String, String)> = Vec::with_capacity(room);
     let set = |env: &mut Vec<(String, String)>, k: String, v: String| match env
         .iter_mut()
         .find(|(ek, _)| *ek == k)
@@ -988,7 +985,7 @@ fn step_container(
         if c.role == Role::Init && c.done {
             return;
         }
-        match c.state.clone() {
+        match &c.state {
             CState::Running { .. } => {
                 run_process(w, pod, rt, i, wake);
                 if rt.ctrs[i].is_running() {
@@ -997,6 +994,7 @@ fn step_container(
                 }
             }
             CState::Terminated(t) => {
+                let t = t.clone();
                 if !after_exit(w, pod, rt, i, &t, wake) {
                     return;
                 }
@@ -1152,14 +1150,14 @@ fn try_start(
     let Some(spec_c) = spec_container(pod, &rt.ctrs[i]) else {
         return false;
     };
-    let fp = rt.ctrs[i].field_path(i);
     if rt.ctrs[i].restart_at.is_some() {
         // A crash-looping container whose back-off is over.
         restart_now(rt, i, None);
     }
-    if rt.ctrs[i].pull != Pull::Present && !pull_image(w, pod, rt, i, &spec_c, &fp, wake) {
+    if !pull_image(w, pod, rt, i, spec_c, wake) {
         return false;
     }
+    let fp = rt.ctrs[i].field_path(i);
     let img = rt.ctrs[i].img.clone().expect("image present");
     // --- env ---
     let mounts = match crate::config::container_mounts(pod, &spec_c, &*w) {
@@ -1320,12 +1318,20 @@ fn pull_image(
     rt: &mut PodRuntime,
     i: usize,
     spec_c: &Container,
-    fp: &str,
     wake: &mut Option<Millis>,
 ) -> bool {
     let now = w.now();
+    // Present, or a pull under way: nothing to work out.
+    match rt.ctrs[i].pull {
+        Pull::Present => return true,
+        Pull::Pulling { done_at, .. } if now < done_at => {
+            soonest(wake, done_at);
+            return false;
+        }
+        _ => {}
+    }
     let image = rt.ctrs[i].image.clone();
-    let fp = Some(fp.to_string());
+    let fp = Some(rt.ctrs[i].field_path(i));
     let reference = match images::parse_reference(&image) {
         Ok(r) => r,
         Err(msg) => {
@@ -1343,25 +1349,16 @@ fn pull_image(
     };
     // Resolved only on the paths that need it (not while pulling or once present).
     let resolve = |w: &World| w.kubelet.catalog.resolve_shared(&image, &reference);
-    let policy = spec_c.image_pull_policy.clone().unwrap_or_else(|| {
+    let policy = spec_c.image_pull_policy.as_deref().unwrap_or(
         if reference.tag == "latest" && reference.digest.is_none() {
-            "Always".into()
+            "Always"
         } else {
-            "IfNotPresent".into()
-        }
-    });
+            "IfNotPresent"
+        },
+    );
 
-    let present = w
-        .kubelet
-        .images
-        .contains(&(rt.node.clone(), reference.full()));
     match rt.ctrs[i].pull.clone() {
-        Pull::Present => return true,
-        Pull::Pulling { done_at, ok } => {
-            if now < done_at {
-                soonest(wake, done_at);
-                return false;
-            }
+        Pull::Pulling { ok, .. } => {
             if ok {
                 if let Some(msg) = rt.ctrs[i].pulled_msg.take() {
                     event(w, pod, false, "Pulled", msg, fp);
@@ -1440,8 +1437,13 @@ fn pull_image(
                 return false;
             }
         }
-        Pull::None => {}
+        // (Present returned above.)
+        Pull::None | Pull::Present => {}
     }
+    let present = w
+        .kubelet
+        .images
+        .contains(&(rt.node.clone(), reference.full()));
     if present && policy != "Always" {
         event(w, pod, false, "Pulled", format!("Container image \"{image}\" already present on machine and can be accessed by the pod"), fp);
         let found = resolve(w);
@@ -2005,10 +2007,28 @@ fn status_image(w: &mut World, image: &str) {
     }
 }
 
-fn container_status(
+/// Make `cs` the status of container `c` (as the kubelet reports it), in place: each field
+/// is compared first and written only when it differs, so that the strings of an unchanged
+/// status are neither built nor freed. True if anything changed.
+fn fill_container_status(
+    cs: &mut ContainerStatus,
     c: &Ctr,
     images: &BTreeMap<String, (Option<String>, String)>,
-) -> ContainerStatus {
+) -> bool {
+    fn set<T: PartialEq>(field: &mut T, value: T) -> bool {
+        let changed = *field != value;
+        if changed {
+            *field = value;
+        }
+        changed
+    }
+    fn set_str(field: &mut String, value: &str) -> bool {
+        let changed = field != value;
+        if changed {
+            value.clone_into(field);
+        }
+        changed
+    }
     let state = match &c.state {
         CState::Waiting { reason, message } => waiting(reason, message.clone()),
         CState::Running { started } => ContainerState {
@@ -2022,24 +2042,75 @@ fn container_status(
     let ran = !c.container_id.is_empty();
     let (full, id) = images
         .get(&c.image)
-        .map(|(f, i)| (f.as_ref(), i.as_str()))
+        .map(|(f, i)| (f.as_deref(), i.as_str()))
         .unwrap_or((None, ""));
     let img_ref = match full {
-        Some(full) if ran => full.clone(),
-        _ => c.image.clone(),
+        Some(full) if ran => full,
+        _ => &c.image,
     };
-    ContainerStatus {
-        name: c.name.clone(),
-        image: img_ref,
-        image_id: if ran { id.to_string() } else { String::new() },
-        container_id: ran.then(|| c.container_id.clone()),
-        ready: c.ready,
-        restart_count: c.restarts,
-        started: Some(c.started && c.is_running()),
-        state: Some(state),
-        last_state: Some(c.last.as_ref().map(terminated_state).unwrap_or_default()),
-        ..Default::default()
+    // Every field named, so that a field added to the type is a compile error here.
+    let ContainerStatus {
+        allocated_resources,
+        allocated_resources_status,
+        container_id,
+        image,
+        image_id,
+        last_state,
+        name,
+        ready,
+        resources,
+        restart_count,
+        started,
+        state: cs_state,
+        stop_signal,
+        user,
+        volume_mounts,
+    } = cs;
+    let mut changed = set_str(name, &c.name);
+    changed |= set_str(image, img_ref);
+    changed |= set_str(image_id, if ran { id } else { "" });
+    changed |= match container_id {
+        Some(have) if ran => set_str(have, &c.container_id),
+        have => set(have, ran.then(|| c.container_id.clone())),
+    };
+    changed |= set(ready, c.ready);
+    changed |= set(restart_count, c.restarts);
+    changed |= set(started, Some(c.started && c.is_running()));
+    changed |= set(cs_state, Some(state));
+    changed |= set(
+        last_state,
+        Some(c.last.as_ref().map(terminated_state).unwrap_or_default()),
+    );
+    changed |= set(allocated_resources, None);
+    changed |= set(allocated_resources_status, None);
+    changed |= set(resources, None);
+    changed |= set(stop_signal, None);
+    changed |= set(user, None);
+    changed |= set(volume_mounts, None);
+    changed
+}
+
+/// Make `field` the statuses of `ctrs`, in order, in place (`None` for no containers when
+/// `none_if_empty`). True if anything changed.
+fn fill_container_statuses(
+    field: &mut Option<Vec<ContainerStatus>>,
+    ctrs: &[&Ctr],
+    images: &BTreeMap<String, (Option<String>, String)>,
+    none_if_empty: bool,
+) -> bool {
+    if none_if_empty && ctrs.is_empty() {
+        return field.take().is_some();
     }
+    let mut changed = field.is_none();
+    let v = field.get_or_insert_with(Vec::new);
+    if v.len() != ctrs.len() {
+        v.resize_with(ctrs.len(), Default::default);
+        changed = true;
+    }
+    for (cs, c) in v.iter_mut().zip(ctrs) {
+        changed |= fill_container_status(cs, c, images);
+    }
+    changed
 }
 
 /// A pod condition the kubelet wants, before it is written.
@@ -2208,16 +2279,12 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
             conds[1].reason = None;
         }
     }
-    let init_statuses: Vec<ContainerStatus> = rt.ctrs[..rt.n_init]
-        .iter()
-        .map(|c| container_status(c, &w.kubelet.status_images))
-        .collect();
-    let mut app_statuses: Vec<ContainerStatus> = apps
-        .iter()
-        .map(|c| container_status(c, &w.kubelet.status_images))
-        .collect();
+    let inits: Vec<&Ctr> = rt.ctrs[..rt.n_init].iter().collect();
+    let mut apps = apps;
     // The API server's own order is by name.
-    kubeplay_sort::sort_by(&mut app_statuses, |a, b| a.name.cmp(&b.name));
+    kubeplay_sort::sort_by(&mut apps, |a, b| a.name.cmp(&b.name));
+    // Out of the kubelet while the pod is written (put back below).
+    let images = std::mem::take(&mut w.kubelet.status_images);
     let ip = rt.ip.clone();
     let host_ip = rt.host_ip.clone();
     let started_at = rt.started_at;
@@ -2297,14 +2364,11 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
             }
         }
         set(&mut st.start_time, Some(k8s_time(started_at)), &mut changed);
-        set(&mut st.container_statuses, Some(app_statuses), &mut changed);
-        set(
-            &mut st.init_container_statuses,
-            (!init_statuses.is_empty()).then_some(init_statuses),
-            &mut changed,
-        );
+        changed |= fill_container_statuses(&mut st.container_statuses, &apps, &images, false);
+        changed |= fill_container_statuses(&mut st.init_container_statuses, &inits, &images, true);
         changed
     });
+    w.kubelet.status_images = images;
     let live_rv = w
         .get::<Pod>(k)
         .and_then(|p| p.metadata.resource_version.as_ref());

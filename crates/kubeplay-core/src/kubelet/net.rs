@@ -109,20 +109,20 @@ impl<'a> ClusterNet<'a> {
 
     fn pod_name(&self, rt: &PodRuntime, key: Option<&Key>) -> String {
         match key {
-            Some(k) => k.1.clone(),
+            Some(k) => k.1.to_string(),
             None => self
                 .w
                 .kubelet
                 .by_ip
                 .get(&rt.ip)
-                .map(|k| k.1.clone())
+                .map(|k| k.1.to_string())
                 .or_else(|| {
                     self.w
                         .store
                         .pods
                         .iter()
                         .find(|(_, p)| p.metadata.uid.as_deref() == Some(&rt.uid))
-                        .map(|(k, _)| k.1.clone())
+                        .map(|(k, _)| k.1.to_string())
                 })
                 .unwrap_or_default(),
         }
