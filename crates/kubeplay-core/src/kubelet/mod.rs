@@ -40,7 +40,10 @@ const SANDBOX: Millis = 600;
 const RELIST: Millis = 1000;
 const BACKOFF_INITIAL: Millis = 10_000;
 const BACKOFF_MAX: Millis = 300_000;
-/// A container that ran this long without problems gets its back-off reset.
+/// A back-off whose last step is more than this before a container's exit is forgotten (the
+/// kubelet's `flowcontrol.Backoff` drops an entry older than twice its maximum): a container
+/// that ran ten minutes starts again at once. Measured from the step, not from the start, so a
+/// container that never starts (StartError: startedAt is the Unix epoch) keeps backing off.
 const BACKOFF_RESET: Millis = 600_000;
 /// A pull of an image that is not in the registry fails after this long.
 const PULL_FAIL: Millis = 800;
@@ -135,6 +138,8 @@ pub struct Ctr {
     pull: Pull,
     pull_backoff: Millis,
     backoff: Millis,
+    /// When `backoff` last stepped (the back-off entry's `lastUpdate`).
+    backoff_at: Millis,
     restart_at: Option<Millis>,
     /// When the exit turns into `CrashLoopBackOff` on screen, and the delay it shows.
     crash_view_at: Option<Millis>,
@@ -186,6 +191,7 @@ impl Ctr {
             restart_at: None,
             crash_view_at: None,
             backoff_shown: 0,
+            backoff_at: 0,
             pulled_msg: None,
             done: false,
             readiness: ProbeRun::default(),
@@ -1046,9 +1052,10 @@ fn after_exit(
     if c.restart_at.is_none() {
         // The first exit restarts after the relist; later ones wait out the back-off,
         // measured from the exit, which doubles each time up to five minutes.
-        if t.finished.saturating_sub(t.started) >= BACKOFF_RESET {
+        if t.finished.saturating_sub(c.backoff_at) > BACKOFF_RESET {
             c.backoff = 0;
         }
+        c.backoff_at = now;
         if c.backoff == 0 {
             c.backoff = BACKOFF_INITIAL;
             c.restart_at = Some(t.finished + RELIST);
@@ -1651,6 +1658,7 @@ impl Ctr {
             restart_at: None,
             crash_view_at: None,
             backoff_shown: 0,
+            backoff_at: 0,
             pulled_msg: None,
             done: self.done,
             readiness: ProbeRun::default(),

@@ -129,7 +129,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 }
 
 /// The one Deployment a rollout command names (`deployment/x`, `deployment x` or `-f FILE`).
-fn target(cx: &mut Cx<'_>, a: &super::flags::Args) -> Result<(String, String), Exec> {
+fn target(cx: &mut Cx<'_>, a: &super::flags::Args, verb: &str) -> Result<String, Exec> {
     let files = a.all("filename");
     let named = if !files.is_empty() {
         let objs = super::resource::referenced(cx.fs, &mut cx.stdin, &files, a.bool("recursive"))
@@ -148,15 +148,44 @@ fn target(cx: &mut Cx<'_>, a: &super::flags::Args) -> Result<(String, String), E
         return Err(fail(cx.out, "required resource not specified"));
     };
     if info.kind != Kind::Deployment {
-        return Err(fail(
-            cx.out,
-            format!(
-                "no status viewer has been implemented for {{{} {}}}",
-                info.group, info.kind
-            ),
-        ));
+        // The builder fetched the object first: a missing one is NotFound, whatever its kind.
+        let ns = namespace_of(cx, a);
+        if let Err(e) = cx.world.get_object(info.kind, &ns, &name) {
+            return Err(not_found(cx, &e));
+        }
+        return Err(fail(cx.out, unsupported(verb, info, &name)));
     }
-    Ok((info.plural.to_string(), name))
+    Ok(name)
+}
+
+/// What kubectl's polymorphic helpers say when `rollout VERB` meets a kind it cannot roll out.
+/// Status names the GroupKind (`ReplicaSet.apps`); history and undo go through a kind visitor
+/// that knows Pods and ReplicaSets (and has nothing for them) but reports any other kind
+/// itself, as a bare struct (`{ Secret}`); pause, resume and restart name the object.
+fn unsupported(verb: &str, info: &kubeplay_api::registry::ResourceInfo, name: &str) -> String {
+    let (kind, group) = (info.kind.as_str(), info.group);
+    let (group_kind, resource) = if group.is_empty() {
+        (kind.to_string(), info.plural.to_string())
+    } else {
+        (
+            format!("{kind}.{group}"),
+            format!("{}.{group}", info.plural),
+        )
+    };
+    let visited = matches!(info.kind, Kind::Pod | Kind::ReplicaSet);
+    let (helper, what) = match verb {
+        "status" => return format!("no status viewer has been implemented for {group_kind}"),
+        "history" => ("history viewer", "history"),
+        "undo" => ("rollbacker", "rollbacker"),
+        "pause" => return format!("{resource} {name:?} pausing is not supported"),
+        "resume" => return format!("{resource} {name:?} resuming is not supported"),
+        _ => return format!("{resource} {name:?} restarting is not supported"),
+    };
+    if visited {
+        format!("no {helper} has been implemented for {group_kind:?}")
+    } else {
+        format!("error retrieving {what} for {group_kind:?}, no visitor method exists for {{{group} {kind}}}")
+    }
 }
 
 fn get_deployment(world: &World, ns: &str, name: &str) -> Result<Deployment, ApiError> {
@@ -341,7 +370,7 @@ fn status(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if revision < 0 {
         return fail(cx.out, "revision must be a positive integer");
     }
-    let (_, name) = match target(cx, &a) {
+    let name = match target(cx, &a, "status") {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -383,7 +412,7 @@ fn history(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if revision < 0 {
         return fail(cx.out, format!("invalid revision specified: {revision}"));
     }
-    let (_, name) = match target(cx, &a) {
+    let name = match target(cx, &a, "history") {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -485,7 +514,7 @@ fn undo(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Err(e) => return fail(cx.out, e),
     };
     let to = a.int("to-revision").unwrap_or(0);
-    let (_, name) = match target(cx, &a) {
+    let name = match target(cx, &a, "undo") {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -585,7 +614,7 @@ fn pause_resume(cx: &mut Cx<'_>, args: &[String], pause: bool) -> Exec {
         Ok(a) => a,
         Err(e) => return e,
     };
-    let (_, name) = match target(cx, &a) {
+    let name = match target(cx, &a, if pause { "pause" } else { "resume" }) {
         Ok(t) => t,
         Err(e) => return e,
     };
@@ -612,7 +641,7 @@ fn restart(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(a) => a,
         Err(e) => return e,
     };
-    let (_, name) = match target(cx, &a) {
+    let name = match target(cx, &a, "restart") {
         Ok(t) => t,
         Err(e) => return e,
     };
