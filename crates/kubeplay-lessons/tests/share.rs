@@ -270,3 +270,60 @@ fn edits_and_the_editor_flag_survive_the_link() {
     let back = ShareState::decode(&st.encode()).unwrap();
     assert_eq!(back, st);
 }
+
+/// Random sessions (lines, files, waits and Ctrl+C drawn from ChaCha8) open from their links
+/// as the same terminal and the same cluster, whatever was waiting when a line came.
+#[test]
+fn random_sessions_replay_to_the_same_bytes() {
+    use rand_chacha::ChaCha8Rng;
+    use rand_core::{RngCore, SeedableRng};
+    const LINES: &[&str] = &[
+        "kubectl apply -f web.yaml",
+        "kubectl rollout status deployment/web",
+        "kubectl rollout status deployment/web --timeout=3s",
+        "kubectl set image deployment/web nginx=nginx:1.25",
+        "kubectl set image deployment/web nginx=nginx:1.161",
+        "kubectl rollout undo deployment/web",
+        "kubectl rollout history deployment/web",
+        "kubectl scale deployment web --replicas=5",
+        "kubectl rollout pause deployment web",
+        "kubectl rollout resume deployment web",
+        "kubectl get pods -w",
+        "kubectl delete pod --all --wait=false",
+        "kubectl delete deployment web",
+        "kubectl get deploy,rs,pods",
+        "kubectl run solo --image=busybox:1.28 -- sh -c 'echo hi; sleep 5; exit 3'",
+        "kubectl logs solo -f",
+        "kubectl wait --for=condition=Available deployment/web --timeout=20s",
+        "sleep 4",
+        "cat web.yaml | wc -l",
+    ];
+    for seed in 0..25u64 {
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mut below = |n: u64| rng.next_u64() % n;
+        let mut pg = Playground::new(seed);
+        pg.write_file("web.yaml", WEB);
+        let mut term = String::new();
+        for _ in 0..14 {
+            match below(8) {
+                0 => pg.write_file(
+                    "web.yaml",
+                    &WEB.replace("replicas: 3", &format!("replicas: {}", below(6))),
+                ),
+                1 => {
+                    pg.interrupt();
+                    for c in pg.session.take_output() {
+                        term.push_str(&c.text);
+                    }
+                }
+                _ => {
+                    let line = LINES[below(LINES.len() as u64) as usize];
+                    term += &play(&mut pg, &[(line, below(4) * below(9_000))]);
+                }
+            }
+        }
+        let (back, history) = Playground::from_link(&pg.share_link()).unwrap();
+        assert_eq!(replayed_terminal(&history), term, "seed {seed}");
+        assert_eq!(fingerprint(&back), fingerprint(&pg), "seed {seed}");
+    }
+}
