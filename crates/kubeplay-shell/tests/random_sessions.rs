@@ -450,6 +450,12 @@ impl Gen {
             ),
             22 => self
                 .pick(&[
+                    "kubectl exec -it webapp -- sh",
+                    "kubectl exec -it myapp-pod -c log-agent -- sh",
+                    "env | sort | head -3",
+                    "cat /etc/cfg/APP_COLOR",
+                    "exit",
+                    "exit 4",
                     "cat f.yaml",
                     "ls",
                     "sed -i 's/nginx:1.16/nginx:1.17/' f.yaml",
