@@ -11,7 +11,7 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
 use kubeplay_api::Kind;
 use kubeplay_core::config::{self, ConfigSource, EnvSource};
 use kubeplay_core::images;
-use kubeplay_core::kubelet::{self, command};
+use kubeplay_core::kubelet::{self, command, process::EnvPair};
 use kubeplay_core::World;
 use kubeplay_sort::Collect as _;
 use std::collections::BTreeMap;
@@ -337,7 +337,7 @@ fn env_rows(
     pod: &Pod,
     c: &Container,
     img: Option<&images::Image>,
-    ran: &[(String, String)],
+    ran: &[EnvPair],
     tr: &Words,
 ) -> (Vec<EnvRow>, Option<String>) {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
@@ -369,10 +369,10 @@ fn env_rows(
         }
     };
     let img_label = (tr.image_env)(c.image.as_deref().unwrap_or(""));
-    let img_env: &[(String, String)] = img.map(|i| i.env.as_slice()).unwrap_or(&[]);
+    let img_env: &[EnvPair] = img.map(|i| i.env.as_slice()).unwrap_or(&[]);
     let mut it = img_env.iter();
     if let Some((k, v)) = it.next() {
-        set(&mut rows, k, v.clone(), img_label.clone(), "image");
+        set(&mut rows, k, v.to_string(), img_label.clone(), "image");
     }
     set(
         &mut rows,
@@ -382,13 +382,13 @@ fn env_rows(
         "runtime",
     );
     for (k, v) in it {
-        set(&mut rows, k, v.clone(), img_label.clone(), "image");
+        set(&mut rows, k, v.to_string(), img_label.clone(), "image");
     }
     let error = match config::resolve_env(pod, c, w, &svc, alloc) {
         Ok(r) => {
             for v in r.vars {
                 let (src, class) = describe_source(&v.source, tr);
-                set(&mut rows, &v.name, v.value, src, class);
+                set(&mut rows, &v.name, v.value.to_string(), src, class);
             }
             None
         }
@@ -406,10 +406,10 @@ fn env_rows(
     // The running container keeps the values it started with.
     if !ran.is_empty() {
         for r in rows.iter_mut() {
-            if let Some((_, v)) = ran.iter().find(|(k, _)| *k == r.name) {
-                if *v != r.value {
+            if let Some((_, v)) = ran.iter().find(|(k, _)| **k == *r.name) {
+                if **v != *r.value {
                     r.note = Some((tr.env_changed)(&r.value));
-                    r.value = v.clone();
+                    r.value = v.to_string();
                 }
             }
         }
@@ -586,14 +586,14 @@ pub fn pod_detail(w: &World, ns: &str, name: &str, tr: &Words) -> Option<PodDeta
         let image = c.image.clone().unwrap_or_default();
         let img = image_of(w, &image);
         let run = rt.and_then(|r| r.container(&c.name));
-        let ran_env: &[(String, String)] = run.map(|r| r.env.as_slice()).unwrap_or(&[]);
+        let ran_env: &[EnvPair] = run.map(|r| r.env.as_slice()).unwrap_or(&[]);
         let ran_argv: &[String] = run.map(|r| r.argv.as_slice()).unwrap_or(&[]);
         let (env, env_error) = env_rows(w, pod, c, img.as_ref(), ran_env, tr);
         let lookup = |k: &str| {
             ran_env
                 .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.clone())
+                .find(|(n, _)| &**n == k)
+                .map(|(_, v)| v.to_string())
                 .or_else(|| env.iter().find(|r| r.name == k).map(|r| r.value.clone()))
         };
         let (argv, rule) = argv_words(img.as_ref(), c, &lookup, ran_argv);

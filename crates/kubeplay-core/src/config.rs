@@ -14,6 +14,7 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
 use kubeplay_api::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kubeplay_sort::Collect as _;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Where the kubelet reads ConfigMaps and Secrets from (its watch-based managers).
 pub trait ConfigSource {
@@ -60,10 +61,12 @@ pub enum EnvSource {
     Service,
 }
 
+/// Names and values are shared (`Rc<str>`): the service variables of a namespace are made
+/// once and every container's environment holds the same strings.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EnvVar {
-    pub name: String,
-    pub value: String,
+    pub name: Rc<str>,
+    pub value: Rc<str>,
     pub source: EnvSource,
 }
 
@@ -82,18 +85,18 @@ impl ResolvedEnv {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.vars
             .iter()
-            .find(|v| v.name == name)
-            .map(|v| v.value.as_str())
+            .find(|v| &*v.name == name)
+            .map(|v| &*v.value)
     }
     fn set(&mut self, name: String, value: String, source: EnvSource) {
-        match self.vars.iter_mut().find(|v| v.name == name) {
+        match self.vars.iter_mut().find(|v| *v.name == name) {
             Some(v) => {
-                v.value = value;
+                v.value = value.into();
                 v.source = source;
             }
             None => self.vars.push(EnvVar {
-                name,
-                value,
+                name: name.into(),
+                value: value.into(),
                 source,
             }),
         }
@@ -230,7 +233,7 @@ pub fn resolve_env(
     pod: &Pod,
     container: &Container,
     src: &impl ConfigSource,
-    service_env: &[(String, String)],
+    service_env: &[crate::kubelet::process::EnvPair],
     allocatable: Option<&BTreeMap<String, Quantity>>,
 ) -> Result<ResolvedEnv, ConfigError> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
@@ -313,8 +316,8 @@ pub fn resolve_env(
                 env.get(n).map(str::to_string).or_else(|| {
                     service_env
                         .iter()
-                        .find(|(k, _)| k == n)
-                        .map(|(_, v)| v.clone())
+                        .find(|(k, _)| &**k == n)
+                        .map(|(_, v)| v.to_string())
                 })
             });
             (expanded, EnvSource::Value)

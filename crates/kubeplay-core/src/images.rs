@@ -29,7 +29,7 @@ pub struct Image {
     pub tag: String,
     pub entrypoint: Vec<String>,
     pub cmd: Vec<String>,
-    pub env: Vec<(String, String)>,
+    pub env: Vec<crate::kubelet::process::EnvPair>,
     pub ports: Vec<u16>,
     pub workdir: String,
     /// Signal the runtime sends to stop the container (`STOPSIGNAL`), default SIGTERM.
@@ -433,10 +433,10 @@ impl Catalog {
             ("docker.io/library/nginx", _) => "1.29.3".into(),
             (_, t) => t.to_string(),
         };
-        let mut env: Vec<(String, String)> = base
+        let mut env: Vec<crate::kubelet::process::EnvPair> = base
             .env
             .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .map(|&(k, v)| (k.into(), v.into()))
             .collect();
         if base.repo == "docker.io/library/nginx" {
             // A minor tag (`1.25`) runs the newest patch release the catalog has (`1.25.5`).
@@ -452,8 +452,8 @@ impl Catalog {
                 }
             }
             for (k, v) in env.iter_mut() {
-                if k == "NGINX_VERSION" && version.matches('.').count() == 2 {
-                    *v = version.clone();
+                if &**k == "NGINX_VERSION" && version.matches('.').count() == 2 {
+                    *v = version.as_str().into();
                 }
             }
         }
@@ -661,9 +661,9 @@ pub fn build(catalog: &Catalog, dockerfile: &str, tag: &str) -> Result<Image, St
             }
             Instr::Env(kv) => {
                 for (k, v) in kv {
-                    match img.env.iter_mut().find(|(ek, _)| *ek == k) {
-                        Some(e) => e.1 = v,
-                        None => img.env.push((k, v)),
+                    match img.env.iter_mut().find(|(ek, _)| **ek == *k) {
+                        Some(e) => e.1 = v.into(),
+                        None => img.env.push((k.into(), v.into())),
                     }
                 }
             }

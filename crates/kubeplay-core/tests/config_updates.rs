@@ -58,8 +58,8 @@ fn env(w: &World, name: &str) -> Option<String> {
     rt.ctrs[0]
         .env
         .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
+        .find(|(k, _)| &**k == name)
+        .map(|(_, v)| v.to_string())
 }
 
 #[test]

@@ -74,12 +74,12 @@ pub fn expand(input: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
 }
 
 /// Expand every word against an ordered environment (later entries win).
-pub fn expand_all(words: &[String], env: &[(String, String)]) -> Vec<String> {
+pub fn expand_all(words: &[String], env: &[super::process::EnvPair]) -> Vec<String> {
     let lookup = |n: &str| {
         env.iter()
             .rev()
-            .find(|(k, _)| k == n)
-            .map(|(_, v)| v.clone())
+            .find(|(k, _)| &**k == n)
+            .map(|(_, v)| v.to_string())
     };
     words.iter().map(|w| expand(w, &lookup)).collect()
 }
@@ -115,9 +115,9 @@ mod tests {
 
     #[test]
     fn expansion() {
-        let env = vec![
-            ("GREETING".to_string(), "Warm greetings to".to_string()),
-            ("NAME".to_string(), "Kubernetes".to_string()),
+        let env: Vec<super::super::process::EnvPair> = vec![
+            ("GREETING".into(), "Warm greetings to".into()),
+            ("NAME".into(), "Kubernetes".into()),
         ];
         assert_eq!(
             expand_all(&v(&["$(GREETING) $(NAME)"]), &env),

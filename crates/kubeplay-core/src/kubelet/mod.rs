@@ -27,7 +27,7 @@ use kubeplay_api::k8s_openapi::api::core::v1::{
 use kubeplay_api::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_api::Kind;
 use kubeplay_sort::Collect as _;
-use process::{Files, Poll, ProcCx, Program};
+use process::{EnvPair, Files, Poll, ProcCx, Program};
 use rand_core::RngCore;
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
@@ -117,7 +117,7 @@ pub struct Ctr {
     /// The process of the current (or last) run: ENTRYPOINT/CMD with command/args, expanded.
     pub argv: Vec<String>,
     /// The environment of the current run, in order.
-    pub env: Vec<(String, String)>,
+    pub env: Vec<EnvPair>,
     /// This run's log, and the previous run's (`logs -p`).
     pub logs: String,
     pub prev_logs: Option<String>,
@@ -429,7 +429,7 @@ pub struct Kubelet {
     pub(crate) services_gen: u64,
     /// `service_env` by (namespace, enableServiceLinks), with the `services_gen` it was
     /// computed at: every container start in a namespace needs the same list.
-    svc_env: BTreeMap<(String, bool), (u64, Rc<Vec<(String, String)>>)>,
+    svc_env: BTreeMap<(String, bool), (u64, Rc<Vec<EnvPair>>)>,
 }
 
 /// The kubelet's pod runtimes by key, hashed only: what the kubelet does most is add, find
@@ -506,7 +506,7 @@ impl PodTable {
 }
 
 /// [`service_env`], from the kubelet's cache while no Service has changed.
-fn cached_service_env(w: &mut World, ns: &str, links: bool) -> Rc<Vec<(String, String)>> {
+fn cached_service_env(w: &mut World, ns: &str, links: bool) -> Rc<Vec<EnvPair>> {
     let gen = w.kubelet.services_gen;
     if let Some((g, env)) = w.kubelet.svc_env.get(&(ns.to_string(), links)) {
         if *g == gen {
@@ -765,7 +765,7 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
 
 /// The service environment every container gets: `KUBERNETES_*` and the links of the
 /// services in the pod's namespace (`enableServiceLinks`).
-pub fn service_env(w: &World, ns: &str, links: bool) -> Vec<(String, String)> {
+pub fn service_env(w: &World, ns: &str, links: bool) -> Vec<EnvPair> {
     use kubeplay_api::k8s_openapi::api::core::v1::Service;
     let mut out = Vec::new();
     let mut add = |name: &str, svc: &Service| {
@@ -831,7 +831,7 @@ pub fn service_env(w: &World, ns: &str, links: bool) -> Vec<(String, String)> {
     {
         add("kubernetes", &k);
     }
-    out
+    out.into_iter().map(|(k, v)| (k.into(), v.into())).collect()
 }
 
 /// The environment a container starts with: the image's, `HOSTNAME`, then the pod spec's.
@@ -841,7 +841,7 @@ fn container_env(
     pod: &Pod,
     c: &Container,
     img: &Image,
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+) -> Result<(Vec<EnvPair>, Vec<String>), String> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     let links = pod
         .spec
@@ -852,8 +852,8 @@ fn container_env(
     let w = &*w;
     // Room for the image's, HOSTNAME, the services', the spec's and HOME.
     let room = img.env.len() + svc.len() + c.env.as_ref().map_or(0, Vec::len) + 2;
-    let mut env: Vec<(String, String)> = Vec::with_capacity(room);
-    let set = |env: &mut Vec<(String, String)>, k: String, v: String| match env
+    let mut env: Vec<EnvPair> = Vec::with_capacity(room);
+    let set = |env: &mut Vec<EnvPair>, k: Rc<str>, v: Rc<str>| match env
         .iter_mut()
         .find(|(ek, _)| *ek == k)
     {
@@ -868,7 +868,7 @@ fn container_env(
     set(
         &mut env,
         "HOSTNAME".into(),
-        pod.metadata.name.clone().unwrap_or_default(),
+        pod.metadata.name.as_deref().unwrap_or_default().into(),
     );
     for (k, v) in img_env {
         set(&mut env, k.clone(), v.clone());
@@ -877,7 +877,7 @@ fn container_env(
     for (k, v) in resolved {
         set(&mut env, k, v);
     }
-    if !env.iter().any(|(k, _)| k == "HOME") {
+    if !env.iter().any(|(k, _)| &**k == "HOME") {
         env.push(("HOME".into(), "/root".into()));
     }
     Ok((env, warnings))
@@ -889,8 +889,8 @@ fn resolve_spec_env(
     w: &World,
     pod: &Pod,
     c: &Container,
-    svc: &[(String, String)],
-) -> Result<(Vec<(String, String)>, Vec<String>), String> {
+    svc: &[EnvPair],
+) -> Result<(Vec<EnvPair>, Vec<String>), String> {
     let alloc = pod
         .spec
         .as_ref()

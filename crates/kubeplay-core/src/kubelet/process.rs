@@ -6,9 +6,14 @@
 use crate::images::Userland;
 use crate::time::Millis;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Files of one container, by absolute path. Volumes are mounted into it by the kubelet.
 pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// One environment variable of a container, name and value shared with the image or the
+/// namespace's service variables it comes from.
+pub type EnvPair = (Rc<str>, Rc<str>);
 
 /// How a resumed process left off.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +53,7 @@ pub struct ProcCx<'a> {
     pub hostname: &'a str,
     pub namespace: &'a str,
     pub pod_ip: &'a str,
-    pub env: &'a [(String, String)],
+    pub env: &'a [EnvPair],
     pub fs: &'a mut Files,
     /// The container's log (stdout and stderr interleaved, as the runtime keeps it).
     pub out: &'a mut String,
@@ -307,11 +312,8 @@ fn not_found(name: &str) -> String {
     format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{name}\": executable file not found in $PATH: unknown")
 }
 
-fn env_get<'e>(env: &'e [(String, String)], k: &str) -> Option<&'e str> {
-    env.iter()
-        .rev()
-        .find(|(n, _)| n == k)
-        .map(|(_, v)| v.as_str())
+fn env_get<'e>(env: &'e [EnvPair], k: &str) -> Option<&'e str> {
+    env.iter().rev().find(|(n, _)| &**n == k).map(|(_, v)| &**v)
 }
 
 fn start_server_or(
@@ -545,7 +547,7 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> (i32, String) {
             0
         }
         "printenv" | "env" => {
-            let mut env: Vec<(String, String)> = Vec::new();
+            let mut env: Vec<EnvPair> = Vec::new();
             for (k, v) in cx.env {
                 match env.iter_mut().find(|(ek, _)| ek == k) {
                     Some(e) => e.1 = v.clone(),
@@ -555,7 +557,7 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> (i32, String) {
             if base == "printenv" && !args.is_empty() {
                 let mut code = 0;
                 for a in args {
-                    match env.iter().find(|(k, _)| k == a) {
+                    match env.iter().find(|(k, _)| **k == **a) {
                         Some((_, v)) => {
                             out.push_str(v);
                             out.push('\n');

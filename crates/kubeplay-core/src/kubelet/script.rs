@@ -224,7 +224,7 @@ impl Host for ContainerHost<'_, '_> {
 }
 
 /// A fresh `sh` for a container: its environment exported, `/` as the working directory.
-pub fn container_shell(name: &str, env: &[(String, String)], hostname: &str) -> Shell {
+pub fn container_shell(name: &str, env: &[process::EnvPair], hostname: &str) -> Shell {
     let mut sh = Shell::new(name);
     for k in ["SHELL", "USER", "LOGNAME", "TERM"] {
         sh.unset(k);
