@@ -718,27 +718,28 @@ fn project_sources(
     for s in p.sources.iter().flatten() {
         // configMap and secret sources behave as volumes of their own with the projected
         // volume's name and mode.
-        let as_volume = Volume {
-            name: volume.to_string(),
-            config_map: s.config_map.as_ref().map(|c| ConfigMapVolumeSource {
-                name: c.name.clone(),
-                items: c.items.clone(),
-                optional: c.optional,
-                default_mode: Some(mode),
+        let mut files = if s.config_map.is_none() && s.secret.is_none() {
+            Vec::new()
+        } else {
+            let as_volume = Volume {
+                name: volume.to_string(),
+                config_map: s.config_map.as_ref().map(|c| ConfigMapVolumeSource {
+                    name: c.name.clone(),
+                    items: c.items.clone(),
+                    optional: c.optional,
+                    default_mode: Some(mode),
+                    ..Default::default()
+                }),
+                secret: s.secret.as_ref().map(|c| SecretVolumeSource {
+                    secret_name: Some(c.name.clone()),
+                    items: c.items.clone(),
+                    optional: c.optional,
+                    default_mode: Some(mode),
+                    ..Default::default()
+                }),
                 ..Default::default()
-            }),
-            secret: s.secret.as_ref().map(|c| SecretVolumeSource {
-                secret_name: Some(c.name.clone()),
-                items: c.items.clone(),
-                optional: c.optional,
-                default_mode: Some(mode),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
-        let mut files = match project_volume(ns, &as_volume, src) {
-            Some(files) => files?,
-            None => Vec::new(),
+            };
+            project_volume(ns, &as_volume, src).unwrap_or(Ok(Vec::new()))?
         };
         for item in s.downward_api.iter().flat_map(|d| d.items.iter().flatten()) {
             let value = match &item.field_ref {

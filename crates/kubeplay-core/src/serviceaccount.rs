@@ -183,7 +183,7 @@ fn suffix(seed: &[u8]) -> String {
 /// pod, its namespace, node and service account, issued when the pod started. kubeplay has
 /// no signing key, so the signature part is a digest of the claims, not an RSA signature.
 pub fn token(pod: &Pod, issued_at_secs: i64) -> String {
-    use std::io::Write;
+    use std::fmt::Write;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let m = &pod.metadata;
     let ns = m.namespace.as_deref().unwrap_or("default");
@@ -196,54 +196,40 @@ pub fn token(pod: &Pod, issued_at_secs: i64) -> String {
     let name = m.name.as_deref().unwrap_or("");
     let iss = "https://kubernetes.default.svc.cluster.local";
     // The JSON serde_json writes for these objects (keys in order, compact), written
-    // directly: a JSON string for each value, no intermediate `Value` maps.
-    let mut claims: Vec<u8> = Vec::with_capacity(512);
-    let mut put = |parts: &[Result<&str, &str>]| {
-        for p in parts {
-            match p {
-                Ok(raw) => claims.extend_from_slice(raw.as_bytes()),
-                Err(text) => serde_json::to_writer(&mut claims, text).expect("a string"),
-            }
-        }
-    };
-    let sub = format!("system:serviceaccount:{ns}:{sa}");
-    let (exp, iat) = (
-        (issued_at_secs + TOKEN_EXPIRATION_SECONDS).to_string(),
-        issued_at_secs.to_string(),
+    // directly: a JSON string for each value, no intermediate `Value` maps. JSON escapes
+    // character by character, so `sub`'s parts are escaped one after another.
+    let mut claims = String::with_capacity(640);
+    let (exp, iat) = (issued_at_secs + TOKEN_EXPIRATION_SECONDS, issued_at_secs);
+    let _ = write!(
+        claims,
+        "{{\"aud\":[\"{iss}\"],\"exp\":{exp},\"iat\":{iat},\"iss\":\"{iss}\",\"jti\":\""
     );
-    put(&[
-        Ok("{\"aud\":["),
-        Err(iss),
-        Ok("],\"exp\":"),
-        Ok(&exp),
-        Ok(",\"iat\":"),
-        Ok(&iat),
-        Ok(",\"iss\":"),
-        Err(iss),
-        Ok(",\"jti\":"),
+    for p in [
         Err(uid),
-        Ok(",\"kubernetes.io\":{\"namespace\":"),
+        Ok("\",\"kubernetes.io\":{\"namespace\":\""),
         Err(ns),
-        Ok(",\"node\":{\"name\":"),
+        Ok("\",\"node\":{\"name\":\""),
         Err(node),
-        Ok("},\"pod\":{\"name\":"),
+        Ok("\"},\"pod\":{\"name\":\""),
         Err(name),
-        Ok(",\"uid\":"),
+        Ok("\",\"uid\":\""),
         Err(uid),
-        Ok("},\"serviceaccount\":{\"name\":"),
+        Ok("\"},\"serviceaccount\":{\"name\":\""),
         Err(sa),
-        Ok("}},\"nbf\":"),
-        Ok(&iat),
-        Ok(",\"sub\":"),
-        Err(&sub),
-        Ok("}"),
-    ]);
-    let mut header: Vec<u8> = Vec::with_capacity(48);
-    let _ = write!(header, "{{\"alg\":\"RS256\",\"kid\":");
-    serde_json::to_writer(&mut header, &suffix(b"kubeplay-signing-key")).expect("a string");
-    header.push(b'}');
-    let mut out = String::with_capacity(4 * (header.len() + claims.len() + 256) / 3 + 8);
-    b64.encode_string(&header, &mut out);
+        Ok("\"}},\"nbf\":"),
+    ] {
+        match p {
+            Ok(raw) => claims.push_str(raw),
+            Err(text) => json_escape(text, &mut claims),
+        }
+    }
+    let _ = write!(claims, "{iat},\"sub\":\"system:serviceaccount:");
+    json_escape(ns, &mut claims);
+    claims.push(':');
+    json_escape(sa, &mut claims);
+    claims.push_str("\"}");
+    let mut out = String::with_capacity(4 * (claims.len() + 256) / 3 + 64);
+    out.push_str(header());
     out.push('.');
     b64.encode_string(&claims, &mut out);
     let mut sig = Vec::with_capacity(256);
@@ -255,6 +241,28 @@ pub fn token(pod: &Pod, issued_at_secs: i64) -> String {
     out.push('.');
     b64.encode_string(&sig, &mut out);
     out
+}
+
+/// The token's first part, the same for every token: `{"alg":"RS256","kid":"<key id>"}`,
+/// base64url-encoded (made once).
+fn header() -> &'static str {
+    static HEADER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HEADER.get_or_init(|| {
+        let kid = serde_json::to_string(&suffix(b"kubeplay-signing-key")).expect("a string");
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(format!("{{\"alg\":\"RS256\",\"kid\":{kid}}}"))
+    })
+}
+
+/// `text`'s JSON string body (no quotes) as serde_json writes it: the text as is when it
+/// has nothing to escape, which is nearly always.
+fn json_escape(text: &str, out: &mut String) {
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push_str(text);
+        return;
+    }
+    let quoted = serde_json::to_string(text).expect("a string");
+    out.push_str(&quoted[1..quoted.len() - 1]);
 }
 
 #[cfg(test)]
