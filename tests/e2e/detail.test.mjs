@@ -5,39 +5,9 @@
 // simulated cluster itself answers in the terminal (printenv, logs, get).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { servedApp, screenshot, run, applyYaml, waitTerm, termText } from './harness.mjs';
+import { servedApp, screenshot, run, applyYaml, waitTerm, termText, WEBAPP, WEBAPP_SETUP as SETUP } from './harness.mjs';
 
 const app = servedApp();
-
-const WEBAPP = `apiVersion: v1
-kind: Pod
-metadata:
-  name: webapp
-spec:
-  containers:
-  - name: web
-    image: busybox:1.28
-    command: ["sh", "-c"]
-    args: ["echo color=$(APP_COLOR) user=$(DB_USER); sleep 3600"]
-    envFrom:
-    - configMapRef:
-        name: app-config
-    env:
-    - name: DB_USER
-      valueFrom:
-        secretKeyRef:
-          name: app-secret
-          key: DB_USER
-    - name: GREETING
-      value: hello
-    volumeMounts:
-    - name: app-config-volume
-      mountPath: /etc/app
-  volumes:
-  - name: app-config-volume
-    configMap:
-      name: app-config
-`;
 
 // The same pod with the key spelled wrong: the kubelet cannot build its environment.
 const BROKEN = `apiVersion: v1
@@ -55,11 +25,6 @@ spec:
           name: app-config
           key: APP_COLOUR
 `;
-
-const SETUP = [
-  'kubectl create configmap app-config --from-literal=APP_COLOR=blue --from-literal=APP_MODE=prod',
-  'kubectl create secret generic app-secret --from-literal=DB_HOST=mysql --from-literal=DB_USER=root --from-literal=DB_PASSWORD=paswrd',
-];
 
 /** The drawer's environment rows: name -> { value, source }. */
 const envRows = (page) => page.evaluate(() => Object.fromEntries(

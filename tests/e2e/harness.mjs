@@ -148,3 +148,40 @@ export async function waitTerm(page, re, timeout = 20000) {
   await page.waitForFunction((src) => new RegExp(src, 's').test(document.querySelector('.term-out')?.innerText || ''),
     re.source, { timeout });
 }
+
+/** The course notes' pod that takes a ConfigMap and a Secret through envFrom, valueFrom and a
+ * volume; `WEBAPP_SETUP` creates them. */
+export const WEBAPP = `apiVersion: v1
+kind: Pod
+metadata:
+  name: webapp
+spec:
+  containers:
+  - name: web
+    image: busybox:1.28
+    command: ["sh", "-c"]
+    args: ["echo color=$(APP_COLOR) user=$(DB_USER); sleep 3600"]
+    envFrom:
+    - configMapRef:
+        name: app-config
+    env:
+    - name: DB_USER
+      valueFrom:
+        secretKeyRef:
+          name: app-secret
+          key: DB_USER
+    - name: GREETING
+      value: hello
+    volumeMounts:
+    - name: app-config-volume
+      mountPath: /etc/app
+  volumes:
+  - name: app-config-volume
+    configMap:
+      name: app-config
+`;
+
+export const WEBAPP_SETUP = [
+  'kubectl create configmap app-config --from-literal=APP_COLOR=blue --from-literal=APP_MODE=prod',
+  'kubectl create secret generic app-secret --from-literal=DB_HOST=mysql --from-literal=DB_USER=root --from-literal=DB_PASSWORD=paswrd',
+];

@@ -3,24 +3,9 @@
 // and Kubernetes' own words (statuses, reasons) stay as a cluster gives them.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { servedApp, screenshot, run, applyYaml, waitTerm, NGINX } from './harness.mjs';
+import { servedApp, screenshot, run, applyYaml, waitTerm, NGINX, WEBAPP, WEBAPP_SETUP } from './harness.mjs';
 
 const app = servedApp();
-
-const WEBAPP = `apiVersion: v1
-kind: Pod
-metadata:
-  name: webapp
-spec:
-  containers:
-  - name: web
-    image: busybox:1.28
-    command: ["sh", "-c"]
-    args: ["echo color=$(APP_COLOR); sleep 3600"]
-    envFrom:
-    - configMapRef:
-        name: app-config
-`;
 
 test('the page speaks Korean with ?lang=ko, kubectl stays kubectl, and the switch goes back', async () => {
   const { page, errors } = await app.open({ query: '?lang=ko', width: 1440, height: 900 });
@@ -50,8 +35,8 @@ test('the page speaks Korean with ?lang=ko, kubectl stays kubectl, and the switc
   await page.locator('.clock .play').click();
 
   // The pod detail: headings, the command/args rule and the env sources in Korean.
-  await run(page, 'kubectl create configmap app-config --from-literal=APP_COLOR=blue');
-  await waitTerm(page, /configmap\/app-config created\n$/);
+  for (const l of WEBAPP_SETUP) await run(page, l);
+  await waitTerm(page, /secret\/app-secret created\n$/);
   await applyYaml(page, WEBAPP);
   await waitTerm(page, /pod\/webapp created\n$/);
   await page.getByRole('button', { name: '30×' }).click();

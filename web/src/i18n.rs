@@ -689,6 +689,43 @@ mod tests {
     }
 
     #[test]
+    fn korean_explains_every_wait_and_rule_in_its_own_words() {
+        let waits = [
+            Waiting::Paused,
+            Waiting::OldPodsGo { old_pods: 2 },
+            Waiting::NewAvailable {
+                available: 1,
+                desired: 3,
+            },
+            Waiting::AtSurge {
+                max_total: 4,
+                desired: 3,
+                max_surge: 1,
+            },
+            Waiting::AtFloor {
+                min_available: 2,
+                desired: 3,
+                max_unavailable: 1,
+                available: 2,
+            },
+            Waiting::Replacing { old_pods: 1 },
+        ];
+        for w in &waits {
+            let (en, ko) = ((EN.waiting)(w), (KO.waiting)(w));
+            assert!(ko.chars().any(|c| ('가'..='힣').contains(&c)), "{ko}");
+            assert_ne!(en, ko);
+        }
+        for r in [Rule::Image, Rule::Command, Rule::Args, Rule::Both] {
+            assert!((KO.rule)(r).chars().any(|c| ('가'..='힣').contains(&c)));
+        }
+        // The numbers a learner reads are the same in both.
+        let surge = &waits[3];
+        for n in ["4", "3", "1"] {
+            assert!((KO.waiting)(surge).contains(n));
+        }
+    }
+
+    #[test]
     fn language_choice_order() {
         assert_eq!(initial(None, None, "ko-KR"), Lang::Ko);
         assert_eq!(initial(None, None, "en-GB"), Lang::En);

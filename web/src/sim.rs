@@ -808,6 +808,67 @@ mod tests {
     }
 
     #[test]
+    fn random_frames_and_lines_change_nothing_but_when() {
+        // A learner's lines come between frames of any length; b's frames are cut short at
+        // random. a runs each moment b reached at once. Both must print the same bytes, hold
+        // the same cluster, and b's share link must replay to it.
+        use rand_core::{RngCore, SeedableRng};
+        const LINES: &[&str] = &[
+            "kubectl rollout status deployment/nginx",
+            "kubectl set image deployment/nginx nginx=nginx:1.26",
+            "kubectl set image deployment/nginx nginx=nginx:1.161",
+            "kubectl rollout undo deployment/nginx",
+            "kubectl scale deployment nginx --replicas=40",
+            "kubectl get rs --no-headers",
+            "kubectl delete pod --all --wait=false",
+            "kubectl get pods -w",
+            "sleep 3",
+        ];
+        let mut lagged = 0;
+        for seed in 0..5u64 {
+            let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+            let mut a = Sim::new(seed);
+            let mut b = Sim::new(seed);
+            for s in [&mut a, &mut b] {
+                s.set_speed(30);
+                s.apply_file("d.yaml", &replicas(60, "nginx:1.25"));
+            }
+            for _ in 0..25 {
+                if rng.next_u32() % 3 == 0 {
+                    let line = LINES[rng.next_u32() as usize % LINES.len()];
+                    for s in [&mut a, &mut b] {
+                        s.submit(line);
+                    }
+                } else if rng.next_u32() % 5 == 0 {
+                    for s in [&mut a, &mut b] {
+                        s.interrupt();
+                    }
+                }
+                for _ in 0..rng.next_u32() % 40 {
+                    let mut slices = rng.next_u32() % 4;
+                    b.tick_within(16.7 * (1 + rng.next_u32() % 3) as f64, &mut || {
+                        slices = slices.saturating_sub(1);
+                        slices > 0
+                    });
+                    lagged += b.behind as u32;
+                    a.advance_to(b.session.now());
+                }
+            }
+            // b may have stopped mid-instant; a ran each instant whole.
+            b.advance_to(b.session.now());
+            assert_eq!(a.scrollback.text(), b.scrollback.text(), "seed {seed}");
+            let store = |s: &Sim| format!("{:?}", s.session.world.store);
+            assert_eq!(store(&a), store(&b), "seed {seed}");
+            let opened = crate::boot::open_state(&b.share_state().encode()).unwrap();
+            assert_eq!(
+                format!("{:?}", opened.session.world.store),
+                store(&b),
+                "seed {seed}"
+            );
+        }
+    }
+
+    #[test]
     fn the_warm_up_runs_a_rollout() {
         // It must really run a rollout to its end, or it warms up only part of it.
         let mut s = warm_up();
