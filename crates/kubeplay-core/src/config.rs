@@ -802,7 +802,12 @@ fn join(dir: &str, rel: &str) -> String {
     if rel.is_empty() {
         return dir.to_string();
     }
-    format!("{}/{}", dir.trim_end_matches('/'), rel)
+    let dir = dir.trim_end_matches('/');
+    let mut path = String::with_capacity(dir.len() + 1 + rel.len());
+    path.push_str(dir);
+    path.push('/');
+    path.push_str(rel);
+    path
 }
 
 /// The configMap/secret files of every volume the container mounts. The first volume that

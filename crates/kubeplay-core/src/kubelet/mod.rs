@@ -224,10 +224,15 @@ impl Ctr {
 
     fn field_path(&self, index_in_role: usize) -> String {
         let _ = index_in_role;
-        match self.role {
-            Role::App => format!("spec.containers{{{}}}", self.name),
-            _ => format!("spec.initContainers{{{}}}", self.name),
-        }
+        let list = match self.role {
+            Role::App => "spec.containers{",
+            _ => "spec.initContainers{",
+        };
+        let mut path = String::with_capacity(list.len() + self.name.len() + 1);
+        path.push_str(list);
+        path.push_str(&self.name);
+        path.push('}');
+        path
     }
 }
 
@@ -1237,10 +1242,11 @@ fn try_start(
         c.fs.entry("/usr/local/apache2/htdocs/index.html".into())
             .or_insert_with(|| process::HTTPD_INDEX.as_bytes().to_vec());
     }
-    c.fs.insert(
-        "/etc/hostname".into(),
-        format!("{}\n", pod.metadata.name.as_deref().unwrap_or("")).into_bytes(),
-    );
+    let name = pod.metadata.name.as_deref().unwrap_or("");
+    let mut hostname = Vec::with_capacity(name.len() + 1);
+    hostname.extend_from_slice(name.as_bytes());
+    hostname.push(b'\n');
+    c.fs.insert("/etc/hostname".into(), hostname);
     event(
         w,
         pod,
