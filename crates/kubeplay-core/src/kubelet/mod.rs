@@ -1227,13 +1227,22 @@ fn try_start(
         .map(|f| (f.path, f.data))
         .collect_map();
     c.projected_dirs.extend(mounts.dirs);
-    c.container_id = format!(
-        "containerd://{:016x}{:016x}{:016x}{:016x}",
+    // `containerd://` and 64 hex digits, written directly (made on every start).
+    let mut id = String::with_capacity(13 + 64);
+    id.push_str("containerd://");
+    for part in [
         seq,
         seq.rotate_left(17) ^ 0x5bd1_e995,
         seq.rotate_left(31) ^ 0x27d4_eb2f_1656_67c5,
-        seq.rotate_right(7) ^ 0x9e37_79b9
-    );
+        seq.rotate_right(7) ^ 0x9e37_79b9,
+    ] {
+        for shift in (0..16).rev() {
+            id.push(char::from(
+                b"0123456789abcdef"[(part >> (shift * 4)) as usize & 0xf],
+            ));
+        }
+    }
+    c.container_id = id;
     if img.repo == "docker.io/library/nginx" {
         c.fs.entry("/usr/share/nginx/html/index.html".into())
             .or_insert_with(|| process::NGINX_INDEX.as_bytes().to_vec());

@@ -216,9 +216,30 @@ const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 
+/// `2026/01/01 00:00:00`, digits written directly (every server start logs it).
 fn nginx_time(now: Millis) -> String {
     let (y, m, d, h, mi, s) = civil(now);
-    format!("{y:04}/{m:02}/{d:02} {h:02}:{mi:02}:{s:02}")
+    let mut t = String::with_capacity(19);
+    // Virtual time starts in 2026: the year is never negative.
+    push_padded(&mut t, y.max(0) as u64, 4);
+    for (sep, n) in [('/', m), ('/', d), (' ', h), (':', mi), (':', s)] {
+        t.push(sep);
+        push_padded(&mut t, n.into(), 2);
+    }
+    t
+}
+
+/// `n` in decimal, zero-padded to `width` digits (as `{n:0width$}` writes it).
+fn push_padded(out: &mut String, mut n: u64, width: usize) {
+    let mut buf = [b'0'; 20];
+    let mut start = buf.len();
+    while n > 0 || start == buf.len() {
+        start -= 1;
+        buf[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+    let start = start.min(buf.len() - width.min(buf.len()));
+    out.push_str(std::str::from_utf8(&buf[start..]).expect("ASCII digits"));
 }
 
 fn go_log_time(now: Millis) -> String {
@@ -821,6 +842,28 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nginx_time_is_the_zero_padded_civil_time() {
+        for now in [
+            0,
+            999,
+            61_000,
+            86_399_999,
+            31_622_400_000,
+            9_876_543_210_123,
+        ] {
+            let (y, m, d, h, mi, s) = civil(now);
+            let want = format!("{y:04}/{m:02}/{d:02} {h:02}:{mi:02}:{s:02}");
+            assert_eq!(nginx_time(now), want);
+        }
+        let mut out = String::new();
+        for (n, w) in [(0, 2), (7, 4), (12345, 2), (u64::MAX, 4)] {
+            out.clear();
+            push_padded(&mut out, n, w);
+            assert_eq!(out, format!("{n:0w$}"));
+        }
+    }
 
     #[test]
     fn date_format() {
