@@ -101,7 +101,56 @@ spec:
     image: busybox:1.28
     command: ['sh', '-c', 'sleep 3600']";
 
-const MANIFESTS: &[&str] = &[DEPLOYMENT, WEBAPP, SECRET, CONFIGMAP, INIT];
+/// Recreate, with what slows a rollout down: readiness, minReadySeconds, a short deadline.
+const RECREATE: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 4
+  revisionHistoryLimit: 2
+  progressDeadlineSeconds: 20
+  minReadySeconds: 3
+  strategy:
+    type: Recreate
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.17
+        readinessProbe:
+          httpGet:
+            path: /
+            port: 80
+          initialDelaySeconds: 4
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80";
+
+/// The seed notes' Secret whose value is not base64.
+const BAD_SECRET: &str = "apiVersion: v1
+kind: Secret
+metadata:
+  name: app-secret
+data:
+  DB_Password: paswrd";
+
+const MANIFESTS: &[&str] = &[
+    DEPLOYMENT, WEBAPP, SECRET, CONFIGMAP, INIT, RECREATE, BAD_SECRET,
+];
 
 const RESOURCES: &[&str] = &[
     "pods",
