@@ -10,6 +10,7 @@ const app = servedApp();
 test('the page speaks Korean with ?lang=ko, kubectl stays kubectl, and the switch goes back', async () => {
   const { page, errors } = await app.open({ query: '?lang=ko', width: 1440, height: 900 });
   assert.equal(await page.getAttribute('html', 'lang'), 'ko');
+  assert.match(await page.title(), /쿠버네티스/);
   assert.equal(await page.locator('button.apply').innerText(), '적용');
   assert.equal(await page.locator('.pane.terminal .title').innerText(), '터미널');
   assert.equal(await page.locator('.pane.cluster .title').innerText(), '클러스터');
@@ -62,6 +63,7 @@ test('the page speaks Korean with ?lang=ko, kubectl stays kubectl, and the switc
   await page.locator('.lang-switch select').selectOption('en');
   await page.waitForFunction(() => document.querySelector('button.apply')?.textContent === 'Apply');
   assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.equal(await page.title(), 'kubeplay: a Kubernetes playground in your browser');
   assert.match(await page.locator('.deploy-counts').innerText(), /ready · \d+ up-to-date/);
   assert.deepEqual(errors, []);
 });

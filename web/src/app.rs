@@ -296,9 +296,11 @@ pub fn App() -> Html {
     let lang = *lessons.lang;
     let tr = crate::i18n::words(lang);
     use_effect_with(lang, |lang| {
-        if let Some(root) = gloo::utils::document().document_element() {
+        let doc = gloo::utils::document();
+        if let Some(root) = doc.document_element() {
             let _ = root.set_attribute("lang", lang.as_str());
         }
+        doc.set_title(crate::i18n::words(*lang).title);
     });
     let editing = sim.borrow().open_edit().map(|r| {
         let info = kubeplay_api::registry::info(r.kind);

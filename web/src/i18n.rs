@@ -53,6 +53,8 @@ pub fn t(lang: Lang, m: Msg) -> &'static str {
 /// gives them, in English. One table per language, so a missing word cannot compile.
 pub struct Words {
     pub msg: fn(Msg) -> &'static str,
+    /// The document's title.
+    pub title: &'static str,
     pub namespace: &'static str,
     pub namespace_title: &'static str,
     pub editor_width: &'static str,
@@ -195,6 +197,7 @@ pub fn words(lang: Lang) -> &'static Words {
 }
 
 pub static EN: Words = Words {
+    title: "kubeplay: a Kubernetes playground in your browser",
     msg: |m| {
         use Msg::*;
         match m {
@@ -411,6 +414,7 @@ pub static EN: Words = Words {
 };
 
 pub static KO: Words = Words {
+    title: "kubeplay: 브라우저에서 바로 쓰는 쿠버네티스 실습장",
     msg: |m| {
         use Msg::*;
         match m {
