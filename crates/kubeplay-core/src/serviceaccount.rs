@@ -87,8 +87,18 @@ pub(crate) fn mount_token(pod: &mut Pod) {
         return;
     }
     let volumes = spec.volumes.get_or_insert_with(Vec::new);
-    let name = (0..)
-        .map(|i| format!("{VOLUME_PREFIX}{}", suffix(format!("{uid}/{i}").as_bytes())))
+    // `kube-api-access-` + suffix(`<uid>/<i>`) for the first i whose name is free.
+    let name = (0u32..)
+        .map(|i| {
+            let mut seed = String::with_capacity(uid.len() + 11);
+            seed.push_str(&uid);
+            seed.push('/');
+            seed.push_str(&i.to_string());
+            let mut name = String::with_capacity(VOLUME_PREFIX.len() + 5);
+            name.push_str(VOLUME_PREFIX);
+            name.push_str(&suffix(seed.as_bytes()));
+            name
+        })
         .find(|n| volumes.iter().all(|v| &v.name != n))
         .expect("some suffix is free");
     let mut used = false;
