@@ -58,10 +58,15 @@ pub struct Reference {
 impl Reference {
     /// `docker.io/library/nginx:1.16.1`.
     pub fn full(&self) -> String {
-        match &self.digest {
-            Some(d) => format!("{}@{}", self.repo, d),
-            None => format!("{}:{}", self.repo, self.tag),
-        }
+        let (sep, rest) = match &self.digest {
+            Some(d) => ('@', d),
+            None => (':', &self.tag),
+        };
+        let mut s = String::with_capacity(self.repo.len() + 1 + rest.len());
+        s.push_str(&self.repo);
+        s.push(sep);
+        s.push_str(rest);
+        s
     }
     /// The short name without the default registry (`nginx`, `kodekloud/webapp-color`).
     pub fn short_repo(&self) -> &str {

@@ -1460,7 +1460,13 @@ fn pull_image(
         .images
         .contains(&(rt.node.clone(), reference.full()));
     if present && policy != "Always" {
-        event(w, pod, false, "Pulled", format!("Container image \"{image}\" already present on machine and can be accessed by the pod"), fp);
+        let msg = [
+            "Container image \"",
+            &image,
+            "\" already present on machine and can be accessed by the pod",
+        ]
+        .concat();
+        event(w, pod, false, "Pulled", msg, fp);
         let found = resolve(w);
         let c = &mut rt.ctrs[i];
         c.pull = Pull::Present;
