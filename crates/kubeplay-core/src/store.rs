@@ -99,9 +99,9 @@ fn keys_in<T>(t: &Table<T>, ns: Option<&str>) -> Vec<Key> {
     match ns {
         None => t.keys().cloned().collect(),
         Some(ns) => t
-            .range(key(ns, "")..)
-            .take_while(|(k, _)| k.0 == ns)
-            .map(|(k, _)| k.clone())
+            .keys_from(key(ns, "")..)
+            .take_while(|k| k.0 == ns)
+            .cloned()
             .collect(),
     }
 }

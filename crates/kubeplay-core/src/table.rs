@@ -123,6 +123,10 @@ impl<V> Table<V> {
             map: &self.map,
         }
     }
+    /// Keys from `r.start` on, in key order (no object is looked up).
+    pub fn keys_from(&self, r: RangeFrom<Key>) -> btree_set::Range<'_, Key> {
+        self.order.range(r)
+    }
     pub fn keys(&self) -> impl DoubleEndedIterator<Item = &Key> + '_ {
         self.iter().map(|(k, _)| k)
     }

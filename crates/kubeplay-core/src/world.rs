@@ -11,7 +11,7 @@ use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::{defaults, validate, ApiError, Kind, Object};
 use rand_chacha::rand_core::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 /// A unit of controller work. Ordered, so that ties in the queue break the same way every run.
@@ -56,10 +56,15 @@ pub struct World {
     now: Millis,
     rng: ChaCha8Rng,
     pub store: Store,
-    queue: BTreeMap<(Millis, u64), Task>,
-    /// Where each queued task sits in `queue` (looked up only, never iterated). A task is a
-    /// key of inline names: it is copied here without allocating.
+    /// Queued tasks by due time; within one time, in the order they were queued (their
+    /// sequence numbers rise). The queue runs in (time, sequence) order.
+    queue: BTreeMap<Millis, VecDeque<(u64, Task)>>,
+    /// Where each queued task sits in `queue`, as (time, sequence) (looked up only, never
+    /// iterated). A task is a key of inline names: it is copied here without allocating.
     queued: HashMap<Task, (Millis, u64), FxBuild>,
+    /// Sequence numbers of entries left in `queue` when their task was queued again for an
+    /// earlier time: skipped when reached. The first entry of `queue` is never one of them.
+    stale: HashSet<u64, FxBuild>,
     seq: u64,
     pub(crate) events: crate::events::EventLog,
     pub(crate) kubelet: kubelet::Kubelet,
@@ -86,6 +91,7 @@ impl World {
             store: Store::default(),
             queue: BTreeMap::new(),
             queued: HashMap::default(),
+            stale: HashSet::default(),
             seq: 0,
             events: Default::default(),
             kubelet: Default::default(),
@@ -157,11 +163,15 @@ impl World {
             if slot.0 <= at {
                 return;
             }
-            self.queue.remove(&slot);
+            // Left where it is, and skipped when reached: it is behind the new entry.
+            self.stale.insert(slot.1);
         }
         self.seq += 1;
         let slot = (at, self.seq);
-        self.queue.insert(slot, entry.key().clone());
+        self.queue
+            .entry(at)
+            .or_default()
+            .push_back((self.seq, entry.key().clone()));
         entry.insert_entry(slot);
     }
 
@@ -171,7 +181,7 @@ impl World {
 
     /// When the next piece of work is due, if any.
     pub fn next_due(&self) -> Option<Millis> {
-        self.queue.keys().next().map(|(t, _)| *t)
+        self.queue.keys().next().copied()
     }
 
     /// Run all work due up to and including `t`, then set the clock to `t`.
@@ -197,8 +207,9 @@ impl World {
                 at_instant = n;
             }
         }
-        while let Some((&slot, _)) = self.queue.iter().next() {
-            if slot.0 > t {
+        while let Some(mut first) = self.queue.first_entry() {
+            let at = *first.key();
+            if at > t {
                 break;
             }
             if let Some(b) = budget.as_deref_mut() {
@@ -208,10 +219,14 @@ impl World {
                 }
                 *b -= 1;
             }
-            let task = self.queue.remove(&slot).expect("present");
+            let (_, task) = first.get_mut().pop_front().expect("no empty time is kept");
+            if first.get().is_empty() {
+                first.remove();
+            }
             self.queued.remove(&task);
-            if slot.0 != instant {
-                instant = slot.0;
+            self.drop_stale();
+            if at != instant {
+                instant = at;
                 at_instant = 0;
             }
             at_instant += 1;
@@ -219,13 +234,32 @@ impl World {
                 self.livelock = true;
                 self.queue.clear();
                 self.queued.clear();
+                self.stale.clear();
                 break;
             }
-            self.now = self.now.max(slot.0);
+            self.now = self.now.max(at);
             self.dispatch(task);
         }
         self.now = self.now.max(t);
         true
+    }
+
+    /// Take the stale entries off the front of the queue, so that the first entry is one to
+    /// run (and `next_due` is when work is due).
+    fn drop_stale(&mut self) {
+        while !self.stale.is_empty() {
+            let Some(mut first) = self.queue.first_entry() else {
+                return;
+            };
+            let seq = first.get().front().expect("no empty time is kept").0;
+            if !self.stale.remove(&seq) {
+                return;
+            }
+            first.get_mut().pop_front();
+            if first.get().is_empty() {
+                first.remove();
+            }
+        }
     }
 
     /// Finish everything due now, without moving the clock.

@@ -356,9 +356,8 @@ pub(crate) fn pod_changed(w: &mut World, pod: &Key) {
     let in_ns = || {
         w.store
             .services
-            .range(key(&pod.0, "")..)
-            .take_while(|(s, _)| s.0 == pod.0)
-            .map(|(s, _)| s)
+            .keys_from(key(&pod.0, "")..)
+            .take_while(|s| s.0 == pod.0)
     };
     // Most changes are in namespaces with no Service of their own: nothing to copy then.
     if !in_ns().any(|s| !is_kubernetes(s)) {
