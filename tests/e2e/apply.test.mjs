@@ -48,3 +48,18 @@ test('a pasted Deployment applied from the editor comes up as three Running pods
   await screenshot(page, 'apply.png');
   assert.deepEqual(errors, []);
 });
+
+test('Apply while a watch runs stops the watch with ^C, as the learner would, and applies', async () => {
+  const { page, errors } = await app.open();
+  await run(page, 'kubectl get pods -w');
+  await page.waitForSelector('.term-line.busy');
+  const editor = page.locator('textarea.code');
+  await editor.fill(NGINX);
+  await page.locator('button.apply').click();
+  await page.waitForFunction(() =>
+    document.querySelector('.term-out')?.innerText.includes('deployment.apps/nginx created'));
+  assert.match(await termText(page),
+    /\$ kubectl get pods -w\n(No resources found in default namespace\.\n)?\^C\ncontrolplane ~ \(default\) \$ kubectl apply -f deployment\.yaml\ndeployment\.apps\/nginx created\n/);
+  await page.waitForSelector('.term-line:not(.busy) .t-prompt');
+  assert.deepEqual(errors, []);
+});

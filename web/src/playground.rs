@@ -29,8 +29,10 @@ impl Sim {
                 };
                 self.scrollback.push(SegKind::Prompt, &prompt);
                 self.scrollback.push(SegKind::Input, line);
-                self.scrollback.push(SegKind::Input, "\n");
-                if !h.continuation {
+                if !h.cancelled {
+                    self.scrollback.push(SegKind::Input, "\n");
+                }
+                if !h.continuation && !h.cancelled {
                     self.remember(line);
                 }
             }
@@ -80,6 +82,15 @@ impl Sim {
                 at: self.session.now(),
             });
         }
+    }
+
+    /// Record Ctrl+C on the line being typed at the prompt (nothing running).
+    pub fn record_cancel(&mut self, typed: &str) {
+        self.finish_instant();
+        self.journal.events.push(Event::Cancel {
+            at: self.session.now(),
+            typed: typed.to_string(),
+        });
     }
 
     /// The state a share link or the autosave carries, as of now.

@@ -235,8 +235,19 @@ impl Sim {
 
     /// Write `text` to the session's file `path` and apply it, as the terminal would. What
     /// kubectl says is wrong with the file is kept in [`Sim::marks`] for the editor.
+    ///
+    /// Apply is the learner typing that command at the prompt, so whatever holds the prompt
+    /// gets Ctrl+C first, as they would have to press it: a waiting command (a watch, `rollout
+    /// status`) or a half-typed one (a heredoc). (Queued behind a watch, the apply used to wait
+    /// unseen until the Ctrl+C that ended the watch dropped it; typed into a heredoc, it became
+    /// a line of the file.)
     pub fn apply_file(&mut self, path: &str, text: &str) {
         self.save_file(path, text);
+        if self.busy() {
+            self.interrupt();
+        } else if self.continuing() {
+            self.cancel_line("");
+        }
         self.submit(&format!("kubectl apply -f {}", shell_word(path)));
     }
 
@@ -347,6 +358,7 @@ impl Sim {
             return;
         }
         let prompt = self.prompt();
+        self.record_cancel(typed);
         self.scrollback.push(SegKind::Prompt, &prompt);
         self.scrollback.push(SegKind::Input, typed);
         if self.session.is_continuing() {
@@ -958,6 +970,43 @@ mod tests {
             .scrollback
             .text()
             .ends_with("controlplane ~ (default) $ typed^C\n"));
+    }
+
+    #[test]
+    fn ctrl_c_on_a_typed_line_is_in_the_share_link() {
+        // Dropped by Ctrl+C, a heredoc must not swallow the next line when the link (or the
+        // autosave) replays; a line abandoned at the prompt shows again as it was.
+        let mut s = Sim::new(1);
+        s.submit("cat <<EOF > x.txt");
+        s.submit("kept out");
+        s.cancel_line("half");
+        s.submit("echo after");
+        assert!(s.scrollback.text().ends_with("$ echo after\nafter\n"));
+        s.cancel_line("never run");
+        assert!(s.scrollback.text().ends_with("$ never run^C\n"));
+        let mut b = Sim::new(1);
+        b.load_opened(crate::boot::open_state(&s.share_state().encode()).unwrap());
+        assert_eq!(b.scrollback.text(), s.scrollback.text());
+        assert!(b.read_file("x.txt").is_none());
+    }
+
+    #[test]
+    fn apply_stops_what_holds_the_prompt_first() {
+        for holder in ["kubectl get pods -w", "sleep 600", "cat <<EOF > notes.txt"] {
+            let mut s = Sim::new(1);
+            s.submit(holder);
+            s.apply_file("d.yaml", NGINX);
+            let t = s.scrollback.text();
+            assert!(
+                t.ends_with("^C\ncontrolplane ~ (default) $ kubectl apply -f d.yaml\ndeployment.apps/nginx created\n"),
+                "{holder}: {t}"
+            );
+            assert!(!s.busy() && !s.continuing(), "{holder}");
+            assert!(s.read_file("notes.txt").is_none(), "{holder}");
+            let mut b = Sim::new(1);
+            b.load_opened(crate::boot::open_state(&s.share_state().encode()).unwrap());
+            assert_eq!(b.scrollback.text(), t, "{holder}");
+        }
     }
 
     #[test]

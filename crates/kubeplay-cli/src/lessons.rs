@@ -151,8 +151,10 @@ pub fn open(args: &[String]) -> ExitCode {
                 println!("# lesson {} step {} done [{done}]", l.id, l.step + 1);
             }
             for h in history {
-                if let Some(line) = h.line {
-                    println!("$ {line}");
+                match (h.line, h.cancelled) {
+                    (Some(line), false) => println!("$ {line}"),
+                    (Some(line), true) => print!("$ {line}"),
+                    (None, _) => {}
                 }
                 for c in h.output {
                     print!("{}", c.text);

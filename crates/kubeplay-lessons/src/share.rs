@@ -57,6 +57,12 @@ pub enum Event {
     Interrupt {
         at: Millis,
     },
+    /// Ctrl+C on a line being typed at the prompt (the page's terminal): `typed` is not run,
+    /// and an unfinished command before it (an open quote, a heredoc) is dropped.
+    Cancel {
+        at: Millis,
+        typed: String,
+    },
 }
 
 impl Event {
@@ -65,7 +71,8 @@ impl Event {
             Event::Line { at, .. }
             | Event::Write { at, .. }
             | Event::Edit { at, .. }
-            | Event::Interrupt { at } => *at,
+            | Event::Interrupt { at }
+            | Event::Cancel { at, .. } => *at,
         }
     }
 }
@@ -133,6 +140,7 @@ impl ShareState {
                     Event::Write { path, content, .. } => json!([dt, 1, path, content]),
                     Event::Interrupt { .. } => json!([dt, 2]),
                     Event::Edit { text, .. } => json!([dt, 3, text]),
+                    Event::Cancel { typed, .. } => json!([dt, 4, typed]),
                 }
             })
             .collect();
@@ -270,6 +278,10 @@ impl ShareState {
                     at,
                     text: text(a.get(2), "edited object")?,
                 },
+                Some(Value::Number(n)) if n.as_u64() == Some(4) && a.len() == 3 => Event::Cancel {
+                    at,
+                    typed: text(a.get(2), "command line")?,
+                },
                 _ => return Err(bad("history entry")),
             });
         }
@@ -383,6 +395,7 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
                 line: None,
                 namespace: String::new(),
                 continuation: false,
+                cancelled: false,
                 output: out,
             }),
         }
@@ -399,6 +412,7 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
                     line: Some(text.clone()),
                     namespace: session.namespace.clone(),
                     continuation,
+                    cancelled: false,
                     output: vec![],
                 });
                 continuation = session.feed_line(text) == kubeplay_shell::LineState::NeedMore;
@@ -412,6 +426,25 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
             }
             Event::Interrupt { .. } => {
                 session.interrupt();
+                continuation = false;
+            }
+            Event::Cancel { typed, .. } => {
+                history.push(Replayed {
+                    line: Some(typed.clone()),
+                    namespace: session.namespace.clone(),
+                    continuation,
+                    cancelled: true,
+                    output: vec![],
+                });
+                if session.is_continuing() {
+                    // The session drops the unfinished command and prints `^C` itself.
+                    session.interrupt();
+                } else if let Some(h) = history.last_mut() {
+                    h.output.push(kubeplay_shell::Chunk {
+                        stream: kubeplay_shell::Stream::Out,
+                        text: "^C\n".into(),
+                    });
+                }
                 continuation = false;
             }
             Event::Edit { text, .. } => {
@@ -440,6 +473,9 @@ pub struct Replayed {
     pub namespace: String,
     /// The line continued an unfinished one (the prompt was `> `).
     pub continuation: bool,
+    /// Ctrl+C was pressed on the line as it was typed: it was not run (the terminal shows it
+    /// followed by `^C`, with no newline between).
+    pub cancelled: bool,
     pub output: Vec<kubeplay_shell::Chunk>,
 }
 

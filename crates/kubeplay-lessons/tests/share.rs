@@ -63,7 +63,7 @@ fn replayed_terminal(h: &[kubeplay_lessons::share::Replayed]) -> String {
     let mut term = String::new();
     for r in h {
         if let Some(l) = &r.line {
-            term.push_str(&format!("$ {l}\n"));
+            term.push_str(&format!("$ {l}{}", if r.cancelled { "" } else { "\n" }));
         }
         for c in &r.output {
             term.push_str(&c.text);
