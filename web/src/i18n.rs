@@ -117,8 +117,9 @@ pub struct Words {
     pub min_available_title: &'static str,
     pub waiting: fn(&Waiting) -> String,
     pub chart: &'static str,
-    /// The chart's lines: desired, available, ready, updated.
-    pub lines: [&'static str; 4],
+    /// The chart's keys: the lines desired, available, ready; the pods of the new
+    /// ReplicaSet and of older ones.
+    pub lines: [&'static str; 5],
     pub chart_span: fn(u64, i32) -> String,
     pub timeline: &'static str,
     pub same_template: fn(i64) -> String,
@@ -328,8 +329,8 @@ pub static EN: Words = Words {
         ),
         Waiting::Replacing { old_pods } => format!("replacing {old_pods} old pod(s)"),
     },
-    chart: "ready and available replicas over virtual time",
-    lines: ["desired", "available", "ready", "updated"],
+    chart: "pods by revision, ready and available replicas over virtual time",
+    lines: ["desired", "available", "ready", "new pods", "old pods"],
     chart_span: |secs, top| format!("last {secs} s · max {top}"),
     timeline: "revision timeline",
     same_template: |n| format!("same template as rev {n}"),
@@ -550,8 +551,8 @@ pub static KO: Words = Words {
         ),
         Waiting::Replacing { old_pods } => format!("이전 파드 {old_pods}개를 교체하는 중"),
     },
-    chart: "가상 시간에 따른 준비·가용 레플리카 수",
-    lines: ["희망", "가용", "준비", "최신"],
+    chart: "가상 시간에 따른 리비전별 파드와 준비·가용 레플리카 수",
+    lines: ["희망", "가용", "준비", "새 파드", "이전 파드"],
     chart_span: |secs, top| format!("최근 {secs}초 · 최대 {top}"),
     timeline: "리비전 타임라인",
     same_template: |n| format!("리비전 {n}과 같은 템플릿"),
