@@ -493,13 +493,14 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container, tr: &Words) -> (Vec<MountView>
             .iter()
             .filter(|f| f.volume == vm.name)
             .map(|f| {
-                let text = String::from_utf8_lossy(&f.data);
+                let data = f.data.bytes();
+                let text = String::from_utf8_lossy(&data);
                 let first = text.lines().next().unwrap_or("");
                 let mut preview: String = first.chars().take(60).collect();
                 if first.chars().count() > 60 || text.trim_end().contains('\n') {
                     preview.push('…');
                 }
-                (f.path.clone(), f.data.len(), preview)
+                (f.path.clone(), data.len(), preview)
             })
             .collect();
         out.push(MountView {

@@ -570,11 +570,42 @@ pub fn resource_value(
     Ok(((value + divisor - 1).div_euclid(divisor)).to_string())
 }
 
+/// A mounted file's contents. A service account token is kept as what it says and written
+/// out only when the file is read: most containers never read theirs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileData {
+    Bytes(Vec<u8>),
+    Token(Box<crate::serviceaccount::TokenClaims>),
+}
+
+impl FileData {
+    /// The file's bytes.
+    pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
+        match self {
+            FileData::Bytes(b) => std::borrow::Cow::Borrowed(b),
+            FileData::Token(t) => std::borrow::Cow::Owned(t.render().into_bytes()),
+        }
+    }
+
+    pub fn into_bytes(self) -> Vec<u8> {
+        match self {
+            FileData::Bytes(b) => b,
+            FileData::Token(t) => t.render().into_bytes(),
+        }
+    }
+}
+
+impl From<Vec<u8>> for FileData {
+    fn from(b: Vec<u8>) -> FileData {
+        FileData::Bytes(b)
+    }
+}
+
 /// One file a configMap or secret volume projects, relative to the volume's root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProjectedFile {
     pub path: String,
-    pub data: Vec<u8>,
+    pub data: FileData,
     /// Permission bits (`0o644` unless `defaultMode` or the item's `mode` say otherwise).
     pub mode: i32,
 }
@@ -632,7 +663,11 @@ fn payload(
     }
     Ok(out
         .into_iter()
-        .map(|(path, (data, mode))| ProjectedFile { path, data, mode })
+        .map(|(path, (data, mode))| ProjectedFile {
+            path,
+            data: FileData::Bytes(data),
+            mode,
+        })
         .collect())
 }
 
@@ -751,7 +786,7 @@ fn project_sources(
             };
             files.push(ProjectedFile {
                 path: item.path.clone(),
-                data: value.into_bytes(),
+                data: FileData::Bytes(value.into_bytes()),
                 mode: item.mode.unwrap_or(mode),
             });
         }
@@ -766,7 +801,9 @@ fn project_sources(
                 + crate::time::EPOCH_SECONDS;
             files.push(ProjectedFile {
                 path: t.path.clone(),
-                data: crate::serviceaccount::token(pod, issued).into_bytes(),
+                data: FileData::Token(Box::new(crate::serviceaccount::TokenClaims::of(
+                    pod, issued,
+                ))),
                 mode,
             });
         }
@@ -781,7 +818,7 @@ fn project_sources(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MountedFile {
     pub path: String,
-    pub data: Vec<u8>,
+    pub data: FileData,
     pub mode: i32,
     /// Which volume it comes from.
     pub volume: String,
@@ -882,11 +919,11 @@ pub fn next_volume_sync(
 /// the container started; every other path is what the volumes hold now (files of keys that
 /// were removed disappear).
 pub fn refresh_projected(
-    old: &BTreeMap<String, Vec<u8>>,
+    old: &BTreeMap<String, FileData>,
     sub_paths: &std::collections::BTreeSet<String>,
     fresh: &Mounts,
-) -> BTreeMap<String, Vec<u8>> {
-    let mut out: BTreeMap<String, Vec<u8>> = old
+) -> BTreeMap<String, FileData> {
+    let mut out: BTreeMap<String, FileData> = old
         .iter()
         .filter(|(p, _)| sub_paths.contains(*p))
         .map(|(p, d)| (p.clone(), d.clone()))
@@ -1239,7 +1276,7 @@ spec:
                     "{} {:o} {} {}",
                     f.path,
                     f.mode,
-                    String::from_utf8_lossy(&f.data),
+                    String::from_utf8_lossy(&f.data.bytes()),
                     f.sub_path
                 )
             })
@@ -1301,7 +1338,7 @@ spec:
         let pod = &pods[0];
         let c = &pod.spec.as_ref().unwrap().containers[0];
         let first = container_mounts(pod, c, &src).unwrap();
-        let old: BTreeMap<String, Vec<u8>> = first
+        let old: BTreeMap<String, FileData> = first
             .files
             .iter()
             .map(|f| (f.path.clone(), f.data.clone()))
@@ -1316,10 +1353,11 @@ spec:
         data.insert("SPECIAL_LEVEL".into(), "extremely".into());
         data.remove("SPECIAL_TYPE");
         let now = refresh_projected(&old, &subs, &container_mounts(pod, c, &src).unwrap());
-        assert_eq!(now["/etc/config/SPECIAL_LEVEL"], b"extremely");
+        let text = |p: &str| now[p].bytes().into_owned();
+        assert_eq!(text("/etc/config/SPECIAL_LEVEL"), b"extremely");
         assert!(!now.contains_key("/etc/config/SPECIAL_TYPE"));
-        assert_eq!(now["/etc/keys/my-group/keys"], b"extremely");
-        assert_eq!(now["/app/level.txt"], b"very");
+        assert_eq!(text("/etc/keys/my-group/keys"), b"extremely");
+        assert_eq!(text("/app/level.txt"), b"very");
     }
 
     #[test]

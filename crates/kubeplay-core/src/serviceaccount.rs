@@ -193,64 +193,101 @@ fn suffix(seed: &[u8]) -> String {
 /// pod, its namespace, node and service account, issued when the pod started. kubeplay has
 /// no signing key, so the signature part is a digest of the claims, not an RSA signature.
 pub fn token(pod: &Pod, issued_at_secs: i64) -> String {
-    use std::fmt::Write;
-    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-    let m = &pod.metadata;
-    let ns = m.namespace.as_deref().unwrap_or("default");
-    let spec = pod.spec.as_ref();
-    let sa = spec
-        .and_then(|s| s.service_account_name.as_deref())
-        .unwrap_or("default");
-    let node = spec.and_then(|s| s.node_name.as_deref()).unwrap_or("");
-    let uid = m.uid.as_deref().unwrap_or("");
-    let name = m.name.as_deref().unwrap_or("");
-    let iss = "https://kubernetes.default.svc.cluster.local";
-    // The JSON serde_json writes for these objects (keys in order, compact), written
-    // directly: a JSON string for each value, no intermediate `Value` maps. JSON escapes
-    // character by character, so `sub`'s parts are escaped one after another.
-    let mut claims = String::with_capacity(640);
-    let (exp, iat) = (issued_at_secs + TOKEN_EXPIRATION_SECONDS, issued_at_secs);
-    let _ = write!(
-        claims,
-        "{{\"aud\":[\"{iss}\"],\"exp\":{exp},\"iat\":{iat},\"iss\":\"{iss}\",\"jti\":\""
-    );
-    for p in [
-        Err(uid),
-        Ok("\",\"kubernetes.io\":{\"namespace\":\""),
-        Err(ns),
-        Ok("\",\"node\":{\"name\":\""),
-        Err(node),
-        Ok("\"},\"pod\":{\"name\":\""),
-        Err(name),
-        Ok("\",\"uid\":\""),
-        Err(uid),
-        Ok("\"},\"serviceaccount\":{\"name\":\""),
-        Err(sa),
-        Ok("\"}},\"nbf\":"),
-    ] {
-        match p {
-            Ok(raw) => claims.push_str(raw),
-            Err(text) => json_escape(text, &mut claims),
+    TokenClaims::of(pod, issued_at_secs).render()
+}
+
+/// What a pod's token says, kept until the token file is read ([`TokenClaims::render`]):
+/// most containers never read it, and writing it out is most of the cost of mounting it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenClaims {
+    namespace: String,
+    service_account: String,
+    node: String,
+    uid: String,
+    pod: String,
+    issued_at_secs: i64,
+}
+
+impl TokenClaims {
+    pub fn of(pod: &Pod, issued_at_secs: i64) -> TokenClaims {
+        let m = &pod.metadata;
+        let spec = pod.spec.as_ref();
+        TokenClaims {
+            namespace: m.namespace.as_deref().unwrap_or("default").to_string(),
+            service_account: spec
+                .and_then(|s| s.service_account_name.as_deref())
+                .unwrap_or("default")
+                .to_string(),
+            node: spec
+                .and_then(|s| s.node_name.as_deref())
+                .unwrap_or("")
+                .to_string(),
+            uid: m.uid.as_deref().unwrap_or("").to_string(),
+            pod: m.name.as_deref().unwrap_or("").to_string(),
+            issued_at_secs,
         }
     }
-    let _ = write!(claims, "{iat},\"sub\":\"system:serviceaccount:");
-    json_escape(ns, &mut claims);
-    claims.push(':');
-    json_escape(sa, &mut claims);
-    claims.push_str("\"}");
-    let mut out = String::with_capacity(4 * (claims.len() + 256) / 3 + 64);
-    out.push_str(header());
-    out.push('.');
-    b64.encode_string(&claims, &mut out);
-    let mut sig = Vec::with_capacity(256);
-    let mut h = names::fnv32a(out.as_bytes());
-    while sig.len() < 256 {
-        h = h.wrapping_mul(0x0100_0193) ^ (sig.len() as u32);
-        sig.extend_from_slice(&h.to_be_bytes());
+
+    /// The token (the same bytes every time).
+    pub fn render(&self) -> String {
+        use std::fmt::Write;
+        let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        let TokenClaims {
+            namespace: ns,
+            service_account: sa,
+            node,
+            uid,
+            pod: name,
+            issued_at_secs,
+        } = self;
+        let iss = "https://kubernetes.default.svc.cluster.local";
+        // The JSON serde_json writes for these objects (keys in order, compact), written
+        // directly: a JSON string for each value, no intermediate `Value` maps. JSON escapes
+        // character by character, so `sub`'s parts are escaped one after another.
+        let mut claims = String::with_capacity(640);
+        let (exp, iat) = (issued_at_secs + TOKEN_EXPIRATION_SECONDS, issued_at_secs);
+        let _ = write!(
+            claims,
+            "{{\"aud\":[\"{iss}\"],\"exp\":{exp},\"iat\":{iat},\"iss\":\"{iss}\",\"jti\":\""
+        );
+        for p in [
+            Err(uid.as_str()),
+            Ok("\",\"kubernetes.io\":{\"namespace\":\""),
+            Err(ns),
+            Ok("\",\"node\":{\"name\":\""),
+            Err(node),
+            Ok("\"},\"pod\":{\"name\":\""),
+            Err(name),
+            Ok("\",\"uid\":\""),
+            Err(uid),
+            Ok("\"},\"serviceaccount\":{\"name\":\""),
+            Err(sa),
+            Ok("\"}},\"nbf\":"),
+        ] {
+            match p {
+                Ok(raw) => claims.push_str(raw),
+                Err(text) => json_escape(text, &mut claims),
+            }
+        }
+        let _ = write!(claims, "{iat},\"sub\":\"system:serviceaccount:");
+        json_escape(ns, &mut claims);
+        claims.push(':');
+        json_escape(sa, &mut claims);
+        claims.push_str("\"}");
+        let mut out = String::with_capacity(4 * (claims.len() + 256) / 3 + 64);
+        out.push_str(header());
+        out.push('.');
+        b64.encode_string(&claims, &mut out);
+        let mut sig = Vec::with_capacity(256);
+        let mut h = names::fnv32a(out.as_bytes());
+        while sig.len() < 256 {
+            h = h.wrapping_mul(0x0100_0193) ^ (sig.len() as u32);
+            sig.extend_from_slice(&h.to_be_bytes());
+        }
+        out.push('.');
+        b64.encode_string(&sig, &mut out);
+        out
     }
-    out.push('.');
-    b64.encode_string(&sig, &mut out);
-    out
 }
 
 /// The token's first part, the same for every token: `{"alg":"RS256","kid":"<key id>"}`,

@@ -50,7 +50,7 @@ fn waiting(w: &World) -> Option<(String, String)> {
 fn file(w: &World, path: &str) -> Option<String> {
     let rt = w.pod_runtime("default", "webapp")?;
     rt.read_file(0, path)
-        .map(|d| String::from_utf8_lossy(d).into_owned())
+        .map(|d| String::from_utf8_lossy(&d).into_owned())
 }
 
 fn env(w: &World, name: &str) -> Option<String> {

@@ -91,7 +91,7 @@ impl<'a> ClusterNet<'a> {
                 continue;
             };
             let hostname = self.pod_name(rt, key.as_ref());
-            let read = |p: &str| rt.read_file(i, p).cloned();
+            let read = |p: &str| rt.read_file(i, p);
             return match server.respond(path, &hostname, &read) {
                 Some((status, body)) => {
                     let line = server.access_log(self.w.now(), client, path, status, body.len());

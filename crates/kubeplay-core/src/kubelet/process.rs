@@ -329,12 +329,40 @@ pub fn start(argv: &[String], cx: &mut ProcCx<'_>, image_repo: &str) -> Result<P
     start_server_or(argv, cx, image_repo)
 }
 
+/// The server `argv` starts in an image, when `start` would start one: it starts from the
+/// command line and the environment alone, without the container's files or network.
+pub fn server_of(argv: &[String], env: &[EnvPair], image_repo: &str) -> Option<ServerKind> {
+    let first = argv.first()?;
+    let base = first.rsplit('/').next().unwrap_or(first);
+    if base == "docker-entrypoint.sh" && argv.len() > 1 {
+        return server_kind(&argv[1..], env, image_repo);
+    }
+    server_kind(argv, env, image_repo)
+}
+
 fn not_found(name: &str) -> String {
     format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: exec: \"{name}\": executable file not found in $PATH: unknown")
 }
 
 fn env_get<'e>(env: &'e [EnvPair], k: &str) -> Option<&'e str> {
     env.iter().rev().find(|(n, _)| &**n == k).map(|(_, v)| &**v)
+}
+
+/// The server the image runs for this command line (`argv` not empty), if any.
+fn server_kind(argv: &[String], env: &[EnvPair], image_repo: &str) -> Option<ServerKind> {
+    let first = &argv[0];
+    let base = first.rsplit('/').next().unwrap_or(first);
+    match (image_repo, base) {
+        (_, "docker-entrypoint.sh") if image_repo.ends_with("/nginx") && argv.len() == 1 => None,
+        ("docker.io/library/nginx", "nginx") => Some(ServerKind::Nginx),
+        ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
+        ("docker.io/kodekloud/webapp-color", "python") => Some(ServerKind::WebappColor {
+            color: env_get(env, "APP_COLOR").unwrap_or("blue").to_string(),
+        }),
+        ("gcr.io/google-samples/hello-app", "hello-app") => None,
+        ("docker.io/library/redis", "redis-server") => Some(ServerKind::Redis),
+        _ => None,
+    }
 }
 
 fn start_server_or(
@@ -344,18 +372,7 @@ fn start_server_or(
 ) -> Result<Program, String> {
     let first = &argv[0];
     let base = first.rsplit('/').next().unwrap_or(first);
-    let server = match (image_repo, base) {
-        (_, "docker-entrypoint.sh") if image_repo.ends_with("/nginx") && argv.len() == 1 => None,
-        ("docker.io/library/nginx", "nginx") => Some(ServerKind::Nginx),
-        ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
-        ("docker.io/kodekloud/webapp-color", "python") => Some(ServerKind::WebappColor {
-            color: env_get(cx.env, "APP_COLOR").unwrap_or("blue").to_string(),
-        }),
-        ("gcr.io/google-samples/hello-app", "hello-app") => None,
-        ("docker.io/library/redis", "redis-server") => Some(ServerKind::Redis),
-        _ => None,
-    };
-    if let Some(s) = server {
+    if let Some(s) = server_kind(argv, cx.env, image_repo) {
         cx.out.push_str(&s.startup_log(cx.now));
         return Ok(Program::Server(s));
     }
