@@ -188,6 +188,12 @@ pub struct Words {
     pub mount_in: fn(&str, &str) -> String,
     pub rs_pods: fn(&str, usize) -> String,
     pub in_container: fn(&str) -> String,
+    /// The compact pod grid's accessible name: how many pods, then the counts by state.
+    pub cells_label: fn(usize, &str) -> String,
+    /// One state's count in that name (`cell_states`: running, pending, not ready, failed,
+    /// terminating, completed).
+    pub cell_count: fn(usize, &str) -> String,
+    pub cell_states: [&'static str; 6],
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -412,6 +418,16 @@ pub static EN: Words = Words {
     mount_in: |path, c| format!("{path} in {c}"),
     rs_pods: |rs, n| format!("ReplicaSet {rs} ({n} pod{})", if n == 1 { "" } else { "s" }),
     in_container: |c| format!("(container {c})"),
+    cells_label: |n, by| format!("{n} pod{}: {by}", if n == 1 { "" } else { "s" }),
+    cell_count: |n, state| format!("{n} {state}"),
+    cell_states: [
+        "running",
+        "pending",
+        "notready",
+        "failed",
+        "terminating",
+        "done",
+    ],
 };
 
 pub static KO: Words = Words {
@@ -632,6 +648,16 @@ pub static KO: Words = Words {
     mount_in: |path, c| format!("{c}의 {path}"),
     rs_pods: |rs, n| format!("ReplicaSet {rs} (파드 {n}개)"),
     in_container: |c| format!("(컨테이너 {c})"),
+    cells_label: |n, by| format!("파드 {n}개: {by}"),
+    cell_count: |n, state| format!("{state} {n}개"),
+    cell_states: [
+        "실행 중",
+        "대기 중",
+        "준비 안 됨",
+        "실패",
+        "종료 중",
+        "완료",
+    ],
 };
 
 /// The page's words in the language the page is in (given by `App` as a context).
@@ -650,6 +676,15 @@ pub fn initial(query: Option<Lang>, saved: Option<&str>, navigator: &str) -> Lan
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pod_grid_is_named_in_the_page_language() {
+        let name = |tr: &Words| (tr.cells_label)(150, &(tr.cell_count)(150, tr.cell_states[0]));
+        // The browser tests read the English name.
+        assert_eq!(name(&EN), "150 pods: 150 running");
+        assert_eq!((EN.cells_label)(1, "1 pending"), "1 pod: 1 pending");
+        assert_eq!(name(&KO), "파드 150개: 실행 중 150개");
+    }
 
     #[test]
     fn every_message_has_both_languages() {
