@@ -117,8 +117,9 @@ pub struct Words {
     pub min_available_title: &'static str,
     pub waiting: fn(&Waiting) -> String,
     pub chart: &'static str,
-    /// The chart's lines: desired, available, ready, updated.
-    pub lines: [&'static str; 4],
+    /// The chart's keys: the lines desired, available, ready; the pods of the new
+    /// ReplicaSet and of older ones.
+    pub lines: [&'static str; 5],
     pub chart_span: fn(u64, i32) -> String,
     pub timeline: &'static str,
     pub same_template: fn(i64) -> String,
@@ -187,6 +188,12 @@ pub struct Words {
     pub mount_in: fn(&str, &str) -> String,
     pub rs_pods: fn(&str, usize) -> String,
     pub in_container: fn(&str) -> String,
+    /// The compact pod grid's accessible name: how many pods, then the counts by state.
+    pub cells_label: fn(usize, &str) -> String,
+    /// One state's count in that name (`cell_states`: running, pending, not ready, failed,
+    /// terminating, completed).
+    pub cell_count: fn(usize, &str) -> String,
+    pub cell_states: [&'static str; 6],
 }
 
 pub fn words(lang: Lang) -> &'static Words {
@@ -328,8 +335,8 @@ pub static EN: Words = Words {
         ),
         Waiting::Replacing { old_pods } => format!("replacing {old_pods} old pod(s)"),
     },
-    chart: "ready and available replicas over virtual time",
-    lines: ["desired", "available", "ready", "updated"],
+    chart: "pods by revision, ready and available replicas over virtual time",
+    lines: ["desired", "available", "ready", "new pods", "old pods"],
     chart_span: |secs, top| format!("last {secs} s · max {top}"),
     timeline: "revision timeline",
     same_template: |n| format!("same template as rev {n}"),
@@ -411,6 +418,16 @@ pub static EN: Words = Words {
     mount_in: |path, c| format!("{path} in {c}"),
     rs_pods: |rs, n| format!("ReplicaSet {rs} ({n} pod{})", if n == 1 { "" } else { "s" }),
     in_container: |c| format!("(container {c})"),
+    cells_label: |n, by| format!("{n} pod{}: {by}", if n == 1 { "" } else { "s" }),
+    cell_count: |n, state| format!("{n} {state}"),
+    cell_states: [
+        "running",
+        "pending",
+        "notready",
+        "failed",
+        "terminating",
+        "done",
+    ],
 };
 
 pub static KO: Words = Words {
@@ -550,8 +567,8 @@ pub static KO: Words = Words {
         ),
         Waiting::Replacing { old_pods } => format!("이전 파드 {old_pods}개를 교체하는 중"),
     },
-    chart: "가상 시간에 따른 준비·가용 레플리카 수",
-    lines: ["희망", "가용", "준비", "최신"],
+    chart: "가상 시간에 따른 리비전별 파드와 준비·가용 레플리카 수",
+    lines: ["희망", "가용", "준비", "새 파드", "이전 파드"],
     chart_span: |secs, top| format!("최근 {secs}초 · 최대 {top}"),
     timeline: "리비전 타임라인",
     same_template: |n| format!("리비전 {n}과 같은 템플릿"),
@@ -631,6 +648,16 @@ pub static KO: Words = Words {
     mount_in: |path, c| format!("{c}의 {path}"),
     rs_pods: |rs, n| format!("ReplicaSet {rs} (파드 {n}개)"),
     in_container: |c| format!("(컨테이너 {c})"),
+    cells_label: |n, by| format!("파드 {n}개: {by}"),
+    cell_count: |n, state| format!("{state} {n}개"),
+    cell_states: [
+        "실행 중",
+        "대기 중",
+        "준비 안 됨",
+        "실패",
+        "종료 중",
+        "완료",
+    ],
 };
 
 /// The page's words in the language the page is in (given by `App` as a context).
@@ -649,6 +676,15 @@ pub fn initial(query: Option<Lang>, saved: Option<&str>, navigator: &str) -> Lan
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pod_grid_is_named_in_the_page_language() {
+        let name = |tr: &Words| (tr.cells_label)(150, &(tr.cell_count)(150, tr.cell_states[0]));
+        // The browser tests read the English name.
+        assert_eq!(name(&EN), "150 pods: 150 running");
+        assert_eq!((EN.cells_label)(1, "1 pending"), "1 pod: 1 pending");
+        assert_eq!(name(&KO), "파드 150개: 실행 중 150개");
+    }
 
     #[test]
     fn every_message_has_both_languages() {

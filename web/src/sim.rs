@@ -97,6 +97,9 @@ pub struct Sample {
     pub ready: i32,
     pub available: i32,
     pub updated: i32,
+    /// Pods of the Deployment's ReplicaSets (`status.replicas`): those of the new one are
+    /// `updated`, the rest belong to older revisions.
+    pub pods: i32,
 }
 
 pub struct Sim {
@@ -500,11 +503,12 @@ impl Sim {
                 ready: st.ready_replicas.unwrap_or(0),
                 available: st.available_replicas.unwrap_or(0),
                 updated: st.updated_replicas.unwrap_or(0),
+                pods: st.replicas.unwrap_or(0),
             };
             let v = self.samples.entry(format!("{ns}/{name}")).or_default();
             let same = v.last().is_some_and(|l| {
-                (l.desired, l.ready, l.available, l.updated)
-                    == (s.desired, s.ready, s.available, s.updated)
+                (l.desired, l.ready, l.available, l.updated, l.pods)
+                    == (s.desired, s.ready, s.available, s.updated, s.pods)
             });
             if !same {
                 v.push(s);

@@ -13,6 +13,7 @@
 //! or the keyboard cursor, which the cluster view's click and Enter handlers read), the arrow
 //! keys move a cursor over the cells, and the canvas' label counts the pods by status.
 
+use crate::i18n::{Lang, Words};
 use crate::model::PodView;
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -66,6 +67,8 @@ struct Painter {
     /// The cell under the pointer, and the keyboard's cursor (ringed while focused).
     hover: Option<usize>,
     cursor: Option<usize>,
+    /// The page's words (the canvas' accessible name), set on each paint.
+    tr: &'static Words,
     focused: bool,
 }
 
@@ -88,6 +91,7 @@ impl Painter {
             hover: None,
             cursor: None,
             focused: false,
+            tr: &crate::i18n::EN,
         };
         p.read_colours();
         Some(p)
@@ -255,18 +259,15 @@ impl Painter {
         for p in &self.drawn {
             counts[palette_index(p.class)] += 1;
         }
-        let by: Vec<String> = PALETTE
+        let tr = self.tr;
+        let by: Vec<String> = tr
+            .cell_states
             .iter()
             .zip(counts)
             .filter(|(_, n)| *n > 0)
-            .map(|((c, ..), n)| format!("{n} {c}"))
+            .map(|(state, n)| (tr.cell_count)(n, state))
             .collect();
-        let n = self.drawn.len();
-        let label = format!(
-            "{n} pod{}: {}",
-            if n == 1 { "" } else { "s" },
-            by.join(", ")
-        );
+        let label = (tr.cells_label)(self.drawn.len(), &by.join(", "));
         let _ = self.canvas.set_attribute("aria-label", &label);
     }
 
@@ -404,8 +405,10 @@ pub fn Cells(p: &CellsProps) -> Html {
     }
     {
         let painter = painter.clone();
-        use_effect_with(p.pods.clone(), move |pods| {
+        let lang = use_context::<Lang>().unwrap_or(Lang::En);
+        use_effect_with((p.pods.clone(), lang), move |(pods, lang)| {
             if let Some(p) = painter.borrow_mut().as_mut() {
+                p.tr = crate::i18n::words(*lang);
                 let start = crate::app::perf_now();
                 p.paint(pods);
                 crate::app::measure_since("kubeplay:paint", start);
