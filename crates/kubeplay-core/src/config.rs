@@ -8,8 +8,8 @@
 
 use crate::store::{key, Store};
 use kubeplay_api::k8s_openapi::api::core::v1::{
-    ConfigMap, ConfigMapVolumeSource, Container, KeyToPath, ObjectFieldSelector, Pod,
-    ProjectedVolumeSource, ResourceFieldSelector, Secret, SecretVolumeSource, Volume,
+    ConfigMap, Container, KeyToPath, ObjectFieldSelector, Pod, ProjectedVolumeSource,
+    ResourceFieldSelector, Secret, Volume,
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kubeplay_sort::Collect as _;
@@ -679,66 +679,105 @@ pub fn project_volume(
     vol: &Volume,
     src: &impl ConfigSource,
 ) -> Option<Result<Vec<ProjectedFile>, MountError>> {
-    use kubeplay_api::Kind;
     if let Some(c) = &vol.config_map {
-        let optional = c.optional == Some(true);
-        let fail = |message: String| MountError {
-            volume: vol.name.clone(),
-            message,
-            waits_on: (Kind::ConfigMap, c.name.clone()),
-        };
-        // Borrowed: only the keys the volume projects are copied (by `payload`).
-        let data: BTreeMap<&str, &[u8]> = match src.config_map(ns, &c.name) {
-            Some(cm) => cm
-                .data
-                .iter()
-                .flatten()
-                .map(|(k, v)| (k.as_str(), v.as_bytes()))
-                .chain(
-                    cm.binary_data
-                        .iter()
-                        .flatten()
-                        .map(|(k, v)| (k.as_str(), v.0.as_slice())),
-                )
-                .collect_map(),
-            None if optional => BTreeMap::new(),
-            None => return Some(Err(fail(format!("configmap \"{}\" not found", c.name)))),
-        };
         let mode = c.default_mode.unwrap_or(DEFAULT_MODE);
-        return Some(
-            payload(c.items.as_ref(), mode, optional, &data, |k| {
-                format!("configmap references non-existent config key: {k}")
-            })
-            .map_err(fail),
-        );
+        let optional = c.optional == Some(true);
+        return Some(config_map_files(
+            ns,
+            &vol.name,
+            &c.name,
+            c.items.as_ref(),
+            optional,
+            mode,
+            src,
+        ));
     }
     if let Some(s) = &vol.secret {
-        let name = s.secret_name.clone().unwrap_or_default();
-        let optional = s.optional == Some(true);
-        let fail = |message: String| MountError {
-            volume: vol.name.clone(),
-            message,
-            waits_on: (Kind::Secret, name.clone()),
-        };
-        let data: BTreeMap<&str, &[u8]> = match src.secret(ns, &name) {
-            Some(sec) => sec
-                .data
-                .iter()
-                .flatten()
-                .map(|(k, v)| (k.as_str(), v.0.as_slice()))
-                .collect_map(),
-            None if optional => BTreeMap::new(),
-            None => return Some(Err(fail(format!("secret \"{name}\" not found")))),
-        };
+        let name = s.secret_name.as_deref().unwrap_or_default();
         let mode = s.default_mode.unwrap_or(DEFAULT_MODE);
-        return Some(
-            payload(s.items.as_ref(), mode, optional, &data, |k| {
-                format!("references non-existent secret key: {k}")
-            })
-            .map_err(fail),
-        );
+        let optional = s.optional == Some(true);
+        return Some(secret_files(
+            ns,
+            &vol.name,
+            name,
+            s.items.as_ref(),
+            optional,
+            mode,
+            src,
+        ));
     }
     None
+}
+
+/// The files of ConfigMap `name` in volume `volume` (a configMap volume, or a projected
+/// volume's configMap source).
+fn config_map_files(
+    ns: &str,
+    volume: &str,
+    name: &str,
+    items: Option<&Vec<KeyToPath>>,
+    optional: bool,
+    mode: i32,
+    src: &impl ConfigSource,
+) -> Result<Vec<ProjectedFile>, MountError> {
+    let fail = |message: String| MountError {
+        volume: volume.to_string(),
+        message,
+        waits_on: (kubeplay_api::Kind::ConfigMap, name.to_string()),
+    };
+    // Borrowed: only the keys the volume projects are copied (by `payload`).
+    let data: BTreeMap<&str, &[u8]> = match src.config_map(ns, name) {
+        Some(cm) => cm
+            .data
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.as_bytes()))
+            .chain(
+                cm.binary_data
+                    .iter()
+                    .flatten()
+                    .map(|(k, v)| (k.as_str(), v.0.as_slice())),
+            )
+            .collect_map(),
+        None if optional => BTreeMap::new(),
+        None => return Err(fail(format!("configmap \"{name}\" not found"))),
+    };
+    payload(items, mode, optional, &data, |k| {
+        format!("configmap references non-existent config key: {k}")
+    })
+    .map_err(fail)
+}
+
+/// The files of Secret `name` in volume `volume` (a secret volume, or a projected volume's
+/// secret source).
+fn secret_files(
+    ns: &str,
+    volume: &str,
+    name: &str,
+    items: Option<&Vec<KeyToPath>>,
+    optional: bool,
+    mode: i32,
+    src: &impl ConfigSource,
+) -> Result<Vec<ProjectedFile>, MountError> {
+    let fail = |message: String| MountError {
+        volume: volume.to_string(),
+        message,
+        waits_on: (kubeplay_api::Kind::Secret, name.to_string()),
+    };
+    let data: BTreeMap<&str, &[u8]> = match src.secret(ns, name) {
+        Some(sec) => sec
+            .data
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.as_str(), v.0.as_slice()))
+            .collect_map(),
+        None if optional => BTreeMap::new(),
+        None => return Err(fail(format!("secret \"{name}\" not found"))),
+    };
+    payload(items, mode, optional, &data, |k| {
+        format!("references non-existent secret key: {k}")
+    })
+    .map_err(fail)
 }
 
 /// The files of a projected volume: its configMap, secret, downwardAPI and
@@ -756,28 +795,14 @@ fn project_sources(
     for s in p.sources.iter().flatten() {
         // configMap and secret sources behave as volumes of their own with the projected
         // volume's name and mode.
-        let mut files = if s.config_map.is_none() && s.secret.is_none() {
-            Vec::new()
+        let mut files = if let Some(c) = &s.config_map {
+            let optional = c.optional == Some(true);
+            config_map_files(ns, volume, &c.name, c.items.as_ref(), optional, mode, src)?
+        } else if let Some(c) = &s.secret {
+            let optional = c.optional == Some(true);
+            secret_files(ns, volume, &c.name, c.items.as_ref(), optional, mode, src)?
         } else {
-            let as_volume = Volume {
-                name: volume.to_string(),
-                config_map: s.config_map.as_ref().map(|c| ConfigMapVolumeSource {
-                    name: c.name.clone(),
-                    items: c.items.clone(),
-                    optional: c.optional,
-                    default_mode: Some(mode),
-                    ..Default::default()
-                }),
-                secret: s.secret.as_ref().map(|c| SecretVolumeSource {
-                    secret_name: Some(c.name.clone()),
-                    items: c.items.clone(),
-                    optional: c.optional,
-                    default_mode: Some(mode),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            };
-            project_volume(ns, &as_volume, src).unwrap_or(Ok(Vec::new()))?
+            Vec::new()
         };
         for item in s.downward_api.iter().flat_map(|d| d.items.iter().flatten()) {
             let value = match &item.field_ref {

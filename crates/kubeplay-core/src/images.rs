@@ -123,9 +123,9 @@ pub fn parse_reference(image: &str) -> Result<Reference, String> {
     let repo = if has_registry {
         name.to_string()
     } else if parts.len() == 1 {
-        format!("docker.io/library/{name}")
+        ["docker.io/library/", name].concat()
     } else {
-        format!("docker.io/{name}")
+        ["docker.io/", name].concat()
     };
     Ok(Reference { repo, tag, digest })
 }

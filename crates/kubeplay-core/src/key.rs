@@ -99,7 +99,25 @@ impl PartialOrd for Name {
 
 impl Ord for Name {
     fn cmp(&self, other: &Name) -> Ordering {
-        self.as_str().cmp(other.as_str())
+        match (&self.0, &other.0) {
+            // Eight bytes at a time, as big-endian words (which compare as the bytes they
+            // hold), the last word overlapping the one before. Unused bytes are zero, so a
+            // name that is a prefix of another is less or equal in every word, and then the
+            // lengths decide, as for `str`, whose order this is.
+            (Repr::Inline { len: a, bytes: x }, Repr::Inline { len: b, bytes: y }) => {
+                let word = |bytes: &[u8; INLINE], i: usize| {
+                    u64::from_be_bytes(bytes[i..i + 8].try_into().expect("8 bytes"))
+                };
+                for i in [0, 8, 16, INLINE - 8] {
+                    let (p, q) = (word(x, i), word(y, i));
+                    if p != q {
+                        return p.cmp(&q);
+                    }
+                }
+                a.cmp(b)
+            }
+            _ => self.as_str().cmp(other.as_str()),
+        }
     }
 }
 
@@ -211,6 +229,12 @@ mod tests {
             "web",
             "wea",
             "z",
+            "web\0",
+            "a-name-of-exactly-thirty-bytes",
+            "a-name-of-exactly-thirty-byte",
+            "a-name-of-exactly-thirty-bytez",
+            "a-name-of-exactly-thirty-bytesx",
+            "\u{ff}",
         ];
         for a in words {
             assert_eq!(Name::new(a).as_str(), a);

@@ -64,7 +64,10 @@ pub fn uuid(rng: &mut impl RngCore) -> String {
 /// The base of a generated name is cut to leave room for the suffix (63 - 5).
 pub fn generate_name(base: &str, rng: &mut impl RngCore) -> String {
     let base = if base.len() > 58 { &base[..58] } else { base };
-    format!("{base}{}", random_suffix(rng, 5))
+    let mut name = String::with_capacity(base.len() + 5);
+    name.push_str(base);
+    name.push_str(&random_suffix(rng, 5));
+    name
 }
 
 #[cfg(test)]

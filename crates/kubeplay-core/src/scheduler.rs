@@ -202,7 +202,7 @@ pub(crate) fn schedule(w: &mut World, k: &Key) {
         field_path: None,
         warning: false,
         reason: "Scheduled",
-        message: format!("Successfully assigned {}/{} to {}", k.0, k.1, node),
+        message: ["Successfully assigned ", &k.0, "/", &k.1, " to ", &node].concat(),
         component: "default-scheduler",
         host: None,
     });

@@ -199,7 +199,12 @@ impl UidCopy {
     }
     /// The uid again (copied from a `str`, so always UTF-8).
     fn owned(&self) -> String {
-        String::from_utf8_lossy(self.as_bytes()).into_owned()
+        match self {
+            UidCopy::Inline(b, n) => std::str::from_utf8(&b[..*n as usize])
+                .unwrap_or_default()
+                .to_string(),
+            UidCopy::Heap(s) => s.clone(),
+        }
     }
 }
 

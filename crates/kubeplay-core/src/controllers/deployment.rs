@@ -1288,7 +1288,7 @@ fn sync_rollout_status(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
     };
     let is_complete = st.replicas == st.updated_replicas && cur_complete;
     let subject = || match new_key {
-        Some(k) => format!("ReplicaSet \"{}\"", k.1),
+        Some(k) => ["ReplicaSet \"", &k.1, "\""].concat(),
         None => format!(
             "Deployment \"{}\"",
             d.metadata.name.as_deref().unwrap_or("")
@@ -1311,7 +1311,7 @@ fn sync_rollout_status(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
                 "Progressing",
                 "True",
                 "ReplicaSetUpdated",
-                format!("{} is progressing.", subject()),
+                subject() + " is progressing.",
                 now,
             );
             if let Some(since) = cur_true_since {

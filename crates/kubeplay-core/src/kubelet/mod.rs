@@ -683,7 +683,11 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
             let n = w.kubelet.next_ip.entry(node.to_string()).or_insert(1);
             *n = if *n >= 254 * 250 { 2 } else { *n + 1 };
             let (hi, lo) = (*n / 254, *n % 254 + 1);
-            ip = format!("10.244.{}.{lo}", subnet + hi * 2);
+            ip = String::with_capacity(15);
+            ip.push_str("10.244.");
+            ip.push_str(&(subnet + hi * 2).to_string());
+            ip.push('.');
+            ip.push_str(&lo.to_string());
             if !w.kubelet.by_ip.contains_key(&ip) {
                 break;
             }
@@ -1514,7 +1518,7 @@ fn pull_image(
         pod,
         false,
         "Pulling",
-        format!("Pulling image \"{image}\""),
+        ["Pulling image \"", &image, "\""].concat(),
         fp,
     );
     let found = resolve(w);
@@ -1526,10 +1530,20 @@ fn pull_image(
     let c = &mut rt.ctrs[i];
     if let (true, Some(img)) = (ok, &found) {
         let d = go_ms(took);
-        c.pulled_msg = Some(format!(
-            "Successfully pulled image \"{image}\" in {d} ({d} including waiting). Image size: {} bytes.",
-            img.size
-        ));
+        c.pulled_msg = Some(
+            [
+                "Successfully pulled image \"",
+                &image,
+                "\" in ",
+                &d,
+                " (",
+                &d,
+                " including waiting). Image size: ",
+                &img.size.to_string(),
+                " bytes.",
+            ]
+            .concat(),
+        );
     }
     c.pull = Pull::Pulling {
         done_at: now + took,
@@ -1988,7 +2002,7 @@ fn terminate(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Mi
             pod,
             false,
             "Killing",
-            format!("Stopping container {}", c.name),
+            ["Stopping container ", &c.name].concat(),
             Some(fp),
         );
         let stops = c.proc.as_ref().is_some_and(|p| p.stops_on_signal());
@@ -2019,26 +2033,106 @@ fn waiting(reason: &str, message: Option<String>) -> ContainerState {
     }
 }
 
+/// When a terminated container's status says it started.
+fn terminated_started_at(
+    t: &Terminated,
+) -> kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time {
+    // containerd reports a process that never started as started at the Unix epoch.
+    if t.reason == "StartError" {
+        kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
+            kubeplay_api::k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
+        )
+    } else {
+        k8s_time(t.started)
+    }
+}
+
 fn terminated_state(t: &Terminated) -> ContainerState {
     ContainerState {
         terminated: Some(ContainerStateTerminated {
             exit_code: t.exit_code,
             reason: Some(t.reason.clone()),
             message: t.message.clone(),
-            // containerd reports a process that never started as started at the Unix epoch.
-            started_at: Some(if t.reason == "StartError" {
-                kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time(
-                    kubeplay_api::k8s_openapi::jiff::Timestamp::UNIX_EPOCH,
-                )
-            } else {
-                k8s_time(t.started)
-            }),
+            started_at: Some(terminated_started_at(t)),
             finished_at: Some(k8s_time(t.finished)),
             container_id: Some(t.container_id.clone()).filter(|s| !s.is_empty()),
             ..Default::default()
         }),
         ..Default::default()
     }
+}
+
+/// `*have == terminated_state(t).terminated`, without building it.
+fn terminated_matches(have: &Option<ContainerStateTerminated>, t: &Terminated) -> bool {
+    let Some(ContainerStateTerminated {
+        container_id,
+        exit_code,
+        finished_at,
+        message,
+        reason,
+        signal,
+        started_at,
+    }) = have
+    else {
+        return false;
+    };
+    *exit_code == t.exit_code
+        && reason.as_deref() == Some(t.reason.as_str())
+        && *message == t.message
+        && *started_at == Some(terminated_started_at(t))
+        && *finished_at == Some(k8s_time(t.finished))
+        && container_id.as_deref() == Some(t.container_id.as_str()).filter(|s| !s.is_empty())
+        && signal.is_none()
+}
+
+/// Whether `have` is already the state `fill_container_status` would write for `c`.
+fn state_matches(have: &Option<ContainerState>, c: &CState) -> bool {
+    let Some(ContainerState {
+        running,
+        terminated,
+        waiting,
+    }) = have
+    else {
+        return false;
+    };
+    match c {
+        CState::Waiting { reason, message } => {
+            running.is_none()
+                && terminated.is_none()
+                && waiting.as_ref().is_some_and(|w| {
+                    w.reason.as_deref() == Some(reason.as_str()).filter(|r| !r.is_empty())
+                        && w.message == *message
+                })
+        }
+        CState::Running { started } => {
+            waiting.is_none()
+                && terminated.is_none()
+                && running
+                    .as_ref()
+                    .is_some_and(|r| r.started_at == Some(k8s_time(*started)))
+        }
+        CState::Terminated(t) => {
+            waiting.is_none() && running.is_none() && terminated_matches(terminated, t)
+        }
+    }
+}
+
+/// Whether `have` is already the last state `fill_container_status` would write.
+fn last_state_matches(have: &Option<ContainerState>, last: Option<&Terminated>) -> bool {
+    let Some(ContainerState {
+        running,
+        terminated,
+        waiting,
+    }) = have
+    else {
+        return false;
+    };
+    running.is_none()
+        && waiting.is_none()
+        && match last {
+            Some(t) => terminated_matches(terminated, t),
+            None => terminated.is_none(),
+        }
 }
 
 /// The image fields of a container status, from the kubelet's cache of them.
@@ -2073,16 +2167,6 @@ fn fill_container_status(
         }
         changed
     }
-    let state = match &c.state {
-        CState::Waiting { reason, message } => waiting(reason, message.clone()),
-        CState::Running { started } => ContainerState {
-            running: Some(ContainerStateRunning {
-                started_at: Some(k8s_time(*started)),
-            }),
-            ..Default::default()
-        },
-        CState::Terminated(t) => terminated_state(t),
-    };
     let ran = !c.container_id.is_empty();
     let (full, id) = images
         .get(&c.image)
@@ -2120,11 +2204,24 @@ fn fill_container_status(
     changed |= set(ready, c.ready);
     changed |= set(restart_count, c.restarts);
     changed |= set(started, Some(c.started && c.is_running()));
-    changed |= set(cs_state, Some(state));
-    changed |= set(
-        last_state,
-        Some(c.last.as_ref().map(terminated_state).unwrap_or_default()),
-    );
+    // Built only when they differ (most writes change neither).
+    if !state_matches(cs_state, &c.state) {
+        *cs_state = Some(match &c.state {
+            CState::Waiting { reason, message } => waiting(reason, message.clone()),
+            CState::Running { started } => ContainerState {
+                running: Some(ContainerStateRunning {
+                    started_at: Some(k8s_time(*started)),
+                }),
+                ..Default::default()
+            },
+            CState::Terminated(t) => terminated_state(t),
+        });
+        changed = true;
+    }
+    if !last_state_matches(last_state, c.last.as_ref()) {
+        *last_state = Some(c.last.as_ref().map(terminated_state).unwrap_or_default());
+        changed = true;
+    }
     changed |= set(allocated_resources, None);
     changed |= set(allocated_resources_status, None);
     changed |= set(resources, None);
@@ -2294,7 +2391,7 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
     let ready = unready.is_empty() && !done_phase && rt.initialized;
     // A condition's message shows only while it is False: written out only then.
     let ready_msg = (!ready && !done_phase)
-        .then(|| format!("containers with unready status: [{}]", unready.join(" ")));
+        .then(|| ["containers with unready status: [", &unready.join(" "), "]"].concat());
     let init_msg = (!rt.initialized).then(|| {
         format!(
             "containers with incomplete status: [{}]",
