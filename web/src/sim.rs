@@ -839,6 +839,9 @@ mod tests {
             "kubectl delete pod --all --wait=false",
             "kubectl get pods -w",
             "sleep 3",
+            "cat <<EOF > notes.txt",
+            "kubectl get deploy",
+            "EOF",
         ];
         let mut lagged = 0;
         for seed in 0..5u64 {
@@ -858,6 +861,18 @@ mod tests {
                 } else if rng.next_u32() % 5 == 0 {
                     for s in [&mut a, &mut b] {
                         s.interrupt();
+                    }
+                } else if rng.next_u32() % 4 == 0 {
+                    // Ctrl+C on a half-typed line, or Apply from the editor, whatever the
+                    // terminal is doing.
+                    let apply = rng.next_u32() % 2 == 0;
+                    let n = 20 + rng.next_u32() % 50;
+                    for s in [&mut a, &mut b] {
+                        if apply {
+                            s.apply_file("d.yaml", &replicas(n, "nginx:1.25"));
+                        } else {
+                            s.cancel_line("half typed");
+                        }
                     }
                 }
                 for _ in 0..rng.next_u32() % 40 {
@@ -879,6 +894,14 @@ mod tests {
             assert_eq!(
                 format!("{:?}", opened.session.world.store),
                 store(&b),
+                "seed {seed}"
+            );
+            let mut c = Sim::new(seed);
+            c.load_opened(opened);
+            assert_eq!(c.scrollback.text(), b.scrollback.text(), "seed {seed}");
+            assert_eq!(
+                c.read_file("notes.txt"),
+                b.read_file("notes.txt"),
                 "seed {seed}"
             );
         }

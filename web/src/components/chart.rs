@@ -6,6 +6,9 @@ use crate::i18n::Words;
 use crate::sim::Sample;
 use yew::prelude::*;
 
+/// A count read off a sample.
+type Count = fn(&Sample) -> i32;
+
 const W: f64 = 300.0;
 const H: f64 = 72.0;
 
@@ -34,7 +37,7 @@ impl Scale {
     }
     /// The corners of a step line: each value held until the next sample, the last until
     /// the right edge.
-    fn steps(&self, samples: &[Sample], value: impl Fn(&Sample) -> i32) -> Vec<(f64, f64)> {
+    fn steps(&self, samples: &[Sample], value: Count) -> Vec<(f64, f64)> {
         let mut pts = Vec::with_capacity(samples.len() * 2 + 1);
         for s in samples {
             let (px, py) = (self.x(s.at), self.y(value(s)));
@@ -62,20 +65,14 @@ fn svg_points(pts: impl IntoIterator<Item = (f64, f64)>) -> String {
 }
 
 /// The points of a step line through `(t, value)` samples, held until `now`.
-pub fn step_points(samples: &[Sample], value: fn(&Sample) -> i32, now: u64, top: i32) -> String {
+pub fn step_points(samples: &[Sample], value: Count, now: u64, top: i32) -> String {
     Scale::new(samples, now, top)
         .map_or_else(String::new, |sc| svg_points(sc.steps(samples, value)))
 }
 
 /// The outline of the band between two step lines (`lo` below `hi`): along `hi`, then back
 /// along `lo`.
-pub fn band_points(
-    samples: &[Sample],
-    lo: fn(&Sample) -> i32,
-    hi: fn(&Sample) -> i32,
-    now: u64,
-    top: i32,
-) -> String {
+pub fn band_points(samples: &[Sample], lo: Count, hi: Count, now: u64, top: i32) -> String {
     let Some(sc) = Scale::new(samples, now, top) else {
         return String::new();
     };
@@ -83,8 +80,6 @@ pub fn band_points(
     let lower = sc.steps(samples, lo);
     svg_points(upper.into_iter().chain(lower.into_iter().rev()))
 }
-
-type Count = fn(&Sample) -> i32;
 
 pub fn replica_chart(samples: &[Sample], now: u64, tr: &Words) -> Html {
     if samples.is_empty() {

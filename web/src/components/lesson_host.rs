@@ -246,6 +246,11 @@ fn pump_runs(sim: &SimRef, opts: &EmbedOptions, runs: &Rc<RefCell<Runs>>) {
         let Some((id, command)) = r.waiting.pop_front() else {
             return;
         };
+        // A half-typed line at the prompt (a heredoc) would swallow the command: Ctrl+C it
+        // first, as the learner would.
+        if sim.borrow().continuing() {
+            sim.borrow_mut().cancel_line("");
+        }
         let from = sim.borrow().scrollback.text().len();
         r.current = Some(Running { id, from });
         sim.borrow_mut().submit(&command);
