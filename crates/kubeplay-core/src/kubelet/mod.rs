@@ -436,6 +436,25 @@ pub struct Kubelet {
     /// `service_env` by (namespace, enableServiceLinks), with the `services_gen` it was
     /// computed at: every container start in a namespace needs the same list.
     svc_env: BTreeMap<(String, bool), (u64, Rc<Vec<EnvPair>>)>,
+    /// Image strings as parsed (`images::parse_reference`, which only reads the string):
+    /// each container start looks its image up twice.
+    references: BTreeMap<String, ParsedImage>,
+}
+
+/// An image string's reference and its full form, or why it does not parse.
+type ParsedImage = Rc<Result<(images::Reference, String), String>>;
+
+/// [`images::parse_reference`] of `image`, with the reference's full form, parsed once.
+fn parsed_image(w: &mut World, image: &str) -> ParsedImage {
+    if let Some(p) = w.kubelet.references.get(image) {
+        return p.clone();
+    }
+    let p = Rc::new(images::parse_reference(image).map(|r| {
+        let full = r.full();
+        (r, full)
+    }));
+    w.kubelet.references.insert(image.to_string(), p.clone());
+    p
 }
 
 /// The kubelet's pod runtimes by key, hashed only: what the kubelet does most is add, find
@@ -1367,9 +1386,11 @@ fn pull_image(
     }
     let image = rt.ctrs[i].image.clone();
     let fp = Some(rt.ctrs[i].field_path(i));
-    let reference = match images::parse_reference(&image) {
-        Ok(r) => r,
+    let parsed = parsed_image(w, &image);
+    let (reference, full) = match &*parsed {
+        Ok((r, full)) => (r, full),
         Err(msg) => {
+            let msg = msg.clone();
             let c = &mut rt.ctrs[i];
             if !matches!(&c.state, CState::Waiting { reason, .. } if reason == "InvalidImageName") {
                 c.state = CState::Waiting {
@@ -1398,7 +1419,7 @@ fn pull_image(
                 if let Some(msg) = rt.ctrs[i].pulled_msg.take() {
                     event(w, pod, false, "Pulled", msg, fp);
                 }
-                w.kubelet.images.insert((rt.node.clone(), reference.full()));
+                w.kubelet.images.insert((rt.node.clone(), full.clone()));
                 let found = resolve(w);
                 let c = &mut rt.ctrs[i];
                 c.pull = Pull::Present;
@@ -1475,10 +1496,7 @@ fn pull_image(
         // (Present returned above.)
         Pull::None | Pull::Present => {}
     }
-    let present = w
-        .kubelet
-        .images
-        .contains(&(rt.node.clone(), reference.full()));
+    let present = w.kubelet.images.contains(&(rt.node.clone(), full.clone()));
     if present && policy != "Always" {
         let msg = [
             "Container image \"",
