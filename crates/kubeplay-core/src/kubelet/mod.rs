@@ -436,6 +436,25 @@ pub struct Kubelet {
     /// `service_env` by (namespace, enableServiceLinks), with the `services_gen` it was
     /// computed at: every container start in a namespace needs the same list.
     svc_env: BTreeMap<(String, bool), (u64, Rc<Vec<EnvPair>>)>,
+    /// Image strings as parsed (`images::parse_reference`, which only reads the string):
+    /// each container start looks its image up twice.
+    references: BTreeMap<String, ParsedImage>,
+}
+
+/// An image string's reference and its full form, or why it does not parse.
+type ParsedImage = Rc<Result<(images::Reference, String), String>>;
+
+/// [`images::parse_reference`] of `image`, with the reference's full form, parsed once.
+fn parsed_image(w: &mut World, image: &str) -> ParsedImage {
+    if let Some(p) = w.kubelet.references.get(image) {
+        return p.clone();
+    }
+    let p = Rc::new(images::parse_reference(image).map(|r| {
+        let full = r.full();
+        (r, full)
+    }));
+    w.kubelet.references.insert(image.to_string(), p.clone());
+    p
 }
 
 /// The kubelet's pod runtimes by key, hashed only: what the kubelet does most is add, find
@@ -1367,9 +1386,11 @@ fn pull_image(
     }
     let image = rt.ctrs[i].image.clone();
     let fp = Some(rt.ctrs[i].field_path(i));
-    let reference = match images::parse_reference(&image) {
-        Ok(r) => r,
+    let parsed = parsed_image(w, &image);
+    let (reference, full) = match &*parsed {
+        Ok((r, full)) => (r, full),
         Err(msg) => {
+            let msg = msg.clone();
             let c = &mut rt.ctrs[i];
             if !matches!(&c.state, CState::Waiting { reason, .. } if reason == "InvalidImageName") {
                 c.state = CState::Waiting {
@@ -1398,7 +1419,7 @@ fn pull_image(
                 if let Some(msg) = rt.ctrs[i].pulled_msg.take() {
                     event(w, pod, false, "Pulled", msg, fp);
                 }
-                w.kubelet.images.insert((rt.node.clone(), reference.full()));
+                w.kubelet.images.insert((rt.node.clone(), full.clone()));
                 let found = resolve(w);
                 let c = &mut rt.ctrs[i];
                 c.pull = Pull::Present;
@@ -1475,10 +1496,7 @@ fn pull_image(
         // (Present returned above.)
         Pull::None | Pull::Present => {}
     }
-    let present = w
-        .kubelet
-        .images
-        .contains(&(rt.node.clone(), reference.full()));
+    let present = w.kubelet.images.contains(&(rt.node.clone(), full.clone()));
     if present && policy != "Always" {
         let msg = [
             "Container image \"",
@@ -2233,13 +2251,13 @@ fn fill_container_status(
 
 /// Make `field` the statuses of `ctrs`, in order, in place (`None` for no containers when
 /// `none_if_empty`). True if anything changed.
-fn fill_container_statuses(
+fn fill_container_statuses<'a>(
     field: &mut Option<Vec<ContainerStatus>>,
-    ctrs: &[&Ctr],
+    ctrs: impl ExactSizeIterator<Item = &'a Ctr>,
     images: &BTreeMap<String, (Option<String>, String)>,
     none_if_empty: bool,
 ) -> bool {
-    if none_if_empty && ctrs.is_empty() {
+    if none_if_empty && ctrs.len() == 0 {
         return field.take().is_some();
     }
     let mut changed = field.is_none();
@@ -2255,21 +2273,21 @@ fn fill_container_statuses(
 }
 
 /// A pod condition the kubelet wants, before it is written.
-struct Want {
+struct Want<'m> {
     type_: &'static str,
     status: &'static str,
     reason: Option<&'static str>,
-    message: Option<String>,
+    message: Option<&'m str>,
 }
 
-impl Want {
+impl<'m> Want<'m> {
     /// Reason and message show only on a False condition.
     fn of(
         type_: &'static str,
         ok: bool,
         reason: Option<&'static str>,
-        message: Option<String>,
-    ) -> Want {
+        message: Option<&'m str>,
+    ) -> Want<'m> {
         Want {
             type_,
             status: if ok { "True" } else { "False" },
@@ -2284,7 +2302,7 @@ impl Want {
             type_: self.type_.into(),
             status: self.status.into(),
             reason: self.reason.map(Into::into),
-            message: self.message.clone(),
+            message: self.message.map(Into::into),
             last_transition_time: Some(k8s_time(now)),
             ..Default::default()
         }
@@ -2303,8 +2321,8 @@ impl Want {
             o.reason = self.reason.map(Into::into);
             changed = true;
         }
-        if o.message != self.message {
-            o.message = self.message.clone();
+        if o.message.as_deref() != self.message {
+            o.message = self.message.map(Into::into);
             changed = true;
         }
         if o.last_probe_time.is_some() || o.observed_generation.is_some() {
@@ -2333,11 +2351,10 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
     }
     let sandbox_ready =
         rt.stage != Stage::Sandbox { ready_at: 0 } && !matches!(rt.stage, Stage::Sandbox { .. });
-    let apps: Vec<&Ctr> = rt.ctrs[rt.n_init..].iter().collect();
-    let sidecars: Vec<&Ctr> = rt.ctrs[..rt.n_init]
+    let apps = &rt.ctrs[rt.n_init..];
+    let sidecars = rt.ctrs[..rt.n_init]
         .iter()
-        .filter(|c| c.role == Role::Sidecar)
-        .collect();
+        .filter(|c| c.role == Role::Sidecar);
     // Phase.
     let all_terminated = apps.iter().all(|c| {
         matches!(c.state, CState::Terminated(_))
@@ -2365,39 +2382,41 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
     } else {
         "Pending"
     };
-    let unready: Vec<&str> = apps
-        .iter()
-        .chain(sidecars.iter())
-        .filter(|c| !c.ready)
-        .map(|c| c.name.as_str())
-        .collect();
-    let incomplete: Vec<&str> = rt.ctrs[..rt.n_init]
-        .iter()
-        .filter(|c| {
-            if c.role == Role::Init {
-                !c.done
-            } else {
-                !c.started && !rt.initialized
+    let mut unready = apps.iter().chain(sidecars).filter(|c| !c.ready).peekable();
+    let all_ready = unready.peek().is_none();
+    let incomplete = rt.ctrs[..rt.n_init].iter().filter(|c| {
+        if c.role == Role::Init {
+            !c.done
+        } else {
+            !c.started && !rt.initialized
+        }
+    });
+    // `<head>[a b c]`, the names space-separated.
+    fn names_message<'c>(head: &str, names: impl Iterator<Item = &'c Ctr>) -> String {
+        let mut m = String::with_capacity(head.len() + 16);
+        m.push_str(head);
+        m.push('[');
+        for (i, c) in names.enumerate() {
+            if i > 0 {
+                m.push(' ');
             }
-        })
-        .map(|c| c.name.as_str())
-        .collect();
+            m.push_str(&c.name);
+        }
+        m.push(']');
+        m
+    }
     let done_phase = matches!(phase, "Succeeded" | "Failed");
     let ready_reason = if done_phase {
         Some("PodCompleted")
     } else {
         Some("ContainersNotReady")
     };
-    let ready = unready.is_empty() && !done_phase && rt.initialized;
+    let ready = all_ready && !done_phase && rt.initialized;
     // A condition's message shows only while it is False: written out only then.
-    let ready_msg = (!ready && !done_phase)
-        .then(|| ["containers with unready status: [", &unready.join(" "), "]"].concat());
-    let init_msg = (!rt.initialized).then(|| {
-        format!(
-            "containers with incomplete status: [{}]",
-            incomplete.join(" ")
-        )
-    });
+    let ready_msg =
+        (!ready && !done_phase).then(|| names_message("containers with unready status: ", unready));
+    let init_msg =
+        (!rt.initialized).then(|| names_message("containers with incomplete status: ", incomplete));
     let mut conds = [
         Want::of(
             "PodReadyToStartContainers",
@@ -2409,10 +2428,10 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
             "Initialized",
             rt.initialized,
             Some("ContainersNotInitialized"),
-            init_msg,
+            init_msg.as_deref(),
         ),
-        Want::of("Ready", ready, ready_reason, ready_msg.clone()),
-        Want::of("ContainersReady", ready, ready_reason, ready_msg),
+        Want::of("Ready", ready, ready_reason, ready_msg.as_deref()),
+        Want::of("ContainersReady", ready, ready_reason, ready_msg.as_deref()),
     ];
     if done_phase {
         conds[0].status = "False";
@@ -2420,10 +2439,14 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
             conds[1].reason = None;
         }
     }
-    let inits: Vec<&Ctr> = rt.ctrs[..rt.n_init].iter().collect();
-    let mut apps = apps;
-    // The API server's own order is by name.
-    kubeplay_sort::sort_by(&mut apps, |a, b| a.name.cmp(&b.name));
+    let inits = &rt.ctrs[..rt.n_init];
+    // The API server's own order is by name (a copy sorted only when out of order).
+    let sorted = apps.windows(2).all(|w| w[0].name <= w[1].name);
+    let mut by_name: Vec<&Ctr> = Vec::new();
+    if !sorted {
+        by_name.extend(apps);
+        kubeplay_sort::sort_by(&mut by_name, |a, b| a.name.cmp(&b.name));
+    }
     // Out of the kubelet while the pod is written (put back below).
     let images = std::mem::take(&mut w.kubelet.status_images);
     let (ip, host_ip) = (&rt.ip, &rt.host_ip);
@@ -2504,8 +2527,18 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
             }
         }
         set(&mut st.start_time, Some(k8s_time(started_at)), &mut changed);
-        changed |= fill_container_statuses(&mut st.container_statuses, &apps, &images, false);
-        changed |= fill_container_statuses(&mut st.init_container_statuses, &inits, &images, true);
+        changed |= if sorted {
+            fill_container_statuses(&mut st.container_statuses, apps.iter(), &images, false)
+        } else {
+            fill_container_statuses(
+                &mut st.container_statuses,
+                by_name.iter().copied(),
+                &images,
+                false,
+            )
+        };
+        changed |=
+            fill_container_statuses(&mut st.init_container_statuses, inits.iter(), &images, true);
         changed
     });
     w.kubelet.status_images = images;
