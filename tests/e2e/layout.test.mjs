@@ -52,6 +52,29 @@ test('with a lesson panel open, a splitter moves by what it is dragged and the c
   assert.deepEqual(errors, []);
 });
 
+test('the keyboard walks every pane: Escape then Tab leaves the editor and the terminal', async () => {
+  const { page, errors } = await app.open();
+  await page.getByRole('button', { name: '30×' }).click();
+  await applyYaml(page, NGINX);
+  await page.waitForFunction(() => document.querySelectorAll('.cluster .pod.running').length === 3, null, { timeout: 20000 });
+  await page.locator('button.play').focus();
+  const where = () => page.evaluate(() => {
+    const a = document.activeElement;
+    return a.closest('.pane')?.classList[1] || a.closest('header') && 'header' || a.tagName;
+  });
+  const visited = [];
+  for (let i = 0; i < 40 && !visited.includes('cluster'); i++) {
+    if (await page.evaluate(() => document.activeElement.matches('textarea, .term-input'))) {
+      await page.keyboard.press('Escape');
+    }
+    await page.keyboard.press('Tab');
+    const w = await where();
+    if (visited[visited.length - 1] !== w) visited.push(w);
+  }
+  assert.deepEqual(visited.filter((w) => ['editor', 'terminal', 'cluster'].includes(w)), ['editor', 'terminal', 'cluster'], visited.join(' > '));
+  assert.deepEqual(errors, []);
+});
+
 test('a narrow screen stacks the panes; the dark theme follows the system', async () => {
   const { page, errors } = await app.open({ width: 420, height: 900, colorScheme: 'dark' });
   const [e, t, c] = [await box(page, '.pane.editor'), await box(page, '.pane.terminal'), await box(page, '.pane.cluster')];
