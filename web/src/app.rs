@@ -185,14 +185,49 @@ impl FrameLoop {
     }
 }
 
-/// Set pane `which` (0 editor, 1 terminal) to `pct` percent, keeping every pane at least 12%.
-pub fn clamp_widths(which: usize, pct: f64, (e, t): (f64, f64)) -> (f64, f64) {
+/// Set pane `which` (0 editor, 1 terminal) to `pct` percent, keeping every pane at least 12%;
+/// `lead` is the percent of the row left of the editor (the lesson panel, when one is open).
+pub fn clamp_widths(which: usize, pct: f64, (e, t): (f64, f64), lead: f64) -> (f64, f64) {
     const MIN: f64 = 12.0;
+    let room = 100.0 - lead - MIN;
     if which == 0 {
-        (pct.clamp(MIN, 100.0 - t - MIN), t)
+        (pct.clamp(MIN, (room - t).max(MIN)), t)
     } else {
-        (e, pct.clamp(MIN, 100.0 - e - MIN))
+        (e, pct.clamp(MIN, (room - e).max(MIN)))
     }
+}
+
+/// The widths of the editor and the terminal until the learner resizes them, in percent of
+/// the row: narrower when a lesson panel takes its share.
+pub fn default_widths(lesson: bool) -> (f64, f64) {
+    if lesson {
+        (24.0, 30.0)
+    } else {
+        (28.0, 36.0)
+    }
+}
+
+/// Where a splitter's pane starts and how wide the row is (pixels), and the percent of the
+/// row left of the editor.
+fn row_geometry(panes: &NodeRef, which: usize) -> Option<(f64, f64, f64)> {
+    let row = panes.cast::<web_sys::Element>()?;
+    let r = row.get_bounding_client_rect();
+    if r.width() <= 0.0 {
+        return None;
+    }
+    let left_of = |sel: &str| {
+        row.query_selector(sel)
+            .ok()
+            .flatten()
+            .map(|e| e.get_bounding_client_rect().left())
+    };
+    let editor = left_of(":scope > .pane.editor").unwrap_or(r.left());
+    let pane = if which == 0 {
+        editor
+    } else {
+        left_of(":scope > .pane.terminal")?
+    };
+    Some((pane, r.width(), (editor - r.left()) / r.width() * 100.0))
 }
 
 #[function_component]
@@ -212,42 +247,36 @@ pub fn App() -> Html {
             move || lp.stop()
         });
     }
-    // Widths of the editor and the terminal, in percent of the row; the cluster view takes
-    // the rest.
-    let widths = use_state_eq(|| (28.0f64, 36.0f64));
+    // Widths of the editor and the terminal, in percent of the row, once the learner resizes
+    // them (till then the defaults); the cluster view takes the rest.
+    let resized = use_state_eq(|| None::<(f64, f64)>);
+    let lesson_open = sim.borrow().lesson.is_some();
+    let (ew, tw) = resized.unwrap_or_else(|| default_widths(lesson_open));
     let panes = use_node_ref();
     let resize = |which: usize| {
-        let widths = widths.clone();
+        let resized = resized.clone();
         let panes = panes.clone();
         let on_drag = {
-            let widths = widths.clone();
+            let resized = resized.clone();
+            let panes = panes.clone();
             Callback::from(move |x: f64| {
-                let Some(el) = panes.cast::<web_sys::Element>() else {
-                    return;
-                };
-                let r = el.get_bounding_client_rect();
-                if r.width() <= 0.0 {
-                    return;
+                // Measured from the resized pane's own left edge: a lesson panel may come
+                // before the editor.
+                if let Some((left, width, lead)) = row_geometry(&panes, which) {
+                    let pct = (x - left) / width * 100.0;
+                    resized.set(Some(clamp_widths(which, pct, (ew, tw), lead)));
                 }
-                let pct = (x - r.left()) / r.width() * 100.0;
-                let (e, t) = *widths;
-                widths.set(clamp_widths(
-                    which,
-                    if which == 0 { pct } else { pct - e },
-                    (e, t),
-                ));
             })
         };
         let on_step = Callback::from(move |d: f64| {
-            let (e, t) = *widths;
-            let cur = if which == 0 { e } else { t };
-            widths.set(clamp_widths(which, cur + d, (e, t)));
+            let lead = row_geometry(&panes, which).map_or(0.0, |g| g.2);
+            let cur = if which == 0 { ew } else { tw };
+            resized.set(Some(clamp_widths(which, cur + d, (ew, tw), lead)));
         });
         (on_drag, on_step)
     };
     let (drag0, step0) = resize(0);
     let (drag1, step1) = resize(1);
-    let (ew, tw) = *widths;
     let v = *versions;
     let opts = use_memo((), |_| crate::embed_glue::options());
     let opts: Rc<kubeplay_lessons::embed::EmbedOptions> = (*opts).clone().into();
@@ -360,9 +389,12 @@ mod tests {
 
     #[test]
     fn panes_keep_a_minimum_width() {
-        assert_eq!(clamp_widths(0, 40.0, (28.0, 36.0)), (40.0, 36.0));
-        assert_eq!(clamp_widths(0, 80.0, (28.0, 36.0)), (52.0, 36.0));
-        assert_eq!(clamp_widths(1, 1.0, (28.0, 36.0)), (28.0, 12.0));
-        assert_eq!(clamp_widths(1, 90.0, (28.0, 36.0)), (28.0, 60.0));
+        assert_eq!(clamp_widths(0, 40.0, (28.0, 36.0), 0.0), (40.0, 36.0));
+        assert_eq!(clamp_widths(0, 80.0, (28.0, 36.0), 0.0), (52.0, 36.0));
+        assert_eq!(clamp_widths(1, 1.0, (28.0, 36.0), 0.0), (28.0, 12.0));
+        assert_eq!(clamp_widths(1, 90.0, (28.0, 36.0), 0.0), (28.0, 60.0));
+        // A lesson panel of 24% before the editor leaves the cluster view its 12% too.
+        assert_eq!(clamp_widths(0, 80.0, (24.0, 30.0), 24.0), (34.0, 30.0));
+        assert_eq!(clamp_widths(1, 80.0, (24.0, 30.0), 24.0), (24.0, 40.0));
     }
 }

@@ -132,7 +132,8 @@ pub fn Terminal(p: &TerminalProps) -> Html {
             if key != "Tab" {
                 recall.borrow_mut().tabs = 0;
             }
-            if key != "Escape" {
+            // Escape is remembered for the Tab that follows it (which leaves the terminal).
+            if key != "Escape" && key != "Tab" {
                 recall.borrow_mut().escaped = false;
             }
             match key.as_str() {
