@@ -32,12 +32,9 @@ macro_rules! tables {
             $(pub $field: Table<$kind>,)*
             /// owner uid -> the objects whose controller reference points at it.
             owned: BTreeMap<String, BTreeSet<(Kind, Key)>>,
-            /// owner uid -> counts of its pods, kept as pods are written, so that a
-            /// ReplicaSet's status costs O(1) instead of a walk over its pods.
-            tallies: BTreeMap<String, PodTally>,
-            /// owner uid -> its active pods in the order the ReplicaSet controller deletes
-            /// them, kept as pods are written, so scaling down k pods costs O(k log n).
-            ranked: BTreeMap<String, BTreeSet<(Rank, Key)>>,
+            /// owner uid -> what its pods count for, kept as pods are written (one lookup
+            /// per change for both parts).
+            owner_pods: BTreeMap<String, OwnerPods>,
             resource_version: u64,
             /// Counts writes (puts, removals, changes through `World::mutate`), so that a
             /// controller can tell whether what it copied out is still current.
@@ -118,6 +115,17 @@ pub fn key_of(meta: &ObjectMeta) -> Key {
 pub struct PodTally {
     pub active: i32,
     pub ready: i32,
+}
+
+/// What an owner's pods count for.
+#[derive(Clone, Debug, Default)]
+struct OwnerPods {
+    /// Counts of its pods, so that a ReplicaSet's status costs O(1) instead of a walk over
+    /// its pods.
+    tally: PodTally,
+    /// Its active pods in the order the ReplicaSet controller deletes them, so scaling down
+    /// k pods costs O(k log n).
+    ranked: BTreeSet<(Rank, Key)>,
 }
 
 /// A pod's contribution to its controller's tally and deletion order.
@@ -290,48 +298,39 @@ impl Store {
 
     fn count(&mut self, t: Option<Contribution>, k: &Key, sign: i32) {
         let Some(c) = t else { return };
-        if let Some(rank) = c.rank {
-            // The owner's entry is copied in only when it is new.
-            if sign > 0 {
-                if let Some(set) = self.ranked.get_mut(&c.owner) {
-                    set.insert((rank, k.clone()));
-                } else {
-                    let set = BTreeSet::from([(rank, k.clone())]);
-                    self.ranked.insert(c.owner.clone(), set);
-                }
-            } else if let Some(set) = self.ranked.get_mut(&c.owner) {
-                set.remove(&(rank, k.clone()));
-                if set.is_empty() {
-                    self.ranked.remove(&c.owner);
-                }
-            }
-        }
         let delta = PodTally {
             active: sign * c.active as i32,
             ready: sign * c.ready as i32,
         };
-        match self.tallies.get_mut(&c.owner) {
-            Some(e) => {
-                e.active += delta.active;
-                e.ready += delta.ready;
-                if *e == PodTally::default() {
-                    self.tallies.remove(&c.owner);
-                }
+        if c.rank.is_none() && delta == PodTally::default() {
+            return;
+        }
+        if sign > 0 {
+            // The owner's entry is made only when it is new (the uid moves in).
+            let e = self.owner_pods.entry(c.owner).or_default();
+            if let Some(rank) = c.rank {
+                e.ranked.insert((rank, k.clone()));
             }
-            None => {
-                if delta != PodTally::default() {
-                    self.tallies.insert(c.owner, delta);
-                }
+            e.tally.active += delta.active;
+            e.tally.ready += delta.ready;
+        } else if let Some(e) = self.owner_pods.get_mut(&c.owner) {
+            if let Some(rank) = c.rank {
+                e.ranked.remove(&(rank, k.clone()));
+            }
+            e.tally.active += delta.active;
+            e.tally.ready += delta.ready;
+            if e.ranked.is_empty() && e.tally == PodTally::default() {
+                self.owner_pods.remove(&c.owner);
             }
         }
     }
 
     /// The `n` active pods of `uid` that its ReplicaSet should delete first.
     pub fn first_to_delete(&self, uid: &str, n: usize) -> Vec<Key> {
-        self.ranked
+        self.owner_pods
             .get(uid)
             .into_iter()
-            .flatten()
+            .flat_map(|e| &e.ranked)
             .take(n)
             .map(|(_, k)| k.clone())
             .collect()
@@ -339,7 +338,10 @@ impl Store {
 
     /// Active and ready pods controlled by `uid`.
     pub fn pod_tally(&self, uid: &str) -> PodTally {
-        self.tallies.get(uid).copied().unwrap_or_default()
+        self.owner_pods
+            .get(uid)
+            .map(|e| e.tally)
+            .unwrap_or_default()
     }
 
     /// Objects of one kind in one namespace, in name order.
