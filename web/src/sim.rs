@@ -905,7 +905,10 @@ mod tests {
                 "seed {seed}"
             );
         }
-        assert!(lagged > 0, "no frame was cut short: the test compared nothing");
+        assert!(
+            lagged > 0,
+            "no frame was cut short: the test compared nothing"
+        );
     }
 
     #[test]
