@@ -305,17 +305,21 @@ impl World {
                 if let Some(rk) = owner {
                     self.enqueue_now(Task::ReplicaSet(rk));
                 }
-                let unbound = self.store.pods.get(k).is_some_and(|p| {
-                    p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
-                        && p.metadata.deletion_timestamp.is_none()
-                });
+                // One lookup of the pod for both questions.
+                let (stored, unbound) = match self.store.pods.get(k) {
+                    Some(p) => (
+                        true,
+                        p.spec.as_ref().is_some_and(|s| s.node_name.is_none())
+                            && p.metadata.deletion_timestamp.is_none(),
+                    ),
+                    None => (false, false),
+                };
                 if unbound {
                     self.enqueue_now(Task::Schedule(k.clone()));
                 }
                 // Not for a pod that is gone when the kubelet holds nothing of it (the kubelet
                 // removed it itself, or never started it): that sync would do nothing.
-                let gone_unknown =
-                    !self.store.pods.contains_key(k) && !self.kubelet.pods.contains_key(k);
+                let gone_unknown = !stored && !self.kubelet.pods.contains_key(k);
                 if !gone_unknown {
                     self.enqueue_now(Task::Kubelet(k.clone()));
                 }
