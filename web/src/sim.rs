@@ -842,6 +842,9 @@ mod tests {
             "cat <<EOF > notes.txt",
             "kubectl get deploy",
             "EOF",
+            "kubectl exec -it deploy/nginx -- sh",
+            "echo in a container",
+            "exit",
         ];
         let mut lagged = 0;
         for seed in 0..5u64 {
