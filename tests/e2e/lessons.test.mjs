@@ -146,6 +146,10 @@ test('embedded in course notes: two lessons, driven and heard through postMessag
   const frame = page.frameLocator('#lesson-rolling');
   await frame.locator('.lesson .lesson-title').waitFor();
   assert.equal(await frame.locator('.editor').count(), 0);
+  // Without a cluster view, the last pane asked for takes the rest of the row.
+  const iframe = await page.locator('#lesson-secrets').boundingBox();
+  const term = await page.frameLocator('#lesson-secrets').locator('.pane.terminal').boundingBox();
+  assert.ok(Math.abs(term.x + term.width - (iframe.x + iframe.width)) < 4, `${JSON.stringify(term)} in ${JSON.stringify(iframe)}`);
   // The page runs a command and hears its output.
   await page.locator('#run-rolling').click();
   await hasMsg('rolling-update', 'kubeplay:ran');

@@ -251,7 +251,12 @@ pub fn App() -> Html {
     // them (till then the defaults); the cluster view takes the rest.
     let resized = use_state_eq(|| None::<(f64, f64)>);
     let lesson_open = sim.borrow().lesson.is_some();
-    let (ew, tw) = resized.unwrap_or_else(|| default_widths(lesson_open));
+    let (ew, tw) = match *resized {
+        // Widths chosen before a lesson opened give the lesson panel (24%) its room.
+        Some((e, t)) if lesson_open && e + t > 64.0 => (e * 64.0 / (e + t), t * 64.0 / (e + t)),
+        Some(w) => w,
+        None => default_widths(lesson_open),
+    };
     let panes = use_node_ref();
     let resize = |which: usize| {
         let resized = resized.clone();

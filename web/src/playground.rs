@@ -22,7 +22,10 @@ impl Sim {
         self.scrollback.clear();
         for h in o.history {
             if let Some(line) = &h.line {
-                let prompt = if h.continuation {
+                // As `Sim::prompt` chose it when the line was typed.
+                let prompt = if let Some(p) = &h.shell_prompt {
+                    p.clone()
+                } else if h.continuation {
                     "> ".to_string()
                 } else {
                     format!("controlplane ~ ({}) $ ", h.namespace)

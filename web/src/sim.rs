@@ -842,6 +842,9 @@ mod tests {
             "cat <<EOF > notes.txt",
             "kubectl get deploy",
             "EOF",
+            "kubectl exec -it deploy/nginx -- sh",
+            "echo in a container",
+            "exit",
         ];
         let mut lagged = 0;
         for seed in 0..5u64 {
@@ -1038,6 +1041,22 @@ mod tests {
             b.load_opened(crate::boot::open_state(&s.share_state().encode()).unwrap());
             assert_eq!(b.scrollback.text(), t, "{holder}");
         }
+    }
+
+    #[test]
+    fn a_container_shell_replays_with_its_own_prompt() {
+        let mut s = Sim::new(1);
+        s.submit("kubectl run b --image=busybox:1.28 -- sleep 3600");
+        s.advance_to(s.session.now() + 20_000);
+        s.submit("kubectl exec -it b -- sh");
+        s.submit("echo hi");
+        s.cancel_line("half");
+        s.submit("exit");
+        let t = s.scrollback.text();
+        assert!(t.contains("/ # echo hi\nhi\n/ # half^C\n/ # exit\n"), "{t}");
+        let mut b = Sim::new(1);
+        b.load_opened(crate::boot::open_state(&s.share_state().encode()).unwrap());
+        assert_eq!(b.scrollback.text(), t);
     }
 
     #[test]

@@ -395,6 +395,7 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
                 line: None,
                 namespace: String::new(),
                 continuation: false,
+                shell_prompt: None,
                 cancelled: false,
                 output: out,
             }),
@@ -412,6 +413,7 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
                     line: Some(text.clone()),
                     namespace: session.namespace.clone(),
                     continuation,
+                    shell_prompt: session.prompt(),
                     cancelled: false,
                     output: vec![],
                 });
@@ -433,6 +435,7 @@ pub fn replay_session(state: &ShareState, scenario: Option<&Scenario>) -> (Sessi
                     line: Some(typed.clone()),
                     namespace: session.namespace.clone(),
                     continuation,
+                    shell_prompt: session.prompt(),
                     cancelled: true,
                     output: vec![],
                 });
@@ -473,6 +476,8 @@ pub struct Replayed {
     pub namespace: String,
     /// The line continued an unfinished one (the prompt was `> `).
     pub continuation: bool,
+    /// The prompt of the container shell the line was typed in (`kubectl exec -it`), if any.
+    pub shell_prompt: Option<String>,
     /// Ctrl+C was pressed on the line as it was typed: it was not run (the terminal shows it
     /// followed by `^C`, with no newline between).
     pub cancelled: bool,

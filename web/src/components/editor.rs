@@ -324,6 +324,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                         }
                     }) }
                 </div>
+                <div class="editor-actions">
                 <select class="new-file" onchange={on_template} aria-label={tr.new_from_template} title={tr.new_from_template}>
                     <option value="" selected=true>{tr.new_file}</option>
                     { for tr.templates.iter().enumerate().map(|(i, label)| html! {
@@ -331,6 +332,7 @@ pub fn Editor(p: &EditorProps) -> Html {
                     }) }
                 </select>
                 <button class="apply" onclick={apply.reform(|_: MouseEvent| ())} title={format!("kubectl apply -f {} (Ctrl+Enter)", open.file)}>{tr.apply}</button>
+                </div>
             </div>
             <CodeArea text={AttrValue::from(open.text.clone())} {oninput} {onkeydown} textarea={textarea.clone()}
                 marks={marks.clone()}

@@ -326,7 +326,9 @@ pub fn Terminal(p: &TerminalProps) -> Html {
         <section class="pane terminal" aria-label={tr.terminal} onclick={focus}>
             <div class="pane-head"><span class="title">{tr.terminal}</span>
                 <span class="spacer"></span>
-                <span class="hint">{tr.terminal_keys}</span>
+                <span class="hint">{ for tr.terminal_keys.split(" · ").enumerate().map(|(i, k)| html! {
+                    <>{ if i > 0 { " · " } else { "" } }<span class="key">{k}</span></>
+                }) }</span>
             </div>
             <div class="term-scroll" ref={scroll_ref}>
                 <pre class="term-out" aria-live="polite" onclick={pick}>{ for segs }</pre>
