@@ -424,8 +424,8 @@ pub struct Kubelet {
     status_images: BTreeMap<String, (Option<String>, String)>,
     /// Pod IP -> pod, for the network (looked up only, never iterated).
     pub by_ip: std::collections::HashMap<String, Key, crate::table::FxBuild>,
-    /// Images already pulled, per node.
-    images: BTreeSet<(String, String)>,
+    /// Images already pulled (full references), by node.
+    images: BTreeMap<String, BTreeSet<String>>,
     /// Last host byte handed out, per node.
     next_ip: BTreeMap<String, u32>,
     pub catalog: images::Catalog,
@@ -1236,7 +1236,7 @@ fn try_start(
     let argv = command::expand_all(&argv0, &env);
     let seq = w.rng().next_u64();
     let c = &mut rt.ctrs[i];
-    c.argv = argv.clone();
+    c.argv = argv;
     c.env = env;
     c.projected_sub = mounts
         .files
@@ -1293,7 +1293,7 @@ fn try_start(
     // draw it makes for the network, so the random sequence stays the same.
     let c = &rt.ctrs[i];
     let server = if c.files_untouched() {
-        process::server_of(&argv, &c.env, &img.repo)
+        process::server_of(&c.argv, &c.env, &img.repo)
     } else {
         None
     };
@@ -1302,6 +1302,7 @@ fn try_start(
         rt.ctrs[i].logs.push_str(&s.startup_log(now));
         Ok(Program::Server(s))
     } else {
+        let argv = rt.ctrs[i].argv.clone();
         with_cx(w, pod, rt, i, |cx, img_repo, image| {
             match process::start(&argv, cx, img_repo) {
                 Ok(Program::Server(process::ServerKind::HelloApp { .. })) => {
@@ -1419,7 +1420,11 @@ fn pull_image(
                 if let Some(msg) = rt.ctrs[i].pulled_msg.take() {
                     event(w, pod, false, "Pulled", msg, fp);
                 }
-                w.kubelet.images.insert((rt.node.clone(), full.clone()));
+                w.kubelet
+                    .images
+                    .entry(rt.node.clone())
+                    .or_default()
+                    .insert(full.clone());
                 let found = resolve(w);
                 let c = &mut rt.ctrs[i];
                 c.pull = Pull::Present;
@@ -1496,7 +1501,11 @@ fn pull_image(
         // (Present returned above.)
         Pull::None | Pull::Present => {}
     }
-    let present = w.kubelet.images.contains(&(rt.node.clone(), full.clone()));
+    let present = w
+        .kubelet
+        .images
+        .get(&rt.node)
+        .is_some_and(|on_node| on_node.contains(full));
     if present && policy != "Always" {
         let msg = [
             "Container image \"",
