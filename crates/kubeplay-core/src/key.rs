@@ -125,17 +125,25 @@ impl Hash for Name {
     fn hash<H: Hasher>(&self, state: &mut H) {
         match &self.0 {
             Repr::Inline { len, bytes } => {
-                // Four words, the length in the spare byte of the last.
-                let word = |i: usize| {
-                    let mut w = [0u8; 8];
-                    let n = (INLINE - i).min(8);
-                    w[..n].copy_from_slice(&bytes[i..i + n]);
-                    u64::from_le_bytes(w)
-                };
-                state.write_u64(word(0));
-                state.write_u64(word(8));
-                state.write_u64(word(16));
-                state.write_u64(word(24) | (*len as u64) << 56);
+                // The words that hold the name (the bytes past it are zero), then the length:
+                // a short name (a namespace) is one word.
+                let n = *len as usize;
+                let word =
+                    |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+                if n > 0 {
+                    state.write_u64(word(0));
+                }
+                if n > 8 {
+                    state.write_u64(word(8));
+                }
+                if n > 16 {
+                    state.write_u64(word(16));
+                }
+                if n > 24 {
+                    // Bytes 24..30: the last eight bytes without the two before 24.
+                    state.write_u64(word(INLINE - 8) >> 16);
+                }
+                state.write_u64(n as u64);
             }
             Repr::Heap(s) => s.hash(state),
         }

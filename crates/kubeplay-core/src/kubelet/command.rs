@@ -75,13 +75,21 @@ pub fn expand(input: &str, lookup: &dyn Fn(&str) -> Option<String>) -> String {
 
 /// Expand every word against an ordered environment (later entries win).
 pub fn expand_all(words: &[String], env: &[super::process::EnvPair]) -> Vec<String> {
+    expand_words(words.to_vec(), env)
+}
+
+/// [`expand_all`], in place: a word without `$` is kept as it is (it expands to itself).
+pub fn expand_words(mut words: Vec<String>, env: &[super::process::EnvPair]) -> Vec<String> {
     let lookup = |n: &str| {
         env.iter()
             .rev()
             .find(|(k, _)| &**k == n)
             .map(|(_, v)| v.to_string())
     };
-    words.iter().map(|w| expand(w, &lookup)).collect()
+    for w in words.iter_mut().filter(|w| w.contains('$')) {
+        *w = expand(w, &lookup);
+    }
+    words
 }
 
 #[cfg(test)]

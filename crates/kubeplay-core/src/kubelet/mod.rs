@@ -1233,7 +1233,7 @@ fn try_start(
         spec_c.command.as_deref(),
         spec_c.args.as_deref(),
     );
-    let argv = command::expand_all(&argv0, &env);
+    let argv = command::expand_words(argv0, &env);
     let seq = w.rng().next_u64();
     let c = &mut rt.ctrs[i];
     c.argv = argv;
