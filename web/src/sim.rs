@@ -1060,6 +1060,29 @@ mod tests {
     }
 
     #[test]
+    fn a_background_watch_comes_back_with_fg_and_stops_with_ctrl_c() {
+        let mut s = Sim::new(1);
+        s.apply_file("d.yaml", NGINX);
+        s.submit("kubectl get pods -w &");
+        assert!(!s.busy(), "a background job leaves the prompt free");
+        s.submit("fg");
+        assert!(s.busy(), "fg waits for the watch");
+        s.interrupt();
+        assert!(!s.busy());
+        s.submit("jobs");
+        assert!(
+            s.scrollback
+                .text()
+                .ends_with("\nkubectl get pods -w\n^C\ncontrolplane ~ (default) $ jobs\n"),
+            "{}",
+            s.scrollback.text()
+        );
+        let mut b = Sim::new(1);
+        b.load_opened(crate::boot::open_state(&s.share_state().encode()).unwrap());
+        assert_eq!(b.scrollback.text(), s.scrollback.text());
+    }
+
+    #[test]
     fn history_skips_blanks_and_repeats_and_is_bounded() {
         let mut s = Sim::new(1);
         s.remember("a");

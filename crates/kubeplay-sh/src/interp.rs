@@ -2128,6 +2128,36 @@ impl Proc {
                 0
             }
             "kill" => self.kill(host, args, io),
+            "fg" => {
+                // The job comes to the foreground: the prompt waits for it, Ctrl+C stops it.
+                let n = self.jobs.len();
+                let found = match args.first().map(String::as_str) {
+                    None | Some("%" | "%%" | "%+") => n.checked_sub(1).ok_or("current"),
+                    Some("%-") => n.checked_sub(2).or(n.checked_sub(1)).ok_or("%-"),
+                    Some(t) => t
+                        .strip_prefix('%')
+                        .unwrap_or(t)
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|id| self.jobs.iter().position(|j| j.id == id))
+                        .ok_or(t),
+                };
+                match found {
+                    Ok(i) => {
+                        let job = self.jobs.remove(i);
+                        io.out(format!("{}\n", job.text));
+                        self.frames.push(Frame::Child {
+                            proc: job.proc,
+                            mode: ChildMode::Subshell,
+                        });
+                        return Some(None);
+                    }
+                    Err(t) => {
+                        io.err(format!("{a0}: fg: {t}: no such job\n"));
+                        1
+                    }
+                }
+            }
             "history" => {
                 let start = match args.first().and_then(|a| a.parse::<usize>().ok()) {
                     Some(n) => self.sh.history.len().saturating_sub(n),
@@ -2308,7 +2338,7 @@ impl Proc {
 const SHELL_BUILTINS: &[&str] = &[
     "cd", "export", "unset", "alias", "unalias", "exit", "return", "break", "continue", "shift",
     "set", "read", "eval", "source", ".", "type", "command", "history", "help", "wait", "jobs",
-    "kill", "echo", "printf", "true", "false", ":", "test", "[", "pwd", "local", "declare",
+    "kill", "fg", "echo", "printf", "true", "false", ":", "test", "[", "pwd", "local", "declare",
     "readonly",
 ];
 
