@@ -172,6 +172,15 @@ struct Job {
     proc: Box<Proc>,
     /// Not stepped yet.
     fresh: bool,
+    /// The command as typed, for `jobs` and the job's notices (known when it was the only
+    /// command of an interactive line).
+    text: String,
+}
+
+/// A line about a job as bash writes it: `[1]+  Running                 sleep 100 &`.
+fn job_line(id: usize, mark: char, word: &str, text: &str) -> String {
+    let line = format!("[{id}]{mark}  {word:<24}{text}");
+    format!("{}\n", line.trim_end())
 }
 
 /// A running (or idle) shell process.
@@ -357,6 +366,7 @@ impl Proc {
                 break;
             }
             if let Status::Exited(code) = st {
+                let mark = self.job_mark(i);
                 let job = self.jobs.remove(i);
                 if self.sh.interactive {
                     let word = if code == 0 {
@@ -364,12 +374,94 @@ impl Proc {
                     } else {
                         format!("Exit {code}")
                     };
-                    out.err(format!("[{}]+  {word}\n", job.id));
+                    out.err(job_line(job.id, mark, &word, &job.text));
                 }
             } else {
                 i += 1;
             }
         }
+    }
+
+    /// `kill [-SIGNAL | -s SIGNAL | -n NUMBER] %JOB|PID ...`: ends background jobs (there are
+    /// no other processes to signal), with bash's notices and errors.
+    fn kill(&mut self, host: &mut dyn Host, args: &[String], io: &mut Io) -> i32 {
+        let a0 = self.sh.arg0.clone();
+        let usage = |io: &mut Io| {
+            io.err("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n");
+            2
+        };
+        let mut rest = args;
+        let mut signal = "TERM".to_string();
+        match rest.first().map(String::as_str) {
+            Some("-s" | "-n") => {
+                let Some(sig) = rest.get(1) else {
+                    return usage(io);
+                };
+                signal = sig.clone();
+                rest = &rest[2..];
+            }
+            Some(a) if a.starts_with('-') && a.len() > 1 => {
+                signal = a[1..].to_string();
+                rest = &rest[1..];
+            }
+            _ => {}
+        }
+        let sig = signal.trim_start_matches("SIG").to_ascii_uppercase();
+        let word = match sig.as_str() {
+            "9" | "KILL" => "Killed",
+            "2" | "INT" => "Interrupt",
+            "1" | "HUP" => "Hangup",
+            "15" | "TERM" => "Terminated",
+            _ => {
+                io.err(format!(
+                    "{a0}: kill: {signal}: invalid signal specification\n"
+                ));
+                return 1;
+            }
+        };
+        if rest.is_empty() {
+            return usage(io);
+        }
+        let mut status = 0;
+        for t in rest {
+            let found = if let Some(spec) = t.strip_prefix('%') {
+                let n = self.jobs.len();
+                match spec {
+                    "" | "%" | "+" => n.checked_sub(1),
+                    "-" => n.checked_sub(2).or(n.checked_sub(1)),
+                    _ => spec
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|id| self.jobs.iter().position(|j| j.id == id)),
+                }
+                .ok_or_else(|| format!("{a0}: kill: {t}: no such job\n"))
+            } else if let Ok(pid) = t.parse::<u32>() {
+                let base = self.sh.pid + 100;
+                self.jobs
+                    .iter()
+                    .position(|j| base + j.id as u32 == pid)
+                    .ok_or_else(|| format!("{a0}: kill: ({t}) - No such process\n"))
+            } else {
+                Err(format!(
+                    "{a0}: kill: {t}: arguments must be process or job IDs\n"
+                ))
+            };
+            match found {
+                Ok(i) => {
+                    let mark = self.job_mark(i);
+                    let mut job = self.jobs.remove(i);
+                    job.proc.cancel_all(host);
+                    if self.sh.interactive {
+                        io.err(job_line(job.id, mark, word, &job.text));
+                    }
+                }
+                Err(e) => {
+                    io.err(e);
+                    status = 1;
+                }
+            }
+        }
+        status
     }
 
     /// When the process wants to be stepped again even if nothing else happens.
@@ -1059,7 +1151,26 @@ impl Proc {
         self.frames.push(Frame::List { list: cond, idx: 0 });
     }
 
+    /// `+` for the newest job, `-` for the one before, as `jobs` marks them.
+    fn job_mark(&self, i: usize) -> char {
+        match self.jobs.len() - i {
+            1 => '+',
+            2 => '-',
+            _ => ' ',
+        }
+    }
+
     fn spawn_job(&mut self, host: &mut dyn Host, list: &List, idx: usize, out: &mut Out) {
+        // The line as typed, when this job is all of it (`kubectl get pods -w &`).
+        let text = match (self.sh.interactive && self.depth == 0, list.len()) {
+            (true, 1) => self
+                .sh
+                .history
+                .last()
+                .map_or("", |l| l.trim_end().trim_end_matches('&').trim_end()),
+            _ => "",
+        }
+        .to_string();
         let mut ao = list[idx].clone();
         ao.background = false;
         let child = self.child(Rc::new(vec![ao]), None);
@@ -1075,6 +1186,7 @@ impl Proc {
             id,
             proc: Box::new(child),
             fresh: true,
+            text,
         });
         self.sh.status = 0;
     }
@@ -2005,11 +2117,17 @@ impl Proc {
                 return Some(None);
             }
             "jobs" => {
-                for j in &self.jobs {
-                    io.out(format!("[{}]   Running\n", j.id));
+                for (i, j) in self.jobs.iter().enumerate() {
+                    let text = if j.text.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} &", j.text)
+                    };
+                    io.out(job_line(j.id, self.job_mark(i), "Running", &text));
                 }
                 0
             }
+            "kill" => self.kill(host, args, io),
             "history" => {
                 let start = match args.first().and_then(|a| a.parse::<usize>().ok()) {
                     Some(n) => self.sh.history.len().saturating_sub(n),
@@ -2190,7 +2308,8 @@ impl Proc {
 const SHELL_BUILTINS: &[&str] = &[
     "cd", "export", "unset", "alias", "unalias", "exit", "return", "break", "continue", "shift",
     "set", "read", "eval", "source", ".", "type", "command", "history", "help", "wait", "jobs",
-    "echo", "printf", "true", "false", ":", "test", "[", "pwd", "local", "declare", "readonly",
+    "kill", "echo", "printf", "true", "false", ":", "test", "[", "pwd", "local", "declare",
+    "readonly",
 ];
 
 const HELP: &str = "kubeplay shell: a bash-like shell over a simulated cluster.
