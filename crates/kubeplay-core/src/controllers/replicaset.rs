@@ -62,7 +62,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             field_path: None,
             warning: false,
             reason: "SuccessfulDelete",
-            message: format!("Deleted pod: {}", pk.1),
+            message: ["Deleted pod: ", &pk.1].concat(),
             component: "replicaset-controller",
             host: None,
         });
@@ -164,7 +164,7 @@ fn create_pod(w: &mut World, rs: &ObjectMeta, f: &PodFactory) {
         field_path: None,
         warning: false,
         reason: "SuccessfulCreate",
-        message: format!("Created pod: {}", pk.1),
+        message: ["Created pod: ", &pk.1].concat(),
         component: "replicaset-controller",
         host: None,
     });
