@@ -2346,7 +2346,8 @@ const HELP: &str = "kubeplay shell: a bash-like shell over a simulated cluster.
 
 Type kubectl commands as on a real cluster (`k` is an alias for kubectl).
 Shell features: pipes |, && ||, ;, redirections > >> < 2>&1, heredocs <<EOF,
-$VAR and ${VAR:-default}, $(command), aliases, if/while/for/case, functions.
+$VAR and ${VAR:-default}, $(command), aliases, if/while/for/case, functions,
+background jobs with & (jobs, fg, kill %1).
 
 Commands: alias base64 cat cd clear cp cut date echo env export false grep
 head history jq ls mkdir mv printenv printf pwd rm sed seq sleep sort tail
