@@ -58,6 +58,10 @@ const LINES = [
   '',
   'kubectl get pod webapp -o jsonpath={.spec.containers[0].env}',
   'kubectl --bogus',
+  'kubectl get pods -w &',
+  'jobs',
+  'kill %1',
+  'fg',
 ];
 
 // The editor's texts: the course notes' pod and Deployment, and broken versions of them.

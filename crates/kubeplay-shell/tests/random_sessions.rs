@@ -514,6 +514,12 @@ impl Gen {
                     "kubectl get pods -w",
                     "sleep 30",
                     "echo $?",
+                    "kubectl get pods -w &",
+                    "sleep 100 &",
+                    "jobs",
+                    "kill %1",
+                    "kill -9 %+",
+                    "fg",
                 ])
                 .to_string(),
             _ => format!("kubectl {} {}", self.pick(WORDS), self.pick(NAMES)),
