@@ -425,16 +425,8 @@ impl Proc {
         let mut status = 0;
         for t in rest {
             let found = if let Some(spec) = t.strip_prefix('%') {
-                let n = self.jobs.len();
-                match spec {
-                    "" | "%" | "+" => n.checked_sub(1),
-                    "-" => n.checked_sub(2).or(n.checked_sub(1)),
-                    _ => spec
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|id| self.jobs.iter().position(|j| j.id == id)),
-                }
-                .ok_or_else(|| format!("{a0}: kill: {t}: no such job\n"))
+                self.job_index(spec)
+                    .ok_or_else(|| format!("{a0}: kill: {t}: no such job\n"))
             } else if let Ok(pid) = t.parse::<u32>() {
                 let base = self.sh.pid + 100;
                 self.jobs
@@ -1149,6 +1141,20 @@ impl Proc {
             last,
         });
         self.frames.push(Frame::List { list: cond, idx: 0 });
+    }
+
+    /// The job a job spec names (what follows `%`): `+`, `%` or nothing for the newest, `-` for
+    /// the one before, else a job number.
+    fn job_index(&self, spec: &str) -> Option<usize> {
+        let n = self.jobs.len();
+        match spec {
+            "" | "%" | "+" => n.checked_sub(1),
+            "-" => n.checked_sub(2).or(n.checked_sub(1)),
+            _ => {
+                let id = spec.parse::<usize>().ok()?;
+                self.jobs.iter().position(|j| j.id == id)
+            }
+        }
     }
 
     /// `+` for the newest job, `-` for the one before, as `jobs` marks them.
@@ -2130,17 +2136,11 @@ impl Proc {
             "kill" => self.kill(host, args, io),
             "fg" => {
                 // The job comes to the foreground: the prompt waits for it, Ctrl+C stops it.
-                let n = self.jobs.len();
-                let found = match args.first().map(String::as_str) {
-                    None | Some("%" | "%%" | "%+") => n.checked_sub(1).ok_or("current"),
-                    Some("%-") => n.checked_sub(2).or(n.checked_sub(1)).ok_or("%-"),
-                    Some(t) => t
-                        .strip_prefix('%')
-                        .unwrap_or(t)
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|id| self.jobs.iter().position(|j| j.id == id))
-                        .ok_or(t),
+                let found = match args.first() {
+                    None => self.job_index("+").ok_or("current"),
+                    Some(t) => self
+                        .job_index(t.strip_prefix('%').unwrap_or(t))
+                        .ok_or(t.as_ref()),
                 };
                 match found {
                     Ok(i) => {
