@@ -164,6 +164,18 @@ test('embedded in course notes: two lessons, driven and heard through postMessag
     { type: 'kubeplay:run', command: 'kubectl rollout status deployment/myapp-deploy', id: 3 }));
   await page.waitForFunction(() => (window.kubeplayLog || []).some((m) =>
     m.lesson === 'rolling-update' && m.data.type === 'kubeplay:checks' && m.data.done[0] === true), null, { timeout: 60000 });
+  // A run request while the learner has a heredoc half typed: Ctrl+C first, then the command,
+  // and the reply carries the command's own output.
+  const secrets = page.frameLocator('#lesson-secrets');
+  await secrets.locator('.term-input').fill('cat <<EOF > notes.txt');
+  await secrets.locator('.term-input').press('Enter');
+  await page.evaluate(() => window.kubeplaySend('secrets',
+    { type: 'kubeplay:run', command: 'echo from the page', id: 'echo' }));
+  await page.waitForFunction(() => (window.kubeplayLog || []).some((m) =>
+    m.lesson === 'secrets' && m.data.type === 'kubeplay:ran' && m.data.id === 'echo'), null, { timeout: 30000 });
+  const echoed = await page.evaluate(() => window.kubeplayLog.find((m) => m.data.type === 'kubeplay:ran' && m.data.id === 'echo').data);
+  assert.equal(echoed.output, 'from the page\n');
+  assert.match(await secrets.locator('.term-out').innerText(), /> \^C\ncontrolplane ~ \(default\) \$ echo from the page\nfrom the page\n/);
   // A malformed request gets an error, not silence.
   await page.evaluate(() => window.kubeplaySend('secrets', { type: 'kubeplay:step', step: 0 }));
   await hasMsg('secrets', 'kubeplay:error');
