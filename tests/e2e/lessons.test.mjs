@@ -38,6 +38,10 @@ test('a lesson shows its steps, and a check turns green when the cluster is righ
   await page.locator('.lang-switch select').selectOption('ko');
   assert.equal(await page.locator('.lesson .lesson-title').innerText(), '롤링 업데이트와 롤백');
   await screenshot(page, 'lesson-panel.png');
+  // Beside the lesson the cluster view is narrow: each event's object gets a line of its own,
+  // not a column a few letters wide (it was 40 px, one letter per line).
+  const objWidths = await page.locator('.events-table td.obj').evaluateAll((tds) => tds.map((td) => td.getBoundingClientRect().width));
+  assert.ok(objWidths.length > 0 && objWidths.every((w) => w > 150), `object cells: ${objWidths}`);
   assert.deepEqual(errors, []);
 });
 

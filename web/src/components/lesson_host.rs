@@ -368,7 +368,7 @@ pub fn Notices(p: &NoticesProps) -> Html {
     };
     let bad = list
         .iter()
-        .any(|n| matches!(n.title, Msg::BadLink | Msg::BadSave));
+        .any(|n| matches!(n.title, Msg::BadLink | Msg::NoLesson | Msg::BadSave));
     html! {
         <div class={classes!("notices", bad.then_some("bad"))} role="alert">
             { for list.iter().map(|n| html! {
