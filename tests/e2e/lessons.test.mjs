@@ -38,6 +38,10 @@ test('a lesson shows its steps, and a check turns green when the cluster is righ
   await page.locator('.lang-switch select').selectOption('ko');
   assert.equal(await page.locator('.lesson .lesson-title').innerText(), '롤링 업데이트와 롤백');
   await screenshot(page, 'lesson-panel.png');
+  // Beside the lesson the cluster view is narrow: each event's object gets a line of its own,
+  // not a column a few letters wide (it was 40 px, one letter per line).
+  const objWidths = await page.locator('.events-table td.obj').evaluateAll((tds) => tds.map((td) => td.getBoundingClientRect().width));
+  assert.ok(objWidths.length > 0 && objWidths.every((w) => w > 150), `object cells: ${objWidths}`);
   assert.deepEqual(errors, []);
 });
 
@@ -107,10 +111,31 @@ test('bad links show a message and run nothing', async () => {
     await page.waitForSelector('.notices.bad', { timeout: 20000 });
     const msg = await page.locator('.notices').innerText();
     assert.match(msg, /could not be opened/, name);
+    // A new browser has no session to keep: the page says it starts afresh.
+    assert.match(msg, /this starts afresh/, name);
+    assert.doesNotMatch(msg, /kept/, name);
     assert.equal((await termText(page)).includes('$ kubectl'), false, name);
     assert.deepEqual(errors, [], name);
     await ctx.close();
   }
+  // With a session saved, a bad link leaves it as it was, and says so.
+  const { page, context, errors } = await app.open();
+  await run(page, 'kubectl create configmap kept --from-literal=a=b');
+  await waitTerm(page, 'configmap/kept created');
+  await page.waitForTimeout(300);
+  await page.goto(`${app.url}#${cases.garbage}`);
+  await page.reload();
+  await page.waitForSelector('.notices.bad', { timeout: 20000 });
+  const msg = await page.locator('.notices').innerText();
+  assert.match(msg, /could not be opened[\s\S]*restored[\s\S]*your last state is kept/);
+  await waitTerm(page, 'configmap/kept created');
+  // A lesson name that is not one: the notice names the lessons there are.
+  await page.goto(`${app.url}?lesson=rollouts`);
+  await page.waitForSelector('.notices.bad', { timeout: 20000 });
+  assert.match(await page.locator('.notices').innerText(),
+    /names no built-in lesson: "rollouts" \(lesson=rolling-update \| recreate-vs-rolling \|[^)]*\)[\s\S]*this starts afresh/);
+  assert.deepEqual(errors, []);
+  await context.close();
 });
 
 test('HTML in names from a link stays text and runs no script', async () => {

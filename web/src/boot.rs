@@ -144,9 +144,18 @@ pub fn boot(
                 }
                 return (o, notices);
             }
+            // The name as given, then the names there are: a course author's typo is seen
+            // at once, in either language.
             None => notices.push(Notice {
-                title: Msg::BadLink,
-                detail: Some(format!("There is no lesson {id:?}.")),
+                title: Msg::NoLesson,
+                detail: Some(format!(
+                    "{id:?} (lesson={})",
+                    builtin::all()
+                        .iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                )),
             }),
         }
     }
@@ -205,7 +214,10 @@ mod tests {
         assert_eq!(o.journal.seed, 7);
         let (o, n) = boot("", None, Some("nope"), None, 1);
         assert!(o.lesson.is_none());
-        assert_eq!(n[0].title, Msg::BadLink);
+        assert_eq!(n[0].title, Msg::NoLesson);
+        let d = n[0].detail.as_deref().unwrap();
+        assert!(d.starts_with("\"nope\" (lesson=rolling-update | "), "{d}");
+        assert!(d.ends_with(" | init-containers)"), "{d}");
         assert_eq!(save_key(Some("secrets")), "kubeplay.autosave.secrets");
     }
 }

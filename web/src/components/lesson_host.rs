@@ -368,7 +368,10 @@ pub fn Notices(p: &NoticesProps) -> Html {
     };
     let bad = list
         .iter()
-        .any(|n| matches!(n.title, Msg::BadLink | Msg::BadSave));
+        .any(|n| matches!(n.title, Msg::BadLink | Msg::NoLesson | Msg::BadSave));
+    // Notices come from opening the page: after a bad link the last session is either restored
+    // (and kept) or there was none to restore (or it was unreadable), and the page starts afresh.
+    let restored = list.iter().any(|n| n.title == Msg::Restored);
     html! {
         <div class={classes!("notices", bad.then_some("bad"))} role="alert">
             { for list.iter().map(|n| html! {
@@ -377,7 +380,9 @@ pub fn Notices(p: &NoticesProps) -> Html {
                     if let Some(d) = &n.detail { {": "}<span class="notice-detail">{d.clone()}</span> }
                 </p>
             }) }
-            if bad { <p class="notice">{t(lang, Msg::KeptState)}</p> }
+            if bad {
+                <p class="notice">{t(lang, if restored { Msg::KeptState } else { Msg::StartedFresh })}</p>
+            }
             <button class="btn dismiss" onclick={dismiss}>{t(lang, Msg::Dismiss)}</button>
         </div>
     }
