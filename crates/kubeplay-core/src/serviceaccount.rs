@@ -115,14 +115,15 @@ pub(crate) fn mount_token(pod: &mut Pod) {
         {
             continue;
         }
-        c.volume_mounts
-            .get_or_insert_with(Vec::new)
-            .push(VolumeMount {
-                name: name.clone(),
-                mount_path: TOKEN_MOUNT_PATH.into(),
-                read_only: Some(true),
-                ..Default::default()
-            });
+        // Exact room: a list grown by one push would keep room for four mounts per pod.
+        let mounts = c.volume_mounts.get_or_insert_with(Vec::new);
+        mounts.reserve_exact(1);
+        mounts.push(VolumeMount {
+            name: name.clone(),
+            mount_path: TOKEN_MOUNT_PATH.into(),
+            read_only: Some(true),
+            ..Default::default()
+        });
         used = true;
     }
     if !used {
@@ -131,6 +132,7 @@ pub(crate) fn mount_token(pod: &mut Pod) {
         }
         return;
     }
+    volumes.reserve_exact(1);
     volumes.push(Volume {
         name,
         projected: Some(ProjectedVolumeSource {

@@ -721,7 +721,11 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
     let no_spec = Default::default();
     let spec: &kubeplay_api::k8s_openapi::api::core::v1::PodSpec =
         pod.spec.as_ref().unwrap_or(&no_spec);
-    let mut ctrs = Vec::new();
+    // Exactly as many as there are: a `Ctr` is large, and a vector grown by pushes would hold
+    // room for four.
+    let mut ctrs = Vec::with_capacity(
+        spec.init_containers.as_ref().map_or(0, Vec::len) + spec.containers.len(),
+    );
     for c in spec.init_containers.iter().flatten() {
         let role = if c.restart_policy.as_deref() == Some("Always") {
             Role::Sidecar
@@ -2272,6 +2276,9 @@ fn fill_container_statuses<'a>(
     let mut changed = field.is_none();
     let v = field.get_or_insert_with(Vec::new);
     if v.len() != ctrs.len() {
+        // Room for exactly these (a `ContainerStatus` is large; growth would leave room for
+        // four).
+        v.reserve_exact(ctrs.len().saturating_sub(v.len()));
         v.resize_with(ctrs.len(), Default::default);
         changed = true;
     }
