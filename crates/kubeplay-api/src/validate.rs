@@ -149,6 +149,26 @@ fn json<T: crate::codec::Codec>(v: &T) -> String {
     crate::codec::to_value(v).to_string()
 }
 
+/// The most replicas one Deployment or ReplicaSet may ask for. Kubeplay's limit, not the API
+/// server's: the whole cluster lives in a browser tab, and a slip such as `--replicas=1000000`
+/// would fill its memory. The message says whose limit it is.
+pub const MAX_REPLICAS: i32 = 10_000;
+
+/// `spec.replicas`: not negative, and within [`MAX_REPLICAS`].
+fn replicas(v: Option<i32>, out: &mut Vec<Cause>) {
+    let v = v.unwrap_or(1);
+    nonnegative("spec.replicas", v as i64, out);
+    if v > MAX_REPLICAS {
+        out.push(Cause::invalid(
+            "spec.replicas",
+            &v.to_string(),
+            &format!(
+                "must be less than or equal to {MAX_REPLICAS} (a limit of kubeplay, which runs the whole cluster in a browser tab; not of Kubernetes)"
+            ),
+        ));
+    }
+}
+
 fn nonnegative(field: &str, v: i64, out: &mut Vec<Cause>) {
     if v < 0 {
         out.push(Cause::invalid(field, &v.to_string(), NONNEGATIVE));
@@ -276,7 +296,7 @@ fn meta_maps(m: Option<&ObjectMeta>, path: &str, out: &mut Vec<Cause>) {
 pub fn deployment(d: &Deployment) -> Vec<Cause> {
     let mut out = object_meta(&d.metadata);
     let spec = &d.spec;
-    nonnegative("spec.replicas", spec.replicas.unwrap_or(1) as i64, &mut out);
+    replicas(spec.replicas, &mut out);
     selector_and_template(&spec.selector, Some(&spec.template), "spec", &mut out);
     if let Some(st) = &spec.strategy {
         strategy(st, &mut out);
@@ -303,7 +323,7 @@ pub fn deployment(d: &Deployment) -> Vec<Cause> {
 pub fn replicaset(r: &ReplicaSet) -> Vec<Cause> {
     let mut out = object_meta(&r.metadata);
     let spec = &r.spec;
-    nonnegative("spec.replicas", spec.replicas.unwrap_or(1) as i64, &mut out);
+    replicas(spec.replicas, &mut out);
     nonnegative(
         "spec.minReadySeconds",
         spec.min_ready_seconds.unwrap_or(0) as i64,

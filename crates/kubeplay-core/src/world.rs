@@ -79,6 +79,9 @@ pub struct World {
     /// The instant a budgeted run stopped in, and how many of its tasks had run
     /// ([`World::run_until_within`]).
     sliced_instant: Option<(Millis, u64)>,
+    /// The most pods ReplicaSets may bring the cluster to
+    /// ([`controllers::replicaset::MAX_PODS`]; lower in tests).
+    pub max_pods: usize,
 }
 
 impl World {
@@ -100,6 +103,7 @@ impl World {
             livelock: false,
             task_counts: [0; 5],
             sliced_instant: None,
+            max_pods: controllers::replicaset::MAX_PODS,
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let n = Namespace {

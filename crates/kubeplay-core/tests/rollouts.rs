@@ -320,3 +320,67 @@ fn a_replicaset_creates_at_most_500_pods_per_sync() {
     }
     assert_eq!(seen, vec![0, 500, 1000, 1200]);
 }
+
+#[test]
+fn more_than_10000_replicas_is_refused_with_whose_limit_it_is() {
+    // A slip such as `--replicas=1000000` would fill the browser tab's memory: the API says no
+    // and changes nothing. 10,000 (the benchmark's size) is allowed.
+    let mut w = World::new(1);
+    let err = w
+        .create(common::deployment("big", 10_001, "nginx:1.25", "{}", 0))
+        .expect_err("over the limit");
+    assert_eq!(
+        err.to_string(),
+        "Deployment \"big\" is invalid: spec.replicas: Invalid value: 10001: must be less than or equal to 10000 (a limit of kubeplay, which runs the whole cluster in a browser tab; not of Kubernetes)"
+    );
+    assert!(w.store.deployments.is_empty());
+    w.create(common::deployment("big", 10_000, "nginx:1.25", "{}", 0))
+        .expect("at the limit");
+    let mut d = common::get_deploy(&w, "big");
+    d.spec.replicas = Some(20_000);
+    assert!(w.update(d.into(), false).is_err());
+    assert_eq!(common::get_deploy(&w, "big").spec.replicas, Some(10_000));
+}
+
+#[test]
+fn past_the_pod_limit_replicasets_fail_to_create_and_try_again() {
+    // As under a quota: FailedCreate, and the ReplicaSet tries again once there is room.
+    let mut w = World::new(1);
+    w.max_pods = 8;
+    common::create(&mut w, common::deployment("a", 5, "nginx:1.25", "{}", 0));
+    common::run_to_completion(&mut w, "a", 100_000, |_| {});
+    common::create(&mut w, common::deployment("b", 5, "nginx:1.25", "{}", 0));
+    w.run_until(w.now() + 5_000);
+    assert_eq!(w.store.pods.len(), 8);
+    let failed: Vec<_> = w
+        .events()
+        .iter()
+        .filter(|e| e.reason == "FailedCreate")
+        .collect();
+    assert_eq!(failed.len(), 1);
+    assert!(failed[0].warning);
+    assert!(
+        failed[0].message.starts_with("Error creating: pods \"b-")
+            && failed[0].message.ends_with(
+                "-\" is forbidden: the cluster holds 8 pods, the most kubeplay keeps (it runs the whole cluster in a browser tab)"
+            ),
+        "{}",
+        failed[0].message
+    );
+    // Room again: b gets its pods on a later try, and the retries stop.
+    let mut a = common::get_deploy(&w, "a");
+    a.spec.replicas = Some(0);
+    w.update(a.into(), false).expect("scale a to 0");
+    common::run_to_completion(&mut w, "b", 100_000, |_| {});
+    assert_eq!(common::census(&w, 0).by_image.get("nginx:1.25"), Some(&5));
+    assert!(failed_count(&w) >= 1);
+    assert!(w.next_due().is_none_or(|t| t > w.now() + 60_000));
+}
+
+fn failed_count(w: &World) -> u32 {
+    w.events()
+        .iter()
+        .filter(|e| e.reason == "FailedCreate")
+        .map(|e| e.count)
+        .sum()
+}

@@ -14,6 +14,15 @@ use kubeplay_api::Kind;
 /// The ReplicaSet controller's `BurstReplicas`.
 const BURST_REPLICAS: usize = 500;
 
+/// The most pods the cluster holds: past it, ReplicaSets fail to create pods (`FailedCreate`,
+/// as under a quota) and try again later. Kubeplay's limit, not Kubernetes': the cluster lives
+/// in a browser tab. Room for a 10,000-replica rolling update (its surge and terminating pods
+/// included), not for several.
+pub const MAX_PODS: usize = 25_000;
+
+/// How long a ReplicaSet that hit [`MAX_PODS`] waits before it tries again.
+const CREATE_RETRY: Millis = 10_000;
+
 pub(crate) fn sync(w: &mut World, k: &Key) {
     let Some(rs) = w.get::<ReplicaSet>(k) else {
         return;
@@ -47,8 +56,26 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     };
     if active < want {
         let template = PodFactory::new(rs);
-        for _ in 0..(want - active).min(BURST_REPLICAS) {
+        let wanted = (want - active).min(BURST_REPLICAS);
+        let room = w.max_pods.saturating_sub(w.store.pods.len());
+        for _ in 0..wanted.min(room) {
             create_pod(w, &meta, &template);
+        }
+        if room < wanted {
+            w.record_event(NewEvent {
+                kind: Kind::ReplicaSet,
+                object: &meta,
+                field_path: None,
+                warning: true,
+                reason: "FailedCreate",
+                message: format!(
+                    "Error creating: pods \"{}-\" is forbidden: the cluster holds {} pods, the most kubeplay keeps (it runs the whole cluster in a browser tab)",
+                    template.rs_name, w.max_pods
+                ),
+                component: "replicaset-controller",
+                host: None,
+            });
+            w.enqueue(Task::ReplicaSet(k.clone()), w.now() + CREATE_RETRY);
         }
     }
     for pk in doomed {
@@ -155,7 +182,6 @@ impl PodFactory {
 }
 
 fn create_pod(w: &mut World, rs: &ObjectMeta, f: &PodFactory) {
-    let _ = &f.rs_name;
     let pk = w.create_internal(f.pod.clone());
     w.enqueue_now(Task::Schedule(pk.clone()));
     w.record_event(NewEvent {
