@@ -633,7 +633,7 @@ pub fn pod_detail(w: &World, ns: &str, name: &str, tr: &Words) -> Option<PodDeta
             age_ms: w.now().saturating_sub(e.last),
             warning: e.warning,
             reason: e.reason.to_string(),
-            message: e.message.clone(),
+            message: e.message.to_string(),
             count: e.count,
         })
         .collect();

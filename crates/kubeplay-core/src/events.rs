@@ -8,8 +8,10 @@ use crate::World;
 use kubeplay_api::k8s_openapi::api::core::v1::{Event, EventSource, ObjectReference};
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::Kind;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::rc::Rc;
 
 /// What a controller or the kubelet reports.
 pub struct NewEvent<'a> {
@@ -24,19 +26,20 @@ pub struct NewEvent<'a> {
     pub host: Option<&'a str>,
 }
 
+/// One aggregated event. Its strings are the log's shared copies (see `EventLog::strings`).
 #[derive(Clone, Debug)]
 pub struct EventRecord {
     pub seq: u64,
     pub kind: Kind,
     pub namespace: Name,
     pub name: Name,
-    pub uid: String,
-    pub field_path: Option<String>,
+    pub uid: Rc<str>,
+    pub field_path: Option<Rc<str>>,
     pub warning: bool,
     pub reason: &'static str,
-    pub message: String,
+    pub message: Rc<str>,
     pub component: &'static str,
-    pub host: Option<Name>,
+    pub host: Option<Rc<str>>,
     pub first: Millis,
     pub last: Millis,
     pub count: u32,
@@ -49,6 +52,26 @@ pub struct EventLog {
     /// three (a clash moves on to the next hash value), so that recording an event copies no
     /// strings to find its record. Only looked up, never iterated.
     index: HashMap<u64, usize, BuildHasherDefault<IdHasher>>,
+    /// One copy of each string the records hold (uids, messages, field paths, hosts): a pod's
+    /// events share its uid, and most messages (`Container created`, `Stopping container
+    /// nginx`...) repeat for every pod. Keyed by [`str_hash`] as the index is (the uid's and
+    /// message's hashes serve both). Only looked up; strings no record holds any more go when
+    /// expired records do.
+    strings: Strings,
+}
+
+type Strings = HashMap<u64, Rc<str>, BuildHasherDefault<IdHasher>>;
+
+/// The log's copy of `s` (whose [`str_hash`] is `h`). A clash moves on to the next hash value;
+/// should pruning cut such a chain, the string is stored again: only sharing is lost.
+fn shared(strings: &mut Strings, mut h: u64, s: &str) -> Rc<str> {
+    loop {
+        match strings.entry(h) {
+            Entry::Vacant(v) => return v.insert(s.into()).clone(),
+            Entry::Occupied(o) if **o.get() == *s => return o.get().clone(),
+            Entry::Occupied(_) => h = h.wrapping_add(1),
+        }
+    }
 }
 
 /// The index's keys are hashes already.
@@ -69,26 +92,40 @@ impl Hasher for IdHasher {
     }
 }
 
-/// The aggregation key's hash (FxHash, a word at a time; a separator after each part).
-fn agg_hash(uid: &str, reason: &str, message: &str) -> u64 {
+/// A string's hash (FxHash, a word at a time; a separator after it).
+fn str_hash(s: &str) -> u64 {
     let mut h = crate::table::FxHasher::default();
-    for part in [uid, reason, message] {
-        h.write(part.as_bytes());
-        h.write_u8(0xff);
-    }
+    h.write(s.as_bytes());
+    h.write_u8(0xff);
+    h.finish()
+}
+
+/// The aggregation key's hash, from the [`str_hash`]es of uid and message.
+fn agg_hash(uid: u64, reason: &str, message: u64) -> u64 {
+    let mut h = crate::table::FxHasher::default();
+    h.write_u64(uid);
+    h.write(reason.as_bytes());
+    h.write_u8(0xff);
+    h.write_u64(message);
     h.finish()
 }
 
 impl EventLog {
-    /// The record for (uid, reason, message), or the free slot of the index for it.
-    fn find(&self, uid: &str, reason: &str, message: &str) -> Result<usize, u64> {
-        let mut h = agg_hash(uid, reason, message);
+    /// The record for (uid, reason, message), or the free slot of the index for it (`hu` and
+    /// `hm`: the [`str_hash`]es of uid and message).
+    fn find(
+        &self,
+        (uid, hu): (&str, u64),
+        reason: &str,
+        (message, hm): (&str, u64),
+    ) -> Result<usize, u64> {
+        let mut h = agg_hash(hu, reason, hm);
         loop {
             match self.index.get(&h) {
                 None => return Err(h),
                 Some(&i) => {
                     let r = &self.records[i];
-                    if r.uid == uid && r.reason == reason && r.message == message {
+                    if *r.uid == *uid && r.reason == reason && *r.message == *message {
                         return Ok(i);
                     }
                 }
@@ -101,7 +138,9 @@ impl EventLog {
         self.index.clear();
         for i in 0..self.records.len() {
             let r = &self.records[i];
-            if let Err(h) = self.find(&r.uid, r.reason, &r.message) {
+            let uid = (&*r.uid, str_hash(&r.uid));
+            let message = (&*r.message, str_hash(&r.message));
+            if let Err(h) = self.find(uid, r.reason, message) {
                 self.index.insert(h, i);
             }
         }
@@ -115,11 +154,13 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
     let now = w.now();
     let uid = e.object.uid.as_deref().unwrap_or_default();
     let log = &mut w.events;
-    let mut found = log.find(uid, e.reason, &e.message);
+    let (hu, hm) = (str_hash(uid), str_hash(&e.message));
+    let mut found = log.find((uid, hu), e.reason, (&e.message, hm));
     if found.is_err() && log.records.len() > 50_000 && log.records[0].last + EVENT_TTL < now {
         log.records.retain(|r| r.last + EVENT_TTL >= now);
+        log.strings.retain(|_, s| Rc::strong_count(s) > 1);
         log.reindex();
-        found = log.find(uid, e.reason, &e.message);
+        found = log.find((uid, hu), e.reason, (&e.message, hm));
     }
     let slot = match found {
         Ok(i) => {
@@ -132,19 +173,19 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
     };
     let seq = log.records.len() as u64 + log.records.first().map_or(0, |r| r.seq);
     log.index.insert(slot, log.records.len());
-    let uid = uid.to_string();
+    let strings = &mut log.strings;
     log.records.push(EventRecord {
         seq,
         kind: e.kind,
         namespace: Name::new(e.object.namespace.as_deref().unwrap_or("default")),
         name: Name::new(e.object.name.as_deref().unwrap_or_default()),
-        uid,
-        field_path: e.field_path,
+        uid: shared(strings, hu, uid),
+        field_path: e.field_path.map(|f| shared(strings, str_hash(&f), &f)),
         warning: e.warning,
         reason: e.reason,
-        message: e.message,
+        message: shared(strings, hm, &e.message),
         component: e.component,
-        host: e.host.map(Name::new),
+        host: e.host.map(|h| shared(strings, str_hash(h), h)),
         first: now,
         last: now,
         count: 1,
@@ -176,22 +217,22 @@ impl EventRecord {
                 kind: Some(self.kind.as_str().into()),
                 name: Some(self.name.to_string()),
                 namespace: Some(self.namespace.to_string()),
-                uid: Some(self.uid.clone()),
-                field_path: self.field_path.clone(),
+                uid: Some(self.uid.to_string()),
+                field_path: self.field_path.as_deref().map(Into::into),
                 ..Default::default()
             },
             reason: Some(self.reason.into()),
-            message: Some(self.message.clone()),
+            message: Some(self.message.to_string()),
             type_: Some(if self.warning { "Warning" } else { "Normal" }.into()),
             source: Some(EventSource {
                 component: Some(self.component.into()),
-                host: self.host.as_ref().map(Name::to_string),
+                host: self.host.as_deref().map(Into::into),
             }),
             first_timestamp: Some(k8s_time(self.first)),
             last_timestamp: Some(k8s_time(self.last)),
             count: Some(self.count as i32),
             reporting_component: Some(self.component.into()),
-            reporting_instance: Some(self.host.as_ref().map(Name::to_string).unwrap_or_default()),
+            reporting_instance: Some(self.host.as_deref().unwrap_or_default().into()),
             ..Default::default()
         }
     }
@@ -212,7 +253,7 @@ impl World {
         self.events
             .records()
             .iter()
-            .filter(|r| r.uid == uid)
+            .filter(|r| *r.uid == *uid)
             .collect()
     }
 }

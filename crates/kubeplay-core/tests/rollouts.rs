@@ -188,7 +188,7 @@ fn worked_example_from_rolling_go() {
         .events()
         .iter()
         .filter(|e| e.reason == "ScalingReplicaSet")
-        .map(|e| e.message.clone())
+        .map(|e| e.message.to_string())
         .collect();
     let d = get_deploy(&w, "web");
     let rss = w.replicasets_of(&d);

@@ -30,7 +30,7 @@ pub fn events_feed(events: &[EventRecord], ns: &str, now: u64, tr: &Words) -> Ht
                                 <td>{ if e.warning { "Warning" } else { "Normal" } }</td>
                                 <td>{ e.reason }</td>
                                 <td class="obj">{ format!("{}/{}", e.kind.as_str().to_lowercase(), e.name) }</td>
-                                <td>{ if e.count > 1 { format!("{} (x{})", e.message, e.count) } else { e.message.clone() } }</td>
+                                <td>{ if e.count > 1 { format!("{} (x{})", e.message, e.count) } else { e.message.to_string() } }</td>
                             </tr>
                         }) }
                     </tbody>
