@@ -12,6 +12,14 @@ use crate::Shell;
 /// Most words one brace expansion may produce.
 const MAX_BRACE_WORDS: usize = 100_000;
 
+/// A word grown past [`crate::MAX_STRING`] is where bash would run out of memory.
+fn too_long(len: usize) -> Result<(), String> {
+    if len > crate::MAX_STRING {
+        return Err(crate::out_of_memory(len));
+    }
+    Ok(())
+}
+
 pub struct Ex<'a> {
     pub sh: &'a mut Shell,
     pub fs: &'a Vfs,
@@ -105,6 +113,7 @@ impl Ex<'_> {
         let ifs = self.sh.get("IFS").unwrap_or(" \t\n").to_string();
         for (i, part) in w.0.iter().enumerate() {
             self.part(part, i == 0, &mut f, false, &ifs)?;
+            too_long(f.cur.text.len())?;
         }
         if f.cur.started {
             f.end();
@@ -152,6 +161,7 @@ impl Ex<'_> {
                 f.cur.started = true;
                 for p in parts {
                     self.part(p, false, f, true, ifs)?;
+                    too_long(f.cur.text.len())?;
                 }
             }
             Part::Param(p) if p.name == "@" && dq && p.op == ParamOp::Plain => {
@@ -206,6 +216,7 @@ impl Ex<'_> {
     }
 
     fn string_part(&mut self, p: &Part, first: bool, s: &mut String) -> Result<(), String> {
+        too_long(s.len())?;
         match p {
             Part::Lit(t) if first && (t == "~" || t.starts_with("~/")) => {
                 s.push_str(self.sh.get("HOME").unwrap_or(crate::vfs::HOME));
@@ -221,7 +232,7 @@ impl Ex<'_> {
             Part::CmdSub(_) => s.push_str(&self.next_sub()),
             Part::Arith(w) => s.push_str(&self.arith(w)?),
         }
-        Ok(())
+        too_long(s.len())
     }
 
     /// Expand a word as a pattern (for `case` and `${x#pat}`): quoted parts match literally.

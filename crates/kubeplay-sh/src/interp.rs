@@ -192,6 +192,9 @@ pub struct Proc {
     func_depth: usize,
     /// Set by `exit`.
     exited: Option<i32>,
+    /// An expansion grew past [`crate::MAX_STRING`]: bash dies there; this shell abandons what
+    /// it was running, as at the step budget.
+    out_of_memory: bool,
     jobs: Vec<Job>,
     next_job: usize,
     /// Results of the last finished `Subs` frame, for the frame below it.
@@ -225,6 +228,7 @@ impl Proc {
             depth: 0,
             func_depth: 0,
             exited: None,
+            out_of_memory: false,
             jobs: Vec::new(),
             next_job: 1,
             subs_out: None,
@@ -297,6 +301,7 @@ impl Proc {
             depth: self.depth + 1,
             func_depth: self.func_depth,
             exited: None,
+            out_of_memory: false,
             jobs: Vec::new(),
             next_job: 1,
             subs_out: None,
@@ -559,6 +564,7 @@ impl Proc {
     }
 
     fn err(&mut self, host: &mut dyn Host, msg: &str, out: &mut Out) {
+        self.out_of_memory |= msg.starts_with(crate::OUT_OF_MEMORY);
         let line = format!("{}: {msg}\n", self.sh.arg0);
         let level = self.frames.len();
         self.route(host, level, 2, line.as_bytes(), out);
@@ -568,6 +574,14 @@ impl Proc {
         loop {
             if budget.exhausted {
                 return Status::Exited(BUDGET_STATUS);
+            }
+            if std::mem::take(&mut self.out_of_memory) {
+                self.cancel_all(host);
+                self.sh.status = 2;
+                if !self.sh.interactive {
+                    self.exited = Some(2);
+                }
+                return Status::Exited(2);
             }
             if let Some(code) = self.exited {
                 self.cancel_all(host);

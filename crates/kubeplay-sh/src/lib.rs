@@ -59,6 +59,19 @@ use std::rc::Rc;
 /// Milliseconds of virtual time.
 pub type Millis = u64;
 
+/// The longest string the shell builds (a word, a variable, one printf's output): 16 MiB, as
+/// much as `seq` writes. Past it the shell says what bash says when memory runs out, instead
+/// of taking the page's memory (`x=$x$x` forty times is a terabyte).
+pub const MAX_STRING: usize = 16 << 20;
+
+/// How bash's complaint when memory runs out begins.
+pub const OUT_OF_MEMORY: &str = "xrealloc: cannot allocate";
+
+/// Bash's complaint when an allocation of `n` bytes fails.
+pub fn out_of_memory(n: usize) -> String {
+    format!("{OUT_OF_MEMORY} {} bytes", n + 1)
+}
+
 /// 2026-01-01T00:00:00Z, the Unix time at virtual time 0 (kubeplay's simulation epoch).
 pub const EPOCH_UNIX_SECONDS: i64 = 1_767_225_600;
 

@@ -345,3 +345,68 @@ fn background_jobs_run_alongside() {
     assert_eq!(p.step(&mut host, &mut out), Status::Exited(0));
     assert_eq!(out.stdout_text(), "fg\nbg\nafter\n");
 }
+
+#[test]
+fn printf_complains_about_numbers_as_bash_does() {
+    // Checked against bash 5.2: the valid prefix is printed, the complaint goes to stderr,
+    // and the status is 1.
+    let cases: &[(&str, &str, i32)] = &[
+        (
+            "printf '%d|\\n' abc",
+            "bash: printf: abc: invalid number\n0|\n",
+            1,
+        ),
+        (
+            "printf '%d|\\n' 12abc",
+            "bash: printf: 12abc: invalid number\n12|\n",
+            1,
+        ),
+        (
+            "printf '%x|\\n' 0x1G",
+            "bash: printf: 0x1G: invalid hex number\n1|\n",
+            1,
+        ),
+        (
+            "printf '%d|\\n' 089",
+            "bash: printf: 089: invalid octal number\n0|\n",
+            1,
+        ),
+        (
+            "printf '%f|\\n' xyz",
+            "bash: printf: xyz: invalid number\n0.000000|\n",
+            1,
+        ),
+        ("printf '%d %d|\\n' 0x1f ' 010'", "31 8|\n", 0),
+        ("printf '%5.3d|\\n' -7", " -007|\n", 0),
+    ];
+    for (src, want, code) in cases {
+        assert_eq!(run(src), (want.to_string(), *code), "{src}");
+    }
+}
+
+#[test]
+fn strings_past_16_mib_fail_as_bash_does_out_of_memory() {
+    // Doubling a variable forty times is a terabyte: the shell stops at 16 MiB with bash's
+    // out-of-memory complaint, and the page keeps its memory.
+    let (out, code) = run("x=a; for i in $(seq 1 40); do x=$x$x; done; echo ${#x}");
+    assert_eq!(
+        (out.as_str(), code),
+        ("bash: xrealloc: cannot allocate 33554433 bytes\n", 2)
+    );
+    let (out, code) = run("printf '%1000000000s' x | wc -c");
+    assert_eq!(
+        (out.as_str(), code),
+        (
+            "bash: printf: xrealloc: cannot allocate 1000000001 bytes\n0\n",
+            0
+        )
+    );
+    let (out, code) = run("printf '%.100000000d' 1");
+    assert_eq!(
+        (out.as_str(), code),
+        (
+            "bash: printf: xrealloc: cannot allocate 100000001 bytes\n",
+            1
+        )
+    );
+}

@@ -271,14 +271,19 @@ fn printf(cx: &mut Cx) -> Outcome {
     let mut code = 0;
     let mut ai = 0;
     loop {
-        let (s, consumed, stop, bad) = format_once(fmt, &args[ai.min(args.len())..]);
+        let (s, consumed, mut stop, errors) = format_once(fmt, &args[ai.min(args.len())..]);
         out.push_str(&s);
-        if bad {
+        for e in &errors {
+            cx.io.err(format!("bash: printf: {e}\n"));
             code = 1;
         }
-        for e in bad_numbers(fmt, &args[ai.min(args.len())..]) {
-            cx.io.err(format!("bash: printf: {e}: invalid number\n"));
-            code = 1;
+        if out.len() > crate::MAX_STRING {
+            cx.io.err(format!(
+                "bash: printf: {}\n",
+                crate::out_of_memory(out.len())
+            ));
+            out.clear();
+            (code, stop) = (1, true);
         }
         ai += consumed;
         if stop || consumed == 0 || ai >= args.len() {
@@ -289,17 +294,15 @@ fn printf(cx: &mut Cx) -> Outcome {
     exit(code)
 }
 
-fn bad_numbers(_fmt: &str, _args: &[String]) -> Vec<String> {
-    Vec::new()
-}
-
-/// One pass of a printf format over `args`: (text, args used, stop at \c, error).
-fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, bool) {
+/// One pass of a printf format over `args`: (text, args used, stop, complaints). Stops at `\c`,
+/// and at a field wider than [`crate::MAX_STRING`] (with bash's complaint when memory runs
+/// out, rather than a tab that runs out of it).
+fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, Vec<String>) {
     let c: Vec<char> = fmt.chars().collect();
     let mut o = String::new();
     let mut ai = 0;
     let mut i = 0;
-    let mut bad = false;
+    let mut errors = Vec::new();
     let next = |ai: &mut usize| -> Option<String> {
         let v = args.get(*ai).cloned();
         *ai += 1;
@@ -322,7 +325,7 @@ fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, bool) {
                 let (t, stop) = backslash_escapes(&esc, false);
                 o.push_str(&t);
                 if stop {
-                    return (o, ai, true, bad);
+                    return (o, ai, true, errors);
                 }
                 i = j;
             }
@@ -369,6 +372,13 @@ fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, bool) {
                 let left = flags.contains('-');
                 let zero = flags.contains('0') && !left;
                 let p: Option<usize> = prec.as_ref().map(|p| p.parse().unwrap_or(0));
+                if let Some(n) = [w, p.unwrap_or(0)]
+                    .into_iter()
+                    .find(|n| *n > crate::MAX_STRING)
+                {
+                    errors.push(crate::out_of_memory(o.len() + n));
+                    return (o, ai.min(args.len()), true, errors);
+                }
                 let body = match conv {
                     's' => {
                         let mut v = next(&mut ai).unwrap_or_default();
@@ -397,10 +407,8 @@ fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, bool) {
                     }
                     'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
                         let raw = next(&mut ai).unwrap_or_default();
-                        let n = parse_num(&raw).unwrap_or_else(|| {
-                            bad = true;
-                            0
-                        });
+                        let (n, err) = parse_num(&raw);
+                        errors.extend(err);
                         let mut s = match conv {
                             'x' => format!("{n:x}"),
                             'X' => format!("{n:X}"),
@@ -432,7 +440,7 @@ fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, bool) {
                         let raw = next(&mut ai).unwrap_or_default();
                         let v: f64 = raw.trim().parse().unwrap_or_else(|_| {
                             if !raw.is_empty() {
-                                bad = true;
+                                errors.push(format!("{raw}: invalid number"));
                             }
                             0.0
                         });
@@ -478,29 +486,48 @@ fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, bool) {
             }
         }
     }
-    (o, ai.min(args.len()), false, bad)
+    (o, ai.min(args.len()), false, errors)
 }
 
-fn parse_num(s: &str) -> Option<i64> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Some(0);
+/// A number as bash's printf reads one (`strtoimax` in base 0: leading blanks, a sign, `0x`
+/// hex or `0` octal): the value of the longest valid prefix, and bash's complaint when
+/// anything is left over (`sh_invalidnum`). `'c` is the code of the character c.
+fn parse_num(s: &str) -> (i64, Option<String>) {
+    if s.is_empty() {
+        return (0, None);
     }
-    if let Some(c) = t.strip_prefix('\'').or_else(|| t.strip_prefix('"')) {
-        return c.chars().next().map(|c| c as i64);
+    if let Some(c) = s.strip_prefix('\'').or_else(|| s.strip_prefix('"')) {
+        return (c.chars().next().map_or(0, |c| c as i64), None);
     }
+    let t = s.trim_start_matches([' ', '\t', '\n']);
     let (neg, body) = match t.strip_prefix('-') {
         Some(b) => (true, b),
         None => (false, t.strip_prefix('+').unwrap_or(t)),
     };
-    let v = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
-        i64::from_str_radix(h, 16).ok()?
-    } else if body.len() > 1 && body.starts_with('0') {
-        i64::from_str_radix(&body[1..], 8).ok()?
-    } else {
-        body.parse().ok()?
+    let hex = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X"));
+    let (radix, digits) = match hex {
+        Some(h) if h.starts_with(|c: char| c.is_ascii_hexdigit()) => (16, h),
+        _ if body.starts_with('0') => (8, body),
+        _ => (10, body),
     };
-    Some(if neg { -v } else { v })
+    let len = digits
+        .find(|c: char| !c.is_digit(radix))
+        .unwrap_or(digits.len());
+    let v = digits[..len].chars().fold(0i64, |v, c| {
+        v.saturating_mul(radix as i64)
+            .saturating_add(c.to_digit(radix).unwrap_or(0) as i64)
+    });
+    let v = if neg { -v } else { v };
+    if len > 0 && len == digits.len() {
+        return (v, None);
+    }
+    let b = s.as_bytes();
+    let what = match (b.first(), b.get(1)) {
+        (Some(b'0'), Some(d)) if d.is_ascii_digit() => "invalid octal number",
+        (Some(b'0'), Some(b'x')) => "invalid hex number",
+        _ => "invalid number",
+    };
+    (v, Some(format!("{s}: {what}")))
 }
 
 fn env(cx: &mut Cx) -> Outcome {
