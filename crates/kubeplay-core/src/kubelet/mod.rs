@@ -124,6 +124,10 @@ pub struct Ctr {
     pub prev_logs: Option<String>,
     /// Files written outside volumes.
     pub fs: Files,
+    /// `Some(page)`: `fs` (empty then) stands for the files a container starts with, the index
+    /// page of its web server image if any and `/etc/hostname` ([`Ctr::start_file`]), not
+    /// copied into it for every pod until a process runs with its files (`with_cx`).
+    start_files: Option<IndexPage>,
     /// (mountPath, volume name) of emptyDir volumes.
     pub mounts: Vec<(String, String)>,
     /// Files of configMap/secret/token volumes as this run sees them (read-only).
@@ -178,6 +182,7 @@ impl Ctr {
             logs: String::new(),
             prev_logs: None,
             fs: Files::new(),
+            start_files: None,
             mounts: Vec::new(),
             projected: BTreeMap::new(),
             projected_dirs: Vec::new(),
@@ -235,6 +240,58 @@ impl Ctr {
         path.push('}');
         path
     }
+
+    /// A file of those the container started with, while they stand in `start_files`
+    /// (`pod`: the pod's name, which `/etc/hostname` holds).
+    fn start_file(&self, pod: &str, path: &str) -> Option<Vec<u8>> {
+        let page = self.start_files?;
+        match page {
+            Some((p, body)) if p == path => Some(body.as_bytes().to_vec()),
+            _ if path == HOSTNAME_FILE => Some(hostname_file(pod)),
+            _ => None,
+        }
+    }
+
+    /// Write the files `start_files` stands for into `fs`.
+    fn write_start_files(&mut self, pod: &str) {
+        if let Some(page) = self.start_files.take() {
+            add_start_files(&mut self.fs, page, pod);
+        }
+    }
+}
+
+/// The index page a web server image starts with: (path, contents).
+type IndexPage = Option<(&'static str, &'static str)>;
+
+fn index_page(repo: &str) -> IndexPage {
+    match repo {
+        "docker.io/library/nginx" => {
+            Some(("/usr/share/nginx/html/index.html", process::NGINX_INDEX))
+        }
+        "docker.io/library/httpd" => {
+            Some(("/usr/local/apache2/htdocs/index.html", process::HTTPD_INDEX))
+        }
+        _ => None,
+    }
+}
+
+const HOSTNAME_FILE: &str = "/etc/hostname";
+
+fn hostname_file(pod: &str) -> Vec<u8> {
+    let mut hostname = Vec::with_capacity(pod.len() + 1);
+    hostname.extend_from_slice(pod.as_bytes());
+    hostname.push(b'\n');
+    hostname
+}
+
+/// What a container start writes: the image's index page unless the container has one
+/// already, and `/etc/hostname`.
+fn add_start_files(fs: &mut Files, page: IndexPage, pod: &str) {
+    if let Some((path, body)) = page {
+        fs.entry(path.into())
+            .or_insert_with(|| body.as_bytes().to_vec());
+    }
+    fs.insert(HOSTNAME_FILE.into(), hostname_file(pod));
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,6 +305,8 @@ enum Stage {
 #[derive(Clone, Debug)]
 pub struct PodRuntime {
     pub uid: String,
+    /// The pod's name (its hostname).
+    pub name: crate::key::Name,
     pub node: String,
     pub ip: String,
     pub host_ip: String,
@@ -403,7 +462,9 @@ impl PodRuntime {
                 return self.volumes.get(vol)?.get(rel).cloned();
             }
         }
-        c.fs.get(path).cloned()
+        c.fs.get(path)
+            .cloned()
+            .or_else(|| c.start_file(&self.name, path))
     }
 
     pub fn container(&self, name: &str) -> Option<&Ctr> {
@@ -778,6 +839,7 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
     w.kubelet.by_ip.insert(ip.clone(), k.clone());
     let rt = PodRuntime {
         uid: pod.metadata.uid.clone().unwrap_or_default(),
+        name: k.1.clone(),
         node: node.to_string(),
         ip,
         host_ip: host_ip.into(),
@@ -1271,19 +1333,16 @@ fn try_start(
         }
     }
     c.container_id = id;
-    if img.repo == "docker.io/library/nginx" {
-        c.fs.entry("/usr/share/nginx/html/index.html".into())
-            .or_insert_with(|| process::NGINX_INDEX.as_bytes().to_vec());
-    }
-    if img.repo == "docker.io/library/httpd" {
-        c.fs.entry("/usr/local/apache2/htdocs/index.html".into())
-            .or_insert_with(|| process::HTTPD_INDEX.as_bytes().to_vec());
-    }
+    let page = index_page(&img.repo);
     let name = pod.metadata.name.as_deref().unwrap_or("");
-    let mut hostname = Vec::with_capacity(name.len() + 1);
-    hostname.extend_from_slice(name.as_bytes());
-    hostname.push(b'\n');
-    c.fs.insert("/etc/hostname".into(), hostname);
+    // Files nothing has written to yet stay implied (`start_files`) while they would be
+    // exactly the start files.
+    if c.fs.is_empty() && c.start_files.is_none_or(|p| p == page) {
+        c.start_files = Some(page);
+    } else {
+        c.write_start_files(name);
+        add_start_files(&mut c.fs, page, name);
+    }
     event(
         w,
         pod,
@@ -1608,6 +1667,7 @@ pub(crate) fn with_cx<R>(
     let now = w.now();
     let stand_in = rt.ctrs[i].clone_shallow();
     let mut ctr = std::mem::replace(&mut rt.ctrs[i], stand_in);
+    ctr.write_start_files(pod.metadata.name.as_deref().unwrap_or(""));
     let mut view = std::mem::take(&mut ctr.fs);
     for (mp, vol) in &ctr.mounts {
         if let Some(files) = rt.volumes.get(vol) {
@@ -1705,8 +1765,12 @@ impl Ctr {
     /// token files, gathering the container's files for a process (`with_cx`) and putting
     /// them back changes nothing unless the process writes.
     fn files_untouched(&self) -> bool {
+        let start = self
+            .start_files
+            .iter()
+            .flat_map(|page| page.iter().map(|(path, _)| *path).chain([HOSTNAME_FILE]));
         self.mounts.is_empty()
-            && self.fs.keys().all(|p| {
+            && self.fs.keys().map(String::as_str).chain(start).all(|p| {
                 !self.projected.contains_key(p)
                     && !self
                         .projected_dirs
@@ -1740,6 +1804,7 @@ impl Ctr {
             logs: String::new(),
             prev_logs: None,
             fs: Files::new(),
+            start_files: None,
             mounts: self.mounts.clone(),
             projected: BTreeMap::new(),
             projected_dirs: Vec::new(),
