@@ -35,12 +35,42 @@ type R<T> = Result<T, ParseError>;
 
 /// Parse a whole script.
 pub fn parse(src: &str) -> R<List> {
+    parse_or_wait(src).0
+}
+
+/// The line that closes the heredoc an incomplete input stops in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeredocEnd {
+    delim: String,
+    /// `<<-`: the closing line may start with tabs.
+    strip: bool,
+}
+
+impl HeredocEnd {
+    pub fn closed_by(&self, line: &str) -> bool {
+        let line = if self.strip {
+            line.trim_start_matches('\t')
+        } else {
+            line
+        };
+        line == self.delim
+    }
+}
+
+/// [`parse`], and when the input is incomplete because a heredoc is open, the line that
+/// closes it: lines before that one are body text and cannot change how the input parses, so
+/// a terminal fed a long heredoc line by line need not parse it all again for each line.
+pub fn parse_or_wait(src: &str) -> (R<List>, Option<HeredocEnd>) {
     let mut p = Parser::new(src);
-    let list = p.list(Stop::Eof)?;
-    match p.peek()? {
+    let parsed = p.list(Stop::Eof).and_then(|list| match p.peek()? {
         Tok::Eof => Ok(list),
         t => Err(ParseError::Unexpected(t.text())),
-    }
+    });
+    let wait = match parsed {
+        Err(ParseError::Incomplete) => p.open_heredoc.take(),
+        _ => None,
+    };
+    (parsed, wait)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -117,6 +147,8 @@ struct Parser {
     resume: Option<usize>,
     peeked: Option<(Tok, usize, Option<usize>)>,
     depth: usize,
+    /// Set when the input ends inside a heredoc body ([`parse_or_wait`]).
+    open_heredoc: Option<HeredocEnd>,
 }
 
 fn is_meta(c: char) -> bool {
@@ -142,6 +174,7 @@ impl Parser {
             resume: None,
             peeked: None,
             depth: 0,
+            open_heredoc: None,
         }
     }
 
@@ -1027,6 +1060,17 @@ impl Parser {
     /// Read a heredoc body from the line after the current one (or after the previous heredoc
     /// of this line).
     fn heredoc_body(&mut self, delim: &str, strip: bool) -> R<String> {
+        let body = self.heredoc_lines(delim, strip);
+        if body == Err(ParseError::Incomplete) {
+            self.open_heredoc = Some(HeredocEnd {
+                delim: delim.to_string(),
+                strip,
+            });
+        }
+        body
+    }
+
+    fn heredoc_lines(&mut self, delim: &str, strip: bool) -> R<String> {
         let mut i = match self.resume {
             Some(r) => r,
             None => {

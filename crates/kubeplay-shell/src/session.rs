@@ -10,6 +10,7 @@ use crate::fs::Vfs;
 use crate::kubectl::{self, Cx, Exec, Waiter};
 use kubeplay_core::time::Millis;
 use kubeplay_core::World;
+use kubeplay_sh::parse::HeredocEnd;
 use kubeplay_sh::{Handle, Host, Io, Out, ParseError, Proc, Shell, Step};
 use std::collections::BTreeMap;
 
@@ -89,6 +90,9 @@ pub struct Session {
     proc: Proc,
     /// Lines of an unfinished command (an open quote or heredoc).
     pending: String,
+    /// When `pending` stops inside a heredoc: its closing line. Lines before it are added
+    /// without parsing again.
+    heredoc_end: Option<HeredocEnd>,
     waits: BTreeMap<u64, Box<dyn Waiter>>,
     next_handle: u64,
     output: Output,
@@ -206,6 +210,7 @@ impl Session {
             namespace: "default".into(),
             proc: Proc::idle(Shell::interactive_bash()),
             pending: String::new(),
+            heredoc_end: None,
             waits: BTreeMap::new(),
             next_handle: 1,
             output: Output::default(),
@@ -247,15 +252,23 @@ impl Session {
             self.drain_attached();
             return LineState::Done;
         }
-        let text = format!("{}{line}\n", self.pending);
-        let list = match kubeplay_sh::parse(&text) {
+        self.pending.push_str(line);
+        self.pending.push('\n');
+        if let Some(end) = &self.heredoc_end {
+            if !end.closed_by(line) {
+                return LineState::NeedMore;
+            }
+        }
+        let text = std::mem::take(&mut self.pending);
+        let (parsed, end) = kubeplay_sh::parse::parse_or_wait(&text);
+        self.heredoc_end = end;
+        let list = match parsed {
             Ok(l) => l,
             Err(ParseError::Incomplete) => {
                 self.pending = text;
                 return LineState::NeedMore;
             }
             Err(e) => {
-                self.pending.clear();
                 self.proc
                     .shell_mut()
                     .push_history(text.trim_end_matches('\n'));
@@ -265,7 +278,6 @@ impl Session {
                 return LineState::Done;
             }
         };
-        self.pending.clear();
         let typed = text.trim_end_matches('\n');
         if !typed.trim().is_empty() {
             self.proc.shell_mut().push_history(typed);
@@ -452,6 +464,7 @@ impl Session {
             self.last_status = 130;
         } else if !self.pending.is_empty() {
             self.pending.clear();
+            self.heredoc_end = None;
             self.output.out("^C\n");
             self.last_status = 130;
             self.proc.shell_mut().status = 130;

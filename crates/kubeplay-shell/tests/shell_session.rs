@@ -300,3 +300,39 @@ fn odd_input_never_panics_or_hangs() {
     }
     assert_eq!(run(&mut s, "echo alive"), "alive\n");
 }
+
+#[test]
+fn a_heredoc_body_waits_for_its_closing_line_whatever_the_lines_hold() {
+    // Body lines that would be unfinished or wrong as commands are text; `<<-` closes on a
+    // tab-indented line; a second heredoc on the line is read after the first.
+    let mut s = Session::new(1);
+    assert_eq!(
+        s.feed_line("cat <<-A; cat <<'B' | wc -l"),
+        LineState::NeedMore
+    );
+    for l in ["if then 'open", ")( fi", "  A", "\tA"] {
+        assert_eq!(s.feed_line(l), LineState::NeedMore, "{l:?}");
+    }
+    for l in ["\"", "B "] {
+        assert_eq!(s.feed_line(l), LineState::NeedMore, "{l:?}");
+    }
+    assert_eq!(s.feed_line("B"), LineState::Done);
+    s.run_until_idle();
+    assert_eq!(text(&mut s), "if then 'open\n)( fi\n  A\n2\n");
+
+    // Ctrl+C drops the half-typed heredoc: its closing word is a command again.
+    assert_eq!(s.feed_line("cat <<END"), LineState::NeedMore);
+    assert_eq!(s.feed_line("text"), LineState::NeedMore);
+    s.interrupt();
+    assert_eq!(text(&mut s), "^C\n");
+    assert_eq!(s.feed_line("END"), LineState::Done);
+    s.run_until_idle();
+    assert_eq!(text(&mut s), "bash: END: command not found\n");
+
+    // A long paste: 20,000 body lines (it took minutes when every line parsed all of them).
+    assert_eq!(s.feed_line("wc -l <<EOF"), LineState::NeedMore);
+    for i in 0..20_000 {
+        assert_eq!(s.feed_line(&format!("line {i}")), LineState::NeedMore);
+    }
+    assert_eq!(run(&mut s, "EOF"), "20000\n");
+}
