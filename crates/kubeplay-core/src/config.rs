@@ -574,7 +574,9 @@ pub fn resource_value(
 /// out only when the file is read: most containers never read theirs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FileData {
-    Bytes(Vec<u8>),
+    /// Shareable: the kubelet keeps one copy of contents many containers mount (every pod's
+    /// token volume holds the same `ca.crt`).
+    Bytes(Rc<[u8]>),
     Token(Box<crate::serviceaccount::TokenClaims>),
 }
 
@@ -582,14 +584,14 @@ impl FileData {
     /// The file's bytes.
     pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
         match self {
-            FileData::Bytes(b) => std::borrow::Cow::Borrowed(b),
+            FileData::Bytes(b) => std::borrow::Cow::Borrowed(&b[..]),
             FileData::Token(t) => std::borrow::Cow::Owned(t.render().into_bytes()),
         }
     }
 
     pub fn into_bytes(self) -> Vec<u8> {
         match self {
-            FileData::Bytes(b) => b,
+            FileData::Bytes(b) => b.to_vec(),
             FileData::Token(t) => t.render().into_bytes(),
         }
     }
@@ -597,7 +599,7 @@ impl FileData {
 
 impl From<Vec<u8>> for FileData {
     fn from(b: Vec<u8>) -> FileData {
-        FileData::Bytes(b)
+        FileData::Bytes(b.into())
     }
 }
 
@@ -643,7 +645,7 @@ fn payload(
     match items.filter(|i| !i.is_empty()) {
         None => {
             for (k, v) in data {
-                out.insert(k.to_string(), (v.to_vec(), default_mode));
+                out.insert(k.to_string(), (Rc::from(*v), default_mode));
             }
         }
         Some(items) => {
@@ -652,7 +654,7 @@ fn payload(
                     Some(v) => {
                         out.insert(
                             it.path.clone(),
-                            (v.to_vec(), it.mode.unwrap_or(default_mode)),
+                            (Rc::from(*v), it.mode.unwrap_or(default_mode)),
                         );
                     }
                     None if optional => {}
@@ -811,7 +813,7 @@ fn project_sources(
             };
             files.push(ProjectedFile {
                 path: item.path.clone(),
-                data: FileData::Bytes(value.into_bytes()),
+                data: FileData::Bytes(value.into_bytes().into()),
                 mode: item.mode.unwrap_or(mode),
             });
         }

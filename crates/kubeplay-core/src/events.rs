@@ -47,7 +47,7 @@ pub struct EventRecord {
 
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    records: Vec<EventRecord>,
+    records: Chunks,
     /// (uid, reason, message) -> the record that aggregates them, keyed by a hash of the
     /// three (a clash moves on to the next hash value), so that recording an event copies no
     /// strings to find its record. Only looked up, never iterated.
@@ -71,6 +71,81 @@ fn shared(strings: &mut Strings, mut h: u64, s: &str) -> Rc<str> {
             Entry::Occupied(o) if **o.get() == *s => return o.get().clone(),
             Entry::Occupied(_) => h = h.wrapping_add(1),
         }
+    }
+}
+
+/// Records in chunks of [`CHUNK`]: adding one never moves those there are (one vector would be
+/// copied whole each time it doubled, tens of megabytes in a rollout of 10,000 pods). Every
+/// chunk but the last is full; the first grows as a vector does, so a short log stays small.
+#[derive(Clone, Debug, Default)]
+struct Chunks(Vec<Vec<EventRecord>>);
+
+const CHUNK: usize = 4096;
+
+impl Chunks {
+    fn len(&self) -> usize {
+        match self.0.last() {
+            Some(last) => (self.0.len() - 1) * CHUNK + last.len(),
+            None => 0,
+        }
+    }
+    fn get(&self, i: usize) -> &EventRecord {
+        &self.0[i / CHUNK][i % CHUNK]
+    }
+    fn get_mut(&mut self, i: usize) -> &mut EventRecord {
+        &mut self.0[i / CHUNK][i % CHUNK]
+    }
+    fn first(&self) -> Option<&EventRecord> {
+        self.0.first()?.first()
+    }
+    fn push(&mut self, r: EventRecord) {
+        match self.0.last_mut() {
+            Some(last) if last.len() < CHUNK => last.push(r),
+            Some(_) => {
+                let mut chunk = Vec::with_capacity(CHUNK);
+                chunk.push(r);
+                self.0.push(chunk);
+            }
+            None => self.0.push(vec![r]),
+        }
+    }
+    fn retain(&mut self, mut keep: impl FnMut(&EventRecord) -> bool) {
+        for r in std::mem::take(&mut self.0).into_iter().flatten() {
+            if keep(&r) {
+                self.push(r);
+            }
+        }
+    }
+}
+
+/// The records of the log, oldest first.
+#[derive(Clone, Copy)]
+pub struct Records<'a>(&'a [Vec<EventRecord>]);
+
+impl<'a> Records<'a> {
+    pub fn iter(&self) -> std::iter::Flatten<std::slice::Iter<'a, Vec<EventRecord>>> {
+        self.0.iter().flatten()
+    }
+    pub fn len(&self) -> usize {
+        self.0.iter().map(Vec::len).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(Vec::is_empty)
+    }
+}
+
+impl<'a> IntoIterator for Records<'a> {
+    type Item = &'a EventRecord;
+    type IntoIter = std::iter::Flatten<std::slice::Iter<'a, Vec<EventRecord>>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// As a slice of the records prints.
+impl std::fmt::Debug for Records<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
     }
 }
 
@@ -124,7 +199,7 @@ impl EventLog {
             match self.index.get(&h) {
                 None => return Err(h),
                 Some(&i) => {
-                    let r = &self.records[i];
+                    let r = self.records.get(i);
                     if *r.uid == *uid && r.reason == reason && *r.message == *message {
                         return Ok(i);
                     }
@@ -137,7 +212,7 @@ impl EventLog {
     fn reindex(&mut self) {
         self.index.clear();
         for i in 0..self.records.len() {
-            let r = &self.records[i];
+            let r = self.records.get(i);
             let uid = (&*r.uid, str_hash(&r.uid));
             let message = (&*r.message, str_hash(&r.message));
             if let Err(h) = self.find(uid, r.reason, message) {
@@ -156,7 +231,7 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
     let log = &mut w.events;
     let (hu, hm) = (str_hash(uid), str_hash(&e.message));
     let mut found = log.find((uid, hu), e.reason, (&e.message, hm));
-    if found.is_err() && log.records.len() > 50_000 && log.records[0].last + EVENT_TTL < now {
+    if found.is_err() && log.records.len() > 50_000 && log.records.get(0).last + EVENT_TTL < now {
         log.records.retain(|r| r.last + EVENT_TTL >= now);
         log.strings.retain(|_, s| Rc::strong_count(s) > 1);
         log.reindex();
@@ -164,7 +239,7 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
     }
     let slot = match found {
         Ok(i) => {
-            let r = &mut log.records[i];
+            let r = log.records.get_mut(i);
             r.count += 1;
             r.last = now;
             return;
@@ -193,8 +268,8 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
 }
 
 impl EventLog {
-    pub fn records(&self) -> &[EventRecord] {
-        &self.records
+    pub fn records(&self) -> Records<'_> {
+        Records(&self.records.0)
     }
 }
 
@@ -244,7 +319,7 @@ impl EventRecord {
 
 impl World {
     /// All events, oldest first.
-    pub fn events(&self) -> &[EventRecord] {
+    pub fn events(&self) -> Records<'_> {
         self.events.records()
     }
 

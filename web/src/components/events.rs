@@ -1,14 +1,14 @@
 //! The events feed: the namespace's newest events as `kubectl get events` shows them.
 
 use crate::i18n::Words;
-use kubeplay_core::events::EventRecord;
+use kubeplay_core::events::{EventRecord, Records};
 use kubeplay_shell::print::age::human_duration;
 use yew::prelude::*;
 
 /// How many of the newest events the feed shows.
 pub const FEED_LEN: usize = 40;
 
-pub fn events_feed(events: &[EventRecord], ns: &str, now: u64, tr: &Words) -> Html {
+pub fn events_feed(events: Records<'_>, ns: &str, now: u64, tr: &Words) -> Html {
     let recent: Vec<&EventRecord> = events
         .iter()
         .rev()

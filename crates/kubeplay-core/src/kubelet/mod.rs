@@ -30,7 +30,8 @@ use kubeplay_api::Kind;
 use kubeplay_sort::Collect as _;
 use process::{EnvPair, Files, Poll, ProcCx, Program};
 use rand_core::RngCore;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
 /// How long the kubelet takes to notice a newly bound pod.
@@ -500,6 +501,37 @@ pub struct Kubelet {
     /// Image strings as parsed (`images::parse_reference`, which only reads the string):
     /// each container start looks its image up twice.
     references: BTreeMap<String, ParsedImage>,
+    /// One copy of each content containers mount (every pod's token volume holds the same
+    /// `ca.crt`), by hash (a clash moves on to the next value). Only looked up; contents no
+    /// container holds any more go when the table has doubled since it was last pruned.
+    files: HashMap<u64, Rc<[u8]>, crate::table::FxBuild>,
+    files_pruned_at: usize,
+}
+
+impl Kubelet {
+    /// `d`, its bytes the kubelet's copy.
+    fn share_file(&mut self, d: FileData) -> FileData {
+        let FileData::Bytes(b) = d else {
+            return d;
+        };
+        if self.files.len() >= 2 * self.files_pruned_at.max(64) {
+            self.files.retain(|_, f| Rc::strong_count(f) > 1);
+            self.files_pruned_at = self.files.len();
+        }
+        let mut h = {
+            use std::hash::Hasher;
+            let mut h = crate::table::FxHasher::default();
+            h.write(&b);
+            h.finish()
+        };
+        loop {
+            match self.files.entry(h) {
+                Entry::Vacant(v) => return FileData::Bytes(v.insert(b).clone()),
+                Entry::Occupied(o) if **o.get() == *b => return FileData::Bytes(o.get().clone()),
+                Entry::Occupied(_) => h = h.wrapping_add(1),
+            }
+        }
+    }
 }
 
 /// An image string's reference and its full form, or why it does not parse.
@@ -1314,7 +1346,7 @@ fn try_start(
     c.projected = mounts
         .files
         .into_iter()
-        .map(|f| (f.path, f.data))
+        .map(|f| (f.path, w.kubelet.share_file(f.data)))
         .collect_map();
     c.projected_dirs.extend(mounts.dirs);
     // `containerd://` and 64 hex digits, written directly (made on every start).
