@@ -2,7 +2,7 @@
 // reload, Ctrl+L clears, Ctrl+C stops a waiting command, and a pasted script runs line by line.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { servedApp, screenshot, run, termText } from './harness.mjs';
+import { servedApp, screenshot, run, termText, waitTerm } from './harness.mjs';
 
 const app = servedApp();
 
@@ -75,5 +75,18 @@ test('a pasted script runs line by line, each after the previous one finished', 
   const t = await termText(page);
   assert.match(t, /\$ echo first\nfirst\n.*\$ sleep 3\n.*\$ echo second\nsecond\n$/s);
   await screenshot(page, 'terminal-paste.png');
+  assert.deepEqual(errors, []);
+});
+
+test('a flood of output keeps the page answering: the scrollback keeps its end', async () => {
+  const { page, errors } = await app.open();
+  // 15 MB of output in one piece took the page minutes to lay out; a terminal keeps the end.
+  await run(page, 'seq 1 2000000; echo flood-done');
+  await waitTerm(page, /\n2000000\nflood-done\n/, 20000);
+  const t = await termText(page);
+  assert.ok(t.length <= 256 * 1024, `scrollback of ${t.length} characters`);
+  assert.ok(!t.includes('\n1\n2\n3\n'), 'the start is gone');
+  await run(page, 'echo still-here');
+  await waitTerm(page, /\$ echo still-here\nstill-here\n/);
   assert.deepEqual(errors, []);
 });

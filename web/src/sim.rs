@@ -48,6 +48,20 @@ pub struct Seg {
 /// what the terminal redraws when output streams in stays small).
 pub const SEG_BYTES: usize = 4096;
 
+/// How much of `s` goes into `room` bytes: all of it, or whole lines (so that an object's
+/// name, which the terminal makes a link, is not cut in two), or nothing.
+fn fits(s: &str, room: usize) -> usize {
+    if s.len() <= room {
+        return s.len();
+    }
+    s[..floor_char(s, room)].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The largest char boundary of `s` at or below `i`.
+fn floor_char(s: &str, i: usize) -> usize {
+    (0..=i).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
+}
+
 /// The terminal's scrollback: segments of text, consecutive ones of a kind merged.
 #[derive(Default, Debug)]
 pub struct Scrollback {
@@ -58,20 +72,38 @@ pub struct Scrollback {
 
 impl Scrollback {
     pub fn push(&mut self, kind: SegKind, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        self.bytes += text.len();
-        match self.segs.back_mut() {
-            Some(s) if s.kind == kind && s.text.len() < SEG_BYTES => s.text.push_str(text),
-            _ => {
+        // Of a piece longer than the whole scrollback only its end can stay: `seq 1 3000000`
+        // is 16 MiB of text, which as one segment the page took minutes to lay out.
+        let mut rest = &text[floor_char(text, text.len().saturating_sub(SCROLLBACK_BYTES))..];
+        while !rest.is_empty() {
+            // Fill the last segment of this kind up to SEG_BYTES, then start another.
+            let room = match self.segs.back() {
+                Some(s) if s.kind == kind => SEG_BYTES.saturating_sub(s.text.len()),
+                _ => 0,
+            };
+            let cut = fits(rest, room);
+            let (piece, more) = if cut > 0 {
+                rest.split_at(cut)
+            } else {
                 self.made += 1;
                 self.segs.push_back(Seg {
                     id: self.made,
                     kind,
-                    text: text.to_string(),
+                    text: String::new(),
+                });
+                // A line longer than a whole segment is cut between characters.
+                let cut = fits(rest, SEG_BYTES);
+                rest.split_at(if cut > 0 {
+                    cut
+                } else {
+                    floor_char(rest, SEG_BYTES)
                 })
+            };
+            if let Some(s) = self.segs.back_mut() {
+                s.text.push_str(piece);
             }
+            self.bytes += piece.len();
+            rest = more;
         }
         while self.bytes > SCROLLBACK_BYTES && self.segs.len() > 1 {
             if let Some(s) = self.segs.pop_front() {
@@ -1113,6 +1145,19 @@ mod tests {
         }
         assert!(b.text().len() <= SCROLLBACK_BYTES);
         assert!(b.text().len() > SCROLLBACK_BYTES - 2000);
+
+        // One piece far larger than the whole scrollback (`seq 1 3000000`): its end stays, in
+        // segments of at most SEG_BYTES, cut between characters.
+        let huge: String = (0..3_000_000).map(|i| format!("{i}é\n")).collect();
+        b.push(SegKind::Out, &huge);
+        let text = b.text();
+        assert!(
+            text.len() <= SCROLLBACK_BYTES && huge.ends_with(&text),
+            "{}",
+            text.len()
+        );
+        assert!(text.len() > SCROLLBACK_BYTES - 8);
+        assert!(b.segs.iter().all(|s| s.text.len() <= SEG_BYTES));
     }
 
     #[test]

@@ -59,8 +59,8 @@ use std::rc::Rc;
 /// Milliseconds of virtual time.
 pub type Millis = u64;
 
-/// The longest string the shell builds (a word, a variable, one printf's output): 16 MiB, as
-/// much as `seq` writes. Past it the shell says what bash says when memory runs out, instead
+/// The longest string the shell builds (a word, a variable, one printf's or seq's output):
+/// 16 MiB. Past it the shell says what bash says when memory runs out, instead
 /// of taking the page's memory (`x=$x$x` forty times is a terabyte).
 pub const MAX_STRING: usize = 16 << 20;
 

@@ -401,6 +401,11 @@ fn strings_past_16_mib_fail_as_bash_does_out_of_memory() {
             0
         )
     );
+    let (out, code) = run("seq 1 10000000 | wc -l; seq 1 10000000 > f; echo $?");
+    assert_eq!(
+        (out.as_str(), code),
+        ("seq: write error: No space left on device\n2236041\nseq: write error: No space left on device\n1\n", 0)
+    );
     let (out, code) = run("printf '%.100000000d' 1");
     assert_eq!(
         (out.as_str(), code),

@@ -660,6 +660,7 @@ fn seq(cx: &mut Cx) -> Outcome {
     let mut out = String::new();
     let mut x = first;
     let mut n = 0u64;
+    let mut full = false;
     while (step > 0.0 && x <= last + 1e-9) || (step < 0.0 && x >= last - 1e-9) {
         if n > 0 {
             out.push_str(&sep);
@@ -667,7 +668,10 @@ fn seq(cx: &mut Cx) -> Outcome {
         let s = fmt(x);
         out.push_str(&format!("{s:0>w$}"));
         n += 1;
-        if n > 10_000_000 || out.len() > 16 << 20 {
+        // Output is held whole, not streamed: past MAX_STRING it stops, and says so as seq
+        // does when its output cannot be written (rather than a silently short count).
+        if out.len() > crate::MAX_STRING {
+            full = true;
             break;
         }
         x = first + step * n as f64;
@@ -676,6 +680,10 @@ fn seq(cx: &mut Cx) -> Outcome {
         out.push('\n');
     }
     cx.io.out(out);
+    if full {
+        cx.io.err("seq: write error: No space left on device\n");
+        return exit(1);
+    }
     exit(0)
 }
 
