@@ -332,3 +332,67 @@ impl World {
             .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+
+    fn ev(w: &mut World, uid: &str, message: &str) {
+        let meta = ObjectMeta {
+            name: Some(format!("p-{uid}")),
+            namespace: Some("default".into()),
+            uid: Some(uid.into()),
+            ..Default::default()
+        };
+        record(
+            w,
+            NewEvent {
+                kind: Kind::Pod,
+                object: &meta,
+                field_path: Some("spec.containers{c}".into()),
+                warning: false,
+                reason: "Started",
+                message: message.into(),
+                component: "kubelet",
+                host: Some("node01"),
+            },
+        );
+    }
+
+    /// Many records span chunks; repeats aggregate into their record wherever it is; expired
+    /// records go once the log is long, and the rest keep their order, numbers and strings.
+    #[test]
+    fn chunks_aggregate_and_expire() {
+        let mut w = World::new(1);
+        let n = 3 * CHUNK + 5;
+        for i in 0..n {
+            ev(&mut w, &format!("u{i}"), "Container started");
+        }
+        ev(&mut w, &format!("u{}", CHUNK + 7), "Container started");
+        let recs: Vec<&EventRecord> = w.events().iter().collect();
+        assert_eq!((recs.len(), w.events().len()), (n, n));
+        assert!(recs.iter().enumerate().all(|(i, r)| r.seq == i as u64));
+        assert_eq!(recs[CHUNK + 7].count, 2);
+        assert_eq!(recs.iter().map(|r| r.count).sum::<u32>(), n as u32 + 1);
+        // One copy of the message for all of them.
+        assert!(Rc::ptr_eq(&recs[0].message, &recs[n - 1].message));
+        // Past the TTL, with more than 50,000 records, a new event drops the expired ones.
+        let mut w = World::new(1);
+        for i in 0..50_001 {
+            ev(&mut w, &format!("old{i}"), "Container started");
+        }
+        w.run_until(EVENT_TTL / 2);
+        ev(&mut w, "mid", "Container started");
+        w.run_until(EVENT_TTL + 1000);
+        ev(&mut w, "new", "Container created");
+        let recs: Vec<&EventRecord> = w.events().iter().collect();
+        assert_eq!(recs.len(), 2);
+        assert_eq!((&*recs[0].uid, recs[0].seq), ("mid", 50_001));
+        assert_eq!((&*recs[1].uid, recs[1].seq), ("new", 50_002));
+        // Aggregation still finds the survivors.
+        ev(&mut w, "mid", "Container started");
+        assert_eq!(w.events().iter().next().map(|r| r.count), Some(2));
+        assert_eq!(w.events.strings.len(), 6);
+    }
+}

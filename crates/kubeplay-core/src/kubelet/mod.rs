@@ -2809,3 +2809,32 @@ impl World {
         &mut self.kubelet.catalog
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bytes(d: &FileData) -> &Rc<[u8]> {
+        match d {
+            FileData::Bytes(b) => b,
+            FileData::Token(_) => panic!("bytes expected"),
+        }
+    }
+
+    /// Equal contents come back as one copy; contents nobody holds go once the table has
+    /// doubled, and those still held stay shared.
+    #[test]
+    fn mounted_contents_are_kept_once() {
+        let mut k = Kubelet::default();
+        let a = k.share_file(FileData::from(b"-----BEGIN CERTIFICATE-----".to_vec()));
+        let b = k.share_file(FileData::from(b"-----BEGIN CERTIFICATE-----".to_vec()));
+        assert!(Rc::ptr_eq(bytes(&a), bytes(&b)));
+        for i in 0..1000 {
+            k.share_file(FileData::from(format!("file {i}").into_bytes()));
+        }
+        assert!(k.files.len() < 200, "{} kept", k.files.len());
+        let c = k.share_file(FileData::from(b"-----BEGIN CERTIFICATE-----".to_vec()));
+        assert!(Rc::ptr_eq(bytes(&a), bytes(&c)));
+        assert_eq!(&**bytes(&c), b"-----BEGIN CERTIFICATE-----");
+    }
+}
