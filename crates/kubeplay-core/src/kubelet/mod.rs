@@ -1348,6 +1348,8 @@ fn try_start(
         .into_iter()
         .map(|f| (f.path, w.kubelet.share_file(f.data)))
         .collect_map();
+    // This run's mount points (a restart would otherwise add them again each time).
+    c.projected_dirs.clear();
     c.projected_dirs.extend(mounts.dirs);
     // `containerd://` and 64 hex digits, written directly (made on every start).
     let mut id = String::with_capacity(13 + 64);
