@@ -772,6 +772,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         }
         if rt.stage == Stage::Running {
             resync_volumes(w, &pod, &mut rt, &mut wake);
+            follow_image_changes(w, &pod, &mut rt, &mut wake);
             drive(w, &pod, &mut rt, &mut wake);
         }
     }
@@ -1231,6 +1232,108 @@ fn after_exit(
     }
     soonest(wake, at);
     false
+}
+
+/// A container whose image the pod now names differently (`kubectl set image pod/…`, `kubectl
+/// edit`; the image is the one container field a pod may change): its hash changes, as the
+/// kubelet's `computePodActions` sees it. A running container is stopped ("definition
+/// changed") and, once it has exited, started again with the new image, counting a restart; one
+/// between runs or that never ran (ImagePullBackOff) tries the new image at once, with no
+/// back-off (the back-off is kept per container hash).
+fn follow_image_changes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Millis>) {
+    let now = w.now();
+    for i in 0..rt.ctrs.len() {
+        let c = &rt.ctrs[i];
+        if c.role == Role::Init {
+            continue;
+        }
+        let Some(want) = spec_container(pod, c).map(|s| s.image.clone().unwrap_or_default()) else {
+            continue;
+        };
+        // A stop under way finishes even if the image was changed back meanwhile.
+        if want == c.image && c.kill_at.is_none() {
+            continue;
+        }
+        if c.is_running() {
+            let stops = c.proc.as_ref().is_some_and(|p| p.stops_on_signal());
+            match c.kill_at {
+                None => {
+                    let grace = pod
+                        .spec
+                        .as_ref()
+                        .and_then(|s| s.termination_grace_period_seconds)
+                        .unwrap_or(30)
+                        .max(0) as Millis;
+                    let t = if stops { now + 200 } else { now + grace * 1000 };
+                    let (fp, name) = (c.field_path(i), c.name.clone());
+                    event(
+                        w,
+                        pod,
+                        false,
+                        "Killing",
+                        format!("Container {name} definition changed, will be restarted"),
+                        Some(fp),
+                    );
+                    // Ready until it exits: the kubelet's worker for the pod waits in the
+                    // kill, writing no status meanwhile.
+                    rt.ctrs[i].kill_at = Some(t);
+                    soonest(wake, t);
+                    continue;
+                }
+                Some(t) if now < t => {
+                    soonest(wake, t);
+                    continue;
+                }
+                Some(_) => {}
+            }
+            let c = &mut rt.ctrs[i];
+            let started = match c.state {
+                CState::Running { started } => started,
+                _ => now,
+            };
+            let exit = Terminated {
+                exit_code: if stops { 0 } else { 137 },
+                reason: if stops { "Completed" } else { "Error" }.into(),
+                message: None,
+                started,
+                finished: now,
+                container_id: c.container_id.clone(),
+            };
+            c.proc = None;
+            take_image(c, want);
+            restart_now(rt, i, Some(exit));
+        } else {
+            let c = &mut rt.ctrs[i];
+            let ran = !c.container_id.is_empty();
+            let last = match &c.state {
+                CState::Terminated(t) => Some(t.clone()),
+                _ => None,
+            };
+            take_image(c, want);
+            if ran {
+                restart_now(rt, i, last);
+            } else {
+                c.state = CState::Waiting {
+                    reason: "ContainerCreating".into(),
+                    message: None,
+                };
+            }
+        }
+        soonest(wake, now);
+    }
+}
+
+/// A container's image as the spec now names it: pulled afresh, its back-offs forgotten.
+fn take_image(c: &mut Ctr, image: String) {
+    c.image = image;
+    c.img = None;
+    c.pull = Pull::None;
+    c.pull_backoff = 0;
+    c.pulled_msg = None;
+    c.backoff = 0;
+    c.restart_at = None;
+    c.crash_view_at = None;
+    c.kill_at = None;
 }
 
 /// Start the next run of a container: the old run becomes the last state.
