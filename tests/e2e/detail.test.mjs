@@ -196,3 +196,25 @@ test('kubectl edit opens the object in the editor; Save patches it, a bad save r
   await waitTerm(page, /\$ kubectl edit deploy web\nEdit cancelled, no changes made\.\n$/);
   assert.deepEqual(errors, []);
 });
+
+test('a pod stuck on a bad image, fixed with kubectl edit, starts with the new image', async () => {
+  const { page, errors } = await app.open();
+  await page.getByRole('button', { name: '30×' }).click();
+  await run(page, 'kubectl run bad --image=nginx:1.161');
+  await waitTerm(page, /pod\/bad created\n$/);
+  const card = page.locator('.cluster .pod[data-name="bad"]');
+  await page.waitForFunction(() => /ImagePullBackOff/.test(document.querySelector('.cluster .pod[data-name="bad"]')?.textContent || ''), null, { timeout: 20000 });
+  await run(page, 'kubectl edit pod bad');
+  const pane = page.locator('.edit-pane');
+  await pane.waitFor();
+  const ta = pane.locator('textarea.code');
+  await ta.fill((await ta.inputValue()).replace('- image: nginx:1.161', '- image: nginx:1.16.1'));
+  await pane.locator('button.save-edit').click();
+  await waitTerm(page, /\$ kubectl edit pod bad\npod\/bad edited\n$/);
+  // The kubelet follows the new image at once: no back-off, no restart counted.
+  await page.waitForFunction(() => /Running/.test(document.querySelector('.cluster .pod[data-name="bad"]')?.textContent || ''), null, { timeout: 20000 });
+  await run(page, 'kubectl get pod bad --no-headers');
+  await waitTerm(page, /\nbad\s+1\/1\s+Running\s+0\s+\S+\n$/);
+  assert.match(await card.innerText(), /Running/);
+  assert.deepEqual(errors, []);
+});

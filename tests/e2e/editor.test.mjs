@@ -104,3 +104,20 @@ spec:
     assert.deepEqual(errors, []);
   });
 }
+
+test('vi FILE at the prompt opens the file in the editor, new or not', async () => {
+  const { page, errors } = await app.open();
+  await run(page, 'kubectl run web --image=nginx --dry-run=client -o yaml > pod.yaml');
+  await run(page, 'vi pod.yaml');
+  await page.waitForFunction(() => document.querySelector('textarea.code:not(.edit-pane textarea)')?.value.includes('name: web'));
+  assert.equal(await page.evaluate(() => document.activeElement?.matches('textarea.code')), true, 'the keyboard is in the editor');
+  assert.match(await page.locator('.file-tabs').innerText(), /pod\.yaml/);
+  // A new file opens empty; Ctrl+S writes it for the shell.
+  await run(page, 'vim notes.txt');
+  await page.waitForFunction(() => document.querySelector('textarea.code')?.value === '');
+  await page.keyboard.insertText('hello from the editor\n');
+  await page.keyboard.press('Control+s');
+  await run(page, 'cat notes.txt');
+  await waitTerm(page, /\$ cat notes\.txt\nhello from the editor\n$/);
+  assert.deepEqual(errors, []);
+});

@@ -167,6 +167,9 @@ pub struct Sim {
     pub selected: Option<String>,
     /// `kubectl edit` requests waiting for the editor, oldest first (see `edit.rs`).
     pub edits: VecDeque<kubeplay_shell::kubectl::edit::EditRequest>,
+    /// The file `vi FILE` last asked the editor to open (`""`: just go to the editor), until
+    /// the editor takes it.
+    pub open_request: Option<String>,
     /// The errors of the last `kubectl apply|create|replace -f FILE` (from the editor or
     /// typed), at their lines of FILE.
     pub marks: Option<FileMarks>,
@@ -208,6 +211,7 @@ impl Sim {
             behind_for: 0,
             selected: None,
             edits: VecDeque::new(),
+            open_request: None,
             marks: None,
         };
         s.observe_cluster();
@@ -349,8 +353,12 @@ impl Sim {
     /// [`Sim::drain`], adding what went to stderr to `err`.
     fn drain_err(&mut self, err: &mut String) -> bool {
         self.edits.extend(self.session.take_edit_requests());
+        let opened = self.session.take_open_requests().pop();
         let chunks: Vec<Chunk> = self.session.take_output();
-        let any = !chunks.is_empty();
+        let any = !chunks.is_empty() || opened.is_some();
+        if opened.is_some() {
+            self.open_request = opened;
+        }
         for c in chunks {
             let kind = match c.stream {
                 Stream::Out => SegKind::Out,

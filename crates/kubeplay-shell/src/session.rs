@@ -102,6 +102,8 @@ pub struct Session {
     editor: bool,
     /// Objects `kubectl edit` asked to open ([`Session::take_edit_requests`]).
     edits: Vec<crate::kubectl::edit::EditRequest>,
+    /// Files `vi FILE` asked to open ([`Session::take_open_requests`]).
+    opens: Vec<String>,
     /// The container shell the terminal is attached to (`kubectl exec -it POD -- sh`).
     attached: Option<u64>,
     /// Leave the cluster's work of the current instant to the embedder ([`Session::set_defer_settle`]).
@@ -119,8 +121,12 @@ struct SessionHost<'a> {
     /// `kubectl edit`: whether there is an editor, and the objects to open in it.
     editor: bool,
     edits: &'a mut Vec<crate::kubectl::edit::EditRequest>,
+    opens: &'a mut Vec<String>,
     defer_settle: bool,
 }
+
+/// Terminal editors: with an editor in the embedder, they open their file there.
+const EDITORS: &[&str] = &["vi", "vim", "nano"];
 
 impl Host for SessionHost<'_> {
     fn fs(&mut self) -> &mut Vfs {
@@ -130,9 +136,16 @@ impl Host for SessionHost<'_> {
         self.world.now()
     }
     fn has_command(&self, name: &str) -> bool {
-        name == "kubectl" || name == "docker"
+        name == "kubectl" || name == "docker" || (self.editor && EDITORS.contains(&name))
     }
     fn run(&mut self, argv: &[String], io: &mut Io) -> Step {
+        if self.editor && EDITORS.contains(&argv[0].as_str()) {
+            // The page's editor stands in for the terminal's: the file (a new one if it does
+            // not exist yet) opens there, and the prompt comes back at once.
+            let file = argv[1..].iter().find(|a| !a.starts_with(['-', '+']));
+            self.opens.push(file.cloned().unwrap_or_default());
+            return Step::Exit(0);
+        }
         if argv[0] != "kubectl" && argv[0] != "docker" {
             return Step::NotFound;
         }
@@ -217,6 +230,7 @@ impl Session {
             last_status: 0,
             editor: false,
             edits: Vec::new(),
+            opens: Vec::new(),
             attached: None,
             defer_settle: false,
         }
@@ -307,6 +321,7 @@ impl Session {
                 attached: &mut self.attached,
                 editor: self.editor,
                 edits: &mut self.edits,
+                opens: &mut self.opens,
                 defer_settle: self.defer_settle,
             },
         )
@@ -488,6 +503,11 @@ impl Session {
     /// Objects `kubectl edit` wants opened in the editor.
     pub fn take_edit_requests(&mut self) -> Vec<crate::kubectl::edit::EditRequest> {
         std::mem::take(&mut self.edits)
+    }
+
+    /// Files `vi`, `vim` or `nano` wants opened in the editor (`""`: none named), in order.
+    pub fn take_open_requests(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.opens)
     }
 
     /// The editor was saved: patch the object with the text, printing what kubectl prints

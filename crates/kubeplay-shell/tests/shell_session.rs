@@ -336,3 +336,24 @@ fn a_heredoc_body_waits_for_its_closing_line_whatever_the_lines_hold() {
     }
     assert_eq!(run(&mut s, "EOF"), "20000\n");
 }
+
+#[test]
+fn vi_opens_its_file_in_the_embedders_editor() {
+    // Where there is an editor (the page), `vi FILE` opens FILE there and the prompt returns.
+    let mut s = Session::new(1);
+    s.set_editor(true);
+    assert_eq!(
+        run(&mut s, "kubectl run x --image=nginx --dry-run=client -o yaml > pod.yaml; vi pod.yaml && echo $?"),
+        "0\n"
+    );
+    assert_eq!(s.take_open_requests(), vec!["pod.yaml".to_string()]);
+    assert_eq!(run(&mut s, "vim +3 -n new.yaml; nano"), "");
+    assert_eq!(
+        s.take_open_requests(),
+        vec!["new.yaml".to_string(), String::new()]
+    );
+    // Without one (this command line), there is no such command, as on a machine without vi.
+    let mut s = Session::new(1);
+    assert_eq!(run(&mut s, "vi pod.yaml"), "bash: vi: command not found\n");
+    assert!(s.take_open_requests().is_empty());
+}

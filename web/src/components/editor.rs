@@ -240,6 +240,23 @@ pub fn Editor(p: &EditorProps) -> Html {
             });
         })
     };
+    // `vi FILE` at the prompt: the file opens here (empty if new), and the keyboard comes here.
+    {
+        let sim = p.sim.clone();
+        let switch_to = switch_to.clone();
+        let textarea = textarea.clone();
+        use_effect_with(p.version, move |_| {
+            let asked = sim.borrow_mut().open_request.take();
+            if let Some(file) = asked {
+                if !file.is_empty() {
+                    switch_to.emit(file);
+                }
+                if let Some(ta) = textarea.cast::<HtmlTextAreaElement>() {
+                    let _ = ta.focus();
+                }
+            }
+        });
+    }
     let oninput = {
         let open = open.clone();
         Callback::from(move |text: String| {

@@ -1244,7 +1244,8 @@ fn follow_image_changes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mu
     let now = w.now();
     for i in 0..rt.ctrs.len() {
         let c = &rt.ctrs[i];
-        if c.role == Role::Init {
+        // An init container that has finished is not run again.
+        if c.role == Role::Init && c.done {
             continue;
         }
         let Some(want) = spec_container(pod, c).map(|s| s.image.clone().unwrap_or_default()) else {
