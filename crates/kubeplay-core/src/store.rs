@@ -124,8 +124,11 @@ struct OwnerPods {
     /// its pods.
     tally: PodTally,
     /// Its active pods in the order the ReplicaSet controller deletes them, so scaling down
-    /// k pods costs O(k log n).
+    /// k pods costs O(k log n). Built from the owner's pods when it first scales down, and
+    /// kept from then on (`built`): an owner that only grows (the new ReplicaSet of a
+    /// rollout) never pays for moving its pods in this order as they start and turn ready.
     ranked: BTreeSet<(Rank, Key)>,
+    built: bool,
 }
 
 /// A pod's contribution to its controller's tally and deletion order.
@@ -265,10 +268,21 @@ impl Store {
         let owner_now = controller_uid(o.meta());
         // Most writes change neither the controller nor what the pod counts for: only the
         // comparison, no copies.
-        if owner_before.as_ref().map(UidCopy::as_bytes) == owner_now.map(str::as_bytes)
-            && standing_before == standing(o)
-        {
+        let same_owner =
+            owner_before.as_ref().map(UidCopy::as_bytes) == owner_now.map(str::as_bytes);
+        let standing_now = standing(o);
+        if same_owner && standing_before == standing_now {
             return Some(r);
+        }
+        // Only the deletion rank moved, for an owner whose order is not kept yet.
+        if let (true, Some(b), Some(n), Some(uid)) =
+            (same_owner, standing_before, standing_now, owner_now)
+        {
+            if (b.active, b.ready) == (n.active, n.ready)
+                && !self.owner_pods.get(uid).is_some_and(|e| e.built)
+            {
+                return Some(r);
+            }
         }
         let owner_before = owner_before.map(|u| u.owned());
         let (owner_after, tally_before, tally_after) = (
@@ -308,13 +322,13 @@ impl Store {
         if sign > 0 {
             // The owner's entry is made only when it is new (the uid moves in).
             let e = self.owner_pods.entry(c.owner).or_default();
-            if let Some(rank) = c.rank {
+            if let Some(rank) = c.rank.filter(|_| e.built) {
                 e.ranked.insert((rank, k.clone()));
             }
             e.tally.active += delta.active;
             e.tally.ready += delta.ready;
         } else if let Some(e) = self.owner_pods.get_mut(&c.owner) {
-            if let Some(rank) = c.rank {
+            if let Some(rank) = c.rank.filter(|_| e.built) {
                 e.ranked.remove(&(rank, k.clone()));
             }
             e.tally.active += delta.active;
@@ -326,7 +340,8 @@ impl Store {
     }
 
     /// The `n` active pods of `uid` that its ReplicaSet should delete first.
-    pub fn first_to_delete(&self, uid: &str, n: usize) -> Vec<Key> {
+    pub fn first_to_delete(&mut self, uid: &str, n: usize) -> Vec<Key> {
+        self.build_ranked(uid);
         self.owner_pods
             .get(uid)
             .into_iter()
@@ -334,6 +349,26 @@ impl Store {
             .take(n)
             .map(|(_, k)| k.clone())
             .collect()
+    }
+
+    /// Order the active pods of `uid` for deletion, if they are not kept in order yet: the
+    /// same set `count` keeps from then on (a pod is in `owned` under its controller's uid,
+    /// as it is counted).
+    fn build_ranked(&mut self, uid: &str) {
+        if self.owner_pods.get(uid).is_none_or(|e| e.built) {
+            return;
+        }
+        let ranked: BTreeSet<(Rank, Key)> = self
+            .owned_by(uid)
+            .filter(|(kind, _)| *kind == Kind::Pod)
+            .filter_map(|(_, k)| Some((k, self.pods.get(k)?)))
+            .filter(|(_, p)| crate::controllers::is_active(p))
+            .map(|(k, p)| (deletion_rank(p), k.clone()))
+            .collect();
+        if let Some(e) = self.owner_pods.get_mut(uid) {
+            e.ranked = ranked;
+            e.built = true;
+        }
     }
 
     /// Active and ready pods controlled by `uid`.

@@ -38,15 +38,6 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         update_status(w, k);
         return;
     }
-    // `burstReplicas`: one sync creates or deletes at most 500 pods; the writes it makes queue
-    // the next sync, which does the rest (a 1,000-replica scale-up is two syncs, as in
-    // Kubernetes, so no single step of the simulation makes all of them).
-    let doomed: Vec<Key> = if active > want {
-        w.store
-            .first_to_delete(uid, (active - want).min(BURST_REPLICAS))
-    } else {
-        Vec::new()
-    };
     // What events about the ReplicaSet need of it.
     let meta = ObjectMeta {
         name: rs.metadata.name.clone(),
@@ -54,8 +45,18 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
         uid: rs.metadata.uid.clone(),
         ..Default::default()
     };
-    if active < want {
-        let template = PodFactory::new(rs);
+    let template = (active < want).then(|| PodFactory::new(rs));
+    // `burstReplicas`: one sync creates or deletes at most 500 pods; the writes it makes queue
+    // the next sync, which does the rest (a 1,000-replica scale-up is two syncs, as in
+    // Kubernetes, so no single step of the simulation makes all of them).
+    let doomed: Vec<Key> = if active > want {
+        let uid = meta.uid.as_deref().unwrap_or_default();
+        w.store
+            .first_to_delete(uid, (active - want).min(BURST_REPLICAS))
+    } else {
+        Vec::new()
+    };
+    if let Some(template) = template {
         let wanted = (want - active).min(BURST_REPLICAS);
         let room = w.max_pods.saturating_sub(w.store.pods.len());
         for _ in 0..wanted.min(room) {
