@@ -213,13 +213,25 @@ fn load(w: &mut World, k: &Key) -> Option<Ctx> {
     adopt_orphans(w, k);
     let d = w.get::<Deployment>(k)?;
     let rss = w.replicasets_of(d);
-    let new_idx = rss.iter().position(|rs| {
-        rs.spec
-            .template
-            .as_ref()
-            .is_some_and(|t| equal_ignore_hash(t, &d.spec.template))
+    let known = w
+        .copies
+        .new_rs
+        .get(k)
+        .filter(|m| m.holds(d, &rss))
+        .map(|m| m.new_idx);
+    let new_idx = known.unwrap_or_else(|| {
+        rss.iter().position(|rs| {
+            rs.spec
+                .template
+                .as_ref()
+                .is_some_and(|t| equal_ignore_hash(t, &d.spec.template))
+        })
     });
+    let memo = known.is_none().then(|| NewRs::of(d, &rss, new_idx));
     let keys: Vec<Key> = rss.iter().map(|r| key_of(&r.metadata)).collect();
+    if let Some(m) = memo {
+        w.copies.new_rs.insert(k.clone(), m);
+    }
     // Copy without the templates (see `rs_copy`).
     let d = deployment_copy(w, k)?;
     let rss = keys.iter().filter_map(|rk| rs_copy(w, rk)).collect();
@@ -240,6 +252,46 @@ fn load(w: &mut World, k: &Key) -> Option<Ctx> {
 pub(crate) struct Copies {
     deployments: HashMap<Key, Rc<Deployment>, FxBuild>,
     replicasets: HashMap<Key, Rc<ReplicaSet>, FxBuild>,
+    /// Which ReplicaSet was found new, by Deployment.
+    new_rs: HashMap<Key, NewRs, FxBuild>,
+}
+
+/// The outcome of `FindNewReplicaSet` and what it was found from. A template is part of its
+/// object's spec, and every change of a Deployment's or ReplicaSet's spec moves its
+/// generation (the API server's update, `scale_rs`); a deleted and recreated object has
+/// another uid. So while the uids and generations are the same, in the same order, so is
+/// the answer, and the templates are not compared again.
+#[derive(Clone, Debug)]
+struct NewRs {
+    deployment: (String, Option<i64>),
+    rss: Vec<(String, Option<i64>)>,
+    new_idx: Option<usize>,
+}
+
+fn stamp(m: &ObjectMeta) -> (&str, Option<i64>) {
+    (m.uid.as_deref().unwrap_or(""), m.generation)
+}
+
+impl NewRs {
+    fn of(d: &Deployment, rss: &[&ReplicaSet], new_idx: Option<usize>) -> NewRs {
+        let own = |m: &ObjectMeta| {
+            let (uid, g) = stamp(m);
+            (uid.to_string(), g)
+        };
+        NewRs {
+            deployment: own(&d.metadata),
+            rss: rss.iter().map(|r| own(&r.metadata)).collect(),
+            new_idx,
+        }
+    }
+
+    fn holds(&self, d: &Deployment, rss: &[&ReplicaSet]) -> bool {
+        let same =
+            |(uid, g): &(String, Option<i64>), m: &ObjectMeta| stamp(m) == (uid.as_str(), *g);
+        same(&self.deployment, &d.metadata)
+            && self.rss.len() == rss.len()
+            && self.rss.iter().zip(rss).all(|(s, r)| same(s, &r.metadata))
+    }
 }
 
 fn current(copy: &ObjectMeta, live: &ObjectMeta) -> bool {
