@@ -1793,6 +1793,7 @@ impl Proc {
                 }
                 code
             }
+            "complete" => complete(&mut self.sh, &args, io),
             "unalias" => {
                 let mut code = 0;
                 if args.first().map(String::as_str) == Some("-a") {
@@ -2350,10 +2351,10 @@ impl Proc {
 }
 
 const SHELL_BUILTINS: &[&str] = &[
-    "cd", "export", "unset", "alias", "unalias", "exit", "return", "break", "continue", "shift",
-    "set", "read", "eval", "source", ".", "type", "command", "history", "help", "wait", "jobs",
-    "kill", "fg", "echo", "printf", "true", "false", ":", "test", "[", "pwd", "local", "declare",
-    "readonly",
+    "cd", "export", "unset", "alias", "unalias", "complete", "exit", "return", "break", "continue",
+    "shift", "set", "read", "eval", "source", ".", "type", "command", "history", "help", "wait",
+    "jobs", "kill", "fg", "echo", "printf", "true", "false", ":", "test", "[", "pwd", "local",
+    "declare", "readonly",
 ];
 
 const HELP: &str = "kubeplay shell: a bash-like shell over a simulated cluster.
@@ -2419,6 +2420,118 @@ fn valid_name(n: &str) -> bool {
         .next()
         .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
         && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// `complete`: register (`complete -o default -F __start_kubectl k`), print (`-p`) and remove
+/// (`-r`) completion specifications. The terminal's Tab completion reads them: a name
+/// completed with `-F __start_kubectl` completes as kubectl.
+fn complete(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
+    const USAGE: &str = "complete: usage: complete [-abcdefgjksuv] [-pr] [-DEI] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [name ...]\n";
+    // Kept in the order `complete -p` prints them: -o options, actions, then the rest.
+    let (mut opts, mut actions) = (Vec::new(), Vec::new());
+    let mut rest: [Option<String>; 7] = Default::default();
+    const LATER: &str = "GWXPSCF";
+    let (mut print, mut remove) = (false, false);
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        if names.is_empty() && a.len() > 1 && a.starts_with('-') && a != "--" {
+            let flags: Vec<char> = a[1..].chars().collect();
+            for (j, f) in flags.iter().enumerate() {
+                let takes = matches!(f, 'o' | 'A') || LATER.contains(*f);
+                let value = if takes {
+                    let inline: String = flags[j + 1..].iter().collect();
+                    if !inline.is_empty() {
+                        Some(inline)
+                    } else {
+                        i += 1;
+                        match args.get(i) {
+                            Some(v) => Some(v.clone()),
+                            None => {
+                                io.err(format!(
+                                    "bash: complete: -{f}: option requires an argument\n"
+                                ));
+                                io.err(USAGE);
+                                return 2;
+                            }
+                        }
+                    }
+                } else {
+                    None
+                };
+                match (f, value) {
+                    ('p', _) => print = true,
+                    ('r', _) => remove = true,
+                    ('o', Some(v)) => opts.push(format!("-o {v}")),
+                    ('A', Some(v)) => actions.push(format!("-A {v}")),
+                    (f, Some(v)) => {
+                        let v = if *f == 'W' { quote_single(&v) } else { v };
+                        rest[LATER.find(*f).unwrap_or(0)] = Some(format!("-{f} {v}"));
+                    }
+                    (f, None) if "abcdefgjksuvDEI".contains(*f) => actions.push(format!("-{f}")),
+                    (f, None) => {
+                        io.err(format!("bash: complete: -{f}: invalid option\n"));
+                        io.err(USAGE);
+                        return 2;
+                    }
+                }
+                if takes {
+                    break;
+                }
+            }
+        } else if a != "--" || !names.is_empty() {
+            names.push(a.clone());
+        }
+        i += 1;
+    }
+    let missing = |io: &mut Io, n: &str| {
+        io.err(format!(
+            "bash: complete: {n}: no completion specification\n"
+        ));
+        1
+    };
+    if remove {
+        if names.is_empty() {
+            sh.completions.clear();
+        }
+        let mut code = 0;
+        for n in &names {
+            if sh.completions.remove(n).is_none() {
+                code = missing(io, n);
+            }
+        }
+        return code;
+    }
+    let given = !opts.is_empty() || !actions.is_empty() || rest.iter().any(Option::is_some);
+    if print || (names.is_empty() && !given) {
+        let shown: Vec<String> = if names.is_empty() {
+            sh.completions.keys().cloned().collect()
+        } else {
+            names
+        };
+        let mut code = 0;
+        for n in &shown {
+            match sh.completions.get(n) {
+                Some(spec) => io.out(format!("complete {spec} {n}\n")),
+                None => code = missing(io, n),
+            }
+        }
+        return code;
+    }
+    if names.is_empty() {
+        io.err(USAGE);
+        return 2;
+    }
+    let spec: Vec<String> = opts
+        .into_iter()
+        .chain(actions)
+        .chain(rest.into_iter().flatten())
+        .collect();
+    for n in names {
+        sh.completions.insert(n, spec.join(" "));
+    }
+    0
 }
 
 fn quote_single(v: &str) -> String {

@@ -208,6 +208,8 @@ struct Var {
 pub struct Shell {
     vars: BTreeMap<String, Var>,
     pub aliases: BTreeMap<String, String>,
+    /// `complete` specifications by command name, as `complete -p` prints their options.
+    pub completions: BTreeMap<String, String>,
     pub funcs: BTreeMap<String, Rc<ast::Command>>,
     pub cwd: String,
     pub positional: Vec<String>,
@@ -231,6 +233,7 @@ impl Shell {
         let mut sh = Shell {
             vars: BTreeMap::new(),
             aliases: BTreeMap::new(),
+            completions: BTreeMap::new(),
             funcs: BTreeMap::new(),
             cwd: vfs::HOME.into(),
             positional: Vec::new(),

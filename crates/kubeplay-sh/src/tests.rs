@@ -415,3 +415,34 @@ fn strings_past_16_mib_fail_as_bash_does_out_of_memory() {
         )
     );
 }
+
+#[test]
+fn complete_registers_prints_and_removes_as_bash_does() {
+    // Checked against bash 5.2.
+    let cases: &[(&str, &str, i32)] = &[
+        (
+            "complete -F __start_kubectl -o default k; complete -p k",
+            "complete -o default -F __start_kubectl k\n",
+            0,
+        ),
+        (
+            "complete -W 'a b' x y; complete -p",
+            "complete -W 'a b' x\ncomplete -W 'a b' y\n",
+            0,
+        ),
+        (
+            "complete -p nosuch",
+            "bash: complete: nosuch: no completion specification\n",
+            1,
+        ),
+        (
+            "complete -F f -o default k; complete -r k; complete -p k",
+            "bash: complete: k: no completion specification\n",
+            1,
+        ),
+        ("complete -F f; echo $?", "complete: usage: complete [-abcdefgjksuv] [-pr] [-DEI] [-o option] [-A action] [-G globpat] [-W wordlist] [-F function] [-C command] [-X filterpat] [-P prefix] [-S suffix] [name ...]\n2\n", 0),
+    ];
+    for (src, want, code) in cases {
+        assert_eq!(run(src), (want.to_string(), *code), "{src}");
+    }
+}

@@ -69,16 +69,16 @@ impl Completion {
 /// Shell builtins and the utilities the shell has, for the command position. Utilities are
 /// checked against the shell so none is offered that would not run.
 const SHELL_WORDS: &[&str] = &[
-    "alias", "base64", "cat", "cd", "clear", "cp", "cut", "date", "echo", "env", "exit", "export",
-    "false", "grep", "head", "help", "history", "jq", "ls", "mkdir", "mv", "printenv", "printf",
-    "pwd", "rm", "sed", "seq", "sleep", "sort", "source", "tail", "tee", "touch", "tr", "true",
-    "type", "uniq", "unset", "wc", "which", "xargs", "yes",
+    "alias", "base64", "cat", "cd", "clear", "complete", "cp", "cut", "date", "echo", "env",
+    "exit", "export", "false", "grep", "head", "help", "history", "jq", "ls", "mkdir", "mv",
+    "printenv", "printf", "pwd", "rm", "sed", "seq", "sleep", "sort", "source", "tail", "tee",
+    "touch", "tr", "true", "type", "uniq", "unset", "wc", "which", "xargs", "yes",
 ];
 
 /// Words the shell itself runs (not utilities `kubeplay_sh::utils::exists` knows).
 const SHELL_BUILTINS: &[&str] = &[
-    "alias", "cd", "echo", "exit", "export", "false", "help", "history", "printf", "pwd", "sleep",
-    "source", "true", "type", "unset",
+    "alias", "cd", "complete", "echo", "exit", "export", "false", "help", "history", "printf",
+    "pwd", "sleep", "source", "true", "type", "unset",
 ];
 
 const OUTPUT_FORMATS: &[&str] = &[
@@ -242,9 +242,11 @@ pub fn complete(s: &Session, line: &str) -> Completion {
                 .filter(|w| SHELL_BUILTINS.contains(w) || kubeplay_sh::utils::exists(w))
                 .map(|w| w.to_string()),
         );
+        v.extend(s.shell().aliases.keys().cloned());
         v
-    } else if before[0] == "kubectl" || before[0] == "k" {
-        kubectl_words(s, &before[1..], word)
+    } else if let Some(args) = kubectl_args(s, &before) {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        kubectl_words(s, &args, word)
     } else {
         file_words(s, word)
     };
@@ -254,6 +256,34 @@ pub fn complete(s: &Session, line: &str) -> Completion {
         start,
         candidates: set.into_iter().collect(),
     }
+}
+
+/// kubectl's arguments in a line whose command is kubectl: by name (`kubectl`, `k`), through
+/// an alias (`alias kgp='kubectl get pods'`), or completed as kubectl
+/// (`complete -o default -F __start_kubectl kc`).
+fn kubectl_args(s: &Session, before: &[&str]) -> Option<Vec<String>> {
+    let (cmd, rest) = before.split_first()?;
+    let sh = s.shell();
+    let mut args: Vec<String> = match *cmd {
+        "kubectl" | "k" => Vec::new(),
+        _ if sh
+            .completions
+            .get(*cmd)
+            .is_some_and(|spec| spec.split(' ').any(|w| w == "__start_kubectl")) =>
+        {
+            Vec::new()
+        }
+        _ => {
+            let alias = sh.aliases.get(*cmd)?;
+            let mut words = alias.split_whitespace();
+            if words.next()? != "kubectl" {
+                return None;
+            }
+            words.map(str::to_string).collect()
+        }
+    };
+    args.extend(rest.iter().map(|w| w.to_string()));
+    Some(args)
 }
 
 fn kubectl_words(s: &Session, args: &[&str], word: &str) -> Vec<String> {
@@ -404,6 +434,29 @@ mod tests {
         assert_eq!(complete(&s, "kub").apply("kub"), "kubectl ");
         // After a pipe, the command position again.
         assert_eq!(cands(&s, "kubectl get pods | gre"), ["grep"]);
+    }
+
+    #[test]
+    fn aliases_and_complete_specs_complete_as_kubectl() {
+        let mut s = session();
+        for line in [
+            "alias kgp='kubectl get pods'",
+            "alias kc=kubectl",
+            "complete -o default -F __start_kubectl kk",
+        ] {
+            s.feed_line(line);
+        }
+        assert_eq!(cands(&s, "kg"), ["kgp"]);
+        assert_eq!(cands(&s, "kc ro"), ["rollout"]);
+        assert_eq!(cands(&s, "kk rollout und"), ["undo"]);
+        // `kgp` is `kubectl get pods`: what follows is a pod's name.
+        let pods = cands(&s, "kgp web-");
+        assert!(
+            !pods.is_empty() && pods.iter().all(|p| p.starts_with("web-")),
+            "{pods:?}"
+        );
+        // Not kubectl: files.
+        assert_eq!(cands(&s, "cat we"), ["web.yaml"]);
     }
 
     #[test]
