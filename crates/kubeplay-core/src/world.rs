@@ -71,6 +71,10 @@ pub struct World {
     pub(crate) scheduler: scheduler::Scheduler,
     /// The deployment controller's copies of what it reads.
     pub(crate) copies: controllers::deployment::Copies,
+    /// The last namespace whose pods' changes were checked for Services of its own (besides
+    /// `default/kubernetes`), with the answer and the `services_gen` it holds for
+    /// ([`controllers::endpoints::pod_changed`]).
+    pub(crate) own_services: Option<(u64, crate::key::Name, bool)>,
     /// Set when the per-instant task budget ran out.
     pub livelock: bool,
     /// How many tasks of each kind ran (Deployment, ReplicaSet, Schedule, Kubelet, Endpoints),
@@ -100,6 +104,7 @@ impl World {
             kubelet: Default::default(),
             scheduler: Default::default(),
             copies: Default::default(),
+            own_services: None,
             livelock: false,
             task_counts: [0; 5],
             sliced_instant: None,

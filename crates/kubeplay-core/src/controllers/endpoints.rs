@@ -360,7 +360,18 @@ pub(crate) fn pod_changed(w: &mut World, pod: &Key) {
             .take_while(|s| s.0 == pod.0)
     };
     // Most changes are in namespaces with no Service of their own: nothing to copy then.
-    if !in_ns().any(|s| !is_kubernetes(s)) {
+    // Whether a namespace has one is known again until a Service changes (every write of
+    // one moves `services_gen`), and a rollout writes thousands of pods in one namespace.
+    let gen = w.kubelet.services_gen;
+    let known = match &w.own_services {
+        Some((g, ns, has)) if *g == gen && *ns == pod.0 => Some(*has),
+        _ => None,
+    };
+    let has = known.unwrap_or_else(|| in_ns().any(|s| !is_kubernetes(s)));
+    if known.is_none() {
+        w.own_services = Some((gen, pod.0.clone(), has));
+    }
+    if !has {
         return;
     }
     let services: Vec<Key> = in_ns().filter(|s| !is_kubernetes(s)).cloned().collect();
