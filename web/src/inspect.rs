@@ -519,8 +519,7 @@ fn state_of(st: Option<&ContainerStatus>) -> (String, Option<String>, Option<Str
     let Some(s) = st.and_then(|s| s.state.as_ref()) else {
         return (String::new(), None, None, None);
     };
-    if let Some(r) = &s.running {
-        let _ = r;
+    if s.running.is_some() {
         return ("Running".into(), None, None, None);
     }
     if let Some(t) = &s.terminated {

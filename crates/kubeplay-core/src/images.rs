@@ -385,13 +385,12 @@ const BASES: &[Base] = &[
 ];
 
 /// Why a pull failed: the runtime's error text after `Failed to pull image "x": `.
-pub fn pull_error(r: &Reference, image: &str) -> String {
+pub fn pull_error(r: &Reference) -> String {
     let known_repo = BASES.iter().any(|b| b.repo == r.repo);
     let full = r.full();
     if known_repo {
         format!("rpc error: code = NotFound desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": {full}: not found")
     } else {
-        let _ = image;
         format!("rpc error: code = Unknown desc = failed to pull and unpack image \"{full}\": failed to resolve reference \"{full}\": pull access denied, repository does not exist or may require authorization: server message: insufficient_scope: authorization failed")
     }
 }
@@ -712,7 +711,7 @@ mod tests {
             .resolve(&parse_reference("kodecloud/webapp-color:v2").unwrap())
             .is_none());
         let r = parse_reference("nginx:1.161").unwrap();
-        assert!(pull_error(&r, "nginx:1.161").ends_with("docker.io/library/nginx:1.161: not found"));
+        assert!(pull_error(&r).ends_with("docker.io/library/nginx:1.161: not found"));
     }
 
     #[test]

@@ -848,7 +848,7 @@ impl Proc {
                     }
                 }
                 Frame::Wait { what, fds } => {
-                    let mut io = self.io(host);
+                    let mut io = self.io();
                     let done = match &what {
                         Waiting::Sleep(t) => (host.now() >= *t).then_some(0),
                         Waiting::Host(h) => host.poll(*h, &mut io),
@@ -1302,8 +1302,7 @@ impl Proc {
         ex.words(words)
     }
 
-    fn io(&self, host: &mut dyn Host) -> Io {
-        let _ = host;
+    fn io(&self) -> Io {
         Io {
             stdin: None,
             stdout_tty: false,
@@ -1552,7 +1551,7 @@ impl Proc {
         out: &mut Out,
     ) -> Option<Status> {
         let name = argv[0].clone();
-        let mut io = self.io(host);
+        let mut io = self.io();
         io.stdout_tty = self.fd1_tty() && lookup(&fds, 1).is_none();
         for (k, v) in &assigns {
             io.env.insert(k.clone(), v.clone());

@@ -687,9 +687,8 @@ fn create_new_rs(w: &mut World, cx: &Ctx, new_revision: &str) -> Option<Key> {
     let name = format!("{}-{}", d.metadata.name.as_deref().unwrap_or(""), hash);
     let ns = d.metadata.namespace.clone().unwrap_or_default();
     let rk = key(&ns, &name);
-    if let Some(clash) = w.get::<ReplicaSet>(&rk) {
+    if w.get::<ReplicaSet>(&rk).is_some() {
         // Same name, other template: bump the collision count and try again.
-        let _ = clash;
         w.mutate::<Deployment>(&cx.key, |dd| {
             let st = dd.status.get_or_insert_with(Default::default);
             st.collision_count = Some(st.collision_count.unwrap_or(0) + 1);

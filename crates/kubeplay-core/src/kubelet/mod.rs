@@ -229,8 +229,7 @@ impl Ctr {
         ports.contains(&port).then_some(s)
     }
 
-    fn field_path(&self, index_in_role: usize) -> String {
-        let _ = index_in_role;
+    fn field_path(&self) -> String {
         let list = match self.role {
             Role::App => "spec.containers{",
             _ => "spec.initContainers{",
@@ -1217,7 +1216,7 @@ fn after_exit(
                 reason: "CrashLoopBackOff".into(),
                 message: Some(msg),
             };
-            let fp = c.field_path(i);
+            let fp = c.field_path();
             let m = format!(
                 "Back-off restarting failed container {} in pod {}_{}({})",
                 c.name,
@@ -1266,7 +1265,7 @@ fn follow_image_changes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mu
                         .unwrap_or(30)
                         .max(0) as Millis;
                     let t = if stops { now + 200 } else { now + grace * 1000 };
-                    let (fp, name) = (c.field_path(i), c.name.clone());
+                    let (fp, name) = (c.field_path(), c.name.clone());
                     event(
                         w,
                         pod,
@@ -1388,7 +1387,7 @@ fn try_start(
     if !pull_image(w, pod, rt, i, spec_c, wake) {
         return false;
     }
-    let fp = rt.ctrs[i].field_path(i);
+    let fp = rt.ctrs[i].field_path();
     let img = rt.ctrs[i].img.clone().expect("image present");
     // --- env ---
     let mounts = match crate::config::container_mounts(pod, &spec_c, &*w) {
@@ -1587,7 +1586,7 @@ fn pull_image(
         _ => {}
     }
     let image = rt.ctrs[i].image.clone();
-    let fp = Some(rt.ctrs[i].field_path(i));
+    let fp = Some(rt.ctrs[i].field_path());
     let parsed = parsed_image(w, &image);
     let (reference, full) = match &*parsed {
         Ok((r, full)) => (r, full),
@@ -1633,7 +1632,7 @@ fn pull_image(
                 c.pull_backoff = 0;
                 return c.img.is_some();
             }
-            let err = images::pull_error(&reference, &image);
+            let err = images::pull_error(&reference);
             event(
                 w,
                 pod,
@@ -2103,7 +2102,7 @@ fn probes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Op
     let CState::Running { started } = rt.ctrs[i].state else {
         return;
     };
-    let fp = rt.ctrs[i].field_path(i);
+    let fp = rt.ctrs[i].field_path();
     for which in ["Startup", "Liveness", "Readiness"] {
         let probe = match which {
             "Startup" => sc.startup_probe.as_ref(),
@@ -2230,7 +2229,7 @@ fn terminate(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mut Option<Mi
         if !c.is_running() {
             continue;
         }
-        let fp = c.field_path(i);
+        let fp = c.field_path();
         event(
             w,
             pod,

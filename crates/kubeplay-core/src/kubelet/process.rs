@@ -794,11 +794,6 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
             }
         }
     };
-    let shown = if url.starts_with("http://") {
-        url.clone()
-    } else {
-        format!("http://{url}")
-    };
     if !quiet && tool == "wget" {
         out.push_str(&format!("Connecting to {hostport} ({addr}:{port})\n"));
     }
@@ -838,7 +833,6 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
                     out.push_str(&format!("saving to '{file}'\n{file}           100% |********************************|   {}  0:00:00 ETA\n'{file}' saved\n", body.len()));
                 }
             }
-            let _ = shown;
             0
         }
         Err(NetError::Refused) => {

@@ -737,7 +737,7 @@ impl P {
         }
     }
     fn compare(&mut self, gt: bool) -> R<E> {
-        let l = self.concat(gt)?;
+        let l = self.concat()?;
         for op in ["<=", ">=", "==", "!=", "<", ">"] {
             if op == ">" && !gt {
                 continue;
@@ -752,7 +752,7 @@ impl P {
                     "<" => "<",
                     _ => ">",
                 };
-                return Ok(E::Bin(Box::new(l), op, Box::new(self.concat(gt)?)));
+                return Ok(E::Bin(Box::new(l), op, Box::new(self.concat()?)));
             }
         }
         Ok(l)
@@ -765,7 +765,7 @@ impl P {
             _ => false,
         }
     }
-    fn concat(&mut self, gt: bool) -> R<E> {
+    fn concat(&mut self) -> R<E> {
         let mut l = self.additive()?;
         while self.starts_operand() && !self.is_kw("in") {
             // `a -1` is subtraction, handled by additive; here only operands that cannot
@@ -773,7 +773,6 @@ impl P {
             if self.is_op("-") || self.is_op("+") {
                 break;
             }
-            let _ = gt;
             l = E::Bin(Box::new(l), "concat", Box::new(self.additive()?));
         }
         Ok(l)
@@ -1809,17 +1808,14 @@ fn run_prog(cx: &mut Cx, prog: &Prog, rt: &mut Rt, files: &[String]) -> R<()> {
                     };
                     match flow {
                         Flow::Next => continue 'lines,
-                        Flow::Exit => {
-                            exiting = true;
-                            break 'records;
-                        }
+                        // `exit` in a rule still runs the END rules.
+                        Flow::Exit => break 'records,
                         _ => {}
                     }
                 }
             }
         }
     }
-    let _ = exiting;
     for (pat, action) in &prog.items {
         if let Pat::End = pat {
             if let Some(a) = action {

@@ -172,8 +172,6 @@ fn cat(cx: &mut Cx) -> Outcome {
 }
 
 fn test(cx: &mut Cx) -> Outcome {
-    let name = cx.io.env.get("_").cloned();
-    let _ = name;
     let mut args: Vec<String> = cx.args.to_vec();
     // `[` and `[[` need their closing bracket.
     let which = if args.last().map(String::as_str) == Some("]") {
@@ -458,9 +456,8 @@ fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, Vec<String>)
                         }
                         s
                     }
-                    other => {
+                    _ => {
                         o.push_str(&c[i..=j].iter().collect::<String>());
-                        let _ = other;
                         i = j + 1;
                         continue;
                     }
@@ -706,12 +703,12 @@ fn clear(cx: &mut Cx) -> Outcome {
 }
 
 fn date(cx: &mut Cx) -> Outcome {
-    let mut utc = true;
     let mut fmt = None;
     let mut it = cx.args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
-            "-u" | "--utc" | "--universal" => utc = true,
+            // The clock is in UTC already.
+            "-u" | "--utc" | "--universal" => {}
             s if s.starts_with('+') => fmt = Some(s[1..].to_string()),
             s if s.starts_with("-d") || s.starts_with("--date") => {
                 if s == "-d" {
@@ -726,7 +723,6 @@ fn date(cx: &mut Cx) -> Outcome {
             }
         }
     }
-    let _ = utc;
     let secs = cx.now_ms.div_euclid(1000);
     let fmt = fmt.unwrap_or_else(|| "%a %b %e %H:%M:%S %Z %Y".into());
     cx.io.out(format!(

@@ -264,7 +264,6 @@ fn ls(cx: &mut Cx) -> Outcome {
                     "{mode} {links:>lw$} root root {size:>sw$} {time} {name}\n"
                 ));
             }
-            let _ = cx;
             s
         };
     kubeplay_sort::sort_by(&mut files, |a, b| a.0.cmp(&b.0));

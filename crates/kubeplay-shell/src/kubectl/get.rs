@@ -62,8 +62,7 @@ pub fn resolve_args(args: &[String]) -> Result<(Vec<Request>, bool), String> {
             .ok_or_else(|| unknown(t))
     };
     if args.iter().any(|a| a.contains('/')) {
-        if let Some(bad) = args.iter().find(|a| !a.contains('/')) {
-            let _ = bad;
+        if args.iter().any(|a| !a.contains('/')) {
             return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into());
         }
         let mut reqs: Vec<Request> = Vec::new();

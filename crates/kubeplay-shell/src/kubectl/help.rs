@@ -427,10 +427,9 @@ pub fn help_command(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             cx.out.out(overview());
             Exec::Done(0)
         }
-        Some(cmd) => {
+        Some(_) => {
             let mut a: Vec<String> = args.to_vec();
             a.push("--help".into());
-            let _ = cmd;
             super::run(cx, &a)
         }
     }
