@@ -12,6 +12,20 @@ use std::time::{Duration, Instant};
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+extern "C" {
+    /// mimalloc's own option setter (compiled in with the allocator).
+    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
+}
+
+/// As the `kubeplay` binary does: keep freed pages instead of giving them back to the OS
+/// (mimalloc v2's `mi_option_purge_delay`, option 15, to -1). A rollout frees old pods' memory
+/// while it allocates the new pods': purged, each page was faulted in again and zeroed by the
+/// kernel, about a sixth of the time of a 10,000-pod rollout.
+fn keep_freed_pages() {
+    // SAFETY: a plain setter of an integer option, called before any other thread exists.
+    unsafe { mi_option_set(15, -1) }
+}
+
 fn one(replicas: i32) -> Duration {
     let mut w = World::new(1);
     create(&mut w, deployment("web", replicas, "nginx:1.14.2", "{}", 0));
@@ -66,6 +80,7 @@ fn median(replicas: i32, runs: usize) -> Duration {
 }
 
 fn main() {
+    keep_freed_pages();
     let runs: usize = std::env::var("RUNS")
         .ok()
         .and_then(|r| r.parse().ok())

@@ -135,7 +135,7 @@ struct OwnerPods {
 /// A pod's contribution to its controller's tally and deletion order.
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Contribution {
-    owner: String,
+    owner: UidCopy,
     active: bool,
     ready: bool,
     rank: Option<Rank>,
@@ -150,7 +150,7 @@ struct Standing {
 }
 
 impl Standing {
-    fn with(self, owner: String, k: &Key) -> Contribution {
+    fn with(self, owner: UidCopy, k: &Key) -> Contribution {
         Contribution {
             owner,
             active: self.active,
@@ -175,7 +175,7 @@ fn standing<T: Stored>(o: &T) -> Option<Standing> {
 
 fn tally_of<T: Stored>(o: &T) -> Option<Contribution> {
     let p = (o as &dyn std::any::Any).downcast_ref::<Pod>()?;
-    let owner = controller_uid(&p.metadata)?.to_string();
+    let owner = UidCopy::of(controller_uid(&p.metadata)?);
     let active = crate::controllers::is_active(p);
     let ready = active && crate::controllers::ready_since(p).is_some();
     let rank = active.then(|| deletion_rank(p));
@@ -188,6 +188,7 @@ fn tally_of<T: Stored>(o: &T) -> Option<Contribution> {
 }
 
 /// A controller uid kept across a change without a heap copy (uids are 36 bytes).
+#[derive(Clone, Debug, PartialEq, Eq)]
 enum UidCopy {
     Inline([u8; 48], u8),
     Heap(String),
@@ -210,12 +211,10 @@ impl UidCopy {
         }
     }
     /// The uid again (copied from a `str`, so always UTF-8).
-    fn owned(&self) -> String {
+    fn as_str(&self) -> &str {
         match self {
-            UidCopy::Inline(b, n) => std::str::from_utf8(&b[..*n as usize])
-                .unwrap_or_default()
-                .to_string(),
-            UidCopy::Heap(s) => s.clone(),
+            UidCopy::Inline(b, n) => std::str::from_utf8(&b[..*n as usize]).unwrap_or_default(),
+            UidCopy::Heap(s) => s,
         }
     }
 }
@@ -265,16 +264,21 @@ impl Store {
         let owner_before = controller_uid(o.meta()).map(UidCopy::of);
         let standing_before = standing(o);
         let r = f(o);
-        let o = T::table(self).get(k)?;
-        let owner_now = controller_uid(o.meta());
         // Most writes change neither the controller nor what the pod counts for: only the
-        // comparison, no copies.
-        let same_owner =
-            owner_before.as_ref().map(UidCopy::as_bytes) == owner_now.map(str::as_bytes);
-        let standing_now = standing(o);
+        // comparison (on the object just written, not looked up again), no copies.
+        let (same_owner, standing_now) = {
+            let o: &T = o;
+            let owner_now = controller_uid(o.meta());
+            (
+                owner_before.as_ref().map(UidCopy::as_bytes) == owner_now.map(str::as_bytes),
+                standing(o),
+            )
+        };
         if same_owner && standing_before == standing_now {
             return Some(r);
         }
+        let o = T::table(self).get(k)?;
+        let owner_now = controller_uid(o.meta());
         // Only the deletion rank moved, for an owner whose order is not kept yet.
         if let (true, Some(b), Some(n), Some(uid)) =
             (same_owner, standing_before, standing_now, owner_now)
@@ -285,17 +289,16 @@ impl Store {
                 return Some(r);
             }
         }
-        let owner_before = owner_before.map(|u| u.owned());
-        let (owner_after, tally_before, tally_after) = (
-            owner_now.map(str::to_string),
+        let (tally_before, tally_after) = (
             standing_before
                 .zip(owner_before.clone())
                 .map(|(s, owner)| s.with(owner, k)),
             tally_of(o),
         );
-        if owner_before != owner_after {
-            if let Some(uid) = owner_before {
-                self.unindex(&uid, T::KIND, k);
+        if !same_owner {
+            let owner_after = owner_now.map(str::to_string);
+            if let Some(uid) = &owner_before {
+                self.unindex(uid.as_str(), T::KIND, k);
             }
             if let Some(uid) = owner_after {
                 self.owned
@@ -320,22 +323,26 @@ impl Store {
         if c.rank.is_none() && delta == PodTally::default() {
             return;
         }
+        let owner = c.owner.as_str();
         if sign > 0 {
-            // The owner's entry is made only when it is new (the uid moves in).
-            let e = self.owner_pods.entry(c.owner).or_default();
+            // The owner's entry is made only when it is new (the uid is copied in then).
+            let e = match self.owner_pods.get_mut(owner) {
+                Some(e) => e,
+                None => self.owner_pods.entry(owner.to_string()).or_default(),
+            };
             if let Some(rank) = c.rank.filter(|_| e.built) {
                 e.ranked.insert((rank, k.clone()));
             }
             e.tally.active += delta.active;
             e.tally.ready += delta.ready;
-        } else if let Some(e) = self.owner_pods.get_mut(&c.owner) {
+        } else if let Some(e) = self.owner_pods.get_mut(owner) {
             if let Some(rank) = c.rank.filter(|_| e.built) {
                 e.ranked.remove(&(rank, k.clone()));
             }
             e.tally.active += delta.active;
             e.tally.ready += delta.ready;
             if e.ranked.is_empty() && e.tally == PodTally::default() {
-                self.owner_pods.remove(&c.owner);
+                self.owner_pods.remove(owner);
             }
         }
     }
@@ -394,17 +401,25 @@ impl Store {
         let k = key_of(o.meta());
         if let Some(old) = T::table(self).get(&k) {
             let t = tally_of(old);
-            if let Some(uid) = controller_uid(old.meta()).map(str::to_string) {
-                self.unindex(&uid, T::KIND, &k);
+            if let Some(uid) = controller_uid(old.meta()).map(UidCopy::of) {
+                self.unindex(uid.as_str(), T::KIND, &k);
             }
             self.count(t, &k, -1);
         }
         self.count(tally_of(&o), &k, 1);
         if let Some(uid) = controller_uid(o.meta()) {
-            self.owned
-                .entry(uid.to_string())
-                .or_default()
-                .insert((T::KIND, k.clone()));
+            // The uid is copied only for an owner's first object.
+            let entry = (T::KIND, k.clone());
+            match self.owned.get_mut(uid) {
+                Some(set) => {
+                    set.insert(entry);
+                }
+                None => {
+                    let mut set = BTreeSet::new();
+                    set.insert(entry);
+                    self.owned.insert(uid.to_string(), set);
+                }
+            }
         }
         T::table_mut(self).insert(k, o);
     }
@@ -412,8 +427,8 @@ impl Store {
     pub fn remove<T: Stored>(&mut self, k: &Key) -> Option<Rc<T>> {
         let o = T::table_mut(self).remove(k)?;
         self.writes += 1;
-        if let Some(uid) = controller_uid(o.meta()).map(str::to_string) {
-            self.unindex(&uid, T::KIND, k);
+        if let Some(uid) = controller_uid(o.meta()) {
+            self.unindex(uid, T::KIND, k);
         }
         self.count(tally_of(&*o), k, -1);
         Some(o)
