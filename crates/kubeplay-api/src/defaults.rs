@@ -17,6 +17,14 @@ use std::collections::BTreeMap;
 
 /// Fill in the defaults the API server would.
 pub fn apply(obj: &mut Object) {
+    // Empty labels or annotations are as good as none: Go's `omitempty` drops them when the
+    // object is written back (a patch or manifest may send `annotations: {}`).
+    let m = obj.meta_mut();
+    for map in [&mut m.labels, &mut m.annotations] {
+        if map.as_ref().is_some_and(|m| m.is_empty()) {
+            *map = None;
+        }
+    }
     match obj {
         Object::Deployment(d) => deployment(d),
         Object::ReplicaSet(r) => replicaset(r),
@@ -137,7 +145,9 @@ pub fn pod(p: &mut Pod) {
         .get_or_insert_with(|| "PreemptLowerPriority".into());
     s.priority.get_or_insert(0);
     // A pod without a service account runs as its namespace's `default` (admission).
-    let account = s.service_account_name.get_or_insert_with(|| "default".into());
+    let account = s
+        .service_account_name
+        .get_or_insert_with(|| "default".into());
     s.service_account = Some(account.clone());
     let tolerations = s.tolerations.get_or_insert_with(Vec::new);
     for key in [
