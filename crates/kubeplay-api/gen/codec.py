@@ -20,7 +20,7 @@ for d, _, files in os.walk(root):
             index[f'crate::{mod}::{m.group(1)}'] = p
 
 ROOTS = ['crate::api::core::v1::' + k for k in
-         ['Namespace', 'Node', 'Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Event']] + \
+         ['Namespace', 'Node', 'Pod', 'Service', 'Endpoints', 'ConfigMap', 'Secret', 'Event', 'ServiceAccount']] + \
         ['crate::api::apps::v1::Deployment', 'crate::api::apps::v1::ReplicaSet']
 
 structs = {}   # path -> dict

@@ -674,6 +674,12 @@ mod tests {
                 "spec": {"finalizers": ["kubernetes"]}, "status": {"phase": "Active", "conditions": [cond("X")]}}),
             ),
             (
+                Kind::ServiceAccount,
+                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta(),
+                "automountServiceAccountToken": false, "imagePullSecrets": [{"name": "regcred"}],
+                "secrets": [{"name": "s", "kind": "Secret", "namespace": "default"}]}),
+            ),
+            (
                 Kind::Event,
                 json!({"apiVersion": "v1", "kind": "Event", "metadata": meta(),
                 "involvedObject": {"kind": "Pod", "name": "p", "fieldPath": "spec.containers{c}", "apiVersion": "v1",
@@ -700,7 +706,17 @@ mod tests {
                 }
             };
         }
-        let theirs = theirs!(Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event);
+        let theirs = theirs!(
+            Namespace,
+            Node,
+            Pod,
+            Service,
+            Endpoints,
+            ConfigMap,
+            Secret,
+            Event,
+            ServiceAccount
+        );
         match (ours, theirs) {
             (Ok(a), Ok(b)) => {
                 assert_eq!(a, b, "{v}");
@@ -716,6 +732,7 @@ mod tests {
                     Object::Secret(o) => serde_json::to_value(&**o),
                     Object::Namespace(o) => serde_json::to_value(&**o),
                     Object::Event(o) => serde_json::to_value(&**o),
+                    Object::ServiceAccount(o) => serde_json::to_value(&**o),
                 }
                 .unwrap();
                 assert_eq!(enc, serde_enc, "{v}");

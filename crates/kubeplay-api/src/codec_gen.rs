@@ -1160,6 +1160,12 @@ table!(k8s::api::core::v1::EventSource, "EventSource", None, [
     (component, "component", opt String),
     (host, "host", opt String),
 ]);
+table!(k8s::api::core::v1::ServiceAccount, "ServiceAccount", Some(("v1", "ServiceAccount")), [
+    (automount_service_account_token, "automountServiceAccountToken", opt bool),
+    (image_pull_secrets, "imagePullSecrets", opt Vec<k8s::api::core::v1::LocalObjectReference>),
+    (metadata, "metadata", req k8s::apimachinery::pkg::apis::meta::v1::ObjectMeta),
+    (secrets, "secrets", opt Vec<k8s::api::core::v1::ObjectReference>),
+]);
 table!(k8s::api::apps::v1::Deployment, "Deployment", Some(("apps/v1", "Deployment")), [
     (metadata, "metadata", req k8s::apimachinery::pkg::apis::meta::v1::ObjectMeta),
     (spec, "spec", req k8s::api::apps::v1::DeploymentSpec),

@@ -70,6 +70,12 @@ pub fn template(t: &mut PodTemplateSpec) {
 
 /// `SetDefaults_PodSpec` and the container defaults.
 pub fn pod_spec(s: &mut PodSpec) {
+    // `serviceAccount` is the deprecated alias of `serviceAccountName`: the v1 conversion
+    // reads it when the name is unset and always writes the name back into it.
+    if s.service_account_name.as_deref().unwrap_or("").is_empty() {
+        s.service_account_name = s.service_account.clone().filter(|a| !a.is_empty());
+    }
+    s.service_account = s.service_account_name.clone();
     s.dns_policy.get_or_insert_with(|| "ClusterFirst".into());
     s.restart_policy.get_or_insert_with(|| "Always".into());
     s.scheduler_name
@@ -130,16 +136,9 @@ pub fn pod(p: &mut Pod) {
     s.preemption_policy
         .get_or_insert_with(|| "PreemptLowerPriority".into());
     s.priority.get_or_insert(0);
-    if s.service_account_name.is_none() {
-        s.service_account_name = Some(
-            s.service_account
-                .clone()
-                .unwrap_or_else(|| "default".into()),
-        );
-    }
-    if s.service_account.is_none() {
-        s.service_account = s.service_account_name.clone();
-    }
+    // A pod without a service account runs as its namespace's `default` (admission).
+    let account = s.service_account_name.get_or_insert_with(|| "default".into());
+    s.service_account = Some(account.clone());
     let tolerations = s.tolerations.get_or_insert_with(Vec::new);
     for key in [
         "node.kubernetes.io/not-ready",

@@ -3,7 +3,7 @@
 
 use k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use k8s_openapi::api::core::v1::{
-    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
+    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::Value;
@@ -62,7 +62,19 @@ macro_rules! kinds {
     };
 }
 
-kinds!(Namespace, Node, Pod, Service, Endpoints, ConfigMap, Secret, Event, Deployment, ReplicaSet);
+kinds!(
+    Namespace,
+    Node,
+    Pod,
+    Service,
+    Endpoints,
+    ConfigMap,
+    Secret,
+    Event,
+    ServiceAccount,
+    Deployment,
+    ReplicaSet,
+);
 
 impl Object {
     pub fn name(&self) -> &str {

@@ -106,6 +106,16 @@ pub static RESOURCES: &[ResourceInfo] = &[
         in_all: false,
     },
     ResourceInfo {
+        kind: Kind::ServiceAccount,
+        group: "",
+        version: "v1",
+        plural: "serviceaccounts",
+        singular: "serviceaccount",
+        short_names: &["sa"],
+        namespaced: true,
+        in_all: false,
+    },
+    ResourceInfo {
         kind: Kind::Endpoints,
         group: "",
         version: "v1",

@@ -21,6 +21,10 @@ pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
         Object::Deployment(d) => configdata::invalid("Deployment", obj.name(), deployment(d)),
         Object::ReplicaSet(r) => configdata::invalid("ReplicaSet", obj.name(), replicaset(r)),
         Object::Pod(p) => configdata::invalid("Pod", obj.name(), pod(p)),
+        // `ValidateServiceAccount`: its metadata, the name a DNS-1123 subdomain.
+        Object::ServiceAccount(s) => {
+            configdata::invalid("ServiceAccount", obj.name(), object_meta(&s.metadata))
+        }
         other => {
             let mut causes = Vec::new();
             meta_maps(Some(other.meta()), "metadata", &mut causes);

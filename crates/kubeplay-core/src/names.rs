@@ -61,6 +61,14 @@ pub fn uuid(rng: &mut impl RngCore) -> String {
     out
 }
 
+/// A version-4 UUID from a generator of its own, seeded with `seed`: for objects the cluster
+/// makes for itself, so that making them draws nothing from the world's generator.
+pub fn derived_uuid(seed: &[u8]) -> String {
+    use rand_core::SeedableRng;
+    let h = (u64::from(fnv32a(seed)) << 32) | u64::from(fnv32a(&[seed, b"/uid"].concat()));
+    uuid(&mut rand_chacha::ChaCha8Rng::seed_from_u64(h))
+}
+
 /// The base of a generated name is cut to leave room for the suffix (63 - 5).
 pub fn generate_name(base: &str, rng: &mut impl RngCore) -> String {
     let base = if base.len() > 58 { &base[..58] } else { base };

@@ -1,4 +1,7 @@
 //! What every namespace and every pod get for service accounts on a real cluster:
+//! - the `default` ServiceAccount that kube-controller-manager's serviceaccount-controller
+//!   keeps in every namespace (recreated when deleted);
+//! - the ServiceAccount admission plugin's check that a pod's service account exists;
 //! - the `kube-root-ca.crt` ConfigMap that kube-controller-manager's root-ca-cert-publisher
 //!   keeps in every namespace (recreated when deleted, reset when changed);
 //! - the `kube-api-access-<suffix>` projected volume that the ServiceAccount admission plugin
@@ -11,9 +14,10 @@ use crate::world::{meta, World};
 use base64::Engine;
 use kubeplay_api::k8s_openapi::api::core::v1::{
     ConfigMap, ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
-    ObjectFieldSelector, Pod, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume,
-    VolumeMount, VolumeProjection,
+    Namespace, ObjectFieldSelector, Pod, ProjectedVolumeSource, ServiceAccount,
+    ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
 };
+use kubeplay_api::{ApiError, Reason};
 
 pub const ROOT_CA_CONFIGMAP: &str = "kube-root-ca.crt";
 pub const TOKEN_MOUNT_PATH: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
@@ -29,14 +33,62 @@ const TOKEN_EXPIRATION_SECONDS: i64 = 3607;
 /// before the virtual epoch for ten years, as kubeadm makes it).
 pub const CLUSTER_CA: &str = include_str!("cluster-ca.crt");
 
+/// The service account every namespace has, and every pod that names none runs as.
+pub const DEFAULT_SERVICE_ACCOUNT: &str = "default";
+
+/// Whether `ns` is gone or going: the controllers stop putting things into it.
+fn terminating(w: &World, ns: &str) -> bool {
+    w.get::<Namespace>(&key("", ns))
+        .is_none_or(|n| n.metadata.deletion_timestamp.is_some())
+}
+
+/// serviceaccount-controller's sync for one namespace: its `default` ServiceAccount, made
+/// with the namespace and again whenever it is deleted.
+pub(crate) fn ensure_default(w: &mut World, ns: &str) {
+    if terminating(w, ns)
+        || w.get::<ServiceAccount>(&key(ns, DEFAULT_SERVICE_ACCOUNT))
+            .is_some()
+    {
+        return;
+    }
+    w.create_derived(ServiceAccount {
+        metadata: meta(DEFAULT_SERVICE_ACCOUNT, Some(ns)),
+        ..Default::default()
+    });
+}
+
+/// The ServiceAccount admission plugin's lookup for a pod about to be created in `ns`: the
+/// service account it names must exist (its `automountServiceAccountToken` is returned), else
+/// the create is forbidden with the API server's words. `name` is the pod's name, or its
+/// generateName for a controller's pod.
+pub(crate) fn admit_pod(
+    w: &World,
+    ns: &str,
+    name: &str,
+    pod: &Pod,
+) -> Result<Option<bool>, ApiError> {
+    let sa = pod
+        .spec
+        .as_ref()
+        .and_then(|s| s.service_account_name.as_deref())
+        .filter(|s| !s.is_empty())
+        .unwrap_or(DEFAULT_SERVICE_ACCOUNT);
+    match w.get::<ServiceAccount>(&key(ns, sa)) {
+        Some(found) => Ok(found.automount_service_account_token),
+        None => Err(ApiError::new(
+            Reason::Forbidden,
+            format!(
+                "pods \"{name}\" is forbidden: error looking up service account {ns}/{sa}: serviceaccount \"{sa}\" not found"
+            ),
+        )),
+    }
+}
+
 /// root-ca-cert-publisher's sync for one namespace: create the ConfigMap when it is missing,
 /// and put back its data and description when they differ (other annotations stay).
 pub(crate) fn publish_root_ca(w: &mut World, ns: &str) {
     let k = key(ns, ROOT_CA_CONFIGMAP);
-    let terminating = w
-        .get::<kubeplay_api::k8s_openapi::api::core::v1::Namespace>(&key("", ns))
-        .is_none_or(|n| n.metadata.deletion_timestamp.is_some());
-    if terminating {
+    if terminating(w, ns) {
         return;
     }
     let data = kubeplay_sort::map([("ca.crt".to_string(), CLUSTER_CA.to_string())]);
@@ -74,16 +126,17 @@ pub(crate) fn publish_root_ca(w: &mut World, ns: &str) {
 }
 
 /// The ServiceAccount admission plugin's token volume: unless the pod opts out with
-/// `automountServiceAccountToken: false`, every container and init container without a
+/// `automountServiceAccountToken: false` (or leaves it unset and its service account,
+/// `sa_automount`, opts out), every container and init container without a
 /// mount at [`TOKEN_MOUNT_PATH`] gets one, read-only, from a new projected volume. The
 /// volume's name suffix is derived from the pod's uid (the API server draws it at random;
 /// deriving it keeps the world's random sequence, and so every other name, unchanged).
-pub(crate) fn mount_token(pod: &mut Pod) {
+pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>) {
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let Some(spec) = pod.spec.as_mut() else {
         return;
     };
-    if spec.automount_service_account_token == Some(false) {
+    if spec.automount_service_account_token.or(sa_automount) == Some(false) {
         return;
     }
     let volumes = spec.volumes.get_or_insert_with(Vec::new);
@@ -341,7 +394,7 @@ mod tests {
     #[test]
     fn every_container_gets_the_mount_and_one_volume_is_added() {
         let mut p = pod(&["a", "b"], &["i"]);
-        mount_token(&mut p);
+        mount_token(&mut p, None);
         let s = p.spec.unwrap();
         let vols = s.volumes.unwrap();
         assert_eq!(vols.len(), 1);
@@ -361,7 +414,7 @@ mod tests {
         let mut p = pod(&["a"], &[]);
         p.spec.as_mut().unwrap().automount_service_account_token = Some(false);
         let before = p.clone();
-        mount_token(&mut p);
+        mount_token(&mut p, None);
         assert_eq!(p, before);
 
         let mut p = pod(&["a"], &[]);
@@ -371,15 +424,15 @@ mod tests {
             ..Default::default()
         }]);
         let before = p.clone();
-        mount_token(&mut p);
+        mount_token(&mut p, None);
         assert_eq!(p, before);
     }
 
     #[test]
     fn the_suffix_depends_on_the_uid_only() {
         let (mut a, mut b) = (pod(&["a"], &[]), pod(&["x"], &[]));
-        mount_token(&mut a);
-        mount_token(&mut b);
+        mount_token(&mut a, None);
+        mount_token(&mut b, None);
         let name = |p: &Pod| {
             p.spec.as_ref().unwrap().volumes.as_ref().unwrap()[0]
                 .name
@@ -388,7 +441,7 @@ mod tests {
         assert_eq!(name(&a), name(&b));
         let mut c = pod(&["a"], &[]);
         c.metadata.uid = Some("another".into());
-        mount_token(&mut c);
+        mount_token(&mut c, None);
         assert_ne!(name(&a), name(&c));
     }
 

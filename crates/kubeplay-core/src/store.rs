@@ -5,7 +5,7 @@ use crate::controllers::replicaset::{deletion_rank, rank_head, Rank, RankHead};
 use crate::table::Table;
 use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kubeplay_api::k8s_openapi::api::core::v1::{
-    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service,
+    ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::{Kind, Object};
@@ -88,6 +88,7 @@ tables!(
     ConfigMap => configmaps,
     Secret => secrets,
     Event => events,
+    ServiceAccount => serviceaccounts,
     Deployment => deployments,
     ReplicaSet => replicasets,
 );

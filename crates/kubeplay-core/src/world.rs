@@ -86,6 +86,8 @@ pub struct World {
     /// The most pods ReplicaSets may bring the cluster to
     /// ([`controllers::replicaset::MAX_PODS`]; lower in tests).
     pub max_pods: usize,
+    /// How many times in a row each ReplicaSet failed to create its pods (its back-off).
+    pub(crate) rs_create_failures: BTreeMap<Key, u32>,
 }
 
 impl World {
@@ -109,6 +111,7 @@ impl World {
             task_counts: [0; 5],
             sliced_instant: None,
             max_pods: controllers::replicaset::MAX_PODS,
+            rs_create_failures: BTreeMap::new(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let n = Namespace {
@@ -344,7 +347,13 @@ impl World {
                 }
                 kubelet::config_changed(self, kind, k)
             }
-            Kind::Namespace => serviceaccount::publish_root_ca(self, &k.1),
+            Kind::Namespace => {
+                serviceaccount::ensure_default(self, &k.1);
+                serviceaccount::publish_root_ca(self, &k.1)
+            }
+            Kind::ServiceAccount if k.1 == serviceaccount::DEFAULT_SERVICE_ACCOUNT => {
+                serviceaccount::ensure_default(self, &k.0)
+            }
             _ => {}
         }
     }
@@ -377,10 +386,32 @@ impl World {
 
     /// Create an object on behalf of a controller (no validation: controllers write valid
     /// objects). Returns its key.
-    pub(crate) fn create_internal<T: Stored>(&mut self, mut o: T) -> Key {
-        self.admit(o.meta_mut(), T::KIND);
+    pub(crate) fn create_internal<T: Stored>(&mut self, o: T) -> Key {
+        self.store_new(o, false, None)
+    }
+
+    /// A controller's pod, its service account looked up first
+    /// ([`serviceaccount::admit_pod`], which gives `automount`).
+    pub(crate) fn create_pod_internal(&mut self, pod: Pod, automount: Option<bool>) -> Key {
+        self.store_new(pod, false, automount)
+    }
+
+    /// `create_internal` for an object a controller keeps in every namespace (a namespace's
+    /// `default` ServiceAccount): its uid is derived, not drawn, so that making it leaves the
+    /// names drawn after it as they were.
+    pub(crate) fn create_derived<T: Stored>(&mut self, o: T) -> Key {
+        self.store_new(o, true, None)
+    }
+
+    fn store_new<T: Stored>(
+        &mut self,
+        mut o: T,
+        derived_uid: bool,
+        automount: Option<bool>,
+    ) -> Key {
+        self.admit(o.meta_mut(), T::KIND, derived_uid);
         if let Some(pod) = (&mut o as &mut dyn std::any::Any).downcast_mut::<Pod>() {
-            serviceaccount::mount_token(pod);
+            serviceaccount::mount_token(pod, automount);
         }
         let k = key_of(o.meta());
         let owner = watched_owner(T::KIND, &k, o.meta());
@@ -431,7 +462,10 @@ impl World {
     }
 
     /// Metadata the API server sets on create.
-    fn admit(&mut self, m: &mut ObjectMeta, kind: Kind) {
+    /// Name (for generateName), namespace, uid, resourceVersion and the other server-set
+    /// fields. A `derived` uid comes from the object's kind, key and resourceVersion instead of
+    /// the world's generator ([`names::derived_uuid`]).
+    fn admit(&mut self, m: &mut ObjectMeta, kind: Kind, derived: bool) {
         if m.name.as_deref().unwrap_or("").is_empty() {
             if let Some(base) = m.generate_name.clone() {
                 // A clash is AlreadyExists for the API server and a retry for the client:
@@ -457,8 +491,15 @@ impl World {
         } else {
             m.namespace = None;
         }
-        m.uid = Some(names::uuid(&mut self.rng));
-        m.resource_version = Some(self.store.next_resource_version());
+        let rv = self.store.next_resource_version();
+        m.uid = Some(if derived {
+            let ns = m.namespace.as_deref().unwrap_or("");
+            let name = m.name.as_deref().unwrap_or("");
+            names::derived_uuid([kind.as_str(), ns, name, &rv].join("/").as_bytes())
+        } else {
+            names::uuid(&mut self.rng)
+        });
+        m.resource_version = Some(rv);
         m.creation_timestamp = Some(k8s_time(self.now));
         if matches!(kind, Kind::Deployment | Kind::ReplicaSet) {
             m.generation = Some(1);
@@ -547,8 +588,17 @@ impl World {
             obj.meta_mut().namespace = Some("default".into());
         }
         defaults::apply(&mut obj);
-        validate::validate_create(&obj)?;
+        // As the API server: admission (the namespace must exist, a pod's service account
+        // too), then validation, then storage (AlreadyExists).
         self.check_namespace(kind, obj.meta())?;
+        let automount = match &obj {
+            Object::Pod(p) => {
+                let ns = p.metadata.namespace.as_deref().unwrap_or("default");
+                serviceaccount::admit_pod(self, ns, obj.name(), p)?
+            }
+            _ => None,
+        };
+        validate::validate_create(&obj)?;
         let k = key_of(obj.meta());
         let k = if info.namespaced { k } else { key("", &k.1) };
         if self.store.get_object(kind, &k).is_some() {
@@ -564,13 +614,13 @@ impl World {
             m.uid = Some(String::new());
             m.creation_timestamp = Some(k8s_time(self.now));
             if let Object::Pod(p) = &mut stored {
-                serviceaccount::mount_token(p);
+                serviceaccount::mount_token(p, automount);
             }
             return Ok(stored);
         }
-        self.admit(stored.meta_mut(), kind);
+        self.admit(stored.meta_mut(), kind, false);
         if let Object::Pod(p) = &mut stored {
-            serviceaccount::mount_token(p);
+            serviceaccount::mount_token(p, automount);
         }
         let meta = stored.meta().clone();
         self.store.put_object(stored.clone());
@@ -649,6 +699,10 @@ impl World {
         match kind {
             Kind::Pod => kubelet::delete_pod(self, &k, opts),
             Kind::Namespace => {
+                // The namespace goes first, so that the controllers that keep objects in every
+                // namespace (its `default` ServiceAccount, `kube-root-ca.crt`) see it gone and
+                // do not put back what is deleted next.
+                self.store.remove_object(kind, &k);
                 for kind in Kind::ALL {
                     if kubeplay_api::registry::info(*kind).namespaced {
                         for ok in self.store.keys(*kind, Some(name)) {
@@ -659,7 +713,6 @@ impl World {
                         }
                     }
                 }
-                self.store.remove_object(kind, &k);
             }
             _ => {
                 self.store.remove_object(kind, &k);

@@ -12,7 +12,7 @@ ROOTS = [
     ("api/core/v1", "Pod"), ("api/apps/v1", "Deployment"), ("api/apps/v1", "ReplicaSet"),
     ("api/core/v1", "Service"), ("api/core/v1", "ConfigMap"), ("api/core/v1", "Secret"),
     ("api/core/v1", "Namespace"), ("api/core/v1", "Node"), ("api/core/v1", "Endpoints"),
-    ("api/core/v1", "Event"),
+    ("api/core/v1", "Event"), ("api/core/v1", "ServiceAccount"),
 ]
 # Status subtrees are large and rarely explained; they are cut below the first level.
 SKIP_RECURSE = {"managedFields"}

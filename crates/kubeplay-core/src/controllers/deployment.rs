@@ -1394,6 +1394,34 @@ fn sync_rollout_status(w: &mut World, cx: &Ctx, new_key: Option<&Key>) {
             }
         }
     }
+    // The new ReplicaSet's ReplicaFailure condition, else another's, becomes the Deployment's
+    // (`getReplicaFailures`); with none, the Deployment's goes.
+    let failure = |rs: &Rc<ReplicaSet>| {
+        let c = rs
+            .status
+            .as_ref()?
+            .conditions
+            .as_ref()?
+            .iter()
+            .find(|c| c.type_.as_deref() == Some(super::replicaset::REPLICA_FAILURE))?;
+        Some(DeploymentCondition {
+            type_: c.type_.clone(),
+            status: c.status.clone(),
+            reason: c.reason.clone(),
+            message: c.message.clone(),
+            last_update_time: c.last_transition_time.clone(),
+            last_transition_time: c.last_transition_time.clone(),
+        })
+    };
+    let new_failure = cx.new_idx.and_then(|i| failure(&cx.rss[i]));
+    match new_failure.or_else(|| cx.rss.iter().find_map(failure)) {
+        Some(c) => set_condition(&mut st, c),
+        None => {
+            if let Some(conds) = st.conditions.as_mut() {
+                conds.retain(|c| c.type_.as_deref() != Some(super::replicaset::REPLICA_FAILURE));
+            }
+        }
+    }
     write_status(w, &cx.key, st);
 }
 

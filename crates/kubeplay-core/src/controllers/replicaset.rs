@@ -6,10 +6,13 @@ use crate::events::NewEvent;
 use crate::store::Key;
 use crate::time::Millis;
 use crate::{Task, World};
-use kubeplay_api::k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetStatus};
+use kubeplay_api::k8s_openapi::api::apps::v1::{ReplicaSet, ReplicaSetCondition, ReplicaSetStatus};
 use kubeplay_api::k8s_openapi::api::core::v1::Pod;
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::Kind;
+
+/// The condition a ReplicaSet carries while it cannot create (or delete) its pods.
+pub(crate) const REPLICA_FAILURE: &str = "ReplicaFailure";
 
 /// The ReplicaSet controller's `BurstReplicas`.
 const BURST_REPLICAS: usize = 500;
@@ -20,8 +23,11 @@ const BURST_REPLICAS: usize = 500;
 /// included), not for several.
 pub const MAX_PODS: usize = 25_000;
 
-/// How long a ReplicaSet that hit [`MAX_PODS`] waits before it tries again.
-const CREATE_RETRY: Millis = 10_000;
+/// A ReplicaSet whose pods could not be created tries again after 5 ms, doubling with each
+/// failure up to 1,000 s: the controller's work queue's per-item back-off.
+fn create_retry(failures: u32) -> Millis {
+    (5u64 << failures.min(20)).min(1_000_000) as Millis
+}
 
 pub(crate) fn sync(w: &mut World, k: &Key) {
     let Some(rs) = w.get::<ReplicaSet>(k) else {
@@ -35,7 +41,10 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     // The tally gives the active count at no cost; the pods are walked only when some must go.
     let active = w.store.pod_tally(uid).active.max(0) as usize;
     if active == want {
-        update_status(w, k);
+        if !w.rs_create_failures.is_empty() {
+            w.rs_create_failures.remove(k);
+        }
+        update_status(w, k, None);
         return;
     }
     // What events about the ReplicaSet need of it.
@@ -56,28 +65,45 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     } else {
         Vec::new()
     };
+    // The error that stopped this sync's creates, as the API server gave it.
+    let mut create_error = None;
     if let Some(template) = template {
         let wanted = (want - active).min(BURST_REPLICAS);
         let room = w.max_pods.saturating_sub(w.store.pods.len());
-        for _ in 0..wanted.min(room) {
-            create_pod(w, &meta, &template);
+        let ns = meta.namespace.as_deref().unwrap_or("default");
+        let generate_name = [template.rs_name.as_str(), "-"].concat();
+        match crate::serviceaccount::admit_pod(w, ns, &generate_name, &template.pod) {
+            Ok(automount) => {
+                for _ in 0..wanted.min(room) {
+                    create_pod(w, &meta, &template, automount);
+                }
+                create_error = (room < wanted).then(|| {
+                    format!(
+                        "pods \"{generate_name}\" is forbidden: the cluster holds {} pods, the most kubeplay keeps (it runs the whole cluster in a browser tab)",
+                        w.max_pods
+                    )
+                });
+            }
+            Err(e) => create_error = Some(e.message),
         }
-        if room < wanted {
-            w.record_event(NewEvent {
-                kind: Kind::ReplicaSet,
-                object: &meta,
-                field_path: None,
-                warning: true,
-                reason: "FailedCreate",
-                message: format!(
-                    "Error creating: pods \"{}-\" is forbidden: the cluster holds {} pods, the most kubeplay keeps (it runs the whole cluster in a browser tab)",
-                    template.rs_name, w.max_pods
-                ),
-                component: "replicaset-controller",
-                host: None,
-            });
-            w.enqueue(Task::ReplicaSet(k.clone()), w.now() + CREATE_RETRY);
-        }
+    }
+    if let Some(error) = &create_error {
+        w.record_event(NewEvent {
+            kind: Kind::ReplicaSet,
+            object: &meta,
+            field_path: None,
+            warning: true,
+            reason: "FailedCreate",
+            message: ["Error creating: ", error].concat(),
+            component: "replicaset-controller",
+            host: None,
+        });
+        let failures = w.rs_create_failures.entry(k.clone()).or_insert(0);
+        let delay = create_retry(*failures);
+        *failures += 1;
+        w.enqueue(Task::ReplicaSet(k.clone()), w.now() + delay);
+    } else if !w.rs_create_failures.is_empty() {
+        w.rs_create_failures.remove(k);
     }
     for pk in doomed {
         // `World::delete` for a pod, without the copy of it that kubectl gets back.
@@ -95,7 +121,43 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             host: None,
         });
     }
-    update_status(w, k);
+    update_status(w, k, create_error.as_deref());
+}
+
+/// The status conditions after a sync: a ReplicaFailure condition added on an error when
+/// there is none, removed when the sync had no error, otherwise kept as it was.
+fn failure_conditions(
+    conds: Option<&Vec<ReplicaSetCondition>>,
+    create_error: Option<&str>,
+    now: Millis,
+) -> Option<Vec<ReplicaSetCondition>> {
+    let failing = conds.is_some_and(|c| {
+        c.iter()
+            .any(|c| c.type_.as_deref() == Some(REPLICA_FAILURE))
+    });
+    match (create_error, failing) {
+        (Some(error), false) => {
+            let mut out = conds.cloned().unwrap_or_default();
+            out.push(ReplicaSetCondition {
+                type_: Some(REPLICA_FAILURE.into()),
+                status: Some("True".into()),
+                reason: Some("FailedCreate".into()),
+                message: Some(error.into()),
+                last_transition_time: Some(crate::time::k8s_time(now)),
+            });
+            Some(out)
+        }
+        (None, true) => {
+            let out: Vec<_> = conds
+                .into_iter()
+                .flatten()
+                .filter(|c| c.type_.as_deref() != Some(REPLICA_FAILURE))
+                .cloned()
+                .collect();
+            (!out.is_empty()).then_some(out)
+        }
+        _ => conds.cloned(),
+    }
 }
 
 /// `getPodsToDelete` ranking (`ActivePodsWithRanks`): the pod that sorts first goes first.
@@ -182,8 +244,8 @@ impl PodFactory {
     }
 }
 
-fn create_pod(w: &mut World, rs: &ObjectMeta, f: &PodFactory) {
-    let pk = w.create_internal(f.pod.clone());
+fn create_pod(w: &mut World, rs: &ObjectMeta, f: &PodFactory, automount: Option<bool>) {
+    let pk = w.create_pod_internal(f.pod.clone(), automount);
     w.enqueue_now(Task::Schedule(pk.clone()));
     w.record_event(NewEvent {
         kind: Kind::ReplicaSet,
@@ -198,7 +260,9 @@ fn create_pod(w: &mut World, rs: &ObjectMeta, f: &PodFactory) {
 }
 
 /// Recount the status from the pods; wake up again when a pod will turn available.
-fn update_status(w: &mut World, k: &Key) {
+/// `create_error` is what stopped this sync's creates: the ReplicaFailure condition comes
+/// with the first such error and goes with the first sync without one (`calculateStatus`).
+fn update_status(w: &mut World, k: &Key, create_error: Option<&str>) {
     let now = w.now();
     let Some(rs) = w.get::<ReplicaSet>(k) else {
         return;
@@ -250,7 +314,11 @@ fn update_status(w: &mut World, k: &Key) {
         ready_replicas: (ready > 0).then_some(ready),
         available_replicas: (available > 0).then_some(available),
         observed_generation: generation,
-        conditions: rs.status.as_ref().and_then(|s| s.conditions.clone()),
+        conditions: failure_conditions(
+            rs.status.as_ref().and_then(|s| s.conditions.as_ref()),
+            create_error,
+            now,
+        ),
         terminating_replicas: None,
     };
     w.mutate::<ReplicaSet>(k, |r| {

@@ -30,6 +30,7 @@ static CREATE_DOC: Doc = Doc {
         ("namespace", "Create a namespace"),
         ("secret", "Create a secret"),
         ("service", "Create a service"),
+        ("serviceaccount", "Create a service account with the specified name"),
     ],
 };
 
@@ -60,6 +61,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             "deployment" | "deploy" => return super::create_deployment::run(cx, &rest),
             "configmap" | "cm" => return super::create_config::configmap(cx, &rest),
             "secret" => return super::create_config::secret(cx, &rest),
+            "serviceaccount" | "sa" => return service_account(cx, &rest),
             "clusterrole"
             | "clusterrolebinding"
             | "cronjob"
@@ -75,8 +77,6 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             | "resourcequota"
             | "role"
             | "rolebinding"
-            | "serviceaccount"
-            | "sa"
             | "token" => return not_yet(cx, &format!("create {word}")),
             _ => {}
         }
@@ -476,6 +476,31 @@ fn namespace(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         "status": {},
     });
     finish_generated(cx, &a, Kind::Namespace, v, None)
+}
+
+static SA_DOC: Doc = Doc {
+    path: "kubectl create serviceaccount",
+    long: "Create a service account with the specified name.",
+    examples: "# Create a new service account named my-service-account\nkubectl create serviceaccount my-service-account",
+    usage: "kubectl create serviceaccount NAME [--dry-run=server|client|none] [options]",
+    subcommands: &[],
+};
+
+fn service_account(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let a = match parse_flags(cx, &SA_DOC, GEN_FLAGS, args) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let name = match one_name(cx, &a, SA_DOC.path) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let v = json!({
+        "apiVersion": "v1",
+        "kind": "ServiceAccount",
+        "metadata": {"name": name},
+    });
+    finish_generated(cx, &a, Kind::ServiceAccount, v, None)
 }
 
 static SVC_DOC: Doc = Doc {

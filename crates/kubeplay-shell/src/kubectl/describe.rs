@@ -9,7 +9,8 @@ use crate::print::tabwriter;
 use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kubeplay_api::k8s_openapi::api::core::v1::{
     ConfigMap, Container, ContainerState, ContainerStatus, Event, Namespace, Node, Pod,
-    PodTemplateSpec, Probe, ResourceRequirements, Secret, Service, Toleration, Volume,
+    PodTemplateSpec, Probe, ResourceRequirements, Secret, Service, ServiceAccount, Toleration,
+    Volume,
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::Time;
 use kubeplay_api::k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -1183,6 +1184,70 @@ fn describe_secret(s: &Secret) -> String {
     w.finish()
 }
 
+/// `describeServiceAccount`: the three lists of secret names under headers padded to one
+/// width (in the headers' sorted order), a name that is not there marked `(not found)`; the
+/// tokens are the namespace's service-account-token Secrets that name this account.
+fn describe_service_account(world: &World, sa: &ServiceAccount, show_events: bool) -> String {
+    let mut w = PrefixWriter::default();
+    let m = &sa.metadata;
+    let name = m.name.as_deref().unwrap_or("");
+    let ns = m.namespace.as_deref().unwrap_or("");
+    w.write(0, &format!("Name:\t{name}\n"));
+    w.write(0, &format!("Namespace:\t{ns}\n"));
+    print_labels(&mut w, "", "Labels", m.labels.as_ref());
+    print_annotations(&mut w, "", "Annotations", m.annotations.as_ref());
+    let secrets: Vec<&Secret> = world.store.list::<Secret>(ns).collect();
+    let pulls: Vec<&str> = sa
+        .image_pull_secrets
+        .iter()
+        .flatten()
+        .map(|r| r.name.as_str())
+        .collect();
+    let mounts: Vec<&str> = sa
+        .secrets
+        .iter()
+        .flatten()
+        .filter_map(|r| r.name.as_deref())
+        .collect();
+    let tokens: Vec<&str> = secrets
+        .iter()
+        .filter(|s| {
+            s.type_.as_deref() == Some("kubernetes.io/service-account-token")
+                && s.metadata
+                    .annotations
+                    .as_ref()
+                    .and_then(|a| a.get("kubernetes.io/service-account.name"))
+                    .is_some_and(|n| n == name)
+        })
+        .filter_map(|s| s.metadata.name.as_deref())
+        .collect();
+    for (header, names) in [
+        ("Image pull secrets:", pulls),
+        ("Mountable secrets: ", mounts),
+        ("Tokens:            ", tokens),
+    ] {
+        if names.is_empty() {
+            w.write(0, &format!("{header}\t<none>\n"));
+        }
+        for (i, n) in names.iter().enumerate() {
+            let prefix = if i == 0 {
+                header
+            } else {
+                "                   "
+            };
+            let missing = !secrets
+                .iter()
+                .any(|s| s.metadata.name.as_deref() == Some(n));
+            let mark = if missing { " (not found)" } else { "" };
+            w.write(0, &format!("{prefix}\t{n}{mark}\n"));
+        }
+    }
+    if show_events {
+        describe_events(world, m.uid.as_deref(), &mut w);
+    }
+    w.finish()
+}
+
 fn describe_service(world: &World, svc: &Service, show_events: bool) -> String {
     let mut w = PrefixWriter::default();
     let m = &svc.metadata;
@@ -1528,6 +1593,7 @@ pub fn describe_object(world: &World, o: &Object, show_events: bool) -> String {
         Object::ReplicaSet(rs) => describe_replicaset(world, rs, show_events),
         Object::ConfigMap(cm) => describe_configmap(world, cm, show_events),
         Object::Secret(s) => describe_secret(s),
+        Object::ServiceAccount(sa) => describe_service_account(world, sa, show_events),
         Object::Service(s) => describe_service(world, s, show_events),
         Object::Namespace(n) => describe_namespace(n),
         Object::Node(n) => describe_node(world, n, show_events),

@@ -1,5 +1,5 @@
-//! `kubectl set image` (KUBECTL:pkg/cmd/set/set_image.go) and `kubectl scale`
-//! (KUBECTL:pkg/cmd/scale/scale.go).
+//! `kubectl set image` (KUBECTL:pkg/cmd/set/set_image.go), `kubectl set serviceaccount`
+//! (set_serviceaccount.go) and `kubectl scale` (KUBECTL:pkg/cmd/scale/scale.go).
 
 use super::flags::{Flag, DRY_RUN, OUTPUT};
 use super::help::Doc;
@@ -42,6 +42,14 @@ static IMAGE_FLAGS: &[Flag] = &[
     Flag::str("field-manager", None),
 ];
 
+static SA_DOC: Doc = Doc {
+    path: "kubectl set serviceaccount",
+    long: "Update the service account of pod template resources.\n\n Possible resources (case insensitive) can be:\n\n replicationcontroller (rc), deployment (deploy), daemonset (ds), job, replicaset (rs), statefulset",
+    examples: "  # Set deployment nginx-deployment's service account to serviceaccount1\n  kubectl set serviceaccount deployment nginx-deployment serviceaccount1\n\n  # Print the result (in YAML format) of updated nginx deployment with the service account from local file, without hitting the API server\n  kubectl set sa -f nginx-deployment.yaml serviceaccount1 --local --dry-run=client -o yaml",
+    usage: "kubectl set serviceaccount (-f FILENAME | TYPE NAME) SERVICE_ACCOUNT [options]",
+    subcommands: &[],
+};
+
 static SCALE_DOC: Doc = Doc {
     path: "kubectl scale",
     long: "Set a new size for a deployment, replica set, replication controller, or stateful set.\n\n Scale also allows users to specify one or more preconditions for the scale action.\n\n If --current-replicas or --resource-version is specified, it is validated before the scale is attempted, and it is guaranteed that the precondition holds true when the scale is sent to the server.",
@@ -68,12 +76,11 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     match sub.as_deref() {
         Some("image") => image(cx, &rest),
         Some("env") => super::set_env::run(cx, &rest),
-        Some(other) if ["resources", "selector", "serviceaccount", "subject"].contains(&other) => {
-            fail(
-                cx.out,
-                format!("\"kubectl set {other}\" is not available in kubeplay"),
-            )
-        }
+        Some("serviceaccount" | "sa") => service_account(cx, &rest),
+        Some(other) if ["resources", "selector", "subject"].contains(&other) => fail(
+            cx.out,
+            format!("\"kubectl set {other}\" is not available in kubeplay"),
+        ),
         Some(other) => fail(
             cx.out,
             format!("unknown command \"{other}\" for \"kubectl set\""),
@@ -145,7 +152,6 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
-    let format = a.str("output").unwrap_or("").to_string();
     let (pairs, res): (Vec<String>, Vec<String>) =
         a.positional.iter().cloned().partition(|p| p.contains('='));
     if pairs.is_empty() {
@@ -164,10 +170,73 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(t) => t,
         Err(e) => return fail(cx.out, e),
     };
+    update_pod_specs(cx, &a, dry, &ns, targets, "image", |spec| {
+        for (c, img) in &images {
+            let mut found = false;
+            for ctr in spec
+                .init_containers
+                .iter_mut()
+                .flatten()
+                .chain(spec.containers.iter_mut())
+            {
+                if c == "*" || ctr.name == *c {
+                    ctr.image = Some(img.clone());
+                    found = true;
+                }
+            }
+            if !found {
+                return Err(format!("error: unable to find container named \"{c}\"\n"));
+            }
+        }
+        Ok(())
+    })
+}
+
+/// `kubectl set serviceaccount TYPE NAME... SERVICE_ACCOUNT`: the last argument is the
+/// account; the pod templates (or pods) named before it get it as `serviceAccountName`.
+fn service_account(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let a = match parse_flags(cx, &SA_DOC, IMAGE_FLAGS, args) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let dry = match dry_run_of(&a) {
+        Ok(d) => d,
+        Err(e) => return fail(cx.out, e),
+    };
+    let Some((account, res)) = a.positional.split_last() else {
+        return fail(cx.out, "serviceaccount is required");
+    };
+    let account = account.clone();
+    let ns = namespace_of(cx, &a);
+    let targets = match targets(cx, &a, res, &ns) {
+        Ok(t) => t,
+        Err(e) => return fail(cx.out, e),
+    };
+    update_pod_specs(cx, &a, dry, &ns, targets, "serviceaccount", |spec| {
+        spec.service_account_name = Some(account.clone());
+        Ok(())
+    })
+}
+
+/// What `set image` and `set serviceaccount` share: each target's pod spec changed by
+/// `change` (whose `Err` is printed and stops the command), recorded with `--record`, then
+/// sent (or, with `--dry-run=client`, only printed) as `<kind>/<name> <what> updated`. An
+/// object `change` leaves as it was is skipped silently (set_image.go's empty patch);
+/// `set serviceaccount` sends it anyway.
+fn update_pod_specs(
+    cx: &mut Cx<'_>,
+    a: &super::flags::Args,
+    dry: DryRun,
+    ns: &str,
+    targets: Vec<(Kind, String)>,
+    what: &str,
+    mut change: impl FnMut(&mut PodSpec) -> Result<(), String>,
+) -> Exec {
+    let format = a.str("output").unwrap_or("").to_string();
     let mut code = 0;
     for (kind, name) in targets {
         let info = kubeplay_api::registry::info(kind);
-        let mut obj = match cx.world.get_object(kind, &ns, &name) {
+        let mut obj = match cx.world.get_object(kind, ns, &name) {
             Ok(o) => o,
             Err(e) => {
                 super::print_api_error(cx.out, &e, None);
@@ -184,45 +253,30 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             code = 1;
             continue;
         };
-        for (c, img) in &images {
-            let mut found = false;
-            for ctr in spec
-                .init_containers
-                .iter_mut()
-                .flatten()
-                .chain(spec.containers.iter_mut())
-            {
-                if c == "*" || ctr.name == *c {
-                    ctr.image = Some(img.clone());
-                    found = true;
-                }
-            }
-            if !found {
-                cx.out
-                    .err(format!("error: unable to find container named \"{c}\"\n"));
-                return Exec::Done(1);
-            }
+        if let Err(e) = change(spec) {
+            cx.out.err(e);
+            return Exec::Done(1);
         }
-        super::record(&a, "set image", &mut obj);
-        if obj == before {
-            // The patch is `{}`: kubectl skips the object and prints nothing.
+        super::record(a, &format!("set {what}"), &mut obj);
+        if obj == before && what == "image" {
             continue;
         }
         if dry == DryRun::Client {
             let v = super::output::object_value(&obj);
-            super::output::print_result(cx, info, &v, "image updated (dry run)", &format);
+            super::output::print_result(
+                cx,
+                info,
+                &v,
+                &format!("{what} updated (dry run)"),
+                &format,
+            );
             continue;
         }
         match cx.world.update(obj, dry == DryRun::Server) {
             Ok((o, _)) => {
                 let v = super::output::object_value(&o);
-                super::output::print_result(
-                    cx,
-                    info,
-                    &v,
-                    &format!("image updated{}", dry.suffix()),
-                    &format,
-                );
+                let op = format!("{what} updated{}", dry.suffix());
+                super::output::print_result(cx, info, &v, &op, &format);
             }
             Err(e) => {
                 super::print_api_error(cx.out, &e, None);

@@ -41,6 +41,7 @@ pub fn headers(kind: Kind, wide: bool) -> Vec<&'static str> {
         ),
         Kind::ConfigMap => (&["NAME", "DATA", "AGE"], &[]),
         Kind::Secret => (&["NAME", "TYPE", "DATA", "AGE"], &[]),
+        Kind::ServiceAccount => (&["NAME", "SECRETS", "AGE"], &[]),
         Kind::Namespace => (&["NAME", "STATUS", "AGE"], &[]),
         Kind::Node => (
             &["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
@@ -276,6 +277,10 @@ pub fn row(o: &Object, now: Millis, wide: bool) -> Vec<String> {
             let ty = s.type_.clone().unwrap_or_else(|| "Opaque".into());
             let n = s.data.as_ref().map_or(0, |d| d.len());
             vec![name, ty, n.to_string(), a]
+        }
+        Object::ServiceAccount(sa) => {
+            let n = sa.secrets.as_ref().map_or(0, |s| s.len());
+            vec![name, n.to_string(), a]
         }
         Object::Namespace(ns) => {
             let phase = ns
