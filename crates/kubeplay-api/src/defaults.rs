@@ -137,7 +137,9 @@ pub fn pod(p: &mut Pod) {
         .get_or_insert_with(|| "PreemptLowerPriority".into());
     s.priority.get_or_insert(0);
     // A pod without a service account runs as its namespace's `default` (admission).
-    let account = s.service_account_name.get_or_insert_with(|| "default".into());
+    let account = s
+        .service_account_name
+        .get_or_insert_with(|| "default".into());
     s.service_account = Some(account.clone());
     let tolerations = s.tolerations.get_or_insert_with(Vec::new);
     for key in [

@@ -882,15 +882,16 @@ pub fn container_mounts(
     src: &impl ConfigSource,
 ) -> Result<Mounts, MountError> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-    let vols: BTreeMap<&str, &Volume> = pod
+    // A pod has few volumes: found by a walk, not through a map built for each start (the
+    // last of a name, as a map of them would keep).
+    let volumes: &[Volume] = pod
         .spec
-        .iter()
-        .flat_map(|s| s.volumes.iter().flatten())
-        .map(|v| (v.name.as_str(), v))
-        .collect_map();
+        .as_ref()
+        .and_then(|s| s.volumes.as_deref())
+        .unwrap_or_default();
     let mut mounts = Mounts::default();
     for vm in container.volume_mounts.iter().flatten() {
-        let Some(vol) = vols.get(vm.name.as_str()) else {
+        let Some(vol) = volumes.iter().rfind(|v| v.name == vm.name) else {
             continue;
         };
         let files = match &vol.projected {
@@ -900,8 +901,7 @@ pub fn container_mounts(
                 None => continue,
             },
         };
-        let sub = vm.sub_path.clone().unwrap_or_default();
-        let sub = sub.trim_matches('/');
+        let sub = vm.sub_path.as_deref().unwrap_or_default().trim_matches('/');
         if sub.is_empty() {
             mounts.dirs.push(vm.mount_path.clone());
         }

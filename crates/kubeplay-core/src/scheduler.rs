@@ -8,7 +8,6 @@ use crate::World;
 use kubeplay_api::k8s_openapi::api::core::v1::{
     Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo, Pod, PodCondition, PodStatus,
 };
-use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::Kind;
 use std::collections::BTreeMap;
 
