@@ -399,6 +399,8 @@ pub fn resolve_env(
         env.set(e.name.clone(), value, source);
     }
 
+    // Room for the service variables at once (a start grew the list two or three times).
+    env.vars.reserve(service_env.len());
     for (k, v) in service_env {
         if env.get(k).is_none() {
             env.vars.push(EnvVar {
@@ -793,7 +795,9 @@ fn project_sources(
 ) -> Result<Vec<ProjectedFile>, MountError> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     let mode = p.default_mode.unwrap_or(DEFAULT_MODE);
-    let mut out: BTreeMap<String, ProjectedFile> = BTreeMap::new();
+    // Every source's files in order, then sorted by path with the last of each path kept
+    // (as a map by path would hold them, without a copy of each path as its key).
+    let mut out: Vec<ProjectedFile> = Vec::new();
     for s in p.sources.iter().flatten() {
         // configMap and secret sources behave as volumes of their own with the projected
         // volume's name and mode.
@@ -834,11 +838,18 @@ fn project_sources(
                 mode,
             });
         }
-        for f in files {
-            out.insert(f.path.clone(), f);
+        out.append(&mut files);
+    }
+    // Stable: files of one path stay in source order, and the last one stays.
+    kubeplay_sort::sort_by(&mut out, |a, b| a.path.cmp(&b.path));
+    let mut kept: Vec<ProjectedFile> = Vec::with_capacity(out.len());
+    for f in out {
+        match kept.last_mut() {
+            Some(last) if last.path == f.path => *last = f,
+            _ => kept.push(f),
         }
     }
-    Ok(out.into_values().collect())
+    Ok(kept)
 }
 
 /// A file as one container sees it, at an absolute path.
