@@ -399,6 +399,8 @@ pub fn resolve_env(
         env.set(e.name.clone(), value, source);
     }
 
+    // Room for the service variables at once (a start grew the list two or three times).
+    env.vars.reserve(service_env.len());
     for (k, v) in service_env {
         if env.get(k).is_none() {
             env.vars.push(EnvVar {
@@ -793,7 +795,9 @@ fn project_sources(
 ) -> Result<Vec<ProjectedFile>, MountError> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     let mode = p.default_mode.unwrap_or(DEFAULT_MODE);
-    let mut out: BTreeMap<String, ProjectedFile> = BTreeMap::new();
+    // Every source's files in order, then sorted by path with the last of each path kept
+    // (as a map by path would hold them, without a copy of each path as its key).
+    let mut out: Vec<ProjectedFile> = Vec::new();
     for s in p.sources.iter().flatten() {
         // configMap and secret sources behave as volumes of their own with the projected
         // volume's name and mode.
@@ -834,11 +838,18 @@ fn project_sources(
                 mode,
             });
         }
-        for f in files {
-            out.insert(f.path.clone(), f);
+        out.append(&mut files);
+    }
+    // Stable: files of one path stay in source order, and the last one stays.
+    kubeplay_sort::sort_by(&mut out, |a, b| a.path.cmp(&b.path));
+    let mut kept: Vec<ProjectedFile> = Vec::with_capacity(out.len());
+    for f in out {
+        match kept.last_mut() {
+            Some(last) if last.path == f.path => *last = f,
+            _ => kept.push(f),
         }
     }
-    Ok(out.into_values().collect())
+    Ok(kept)
 }
 
 /// A file as one container sees it, at an absolute path.
@@ -882,15 +893,16 @@ pub fn container_mounts(
     src: &impl ConfigSource,
 ) -> Result<Mounts, MountError> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
-    let vols: BTreeMap<&str, &Volume> = pod
+    // A pod has few volumes: found by a walk, not through a map built for each start (the
+    // last of a name, as a map of them would keep).
+    let volumes: &[Volume] = pod
         .spec
-        .iter()
-        .flat_map(|s| s.volumes.iter().flatten())
-        .map(|v| (v.name.as_str(), v))
-        .collect_map();
+        .as_ref()
+        .and_then(|s| s.volumes.as_deref())
+        .unwrap_or_default();
     let mut mounts = Mounts::default();
     for vm in container.volume_mounts.iter().flatten() {
-        let Some(vol) = vols.get(vm.name.as_str()) else {
+        let Some(vol) = volumes.iter().rfind(|v| v.name == vm.name) else {
             continue;
         };
         let files = match &vol.projected {
@@ -900,8 +912,7 @@ pub fn container_mounts(
                 None => continue,
             },
         };
-        let sub = vm.sub_path.clone().unwrap_or_default();
-        let sub = sub.trim_matches('/');
+        let sub = vm.sub_path.as_deref().unwrap_or_default().trim_matches('/');
         if sub.is_empty() {
             mounts.dirs.push(vm.mount_path.clone());
         }

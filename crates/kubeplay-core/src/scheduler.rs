@@ -8,7 +8,6 @@ use crate::World;
 use kubeplay_api::k8s_openapi::api::core::v1::{
     Node, NodeAddress, NodeCondition, NodeStatus, NodeSystemInfo, Pod, PodCondition, PodStatus,
 };
-use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use kubeplay_api::Kind;
 use std::collections::BTreeMap;
 
@@ -131,36 +130,30 @@ fn selects(pod: &Pod, node: &Node) -> bool {
 }
 
 pub(crate) fn schedule(w: &mut World, k: &Key) {
-    let Some(pod) = w.get::<Pod>(k) else { return };
+    // Shared with the store, not copied; let go before the pod is written.
+    let Some(pod) = w.store.pods.get_shared(k) else {
+        return;
+    };
     if pod.spec.as_ref().is_some_and(|s| s.node_name.is_some())
         || pod.metadata.deletion_timestamp.is_some()
     {
         return;
     }
-    // What the event about the pod needs of it.
-    let pod_meta = ObjectMeta {
-        name: pod.metadata.name.clone(),
-        namespace: pod.metadata.namespace.clone(),
-        uid: pod.metadata.uid.clone(),
-        ..Default::default()
-    };
     let load = &w.scheduler.load;
+    // Compared borrowed: the names are copied only for the node chosen.
     let chosen = w
         .store
         .nodes
         .values()
-        .filter(|n| tolerates(pod, n) && selects(pod, n))
+        .filter(|n| tolerates(&pod, n) && selects(&pod, n))
         .min_by_key(|n| {
-            (
-                load.get(n.metadata.name.as_deref().unwrap_or(""))
-                    .copied()
-                    .unwrap_or(0),
-                n.metadata.name.clone(),
-            )
+            let name = n.metadata.name.as_deref();
+            (load.get(name.unwrap_or("")).copied().unwrap_or(0), name)
         })
         .and_then(|n| n.metadata.name.clone());
     let now = w.now();
     let Some(node) = chosen else {
+        drop(pod);
         w.mutate::<Pod>(k, |p| {
             let st = p.status.get_or_insert_with(Default::default);
             let cond = PodCondition {
@@ -180,9 +173,27 @@ pub(crate) fn schedule(w: &mut World, k: &Key) {
         });
         return;
     };
-    *w.scheduler.load.entry(node.clone()).or_default() += 1;
+    match w.scheduler.load.get_mut(&node) {
+        Some(n) => *n += 1,
+        None => {
+            w.scheduler.load.insert(node.clone(), 1);
+        }
+    }
+    // The event first, from the pod as it is (its metadata is what the event needs, and the
+    // write below does not change it): the write only queues work, so the log is the same.
+    w.record_event(NewEvent {
+        kind: Kind::Pod,
+        object: &pod.metadata,
+        field_path: None,
+        warning: false,
+        reason: "Scheduled",
+        message: ["Successfully assigned ", &k.0, "/", &k.1, " to ", &node].concat(),
+        component: "default-scheduler",
+        host: None,
+    });
+    drop(pod);
     w.mutate::<Pod>(k, |p| {
-        p.spec.get_or_insert_with(Default::default).node_name = Some(node.clone());
+        p.spec.get_or_insert_with(Default::default).node_name = Some(node);
         p.status = Some(PodStatus {
             phase: Some("Pending".into()),
             qos_class: Some("BestEffort".into()),
@@ -195,15 +206,5 @@ pub(crate) fn schedule(w: &mut World, k: &Key) {
             ..Default::default()
         });
         true
-    });
-    w.record_event(NewEvent {
-        kind: Kind::Pod,
-        object: &pod_meta,
-        field_path: None,
-        warning: false,
-        reason: "Scheduled",
-        message: ["Successfully assigned ", &k.0, "/", &k.1, " to ", &node].concat(),
-        component: "default-scheduler",
-        host: None,
     });
 }

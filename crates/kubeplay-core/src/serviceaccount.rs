@@ -132,7 +132,8 @@ pub(crate) fn publish_root_ca(w: &mut World, ns: &str) {
 /// volume's name suffix is derived from the pod's uid (the API server draws it at random;
 /// deriving it keeps the world's random sequence, and so every other name, unchanged).
 pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>) {
-    let uid = pod.metadata.uid.clone().unwrap_or_default();
+    // Borrowed: the metadata and the spec are apart.
+    let uid = pod.metadata.uid.as_deref().unwrap_or_default();
     let Some(spec) = pod.spec.as_mut() else {
         return;
     };
@@ -140,16 +141,18 @@ pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>) {
         return;
     }
     let volumes = spec.volumes.get_or_insert_with(Vec::new);
-    // `kube-api-access-` + suffix(`<uid>/<i>`) for the first i whose name is free.
+    // `kube-api-access-` + suffix(`<uid>/<i>`) for the first i whose name is free (the seed
+    // and the suffix written in place: every pod comes here).
+    let mut seed = Vec::with_capacity(uid.len() + 11);
     let name = (0u32..)
         .map(|i| {
-            let mut seed = String::with_capacity(uid.len() + 11);
-            seed.push_str(&uid);
-            seed.push('/');
-            seed.push_str(&i.to_string());
+            seed.clear();
+            seed.extend_from_slice(uid.as_bytes());
+            seed.push(b'/');
+            push_decimal(&mut seed, i);
             let mut name = String::with_capacity(VOLUME_PREFIX.len() + 5);
             name.push_str(VOLUME_PREFIX);
-            name.push_str(&suffix(seed.as_bytes()));
+            push_suffix(&mut name, &seed);
             name
         })
         .find(|n| volumes.iter().all(|v| &v.name != n))
@@ -232,16 +235,37 @@ pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>) {
 }
 
 /// Five characters of the names alphabet, from a hash.
+/// Five characters derived from `seed`.
 fn suffix(seed: &[u8]) -> String {
+    let mut s = String::with_capacity(5);
+    push_suffix(&mut s, seed);
+    s
+}
+
+/// [`suffix`], pushed onto `out`.
+fn push_suffix(out: &mut String, seed: &[u8]) {
     let mut h = names::fnv32a(seed);
-    (0..5)
-        .map(|_| {
-            let c = names::ALPHANUMS[(h % names::ALPHANUMS.len() as u32) as usize];
-            h /= names::ALPHANUMS.len() as u32;
-            h = h.wrapping_mul(0x0100_0193) ^ u32::from(c);
-            c as char
-        })
-        .collect()
+    for _ in 0..5 {
+        let c = names::ALPHANUMS[(h % names::ALPHANUMS.len() as u32) as usize];
+        h /= names::ALPHANUMS.len() as u32;
+        h = h.wrapping_mul(0x0100_0193) ^ u32::from(c);
+        out.push(c as char);
+    }
+}
+
+/// `n` in decimal, pushed onto `out` (as `n.to_string()` writes it).
+fn push_decimal(out: &mut Vec<u8>, n: u32) {
+    let mut digits = [0u8; 10];
+    let (mut i, mut n) = (digits.len(), n);
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[i..]);
 }
 
 /// The bound token the kubelet writes into the `token` file: a JWT whose claims name the

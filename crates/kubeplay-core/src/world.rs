@@ -65,6 +65,9 @@ pub struct World {
     /// Sequence numbers of entries left in `queue` when their task was queued again for an
     /// earlier time: skipped when reached. The first entry of `queue` is never one of them.
     stale: HashSet<u64, FxBuild>,
+    /// Emptied lists of `queue`, kept for the next time that needs one (thousands of due
+    /// times come and go in a rollout: each would allocate and grow a list of its own).
+    spare: Vec<VecDeque<(u64, Task)>>,
     seq: u64,
     pub(crate) events: crate::events::EventLog,
     pub(crate) kubelet: kubelet::Kubelet,
@@ -101,6 +104,7 @@ impl World {
             queue: BTreeMap::new(),
             queued: HashMap::default(),
             stale: HashSet::default(),
+            spare: Vec::new(),
             seq: 0,
             events: Default::default(),
             kubelet: Default::default(),
@@ -180,11 +184,23 @@ impl World {
         }
         self.seq += 1;
         let slot = (at, self.seq);
-        self.queue
-            .entry(at)
-            .or_default()
-            .push_back((self.seq, entry.key().clone()));
+        let item = (self.seq, entry.key().clone());
         entry.insert_entry(slot);
+        // Most work is queued for the instant being run, the first in the queue: no search.
+        if let Some(mut first) = self.queue.first_entry() {
+            if *first.key() == at {
+                first.get_mut().push_back(item);
+                return;
+            }
+        }
+        match self.queue.entry(at) {
+            std::collections::btree_map::Entry::Occupied(mut e) => e.get_mut().push_back(item),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                let mut list = self.spare.pop().unwrap_or_default();
+                list.push_back(item);
+                e.insert(list);
+            }
+        }
     }
 
     pub fn enqueue_now(&mut self, task: Task) {
@@ -233,7 +249,7 @@ impl World {
             }
             let (_, task) = first.get_mut().pop_front().expect("no empty time is kept");
             if first.get().is_empty() {
-                first.remove();
+                self.spare.push(first.remove());
             }
             self.queued.remove(&task);
             self.drop_stale();
@@ -269,7 +285,7 @@ impl World {
             }
             first.get_mut().pop_front();
             if first.get().is_empty() {
-                first.remove();
+                self.spare.push(first.remove());
             }
         }
     }

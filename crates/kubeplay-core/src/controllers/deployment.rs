@@ -543,14 +543,34 @@ fn adopt_orphans(w: &mut World, k: &Key) {
 }
 
 fn is_scaling_event(cx: &Ctx) -> bool {
-    let want = replicas(&cx.d).to_string();
+    let want = replicas(&cx.d);
     cx.rss.iter().filter(|r| rs_replicas(r) > 0).any(|rs| {
         rs.metadata
             .annotations
             .as_ref()
             .and_then(|a| a.get(DESIRED_REPLICAS))
-            .is_some_and(|v| *v != want)
+            .is_some_and(|v| !is_decimal(v, want))
     })
+}
+
+/// `s == n.to_string()`, without writing `n` out on the heap (every sync asks).
+fn is_decimal(s: &str, n: i32) -> bool {
+    let mut buf = [0u8; 11];
+    let mut i = buf.len();
+    let mut m = n.unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (m % 10) as u8;
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    s.as_bytes() == &buf[i..]
 }
 
 // ----- ReplicaSets: finding, creating, scaling -----
@@ -778,9 +798,14 @@ fn scale_rs(w: &mut World, d: &Deployment, rk: &Key, to: i32) -> bool {
     };
     let from = rs_replicas(rs);
     let (desired, max) = (replicas(d), replicas(d) + max_surge(d));
-    let ann = |k: &str| rs.metadata.annotations.as_ref().and_then(|a| a.get(k));
-    let ann_ok = ann(DESIRED_REPLICAS) == Some(&desired.to_string())
-        && ann(MAX_REPLICAS) == Some(&max.to_string());
+    let ann = |k: &str, n: i32| {
+        rs.metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(k))
+            .is_some_and(|v| is_decimal(v, n))
+    };
+    let ann_ok = ann(DESIRED_REPLICAS, desired) && ann(MAX_REPLICAS, max);
     if from == to && ann_ok {
         return false;
     }
@@ -1439,5 +1464,23 @@ fn timed_out(cur: Option<&DeploymentCondition>, deadline: Millis, now: Millis) -
         Some("NewReplicaSetAvailable") => false,
         Some("ProgressDeadlineExceeded") => true,
         _ => c.last_update_time.as_ref().map(millis_of).unwrap_or(now) + deadline < now,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_decimal;
+
+    #[test]
+    fn is_decimal_is_equality_with_the_number_written_out() {
+        for n in [0, 1, 9, 10, 25, 10_000, -1, -250, i32::MAX, i32::MIN] {
+            let s = n.to_string();
+            assert!(is_decimal(&s, n), "{s}");
+            assert!(!is_decimal(&format!("0{s}"), n), "0{s}");
+            assert!(!is_decimal(&format!("{s}0"), n), "{s}0");
+            assert!(!is_decimal(&s, n.wrapping_add(1)), "{s} vs n+1");
+        }
+        assert!(!is_decimal("", 0));
+        assert!(!is_decimal(" 5", 5));
     }
 }

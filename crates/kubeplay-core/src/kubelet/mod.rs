@@ -496,7 +496,8 @@ pub struct Kubelet {
     pub(crate) services_gen: u64,
     /// `service_env` by (namespace, enableServiceLinks), with the `services_gen` it was
     /// computed at: every container start in a namespace needs the same list.
-    svc_env: BTreeMap<(String, bool), (u64, Rc<Vec<EnvPair>>)>,
+    /// (Looked up by the namespace borrowed; indexed by enableServiceLinks.)
+    svc_env: BTreeMap<String, [Option<(u64, Rc<Vec<EnvPair>>)>; 2]>,
     /// Image strings as parsed (`images::parse_reference`, which only reads the string):
     /// each container start looks its image up twice.
     references: BTreeMap<String, ParsedImage>,
@@ -625,15 +626,19 @@ impl PodTable {
 /// [`service_env`], from the kubelet's cache while no Service has changed.
 fn cached_service_env(w: &mut World, ns: &str, links: bool) -> Rc<Vec<EnvPair>> {
     let gen = w.kubelet.services_gen;
-    if let Some((g, env)) = w.kubelet.svc_env.get(&(ns.to_string(), links)) {
+    let slot = links as usize;
+    if let Some((g, env)) = w.kubelet.svc_env.get(ns).and_then(|e| e[slot].as_ref()) {
         if *g == gen {
             return env.clone();
         }
     }
     let env = Rc::new(service_env(w, ns, links));
-    w.kubelet
-        .svc_env
-        .insert((ns.to_string(), links), (gen, env.clone()));
+    if !w.kubelet.svc_env.contains_key(ns) {
+        w.kubelet.svc_env.insert(ns.to_string(), [None, None]);
+    }
+    if let Some(e) = w.kubelet.svc_env.get_mut(ns) {
+        e[slot] = Some((gen, env.clone()));
+    }
     env
 }
 
@@ -792,7 +797,13 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         let subnet = if node == "controlplane" { 0 } else { 1 };
         let mut ip;
         loop {
-            let n = w.kubelet.next_ip.entry(node.to_string()).or_insert(1);
+            // The node's name is copied in only the first time.
+            if !w.kubelet.next_ip.contains_key(node) {
+                w.kubelet.next_ip.insert(node.to_string(), 1);
+            }
+            let Some(n) = w.kubelet.next_ip.get_mut(node) else {
+                continue;
+            };
             *n = if *n >= 254 * 250 { 2 } else { *n + 1 };
             let (hi, lo) = (*n / 254, *n % 254 + 1);
             ip = String::with_capacity(15);
@@ -1247,13 +1258,16 @@ fn follow_image_changes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, wake: &mu
         if c.role == Role::Init && c.done {
             continue;
         }
-        let Some(want) = spec_container(pod, c).map(|s| s.image.clone().unwrap_or_default()) else {
+        let Some(want) = spec_container(pod, c).map(|s| s.image.as_deref().unwrap_or_default())
+        else {
             continue;
         };
-        // A stop under way finishes even if the image was changed back meanwhile.
+        // A stop under way finishes even if the image was changed back meanwhile. (Compared
+        // borrowed: every sync of every pod comes here, and the image rarely changes.)
         if want == c.image && c.kill_at.is_none() {
             continue;
         }
+        let want = want.to_string();
         if c.is_running() {
             let stops = c.proc.as_ref().is_some_and(|p| p.stops_on_signal());
             match c.kill_at {
@@ -2102,6 +2116,10 @@ fn probes(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &mut Op
     let CState::Running { started } = rt.ctrs[i].state else {
         return;
     };
+    // Most containers have no probes: the field path is written out only for one that has.
+    if sc.startup_probe.is_none() && sc.liveness_probe.is_none() && sc.readiness_probe.is_none() {
+        return;
+    }
     let fp = rt.ctrs[i].field_path();
     for which in ["Startup", "Liveness", "Readiness"] {
         let probe = match which {
@@ -2529,20 +2547,25 @@ impl<'m> Want<'m> {
     /// Make `o` (a condition of this type) what `condition` would be, keeping its transition
     /// time while its status stays; true if anything changed.
     fn apply(&self, o: &mut PodCondition, now: Millis) -> bool {
+        // Strings are written over in place (a condition flips between the same few words).
+        fn set_opt(field: &mut Option<String>, value: Option<&str>) -> bool {
+            if field.as_deref() == value {
+                return false;
+            }
+            match (field.as_mut(), value) {
+                (Some(f), Some(v)) => v.clone_into(f),
+                (_, v) => *field = v.map(Into::into),
+            }
+            true
+        }
         let mut changed = false;
         if o.status != self.status {
-            o.status = self.status.into();
+            self.status.clone_into(&mut o.status);
             o.last_transition_time = Some(k8s_time(now));
             changed = true;
         }
-        if o.reason.as_deref() != self.reason {
-            o.reason = self.reason.map(Into::into);
-            changed = true;
-        }
-        if o.message.as_deref() != self.message {
-            o.message = self.message.map(Into::into);
-            changed = true;
-        }
+        changed |= set_opt(&mut o.reason, self.reason);
+        changed |= set_opt(&mut o.message, self.message);
         if o.last_probe_time.is_some() || o.observed_generation.is_some() {
             o.last_probe_time = None;
             o.observed_generation = None;
