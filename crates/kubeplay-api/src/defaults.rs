@@ -17,6 +17,14 @@ use std::collections::BTreeMap;
 
 /// Fill in the defaults the API server would.
 pub fn apply(obj: &mut Object) {
+    // Empty labels or annotations are as good as none: Go's `omitempty` drops them when the
+    // object is written back (a patch or manifest may send `annotations: {}`).
+    let m = obj.meta_mut();
+    for map in [&mut m.labels, &mut m.annotations] {
+        if map.as_ref().is_some_and(|m| m.is_empty()) {
+            *map = None;
+        }
+    }
     match obj {
         Object::Deployment(d) => deployment(d),
         Object::ReplicaSet(r) => replicaset(r),

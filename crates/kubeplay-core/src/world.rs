@@ -626,8 +626,17 @@ impl World {
         }
         strip_status_on_create(&mut stored);
         if dry_run {
+            // A uid as the API server fills in even for a dry run, derived rather than drawn
+            // so that trying something changes no name made later.
+            let seed = [
+                kind.as_str(),
+                &k.0,
+                &k.1,
+                &self.store.next_resource_version_peek(),
+            ]
+            .join("/");
             let m = stored.meta_mut();
-            m.uid = Some(String::new());
+            m.uid = Some(names::derived_uuid(seed.as_bytes()));
             m.creation_timestamp = Some(k8s_time(self.now));
             if let Object::Pod(p) = &mut stored {
                 serviceaccount::mount_token(p, automount);

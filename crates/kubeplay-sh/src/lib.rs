@@ -41,6 +41,7 @@
 
 pub mod arith;
 pub mod ast;
+pub mod diff;
 pub mod expand;
 pub mod glob;
 mod interp;

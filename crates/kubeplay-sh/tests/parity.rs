@@ -355,3 +355,133 @@ fn jq_matches_the_real_jq() {
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Two texts as a script writes them: `a` and `b` in the current directory.
+fn files_script(a: &str, b: &str, then: &str) -> String {
+    let q = |s: &str| s.replace('\'', "'\\''");
+    format!(
+        "printf '%s' '{}' > a; printf '%s' '{}' > b; {then}",
+        q(a),
+        q(b)
+    )
+}
+
+/// Pairs of texts: a base of lines drawn from `alphabet` (repeats make the shortest
+/// script ambiguous, as in YAML), and a copy with lines deleted, inserted and changed.
+fn text_pairs(seed: u64, n: usize, alphabet: usize) -> Vec<(String, String)> {
+    let mut x = seed | 1;
+    let mut next = move |m: usize| {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        (x % m as u64) as usize
+    };
+    (0..n)
+        .map(|_| {
+            let len = next(30);
+            let base: Vec<String> = (0..len).map(|_| format!("l{}", next(alphabet))).collect();
+            let mut other = Vec::new();
+            for l in &base {
+                match next(10) {
+                    0 => {}
+                    1 => other.push(format!("new{}", next(alphabet))),
+                    2 => {
+                        other.push(l.clone());
+                        other.push(format!("l{}", next(alphabet)));
+                    }
+                    _ => other.push(l.clone()),
+                }
+            }
+            let end = |v: &[String], nl: bool| {
+                let mut s = v.join("\n");
+                if nl && !s.is_empty() {
+                    s.push('\n');
+                }
+                s
+            };
+            let nl = next(8) != 0;
+            (end(&base, nl), end(&other, next(8) != 0))
+        })
+        .collect()
+}
+
+#[test]
+fn diff_matches_gnu_diff() {
+    let have = Command::new("diff")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !have || real("true").is_none() {
+        eprintln!("diff or bash not found; skipping");
+        return;
+    }
+    let mut scripts: Vec<String> = [
+        "diff",
+        "diff a",
+        "diff a b c",
+        "diff -z a b",
+        "diff --bogus a b",
+        "diff nofile a",
+        "diff -N nofile a",
+        "diff -q a b; echo $?",
+        "diff -s a a; echo $?",
+        "diff --brief a a; echo $?",
+        "diff -U1 a b | tail -n +3",
+        "diff --unified=0 a b | tail -n +3",
+        "diff -U x a b",
+        "mkdir d; cp a d/b; diff d b",
+        "cat a | diff - b",
+    ]
+    .iter()
+    .map(|s| {
+        files_script(
+            "1\n2\n3\n4\n5\n6\n7\n8\n9\n10\n",
+            "1\n2\nthree\n4\n5\n6\n7\n8\n10\n11\n",
+            s,
+        )
+    })
+    .collect();
+    // Distinct lines, as in most of a manifest: the shortest script is one, and both
+    // print it the same.
+    for seed in [7, 11] {
+        for (a, b) in text_pairs(seed, 40, 1000) {
+            scripts.push(files_script(
+                &a,
+                &b,
+                "diff a b; echo \"status $?\"; diff -u a b > u; echo \"status $?\"; tail -n +3 u",
+            ));
+        }
+    }
+    let mut failures = Vec::new();
+    for script in &scripts {
+        let want = real(script).expect("bash runs");
+        let got = ours(script);
+        if got != want {
+            failures.push(format!(
+                "script: {script}\n  gnu:  {want:?}\n  ours: {got:?}"
+            ));
+        }
+    }
+    // Many repeated lines: several shortest scripts exist, and GNU's search may line up
+    // another of them. Both must be shortest: as many lines deleted and inserted.
+    let changed = |out: &str| {
+        let n = |p: &str| out.lines().filter(|l| l.starts_with(p)).count();
+        (n("< "), n("> "))
+    };
+    for (a, b) in text_pairs(13, 40, 6) {
+        let script = files_script(&a, &b, "diff a b; echo \"status $?\"");
+        let want = real(&script).expect("bash runs");
+        let got = ours(&script);
+        if changed(&got.0) != changed(&want.0) || got.2 != want.2 {
+            failures.push(format!(
+                "script: {script}\n  gnu:  {want:?}\n  ours: {got:?}"
+            ));
+        }
+    }
+    eprintln!(
+        "diff parity: {} of {} identical",
+        scripts.len() - failures.len(),
+        scripts.len()
+    );
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

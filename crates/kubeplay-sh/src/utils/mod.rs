@@ -3,12 +3,14 @@
 
 mod awk;
 mod basic;
+mod difftool;
 mod files;
 mod jq;
 mod text;
 
 use crate::vfs::Vfs;
 use crate::Io;
+pub(crate) use basic::strftime;
 
 /// How a utility ended.
 #[derive(Debug, PartialEq, Eq)]

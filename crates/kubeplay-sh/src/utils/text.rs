@@ -19,6 +19,7 @@ pub(super) const TABLE: &[(&str, Util)] = &[
     ("rev", rev),
     ("awk", super::awk::awk),
     ("jq", super::jq::jq),
+    ("diff", super::difftool::diff),
 ];
 
 fn lines_of(d: &[u8]) -> Vec<String> {

@@ -97,14 +97,68 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return fail(cx.out, "--prune is not available in kubeplay");
     }
     let server_side = a.bool("server-side");
-    let ns = namespace_of(cx, &a);
-    let enforce = a.namespace().is_some();
-    let sources = match resource::read_sources(cx.fs, &mut cx.stdin, &files, a.bool("recursive")) {
-        Ok(s) => s,
-        Err(e) => return fail(cx.out, e),
+    let should_print = !format.is_empty() && format != "name";
+    let mut done: Vec<(&'static kubeplay_api::ResourceInfo, Value, String)> = Vec::new();
+    let walked = for_each_object(cx, &a, "apply", |cx, t| {
+        let (shown, op) = apply_one(cx, &t, dry, server_side, true)?;
+        if should_print {
+            done.push((t.info, shown, op));
+        } else {
+            print_result(cx, t.info, &shown, &op, &format);
+        }
+        Ok(())
+    });
+    let (count, mut errs) = match walked {
+        Ok(w) => w,
+        Err(e) => return e,
     };
-    // A file's documents before a syntax error are still applied; the error is reported
-    // first (kubectl gathers every object before applying any).
+    // With -o yaml|json|jsonpath... the objects are printed at the end, several as a List.
+    if should_print && !done.is_empty() {
+        let (info, v) = if done.len() == 1 {
+            (done[0].0, done[0].1.clone())
+        } else {
+            let items: Vec<Value> = done.iter().map(|d| d.1.clone()).collect();
+            (
+                done[0].0,
+                serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {}}),
+            )
+        };
+        print_result(cx, info, &v, "", &format);
+    }
+    if count == 0 && errs.is_empty() {
+        errs.push(VerbError::Msg("no objects passed to apply".into()));
+    }
+    Exec::Done(print_errors(cx.out, &errs))
+}
+
+/// One object of the manifests, as [`for_each_object`] hands it on.
+#[derive(Clone, Copy)]
+pub(super) struct Target<'a> {
+    pub info: &'static kubeplay_api::ResourceInfo,
+    /// The file it came from (`-` for standard input).
+    pub source: &'a str,
+    /// The document, with its namespace (and, with `--record`, the change-cause) written in.
+    pub doc: &'a Value,
+    pub ns: &'a str,
+    pub name: &'a str,
+}
+
+/// The objects of the `-f` manifests (`-R`, `-l` and `-n` as apply reads them), in order,
+/// each given to `visit`. A file's documents before a syntax error are still visited; that
+/// error comes first among the returned ones (kubectl gathers every object before it acts).
+/// Returns how many objects were selected and the errors, or the command's end when the
+/// flags are wrong.
+pub(super) fn for_each_object(
+    cx: &mut Cx<'_>,
+    a: &super::flags::Args,
+    verb: &str,
+    mut visit: impl FnMut(&mut Cx<'_>, Target<'_>) -> Result<(), VerbError>,
+) -> Result<(usize, Vec<VerbError>), Exec> {
+    let ns = namespace_of(cx, a);
+    let enforce = a.namespace().is_some();
+    let files = a.all("filename");
+    let sources = resource::read_sources(cx.fs, &mut cx.stdin, &files, a.bool("recursive"))
+        .map_err(|e| fail(cx.out, e))?;
     let (docs, parse_errs) = resource::documents_until_error(&sources);
     let selector = match a
         .str("selector")
@@ -112,19 +166,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     {
         None => None,
         Some(Ok(s)) => Some(s),
-        Some(Err(e)) => return fail(cx.out, e),
+        Some(Err(e)) => return Err(fail(cx.out, e)),
     };
-    let record = a.bool("record").then(|| a.change_cause("apply"));
+    let record = a.bool("record").then(|| a.change_cause(verb));
     let mut errs: Vec<VerbError> = parse_errs.into_iter().map(VerbError::Msg).collect();
     let mut count = 0;
-    let should_print = !format.is_empty() && format != "name";
-    let mut done: Vec<(&'static kubeplay_api::ResourceInfo, Value, String)> = Vec::new();
     for (source, mut doc) in docs {
-        if !should_print {
-            for (info, v, op) in done.drain(..) {
-                print_result(cx, info, &v, &op, &format);
-            }
-        }
         let obj = match decode_doc(&source, &doc) {
             Ok(o) => o,
             Err(e) => {
@@ -176,132 +223,108 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 }
             }
         }
-        let modified = modified_configuration(&doc);
-        let obj_ns = obj.namespace().unwrap_or("").to_string();
-        let name = obj.name().to_string();
-        let live = cx.world.get_object(info.kind, &obj_ns, &name);
-        let ss = |op: &str| {
-            if server_side {
-                "serverside-applied".to_string()
-            } else {
-                op.to_string()
-            }
+        let target = Target {
+            info,
+            source: &source,
+            doc: &doc,
+            ns: obj.namespace().unwrap_or(""),
+            name: obj.name(),
         };
-        match live {
-            Err(e) if e.reason == Reason::NotFound => {
-                let new_obj = match decode_doc(&source, &modified) {
-                    Ok(o) => o,
-                    Err(e) => {
-                        errs.push(e);
-                        continue;
-                    }
-                };
-                let shown = if dry == DryRun::Client {
-                    object_value(&new_obj)
-                } else {
-                    match cx.world.create_checked(new_obj, dry == DryRun::Server) {
-                        Ok(o) => object_value(&o),
-                        Err(e) => {
-                            errs.push(VerbError::Api(e, Some(("creating", source.clone()))));
-                            continue;
-                        }
-                    }
-                };
-                done.push((info, shown, format!("{}{}", ss("created"), dry.suffix())));
-            }
-            Err(e) => {
-                errs.push(VerbError::Api(e, None));
-            }
-            Ok(live) => {
-                let current = object_value(&live);
-                if dry == DryRun::Client {
-                    // kubectl computes no patch for a client dry run of an existing object.
-                    let shown = modified.clone();
-                    done.push((info, shown, format!("{}{}", ss("configured"), dry.suffix())));
-                    continue;
-                }
-                let annotation = live
-                    .meta()
-                    .annotations
-                    .as_ref()
-                    .and_then(|a| a.get(LAST_APPLIED));
-                if annotation.is_none() {
-                    cx.out.err(format!("Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", info.plural, name));
-                }
-                let original = annotation
-                    .and_then(|s| serde_json::from_str::<Value>(s).ok())
-                    .unwrap_or(Value::Object(Default::default()));
-                let patch = merge::three_way(info.kind, &original, &modified, &current);
-                if patch.as_object().is_some_and(|m| m.is_empty()) {
-                    done.push((
-                        info,
-                        current,
-                        format!("{}{}", ss("unchanged"), dry.suffix()),
-                    ));
-                    continue;
-                }
-                if let Some(e) = stale_patch(&patch, &live, &source) {
-                    errs.push(VerbError::Api(e, None));
-                    continue;
-                }
-                let patched = match merge::strategic_merge(info.kind, &current, &patch) {
-                    Ok(v) => v,
-                    Err(e) => {
-                        errs.push(VerbError::Msg(e));
-                        continue;
-                    }
-                };
-                let new_obj = match kubeplay_api::decode::decode(&patched) {
-                    Ok(o) => o,
-                    Err(e) => {
-                        errs.push(VerbError::Api(
-                            ApiError::bad_request(e.message()),
-                            Some(("applying patch", source.clone())),
-                        ));
-                        continue;
-                    }
-                };
-                match cx.world.update(new_obj, dry == DryRun::Server) {
-                    Ok((o, _)) => done.push((
-                        info,
-                        object_value(&o),
-                        format!("{}{}", ss("configured"), dry.suffix()),
-                    )),
-                    Err(e) => {
-                        errs.push(VerbError::Api(e, Some(("applying patch", source.clone()))));
-                        continue;
-                    }
-                }
-            }
+        if let Err(e) = visit(cx, target) {
+            errs.push(e);
         }
     }
-    if !should_print {
-        for (info, v, op) in done.drain(..) {
-            print_result(cx, info, &v, &op, &format);
-        }
-    }
-    // With -o yaml|json|jsonpath... the objects are printed at the end, several as a List.
-    if should_print && !done.is_empty() {
-        let (info, v) = if done.len() == 1 {
-            (done[0].0, done[0].1.clone())
+    Ok((count, errs))
+}
+
+/// Apply one object of the manifests as `kubectl apply` does: create it, or patch the live
+/// object three-way; with a dry run, only what would be. Returns the object as the server
+/// gave it back and the word kubectl prints for it. `kubectl diff` asks for it without the
+/// last-applied annotation (`annotate`), and without apply's warning when the live object
+/// lacks it.
+pub(super) fn apply_one(
+    cx: &mut Cx<'_>,
+    t: &Target<'_>,
+    dry: DryRun,
+    server_side: bool,
+    annotate: bool,
+) -> Result<(Value, String), VerbError> {
+    let Target {
+        info,
+        source,
+        doc,
+        ns,
+        name,
+    } = *t;
+    let op = |op: &str| {
+        let op = if server_side {
+            "serverside-applied"
         } else {
-            let items: Vec<Value> = done.iter().map(|d| d.1.clone()).collect();
-            (
-                done[0].0,
-                serde_json::json!({"apiVersion": "v1", "items": items, "kind": "List", "metadata": {}}),
-            )
+            op
         };
-        print_result(cx, info, &v, "", &format);
+        format!("{op}{}", dry.suffix())
+    };
+    let modified = modified(doc, annotate);
+    let live = match cx.world.get_object(info.kind, ns, name) {
+        Ok(live) => live,
+        Err(e) if e.reason == Reason::NotFound => {
+            let new_obj = decode_doc(source, &modified)?;
+            let shown = if dry == DryRun::Client {
+                object_value(&new_obj)
+            } else {
+                let o = cx
+                    .world
+                    .create_checked(new_obj, dry == DryRun::Server)
+                    .map_err(|e| VerbError::Api(e, Some(("creating", source.to_string()))))?;
+                object_value(&o)
+            };
+            return Ok((shown, op("created")));
+        }
+        Err(e) => return Err(VerbError::Api(e, None)),
+    };
+    let current = object_value(&live);
+    if dry == DryRun::Client {
+        // kubectl computes no patch for a client dry run of an existing object.
+        return Ok((modified, op("configured")));
     }
-    if count == 0 && errs.is_empty() {
-        errs.push(VerbError::Msg("no objects passed to apply".into()));
+    let annotation = live
+        .meta()
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(LAST_APPLIED));
+    if annotation.is_none() && annotate {
+        cx.out.err(format!("Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n", info.plural, name));
     }
-    Exec::Done(print_errors(cx.out, &errs))
+    let original = annotation
+        .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        .unwrap_or(Value::Object(Default::default()));
+    let patch = merge::three_way(info.kind, &original, &modified, &current);
+    if patch.as_object().is_some_and(|m| m.is_empty()) {
+        return Ok((current, op("unchanged")));
+    }
+    if let Some(e) = stale_patch(&patch, &live, source) {
+        return Err(VerbError::Api(e, None));
+    }
+    let patched = merge::strategic_merge(info.kind, &current, &patch).map_err(VerbError::Msg)?;
+    let patching = || Some(("applying patch", source.to_string()));
+    let new_obj = kubeplay_api::decode::decode(&patched)
+        .map_err(|e| VerbError::Api(ApiError::bad_request(e.message()), patching()))?;
+    let (o, _) = cx
+        .world
+        .update(new_obj, dry == DryRun::Server)
+        .map_err(|e| VerbError::Api(e, patching()))?;
+    Ok((object_value(&o), op("configured")))
 }
 
 /// `GetModifiedConfiguration(obj, annotate=true)`: the configuration with the annotation
 /// holding itself (without the annotation, and with an empty annotations map kept).
 pub fn modified_configuration(doc: &Value) -> Value {
+    modified(doc, true)
+}
+
+/// `GetModifiedConfiguration(obj, annotate)`: without `annotate` (as `kubectl diff` asks),
+/// the configuration with any last-applied annotation taken out.
+fn modified(doc: &Value, annotate: bool) -> Value {
     let mut doc = doc.clone();
     if let Some(Value::Object(meta)) = doc.get_mut("metadata") {
         let ann = meta
@@ -313,6 +336,9 @@ pub fn modified_configuration(doc: &Value) -> Value {
         if let Value::Object(a) = ann {
             a.remove(LAST_APPLIED);
         }
+    }
+    if !annotate {
+        return doc;
     }
     let text = format!("{}\n", serde_json::to_string(&doc).unwrap_or_default());
     if let Some(Value::Object(a)) = doc.pointer_mut("/metadata/annotations") {

@@ -163,7 +163,7 @@ pub static COMMANDS: &[Command] = &[
         false,
     ),
     c("events", TROUBLE, "List events", true),
-    c("diff", ADVANCED, "Show what apply would change", false),
+    c("diff", ADVANCED, "Show what apply would change", true),
     c(
         "apply",
         ADVANCED,

@@ -9,6 +9,7 @@ mod apply;
 mod create_config;
 mod create_deployment;
 pub mod describe;
+mod diff;
 mod exec;
 mod explain;
 mod explain_data;
@@ -188,6 +189,7 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "api-resources" => info::api_resources(cx, rest),
         "api-versions" => info::api_versions(cx, rest),
         "apply" => apply::run(cx, rest),
+        "diff" => diff::run(cx, rest),
         "logs" => logs::run(cx, rest),
         "run" => run::run(cx, rest),
         "expose" => expose::run(cx, rest),
