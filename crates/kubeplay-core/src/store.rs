@@ -210,10 +210,13 @@ impl UidCopy {
             UidCopy::Heap(s) => s.as_bytes(),
         }
     }
-    /// The uid again (copied from a `str`, so always UTF-8).
+    /// The uid again.
     fn as_str(&self) -> &str {
         match self {
-            UidCopy::Inline(b, n) => std::str::from_utf8(&b[..*n as usize]).unwrap_or_default(),
+            // SAFETY: the bytes were copied whole from a `str` (`UidCopy::of`), so they are
+            // UTF-8 (as `Name::as_str`; checked again on every pod write, they cost more than
+            // the check is worth).
+            UidCopy::Inline(b, n) => unsafe { std::str::from_utf8_unchecked(&b[..*n as usize]) },
             UidCopy::Heap(s) => s,
         }
     }

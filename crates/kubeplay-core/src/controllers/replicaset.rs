@@ -267,7 +267,8 @@ fn update_status(w: &mut World, k: &Key, create_error: Option<&str>) {
     let Some(rs) = w.get::<ReplicaSet>(k) else {
         return;
     };
-    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    // Borrowed until the status is built (every pod change brings its ReplicaSet here).
+    let uid = rs.metadata.uid.as_deref().unwrap_or_default();
     let min_ready = rs.spec.min_ready_seconds.unwrap_or(0);
     let selector_labels = rs
         .spec
@@ -277,7 +278,7 @@ fn update_status(w: &mut World, k: &Key, create_error: Option<&str>) {
         .and_then(|m| m.labels.as_ref());
     let (mut replicas, mut labeled, mut ready, mut available) = (0, 0, 0, 0);
     let mut wake: Option<Millis> = None;
-    let tally = w.store.pod_tally(&uid);
+    let tally = w.store.pod_tally(uid);
     // Without minReadySeconds, available is ready, and the tally has both: no walk over the
     // pods. (Pods keep the template's labels, so every active pod counts as fully labeled.)
     let walk = min_ready > 0;
@@ -285,7 +286,7 @@ fn update_status(w: &mut World, k: &Key, create_error: Option<&str>) {
         (replicas, labeled, ready, available) =
             (tally.active, tally.active, tally.ready, tally.ready);
     }
-    let pods = if walk { w.pods_of(&uid) } else { Vec::new() };
+    let pods = if walk { w.pods_of(uid) } else { Vec::new() };
     for p in pods {
         if !is_active(p) {
             continue;
