@@ -312,8 +312,9 @@ pub static EN: Words = Words {
     max_total_title: "desired + maxSurge",
     min_available: |n| format!("≥ {n} available"),
     min_available_title: "desired − maxUnavailable",
-    waiting: |w| match *w {
+    waiting: |w| match w {
         Waiting::Paused => "paused: `kubectl rollout resume` to go on".into(),
+        Waiting::CannotCreate { error } => format!("pods cannot be created: {error}"),
         Waiting::OldPodsGo { old_pods } => {
             format!("Recreate: waiting for {old_pods} old pod(s) to go before creating new ones")
         }
@@ -544,8 +545,9 @@ pub static KO: Words = Words {
     max_total_title: "희망 + maxSurge",
     min_available: |n| format!("가용 ≥ {n}"),
     min_available_title: "희망 − maxUnavailable",
-    waiting: |w| match *w {
+    waiting: |w| match w {
         Waiting::Paused => "일시 중지됨: 계속하려면 `kubectl rollout resume`".into(),
+        Waiting::CannotCreate { error } => format!("파드를 만들 수 없음: {error}"),
         Waiting::OldPodsGo { old_pods } => {
             format!(
                 "Recreate: 새 파드를 만들기 전에 이전 파드 {old_pods}개가 사라지기를 기다리는 중"
@@ -740,6 +742,9 @@ mod tests {
     fn korean_explains_every_wait_and_rule_in_its_own_words() {
         let waits = [
             Waiting::Paused,
+            Waiting::CannotCreate {
+                error: "pods \"web-1-\" is forbidden".into(),
+            },
             Waiting::OldPodsGo { old_pods: 2 },
             Waiting::NewAvailable {
                 available: 1,
@@ -767,7 +772,7 @@ mod tests {
             assert!((KO.rule)(r).chars().any(|c| ('가'..='힣').contains(&c)));
         }
         // The numbers a learner reads are the same in both.
-        let surge = &waits[3];
+        let surge = &waits[4];
         for n in ["4", "3", "1"] {
             assert!((KO.waiting)(surge).contains(n));
         }

@@ -52,6 +52,11 @@ pub struct RsView {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Waiting {
     Paused,
+    /// The ReplicaSets cannot create pods (the ReplicaFailure condition): the API server's
+    /// words, e.g. a missing service account.
+    CannotCreate {
+        error: String,
+    },
     /// Recreate: old pods must all be gone first.
     OldPodsGo {
         old_pods: i32,
@@ -339,8 +344,15 @@ fn budget(d: &Deployment, rss: &[RsView]) -> Budget {
     let old_pods: i32 = old.iter().map(|r| r.current.max(r.desired)).sum();
     let new_desired = new.map_or(0, |r| r.desired);
     let new_available = new.map_or(0, |r| r.available);
+    let failure = st.conditions.iter().flatten().find(|c| {
+        c.type_.as_deref() == Some("ReplicaFailure") && c.status.as_deref() == Some("True")
+    });
     let waiting = if d.spec.paused == Some(true) {
         Some(Waiting::Paused)
+    } else if let Some(f) = failure {
+        Some(Waiting::CannotCreate {
+            error: f.message.clone().unwrap_or_default(),
+        })
     } else if new.is_none() {
         None
     } else if strategy == "Recreate" {
@@ -595,6 +607,30 @@ spec:
         assert_eq!(m.pod_count, 3);
         // A second build with nothing changed gives the same model from the cache.
         assert_eq!(cluster(&s.world, "default", &mut cache), m);
+    }
+
+    #[test]
+    fn a_rollout_that_cannot_create_pods_says_why() {
+        let mut s = Session::new(7);
+        apply(&mut s, &deploy(2, "nginx:1.25", ""));
+        s.feed_line("kubectl set serviceaccount deployment web robot");
+        let t = s.now() + 5_000;
+        s.advance_to(t);
+        let m = cluster(&s.world, "default", &mut PodCache::default());
+        let error = "pods \"web-";
+        match &m.deployments[0].budget.waiting {
+            Some(Waiting::CannotCreate { error: e }) => {
+                assert!(e.starts_with(error), "{e}");
+                assert!(e.ends_with("serviceaccount \"robot\" not found"), "{e}");
+            }
+            w => panic!("{w:?}"),
+        }
+        // Once the account exists the pods come, and the reason goes.
+        s.feed_line("kubectl create serviceaccount robot");
+        let t = s.now() + 60_000;
+        s.advance_to(t);
+        let m = cluster(&s.world, "default", &mut PodCache::default());
+        assert_eq!(m.deployments[0].budget.waiting, None);
     }
 
     #[test]
