@@ -16,8 +16,155 @@ pub enum Edit {
 const MAX_D: usize = 1024;
 
 /// The edit script from `a` to `b`, as few deletions and insertions as can be (up to
-/// [`MAX_D`] of them).
-pub fn edits<T: PartialEq>(a: &[T], b: &[T]) -> Vec<Edit> {
+/// [`MAX_D`] of them), its runs of changes slid as GNU diff slides them.
+pub fn edits<T: Eq + std::hash::Hash>(a: &[T], b: &[T]) -> Vec<Edit> {
+    let script = shortest(a, b);
+    // Which lines of each side the script changes, with an unchanged line before and after.
+    let (mut ca, mut cb) = (vec![false; a.len() + 2], vec![false; b.len() + 2]);
+    let (mut i, mut j) = (0, 0);
+    for e in &script {
+        match e {
+            Edit::Keep => {
+                i += 1;
+                j += 1;
+            }
+            Edit::Delete => {
+                ca[i + 1] = true;
+                i += 1;
+            }
+            Edit::Insert => {
+                cb[j + 1] = true;
+                j += 1;
+            }
+        }
+    }
+    let ea = equivalence(a, b, true);
+    let eb = equivalence(a, b, false);
+    shift_boundaries(&mut ca, &cb, &ea);
+    shift_boundaries(&mut cb, &ca, &eb);
+    let (n, m) = (a.len(), b.len());
+    let mut out = Vec::with_capacity(script.len());
+    let (mut i, mut j) = (0, 0);
+    while i < n || j < m {
+        if (i < n && ca[i + 1]) || (j < m && cb[j + 1]) {
+            while i < n && ca[i + 1] {
+                out.push(Edit::Delete);
+                i += 1;
+            }
+            while j < m && cb[j + 1] {
+                out.push(Edit::Insert);
+                j += 1;
+            }
+        } else {
+            out.push(Edit::Keep);
+            i += 1;
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Class numbers for the lines of `a` (or of `b`): equal lines get equal numbers.
+fn equivalence<T: Eq + std::hash::Hash>(a: &[T], b: &[T], of_a: bool) -> Vec<usize> {
+    let mut numbers: std::collections::HashMap<&T, usize> = Default::default();
+    let mut out = Vec::new();
+    for (side, x) in a
+        .iter()
+        .map(|x| (true, x))
+        .chain(b.iter().map(|x| (false, x)))
+    {
+        let next = numbers.len();
+        let n = *numbers.entry(x).or_insert(next);
+        if side == of_a {
+            out.push(n);
+        }
+    }
+    out
+}
+
+/// GNU diff's `shift_boundaries`, for one side: each run of changed lines slides back over
+/// equal lines to join the runs before it, then forward as far as it goes (joining the runs
+/// after it), then back again to end where a run of the other side does, if one does.
+/// `changed` and `other` have an unchanged line at both ends (index 0 and len - 1); `equivs`
+/// are the line classes, without those ends.
+fn shift_boundaries(changed: &mut [bool], other: &[bool], equivs: &[usize]) {
+    // Positions are 1-based into `changed` (line k is changed[k + 1]); `eq(k)` is line k's class.
+    let end = equivs.len() + 1;
+    let eq = |k: usize| equivs[k - 1];
+    let other = |j: usize| other.get(j).copied().unwrap_or(false);
+    let (mut i, mut j) = (1usize, 1usize);
+    loop {
+        // The next run of changes, and the matching point of the other side.
+        while i < end && !changed[i] {
+            while other(j) {
+                j += 1;
+            }
+            j += 1;
+            i += 1;
+        }
+        if i == end {
+            break;
+        }
+        let mut start = i;
+        while changed[i] {
+            i += 1;
+        }
+        while other(j) {
+            j += 1;
+        }
+        let mut corresponding;
+        loop {
+            let runlength = i - start;
+            // Back, while the line before the run equals its last line.
+            while start > 1 && eq(start - 1) == eq(i - 1) {
+                start -= 1;
+                changed[start] = true;
+                i -= 1;
+                changed[i] = false;
+                while changed[start - 1] {
+                    start -= 1;
+                }
+                j = j.saturating_sub(1);
+                while other(j) {
+                    j = j.saturating_sub(1);
+                }
+            }
+            corresponding = if other(j - 1) { i } else { end };
+            // Forward, while the run's first line equals the line after it.
+            while i != end && eq(start) == eq(i) {
+                changed[start] = false;
+                start += 1;
+                changed[i] = true;
+                i += 1;
+                while changed[i] {
+                    i += 1;
+                }
+                j += 1;
+                while other(j) {
+                    j += 1;
+                    corresponding = i;
+                }
+            }
+            if runlength == i - start {
+                break;
+            }
+        }
+        // Back to where the other side's run ends, if it does.
+        while corresponding < i {
+            start -= 1;
+            changed[start] = true;
+            i -= 1;
+            changed[i] = false;
+            j = j.saturating_sub(1);
+            while other(j) {
+                j = j.saturating_sub(1);
+            }
+        }
+    }
+}
+
+/// The shortest edit script: common ends stripped, then Myers' search on the rest.
+fn shortest<T: PartialEq>(a: &[T], b: &[T]) -> Vec<Edit> {
     let pre = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     let (a_rest, b_rest) = (&a[pre..], &b[pre..]);
     let suf = a_rest
