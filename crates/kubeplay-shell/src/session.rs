@@ -106,6 +106,9 @@ pub struct Session {
     opens: Vec<String>,
     /// The container shell the terminal is attached to (`kubectl exec -it POD -- sh`).
     attached: Option<u64>,
+    /// The command that attached it, when it has more to do once the shell ends
+    /// (`kubectl run -it --rm`: [`Waiter::finish`]).
+    attached_by: Option<Box<dyn Waiter>>,
     /// Leave the cluster's work of the current instant to the embedder ([`Session::set_defer_settle`]).
     defer_settle: bool,
 }
@@ -118,6 +121,7 @@ struct SessionHost<'a> {
     waits: &'a mut BTreeMap<u64, Box<dyn Waiter>>,
     next_handle: &'a mut u64,
     attached: &'a mut Option<u64>,
+    attached_by: &'a mut Option<Box<dyn Waiter>>,
     /// `kubectl edit`: whether there is an editor, and the objects to open in it.
     editor: bool,
     edits: &'a mut Vec<crate::kubectl::edit::EditRequest>,
@@ -196,11 +200,24 @@ impl Host for SessionHost<'_> {
         }
         let w = self.waits.get_mut(&h.0)?;
         let mut output = Output::default();
-        let r = w.poll(self.world, &mut output);
-        output.drain_into(&mut io.out);
-        if r.is_some() {
-            self.waits.remove(&h.0);
+        let mut r = w.poll(self.world, &mut output);
+        if let Some(status) = r {
+            let mut w = self.waits.remove(&h.0).expect("polled just now");
+            r = match w.finish(self.world, status, &mut output) {
+                Exec::Done(code) => Some(code),
+                // The command now talks to a container shell through the terminal.
+                Exec::Wait(next) if next.attach().is_some() => {
+                    *self.attached = next.attach();
+                    *self.attached_by = Some(next);
+                    Some(0)
+                }
+                Exec::Wait(next) => {
+                    self.waits.insert(h.0, next);
+                    None
+                }
+            };
         }
+        output.drain_into(&mut io.out);
         r
     }
     fn wake_at(&self, h: Handle) -> Option<Millis> {
@@ -232,6 +249,7 @@ impl Session {
             edits: Vec::new(),
             opens: Vec::new(),
             attached: None,
+            attached_by: None,
             defer_settle: false,
         }
     }
@@ -319,6 +337,7 @@ impl Session {
                 waits: &mut self.waits,
                 next_handle: &mut self.next_handle,
                 attached: &mut self.attached,
+                attached_by: &mut self.attached_by,
                 editor: self.editor,
                 edits: &mut self.edits,
                 opens: &mut self.opens,
@@ -393,10 +412,19 @@ impl Session {
         if let Some(code) = exit {
             self.world.exec_close(id);
             self.attached = None;
-            if code != 0 {
-                self.output
-                    .err(format!("command terminated with exit code {code}\n"));
-            }
+            let code = match self.attached_by.take() {
+                Some(mut by) => match by.finish(&mut self.world, code, &mut self.output) {
+                    Exec::Done(c) => c,
+                    Exec::Wait(_) => code,
+                },
+                None => {
+                    if code != 0 {
+                        self.output
+                            .err(format!("command terminated with exit code {code}\n"));
+                    }
+                    code
+                }
+            };
             self.last_status = code;
             self.proc.shell_mut().status = code;
         }

@@ -278,6 +278,25 @@ impl World {
             .is_some_and(|e| e.exit.is_none() && e.proc.borrow().is_busy())
     }
 
+    /// `kubectl run -it`'s session with a container's own shell ended with `code`: that
+    /// shell, waiting on its standard input until now, exits. Whether there was such a
+    /// shell to end.
+    pub fn attach_end(&mut self, ns: &str, pod: &str, container: &str, code: i32) -> bool {
+        let k = key(ns, pod);
+        let Some(rt) = self.kubelet.pods.get_mut(&k) else {
+            return false;
+        };
+        let Some(c) = rt.ctrs.iter_mut().find(|c| c.name == container) else {
+            return false;
+        };
+        if !c.is_running() || c.proc != Some(super::process::Program::Idle) {
+            return false;
+        }
+        c.proc = Some(super::process::Program::Done(code));
+        self.enqueue_now(crate::Task::Kubelet(k));
+        true
+    }
+
     /// Forget an exec (its output has been read).
     pub fn exec_close(&mut self, id: u64) {
         self.kubelet.execs.remove(&id);

@@ -158,6 +158,8 @@ pub struct Ctr {
     startup: ProbeRun,
     /// Stop signal sent; killed (exit 137) at this time unless it exits first.
     kill_at: Option<Millis>,
+    /// `stdin: true`: its standard input stays open (`kubectl run -i`), so a shell waits on it.
+    stdin: bool,
 }
 
 impl Ctr {
@@ -205,6 +207,7 @@ impl Ctr {
             liveness: ProbeRun::default(),
             startup: ProbeRun::default(),
             kill_at: None,
+            stdin: c.stdin == Some(true),
         }
     }
 
@@ -1872,6 +1875,7 @@ pub(crate) fn with_cx<R>(
             net: &net,
             userland: img.userland,
             dirs: &dirs,
+            stdin_open: ctr.stdin,
         };
         f(&mut cx, &img.repo, &img)
     };
@@ -1977,6 +1981,7 @@ impl Ctr {
             liveness: ProbeRun::default(),
             startup: ProbeRun::default(),
             kill_at: None,
+            stdin: self.stdin,
         }
     }
 }

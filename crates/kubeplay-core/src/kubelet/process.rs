@@ -61,6 +61,8 @@ pub struct ProcCx<'a> {
     pub userland: Userland,
     /// Directories that exist even when empty (volume mount points).
     pub dirs: &'a [String],
+    /// The process's standard input stays open (a container with `stdin: true`).
+    pub stdin_open: bool,
 }
 
 /// A server an image runs: answers HTTP or TCP on its ports until stopped.
@@ -428,7 +430,9 @@ fn start_server_or(
                     let s = super::script::Script::new(script, &argv[i + 2..]);
                     Ok(Program::Script(Box::new(s)))
                 }
-                // No script and no terminal: the shell reads an empty stdin and exits.
+                // No script: the shell reads its standard input. An open one (`kubectl run
+                // -it`) keeps it waiting for lines; an empty one ends it at once.
+                _ if cx.stdin_open => Ok(Program::Idle),
                 _ => Ok(Program::Done(0)),
             }
         }
@@ -491,8 +495,9 @@ pub fn run_command(argv: &[String], cx: &mut ProcCx<'_>) -> Program {
 }
 
 impl Program {
+    /// Waits for nothing that will come: a shell on an open standard input.
     #[allow(non_upper_case_globals)]
-    const Idle: Program = Program::Sleep { until: Millis::MAX };
+    pub const Idle: Program = Program::Sleep { until: Millis::MAX };
 
     /// Resume to `cx.now`.
     /// What `resume` returns, for programs that read and write nothing of their container

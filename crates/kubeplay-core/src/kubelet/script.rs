@@ -190,6 +190,7 @@ impl Host for ContainerHost<'_, '_> {
                 net: self.cx.net,
                 userland: self.cx.userland,
                 dirs: self.cx.dirs,
+                stdin_open: false,
             };
             let (code, out) = process::simple(argv, &mut cx);
             cx.out.push_str(&out);

@@ -83,6 +83,12 @@ pub trait Waiter {
     fn attach(&self) -> Option<u64> {
         None
     }
+    /// Once `poll` gave `status` (or, for a command attached to a container shell, that
+    /// shell ended with it): what the command still does with the world before it ends
+    /// (`kubectl run --rm` deletes its pod; `-it` attaches the terminal once the pod runs).
+    fn finish(&mut self, _world: &mut World, status: i32, _out: &mut Output) -> Exec {
+        Exec::Done(status)
+    }
 }
 
 /// `sleep N`.

@@ -4,8 +4,11 @@
 
 use super::flags::{Flag, DRY_RUN, OUTPUT};
 use super::output::{check_format, object_value, print_result};
-use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec};
+use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec, Waiter};
+use crate::session::Output;
 use kubeplay_api::{registry, Kind};
+use kubeplay_core::time::Millis;
+use kubeplay_core::World;
 use serde_json::{json, Map, Value};
 
 static FLAGS: &[Flag] = &[
@@ -236,6 +239,27 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     };
     obj.meta_mut().namespace = Some(namespace_of(cx, &a));
     match cx.world.create_checked(obj, dry == DryRun::Server) {
+        Ok(o) if attach => {
+            let ns = o.namespace().unwrap_or("default").to_string();
+            let timeout = a
+                .str("pod-running-timeout")
+                .and_then(super::rollout::parse_duration)
+                .unwrap_or(60_000);
+            Exec::Wait(Box::new(Attach {
+                ns,
+                pod: name.clone(),
+                rm: a.bool("rm"),
+                stdin: interactive,
+                tty,
+                quiet: a.bool("quiet"),
+                restart,
+                deadline: cx.world.now() + timeout,
+                printed: 0,
+                session: None,
+                announced: false,
+                timed_out: false,
+            }))
+        }
         Ok(o) => {
             print_result(
                 cx,
@@ -250,5 +274,214 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             super::print_api_error(cx.out, &e, None);
             Exec::Done(1)
         }
+    }
+}
+
+/// `kubectl run` with `-i`, `-t` or `--attach`: it waits for the pod to run, then shows what
+/// its container does: a shell waiting on its input gets the terminal (as `kubectl attach
+/// -it`), any other command's output is followed until it ends. Then, with `--rm`, the pod is
+/// deleted; with `--restart=Never` or `OnFailure` the container's exit code is the status.
+#[derive(Clone)]
+struct Attach {
+    ns: String,
+    /// The pod, and its one container, both named NAME.
+    pod: String,
+    rm: bool,
+    stdin: bool,
+    tty: bool,
+    quiet: bool,
+    restart: String,
+    /// `--pod-running-timeout` (1m): when waiting for the pod to run gives up.
+    deadline: Millis,
+    /// How much of the container's log is printed.
+    printed: usize,
+    /// The container shell the terminal is attached to.
+    session: Option<u64>,
+    /// Attached to the running container: the notes about it are printed.
+    announced: bool,
+    /// The pod did not run within `--pod-running-timeout`.
+    timed_out: bool,
+}
+
+enum Seen {
+    /// Not running yet.
+    Waiting,
+    /// Its container runs a shell on an open input: attach to it.
+    Shell(String),
+    /// Running some other command: follow its output.
+    Running,
+    /// The pod has ended.
+    Done,
+}
+
+impl Attach {
+    fn look(&self, world: &World) -> Seen {
+        let Some(pod) = world.get::<kubeplay_api::k8s_openapi::api::core::v1::Pod>(
+            &kubeplay_core::store::key(&self.ns, &self.pod),
+        ) else {
+            return Seen::Done;
+        };
+        if kubeplay_core::controllers::is_terminal(pod) {
+            return Seen::Done;
+        }
+        let Some(c) = world
+            .pod_runtime(&self.ns, &self.pod)
+            .and_then(|rt| rt.container(&self.pod))
+        else {
+            return Seen::Waiting;
+        };
+        if !c.is_running() {
+            return Seen::Waiting;
+        }
+        let shell = c.argv.len() == 1
+            && matches!(c.argv[0].rsplit('/').next(), Some("sh" | "bash" | "ash"));
+        if shell && self.stdin && self.tty {
+            Seen::Shell(c.argv[0].clone())
+        } else {
+            Seen::Running
+        }
+    }
+
+    /// What attaching to a running container prints first (a terminal's session is logged).
+    fn announce(&mut self, out: &mut Output) {
+        if self.announced || self.quiet {
+            return;
+        }
+        self.announced = true;
+        if self.tty {
+            out.err("All commands and output from this session will be recorded in container logs, including credentials and sensitive information passed through the command prompt.\n");
+        }
+        out.err("If you don't see a command prompt, try pressing enter.\n");
+    }
+
+    /// Print what the container logged since the last look.
+    fn follow(&mut self, world: &World, out: &mut Output) {
+        let logs = world
+            .pod_runtime(&self.ns, &self.pod)
+            .and_then(|rt| rt.container(&self.pod))
+            .map(|c| c.logs.as_str())
+            .unwrap_or("");
+        if logs.len() > self.printed {
+            out.out(&logs[self.printed..]);
+            self.printed = logs.len();
+        }
+    }
+
+    /// The end: `--rm` deletes the pod; with Never or OnFailure the container's exit is the
+    /// command's (`pod ns/name terminated (Error)` for a failure).
+    fn end(&mut self, world: &mut World, out: &mut Output) -> i32 {
+        world.settle();
+        let pod = world
+            .get::<kubeplay_api::k8s_openapi::api::core::v1::Pod>(&kubeplay_core::store::key(
+                &self.ns, &self.pod,
+            ))
+            .cloned();
+        if self.rm && pod.is_some() {
+            let _ = world.delete(Kind::Pod, &self.ns, &self.pod, Default::default());
+            out.out(format!(
+                "pod \"{}\" deleted from {} namespace\n",
+                self.pod, self.ns
+            ));
+        }
+        if self.restart == "Always" {
+            return 0;
+        }
+        let Some(status) = pod.and_then(|p| p.status) else {
+            return 0;
+        };
+        if status.phase.as_deref() != Some("Failed") {
+            return 0;
+        }
+        let terminated = status
+            .container_statuses
+            .iter()
+            .flatten()
+            .next()
+            .and_then(|c| c.state.as_ref())
+            .and_then(|s| s.terminated.clone());
+        match terminated.filter(|t| t.exit_code != 0) {
+            Some(t) => {
+                out.err(format!(
+                    "pod {}/{} terminated ({})\n{}",
+                    self.ns,
+                    self.pod,
+                    t.reason.unwrap_or_default(),
+                    t.message.unwrap_or_default()
+                ));
+                t.exit_code
+            }
+            None => {
+                out.err(format!(
+                    "error: pod {}/{} failed with unknown exit code\n",
+                    self.ns, self.pod
+                ));
+                1
+            }
+        }
+    }
+}
+
+impl Waiter for Attach {
+    fn poll(&mut self, world: &World, out: &mut Output) -> Option<i32> {
+        if self.session.is_some() {
+            return None;
+        }
+        match self.look(world) {
+            Seen::Waiting if world.now() >= self.deadline => {
+                self.timed_out = true;
+                Some(1)
+            }
+            Seen::Waiting => None,
+            Seen::Shell(_) => Some(0),
+            Seen::Running => {
+                self.announce(out);
+                self.follow(world, out);
+                None
+            }
+            Seen::Done => {
+                self.follow(world, out);
+                Some(0)
+            }
+        }
+    }
+    fn wake_at(&self) -> Option<Millis> {
+        Some(self.deadline)
+    }
+    fn attach(&self) -> Option<u64> {
+        self.session
+    }
+    fn finish(&mut self, world: &mut World, status: i32, out: &mut Output) -> Exec {
+        if self.session.take().is_some() {
+            // The terminal's session ended: so does the shell it was talking to.
+            world.attach_end(&self.ns, &self.pod, &self.pod, status);
+            if !self.quiet && self.stdin && self.tty && self.restart == "Always" {
+                out.out(format!(
+                    "Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n",
+                    self.pod, self.pod
+                ));
+            }
+            return Exec::Done(self.end(world, out));
+        }
+        if self.timed_out {
+            // --rm deletes the pod first (a deferred removal), then the error shows.
+            self.end(world, out);
+            out.err("error: timed out waiting for the condition\n");
+            return Exec::Done(status);
+        }
+        if let Seen::Shell(shell) = self.look(world) {
+            self.announce(out);
+            match world.exec_start(&self.ns, &self.pod, &self.pod, &[shell], None, true) {
+                Ok(id) => {
+                    let mut next = self.clone();
+                    next.session = Some(id);
+                    return Exec::Wait(Box::new(next));
+                }
+                Err(e) => {
+                    out.err(format!("{e}\n"));
+                    return Exec::Done(1);
+                }
+            }
+        }
+        Exec::Done(self.end(world, out))
     }
 }
