@@ -3,7 +3,6 @@
 
 use kubeplay_shell::fs::{FileSource, Vfs};
 use kubeplay_shell::{LineState, Session, Stream};
-use std::alloc::GlobalAlloc as _;
 use std::io::{BufRead, IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -5,7 +5,6 @@
 mod common;
 use common::*;
 use kubeplay_core::World;
-use std::alloc::GlobalAlloc as _;
 use std::time::{Duration, Instant};
 
 /// As the `kubeplay` binary: a simulation allocates and frees many small objects per pod,
