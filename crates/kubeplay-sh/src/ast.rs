@@ -101,6 +101,8 @@ pub enum Part {
     Param(Param),
     /// `$(...)` or backticks.
     CmdSub(List),
+    /// `<(...)`: the command's output as a file to read (`/dev/fd/63`).
+    ProcSub(List),
     /// `$((...))`, kept as text and evaluated after expanding parameters inside it.
     Arith(Word),
 }

@@ -185,6 +185,11 @@ impl Ex<'_> {
                     f.split(&v, ifs)
                 }
             }
+            // The file's path, one field whatever it holds.
+            Part::ProcSub(_) => {
+                let v = self.next_sub();
+                f.quoted(&v)
+            }
             Part::CmdSub(_) => {
                 let v = self.next_sub();
                 if dq {
@@ -229,7 +234,7 @@ impl Ex<'_> {
                 }
             }
             Part::Param(p) => s.push_str(&self.param(p)?),
-            Part::CmdSub(_) => s.push_str(&self.next_sub()),
+            Part::CmdSub(_) | Part::ProcSub(_) => s.push_str(&self.next_sub()),
             Part::Arith(w) => s.push_str(&self.arith(w)?),
         }
         too_long(s.len())

@@ -117,7 +117,7 @@ enum Frame {
     },
     /// Runs command substitutions one by one; hands the outputs to the frame below.
     Subs {
-        lists: Vec<List>,
+        lists: Vec<Sub>,
         results: Vec<String>,
         child: Option<Box<Proc>>,
         captured: Vec<u8>,
@@ -764,7 +764,7 @@ impl Proc {
                                 continue;
                             }
                             let stdin = self.current_stdin();
-                            Box::new(self.child(lists[results.len()].clone(), stdin))
+                            Box::new(self.child(lists[results.len()].list.clone(), stdin))
                         }
                     };
                     if !budget.tick() {
@@ -792,11 +792,20 @@ impl Proc {
                             return Status::Blocked;
                         }
                         Status::Exited(code) => {
-                            let mut s = String::from_utf8_lossy(&captured).into_owned();
-                            while s.ends_with('\n') {
-                                s.pop();
+                            let i = results.len();
+                            if lists[i].file {
+                                // bash hands the command /dev/fd/63, then 62, ... to read.
+                                let n = lists[..i].iter().filter(|s| s.file).count();
+                                let path = format!("/dev/fd/{}", 63 - n);
+                                host.fs().write(&path, std::mem::take(&mut captured));
+                                results.push(path);
+                            } else {
+                                let mut s = String::from_utf8_lossy(&captured).into_owned();
+                                while s.ends_with('\n') {
+                                    s.pop();
+                                }
+                                results.push(s);
                             }
-                            results.push(s);
                             self.frames.push(Frame::Subs {
                                 lists,
                                 results,
@@ -2212,10 +2221,21 @@ impl Proc {
                     names.truncate(1);
                 }
                 let mut code = 0;
+                // `type -t`: one word for what the name is; `-p`/`-P`: its file only.
+                let kind_only = argv[0] == "type" && args.iter().any(|a| a == "-t");
+                let path_only = argv[0] == "type" && args.iter().any(|a| a == "-p" || a == "-P");
+                const KEYWORDS: &[&str] = &[
+                    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while",
+                    "until", "do", "done", "in", "function", "time", "{", "}", "!", "[[", "]]",
+                    "coproc",
+                ];
                 for n in names {
                     let alias = self.sh.aliases.get(n.as_str()).cloned();
+                    let keyword = !is_which && KEYWORDS.contains(&n.as_str());
                     let desc = if let (Some(a), false) = (&alias, is_which) {
                         Some(format!("{n} is aliased to `{a}'"))
+                    } else if keyword {
+                        Some(format!("{n} is a shell keyword"))
                     } else if self.sh.funcs.contains_key(n.as_str()) && !is_which {
                         Some(format!("{n} is a function"))
                     } else if SHELL_BUILTINS.contains(&n.as_str()) && !is_which {
@@ -2237,10 +2257,31 @@ impl Proc {
                     } else {
                         None
                     };
+                    let desc = match desc {
+                        Some(d) if kind_only => {
+                            let kind = if alias.is_some() {
+                                "alias"
+                            } else if keyword {
+                                "keyword"
+                            } else if d.ends_with("is a function") {
+                                "function"
+                            } else if d.ends_with("is a shell builtin") {
+                                "builtin"
+                            } else {
+                                "file"
+                            };
+                            Some(kind.to_string())
+                        }
+                        Some(d) if path_only => match d.split_once(" is /") {
+                            Some((_, path)) => Some(format!("/{path}")),
+                            None => continue,
+                        },
+                        d => d,
+                    };
                     match desc {
                         Some(d) => io.out(format!("{d}\n")),
                         None => {
-                            if !is_which && argv[0] == "type" {
+                            if !is_which && argv[0] == "type" && !kind_only && !path_only {
                                 io.err(format!("{a0}: type: {n}: not found\n"));
                             }
                             code = 1;
@@ -2593,16 +2634,31 @@ fn split_alias(v: &str) -> Vec<String> {
     }
 }
 
-/// The command substitutions of a word, in order (not those nested inside them).
-fn collect_subs(w: &Word, out: &mut Vec<List>) {
+/// A substitution a command needs run first: `$(...)`, or `<(...)` (`file`), whose output
+/// the command reads from a file.
+#[derive(Clone)]
+struct Sub {
+    list: List,
+    file: bool,
+}
+
+/// The command and process substitutions of a word, in order (not those nested inside them).
+fn collect_subs(w: &Word, out: &mut Vec<Sub>) {
     for p in &w.0 {
         collect_part(p, out);
     }
 }
 
-fn collect_part(p: &Part, out: &mut Vec<List>) {
+fn collect_part(p: &Part, out: &mut Vec<Sub>) {
     match p {
-        Part::CmdSub(l) => out.push(l.clone()),
+        Part::CmdSub(l) => out.push(Sub {
+            list: l.clone(),
+            file: false,
+        }),
+        Part::ProcSub(l) => out.push(Sub {
+            list: l.clone(),
+            file: true,
+        }),
         Part::Double(ps) => ps.iter().for_each(|p| collect_part(p, out)),
         Part::Arith(w) => collect_subs(w, out),
         Part::Param(p) => match &p.op {

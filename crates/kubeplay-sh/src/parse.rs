@@ -123,6 +123,7 @@ fn word_text(w: &Word) -> String {
                 s.push_str(&p.name)
             }
             Part::CmdSub(_) => s.push_str("$(...)"),
+            Part::ProcSub(_) => s.push_str("<(...)"),
             Part::Arith(_) => s.push_str("$((...))"),
         }
     }
@@ -253,6 +254,9 @@ impl Parser {
             }
             return Ok(Tok::Newline);
         }
+        if self.starts_with("<(") {
+            return Ok(Tok::Word(self.proc_sub_word()?));
+        }
         const OPS: &[&str] = &[
             "&>>", "<<<", "<<-", ";;", "&&", "||", ">>", "<<", ">&", "<&", "&>", ">|", "|&", ";",
             "&", "|", "<", ">", "(", ")",
@@ -285,11 +289,39 @@ impl Parser {
 
     // ----------------------------------------------------------------- words
 
+    /// At `<(`: a process substitution, and the rest of the word it starts.
+    fn proc_sub_word(&mut self) -> R<Word> {
+        self.pos += 2;
+        self.enter()?;
+        self.peeked = None;
+        let list = self.list(Stop::Paren)?;
+        match self.next()? {
+            Tok::Op(")") => {}
+            Tok::Eof => return Err(ParseError::Incomplete),
+            t => return Err(ParseError::Unexpected(t.text())),
+        }
+        self.leave();
+        let mut parts = vec![Part::ProcSub(list)];
+        if self.cur().is_some_and(|c| !is_meta(c)) {
+            parts.extend(self.word()?.0);
+        }
+        Ok(Word(parts))
+    }
+
     /// An unquoted word, up to the next metacharacter.
     fn word(&mut self) -> R<Word> {
         let mut parts = Vec::new();
         let mut lit = String::new();
         while let Some(c) = self.cur() {
+            if c == '<'
+                && self.at(self.pos + 1) == Some('(')
+                && !(parts.is_empty() && lit.is_empty())
+            {
+                // `x=<(cmd)`: a process substitution inside a word.
+                flush(&mut lit, &mut parts);
+                parts.extend(self.proc_sub_word()?.0);
+                continue;
+            }
             if is_meta(c) {
                 break;
             }

@@ -273,6 +273,20 @@ const CASES: &[&str] = &[
     "mkdir a b; touch a/x; ls a b",
     "touch f; ls f nofile",
     "mkdir -p d/e; ls -d d",
+    // type
+    "f(){ :; }; type -t f",
+    "type -t cd; type -t ls; type -t if; type -t then",
+    "type -t nope; echo $?",
+    "type -P ls",
+    "type -p cd; echo $?",
+    // process substitution
+    "cat <(echo hello; echo world)",
+    "diff <(printf 'a\\nb\\n') <(printf 'a\\nc\\n'); echo $?",
+    "echo <(true) <(true)",
+    "wc -l < <(seq 1 5)",
+    "x=<(echo hi); echo $x",
+    "echo a<(true)b",
+    "while read l; do echo \"[$l]\"; done < <(printf 'x\\ny\\n')",
 ];
 
 #[test]

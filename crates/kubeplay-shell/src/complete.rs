@@ -175,8 +175,25 @@ fn resource_words() -> Vec<String> {
     v
 }
 
+/// What completing kubectl's words looks at: the cluster, the files and the namespace.
+pub(crate) struct View<'a> {
+    pub world: &'a kubeplay_core::World,
+    pub fs: &'a kubeplay_sh::Vfs,
+    pub namespace: &'a str,
+}
+
+impl<'a> View<'a> {
+    fn of(s: &'a Session) -> View<'a> {
+        View {
+            world: &s.world,
+            fs: &s.fs,
+            namespace: &s.namespace,
+        }
+    }
+}
+
 /// Names of objects of `typed` (any spelling kubectl accepts) in `ns`.
-fn object_names(s: &Session, typed: &str, ns: &str) -> Vec<String> {
+fn object_names(s: &View<'_>, typed: &str, ns: &str) -> Vec<String> {
     let Some(info) = registry::lookup(typed) else {
         return Vec::new();
     };
@@ -190,7 +207,7 @@ fn object_names(s: &Session, typed: &str, ns: &str) -> Vec<String> {
 }
 
 /// Files and directories (with a trailing `/`) that complete `word`.
-fn file_words(s: &Session, word: &str) -> Vec<String> {
+fn file_words(s: &View<'_>, word: &str) -> Vec<String> {
     let (dir, _) = match word.rfind('/') {
         Some(i) => (&word[..=i], &word[i + 1..]),
         None => ("", word),
@@ -246,9 +263,9 @@ pub fn complete(s: &Session, line: &str) -> Completion {
         v
     } else if let Some(args) = kubectl_args(s, &before) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        kubectl_words(s, &args, word)
+        kubectl_words(&View::of(s), &args, word)
     } else {
-        file_words(s, word)
+        file_words(&View::of(s), word)
     };
     cands.retain(|c| c.starts_with(word));
     let set: BTreeSet<String> = cands.into_iter().collect_set();
@@ -286,9 +303,10 @@ fn kubectl_args(s: &Session, before: &[&str]) -> Option<Vec<String>> {
     Some(args)
 }
 
-fn kubectl_words(s: &Session, args: &[&str], word: &str) -> Vec<String> {
+/// Candidates for `word` after kubectl's arguments `args`.
+pub(crate) fn kubectl_words(s: &View<'_>, args: &[&str], word: &str) -> Vec<String> {
     // Split what was typed into positionals and the namespace flag, skipping flag values.
-    let mut ns = s.namespace.clone();
+    let mut ns = s.namespace.to_string();
     let mut pos: Vec<&str> = Vec::new();
     let mut path: Vec<&str> = Vec::new();
     let mut i = 0;

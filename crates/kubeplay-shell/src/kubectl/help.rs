@@ -204,8 +204,8 @@ pub static COMMANDS: &[Command] = &[
     c(
         "completion",
         SETTINGS,
-        "Print shell completion code (the page completes with Tab)",
-        false,
+        "Output shell completion code for the specified shell (bash, zsh, fish, or powershell)",
+        true,
     ),
     c("alpha", OTHER, "Commands for features in alpha", false),
     c(

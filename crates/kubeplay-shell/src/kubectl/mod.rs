@@ -6,6 +6,7 @@
 //! [`dispatch`] and, if kubectl has it, it is already listed in [`help::COMMANDS`].
 
 mod apply;
+mod completion;
 mod create_config;
 mod create_deployment;
 pub mod describe;
@@ -166,6 +167,12 @@ pub(crate) fn find_command(args: &[String], own: &[flags::Flag]) -> (Option<Stri
 }
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    // The hidden command completion scripts call takes its words as they are.
+    match args.first().map(String::as_str) {
+        Some("__complete") => return completion::complete(cx, &args[1..], true),
+        Some("__completeNoDesc") => return completion::complete(cx, &args[1..], false),
+        _ => {}
+    }
     let (verb, rest) = find_command(args, &[]);
     let Some(verb) = verb else {
         // `kubectl`, `kubectl -h`, `kubectl --foo`.
@@ -195,6 +202,7 @@ fn dispatch(cx: &mut Cx<'_>, verb: &str, rest: &[String]) -> Exec {
         "expose" => expose::run(cx, rest),
         "exec" => exec::run(cx, rest),
         "cluster-info" => info::cluster_info(cx, rest),
+        "completion" => completion::completion(cx, rest),
         "config" => info::config(cx, rest),
         "create" => create::run(cx, rest),
         "delete" => delete::run(cx, rest),
