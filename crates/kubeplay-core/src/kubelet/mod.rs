@@ -725,40 +725,22 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     let Some(node) = pod.spec.as_ref().and_then(|s| s.node_name.as_deref()) else {
         return;
     };
-    let started = match w.kubelet.pods.get(k) {
-        Some(rt) if Some(&rt.uid) != pod.metadata.uid.as_ref() => {
-            // A new pod with the name of an old one.
-            if let Some(rt) = w.kubelet.pods.remove(k) {
-                w.kubelet.by_ip.remove(&rt.ip);
-            }
-            false
+    // Most syncs are of a pod the kubelet runs already, with no exec waiting: its runtime is
+    // taken out at once (one lookup), and the checks below are for the rest.
+    let mut running = None;
+    if w.kubelet.execs.is_empty() {
+        match w.kubelet.pods.take(k) {
+            Some(rt) if Some(&rt.uid) == pod.metadata.uid.as_ref() => running = Some(rt),
+            Some(rt) => w.kubelet.pods.restore(k, rt),
+            None => {}
         }
-        rt => rt.is_some(),
-    };
-    if !started {
-        if pod.metadata.deletion_timestamp.is_some() {
-            // Deleted before the kubelet started anything: nothing to stop, the pod goes.
-            // (Waiting for the pickup here would leave it Terminating forever.)
-            w.scheduler.unbind(node);
-            w.remove::<Pod>(k);
-            return;
-        }
-        if crate::controllers::is_terminal(&pod) {
-            return;
-        }
-        let at = pod_bound_at(&pod) + PICKUP;
-        if now < at {
-            w.enqueue(Task::Kubelet(k.clone()), at);
-            return;
-        }
-        admit(w, k, &pod, node);
     }
-    if !w.kubelet.execs.is_empty() {
-        w.exec_due(k);
-    }
-    // Out of the table while it runs (other pods, and the network, do not see it then).
-    let Some(mut rt) = w.kubelet.pods.take(k) else {
-        return;
+    let mut rt = match running {
+        Some(rt) => rt,
+        None => match start_or_take(w, k, &pod, node) {
+            Some(rt) => rt,
+            None => return,
+        },
     };
     let mut wake: Option<Millis> = None;
     if pod.metadata.deletion_timestamp.is_some() {
@@ -791,6 +773,46 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
     if let Some(t) = wake {
         w.enqueue(Task::Kubelet(k.clone()), t.max(now));
     }
+}
+
+/// The rest of `sync`'s start: a pod the kubelet has not started yet (or one of the same name
+/// with another uid, or any pod while an exec waits) is started or left alone as its state
+/// says; `None` when the sync is done with it.
+fn start_or_take(w: &mut World, k: &Key, pod: &Pod, node: &str) -> Option<Box<PodRuntime>> {
+    let now = w.now();
+    let started = match w.kubelet.pods.get(k) {
+        Some(rt) if Some(&rt.uid) != pod.metadata.uid.as_ref() => {
+            // A new pod with the name of an old one.
+            if let Some(rt) = w.kubelet.pods.remove(k) {
+                w.kubelet.by_ip.remove(&rt.ip);
+            }
+            false
+        }
+        rt => rt.is_some(),
+    };
+    if !started {
+        if pod.metadata.deletion_timestamp.is_some() {
+            // Deleted before the kubelet started anything: nothing to stop, the pod goes.
+            // (Waiting for the pickup here would leave it Terminating forever.)
+            w.scheduler.unbind(node);
+            w.remove::<Pod>(k);
+            return None;
+        }
+        if crate::controllers::is_terminal(pod) {
+            return None;
+        }
+        let at = pod_bound_at(pod) + PICKUP;
+        if now < at {
+            w.enqueue(Task::Kubelet(k.clone()), at);
+            return None;
+        }
+        admit(w, k, pod, node);
+    }
+    if !w.kubelet.execs.is_empty() {
+        w.exec_due(k);
+    }
+    // Out of the table while it runs (other pods, and the network, do not see it then).
+    w.kubelet.pods.take(k)
 }
 
 /// First sight of a bound pod: an IP, the sandbox, container records.
