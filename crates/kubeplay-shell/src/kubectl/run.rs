@@ -258,6 +258,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 session: None,
                 announced: false,
                 timed_out: false,
+                run: None,
             }))
         }
         Ok(o) => {
@@ -301,6 +302,9 @@ struct Attach {
     announced: bool,
     /// The pod did not run within `--pod-running-timeout`.
     timed_out: bool,
+    /// The run being followed (the container's restart count then): the attachment ends
+    /// with it, even if the container is restarted.
+    run: Option<i32>,
 }
 
 enum Seen {
@@ -330,8 +334,13 @@ impl Attach {
         else {
             return Seen::Waiting;
         };
-        if !c.is_running() {
-            return Seen::Waiting;
+        let same_run = self.run.is_none_or(|r| r == c.restarts);
+        if !c.is_running() || !same_run {
+            return if self.run.is_some() {
+                Seen::Done
+            } else {
+                Seen::Waiting
+            };
         }
         let shell = c.argv.len() == 1
             && matches!(c.argv[0].rsplit('/').next(), Some("sh" | "bash" | "ash"));
@@ -361,10 +370,12 @@ impl Attach {
             .and_then(|rt| rt.container(&self.pod))
             .map(|c| c.logs.as_str())
             .unwrap_or("");
-        if logs.len() > self.printed {
-            out.out(&logs[self.printed..]);
-            self.printed = logs.len();
+        match logs.get(self.printed..) {
+            Some(new) => out.out(new),
+            // Shorter than what was printed: the container restarted with a new log.
+            None => out.out(logs),
         }
+        self.printed = logs.len();
     }
 
     /// The end: `--rm` deletes the pod; with Never or OnFailure the container's exit is the
@@ -423,9 +434,6 @@ impl Attach {
 
 impl Waiter for Attach {
     fn poll(&mut self, world: &World, out: &mut Output) -> Option<i32> {
-        if self.session.is_some() {
-            return None;
-        }
         match self.look(world) {
             Seen::Waiting if world.now() >= self.deadline => {
                 self.timed_out = true;
@@ -434,6 +442,12 @@ impl Waiter for Attach {
             Seen::Waiting => None,
             Seen::Shell(_) => Some(0),
             Seen::Running => {
+                if self.run.is_none() {
+                    self.run = world
+                        .pod_runtime(&self.ns, &self.pod)
+                        .and_then(|rt| rt.container(&self.pod))
+                        .map(|c| c.restarts);
+                }
                 self.announce(out);
                 self.follow(world, out);
                 None
