@@ -7,71 +7,12 @@ use common::*;
 use kubeplay_core::World;
 use std::time::{Duration, Instant};
 
-/// As the `kubeplay` binary: a simulation allocates and frees many small objects per pod,
-/// which mimalloc does in about half of glibc's time.
+/// The `kubeplay` binary's allocator: a simulation allocates and frees many small objects
+/// per pod, which mimalloc does in about half of glibc's time.
+#[path = "../../kubeplay-cli/src/alloc.rs"]
+mod alloc;
 #[global_allocator]
-static ALLOC: Mi = Mi;
-
-/// mimalloc, asked for plain blocks when the alignment is one every block of that size has
-/// (`mimalloc::MiMalloc` always takes the aligned entry points, which check the alignment
-/// and, for blocks over 1 KiB, go the long way round). The same as the `kubeplay` binary's.
-struct Mi;
-
-/// What mimalloc guarantees of every block of at least this size (`MI_MAX_ALIGN_SIZE`; its
-/// own aligned entry points take the plain path under the same condition).
-const MI_MAX_ALIGN: usize = 16;
-
-fn plain(l: std::alloc::Layout) -> bool {
-    l.align() <= MI_MAX_ALIGN && l.align() <= l.size()
-}
-
-unsafe impl std::alloc::GlobalAlloc for Mi {
-    #[inline]
-    unsafe fn alloc(&self, l: std::alloc::Layout) -> *mut u8 {
-        if plain(l) {
-            mi_malloc(l.size()) as *mut u8
-        } else {
-            mimalloc::MiMalloc.alloc(l)
-        }
-    }
-    #[inline]
-    unsafe fn alloc_zeroed(&self, l: std::alloc::Layout) -> *mut u8 {
-        if plain(l) {
-            mi_zalloc(l.size()) as *mut u8
-        } else {
-            mimalloc::MiMalloc.alloc_zeroed(l)
-        }
-    }
-    #[inline]
-    unsafe fn dealloc(&self, p: *mut u8, l: std::alloc::Layout) {
-        mimalloc::MiMalloc.dealloc(p, l)
-    }
-    #[inline]
-    unsafe fn realloc(&self, p: *mut u8, l: std::alloc::Layout, size: usize) -> *mut u8 {
-        if l.align() <= MI_MAX_ALIGN && l.align() <= size {
-            mi_realloc(p as *mut std::ffi::c_void, size) as *mut u8
-        } else {
-            mimalloc::MiMalloc.realloc(p, l, size)
-        }
-    }
-}
-
-extern "C" {
-    /// mimalloc's own option setter (compiled in with the allocator).
-    fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
-    fn mi_malloc(size: usize) -> *mut std::ffi::c_void;
-    fn mi_zalloc(size: usize) -> *mut std::ffi::c_void;
-    fn mi_realloc(p: *mut std::ffi::c_void, size: usize) -> *mut std::ffi::c_void;
-}
-
-/// As the `kubeplay` binary does: keep freed pages instead of giving them back to the OS
-/// (mimalloc v2's `mi_option_purge_delay`, option 15, to -1). A rollout frees old pods' memory
-/// while it allocates the new pods': purged, each page was faulted in again and zeroed by the
-/// kernel, about a sixth of the time of a 10,000-pod rollout.
-fn keep_freed_pages() {
-    // SAFETY: a plain setter of an integer option, called before any other thread exists.
-    unsafe { mi_option_set(15, -1) }
-}
+static ALLOC: alloc::Mi = alloc::Mi;
 
 fn one(replicas: i32) -> Duration {
     let mut w = World::new(1);
@@ -127,7 +68,7 @@ fn median(replicas: i32, runs: usize) -> Duration {
 }
 
 fn main() {
-    keep_freed_pages();
+    alloc::keep_freed_pages();
     let runs: usize = std::env::var("RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
