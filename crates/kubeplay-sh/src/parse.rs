@@ -289,8 +289,8 @@ impl Parser {
 
     // ----------------------------------------------------------------- words
 
-    /// At `<(`: a process substitution, and the rest of the word it starts.
-    fn proc_sub_word(&mut self) -> R<Word> {
+    /// At `$(` or `<(`: the list up to the matching `)`.
+    fn subst_body(&mut self) -> R<List> {
         self.pos += 2;
         self.enter()?;
         self.peeked = None;
@@ -301,6 +301,12 @@ impl Parser {
             t => return Err(ParseError::Unexpected(t.text())),
         }
         self.leave();
+        Ok(list)
+    }
+
+    /// At `<(`: a process substitution, and the rest of the word it starts.
+    fn proc_sub_word(&mut self) -> R<Word> {
+        let list = self.subst_body()?;
         let mut parts = vec![Part::ProcSub(list)];
         if self.cur().is_some_and(|c| !is_meta(c)) {
             parts.extend(self.word()?.0);
@@ -445,19 +451,7 @@ impl Parser {
                 self.leave();
                 Ok(Some(Part::Arith(w)))
             }
-            Some('(') => {
-                self.pos += 2;
-                self.enter()?;
-                self.peeked = None;
-                let list = self.list(Stop::Paren)?;
-                match self.next()? {
-                    Tok::Op(")") => {}
-                    Tok::Eof => return Err(ParseError::Incomplete),
-                    t => return Err(ParseError::Unexpected(t.text())),
-                }
-                self.leave();
-                Ok(Some(Part::CmdSub(list)))
-            }
+            Some('(') => Ok(Some(Part::CmdSub(self.subst_body()?))),
             Some('{') => {
                 self.pos += 2;
                 self.enter()?;
