@@ -31,6 +31,7 @@ static CREATE_DOC: Doc = Doc {
         ("secret", "Create a secret"),
         ("service", "Create a service"),
         ("serviceaccount", "Create a service account with the specified name"),
+        ("token", "Request a service account token"),
     ],
 };
 
@@ -62,6 +63,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             "configmap" | "cm" => return super::create_config::configmap(cx, &rest),
             "secret" => return super::create_config::secret(cx, &rest),
             "serviceaccount" | "sa" => return service_account(cx, &rest),
+            "token" => return token(cx, &rest),
             "clusterrole"
             | "clusterrolebinding"
             | "cronjob"
@@ -76,8 +78,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             | "quota"
             | "resourcequota"
             | "role"
-            | "rolebinding"
-            | "token" => return not_yet(cx, &format!("create {word}")),
+            | "rolebinding" => return not_yet(cx, &format!("create {word}")),
             _ => {}
         }
     }
@@ -501,6 +502,92 @@ fn service_account(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         "metadata": {"name": name},
     });
     finish_generated(cx, &a, Kind::ServiceAccount, v, None)
+}
+
+static TOKEN_DOC: Doc = Doc {
+    path: "kubectl create token",
+    long: "Request a service account token.",
+    examples: "  # Request a token to authenticate to the kube-apiserver as the service account \"myapp\" in the current namespace\n  kubectl create token myapp\n\n  # Request a token for a service account in a custom namespace\n  kubectl create token myapp --namespace myns\n\n  # Request a token with a custom expiration\n  kubectl create token myapp --duration 10m\n\n  # Request a token with a custom audience\n  kubectl create token myapp --audience https://example.com\n\n  # Request a token bound to an instance of a Secret object\n  kubectl create token myapp --bound-object-kind Secret --bound-object-name mysecret",
+    usage: "kubectl create token SERVICE_ACCOUNT_NAME [options]",
+    subcommands: &[],
+};
+
+static TOKEN_FLAGS: &[Flag] = &[
+    OUTPUT,
+    Flag::array("audience", None),
+    Flag::str("duration", None),
+    Flag::str("bound-object-kind", None),
+    Flag::str("bound-object-name", None),
+    Flag::str("bound-object-uid", None),
+    Flag::str("template", None),
+    Flag::bool("allow-missing-template-keys", None),
+    Flag::bool("show-managed-fields", None),
+];
+
+/// `kubectl create token SA`: a token from the TokenRequest API, printed on its own line.
+fn token(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let a = match parse_flags(cx, &TOKEN_DOC, TOKEN_FLAGS, args) {
+        Ok(a) => a,
+        Err(e) => return e,
+    };
+    let name = match one_name(cx, &a, TOKEN_DOC.path) {
+        Ok(n) => n,
+        Err(e) => return e,
+    };
+    let duration = match a.str("duration") {
+        None | Some("") => 0,
+        Some(d) => match super::rollout::parse_duration(d) {
+            Some(ms) => (ms / 1000) as i64,
+            None if d.starts_with('-') => {
+                return fail(cx.out, "--duration must be greater than or equal to 0")
+            }
+            None => {
+                let msg = format!("invalid argument \"{d}\" for \"--duration\" flag: time: invalid duration \"{d}\"\nSee 'kubectl create token --help' for usage.");
+                return fail(cx.out, msg);
+            }
+        },
+    };
+    let kind = a.str("bound-object-kind").filter(|k| !k.is_empty());
+    let bound_name = a.str("bound-object-name").filter(|n| !n.is_empty());
+    let bound = match (kind, bound_name) {
+        (Some(k), _) if !matches!(k, "Node" | "Pod" | "Secret") => {
+            return fail(
+                cx.out,
+                "supported --bound-object-kind values are Node, Pod, Secret",
+            )
+        }
+        (Some(_), None) => {
+            return fail(
+                cx.out,
+                "--bound-object-name is required if --bound-object-kind is provided",
+            )
+        }
+        (None, Some(_)) => {
+            return fail(
+                cx.out,
+                "--bound-object-name can only be set if --bound-object-kind is provided",
+            )
+        }
+        (None, None) if a.str("bound-object-uid").is_some_and(|u| !u.is_empty()) => {
+            return fail(
+                cx.out,
+                "--bound-object-uid can only be set if --bound-object-kind is provided",
+            )
+        }
+        (Some(k), Some(n)) => Some((k, n)),
+        (None, None) => None,
+    };
+    let ns = namespace_of(cx, &a);
+    let audiences = a.all("audience");
+    match kubeplay_core::serviceaccount::request_token(
+        cx.world, &ns, &name, &audiences, duration, bound,
+    ) {
+        Ok(t) => {
+            cx.out.out(format!("{t}\n"));
+            Exec::Done(0)
+        }
+        Err(e) => fail(cx.out, format!("failed to create token: {}", e.message)),
+    }
 }
 
 static SVC_DOC: Doc = Doc {
