@@ -368,6 +368,18 @@ pub(super) fn one_name(
     Ok(before[0].clone())
 }
 
+/// A generator's flags and its one NAME (`parse_flags`, then [`one_name`]).
+fn parse_named(
+    cx: &mut Cx<'_>,
+    doc: &Doc,
+    flags: &[Flag],
+    args: &[String],
+) -> Result<(super::flags::Args, String), Exec> {
+    let a = parse_flags(cx, doc, flags, args)?;
+    let name = one_name(cx, &a, doc.path)?;
+    Ok((a, name))
+}
+
 /// Shared tail of the generators: dry-run handling, the call to the server, printing.
 pub(super) fn finish_generated(
     cx: &mut Cx<'_>,
@@ -461,12 +473,8 @@ pub(super) fn finish_generated(
 }
 
 fn namespace(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match parse_flags(cx, &NS_DOC, GEN_FLAGS, args) {
-        Ok(a) => a,
-        Err(e) => return e,
-    };
-    let name = match one_name(cx, &a, NS_DOC.path) {
-        Ok(n) => n,
+    let (a, name) = match parse_named(cx, &NS_DOC, GEN_FLAGS, args) {
+        Ok(r) => r,
         Err(e) => return e,
     };
     let v = json!({
@@ -488,12 +496,8 @@ static SA_DOC: Doc = Doc {
 };
 
 fn service_account(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match parse_flags(cx, &SA_DOC, GEN_FLAGS, args) {
-        Ok(a) => a,
-        Err(e) => return e,
-    };
-    let name = match one_name(cx, &a, SA_DOC.path) {
-        Ok(n) => n,
+    let (a, name) = match parse_named(cx, &SA_DOC, GEN_FLAGS, args) {
+        Ok(r) => r,
         Err(e) => return e,
     };
     let v = json!({
@@ -526,12 +530,8 @@ static TOKEN_FLAGS: &[Flag] = &[
 
 /// `kubectl create token SA`: a token from the TokenRequest API, printed on its own line.
 fn token(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match parse_flags(cx, &TOKEN_DOC, TOKEN_FLAGS, args) {
-        Ok(a) => a,
-        Err(e) => return e,
-    };
-    let name = match one_name(cx, &a, TOKEN_DOC.path) {
-        Ok(n) => n,
+    let (a, name) = match parse_named(cx, &TOKEN_DOC, TOKEN_FLAGS, args) {
+        Ok(r) => r,
         Err(e) => return e,
     };
     let duration = match a.str("duration") {
@@ -681,12 +681,8 @@ fn service(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             );
         }
     };
-    let a = match parse_flags(cx, doc, &flags, &rest) {
-        Ok(a) => a,
-        Err(e) => return e,
-    };
-    let name = match one_name(cx, &a, doc.path) {
-        Ok(n) => n,
+    let (a, name) = match parse_named(cx, doc, &flags, &rest) {
+        Ok(r) => r,
         Err(e) => return e,
     };
     let cluster_ip = a.str("clusterip").unwrap_or("");

@@ -95,6 +95,18 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     }
 }
 
+/// A command's flags, and its `--dry-run` (an error for a bad value).
+fn parse_with_dry_run(
+    cx: &mut Cx<'_>,
+    doc: &Doc,
+    flags: &[Flag],
+    args: &[String],
+) -> Result<(super::flags::Args, DryRun), Exec> {
+    let a = parse_flags(cx, doc, flags, args)?;
+    let dry = dry_run_of(&a).map_err(|e| fail(cx.out, e))?;
+    Ok((a, dry))
+}
+
 /// The objects `TYPE NAME...`, `TYPE/NAME`, `-l` or `--all` name, by kind and name.
 fn targets(
     cx: &mut Cx<'_>,
@@ -144,13 +156,9 @@ pub(crate) fn pod_spec_mut(o: &mut Object) -> Option<&mut PodSpec> {
 }
 
 fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match parse_flags(cx, &IMAGE_DOC, IMAGE_FLAGS, args) {
-        Ok(a) => a,
+    let (a, dry) = match parse_with_dry_run(cx, &IMAGE_DOC, IMAGE_FLAGS, args) {
+        Ok(r) => r,
         Err(e) => return e,
-    };
-    let dry = match dry_run_of(&a) {
-        Ok(d) => d,
-        Err(e) => return fail(cx.out, e),
     };
     let (pairs, res): (Vec<String>, Vec<String>) =
         a.positional.iter().cloned().partition(|p| p.contains('='));
@@ -195,13 +203,9 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 /// `kubectl set serviceaccount TYPE NAME... SERVICE_ACCOUNT`: the last argument is the
 /// account; the pod templates (or pods) named before it get it as `serviceAccountName`.
 fn service_account(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match parse_flags(cx, &SA_DOC, IMAGE_FLAGS, args) {
-        Ok(a) => a,
+    let (a, dry) = match parse_with_dry_run(cx, &SA_DOC, IMAGE_FLAGS, args) {
+        Ok(r) => r,
         Err(e) => return e,
-    };
-    let dry = match dry_run_of(&a) {
-        Ok(d) => d,
-        Err(e) => return fail(cx.out, e),
     };
     let Some((account, res)) = a.positional.split_last() else {
         return fail(cx.out, "serviceaccount is required");
@@ -288,13 +292,9 @@ fn update_pod_specs(
 }
 
 pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match parse_flags(cx, &SCALE_DOC, SCALE_FLAGS, args) {
-        Ok(a) => a,
+    let (a, dry) = match parse_with_dry_run(cx, &SCALE_DOC, SCALE_FLAGS, args) {
+        Ok(r) => r,
         Err(e) => return e,
-    };
-    let dry = match dry_run_of(&a) {
-        Ok(d) => d,
-        Err(e) => return fail(cx.out, e),
     };
     let Some(replicas) = a.int("replicas").filter(|_| a.has("replicas")) else {
         return fail(cx.out, "required flag(s) \"replicas\" not set");
