@@ -4,6 +4,7 @@
 //! [`Notices`] and the lesson panel with what it returns.
 
 use crate::boot::{self, save_key, Notice};
+use crate::docs;
 use crate::embed_glue as glue;
 use crate::i18n::{t, Lang, Msg};
 use crate::sim::SimRef;
@@ -102,22 +103,40 @@ pub fn use_lessons(sim: &SimRef, term: u64, cluster: u64, opts: Rc<EmbedOptions>
             }
             let key = save_key(opts.lesson.as_deref());
             let saved = glue::load(&key);
-            let (opened, n) = boot::boot(
-                &glue::hash(),
-                saved.as_deref(),
-                opts.lesson.as_deref(),
-                opts.step,
-                seed(),
-            );
-            sim.borrow_mut().load_opened(opened);
-            // The link has been read: from now on the autosave holds the work, and a reload
-            // must not replay the link over it.
-            glue::set_hash("");
-            notices.set(n);
-            loads.set(*loads + 1);
-            version.set(sim.borrow().lesson_version);
-            let lesson_id = sim.borrow().lesson.as_ref().map(|l| l.scenario.id.clone());
-            glue::post(&opts, &embed::ready(lesson_id.as_deref()));
+            let hash = glue::hash();
+            // A replay that runs `kubectl explain` waits for its descriptions (docs.rs).
+            let wait_docs =
+                docs::replay_needs(&hash) || saved.as_deref().is_some_and(docs::replay_needs);
+            let open = {
+                let (sim, opts) = (sim.clone(), opts.clone());
+                let (notices, loads) = (notices.clone(), loads.clone());
+                move || {
+                    let (opened, n) = boot::boot(
+                        &hash,
+                        saved.as_deref(),
+                        opts.lesson.as_deref(),
+                        opts.step,
+                        seed(),
+                    );
+                    sim.borrow_mut().load_opened(opened);
+                    // The link has been read: from now on the autosave holds the work, and a
+                    // reload must not replay the link over it.
+                    glue::set_hash("");
+                    notices.set(n);
+                    loads.set(*loads + 1);
+                    version.set(sim.borrow().lesson_version);
+                    let lesson_id = sim.borrow().lesson.as_ref().map(|l| l.scenario.id.clone());
+                    glue::post(&opts, &embed::ready(lesson_id.as_deref()));
+                }
+            };
+            if wait_docs {
+                yew::platform::spawn_local(async move {
+                    docs::fetch().await;
+                    open();
+                });
+            } else {
+                open();
+            }
 
             let listener = {
                 let sim = sim.clone();
