@@ -114,3 +114,28 @@ test('kubectl explain fetches its descriptions when first used, also for a repla
   assert.doesNotMatch(await termText(page), /failed to download openapi/);
   assert.deepEqual(errors, []);
 });
+
+test('a full browser storage: the autosave says it failed, once, and the session goes on', async () => {
+  const { page, errors } = await app.open();
+  await run(page, 'echo before');
+  await waitTerm(page, /before\n$/);
+  // Fill the origin's storage to the last byte.
+  await page.evaluate(() => {
+    let n = 0;
+    for (let size = 1 << 20; size >= 1; size >>= 1) {
+      try {
+        for (;;) localStorage.setItem(`filler${n++}`, 'x'.repeat(size));
+      } catch (e) { /* full at this size: try smaller */ }
+    }
+  });
+  await run(page, 'echo after');
+  await waitTerm(page, /after\n$/);
+  const notice = page.locator('.notices.bad .notice');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /^Autosave failed: .*: \d+ characters; QuotaExceededError: /);
+  await screenshot(page, 'autosave-failed.png');
+  await run(page, 'echo again');
+  await waitTerm(page, /again\n$/);
+  assert.equal(await notice.count(), 1, 'said once');
+  assert.deepEqual(errors, []);
+});

@@ -87,7 +87,8 @@ pub fn use_lessons(sim: &SimRef, term: u64, cluster: u64, opts: Rc<EmbedOptions>
     let version = use_state(|| 0u64);
     let loads = use_state(|| 0u64);
     let runs = use_mut_ref(Runs::default);
-    let last_save = use_mut_ref(|| (String::new(), 0.0f64));
+    // What was last autosaved (a stamp of the journal) and when; whether that save failed.
+    let last_save = use_mut_ref(|| (String::new(), 0.0f64, false));
 
     // Open what the page was opened with, once; listen to the embedding page.
     {
@@ -164,6 +165,7 @@ pub fn use_lessons(sim: &SimRef, term: u64, cluster: u64, opts: Rc<EmbedOptions>
         let opts = opts.clone();
         let version = version.clone();
         let runs = runs.clone();
+        let notices = notices.clone();
         let lang_v = *lang;
         use_effect_with((term, cluster, lang_v, *loads), move |_| {
             let changed = sim.borrow_mut().refresh_lesson(lang_v);
@@ -188,8 +190,22 @@ pub fn use_lessons(sim: &SimRef, term: u64, cluster: u64, opts: Rc<EmbedOptions>
                 glue::set_hash("");
             }
             if stamp != last.0 || now - last.1 > 2000.0 {
-                glue::save(&current_key(&sim), &link.2.encode());
-                *last = (stamp, now);
+                let text = link.2.encode();
+                let saved = glue::save(&current_key(&sim), &text);
+                // Say so once when saving starts failing (a full storage), not at every save.
+                if let (Err(why), false) = (&saved, last.2) {
+                    let mut n = (*notices).clone();
+                    n.push(Notice {
+                        title: Msg::SaveFailed,
+                        detail: Some(format!(
+                            "{} {}; {why}",
+                            text.len(),
+                            t(lang_v, Msg::Characters)
+                        )),
+                    });
+                    notices.set(n);
+                }
+                *last = (stamp, now, saved.is_err());
             }
         });
     }
@@ -333,7 +349,8 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
             let v = Lang::from_tag(&sel.value());
-            glue::save("kubeplay.lang", v.as_str());
+            // Not kept when the storage is full: the choice holds until the page closes.
+            let _ = glue::save("kubeplay.lang", v.as_str());
             l.set(v);
         })
     };
@@ -388,11 +405,12 @@ pub fn Notices(p: &NoticesProps) -> Html {
     let bad = list
         .iter()
         .any(|n| matches!(n.title, Msg::BadLink | Msg::NoLesson | Msg::BadSave));
+    let failed_save = list.iter().any(|n| n.title == Msg::SaveFailed);
     // Notices come from opening the page: after a bad link the last session is either restored
     // (and kept) or there was none to restore (or it was unreadable), and the page starts afresh.
     let restored = list.iter().any(|n| n.title == Msg::Restored);
     html! {
-        <div class={classes!("notices", bad.then_some("bad"))} role="alert">
+        <div class={classes!("notices", (bad || failed_save).then_some("bad"))} role="alert">
             { for list.iter().map(|n| html! {
                 <p class="notice">
                     <b>{t(lang, n.title)}</b>
