@@ -90,3 +90,52 @@ test('a flood of output keeps the page answering: the scrollback keeps its end',
   await waitTerm(page, /\$ echo still-here\nstill-here\n/);
   assert.deepEqual(errors, []);
 });
+
+test('kubectl explain fetches its descriptions when first used, also for a replayed save', async () => {
+  const { page, errors } = await app.open();
+  const fetched = [];
+  page.on('request', (r) => { if (r.url().endsWith('/explain.txt')) fetched.push(r.url()); });
+  await run(page, 'echo ready');
+  await waitTerm(page, /ready\n$/);
+  assert.equal(fetched.length, 0, 'the page loads without them');
+  await run(page, 'kubectl explain deploy.spec.strategy');
+  await waitTerm(page, /FIELDS:\n  rollingUpdate\t<RollingUpdateDeployment>\n/);
+  assert.match(await termText(page), /\$ kubectl explain deploy\.spec\.strategy\nGROUP: {6}apps\nKIND: {7}Deployment\nVERSION: {4}v1\n/);
+  assert.equal(fetched.length, 1);
+  await run(page, 'kubectl explain pod.spec.containers.envFrom');
+  await waitTerm(page, /FIELD: envFrom <\[\]EnvFromSource>\n/);
+  assert.equal(fetched.length, 1, 'fetched once');
+
+  // The autosave replays on reload: the explain in it waits for the file again.
+  await page.reload();
+  await page.waitForSelector('.term-input');
+  await waitTerm(page, /FIELD: envFrom <\[\]EnvFromSource>\n/);
+  assert.equal(fetched.length, 2);
+  assert.doesNotMatch(await termText(page), /failed to download openapi/);
+  assert.deepEqual(errors, []);
+});
+
+test('a full browser storage: the autosave says it failed, once, and the session goes on', async () => {
+  const { page, errors } = await app.open();
+  await run(page, 'echo before');
+  await waitTerm(page, /before\n$/);
+  // Fill the origin's storage to the last byte.
+  await page.evaluate(() => {
+    let n = 0;
+    for (let size = 1 << 20; size >= 1; size >>= 1) {
+      try {
+        for (;;) localStorage.setItem(`filler${n++}`, 'x'.repeat(size));
+      } catch (e) { /* full at this size: try smaller */ }
+    }
+  });
+  await run(page, 'echo after');
+  await waitTerm(page, /after\n$/);
+  const notice = page.locator('.notices.bad .notice');
+  await notice.waitFor();
+  assert.match(await notice.innerText(), /^Autosave failed: .*: \d+ characters; QuotaExceededError: /);
+  await screenshot(page, 'autosave-failed.png');
+  await run(page, 'echo again');
+  await waitTerm(page, /again\n$/);
+  assert.equal(await notice.count(), 1, 'said once');
+  assert.deepEqual(errors, []);
+});

@@ -159,6 +159,13 @@ impl FrameLoop {
         let v = {
             let mut s = self.sim.borrow_mut();
             s.tick_within(dt, &mut || perf_now() - start < SIM_BUDGET_MS);
+            if s.docs_to_fetch() {
+                let sim = self.sim.clone();
+                yew::platform::spawn_local(async move {
+                    crate::docs::fetch().await;
+                    sim.borrow_mut().docs_fetched();
+                });
+            }
             Versions::of(&s)
         };
         measure_since("kubeplay:sim", start);

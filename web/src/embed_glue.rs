@@ -64,8 +64,14 @@ pub fn load(key: &str) -> Option<String> {
     LocalStorage::raw().get_item(key).ok().flatten()
 }
 
-pub fn save(key: &str, value: &str) {
-    let _ = LocalStorage::raw().set_item(key, value);
+/// Store `value` under `key`; when the browser refuses (its storage is full, or off), its
+/// reason (`QuotaExceededError: ...`).
+pub fn save(key: &str, value: &str) -> Result<(), String> {
+    LocalStorage::raw().set_item(key, value).map_err(|e| {
+        e.dyn_ref::<js_sys::Error>()
+            .map(|e| format!("{}: {}", String::from(e.name()), String::from(e.message())))
+            .unwrap_or_else(|| "the browser refused".to_string())
+    })
 }
 
 pub fn remove(key: &str) {

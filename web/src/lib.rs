@@ -8,6 +8,7 @@
 pub mod app;
 pub mod boot;
 pub mod components;
+pub mod docs;
 pub mod edit;
 pub mod embed_glue;
 pub mod i18n;

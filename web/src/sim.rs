@@ -4,6 +4,8 @@
 //! Components share one `Sim` through [`SimRef`] (an `Rc<RefCell<Sim>>`) and re-render when one
 //! of its version counters moves, so the world is never cloned for a render.
 
+use crate::docs::Fetch;
+use kubeplay_shell::kubectl::explain;
 use kubeplay_shell::{Chunk, LineState, Session, Stream};
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -173,6 +175,9 @@ pub struct Sim {
     /// The errors of the last `kubectl apply|create|replace -f FILE` (from the editor or
     /// typed), at their lines of FILE.
     pub marks: Option<FileMarks>,
+    /// `kubectl explain`'s descriptions, which a line that mentions `explain` waits for
+    /// (see `docs.rs`).
+    pub docs: Fetch,
 }
 
 /// What kubectl said was wrong with a file it was given, line by line.
@@ -213,6 +218,7 @@ impl Sim {
             edits: VecDeque::new(),
             open_request: None,
             marks: None,
+            docs: Fetch::Idle,
         };
         s.observe_cluster();
         s
@@ -316,6 +322,16 @@ impl Sim {
     /// Feed queued lines while the session is free.
     pub(crate) fn pump(&mut self) {
         while !self.session.is_busy() && self.edits.is_empty() {
+            let Some(line) = self.queue.front() else {
+                break;
+            };
+            if self.docs != Fetch::Ended && crate::docs::mentions(line) && !explain::docs_loaded() {
+                if self.docs == Fetch::Idle {
+                    self.docs = Fetch::Wanted;
+                }
+                break;
+            }
+            self.docs = Fetch::Idle;
             let Some(line) = self.queue.pop_front() else {
                 break;
             };
@@ -343,6 +359,24 @@ impl Sim {
         }
         self.term_version += 1;
         self.observe_cluster();
+    }
+
+    /// The fetch of `kubectl explain`'s descriptions ended (they are there, or the shell
+    /// knows why not): the line waiting for them runs.
+    pub fn docs_fetched(&mut self) {
+        self.docs = Fetch::Ended;
+        self.pump();
+    }
+
+    /// Whether the page should fetch `kubectl explain`'s descriptions now: a line waits for
+    /// them, or a command ran `kubectl explain` without them (through a script or an alias).
+    pub fn docs_to_fetch(&mut self) -> bool {
+        let want = self.docs == Fetch::Wanted
+            || (self.docs == Fetch::Idle && explain::docs_wanted() && !explain::docs_loaded());
+        if want {
+            self.docs = Fetch::Running;
+        }
+        want
     }
 
     /// Move the session's output into the scrollback.

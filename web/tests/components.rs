@@ -302,3 +302,45 @@ async fn compact_cells_paint_each_pod_by_status_and_name_the_one_pointed_at() {
         "no cell past the last pod"
     );
 }
+
+/// The page's wasm leaves `kubectl explain`'s descriptions out: a line that mentions `explain`
+/// waits for the page to fetch them, then runs; when they cannot be had, it runs and says why.
+/// (One test: the descriptions, once given, stay for the whole page.)
+#[wasm_bindgen_test]
+async fn kubectl_explain_waits_for_its_descriptions() {
+    use kubeplay_shell::kubectl::explain;
+    assert!(!explain::docs_loaded());
+    let text = |sim: &Sim| sim.scrollback.text();
+
+    let mut failed = Sim::new(1);
+    failed.submit("kubectl explain deploy.spec.strategy");
+    failed.submit("echo after");
+    assert!(failed.busy());
+    assert!(!text(&failed).contains("after"), "{}", text(&failed));
+    assert!(failed.docs_to_fetch());
+    assert!(!failed.docs_to_fetch(), "one fetch at a time");
+    explain::set_docs_error("could not fetch explain.txt: 404 Not Found");
+    failed.docs_fetched();
+    assert!(!failed.busy());
+    assert!(
+        text(&failed).ends_with("$ kubectl explain deploy.spec.strategy\nerror: failed to download openapi: could not fetch explain.txt: 404 Not Found\ncontrolplane ~ (default) $ echo after\nafter\n"),
+        "{}",
+        text(&failed)
+    );
+
+    let mut sim = Sim::new(1);
+    sim.submit("kubectl explain deploy.spec.strategy");
+    assert!(sim.docs_to_fetch());
+    explain::set_docs(include_str!("../../crates/kubeplay-shell/explain.txt"));
+    sim.docs_fetched();
+    assert!(
+        text(&sim).contains("$ kubectl explain deploy.spec.strategy\nGROUP:      apps\nKIND:       Deployment\nVERSION:    v1\n\nFIELD: strategy <DeploymentStrategy>\n"),
+        "{}",
+        text(&sim)
+    );
+    // From now on lines run at once.
+    sim.submit("kubectl explain pod.spec.containers.envFrom");
+    assert!(!sim.busy());
+    assert!(!sim.docs_to_fetch());
+    assert!(text(&sim).contains("FIELD: envFrom <[]EnvFromSource>\n"));
+}

@@ -4,6 +4,7 @@
 //! [`Notices`] and the lesson panel with what it returns.
 
 use crate::boot::{self, save_key, Notice};
+use crate::docs;
 use crate::embed_glue as glue;
 use crate::i18n::{t, Lang, Msg};
 use crate::sim::SimRef;
@@ -86,7 +87,8 @@ pub fn use_lessons(sim: &SimRef, term: u64, cluster: u64, opts: Rc<EmbedOptions>
     let version = use_state(|| 0u64);
     let loads = use_state(|| 0u64);
     let runs = use_mut_ref(Runs::default);
-    let last_save = use_mut_ref(|| (String::new(), 0.0f64));
+    // What was last autosaved (a stamp of the journal) and when; whether that save failed.
+    let last_save = use_mut_ref(|| (String::new(), 0.0f64, false));
 
     // Open what the page was opened with, once; listen to the embedding page.
     {
@@ -102,22 +104,40 @@ pub fn use_lessons(sim: &SimRef, term: u64, cluster: u64, opts: Rc<EmbedOptions>
             }
             let key = save_key(opts.lesson.as_deref());
             let saved = glue::load(&key);
-            let (opened, n) = boot::boot(
-                &glue::hash(),
-                saved.as_deref(),
-                opts.lesson.as_deref(),
-                opts.step,
-                seed(),
-            );
-            sim.borrow_mut().load_opened(opened);
-            // The link has been read: from now on the autosave holds the work, and a reload
-            // must not replay the link over it.
-            glue::set_hash("");
-            notices.set(n);
-            loads.set(*loads + 1);
-            version.set(sim.borrow().lesson_version);
-            let lesson_id = sim.borrow().lesson.as_ref().map(|l| l.scenario.id.clone());
-            glue::post(&opts, &embed::ready(lesson_id.as_deref()));
+            let hash = glue::hash();
+            // A replay that runs `kubectl explain` waits for its descriptions (docs.rs).
+            let wait_docs =
+                docs::replay_needs(&hash) || saved.as_deref().is_some_and(docs::replay_needs);
+            let open = {
+                let (sim, opts) = (sim.clone(), opts.clone());
+                let (notices, loads) = (notices.clone(), loads.clone());
+                move || {
+                    let (opened, n) = boot::boot(
+                        &hash,
+                        saved.as_deref(),
+                        opts.lesson.as_deref(),
+                        opts.step,
+                        seed(),
+                    );
+                    sim.borrow_mut().load_opened(opened);
+                    // The link has been read: from now on the autosave holds the work, and a
+                    // reload must not replay the link over it.
+                    glue::set_hash("");
+                    notices.set(n);
+                    loads.set(*loads + 1);
+                    version.set(sim.borrow().lesson_version);
+                    let lesson_id = sim.borrow().lesson.as_ref().map(|l| l.scenario.id.clone());
+                    glue::post(&opts, &embed::ready(lesson_id.as_deref()));
+                }
+            };
+            if wait_docs {
+                yew::platform::spawn_local(async move {
+                    docs::fetch().await;
+                    open();
+                });
+            } else {
+                open();
+            }
 
             let listener = {
                 let sim = sim.clone();
@@ -145,6 +165,7 @@ pub fn use_lessons(sim: &SimRef, term: u64, cluster: u64, opts: Rc<EmbedOptions>
         let opts = opts.clone();
         let version = version.clone();
         let runs = runs.clone();
+        let notices = notices.clone();
         let lang_v = *lang;
         use_effect_with((term, cluster, lang_v, *loads), move |_| {
             let changed = sim.borrow_mut().refresh_lesson(lang_v);
@@ -169,8 +190,22 @@ pub fn use_lessons(sim: &SimRef, term: u64, cluster: u64, opts: Rc<EmbedOptions>
                 glue::set_hash("");
             }
             if stamp != last.0 || now - last.1 > 2000.0 {
-                glue::save(&current_key(&sim), &link.2.encode());
-                *last = (stamp, now);
+                let text = link.2.encode();
+                let saved = glue::save(&current_key(&sim), &text);
+                // Say so once when saving starts failing (a full storage), not at every save.
+                if let (Err(why), false) = (&saved, last.2) {
+                    let mut n = (*notices).clone();
+                    n.push(Notice {
+                        title: Msg::SaveFailed,
+                        detail: Some(format!(
+                            "{} {}; {why}",
+                            text.len(),
+                            t(lang_v, Msg::Characters)
+                        )),
+                    });
+                    notices.set(n);
+                }
+                *last = (stamp, now, saved.is_err());
             }
         });
     }
@@ -314,7 +349,8 @@ pub fn Toolbar(p: &ToolbarProps) -> Html {
         Callback::from(move |e: Event| {
             let sel: web_sys::HtmlSelectElement = e.target_unchecked_into();
             let v = Lang::from_tag(&sel.value());
-            glue::save("kubeplay.lang", v.as_str());
+            // Not kept when the storage is full: the choice holds until the page closes.
+            let _ = glue::save("kubeplay.lang", v.as_str());
             l.set(v);
         })
     };
@@ -369,11 +405,12 @@ pub fn Notices(p: &NoticesProps) -> Html {
     let bad = list
         .iter()
         .any(|n| matches!(n.title, Msg::BadLink | Msg::NoLesson | Msg::BadSave));
+    let failed_save = list.iter().any(|n| n.title == Msg::SaveFailed);
     // Notices come from opening the page: after a bad link the last session is either restored
     // (and kept) or there was none to restore (or it was unreadable), and the page starts afresh.
     let restored = list.iter().any(|n| n.title == Msg::Restored);
     html! {
-        <div class={classes!("notices", bad.then_some("bad"))} role="alert">
+        <div class={classes!("notices", (bad || failed_save).then_some("bad"))} role="alert">
             { for list.iter().map(|n| html! {
                 <p class="notice">
                     <b>{t(lang, n.title)}</b>

@@ -1,19 +1,23 @@
 //! `kubectl explain TYPE[.FIELD...] [--recursive]`, in the plaintext layout of kubectl's
-//! OpenAPI v3 explainer, over the API descriptions in `explain_data.rs` (generated from
+//! OpenAPI v3 explainer, over the API descriptions in `explain.txt` (generated from
 //! k8s-openapi's doc comments by `gen/explain.py`).
+//!
+//! The descriptions are a quarter of a megabyte of text that few sessions read, so the page
+//! does not carry them in its wasm: it fetches `explain.txt` when a command line mentions
+//! `explain` and hands the text to [`set_docs`]. Native builds (the `bundled-docs` feature)
+//! compile the file in.
 
-use super::explain_data::TYPES;
 use super::flags::{self, Flag, FlagError};
 use super::{Cx, Exec};
 use kubeplay_api::registry;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
 
 pub struct TypeDoc {
     pub name: &'static str,
     pub desc: &'static str,
     /// The fields, one record each, ended by `\x1e`: name, type, the object type it holds
-    /// (empty if none), `r` if required, description, separated by `\x1f`. (One string
-    /// rather than a table of `&str`s: the table's 40 bytes of pointers per field were
-    /// ~30 KB of the page and compress badly.)
+    /// (empty if none), `r` if required, description, separated by `\x1f`.
     pub fields: &'static str,
 }
 
@@ -45,6 +49,58 @@ impl TypeDoc {
     }
 }
 
+/// The types of `explain.txt`: one record each, ended by `\x1c`: name `\x1f` description
+/// `\x1d` fields. (A record that does not have that shape is skipped.)
+fn parse_docs(text: &'static str) -> Vec<TypeDoc> {
+    text.split_terminator('\x1c')
+        .filter_map(|record| {
+            let (head, fields) = record.split_once('\x1d')?;
+            let (name, desc) = head.split_once('\x1f')?;
+            Some(TypeDoc { name, desc, fields })
+        })
+        .collect()
+}
+
+static DOCS: OnceLock<Vec<TypeDoc>> = OnceLock::new();
+/// A command needed the descriptions before they were there ([`docs_wanted`]).
+static WANTED: AtomicBool = AtomicBool::new(false);
+/// Why the embedder could not get them, the last time it tried ([`set_docs_error`]).
+static FAILED: Mutex<Option<String>> = Mutex::new(None);
+
+/// Give `kubectl explain` its descriptions: the text of `explain.txt`. Only the first call
+/// counts.
+pub fn set_docs(text: &'static str) {
+    let _ = DOCS.set(parse_docs(text));
+    WANTED.store(false, Ordering::Relaxed);
+    *FAILED.lock().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
+/// The embedder could not get `explain.txt`: `kubectl explain` says why until it can.
+pub fn set_docs_error(reason: &str) {
+    *FAILED.lock().unwrap_or_else(|e| e.into_inner()) = Some(reason.to_string());
+}
+
+/// Whether `kubectl explain` has its descriptions.
+pub fn docs_loaded() -> bool {
+    docs().is_some()
+}
+
+/// Whether a command asked for the descriptions since they were last given (or failed to
+/// come); reading it clears it. The embedder fetches them then.
+pub fn docs_wanted() -> bool {
+    WANTED.swap(false, Ordering::Relaxed)
+}
+
+#[cfg(feature = "bundled-docs")]
+fn docs() -> Option<&'static [TypeDoc]> {
+    Some(DOCS.get_or_init(|| parse_docs(include_str!("../../explain.txt"))))
+}
+
+#[cfg(not(feature = "bundled-docs"))]
+fn docs() -> Option<&'static [TypeDoc]> {
+    DOCS.get().map(Vec::as_slice)
+}
+
 static FLAGS: &[Flag] = &[
     Flag::bool("recursive", None),
     Flag::str("api-version", None),
@@ -52,7 +108,7 @@ static FLAGS: &[Flag] = &[
 ];
 
 fn type_doc(name: &str) -> Option<&'static TypeDoc> {
-    TYPES.iter().find(|t| t.name == name)
+    docs()?.iter().find(|t| t.name == name)
 }
 
 /// Word-wrap as go-wordwrap's `WrapString(s, limit)`: break at spaces so lines stay within
@@ -117,6 +173,15 @@ pub fn explain(path: &str, recursive: bool) -> Result<String, String> {
     let typed = parts.next().unwrap_or("");
     let info = registry::lookup(typed)
         .ok_or_else(|| format!("error: the server doesn't have a resource type \"{typed}\"\n"))?;
+    if !docs_loaded() {
+        WANTED.store(true, Ordering::Relaxed);
+        let why = FAILED.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        return Err(format!(
+            "error: failed to download openapi: {}\n",
+            why.as_deref()
+                .unwrap_or("the API descriptions are still on their way; run the command again")
+        ));
+    }
     let root = type_doc(info.kind.as_str())
         .ok_or_else(|| format!("error: couldn't find resource for \"{}\"\n", info.plural))?;
     let mut cur = root;
