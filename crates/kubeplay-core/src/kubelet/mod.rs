@@ -50,7 +50,7 @@ const BACKOFF_RESET: Millis = 600_000;
 /// A pull of an image that is not in the registry fails after this long.
 const PULL_FAIL: Millis = 800;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Role {
     Init,
     /// An init container with `restartPolicy: Always` (native sidecar).
@@ -58,7 +58,7 @@ pub enum Role {
     App,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Terminated {
     pub exit_code: i32,
     pub reason: String,
@@ -68,7 +68,7 @@ pub struct Terminated {
     pub container_id: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CState {
     Waiting {
         reason: String,
@@ -325,132 +325,44 @@ pub struct PodRuntime {
     volume_sync_at: Option<Millis>,
     /// The pod failed for good (an init container failed with restartPolicy Never).
     failed: bool,
-    /// What the last status write was computed from, and the pod's resourceVersion after it:
-    /// while neither moved, the status would come out the same.
-    status_memo: Option<(Option<String>, StatusInputs)>,
+    /// The digest ([`status_digest`]) of what the last status write was computed from and of
+    /// the pod's resourceVersion after it: while it is the same, the status would come out
+    /// the same.
+    status_memo: Option<u64>,
 }
 
-/// Everything `write_status` reads from the runtime (with the pod's restart policy).
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct StatusInputs {
-    sandbox_ready: bool,
-    failed: bool,
-    initialized: bool,
-    n_init: usize,
-    ip: String,
-    host_ip: String,
-    started_at: Millis,
-    policy: String,
-    ctrs: Vec<CtrInputs>,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-struct CtrInputs {
-    name: String,
-    role: Role,
-    state: CState,
-    restart_pending: bool,
-    restarts: i32,
-    ready: bool,
-    started: bool,
-    done: bool,
-    container_id: String,
-    image: String,
-    last: Option<Terminated>,
-}
-
-impl CtrInputs {
-    fn of(c: &Ctr) -> CtrInputs {
-        CtrInputs {
-            name: c.name.clone(),
-            role: c.role,
-            state: c.state.clone(),
-            restart_pending: c.restart_at.is_some(),
-            restarts: c.restarts,
-            ready: c.ready,
-            started: c.started,
-            done: c.done,
-            container_id: c.container_id.clone(),
-            image: c.image.clone(),
-            last: c.last.clone(),
-        }
+/// A digest of everything `write_status` reads from the runtime, with the pod's restart
+/// policy and resourceVersion. Kept instead of a copy of those inputs: comparing the copy read
+/// a dozen strings on both sides (rarely in cache when a pod's turn comes again) and writing
+/// it copied them. A change is missed only if two 64-bit digests collide (inputs that differ
+/// in one word of the same length never do: each FxHash step is a bijection of its state).
+fn status_digest(rt: &PodRuntime, policy: &str, rv: Option<&str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::table::FxHasher::default();
+    rv.hash(&mut h);
+    (!matches!(rt.stage, Stage::Sandbox { .. })).hash(&mut h);
+    rt.failed.hash(&mut h);
+    rt.initialized.hash(&mut h);
+    rt.n_init.hash(&mut h);
+    rt.ip.hash(&mut h);
+    rt.host_ip.hash(&mut h);
+    rt.started_at.hash(&mut h);
+    policy.hash(&mut h);
+    rt.ctrs.len().hash(&mut h);
+    for c in &rt.ctrs {
+        c.name.hash(&mut h);
+        c.role.hash(&mut h);
+        c.state.hash(&mut h);
+        c.restart_at.is_some().hash(&mut h);
+        c.restarts.hash(&mut h);
+        c.ready.hash(&mut h);
+        c.started.hash(&mut h);
+        c.done.hash(&mut h);
+        c.container_id.hash(&mut h);
+        c.image.hash(&mut h);
+        c.last.hash(&mut h);
     }
-}
-
-impl StatusInputs {
-    fn of(rt: &PodRuntime, policy: &str) -> StatusInputs {
-        StatusInputs {
-            sandbox_ready: !matches!(rt.stage, Stage::Sandbox { .. }),
-            failed: rt.failed,
-            initialized: rt.initialized,
-            n_init: rt.n_init,
-            ip: rt.ip.clone(),
-            host_ip: rt.host_ip.clone(),
-            started_at: rt.started_at,
-            policy: policy.to_string(),
-            ctrs: rt.ctrs.iter().map(CtrInputs::of).collect(),
-        }
-    }
-
-    /// `*self = StatusInputs::of(rt, policy)`, reusing the strings already held (most are
-    /// the same from one status write to the next).
-    fn update(&mut self, rt: &PodRuntime, policy: &str) {
-        use crate::refresh::refresh;
-        self.sandbox_ready = !matches!(rt.stage, Stage::Sandbox { .. });
-        self.failed = rt.failed;
-        self.initialized = rt.initialized;
-        self.n_init = rt.n_init;
-        refresh(&mut self.ip, &rt.ip);
-        refresh(&mut self.host_ip, &rt.host_ip);
-        if self.policy != policy {
-            self.policy = policy.to_string();
-        }
-        self.started_at = rt.started_at;
-        self.ctrs.truncate(rt.ctrs.len());
-        for (i, c) in rt.ctrs.iter().enumerate() {
-            let Some(a) = self.ctrs.get_mut(i) else {
-                self.ctrs.push(CtrInputs::of(c));
-                continue;
-            };
-            refresh(&mut a.name, &c.name);
-            a.role = c.role;
-            refresh(&mut a.state, &c.state);
-            a.restart_pending = c.restart_at.is_some();
-            a.restarts = c.restarts;
-            a.ready = c.ready;
-            a.started = c.started;
-            a.done = c.done;
-            refresh(&mut a.container_id, &c.container_id);
-            refresh(&mut a.image, &c.image);
-            refresh(&mut a.last, &c.last);
-        }
-    }
-
-    /// `self == StatusInputs::of(rt, policy)`, without building it.
-    fn matches(&self, rt: &PodRuntime, policy: &str) -> bool {
-        self.sandbox_ready == !matches!(rt.stage, Stage::Sandbox { .. })
-            && self.failed == rt.failed
-            && self.initialized == rt.initialized
-            && self.n_init == rt.n_init
-            && self.ip == rt.ip
-            && self.host_ip == rt.host_ip
-            && self.started_at == rt.started_at
-            && self.policy == policy
-            && self.ctrs.len() == rt.ctrs.len()
-            && self.ctrs.iter().zip(&rt.ctrs).all(|(a, c)| {
-                a.name == c.name
-                    && a.role == c.role
-                    && a.state == c.state
-                    && a.restart_pending == c.restart_at.is_some()
-                    && a.restarts == c.restarts
-                    && a.ready == c.ready
-                    && a.started == c.started
-                    && a.done == c.done
-                    && a.container_id == c.container_id
-                    && a.image == c.image
-                    && a.last == c.last
-            })
-    }
+    h.finish()
 }
 
 impl PodRuntime {
@@ -2608,11 +2520,12 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
     let Some(live) = w.get::<Pod>(k) else {
         return;
     };
-    let live_rv = live.metadata.resource_version.as_ref();
-    if let Some((rv, inputs)) = &rt.status_memo {
-        if rv.as_ref() == live_rv && inputs.matches(rt, policy) {
-            return;
-        }
+    let live_rv = live.metadata.resource_version.as_deref();
+    if rt
+        .status_memo
+        .is_some_and(|m| m == status_digest(rt, policy, live_rv))
+    {
+        return;
     }
     for c in &rt.ctrs {
         status_image(w, &c.image);
@@ -2812,18 +2725,8 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
     w.kubelet.status_images = images;
     let live_rv = w
         .get::<Pod>(k)
-        .and_then(|p| p.metadata.resource_version.as_ref());
-    rt.status_memo = Some(match rt.status_memo.take() {
-        Some((mut rv, mut inputs)) => {
-            match (&mut rv, live_rv) {
-                (Some(r), Some(l)) => r.clone_from(l),
-                (r, l) => *r = l.cloned(),
-            }
-            inputs.update(rt, policy);
-            (rv, inputs)
-        }
-        None => (live_rv.cloned(), StatusInputs::of(rt, policy)),
-    });
+        .and_then(|p| p.metadata.resource_version.as_deref());
+    rt.status_memo = Some(status_digest(rt, policy, live_rv));
 }
 
 fn will_restart(c: &Ctr, policy: &str) -> bool {
