@@ -3,9 +3,12 @@
 use crate::Shell;
 
 pub fn eval(src: &str, sh: &mut Shell) -> Result<i64, String> {
-    let toks = lex(src)?;
+    // bash shows the expression from its first non-blank character in its complaints.
+    let src = src.trim_start();
+    let (t, at) = lex(src)?.into_iter().unzip();
     let mut p = P {
-        t: toks,
+        t,
+        at,
         i: 0,
         sh,
         src,
@@ -18,7 +21,7 @@ pub fn eval(src: &str, sh: &mut Shell) -> Result<i64, String> {
     if p.i < p.t.len() {
         return Err(format!(
             "{src}: syntax error in expression (error token is \"{}\")",
-            p.rest()
+            p.tail(p.i)
         ));
     }
     Ok(v)
@@ -31,13 +34,15 @@ enum T {
     Op(&'static str),
 }
 
-fn lex(src: &str) -> Result<Vec<T>, String> {
+/// The tokens, each with the byte offset where it starts.
+fn lex(src: &str) -> Result<Vec<(T, usize)>, String> {
     const OPS: &[&str] = &[
         "**=", "<<=", ">>=", "**", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=", "-=",
         "*=", "/=", "%=", "++", "--", "+", "-", "*", "/", "%", "<", ">", "!", "~", "&", "|", "^",
         "(", ")", "?", ":", "=",
     ];
     let c: Vec<char> = src.chars().collect();
+    let offsets: Vec<usize> = src.char_indices().map(|(b, _)| b).collect();
     let mut i = 0;
     let mut out = Vec::new();
     'outer: while i < c.len() {
@@ -59,7 +64,7 @@ fn lex(src: &str) -> Result<Vec<T>, String> {
                 t.parse().ok()
             };
             match v {
-                Some(v) => out.push(T::Num(v)),
+                Some(v) => out.push((T::Num(v), offsets[s])),
                 None => {
                     return Err(format!(
                         "{t}: value too great for base (error token is \"{t}\")"
@@ -73,7 +78,7 @@ fn lex(src: &str) -> Result<Vec<T>, String> {
             while i < c.len() && (c[i].is_ascii_alphanumeric() || c[i] == '_') {
                 i += 1;
             }
-            out.push(T::Name(c[s..i].iter().collect()));
+            out.push((T::Name(c[s..i].iter().collect()), offsets[s]));
             continue;
         }
         for op in OPS {
@@ -82,7 +87,7 @@ fn lex(src: &str) -> Result<Vec<T>, String> {
                 .enumerate()
                 .all(|(k, oc)| c.get(i + k) == Some(&oc))
             {
-                out.push(T::Op(op));
+                out.push((T::Op(op), offsets[i]));
                 i += op.len();
                 continue 'outer;
             }
@@ -97,6 +102,8 @@ fn lex(src: &str) -> Result<Vec<T>, String> {
 
 struct P<'a> {
     t: Vec<T>,
+    /// Where each token starts in `src`.
+    at: Vec<usize>,
     i: usize,
     sh: &'a mut Shell,
     src: &'a str,
@@ -104,16 +111,9 @@ struct P<'a> {
 }
 
 impl P<'_> {
-    fn rest(&self) -> String {
-        self.t[self.i..]
-            .iter()
-            .map(|t| match t {
-                T::Num(n) => n.to_string(),
-                T::Name(n) => n.clone(),
-                T::Op(o) => o.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+    /// The expression from token `k` on: what bash quotes as the error token.
+    fn tail(&self, k: usize) -> &str {
+        &self.src[self.at.get(k).copied().unwrap_or(self.src.len())..]
     }
     fn peek_op(&self) -> Option<&'static str> {
         match self.t.get(self.i) {
@@ -121,19 +121,19 @@ impl P<'_> {
             _ => None,
         }
     }
+    /// An operand was expected at token `i`: bash quotes the expression from that token, or
+    /// at the end, from the last one it read.
     fn err(&self) -> String {
-        if self.i >= self.t.len() {
-            format!(
-                "{}: syntax error: operand expected (error token is \"{}\")",
-                self.src, ""
-            )
+        let k = if self.i >= self.t.len() {
+            self.t.len().saturating_sub(1)
         } else {
-            format!(
-                "{}: syntax error: operand expected (error token is \"{}\")",
-                self.src,
-                self.rest()
-            )
-        }
+            self.i
+        };
+        format!(
+            "{}: syntax error: operand expected (error token is \"{}\")",
+            self.src,
+            self.tail(k)
+        )
     }
     fn var(&self, name: &str) -> i64 {
         let v = self.sh.get(name).unwrap_or("").trim().to_string();

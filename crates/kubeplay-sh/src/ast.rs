@@ -58,6 +58,31 @@ pub enum Compound {
         word: Word,
         arms: Vec<(Vec<Word>, List)>,
     },
+    /// `[[ expression ]]`
+    Cond(Rc<Cond>),
+    /// `(( expression ))`: true when the value is not 0.
+    Arith(Word),
+    /// `for (( init; cond; step )); do ...; done` (an empty `cond` is true).
+    ArithFor {
+        init: Word,
+        cond: Word,
+        step: Word,
+        body: List,
+    },
+}
+
+/// The expression of `[[ ... ]]`. Its words are expanded without splitting or globbing.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cond {
+    /// A word alone: true when not empty.
+    Word(Word),
+    /// `-f file`, `-n word`, `-v name`...
+    Unary(String, Word),
+    /// `a == pattern`, `a =~ regex`, `a -lt b`, `a < b`...
+    Binary(Word, String, Word),
+    Not(Box<Cond>),
+    And(Box<Cond>, Box<Cond>),
+    Or(Box<Cond>, Box<Cond>),
 }
 
 #[derive(Debug, Clone, PartialEq)]

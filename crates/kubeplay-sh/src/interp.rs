@@ -158,13 +158,35 @@ enum Frame {
         cmd: Rc<Command>,
         subs: Option<(Vec<String>, Option<i32>)>,
     },
+    /// `[[ ... ]]` and `(( ... ))`, once their command substitutions have run.
+    Test {
+        cmd: Rc<Command>,
+        subs: Option<(Vec<String>, Option<i32>)>,
+    },
+    /// `for (( init; cond; step ))` at `stage`.
+    ArithFor {
+        cmd: Rc<Command>,
+        stage: ForStage,
+        subs: Option<(Vec<String>, Option<i32>)>,
+        last: i32,
+    },
     Func {
         saved: Vec<String>,
+        /// The variables its `local` hid, as they were.
+        locals: Vec<(String, crate::SavedVar)>,
     },
     Child {
         proc: Box<Proc>,
         mode: ChildMode,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum ForStage {
+    Init,
+    Cond,
+    /// The body has run (or a `continue` ended it): the step, then the condition.
+    Step,
 }
 
 struct Job {
@@ -507,9 +529,7 @@ impl Proc {
                     child: Some(mut c), ..
                 }
                 | Frame::Child { proc: mut c, .. } => c.cancel_all(host),
-                Frame::Func { saved } => {
-                    self.sh.positional = saved;
-                }
+                Frame::Func { saved, locals } => self.leave_func(saved, locals),
                 _ => {}
             }
         }
@@ -592,7 +612,9 @@ impl Proc {
             };
             if let Some((levels, cont)) = self.pending_jump {
                 match frame {
-                    Frame::Loop { .. } | Frame::For { .. } if levels <= 1 => {
+                    Frame::Loop { .. } | Frame::For { .. } | Frame::ArithFor { .. }
+                        if levels <= 1 =>
+                    {
                         self.pending_jump = None;
                         if cont {
                             match frame {
@@ -602,13 +624,13 @@ impl Proc {
                         }
                         continue;
                     }
-                    Frame::Loop { .. } | Frame::For { .. } => {
+                    Frame::Loop { .. } | Frame::For { .. } | Frame::ArithFor { .. } => {
                         self.pending_jump = Some((levels - 1, cont));
                         continue;
                     }
-                    Frame::Func { saved } => {
+                    Frame::Func { saved, locals } => {
                         self.pending_jump = None;
-                        self.sh.positional = saved;
+                        self.leave_func(saved, locals);
                         self.func_depth -= 1;
                         continue;
                     }
@@ -1130,8 +1152,114 @@ impl Proc {
                         (Ok(_), None) => self.sh.status = 0,
                     }
                 }
-                Frame::Func { saved } => {
-                    self.sh.positional = saved;
+                Frame::Test { cmd, subs } => {
+                    let Command::Compound(test, _) = &*cmd else {
+                        continue;
+                    };
+                    let mut words = Vec::new();
+                    match test {
+                        Compound::Cond(c) => cond_words(c, &mut words),
+                        Compound::Arith(w) => words.push(w),
+                        _ => continue,
+                    }
+                    let retry = || Frame::Test {
+                        cmd: cmd.clone(),
+                        subs: None,
+                    };
+                    let Some(subs) = self.subs_ready(&words, subs, retry) else {
+                        continue;
+                    };
+                    let fs: &crate::Vfs = host.fs();
+                    let r = match test {
+                        Compound::Cond(c) => crate::cond::eval(c, &mut self.sh, fs, &subs)
+                            .map_err(|e| format!("[[: {e}")),
+                        Compound::Arith(w) => self.arith_value(fs, w, &subs).map(|v| {
+                            if v.unwrap_or(0) != 0 {
+                                0
+                            } else {
+                                1
+                            }
+                        }),
+                        _ => continue,
+                    };
+                    self.sh.status = match r {
+                        Ok(status) => status,
+                        Err(e) => {
+                            self.err(host, &e, out);
+                            1
+                        }
+                    };
+                }
+                Frame::ArithFor {
+                    cmd,
+                    stage,
+                    subs,
+                    last,
+                } => {
+                    let Command::Compound(
+                        Compound::ArithFor {
+                            init,
+                            cond,
+                            step,
+                            body,
+                        },
+                        _,
+                    ) = &*cmd
+                    else {
+                        continue;
+                    };
+                    let w = match stage {
+                        ForStage::Init => init,
+                        ForStage::Cond => cond,
+                        ForStage::Step => step,
+                    };
+                    let retry = || Frame::ArithFor {
+                        cmd: cmd.clone(),
+                        stage,
+                        subs: None,
+                        last,
+                    };
+                    let Some(subs) = self.subs_ready(&[w], subs, retry) else {
+                        continue;
+                    };
+                    if !budget.tick() {
+                        return Status::Exited(BUDGET_STATUS);
+                    }
+                    let last = if stage == ForStage::Step {
+                        self.sh.status
+                    } else {
+                        last
+                    };
+                    let fs: &crate::Vfs = host.fs();
+                    // A blank condition is true.
+                    let v = match self.arith_value(fs, w, &subs) {
+                        Ok(v) => v.unwrap_or(1),
+                        Err(e) => {
+                            self.err(host, &e, out);
+                            self.sh.status = 1;
+                            continue;
+                        }
+                    };
+                    let next = |stage| Frame::ArithFor {
+                        cmd: cmd.clone(),
+                        stage,
+                        subs: None,
+                        last,
+                    };
+                    match stage {
+                        ForStage::Init | ForStage::Step => self.frames.push(next(ForStage::Cond)),
+                        ForStage::Cond if v != 0 => {
+                            self.frames.push(next(ForStage::Step));
+                            self.frames.push(Frame::List {
+                                list: body.clone(),
+                                idx: 0,
+                            });
+                        }
+                        ForStage::Cond => self.sh.status = last,
+                    }
+                }
+                Frame::Func { saved, locals } => {
+                    self.leave_func(saved, locals);
                     self.func_depth -= 1;
                 }
                 Frame::Child { mut proc, mode } => {
@@ -1291,7 +1419,96 @@ impl Proc {
                 cmd: cmd.clone(),
                 subs: None,
             }),
+            Compound::Cond(_) | Compound::Arith(_) => self.frames.push(Frame::Test {
+                cmd: cmd.clone(),
+                subs: None,
+            }),
+            Compound::ArithFor { .. } => self.frames.push(Frame::ArithFor {
+                cmd: cmd.clone(),
+                stage: ForStage::Init,
+                subs: None,
+                last: 0,
+            }),
         }
+    }
+
+    /// The outputs of the command substitutions in `words`: those `ready` (or just left by a
+    /// [`Frame::Subs`]), or none when there are none. Else pushes `retry`, then a
+    /// [`Frame::Subs`] that runs them, and returns `None`.
+    fn subs_ready(
+        &mut self,
+        words: &[&Word],
+        ready: Option<(Vec<String>, Option<i32>)>,
+        retry: impl FnOnce() -> Frame,
+    ) -> Option<Vec<String>> {
+        if let Some((subs, _)) = ready.or_else(|| self.subs_out.take()) {
+            return Some(subs);
+        }
+        let mut lists = Vec::new();
+        for w in words {
+            collect_subs(w, &mut lists);
+        }
+        if lists.is_empty() {
+            return Some(Vec::new());
+        }
+        self.frames.push(retry());
+        self.frames.push(Frame::Subs {
+            lists,
+            results: Vec::new(),
+            child: None,
+            captured: Vec::new(),
+            last: None,
+        });
+        None
+    }
+
+    /// A function returns: its arguments and the variables its `local` hid come back.
+    fn leave_func(&mut self, positional: Vec<String>, locals: Vec<(String, crate::SavedVar)>) {
+        self.sh.positional = positional;
+        for (name, saved) in locals.into_iter().rev() {
+            self.sh.restore(&name, saved);
+        }
+    }
+
+    /// `local name`: keep `name` as it is to put back when the innermost function returns.
+    /// False outside a function.
+    fn make_local(&mut self, name: &str) -> bool {
+        let saved = self.sh.save(name);
+        let Some(Frame::Func { locals, .. }) = self
+            .frames
+            .iter_mut()
+            .rev()
+            .find(|f| matches!(f, Frame::Func { .. }))
+        else {
+            return false;
+        };
+        if !locals.iter().any(|(n, _)| n == name) {
+            locals.push((name.to_string(), saved));
+        }
+        true
+    }
+
+    /// `(( w ))` or a part of `for (( ))`: its value (`None` when it is blank), or bash's
+    /// complaint.
+    fn arith_value(
+        &mut self,
+        fs: &crate::Vfs,
+        w: &Word,
+        subs: &[String],
+    ) -> Result<Option<i64>, String> {
+        let mut ex = Ex {
+            sh: &mut self.sh,
+            fs,
+            subs,
+            next_sub: 0,
+        };
+        let text = ex.string(w)?;
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        crate::arith::eval(&text, &mut self.sh)
+            .map(Some)
+            .map_err(|e| format!("((: {e}"))
     }
 
     fn expand_words(
@@ -1581,7 +1798,10 @@ impl Proc {
             }
             self.func_depth += 1;
             let saved = std::mem::replace(&mut self.sh.positional, argv[1..].to_vec());
-            self.frames.push(Frame::Func { saved });
+            self.frames.push(Frame::Func {
+                saved,
+                locals: Vec::new(),
+            });
             let stdin_scope =
                 stdin.filter(|s| !self.current_stdin().is_some_and(|c| Rc::ptr_eq(&c, s)));
             if !fds.is_empty() || stdin_scope.is_some() {
@@ -1747,7 +1967,17 @@ impl Proc {
                         }
                     }
                 }
-                for a in args.iter().filter(|a| !a.starts_with('-')) {
+                // In a function, `local` (and `declare` without -g) hide the caller's
+                // variable until the function returns.
+                let local = argv[0] == "local"
+                    || (matches!(argv[0].as_str(), "declare" | "typeset")
+                        && !args.iter().any(|a| a == "-g"));
+                let refused = argv[0] == "local" && !list && self.func_depth == 0;
+                if refused {
+                    io.err(format!("{a0}: local: can only be used in a function\n"));
+                    code = 1;
+                }
+                for a in args.iter().filter(|a| !refused && !a.starts_with('-')) {
                     let (name, value) = match a.split_once('=') {
                         Some((n, v)) => (n, Some(v)),
                         None => (a.as_str(), None),
@@ -1760,8 +1990,11 @@ impl Proc {
                         code = 1;
                         continue;
                     }
+                    let hidden = local && self.make_local(name);
                     if let Some(v) = value {
                         self.sh.set(name, v);
+                    } else if hidden {
+                        self.sh.unset(name);
                     } else if !self.sh.is_set(name) && !export {
                         self.sh.set(name, "");
                     }
@@ -1849,8 +2082,8 @@ impl Proc {
                 } else {
                     // Unwind to the function frame.
                     while let Some(f) = self.frames.pop() {
-                        if let Frame::Func { saved } = f {
-                            self.sh.positional = saved;
+                        if let Frame::Func { saved, locals } = f {
+                            self.leave_func(saved, locals);
                             self.func_depth -= 1;
                             break;
                         }
@@ -1869,7 +2102,12 @@ impl Proc {
                     .iter()
                     .rev()
                     .take_while(|f| !matches!(f, Frame::Func { .. }))
-                    .any(|f| matches!(f, Frame::Loop { .. } | Frame::For { .. }));
+                    .any(|f| {
+                        matches!(
+                            f,
+                            Frame::Loop { .. } | Frame::For { .. } | Frame::ArithFor { .. }
+                        )
+                    });
                 if in_loop {
                     self.pending_jump = Some((n, argv[0] == "continue"));
                     0
@@ -2401,8 +2639,9 @@ const HELP: &str = "kubeplay shell: a bash-like shell over a simulated cluster.
 
 Type kubectl commands as on a real cluster (`k` is an alias for kubectl).
 Shell features: pipes |, && ||, ;, redirections > >> < 2>&1, heredocs <<EOF,
-$VAR and ${VAR:-default}, $(command), aliases, if/while/for/case, functions,
-background jobs with & (jobs, fg, kill %1).
+$VAR and ${VAR:-default}, $(command), $((arithmetic)), aliases,
+if/while/for/case, [[ tests ]], (( arithmetic )), for ((;;)), functions with
+local variables, background jobs with & (jobs, fg, kill %1).
 
 Commands: alias base64 cat cd clear cp cut date echo env export false grep
 head history jq ls mkdir mv printenv printf pwd rm sed seq sleep sort tail
@@ -2643,6 +2882,22 @@ struct Sub {
 }
 
 /// The command and process substitutions of a word, in order (not those nested inside them).
+/// The words of a `[[ ]]` expression, in the order they are expanded.
+fn cond_words<'a>(c: &'a Cond, out: &mut Vec<&'a Word>) {
+    match c {
+        Cond::Word(w) | Cond::Unary(_, w) => out.push(w),
+        Cond::Binary(a, _, b) => {
+            out.push(a);
+            out.push(b);
+        }
+        Cond::Not(c) => cond_words(c, out),
+        Cond::And(a, b) | Cond::Or(a, b) => {
+            cond_words(a, out);
+            cond_words(b, out);
+        }
+    }
+}
+
 fn collect_subs(w: &Word, out: &mut Vec<Sub>) {
     for p in &w.0 {
         collect_part(p, out);

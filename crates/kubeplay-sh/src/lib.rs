@@ -41,6 +41,7 @@
 
 pub mod arith;
 pub mod ast;
+mod cond;
 pub mod diff;
 pub mod expand;
 pub mod glob;
@@ -203,6 +204,10 @@ struct Var {
     exported: bool,
 }
 
+/// A variable as it was (or its absence), kept while a function's `local` one hides it.
+#[derive(Clone, Debug)]
+pub struct SavedVar(Option<Var>);
+
 /// A shell's state: variables, aliases, functions, working directory. Subshells, pipeline
 /// stages and command substitutions run on a copy.
 #[derive(Clone, Debug)]
@@ -303,6 +308,22 @@ impl Shell {
                         exported: true,
                     },
                 );
+            }
+        }
+    }
+
+    /// `name` as it is now, to put back with [`Shell::restore`] (a function's `local`).
+    pub fn save(&self, name: &str) -> SavedVar {
+        SavedVar(self.vars.get(name).cloned())
+    }
+
+    pub fn restore(&mut self, name: &str, saved: SavedVar) {
+        match saved.0 {
+            Some(v) => {
+                self.vars.insert(name.to_string(), v);
+            }
+            None => {
+                self.vars.remove(name);
             }
         }
     }

@@ -130,6 +130,46 @@ fn word_text(w: &Word) -> String {
     s
 }
 
+/// A token inside `[[ ... ]]`.
+#[derive(Debug, Clone, PartialEq)]
+enum CondTok {
+    Word(Word),
+    And,
+    Or,
+    Not,
+    Open,
+    Close,
+    /// `]]`
+    End,
+    Eof,
+}
+
+impl CondTok {
+    fn text(&self) -> String {
+        match self {
+            CondTok::Word(w) => word_text(w),
+            CondTok::And => "&&".into(),
+            CondTok::Or => "||".into(),
+            CondTok::Not => "!".into(),
+            CondTok::Open => "(".into(),
+            CondTok::Close => ")".into(),
+            CondTok::End => "]]".into(),
+            CondTok::Eof => "end of file".into(),
+        }
+    }
+}
+
+/// The unary operators of `[[ ]]` (and `test`).
+const COND_UNARY: &[&str] = &[
+    "-a", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-k", "-p", "-r", "-s", "-t", "-u", "-w", "-x",
+    "-G", "-L", "-N", "-O", "-S", "-z", "-n", "-o", "-v", "-R",
+];
+
+/// The binary operators of `[[ ]]`.
+const COND_BINARY: &[&str] = &[
+    "==", "=", "!=", "<", ">", "=~", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef",
+];
+
 #[derive(Clone, Copy, PartialEq)]
 enum Stop {
     Eof,
@@ -147,6 +187,8 @@ struct Parser {
     /// After the current line's heredoc bodies: where the next line really starts.
     resume: Option<usize>,
     peeked: Option<(Tok, usize, Option<usize>)>,
+    /// A token looked at inside `[[ ... ]]`, and where it ends.
+    cond_peeked: Option<(CondTok, usize)>,
     depth: usize,
     /// Set when the input ends inside a heredoc body ([`parse_or_wait`]).
     open_heredoc: Option<HeredocEnd>,
@@ -174,6 +216,7 @@ impl Parser {
             pos: 0,
             resume: None,
             peeked: None,
+            cond_peeked: None,
             depth: 0,
             open_heredoc: None,
         }
@@ -721,6 +764,12 @@ impl Parser {
 
     /// `$((...))` after the `$((`: the text up to the matching `))`, with expansions.
     fn arith_body(&mut self) -> R<Word> {
+        self.arith_until(false)
+    }
+
+    /// [`Parser::arith_body`], or with `semi`, the text up to a `;` outside parentheses (the
+    /// first two parts of `for (( init; cond; step ))`).
+    fn arith_until(&mut self, semi: bool) -> R<Word> {
         let mut parts = Vec::new();
         let mut lit = String::new();
         let mut depth = 0usize;
@@ -729,6 +778,10 @@ impl Parser {
                 return Err(ParseError::Incomplete);
             };
             match c {
+                ';' if semi && depth == 0 => {
+                    self.pos += 1;
+                    break;
+                }
                 ')' if depth == 0 => {
                     if self.at(self.pos + 1) == Some(')') {
                         self.pos += 2;
@@ -930,6 +983,265 @@ impl Parser {
         }
     }
 
+    /// `(( ))`, `[[ ]]` or `function name`, if one comes next. (Apart from
+    /// [`Parser::command`], whose stack frame every nested `$(...)` repeats.)
+    #[inline(never)]
+    fn bash_command(&mut self) -> R<Option<Command>> {
+        if self.ahead("((") {
+            if let Some(w) = self.try_arith_command()? {
+                let redirs = self.redirs()?;
+                return Ok(Some(Command::Compound(Compound::Arith(w), redirs)));
+            }
+        }
+        let Tok::Word(w) = self.peek()? else {
+            return Ok(None);
+        };
+        match w.as_literal() {
+            Some("[[") => {
+                self.next()?;
+                self.enter()?;
+                let c = self.cond_or()?;
+                match self.cond_tok()? {
+                    CondTok::End => {}
+                    CondTok::Eof => return Err(ParseError::Incomplete),
+                    t => return Err(ParseError::Unexpected(t.text())),
+                }
+                self.leave();
+                let redirs = self.redirs()?;
+                Ok(Some(Command::Compound(Compound::Cond(Rc::new(c)), redirs)))
+            }
+            Some("function") => {
+                self.next()?;
+                self.function_keyword().map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// Whether the next token (after blanks) starts with `s`, looking at the raw text.
+    fn ahead(&mut self, s: &str) -> bool {
+        let (pos, peeked) = (self.pos, self.peeked.clone());
+        self.skip_blanks();
+        let yes = self.starts_with(s);
+        self.pos = pos;
+        self.peeked = peeked;
+        yes
+    }
+
+    /// At `((`: the arithmetic command, or `None` (and nothing consumed) when the text is a
+    /// subshell in a subshell after all, as bash decides: `((echo a); echo b)`.
+    fn try_arith_command(&mut self) -> R<Option<Word>> {
+        let (pos, peeked, resume) = (self.pos, self.peeked.clone(), self.resume);
+        self.peeked = None;
+        self.skip_blanks();
+        self.pos += 2;
+        match self.arith_body() {
+            Ok(w) => Ok(Some(w)),
+            Err(ParseError::Incomplete) => Err(ParseError::Incomplete),
+            Err(_) => {
+                self.pos = pos;
+                self.peeked = peeked;
+                self.resume = resume;
+                Ok(None)
+            }
+        }
+    }
+
+    /// `function name [()] compound-command`, after `function`.
+    fn function_keyword(&mut self) -> R<Command> {
+        let name = match self.next()? {
+            Tok::Word(w) => match w.as_literal() {
+                Some(n) => n.to_string(),
+                None => return Err(ParseError::Unexpected(word_text(&w))),
+            },
+            Tok::Eof => return Err(ParseError::Incomplete),
+            t => return Err(ParseError::Unexpected(t.text())),
+        };
+        if self.peek()? == Tok::Op("(") {
+            self.next()?;
+            match self.next()? {
+                Tok::Op(")") => {}
+                Tok::Eof => return Err(ParseError::Incomplete),
+                t => return Err(ParseError::Unexpected(t.text())),
+            }
+        }
+        self.skip_newlines()?;
+        self.enter()?;
+        let body = self.command()?;
+        self.leave();
+        if !matches!(body, Command::Compound(..)) {
+            return self.unexpected();
+        }
+        Ok(Command::Function(name, Rc::new(body)))
+    }
+
+    // ------------------------------------------------------------ [[ ... ]]
+
+    /// The next token inside `[[ ... ]]`, where `<`, `>`, `(`, `)` are not redirections or
+    /// subshells and newlines are blanks.
+    fn cond_tok(&mut self) -> R<CondTok> {
+        if let Some((t, pos)) = self.cond_peeked.take() {
+            self.pos = pos;
+            return Ok(t);
+        }
+        self.peeked = None;
+        loop {
+            self.skip_blanks();
+            if self.cur() == Some('\n') {
+                self.pos += 1;
+                if let Some(r) = self.resume.take() {
+                    self.pos = r;
+                }
+                continue;
+            }
+            break;
+        }
+        let Some(c) = self.cur() else {
+            return Ok(CondTok::Eof);
+        };
+        let word_ends = |p: &Parser, at: usize| p.at(at).is_none_or(is_meta);
+        if self.starts_with("]]") && word_ends(self, self.pos + 2) {
+            self.pos += 2;
+            return Ok(CondTok::End);
+        }
+        for (op, t) in [("&&", CondTok::And), ("||", CondTok::Or)] {
+            if self.starts_with(op) {
+                self.pos += 2;
+                return Ok(t);
+            }
+        }
+        match c {
+            '(' => {
+                self.pos += 1;
+                Ok(CondTok::Open)
+            }
+            ')' => {
+                self.pos += 1;
+                Ok(CondTok::Close)
+            }
+            '<' | '>' => {
+                self.pos += 1;
+                Ok(CondTok::Word(Word::lit(&c.to_string())))
+            }
+            '!' if word_ends(self, self.pos + 1) => {
+                self.pos += 1;
+                Ok(CondTok::Not)
+            }
+            ';' | '&' | '|' => Err(ParseError::Unexpected(c.to_string())),
+            _ => Ok(CondTok::Word(self.word()?)),
+        }
+    }
+
+    fn cond_peek(&mut self) -> R<CondTok> {
+        let pos = self.pos;
+        let t = self.cond_tok()?;
+        self.cond_peeked = Some((t.clone(), self.pos));
+        self.pos = pos;
+        Ok(t)
+    }
+
+    fn cond_or(&mut self) -> R<Cond> {
+        let mut c = self.cond_and()?;
+        while self.cond_peek()? == CondTok::Or {
+            self.cond_tok()?;
+            c = Cond::Or(Box::new(c), Box::new(self.cond_and()?));
+        }
+        Ok(c)
+    }
+
+    fn cond_and(&mut self) -> R<Cond> {
+        let mut c = self.cond_not()?;
+        while self.cond_peek()? == CondTok::And {
+            self.cond_tok()?;
+            c = Cond::And(Box::new(c), Box::new(self.cond_not()?));
+        }
+        Ok(c)
+    }
+
+    fn cond_not(&mut self) -> R<Cond> {
+        if self.cond_peek()? == CondTok::Not {
+            self.cond_tok()?;
+            return Ok(Cond::Not(Box::new(self.cond_not()?)));
+        }
+        self.cond_primary()
+    }
+
+    fn cond_primary(&mut self) -> R<Cond> {
+        self.enter()?;
+        let c = match self.cond_tok()? {
+            CondTok::Open => {
+                let c = self.cond_or()?;
+                match self.cond_tok()? {
+                    CondTok::Close => c,
+                    CondTok::Eof => return Err(ParseError::Incomplete),
+                    t => return Err(ParseError::Unexpected(t.text())),
+                }
+            }
+            CondTok::Word(w) => {
+                let text = w.as_literal().unwrap_or("").to_string();
+                let next = self.cond_peek()?;
+                if COND_UNARY.contains(&text.as_str()) && matches!(next, CondTok::Word(_)) {
+                    let CondTok::Word(arg) = self.cond_tok()? else {
+                        unreachable!("peeked a word")
+                    };
+                    Cond::Unary(text, arg)
+                } else if let CondTok::Word(op) = &next {
+                    let op = op.as_literal().unwrap_or("").to_string();
+                    if !COND_BINARY.contains(&op.as_str()) {
+                        return Err(ParseError::Unexpected(word_text(&w.clone())));
+                    }
+                    self.cond_tok()?;
+                    let rhs = if op == "=~" {
+                        self.regex_word()?
+                    } else {
+                        match self.cond_tok()? {
+                            CondTok::Word(r) => r,
+                            CondTok::Eof => return Err(ParseError::Incomplete),
+                            t => return Err(ParseError::Unexpected(t.text())),
+                        }
+                    };
+                    Cond::Binary(w, op, rhs)
+                } else {
+                    Cond::Word(w)
+                }
+            }
+            CondTok::Eof => return Err(ParseError::Incomplete),
+            t => return Err(ParseError::Unexpected(t.text())),
+        };
+        self.leave();
+        Ok(c)
+    }
+
+    /// The right side of `=~`: a word in which `(`, `)`, `|`, `<` and `>` are part of the
+    /// regular expression (a `)` closes a group of it, or else ends the word).
+    fn regex_word(&mut self) -> R<Word> {
+        self.skip_blanks();
+        let mut parts = Vec::new();
+        let mut depth = 0usize;
+        loop {
+            parts.extend(self.word()?.0);
+            let c = match self.cur() {
+                Some(c @ ('(' | '|' | '<' | '>')) => c,
+                Some(')') if depth > 0 => ')',
+                _ => break,
+            };
+            match c {
+                '(' => depth += 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+            self.pos += 1;
+            parts.push(Part::Lit(c.to_string()));
+        }
+        if parts.is_empty() {
+            return match self.cond_tok()? {
+                CondTok::Eof => Err(ParseError::Incomplete),
+                t => Err(ParseError::Unexpected(t.text())),
+            };
+        }
+        Ok(Word(parts))
+    }
+
     fn expect_word(&mut self, w: &str) -> R<()> {
         if self.peek()?.reserved() == Some(w) {
             self.next()?;
@@ -940,6 +1252,9 @@ impl Parser {
     }
 
     fn command(&mut self) -> R<Command> {
+        if let Some(c) = self.bash_command()? {
+            return Ok(c);
+        }
         let t = self.peek()?;
         let compound = match t.reserved() {
             Some("if") => Some(self.if_clause()?),
@@ -1269,6 +1584,28 @@ impl Parser {
     fn for_clause(&mut self) -> R<Compound> {
         self.next()?; // for
         self.enter()?;
+        if self.ahead("((") {
+            self.peeked = None;
+            self.skip_blanks();
+            self.pos += 2;
+            let init = self.arith_until(true)?;
+            let cond = self.arith_until(true)?;
+            let step = self.arith_body()?;
+            if self.peek()? == Tok::Op(";") {
+                self.next()?;
+            }
+            self.skip_newlines()?;
+            self.expect_word("do")?;
+            let body = self.body(Stop::Words(&["done"]))?;
+            self.expect_word("done")?;
+            self.leave();
+            return Ok(Compound::ArithFor {
+                init,
+                cond,
+                step,
+                body,
+            });
+        }
         let var = match self.next()? {
             Tok::Word(w) => match w.as_literal() {
                 Some(s)

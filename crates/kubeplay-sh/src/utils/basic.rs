@@ -11,7 +11,6 @@ pub(super) const TABLE: &[(&str, Util)] = &[
     ("cat", cat),
     ("test", test),
     ("[", test),
-    ("[[", test),
     ("printf", printf),
     ("env", env),
     ("printenv", printenv),
@@ -173,13 +172,10 @@ fn cat(cx: &mut Cx) -> Outcome {
 
 fn test(cx: &mut Cx) -> Outcome {
     let mut args: Vec<String> = cx.args.to_vec();
-    // `[` and `[[` need their closing bracket.
+    // `[` needs its closing bracket.
     let which = if args.last().map(String::as_str) == Some("]") {
         args.pop();
         "["
-    } else if args.last().map(String::as_str) == Some("]]") {
-        args.pop();
-        "[["
     } else {
         "test"
     };
@@ -219,11 +215,20 @@ fn eval_test(a: &[String], cx: &mut Cx) -> Result<bool, String> {
 }
 
 fn unary(op: &str, x: &str, cx: &mut Cx) -> Result<bool, String> {
-    let node = || cx.fs.stat(&crate::vfs::resolve(&cx.io.cwd, x));
+    match op {
+        "-z" => Ok(x.is_empty()),
+        "-n" => Ok(!x.is_empty()),
+        _ => file_test(op, x, cx.fs, &cx.io.cwd)
+            .ok_or_else(|| format!("{op}: unary operator expected")),
+    }
+}
+
+/// A file test of `test` and `[[ ]]` (`-f path`...) on the virtual files; `None` for an
+/// operator that is not one.
+pub(crate) fn file_test(op: &str, x: &str, fs: &crate::Vfs, cwd: &str) -> Option<bool> {
+    let node = || fs.stat(&crate::vfs::resolve(cwd, x));
     use crate::vfs::Node;
-    Ok(match op {
-        "-z" => x.is_empty(),
-        "-n" => !x.is_empty(),
+    Some(match op {
         "-e" | "-a" => node().is_some(),
         "-f" => matches!(node(), Some(Node::File { .. })),
         "-d" => matches!(node(), Some(Node::Dir { .. })),
@@ -232,7 +237,7 @@ fn unary(op: &str, x: &str, cx: &mut Cx) -> Result<bool, String> {
         "-x" => matches!(node(), Some(Node::Dir { .. })),
         "-L" | "-h" | "-p" | "-S" | "-b" | "-c" => false,
         "-t" => false,
-        _ => return Err(format!("{op}: unary operator expected")),
+        _ => return None,
     })
 }
 

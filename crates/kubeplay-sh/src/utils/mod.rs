@@ -2,7 +2,7 @@
 //! output and error wording.
 
 mod awk;
-mod basic;
+pub(crate) mod basic;
 mod difftool;
 mod files;
 mod jq;
