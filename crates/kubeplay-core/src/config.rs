@@ -801,15 +801,19 @@ fn project_sources(
     for s in p.sources.iter().flatten() {
         // configMap and secret sources behave as volumes of their own with the projected
         // volume's name and mode.
-        let mut files = if let Some(c) = &s.config_map {
+        if let Some(c) = &s.config_map {
             let optional = c.optional == Some(true);
-            config_map_files(ns, volume, &c.name, c.items.as_ref(), optional, mode, src)?
+            let mut files =
+                config_map_files(ns, volume, &c.name, c.items.as_ref(), optional, mode, src)?;
+            append(&mut out, &mut files);
         } else if let Some(c) = &s.secret {
             let optional = c.optional == Some(true);
-            secret_files(ns, volume, &c.name, c.items.as_ref(), optional, mode, src)?
-        } else {
-            Vec::new()
-        };
+            let mut files =
+                secret_files(ns, volume, &c.name, c.items.as_ref(), optional, mode, src)?;
+            append(&mut out, &mut files);
+        }
+        // The other sources' files go straight into `out` (no list of their own each).
+        let files = &mut out;
         for item in s.downward_api.iter().flat_map(|d| d.items.iter().flatten()) {
             let value = match &item.field_ref {
                 Some(f) => field_value(pod, f).unwrap_or_default(),
@@ -838,18 +842,31 @@ fn project_sources(
                 mode,
             });
         }
-        out.append(&mut files);
     }
-    // Stable: files of one path stay in source order, and the last one stays.
+    // Stable: files of one path stay in source order, and the last one stays (kept in
+    // place: `out[..kept]` holds the files kept so far).
     kubeplay_sort::sort_by(&mut out, |a, b| a.path.cmp(&b.path));
-    let mut kept: Vec<ProjectedFile> = Vec::with_capacity(out.len());
-    for f in out {
-        match kept.last_mut() {
-            Some(last) if last.path == f.path => *last = f,
-            _ => kept.push(f),
+    let mut kept = 0;
+    for i in 0..out.len() {
+        if kept > 0 && out[kept - 1].path == out[i].path {
+            out.swap(kept - 1, i);
+        } else {
+            out.swap(kept, i);
+            kept += 1;
         }
     }
-    Ok(kept)
+    out.truncate(kept);
+    Ok(out)
+}
+
+/// `out.append(files)`, taking `files`' list itself when `out` is empty (no copy into a list
+/// of its own).
+fn append(out: &mut Vec<ProjectedFile>, files: &mut Vec<ProjectedFile>) {
+    if out.is_empty() {
+        std::mem::swap(out, files);
+    } else {
+        out.append(files);
+    }
 }
 
 /// A file as one container sees it, at an absolute path.

@@ -279,11 +279,13 @@ pub fn token(pod: &Pod, issued_at_secs: i64) -> String {
 /// most containers never read it, and writing it out is most of the cost of mounting it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenClaims {
-    namespace: String,
-    service_account: String,
-    node: String,
-    uid: String,
-    pod: String,
+    // Names, kept inline when short (all but the uid): a claims record is made for every pod
+    // started, and five strings of its own were five allocations each time.
+    namespace: crate::key::Name,
+    service_account: crate::key::Name,
+    node: crate::key::Name,
+    uid: crate::key::Name,
+    pod: crate::key::Name,
     issued_at_secs: i64,
 }
 
@@ -292,17 +294,17 @@ impl TokenClaims {
         let m = &pod.metadata;
         let spec = pod.spec.as_ref();
         TokenClaims {
-            namespace: m.namespace.as_deref().unwrap_or("default").to_string(),
+            namespace: m.namespace.as_deref().unwrap_or("default").into(),
             service_account: spec
                 .and_then(|s| s.service_account_name.as_deref())
                 .unwrap_or("default")
-                .to_string(),
+                .into(),
             node: spec
                 .and_then(|s| s.node_name.as_deref())
                 .unwrap_or("")
-                .to_string(),
-            uid: m.uid.as_deref().unwrap_or("").to_string(),
-            pod: m.name.as_deref().unwrap_or("").to_string(),
+                .into(),
+            uid: m.uid.as_deref().unwrap_or("").into(),
+            pod: m.name.as_deref().unwrap_or("").into(),
             issued_at_secs,
         }
     }
@@ -310,14 +312,14 @@ impl TokenClaims {
     /// The token (the same bytes every time).
     pub fn render(&self) -> String {
         use std::fmt::Write;
-        let TokenClaims {
-            namespace: ns,
-            service_account: sa,
-            node,
-            uid,
-            pod: name,
-            issued_at_secs,
-        } = self;
+        let (ns, sa, node, uid, name) = (
+            self.namespace.as_str(),
+            self.service_account.as_str(),
+            self.node.as_str(),
+            self.uid.as_str(),
+            self.pod.as_str(),
+        );
+        let issued_at_secs = &self.issued_at_secs;
         let iss = "https://kubernetes.default.svc.cluster.local";
         // The JSON serde_json writes for these objects (keys in order, compact), written
         // directly: a JSON string for each value, no intermediate `Value` maps. JSON escapes
@@ -329,7 +331,7 @@ impl TokenClaims {
             "{{\"aud\":[\"{iss}\"],\"exp\":{exp},\"iat\":{iat},\"iss\":\"{iss}\",\"jti\":\""
         );
         for p in [
-            Err(uid.as_str()),
+            Err(uid),
             Ok("\",\"kubernetes.io\":{\"namespace\":\""),
             Err(ns),
             Ok("\",\"node\":{\"name\":\""),

@@ -325,21 +325,20 @@ pub struct PodRuntime {
     volume_sync_at: Option<Millis>,
     /// The pod failed for good (an init container failed with restartPolicy Never).
     failed: bool,
-    /// The digest ([`status_digest`]) of what the last status write was computed from and of
-    /// the pod's resourceVersion after it: while it is the same, the status would come out
-    /// the same.
-    status_memo: Option<u64>,
+    /// The pod's resourceVersion after the last status write, and the digest
+    /// ([`status_digest`]) of what that write was computed from: while neither moved, the
+    /// status would come out the same.
+    status_memo: Option<(Option<crate::key::Name>, u64)>,
 }
 
 /// A digest of everything `write_status` reads from the runtime, with the pod's restart
-/// policy and resourceVersion. Kept instead of a copy of those inputs: comparing the copy read
+/// policy. Kept instead of a copy of those inputs: comparing the copy read
 /// a dozen strings on both sides (rarely in cache when a pod's turn comes again) and writing
 /// it copied them. A change is missed only if two 64-bit digests collide (inputs that differ
 /// in one word of the same length never do: each FxHash step is a bijection of its state).
-fn status_digest(rt: &PodRuntime, policy: &str, rv: Option<&str>) -> u64 {
+fn status_digest(rt: &PodRuntime, policy: &str) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = crate::table::FxHasher::default();
-    rv.hash(&mut h);
     (!matches!(rt.stage, Stage::Sandbox { .. })).hash(&mut h);
     rt.failed.hash(&mut h);
     rt.initialized.hash(&mut h);
@@ -2521,11 +2520,12 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
         return;
     };
     let live_rv = live.metadata.resource_version.as_deref();
-    if rt
-        .status_memo
-        .is_some_and(|m| m == status_digest(rt, policy, live_rv))
-    {
-        return;
+    // Computed once: the write below does not change the runtime.
+    let inputs = status_digest(rt, policy);
+    if let Some((rv, digest)) = &rt.status_memo {
+        if rv.as_deref() == live_rv && *digest == inputs {
+            return;
+        }
     }
     for c in &rt.ctrs {
         status_image(w, &c.image);
@@ -2726,7 +2726,7 @@ fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
     let live_rv = w
         .get::<Pod>(k)
         .and_then(|p| p.metadata.resource_version.as_deref());
-    rt.status_memo = Some(status_digest(rt, policy, live_rv));
+    rt.status_memo = Some((live_rv.map(crate::key::Name::new), inputs));
 }
 
 fn will_restart(c: &Ctr, policy: &str) -> bool {
