@@ -2392,6 +2392,24 @@ impl Proc {
                     }
                 }
             }
+            "watch" => {
+                let cols = self
+                    .sh
+                    .get("COLUMNS")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(80);
+                match crate::watch::watch(args, cols) {
+                    crate::watch::Watch::Print { out, err, code } => {
+                        io.out(out);
+                        io.err(err);
+                        code
+                    }
+                    crate::watch::Watch::Script(script) => {
+                        let argv = ["bash", "-c", &script, "watch"].map(String::from);
+                        return self.builtin(host, &argv, assigns, fds, stdin, io);
+                    }
+                }
+            }
             "eval" | "source" | "." | "bash" | "sh" => {
                 let (src, newshell, arg0, pos): (String, bool, String, Vec<String>) =
                     match argv[0].as_str() {
@@ -2650,7 +2668,7 @@ impl Proc {
                         Some(format!("{n} is a shell builtin"))
                     } else if host.has_command(n)
                         || utils::exists(n)
-                        || matches!(n.as_str(), "sleep" | "xargs" | "bash" | "sh")
+                        || matches!(n.as_str(), "sleep" | "xargs" | "bash" | "sh" | "watch")
                     {
                         let dir = if matches!(n.as_str(), "kubectl" | "kubeplay") {
                             "/usr/local/bin"
@@ -2815,7 +2833,7 @@ local variables, background jobs with & (jobs, fg, kill %1).
 
 Commands: alias base64 cat cd clear cp cut date echo env export false grep
 head history jq ls mkdir mv printenv printf pwd rm sed seq sleep sort tail
-tee touch tr true uniq unset wc which xargs yes, and more.
+tee touch tr true uniq unset watch wc which xargs yes, and more.
 ";
 
 fn min_opt(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
@@ -2983,7 +3001,7 @@ fn complete(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     0
 }
 
-fn quote_single(v: &str) -> String {
+pub(crate) fn quote_single(v: &str) -> String {
     format!("'{}'", v.replace('\'', "'\\''"))
 }
 

@@ -49,6 +49,7 @@ mod interp;
 pub mod parse;
 pub mod utils;
 pub mod vfs;
+mod watch;
 
 pub use interp::{Proc, Status, MAX_PROC_DEPTH, STEP_BUDGET};
 pub use parse::{parse, ParseError};
@@ -210,7 +211,44 @@ struct Var {
 #[derive(Clone, Debug)]
 enum Array {
     Indexed(BTreeMap<i64, String>),
-    Assoc(BTreeMap<String, String>),
+    Assoc(Assoc),
+}
+
+/// An associative array's elements, listed in bash's order: by bucket of its 1024-bucket
+/// hash table (FNV-1 of the key), the newest first within a bucket.
+#[derive(Clone, Debug, Default)]
+struct Assoc {
+    map: BTreeMap<String, (u64, String)>,
+    added: u64,
+}
+
+impl Assoc {
+    fn get(&self, k: &str) -> Option<&String> {
+        self.map.get(k).map(|(_, v)| v)
+    }
+    fn slot(&mut self, k: &str) -> &mut String {
+        if !self.map.contains_key(k) {
+            self.added += 1;
+            self.map.insert(k.to_string(), (self.added, String::new()));
+        }
+        &mut self.map.get_mut(k).expect("inserted above").1
+    }
+    fn insert(&mut self, k: &str, v: String) {
+        *self.slot(k) = v;
+    }
+    fn remove(&mut self, k: &str) {
+        self.map.remove(k);
+    }
+    fn iter(&self) -> Vec<(&String, &String)> {
+        let bucket = |k: &str| {
+            k.bytes().fold(2_166_136_261u32, |h, b| {
+                h.wrapping_mul(16_777_619) ^ b as u32
+            }) & 1023
+        };
+        let mut v: Vec<_> = self.map.iter().collect();
+        v.sort_by_key(|(k, (added, _))| (bucket(k), std::cmp::Reverse(*added)));
+        v.into_iter().map(|(k, (_, v))| (k, v)).collect()
+    }
 }
 
 /// A variable's value as `set` and `declare -p` show it.
@@ -332,9 +370,7 @@ impl Shell {
                 Array::Indexed(m) => {
                     m.insert(0, value.to_string());
                 }
-                Array::Assoc(m) => {
-                    m.insert("0".into(), value.to_string());
-                }
+                Array::Assoc(m) => m.insert("0", value.to_string()),
             },
             Some(v) => v.value = value.to_string(),
             None => {
@@ -377,7 +413,7 @@ impl Shell {
         if v.array.is_none() {
             let had = std::mem::take(&mut v.value);
             let mut a = if assoc {
-                Array::Assoc(BTreeMap::new())
+                Array::Assoc(Assoc::default())
             } else {
                 Array::Indexed(BTreeMap::new())
             };
@@ -386,9 +422,7 @@ impl Shell {
                     Array::Indexed(m) => {
                         m.insert(0, had);
                     }
-                    Array::Assoc(m) => {
-                        m.insert("0".into(), had);
-                    }
+                    Array::Assoc(m) => m.insert("0", had),
                 }
             }
             v.array = Some(a);
@@ -407,7 +441,7 @@ impl Shell {
             Some(Var {
                 array: Some(Array::Assoc(m)),
                 ..
-            }) => m.values().cloned().collect(),
+            }) => m.iter().into_iter().map(|(_, v)| v.clone()).collect(),
             Some(v) => vec![v.value.clone()],
         }
     }
@@ -423,7 +457,7 @@ impl Shell {
             Some(Var {
                 array: Some(Array::Assoc(m)),
                 ..
-            }) => m.keys().cloned().collect(),
+            }) => m.iter().into_iter().map(|(k, _)| k.clone()).collect(),
             Some(_) => vec!["0".into()],
         }
     }
@@ -471,8 +505,8 @@ impl Shell {
                 m.entry(i).or_default()
             }
             (Array::Indexed(m), Elem::Key(k)) => m.entry(k.parse().unwrap_or(0)).or_default(),
-            (Array::Assoc(m), Elem::Key(k)) => m.entry(k.clone()).or_default(),
-            (Array::Assoc(m), Elem::Index(i)) => m.entry(i.to_string()).or_default(),
+            (Array::Assoc(m), Elem::Key(k)) => m.slot(k),
+            (Array::Assoc(m), Elem::Index(i)) => m.slot(&i.to_string()),
         };
         if !append {
             slot.clear();
@@ -500,6 +534,9 @@ impl Shell {
             Array::Indexed(m) => m.keys().next_back().map_or(0, |k| k + 1),
             Array::Assoc(_) => 0,
         };
+        // bash 5.2: in `declare -A m=(k1 v1 k2 v2)` words without a subscript pair up as
+        // key and value.
+        let mut pending_key: Option<String> = None;
         for (e, v) in items {
             match (&mut *a, e) {
                 (Array::Indexed(m), Some(Elem::Index(i))) => {
@@ -510,18 +547,16 @@ impl Shell {
                     m.insert(next, v);
                     next += 1;
                 }
-                (Array::Assoc(m), Some(Elem::Key(k))) => {
-                    m.insert(k, v);
-                }
-                (Array::Assoc(m), Some(Elem::Index(i))) => {
-                    m.insert(i.to_string(), v);
-                }
-                // bash 5.2: `declare -A m=(k1 v1 k2 v2)` pairs keys and values; a lone
-                // word without a subscript is a key with an empty value.
-                (Array::Assoc(m), None) => {
-                    m.insert(v, String::new());
-                }
+                (Array::Assoc(m), Some(Elem::Key(k))) => m.insert(&k, v),
+                (Array::Assoc(m), Some(Elem::Index(i))) => m.insert(&i.to_string(), v),
+                (Array::Assoc(m), None) => match pending_key.take() {
+                    Some(k) => m.insert(&k, v),
+                    None => pending_key = Some(v),
+                },
             }
+        }
+        if let (Some(k), Array::Assoc(m)) = (pending_key, a) {
+            m.insert(&k, String::new());
         }
     }
 
@@ -615,7 +650,7 @@ impl Shell {
                         "-A",
                         Shown::Compound(format!(
                             "{} )",
-                            Self::compound(m.iter().map(|(k, v)| (k.clone(), v)))
+                            Self::compound(m.iter().into_iter().map(|(k, v)| (k.clone(), v)))
                                 .trim_end_matches(')')
                         )),
                     ),
