@@ -339,6 +339,31 @@ impl Ex<'_> {
         })
     }
 
+    /// `set -u`: an unset variable (or positional parameter) is an error, unless an operator
+    /// says what to use instead, or it is `$@`, `$*` or a whole array.
+    fn check_set(&mut self, p: &Param) -> Result<(), String> {
+        if !self.sh.opts.nounset
+            || matches!(
+                p.op,
+                ParamOp::Default(..) | ParamOp::Assign(..) | ParamOp::Alt(..) | ParamOp::Error(..)
+            )
+            || matches!(p.name.as_str(), "@" | "*" | "#" | "?" | "$" | "-" | "0")
+            || matches!(p.sub.as_deref(), Some(Subscript::All | Subscript::Star))
+        {
+            return Ok(());
+        }
+        if self.value(p)?.is_some() {
+            return Ok(());
+        }
+        Err(
+            if p.name.chars().all(|c| c.is_ascii_digit()) || p.name == "!" {
+                format!("${}: unbound variable", p.name)
+            } else {
+                format!("{}: unbound variable", p.name)
+            },
+        )
+    }
+
     /// A parameter's value before its operator: a variable, an array element, all of an
     /// array's values (`[@]`, `[*]`, joined), or the variable another names (`${!name}`).
     fn value(&mut self, p: &Param) -> Result<Option<String>, String> {
@@ -370,6 +395,7 @@ impl Ex<'_> {
     }
 
     fn param(&mut self, p: &Param) -> Result<String, String> {
+        self.check_set(p)?;
         if matches!(p.sub.as_deref(), Some(Subscript::All | Subscript::Star)) {
             match &p.op {
                 ParamOp::Length => return Ok(self.sh.values(&p.name).len().to_string()),

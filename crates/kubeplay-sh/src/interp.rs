@@ -101,8 +101,13 @@ enum Frame {
         list: List,
         idx: usize,
         next: usize,
+        /// The pipeline last started is one whose failure `set -e` acts on: it ran (was not
+        /// skipped by `&&`/`||`) and is not `! ...`.
+        ran: bool,
     },
     Bang,
+    /// After the `trap ... EXIT` commands: the shell exits with the status it had.
+    ExitAfterTrap(i32),
     Pipe {
         cmds: Vec<Rc<Command>>,
         bang: bool,
@@ -110,6 +115,8 @@ enum Frame {
         input: Option<Vec<u8>>,
         child: Option<Box<Proc>>,
         buf: Vec<u8>,
+        /// The status of the rightmost command so far that failed (`set -o pipefail`).
+        failed: i32,
     },
     Simple {
         cmd: Rc<Command>,
@@ -316,6 +323,8 @@ impl Proc {
     fn child(&self, list: List, stdin: Option<Stdin>) -> Proc {
         let mut sh = self.sh.clone();
         sh.interactive = false;
+        // A subshell starts without the traps of its parent.
+        sh.traps.clear();
         Proc {
             sh,
             frames: vec![Frame::List { list, idx: 0 }],
@@ -605,9 +614,15 @@ impl Proc {
             }
             if let Some(code) = self.exited {
                 self.cancel_all(host);
+                if self.run_exit_trap(code) {
+                    continue;
+                }
                 return Status::Exited(code);
             }
             let Some(frame) = self.frames.pop() else {
+                if self.run_exit_trap(self.sh.status) {
+                    continue;
+                }
                 return Status::Exited(self.sh.status);
             };
             if let Some((levels, cont)) = self.pending_jump {
@@ -647,11 +662,21 @@ impl Proc {
                         if list[idx].background {
                             self.spawn_job(host, &list, idx, out);
                         } else {
-                            self.frames.push(Frame::AndOr { list, idx, next: 0 });
+                            self.frames.push(Frame::AndOr {
+                                list,
+                                idx,
+                                next: 0,
+                                ran: false,
+                            });
                         }
                     }
                 }
-                Frame::AndOr { list, idx, next } => {
+                Frame::AndOr {
+                    list,
+                    idx,
+                    next,
+                    ran,
+                } => {
                     let ao = &list[idx];
                     if next == 0 {
                         let p = ao.first.clone();
@@ -659,6 +684,7 @@ impl Proc {
                             list: list.clone(),
                             idx,
                             next: 1,
+                            ran: !p.bang,
                         });
                         self.start_pipeline(p);
                     } else if let Some((and, p)) = ao.rest.get(next - 1) {
@@ -668,13 +694,22 @@ impl Proc {
                             list: list.clone(),
                             idx,
                             next: next + 1,
+                            ran: go && !p.bang,
                         });
                         if go {
                             self.start_pipeline(p);
                         }
+                    } else if ran
+                        && self.sh.status != 0
+                        && self.sh.opts.errexit
+                        && !self.errexit_exempt()
+                    {
+                        // `set -e`: the last command of the list ran and failed.
+                        self.exited = Some(self.sh.status);
                     }
                 }
                 Frame::Bang => self.sh.status = (self.sh.status == 0) as i32,
+                Frame::ExitAfterTrap(code) => self.exited = Some(code),
                 Frame::Pipe {
                     cmds,
                     bang,
@@ -682,6 +717,7 @@ impl Proc {
                     input,
                     child,
                     buf,
+                    failed,
                 } => {
                     let mut child = match child {
                         Some(c) => c,
@@ -736,11 +772,14 @@ impl Proc {
                                 input,
                                 child: Some(child),
                                 buf,
+                                failed,
                             });
                             return Status::Blocked;
                         }
                         Status::Exited(code) => {
+                            let failed = if code != 0 { code } else { failed };
                             if last {
+                                let code = if self.sh.opts.pipefail { failed } else { code };
                                 self.sh.status = if bang { (code == 0) as i32 } else { code };
                             } else {
                                 self.frames.push(Frame::Pipe {
@@ -750,6 +789,7 @@ impl Proc {
                                     input: Some(buf),
                                     child: None,
                                     buf: Vec::new(),
+                                    failed,
                                 });
                             }
                         }
@@ -786,7 +826,10 @@ impl Proc {
                                 continue;
                             }
                             let stdin = self.current_stdin();
-                            Box::new(self.child(lists[results.len()].list.clone(), stdin))
+                            let mut c = self.child(lists[results.len()].list.clone(), stdin);
+                            // bash's command substitutions do not inherit `set -e`.
+                            c.sh.opts.errexit = false;
+                            Box::new(c)
                         }
                     };
                     if !budget.tick() {
@@ -1078,8 +1121,7 @@ impl Proc {
                             match self.expand_words(host, words, &subs.0) {
                                 Ok(v) => v,
                                 Err(e) => {
-                                    self.err(host, &e, out);
-                                    self.sh.status = 1;
+                                    self.expansion_failed(host, &e, out);
                                     continue;
                                 }
                             }
@@ -1153,8 +1195,7 @@ impl Proc {
                     }
                     match (value, chosen) {
                         (Err(e), _) => {
-                            self.err(host, &e, out);
-                            self.sh.status = 1;
+                            self.expansion_failed(host, &e, out);
                         }
                         (Ok(_), Some(body)) => self.frames.push(Frame::List { list: body, idx: 0 }),
                         (Ok(_), None) => self.sh.status = 0,
@@ -1367,6 +1408,7 @@ impl Proc {
                 input: None,
                 child: None,
                 buf: Vec::new(),
+                failed: 0,
             });
         }
     }
@@ -1465,6 +1507,171 @@ impl Proc {
             last: None,
         });
         None
+    }
+
+    /// `set [-+eux...] [-+o name]... [--] [args]`: options, then the positional parameters.
+    fn set_builtin(&mut self, args: &[String], io: &mut Io) -> i32 {
+        let a0 = self.sh.arg0.clone();
+        let mut i = 0;
+        while i < args.len() {
+            let a = args[i].as_str();
+            if a == "--" || a == "-" {
+                self.sh.positional = args[i + 1..].to_vec();
+                return 0;
+            }
+            let on = a.starts_with('-');
+            if !(on || a.starts_with('+')) || a.len() < 2 {
+                self.sh.positional = args[i..].to_vec();
+                return 0;
+            }
+            i += 1;
+            for c in a[1..].chars() {
+                match c {
+                    'e' => self.sh.opts.errexit = on,
+                    'u' => self.sh.opts.nounset = on,
+                    'x' => self.sh.opts.xtrace = on,
+                    'a' | 'b' | 'f' | 'h' | 'k' | 'm' | 'n' | 'p' | 't' | 'v' | 'B' | 'C' | 'E'
+                    | 'H' | 'P' | 'T' => {}
+                    'o' => match args.get(i) {
+                        Some(name) => {
+                            i += 1;
+                            if !self.sh.opts.set(name, on) {
+                                io.err(format!("{a0}: set: {name}: invalid option name\n"));
+                                return 2;
+                            }
+                        }
+                        // `set -o` lists the options; `set +o` as commands that restore them.
+                        None => {
+                            for n in crate::Opts::NAMES {
+                                let v = self.sh.opts.get(n);
+                                io.out(if on {
+                                    format!("{n:<15}\t{}\n", if v { "on" } else { "off" })
+                                } else {
+                                    format!("set {}o {n}\n", if v { '-' } else { '+' })
+                                });
+                            }
+                        }
+                    },
+                    _ => {
+                        io.err(format!(
+                            "{a0}: set: {}{c}: invalid option\nset: usage: set [-abefhkmnptuvxBCEHPT] [-o option-name] [--] [-] [arg ...]\n",
+                            if on { '-' } else { '+' }
+                        ));
+                        return 2;
+                    }
+                }
+            }
+        }
+        0
+    }
+
+    /// A script ends with `code`: when it set `trap ... EXIT`, start those commands (once),
+    /// and say so.
+    fn run_exit_trap(&mut self, code: i32) -> bool {
+        if self.sh.interactive {
+            return false;
+        }
+        let Some(cmds) = self.sh.traps.remove("EXIT") else {
+            return false;
+        };
+        let Ok(list) = parse(&cmds) else {
+            return false;
+        };
+        self.exited = None;
+        self.sh.status = code;
+        self.frames.push(Frame::ExitAfterTrap(code));
+        self.frames.push(Frame::List { list, idx: 0 });
+        true
+    }
+
+    /// `trap [-p] [[action] signal...]`.
+    fn trap_builtin(&mut self, args: &[String], io: &mut Io) -> i32 {
+        let a0 = self.sh.arg0.clone();
+        const SIGNALS: &[&str] = &[
+            "EXIT", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1",
+            "SEGV", "USR2", "PIPE", "ALRM", "TERM", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
+            "URG", "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+        ];
+        let name = |spec: &str| -> Option<String> {
+            let up = spec.to_ascii_uppercase();
+            let up = up.strip_prefix("SIG").unwrap_or(&up).to_string();
+            match spec.parse::<usize>() {
+                Ok(0) => Some("EXIT".into()),
+                Ok(n) => SIGNALS.get(n).map(|s| s.to_string()).filter(|_| n < 32),
+                Err(_)
+                    if SIGNALS.contains(&up.as_str())
+                        || matches!(up.as_str(), "ERR" | "DEBUG" | "RETURN") =>
+                {
+                    Some(up)
+                }
+                Err(_) => None,
+            }
+        };
+        let args: Vec<&String> = args.iter().filter(|a| *a != "--").collect();
+        if args.is_empty() || args[0] == "-p" {
+            for (sig, cmd) in &self.sh.traps {
+                if args.len() <= 1 || args[1..].iter().any(|a| name(a).as_deref() == Some(sig)) {
+                    io.out(format!("trap -- {} {sig}\n", quote_single(cmd)));
+                }
+            }
+            return 0;
+        }
+        // One argument that is a signal, or `-`, resets.
+        let (action, sigs) = if args.len() == 1 || args[0] == "-" {
+            (
+                None,
+                if args[0] == "-" {
+                    &args[1..]
+                } else {
+                    &args[..]
+                },
+            )
+        } else {
+            (Some(args[0].clone()), &args[1..])
+        };
+        let mut code = 0;
+        for s in sigs {
+            match name(s) {
+                Some(sig) => match &action {
+                    Some(a) => {
+                        self.sh.traps.insert(sig, a.clone());
+                    }
+                    None => {
+                        self.sh.traps.remove(&sig);
+                    }
+                },
+                None => {
+                    io.err(format!("{a0}: trap: {s}: invalid signal specification\n"));
+                    code = 1;
+                }
+            }
+        }
+        code
+    }
+
+    /// Whether `set -e` lets a failure pass here: at the prompt (the learner's terminal stays
+    /// open), or inside a condition (`if`, `while`, `until`), a command of `&&`/`||` but the
+    /// last, or a `!` pipeline, however deep in functions.
+    fn errexit_exempt(&self) -> bool {
+        self.sh.interactive
+            || self.frames.iter().any(|f| match f {
+                Frame::If { in_body, .. } | Frame::Loop { in_body, .. } => !in_body,
+                Frame::AndOr {
+                    list, idx, next, ..
+                } => *next <= list[*idx].rest.len(),
+                Frame::Bang => true,
+                _ => false,
+            })
+    }
+
+    /// An expansion failed (`${x:?}`, an unset variable under `set -u`, `$((1+))`): the
+    /// command does not run, and a script ends there, as bash's non-interactive shell does.
+    fn expansion_failed(&mut self, host: &mut dyn Host, e: &str, out: &mut Out) {
+        self.err(host, e, out);
+        self.sh.status = 1;
+        if !self.sh.interactive {
+            self.exited = Some(1);
+        }
     }
 
     /// A function returns: its arguments and the variables its `local` hid come back.
@@ -1713,8 +1920,7 @@ impl Proc {
         let assigns = match assigns {
             Ok(a) => a,
             Err(e) => {
-                self.err(host, &e, out);
-                self.sh.status = 1;
+                self.expansion_failed(host, &e, out);
                 return None;
             }
         };
@@ -1732,8 +1938,7 @@ impl Proc {
         let mut argv = match words {
             Ok(w) => w,
             Err(e) => {
-                self.err(host, &e, out);
-                self.sh.status = 1;
+                self.expansion_failed(host, &e, out);
                 return None;
             }
         };
@@ -2288,18 +2493,8 @@ impl Proc {
                         io.out(format!("{k}={v}\n"));
                     }
                     0
-                } else if let Some(i) = args.iter().position(|a| a == "--") {
-                    self.sh.positional = args[i + 1..].to_vec();
-                    0
-                } else if args
-                    .iter()
-                    .all(|a| a.starts_with('-') || a.starts_with('+'))
-                {
-                    // Options such as -e, -x, -o pipefail are accepted and ignored.
-                    0
                 } else {
-                    self.sh.positional = args.to_vec();
-                    0
+                    self.set_builtin(args, io)
                 }
             }
             "read" => {
@@ -2391,6 +2586,60 @@ impl Proc {
                         }
                     }
                 }
+            }
+            "trap" => self.trap_builtin(args, io),
+            "let" => {
+                // `let expr...`: true when the last expression is not 0.
+                if args.is_empty() {
+                    io.err(format!("{a0}: let: expression expected\n"));
+                    1
+                } else {
+                    let mut last = Ok(0);
+                    for a in args {
+                        last = crate::arith::eval(a, &mut self.sh);
+                        if last.is_err() {
+                            break;
+                        }
+                    }
+                    match last {
+                        Ok(v) => (v == 0) as i32,
+                        Err(e) => {
+                            io.err(format!("{a0}: let: {e}\n"));
+                            1
+                        }
+                    }
+                }
+            }
+            // `printf -v name format args`: into a variable instead of the output.
+            "printf" if args.first().is_some_and(|a| a == "-v") => {
+                let Some(name) = args.get(1).filter(|n| valid_name(n)) else {
+                    io.err(format!(
+                        "{a0}: printf: `{}': not a valid identifier\n",
+                        args.get(1).map_or("", String::as_str)
+                    ));
+                    self.sh.status = 2;
+                    return Some(None);
+                };
+                let argv: Vec<String> = ["printf".to_string()]
+                    .into_iter()
+                    .chain(args[2..].iter().cloned())
+                    .collect();
+                let mut pio = self.io();
+                let now = host.unix_ms();
+                let code = match utils::run(&argv, &mut pio, host.fs(), now) {
+                    Some(utils::Outcome::Exit(c)) => c,
+                    _ => 1,
+                };
+                let mut text = Vec::new();
+                for (fd, d) in pio.out.take() {
+                    if fd == 1 {
+                        text.extend_from_slice(&d);
+                    } else {
+                        io.err(d);
+                    }
+                }
+                self.sh.set(name, &String::from_utf8_lossy(&text));
+                code
             }
             "watch" => {
                 let cols = self
@@ -2817,10 +3066,46 @@ impl Proc {
 }
 
 const SHELL_BUILTINS: &[&str] = &[
-    "cd", "export", "unset", "alias", "unalias", "complete", "exit", "return", "break", "continue",
-    "shift", "set", "read", "eval", "source", ".", "type", "command", "history", "help", "wait",
-    "jobs", "kill", "fg", "echo", "printf", "true", "false", ":", "test", "[", "pwd", "local",
-    "declare", "readonly",
+    "cd",
+    "export",
+    "unset",
+    "alias",
+    "unalias",
+    "complete",
+    "exit",
+    "return",
+    "break",
+    "continue",
+    "shift",
+    "set",
+    "read",
+    "eval",
+    "source",
+    ".",
+    "type",
+    "command",
+    "history",
+    "help",
+    "wait",
+    "jobs",
+    "kill",
+    "fg",
+    "echo",
+    "printf",
+    "true",
+    "false",
+    ":",
+    "test",
+    "[",
+    "pwd",
+    "local",
+    "declare",
+    "readonly",
+    "let",
+    "mapfile",
+    "readarray",
+    "typeset",
+    "trap",
 ];
 
 const HELP: &str = "kubeplay shell: a bash-like shell over a simulated cluster.

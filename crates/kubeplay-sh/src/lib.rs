@@ -305,6 +305,80 @@ pub struct Shell {
     pub history: Rc<Vec<String>>,
     /// An interactive shell prints job numbers for `&`.
     pub interactive: bool,
+    /// `set -e`, `set -u`, `set -o pipefail`...
+    pub opts: Opts,
+    /// `trap ACTION SIGNAL`: the commands by signal name (`EXIT` runs when a script ends).
+    pub traps: BTreeMap<String, String>,
+}
+
+/// The shell options `set` turns on and off that change what runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Opts {
+    /// `-e`: a failing command ends a script (not the prompt: the terminal stays).
+    pub errexit: bool,
+    /// `-u`: expanding an unset variable is an error.
+    pub nounset: bool,
+    /// A pipeline fails when any of its commands does.
+    pub pipefail: bool,
+    /// `-x`, kept for `set -o` (commands are not traced).
+    pub xtrace: bool,
+}
+
+impl Opts {
+    /// bash's option names, as `set -o` lists them (on for the ones bash starts with on).
+    pub const NAMES: &'static [&'static str] = &[
+        "allexport",
+        "braceexpand",
+        "emacs",
+        "errexit",
+        "errtrace",
+        "functrace",
+        "hashall",
+        "histexpand",
+        "history",
+        "ignoreeof",
+        "interactive-comments",
+        "keyword",
+        "monitor",
+        "noclobber",
+        "noexec",
+        "noglob",
+        "nolog",
+        "notify",
+        "nounset",
+        "onecmd",
+        "physical",
+        "pipefail",
+        "posix",
+        "privileged",
+        "verbose",
+        "vi",
+        "xtrace",
+    ];
+
+    /// Whether option `name` is on.
+    pub fn get(&self, name: &str) -> bool {
+        match name {
+            "errexit" => self.errexit,
+            "nounset" => self.nounset,
+            "pipefail" => self.pipefail,
+            "xtrace" => self.xtrace,
+            "braceexpand" | "hashall" | "interactive-comments" => true,
+            _ => false,
+        }
+    }
+
+    /// Turn option `name` on or off; false for a name bash does not have.
+    pub fn set(&mut self, name: &str, on: bool) -> bool {
+        match name {
+            "errexit" => self.errexit = on,
+            "nounset" => self.nounset = on,
+            "pipefail" => self.pipefail = on,
+            "xtrace" => self.xtrace = on,
+            n => return Self::NAMES.contains(&n),
+        }
+        true
+    }
 }
 
 impl Shell {
@@ -324,6 +398,8 @@ impl Shell {
             last_bg: None,
             history: Rc::new(Vec::new()),
             interactive: false,
+            opts: Opts::default(),
+            traps: BTreeMap::new(),
         };
         for (k, v) in [
             ("HOME", vfs::HOME),

@@ -81,6 +81,11 @@ impl Output {
 /// stops it as if by Ctrl+C (a `while true; do sleep 1; done` at the prompt).
 pub const IDLE_LIMIT_MS: Millis = 24 * 3600 * 1000;
 
+/// How many times [`Session::run_until_idle`] lets one command wake up on its own clock
+/// (`sleep`) before it stops it: `watch` and `while true; do sleep 1; done` would otherwise
+/// run 86,400 rounds before [`IDLE_LIMIT_MS`] (a few seconds, and megabytes of output).
+pub const WAKE_LIMIT: u32 = 5000;
+
 pub struct Session {
     pub world: World,
     pub fs: Vfs,
@@ -469,10 +474,21 @@ impl Session {
     }
 
     /// Let virtual time run until the foreground command finishes, or until nothing more can
-    /// happen or [`IDLE_LIMIT_MS`] has passed (then the command is stopped, as if by Ctrl+C).
+    /// happen, [`IDLE_LIMIT_MS`] has passed or it has woken [`WAKE_LIMIT`] times (then the
+    /// command is stopped, as if by Ctrl+C).
     pub fn run_until_idle(&mut self) {
         let start = self.world.now();
+        let mut wakes = 0;
         while self.is_busy() {
+            if let Some(w) = self.wake_at() {
+                if self.world.next_due().is_none_or(|d| w <= d) {
+                    wakes += 1;
+                    if wakes > WAKE_LIMIT {
+                        self.interrupt();
+                        break;
+                    }
+                }
+            }
             let next = match (self.world.next_due(), self.wake_at()) {
                 (Some(a), Some(b)) => a.min(b),
                 (a, b) => match a.or(b) {
