@@ -139,3 +139,24 @@ test('a full browser storage: the autosave says it failed, once, and the session
   assert.equal(await notice.count(), 1, 'said once');
   assert.deepEqual(errors, []);
 });
+
+test('clear empties the screen; watch shows only its latest round until Ctrl+C', async () => {
+  const { page, errors } = await app.open();
+  await run(page, 'echo old output');
+  await run(page, 'clear');
+  await page.waitForFunction(() => document.querySelector('.term-out').innerText === '');
+  await run(page, 'kubectl create deployment web --image=nginx --replicas=2');
+  await run(page, 'watch -n 1 kubectl get pods');
+  await waitTerm(page, /^Every 1\.0s: kubectl get pods +controlplane: .*\n\nNAME +READY/);
+  // Later rounds replace the screen: one title line, whatever the clock did meanwhile.
+  await page.locator('button', { hasText: '30×' }).click();
+  await waitTerm(page, /1\/1 +Running[^]*1\/1 +Running/);
+  const text = await termText(page);
+  assert.equal(text.match(/Every 1\.0s/g).length, 1, text);
+  assert.doesNotMatch(text, /\x1b|old output|deployment\.apps\/web created/);
+  await screenshot(page, 'watch.png');
+  await page.locator('.term-input').press('Control+c');
+  await page.waitForSelector('.term-line:not(.busy) .t-prompt');
+  assert.match(await termText(page), /\^C\n$/);
+  assert.deepEqual(errors, []);
+});

@@ -59,6 +59,14 @@ fn fits(s: &str, room: usize) -> usize {
     s[..floor_char(s, room)].rfind('\n').map_or(0, |i| i + 1)
 }
 
+/// What a terminal shows of `text` after the last "clear screen" sequence in it (`ESC[2J`,
+/// with the cursor-home and clear-scrollback ones around it), if it has one.
+pub fn after_clear(text: &str) -> Option<&str> {
+    let at = text.rfind("\x1b[2J")?;
+    let rest = &text[at + "\x1b[2J".len()..];
+    Some(rest.strip_prefix("\x1b[3J").unwrap_or(rest))
+}
+
 /// The largest char boundary of `s` at or below `i`.
 fn floor_char(s: &str, i: usize) -> usize {
     (0..=i).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0)
@@ -401,7 +409,16 @@ impl Sim {
                     SegKind::Err
                 }
             };
-            self.scrollback.push(kind, &c.text);
+            // `clear` and `watch` clear the screen as a terminal does: what was printed
+            // before the escape sequence goes.
+            let text = match after_clear(&c.text) {
+                Some(rest) => {
+                    self.scrollback.clear();
+                    rest
+                }
+                None => &c.text,
+            };
+            self.scrollback.push(kind, text);
         }
         if any {
             self.term_version += 1;
@@ -733,6 +750,18 @@ pub fn insert_indent(text: &str, sel_start: u32, sel_end: u32) -> (String, u32) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clear_empties_the_terminal_and_what_follows_stays() {
+        let mut sim = Sim::new(1);
+        sim.submit("echo before");
+        sim.submit("clear");
+        assert_eq!(sim.scrollback.text(), "");
+        sim.submit("echo after; clear; echo last");
+        assert_eq!(sim.scrollback.text(), "last\n");
+        assert_eq!(after_clear("a\x1b[H\x1b[2J\x1b[3Jb"), Some("b"));
+        assert_eq!(after_clear("plain"), None);
+    }
 
     use crate::components::editor::NGINX_DEPLOYMENT as NGINX;
 

@@ -31,9 +31,40 @@ pub enum Command {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Simple {
-    pub assigns: Vec<(String, Word)>,
+    pub assigns: Vec<Assign>,
     pub words: Vec<Word>,
     pub redirs: Vec<Redir>,
+}
+
+/// `name=value`, `name+=value`, `name[i]=value`, `name=(a b c)`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assign {
+    pub name: String,
+    pub index: Option<Word>,
+    /// `+=`
+    pub append: bool,
+    /// An array assignment of a declaration command (`declare -A m=([k]=v)`, `local a=(x
+    /// y)`): made once the command has run, on the variable it declared.
+    pub after: bool,
+    pub value: AssignValue,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum AssignValue {
+    Scalar(Word),
+    /// `(a b [k]=v)`: each word is expanded as a command's arguments are, except `[k]=v`.
+    Array(Vec<Word>),
+}
+
+impl Assign {
+    /// Every word in it, in the order they are expanded.
+    pub fn words(&self) -> impl Iterator<Item = &Word> {
+        let value: &[Word] = match &self.value {
+            AssignValue::Scalar(w) => std::slice::from_ref(w),
+            AssignValue::Array(ws) => ws,
+        };
+        self.index.iter().chain(value)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -63,12 +94,17 @@ pub enum Compound {
     /// `(( expression ))`: true when the value is not 0.
     Arith(Word),
     /// `for (( init; cond; step )); do ...; done` (an empty `cond` is true).
-    ArithFor {
-        init: Word,
-        cond: Word,
-        step: Word,
-        body: List,
-    },
+    ArithFor(Box<ArithFor>),
+}
+
+/// `for (( init; cond; step )); do body; done`. (Boxed in [`Compound`]: commands sit on
+/// the parser's stack at every level of nesting.)
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArithFor {
+    pub init: Word,
+    pub cond: Word,
+    pub step: Word,
+    pub body: List,
 }
 
 /// The expression of `[[ ... ]]`. Its words are expanded without splitting or globbing.
@@ -135,7 +171,19 @@ pub enum Part {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Param {
     pub name: String,
+    /// `${a[i]}`, `${a[@]}`, `${a[*]}` (boxed: a `Param` is in every word's parts, on the
+    /// parser's stack at each level of nesting).
+    pub sub: Option<Box<Subscript>>,
     pub op: ParamOp,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Subscript {
+    /// `[@]`
+    All,
+    /// `[*]`
+    Star,
+    Index(Word),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -164,6 +212,10 @@ pub enum ParamOp {
     },
     /// `${name:offset}` / `${name:offset:length}` (arithmetic)
     Substr(Word, Option<Word>),
+    /// `${!a[@]}`: an array's indices or keys.
+    Keys,
+    /// `${!name}`: the variable named by name's value.
+    Indirect,
 }
 
 impl Word {

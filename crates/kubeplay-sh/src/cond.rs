@@ -97,16 +97,20 @@ fn test(c: &Cond, vals: &[String], i: &mut usize, sh: &mut Shell, fs: &Vfs) -> R
                 ">" => status(l > r),
                 "=~" => match regex_lite::Regex::new(&r) {
                     Err(_) => 2,
-                    Ok(re) => match re.find(&l) {
-                        Some(m) => {
-                            sh.set("BASH_REMATCH", m.as_str());
-                            0
-                        }
-                        None => {
-                            sh.set("BASH_REMATCH", "");
-                            1
-                        }
-                    },
+                    Ok(re) => {
+                        // BASH_REMATCH: the match, then each group's (empty if it took no part).
+                        let caps: Vec<(Option<crate::Elem>, String)> = re
+                            .captures(&l)
+                            .map(|c| {
+                                c.iter()
+                                    .map(|m| (None, m.map_or("", |m| m.as_str()).to_string()))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let matched = !caps.is_empty();
+                        sh.set_array("BASH_REMATCH", caps, false);
+                        status(matched)
+                    }
                 },
                 "-ef" => {
                     let (a, b) = (

@@ -7,7 +7,7 @@
 use crate::ast::*;
 use crate::glob;
 use crate::vfs::Vfs;
-use crate::Shell;
+use crate::{Elem, Shell};
 
 /// Most words one brace expansion may produce.
 const MAX_BRACE_WORDS: usize = 100_000;
@@ -164,8 +164,22 @@ impl Ex<'_> {
                     too_long(f.cur.text.len())?;
                 }
             }
-            Part::Param(p) if p.name == "@" && dq && p.op == ParamOp::Plain => {
-                let args = self.sh.positional.clone();
+            Part::Param(p) if (p.name == "@" && p.op == ParamOp::Plain) || all_fields(p) => {
+                let args = if p.name == "@" {
+                    self.sh.positional.clone()
+                } else {
+                    self.array_fields(p)?
+                };
+                if !dq {
+                    // Unquoted, each value is split again, and values are apart.
+                    for (i, a) in args.iter().enumerate() {
+                        if i > 0 && f.cur.started {
+                            f.end();
+                        }
+                        f.split(a, ifs);
+                    }
+                    return Ok(());
+                }
                 for (i, a) in args.iter().enumerate() {
                     if i > 0 {
                         f.end();
@@ -279,8 +293,101 @@ impl Ex<'_> {
         }
     }
 
+    /// The element a subscript names: a key of an associative array, else an index (an
+    /// arithmetic expression).
+    pub fn elem(&mut self, name: &str, w: &Word) -> Result<Elem, String> {
+        let text = self.string(w)?;
+        if self.sh.is_assoc(name) {
+            Ok(Elem::Key(text))
+        } else {
+            crate::arith::eval(&text, self.sh).map(Elem::Index)
+        }
+    }
+
+    /// `${a[@]}`, `${!a[@]}`, `${a[@]:1:2}`: the values (or keys) one by one.
+    fn array_fields(&mut self, p: &Param) -> Result<Vec<String>, String> {
+        Ok(match &p.op {
+            ParamOp::Keys => self.sh.keys(&p.name),
+            ParamOp::Substr(off, len) => {
+                let v = self.sh.values(&p.name);
+                let o = self.string(off)?;
+                let o = crate::arith::eval(&o, self.sh)?;
+                let n = v.len() as i64;
+                let start = if o < 0 { (n + o).max(0) } else { o.min(n) };
+                let end = match len {
+                    None => n,
+                    Some(l) => {
+                        let l = self.string(l)?;
+                        let l = crate::arith::eval(&l, self.sh)?;
+                        if l < 0 {
+                            return Err(format!("{l}: substring expression < 0"));
+                        }
+                        (start + l).min(n)
+                    }
+                };
+                v[start as usize..end as usize].to_vec()
+            }
+            ParamOp::Plain => self.sh.values(&p.name),
+            // `${a[@]/x/y}`, `${a[@]#x}`, `${a[@]^^}`: on each value.
+            _ => {
+                let mut out = Vec::new();
+                for v in self.sh.values(&p.name) {
+                    out.push(self.apply(p, Some(v))?);
+                }
+                out
+            }
+        })
+    }
+
+    /// A parameter's value before its operator: a variable, an array element, all of an
+    /// array's values (`[@]`, `[*]`, joined), or the variable another names (`${!name}`).
+    fn value(&mut self, p: &Param) -> Result<Option<String>, String> {
+        Ok(match (p.sub.as_deref(), &p.op) {
+            (None, ParamOp::Indirect) => match self.lookup(&p.name) {
+                Some(target) => self.lookup(&target),
+                None => None,
+            },
+            (None, _) => self.lookup(&p.name),
+            (Some(Subscript::Index(w)), _) => {
+                let e = self.elem(&p.name, w)?;
+                self.sh.element(&p.name, &e)
+            }
+            (Some(Subscript::All | Subscript::Star), ParamOp::Keys) => {
+                Some(self.sh.keys(&p.name).join(" "))
+            }
+            (Some(sub @ (Subscript::All | Subscript::Star)), _) => {
+                let v = self.sh.values(&p.name);
+                // `${a[*]}` joins with the first character of IFS.
+                let sep = match (sub, self.sh.get("IFS")) {
+                    (Subscript::Star, Some(ifs)) => {
+                        ifs.chars().next().map(String::from).unwrap_or_default()
+                    }
+                    _ => " ".to_string(),
+                };
+                (!v.is_empty() || self.sh.is_set(&p.name)).then(|| v.join(&sep))
+            }
+        })
+    }
+
     fn param(&mut self, p: &Param) -> Result<String, String> {
-        let val = self.lookup(&p.name);
+        if matches!(p.sub.as_deref(), Some(Subscript::All | Subscript::Star)) {
+            match &p.op {
+                ParamOp::Length => return Ok(self.sh.values(&p.name).len().to_string()),
+                ParamOp::Keys
+                | ParamOp::Substr(..)
+                | ParamOp::Replace(..)
+                | ParamOp::TrimPrefix(..)
+                | ParamOp::TrimSuffix(..)
+                | ParamOp::Case { .. } => return Ok(self.array_fields(p)?.join(" ")),
+                _ => {}
+            }
+        }
+        let val = self.value(p)?;
+        self.apply(p, val)
+    }
+
+    /// A parameter's operator on its value.
+    fn apply(&mut self, p: &Param, val: Option<String>) -> Result<String, String> {
         let unset_or_empty = |colon: bool, v: &Option<String>| match v {
             None => true,
             Some(s) => colon && s.is_empty(),
@@ -407,6 +514,7 @@ impl Ex<'_> {
                 let rep = self.string(rw)?;
                 replace(&v, &pat, &rep, *all)
             }
+            ParamOp::Keys | ParamOp::Indirect => val.unwrap_or_default(),
         })
     }
 
@@ -414,6 +522,21 @@ impl Ex<'_> {
         let text = self.string(w)?;
         crate::arith::eval(&text, self.sh).map(|n| n.to_string())
     }
+}
+
+/// `${a[@]}`-like: expands to one field per value (when quoted).
+fn all_fields(p: &Param) -> bool {
+    p.sub.as_deref() == Some(&Subscript::All)
+        && matches!(
+            p.op,
+            ParamOp::Plain
+                | ParamOp::Keys
+                | ParamOp::Substr(..)
+                | ParamOp::Replace(..)
+                | ParamOp::TrimPrefix(..)
+                | ParamOp::TrimSuffix(..)
+                | ParamOp::Case { .. }
+        )
 }
 
 fn replace(v: &str, pat: &str, rep: &str, all: bool) -> String {

@@ -844,10 +844,18 @@ impl Proc {
                         Some(v) => v,
                         None => {
                             let mut lists = Vec::new();
-                            for (_, w) in &s.assigns {
+                            for w in s
+                                .assigns
+                                .iter()
+                                .filter(|a| !a.after)
+                                .flat_map(Assign::words)
+                            {
                                 collect_subs(w, &mut lists);
                             }
                             for w in &s.words {
+                                collect_subs(w, &mut lists);
+                            }
+                            for w in s.assigns.iter().filter(|a| a.after).flat_map(Assign::words) {
                                 collect_subs(w, &mut lists);
                             }
                             for r in &s.redirs {
@@ -1196,18 +1204,15 @@ impl Proc {
                     subs,
                     last,
                 } => {
-                    let Command::Compound(
-                        Compound::ArithFor {
-                            init,
-                            cond,
-                            step,
-                            body,
-                        },
-                        _,
-                    ) = &*cmd
-                    else {
+                    let Command::Compound(Compound::ArithFor(f), _) = &*cmd else {
                         continue;
                     };
+                    let ArithFor {
+                        init,
+                        cond,
+                        step,
+                        body,
+                    } = &**f;
                     let w = match stage {
                         ForStage::Init => init,
                         ForStage::Cond => cond,
@@ -1423,7 +1428,7 @@ impl Proc {
                 cmd: cmd.clone(),
                 subs: None,
             }),
-            Compound::ArithFor { .. } => self.frames.push(Frame::ArithFor {
+            Compound::ArithFor(_) => self.frames.push(Frame::ArithFor {
                 cmd: cmd.clone(),
                 stage: ForStage::Init,
                 subs: None,
@@ -1676,17 +1681,22 @@ impl Proc {
             return None;
         };
         let (subs, sub_status) = subs;
-        // Words first (their substitutions come first), then assignments.
-        let n_assign_subs = {
+        // The substitutions ran in the order: assignments, words, a declaration's array
+        // assignments, redirections.
+        let count = |ws: &mut dyn Iterator<Item = &Word>| {
             let mut v = Vec::new();
-            for (_, w) in &s.assigns {
-                collect_subs(w, &mut v);
-            }
+            ws.for_each(|w| collect_subs(w, &mut v));
             v.len()
         };
-        let mut assigns = Vec::new();
-        let mut assign_err = None;
-        {
+        let n_assign_subs = count(
+            &mut s
+                .assigns
+                .iter()
+                .filter(|a| !a.after)
+                .flat_map(Assign::words),
+        );
+        let n_word_subs = count(&mut s.words.iter());
+        let assigns = {
             let fs: &crate::Vfs = host.fs();
             let mut ex = Ex {
                 sh: &mut self.sh,
@@ -1694,21 +1704,20 @@ impl Proc {
                 subs: &subs,
                 next_sub: 0,
             };
-            for (name, w) in &s.assigns {
-                match ex.string(w) {
-                    Ok(v) => assigns.push((name.clone(), v)),
-                    Err(e) => {
-                        assign_err = Some(e);
-                        break;
-                    }
-                }
+            s.assigns
+                .iter()
+                .filter(|a| !a.after)
+                .map(|a| expand_assign(&mut ex, a))
+                .collect::<Result<Vec<_>, String>>()
+        };
+        let assigns = match assigns {
+            Ok(a) => a,
+            Err(e) => {
+                self.err(host, &e, out);
+                self.sh.status = 1;
+                return None;
             }
-        }
-        if let Some(e) = assign_err {
-            self.err(host, &e, out);
-            self.sh.status = 1;
-            return None;
-        }
+        };
         let words = {
             let fs = host.fs();
             fs.cwd = self.sh.cwd.clone();
@@ -1736,12 +1745,28 @@ impl Proc {
             }
         };
         if argv.is_empty() {
-            for (k, v) in assigns {
-                self.sh.set(&k, &v);
+            let mut status = sub_status.unwrap_or(0);
+            for a in assigns {
+                if let Err(e) = self.assign(a) {
+                    self.err(host, &e, out);
+                    status = 1;
+                }
             }
-            self.sh.status = sub_status.unwrap_or(0);
+            self.sh.status = status;
             return None;
         }
+        // Before a command, only plain `name=value` reach its environment.
+        let assigns: Vec<(String, String)> = assigns
+            .into_iter()
+            .filter_map(|a| match a {
+                Assigned::Scalar {
+                    name,
+                    value,
+                    append: false,
+                } => Some((name, value)),
+                _ => None,
+            })
+            .collect();
         // Aliases: only for a command name typed as a plain word.
         if s.words.first().is_some_and(|w| w.as_literal().is_some()) {
             let mut seen = Vec::new();
@@ -1764,7 +1789,64 @@ impl Proc {
             }
         }
         let stdin = stdin.or_else(|| self.current_stdin());
-        self.dispatch(host, argv, assigns, fds, stdin, out)
+        let r = self.dispatch(host, argv, assigns, fds, stdin, out);
+        // `declare -A m=([k]=v)`, `local a=(x y)`: on the variable just declared (whose kind
+        // says what its subscripts are).
+        if r.is_none() && self.sh.status == 0 && s.assigns.iter().any(|a| a.after) {
+            let post = {
+                let fs: &crate::Vfs = host.fs();
+                let mut ex = Ex {
+                    sh: &mut self.sh,
+                    fs,
+                    subs: &subs,
+                    next_sub: n_assign_subs + n_word_subs,
+                };
+                s.assigns
+                    .iter()
+                    .filter(|a| a.after)
+                    .map(|a| expand_assign(&mut ex, a))
+                    .collect::<Result<Vec<_>, String>>()
+            };
+            let made = post.and_then(|p| p.into_iter().try_for_each(|a| self.assign(a)));
+            if let Err(e) = made {
+                self.err(host, &e, out);
+                self.sh.status = 1;
+            }
+        }
+        r
+    }
+
+    /// Make an expanded assignment.
+    fn assign(&mut self, a: Assigned) -> Result<(), String> {
+        match a {
+            Assigned::Scalar {
+                name,
+                value,
+                append,
+            } => {
+                let value = if append {
+                    format!("{}{value}", self.sh.get(&name).unwrap_or(""))
+                } else {
+                    value
+                };
+                self.sh.set(&name, &value);
+                Ok(())
+            }
+            Assigned::Elem {
+                name,
+                elem,
+                value,
+                append,
+            } => self.sh.set_element(&name, &elem, &value, append),
+            Assigned::Array {
+                name,
+                items,
+                append,
+            } => {
+                self.sh.set_array(&name, items, append);
+                Ok(())
+            }
+        }
     }
 
     fn dispatch(
@@ -1956,14 +2038,30 @@ impl Proc {
                 let export = argv[0] == "export";
                 let mut code = 0;
                 let list = args.is_empty() || args.iter().all(|a| a == "-p");
+                let flags: String = args
+                    .iter()
+                    .filter(|a| a.starts_with('-'))
+                    .flat_map(|a| a.chars().skip(1))
+                    .collect();
+                // `declare -p NAME...`: how each would be declared again.
+                if !list && flags == "p" {
+                    let vars = self.sh.vars();
+                    for a in args.iter().filter(|a| !a.starts_with('-')) {
+                        match vars.iter().find(|(k, _, _)| k == a) {
+                            Some((k, f, v)) => io.out(format!("declare {f} {k}={}\n", declared(v))),
+                            None => {
+                                io.err(format!("{a0}: declare: {a}: not found\n"));
+                                code = 1;
+                            }
+                        }
+                    }
+                    self.sh.status = code;
+                    return Some(None);
+                }
                 if list {
-                    for (k, v, exported) in self.sh.vars().collect::<Vec<_>>() {
-                        if exported || !export {
-                            io.out(format!(
-                                "declare -{} {k}=\"{}\"\n",
-                                if exported { "x" } else { "-" },
-                                v.replace('\\', "\\\\").replace('"', "\\\"")
-                            ));
+                    for (k, f, v) in self.sh.vars() {
+                        if f == "-x" || !export {
+                            io.out(format!("declare {f} {k}={}\n", declared(&v)));
                         }
                     }
                 }
@@ -1991,6 +2089,15 @@ impl Proc {
                         continue;
                     }
                     let hidden = local && self.make_local(name);
+                    if flags.contains('A') || flags.contains('a') {
+                        if hidden {
+                            self.sh.unset(name);
+                        }
+                        self.sh.declare_array(name, flags.contains('A'));
+                        if value.is_none() {
+                            continue;
+                        }
+                    }
                     if let Some(v) = value {
                         self.sh.set(name, v);
                     } else if hidden {
@@ -2006,9 +2113,49 @@ impl Proc {
             }
             "unset" => {
                 for a in args.iter().filter(|a| !a.starts_with('-')) {
+                    // `unset 'a[1]'`: one element.
+                    if let Some((name, sub)) = a.strip_suffix(']').and_then(|x| x.split_once('[')) {
+                        let e = if self.sh.is_assoc(name) {
+                            Ok(crate::Elem::Key(sub.to_string()))
+                        } else {
+                            crate::arith::eval(sub, &mut self.sh).map(crate::Elem::Index)
+                        };
+                        match e {
+                            Ok(e) => self.sh.unset_element(name, &e),
+                            Err(e) => io.err(format!("{a0}: {e}\n")),
+                        }
+                        continue;
+                    }
                     self.sh.unset(a);
                     self.sh.funcs.remove(a);
                 }
+                0
+            }
+            "mapfile" | "readarray" => {
+                // mapfile [-t] [name]: the lines of the input into an array (MAPFILE).
+                let strip = args.iter().any(|a| a == "-t");
+                let name = args
+                    .iter()
+                    .rfind(|a| !a.starts_with('-'))
+                    .cloned()
+                    .unwrap_or_else(|| "MAPFILE".into());
+                let data = stdin.as_ref().map(|s| {
+                    let mut s = s.borrow_mut();
+                    let d = s.data[s.pos..].to_vec();
+                    s.pos = s.data.len();
+                    d
+                });
+                let text = String::from_utf8_lossy(&data.unwrap_or_default()).into_owned();
+                let items = text
+                    .split_inclusive('\n')
+                    .map(|l| {
+                        (
+                            None,
+                            if strip { l.trim_end_matches('\n') } else { l }.to_string(),
+                        )
+                    })
+                    .collect();
+                self.sh.set_array(&name, items, false);
                 0
             }
             "alias" => {
@@ -2133,8 +2280,12 @@ impl Proc {
             }
             "set" => {
                 if args.is_empty() {
-                    for (k, v, _) in self.sh.vars().collect::<Vec<_>>() {
-                        io.out(format!("{k}={}\n", shell_quote(v)));
+                    for (k, _, v) in self.sh.vars() {
+                        let v = match v {
+                            crate::Shown::Scalar(v) => shell_quote(&v),
+                            crate::Shown::Compound(c) => c,
+                        };
+                        io.out(format!("{k}={v}\n"));
                     }
                     0
                 } else if let Some(i) = args.iter().position(|a| a == "--") {
@@ -2153,6 +2304,8 @@ impl Proc {
             }
             "read" => {
                 let mut raw = false;
+                // `read -a name`: the fields into an indexed array.
+                let mut array = None;
                 let mut names = Vec::new();
                 let mut prompt = None;
                 let mut it = args.iter();
@@ -2160,14 +2313,19 @@ impl Proc {
                     match a.as_str() {
                         "-r" => raw = true,
                         "-p" => prompt = it.next().cloned(),
+                        "-a" => array = it.next().cloned(),
                         "-s" => {}
+                        "-ra" | "-ar" => {
+                            raw = true;
+                            array = it.next().cloned();
+                        }
                         _ => names.push(a.clone()),
                     }
                 }
                 if let Some(p) = prompt {
                     io.err(p);
                 }
-                if names.is_empty() {
+                if names.is_empty() && array.is_none() {
                     names.push("REPLY".into());
                 }
                 let line = stdin.as_ref().and_then(|s| {
@@ -2188,6 +2346,9 @@ impl Proc {
                         for n in &names {
                             self.sh.set(n, "");
                         }
+                        if let Some(a) = &array {
+                            self.sh.set_array(a, Vec::new(), false);
+                        }
                         1
                     }
                     Some((mut line, complete)) => {
@@ -2197,6 +2358,15 @@ impl Proc {
                         let ifs = self.sh.get("IFS").unwrap_or(" \t\n").to_string();
                         let mut rest =
                             line.trim_matches(|c: char| ifs.contains(c) && c.is_whitespace());
+                        if let Some(a) = &array {
+                            let items = rest
+                                .split(|c: char| ifs.contains(c))
+                                .filter(|f| !f.is_empty())
+                                .map(|f| (None, f.to_string()))
+                                .collect();
+                            self.sh.set_array(a, items, false);
+                            names.clear();
+                        }
                         for (i, n) in names.iter().enumerate() {
                             if i + 1 == names.len() {
                                 self.sh.set(
@@ -2219,6 +2389,24 @@ impl Proc {
                         } else {
                             1
                         }
+                    }
+                }
+            }
+            "watch" => {
+                let cols = self
+                    .sh
+                    .get("COLUMNS")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(80);
+                match crate::watch::watch(args, cols) {
+                    crate::watch::Watch::Print { out, err, code } => {
+                        io.out(out);
+                        io.err(err);
+                        code
+                    }
+                    crate::watch::Watch::Script(script) => {
+                        let argv = ["bash", "-c", &script, "watch"].map(String::from);
+                        return self.builtin(host, &argv, assigns, fds, stdin, io);
                     }
                 }
             }
@@ -2480,7 +2668,7 @@ impl Proc {
                         Some(format!("{n} is a shell builtin"))
                     } else if host.has_command(n)
                         || utils::exists(n)
-                        || matches!(n.as_str(), "sleep" | "xargs" | "bash" | "sh")
+                        || matches!(n.as_str(), "sleep" | "xargs" | "bash" | "sh" | "watch")
                     {
                         let dir = if matches!(n.as_str(), "kubectl" | "kubeplay") {
                             "/usr/local/bin"
@@ -2645,7 +2833,7 @@ local variables, background jobs with & (jobs, fg, kill %1).
 
 Commands: alias base64 cat cd clear cp cut date echo env export false grep
 head history jq ls mkdir mv printenv printf pwd rm sed seq sleep sort tail
-tee touch tr true uniq unset wc which xargs yes, and more.
+tee touch tr true uniq unset watch wc which xargs yes, and more.
 ";
 
 fn min_opt(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
@@ -2813,7 +3001,7 @@ fn complete(sh: &mut Shell, args: &[String], io: &mut Io) -> i32 {
     0
 }
 
-fn quote_single(v: &str) -> String {
+pub(crate) fn quote_single(v: &str) -> String {
     format!("'{}'", v.replace('\'', "'\\''"))
 }
 
@@ -2882,6 +3070,70 @@ struct Sub {
 }
 
 /// The command and process substitutions of a word, in order (not those nested inside them).
+/// A value as `declare -p` shows it.
+fn declared(v: &crate::Shown) -> String {
+    match v {
+        crate::Shown::Scalar(v) => format!("\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")),
+        crate::Shown::Compound(c) => c.clone(),
+    }
+}
+
+/// An assignment with its words expanded.
+enum Assigned {
+    Scalar {
+        name: String,
+        value: String,
+        append: bool,
+    },
+    Elem {
+        name: String,
+        elem: crate::Elem,
+        value: String,
+        append: bool,
+    },
+    Array {
+        name: String,
+        items: Vec<(Option<crate::Elem>, String)>,
+        append: bool,
+    },
+}
+
+fn expand_assign(ex: &mut Ex, a: &Assign) -> Result<Assigned, String> {
+    let name = a.name.clone();
+    let append = a.append;
+    match (&a.index, &a.value) {
+        (Some(i), AssignValue::Scalar(w)) => Ok(Assigned::Elem {
+            elem: ex.elem(&name, i)?,
+            value: ex.string(w)?,
+            name,
+            append,
+        }),
+        (None, AssignValue::Scalar(w)) => Ok(Assigned::Scalar {
+            value: ex.string(w)?,
+            name,
+            append,
+        }),
+        (_, AssignValue::Array(ws)) => {
+            let mut items = Vec::new();
+            for w in ws {
+                match crate::parse::split_element(w) {
+                    Some((k, v)) => items.push((Some(ex.elem(&name, &k)?), ex.string(&v)?)),
+                    None => items.extend(
+                        ex.words(std::slice::from_ref(w))?
+                            .into_iter()
+                            .map(|v| (None, v)),
+                    ),
+                }
+            }
+            Ok(Assigned::Array {
+                name,
+                items,
+                append,
+            })
+        }
+    }
+}
+
 /// The words of a `[[ ]]` expression, in the order they are expanded.
 fn cond_words<'a>(c: &'a Cond, out: &mut Vec<&'a Word>) {
     match c {
@@ -2916,25 +3168,34 @@ fn collect_part(p: &Part, out: &mut Vec<Sub>) {
         }),
         Part::Double(ps) => ps.iter().for_each(|p| collect_part(p, out)),
         Part::Arith(w) => collect_subs(w, out),
-        Part::Param(p) => match &p.op {
-            ParamOp::Default(_, w)
-            | ParamOp::Assign(_, w)
-            | ParamOp::Alt(_, w)
-            | ParamOp::Error(_, w)
-            | ParamOp::TrimPrefix(_, w)
-            | ParamOp::TrimSuffix(_, w) => collect_subs(w, out),
-            ParamOp::Replace(_, a, b) => {
-                collect_subs(a, out);
+        Part::Param(p) => {
+            if let Some(Subscript::Index(w)) = p.sub.as_deref() {
+                collect_subs(w, out);
+            }
+            collect_param_op(&p.op, out)
+        }
+        Part::Lit(_) | Part::Quoted(_) => {}
+    }
+}
+
+fn collect_param_op(op: &ParamOp, out: &mut Vec<Sub>) {
+    match op {
+        ParamOp::Default(_, w)
+        | ParamOp::Assign(_, w)
+        | ParamOp::Alt(_, w)
+        | ParamOp::Error(_, w)
+        | ParamOp::TrimPrefix(_, w)
+        | ParamOp::TrimSuffix(_, w) => collect_subs(w, out),
+        ParamOp::Replace(_, a, b) => {
+            collect_subs(a, out);
+            collect_subs(b, out)
+        }
+        ParamOp::Substr(a, b) => {
+            collect_subs(a, out);
+            if let Some(b) = b {
                 collect_subs(b, out)
             }
-            ParamOp::Substr(a, b) => {
-                collect_subs(a, out);
-                if let Some(b) = b {
-                    collect_subs(b, out)
-                }
-            }
-            _ => {}
-        },
-        Part::Lit(_) | Part::Quoted(_) => {}
+        }
+        _ => {}
     }
 }

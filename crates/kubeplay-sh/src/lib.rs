@@ -49,6 +49,7 @@ mod interp;
 pub mod parse;
 pub mod utils;
 pub mod vfs;
+mod watch;
 
 pub use interp::{Proc, Status, MAX_PROC_DEPTH, STEP_BUDGET};
 pub use parse::{parse, ParseError};
@@ -202,6 +203,80 @@ impl Io {
 struct Var {
     value: String,
     exported: bool,
+    /// An array's elements; `value` is then unused (`$a` is `${a[0]}`).
+    array: Option<Array>,
+}
+
+/// A bash array: indexed (sparse, by index) or associative (`declare -A`).
+#[derive(Clone, Debug)]
+enum Array {
+    Indexed(BTreeMap<i64, String>),
+    Assoc(Assoc),
+}
+
+/// An associative array's elements, listed in bash's order: by bucket of its 1024-bucket
+/// hash table (FNV-1 of the key), the newest first within a bucket.
+#[derive(Clone, Debug, Default)]
+struct Assoc {
+    map: BTreeMap<String, (u64, String)>,
+    added: u64,
+}
+
+impl Assoc {
+    fn get(&self, k: &str) -> Option<&String> {
+        self.map.get(k).map(|(_, v)| v)
+    }
+    fn slot(&mut self, k: &str) -> &mut String {
+        if !self.map.contains_key(k) {
+            self.added += 1;
+            self.map.insert(k.to_string(), (self.added, String::new()));
+        }
+        &mut self.map.get_mut(k).expect("inserted above").1
+    }
+    fn insert(&mut self, k: &str, v: String) {
+        *self.slot(k) = v;
+    }
+    fn remove(&mut self, k: &str) {
+        self.map.remove(k);
+    }
+    fn iter(&self) -> Vec<(&String, &String)> {
+        let bucket = |k: &str| {
+            k.bytes().fold(2_166_136_261u32, |h, b| {
+                h.wrapping_mul(16_777_619) ^ b as u32
+            }) & 1023
+        };
+        let mut v: Vec<_> = self.map.iter().collect();
+        v.sort_by_key(|(k, (added, _))| (bucket(k), std::cmp::Reverse(*added)));
+        v.into_iter().map(|(k, (_, v))| (k, v)).collect()
+    }
+}
+
+/// A variable's value as `set` and `declare -p` show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Shown {
+    Scalar(String),
+    /// An array: `([0]="a" [1]="b")`.
+    Compound(String),
+}
+
+/// Which element of an array: an index (negative counts from the end) or a key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Elem {
+    Index(i64),
+    Key(String),
+}
+
+/// bash's double quoting of a value in `declare -p` and `set` (`"a \"b\""`).
+fn dquote(v: &str) -> String {
+    let mut o = String::from("\"");
+    for c in v.chars() {
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            o.push('\\');
+        }
+        o.push(c);
+    }
+    o.push('"');
+    o
 }
 
 /// A variable as it was (or its absence), kept while a function's `local` one hides it.
@@ -278,12 +353,25 @@ impl Shell {
         sh
     }
 
+    /// `$name`: a scalar's value, or an array's element 0 (key `0`).
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.vars.get(name).map(|v| v.value.as_str())
+        let v = self.vars.get(name)?;
+        match &v.array {
+            None => Some(v.value.as_str()),
+            Some(Array::Indexed(m)) => m.get(&0).map(String::as_str),
+            Some(Array::Assoc(m)) => m.get("0").map(String::as_str),
+        }
     }
 
+    /// `name=value`; on an array, its element 0.
     pub fn set(&mut self, name: &str, value: &str) {
         match self.vars.get_mut(name) {
+            Some(Var { array: Some(a), .. }) => match a {
+                Array::Indexed(m) => {
+                    m.insert(0, value.to_string());
+                }
+                Array::Assoc(m) => m.insert("0", value.to_string()),
+            },
             Some(v) => v.value = value.to_string(),
             None => {
                 self.vars.insert(
@@ -291,9 +379,205 @@ impl Shell {
                     Var {
                         value: value.to_string(),
                         exported: false,
+                        array: None,
                     },
                 );
             }
+        }
+    }
+
+    /// Whether `name` is an associative array (its subscripts are keys, not arithmetic).
+    pub fn is_assoc(&self, name: &str) -> bool {
+        matches!(
+            self.vars.get(name),
+            Some(Var {
+                array: Some(Array::Assoc(_)),
+                ..
+            })
+        )
+    }
+
+    /// Whether `name` is an array of either kind.
+    pub fn is_array(&self, name: &str) -> bool {
+        self.vars.get(name).is_some_and(|v| v.array.is_some())
+    }
+
+    /// `declare -a name` / `declare -A name`: make it an array (a scalar's value becomes
+    /// element 0); an array of the other kind is left as it is (bash refuses to convert).
+    pub fn declare_array(&mut self, name: &str, assoc: bool) {
+        let v = self.vars.entry(name.to_string()).or_insert_with(|| Var {
+            value: String::new(),
+            exported: false,
+            array: None,
+        });
+        if v.array.is_none() {
+            let had = std::mem::take(&mut v.value);
+            let mut a = if assoc {
+                Array::Assoc(Assoc::default())
+            } else {
+                Array::Indexed(BTreeMap::new())
+            };
+            if !had.is_empty() {
+                match &mut a {
+                    Array::Indexed(m) => {
+                        m.insert(0, had);
+                    }
+                    Array::Assoc(m) => m.insert("0", had),
+                }
+            }
+            v.array = Some(a);
+        }
+    }
+
+    /// `${name[@]}`: the values in index (or key) order; a scalar is one value, an unset
+    /// name none.
+    pub fn values(&self, name: &str) -> Vec<String> {
+        match self.vars.get(name) {
+            None => Vec::new(),
+            Some(Var {
+                array: Some(Array::Indexed(m)),
+                ..
+            }) => m.values().cloned().collect(),
+            Some(Var {
+                array: Some(Array::Assoc(m)),
+                ..
+            }) => m.iter().into_iter().map(|(_, v)| v.clone()).collect(),
+            Some(v) => vec![v.value.clone()],
+        }
+    }
+
+    /// `${!name[@]}`: the indices or keys.
+    pub fn keys(&self, name: &str) -> Vec<String> {
+        match self.vars.get(name) {
+            None => Vec::new(),
+            Some(Var {
+                array: Some(Array::Indexed(m)),
+                ..
+            }) => m.keys().map(|k| k.to_string()).collect(),
+            Some(Var {
+                array: Some(Array::Assoc(m)),
+                ..
+            }) => m.iter().into_iter().map(|(k, _)| k.clone()).collect(),
+            Some(_) => vec!["0".into()],
+        }
+    }
+
+    /// A negative index counts back from one past the highest; `None` when that is before
+    /// the first.
+    fn resolve(m: &BTreeMap<i64, String>, i: i64) -> Option<i64> {
+        if i >= 0 {
+            return Some(i);
+        }
+        let top = m.keys().next_back().map_or(0, |k| k + 1);
+        (top + i >= 0).then_some(top + i)
+    }
+
+    /// `${name[i]}` / `${name[key]}`.
+    pub fn element(&self, name: &str, e: &Elem) -> Option<String> {
+        let v = self.vars.get(name)?;
+        match (&v.array, e) {
+            (Some(Array::Indexed(m)), Elem::Index(i)) => m.get(&Self::resolve(m, *i)?).cloned(),
+            (Some(Array::Assoc(m)), Elem::Key(k)) => m.get(k).cloned(),
+            (None, Elem::Index(0 | -1)) => Some(v.value.clone()),
+            _ => None,
+        }
+    }
+
+    /// `name[i]=value` (`append`: `+=`). A scalar becomes an indexed array with its value at
+    /// 0. Err for a negative index before the first element (bash's `bad array subscript`).
+    pub fn set_element(
+        &mut self,
+        name: &str,
+        e: &Elem,
+        value: &str,
+        append: bool,
+    ) -> Result<(), String> {
+        if !self.is_array(name) {
+            self.declare_array(name, matches!(e, Elem::Key(_)));
+        }
+        let Some(Var { array: Some(a), .. }) = self.vars.get_mut(name) else {
+            return Ok(());
+        };
+        let slot = match (a, e) {
+            (Array::Indexed(m), Elem::Index(i)) => {
+                let i = Self::resolve(m, *i)
+                    .ok_or_else(|| format!("{name}[{i}]: bad array subscript"))?;
+                m.entry(i).or_default()
+            }
+            (Array::Indexed(m), Elem::Key(k)) => m.entry(k.parse().unwrap_or(0)).or_default(),
+            (Array::Assoc(m), Elem::Key(k)) => m.slot(k),
+            (Array::Assoc(m), Elem::Index(i)) => m.slot(&i.to_string()),
+        };
+        if !append {
+            slot.clear();
+        }
+        slot.push_str(value);
+        Ok(())
+    }
+
+    /// `name=(v1 v2 [k]=v3)` (`append`: `+=( )`): elements without a subscript follow the
+    /// last one set.
+    pub fn set_array(&mut self, name: &str, items: Vec<(Option<Elem>, String)>, append: bool) {
+        let assoc = self.is_assoc(name);
+        if !append || !self.is_array(name) {
+            let exported = self.vars.get(name).is_some_and(|v| v.exported);
+            self.vars.remove(name);
+            self.declare_array(name, assoc);
+            if let Some(v) = self.vars.get_mut(name) {
+                v.exported = exported;
+            }
+        }
+        let Some(Var { array: Some(a), .. }) = self.vars.get_mut(name) else {
+            return;
+        };
+        let mut next = match a {
+            Array::Indexed(m) => m.keys().next_back().map_or(0, |k| k + 1),
+            Array::Assoc(_) => 0,
+        };
+        // bash 5.2: in `declare -A m=(k1 v1 k2 v2)` words without a subscript pair up as
+        // key and value.
+        let mut pending_key: Option<String> = None;
+        for (e, v) in items {
+            match (&mut *a, e) {
+                (Array::Indexed(m), Some(Elem::Index(i))) => {
+                    m.insert(i, v);
+                    next = i + 1;
+                }
+                (Array::Indexed(m), _) => {
+                    m.insert(next, v);
+                    next += 1;
+                }
+                (Array::Assoc(m), Some(Elem::Key(k))) => m.insert(&k, v),
+                (Array::Assoc(m), Some(Elem::Index(i))) => m.insert(&i.to_string(), v),
+                (Array::Assoc(m), None) => match pending_key.take() {
+                    Some(k) => m.insert(&k, v),
+                    None => pending_key = Some(v),
+                },
+            }
+        }
+        if let (Some(k), Array::Assoc(m)) = (pending_key, a) {
+            m.insert(&k, String::new());
+        }
+    }
+
+    /// `unset 'name[i]'`.
+    pub fn unset_element(&mut self, name: &str, e: &Elem) {
+        let Some(v) = self.vars.get_mut(name) else {
+            return;
+        };
+        match (&mut v.array, e) {
+            (Some(Array::Indexed(m)), Elem::Index(i)) => {
+                if let Some(i) = Self::resolve(m, *i) {
+                    m.remove(&i);
+                }
+            }
+            (Some(Array::Assoc(m)), Elem::Key(k)) => {
+                m.remove(k);
+            }
+            (None, Elem::Index(0)) => {
+                self.vars.remove(name);
+            }
+            _ => {}
         }
     }
 
@@ -306,6 +590,7 @@ impl Shell {
                     Var {
                         value: String::new(),
                         exported: true,
+                        array: None,
                     },
                 );
             }
@@ -336,20 +621,56 @@ impl Shell {
         self.vars.remove(name);
     }
 
-    /// The exported variables.
+    /// The exported variables (arrays are not exported, as in bash).
     pub fn env(&self) -> BTreeMap<String, String> {
         self.vars
             .iter()
-            .filter(|(_, v)| v.exported)
+            .filter(|(_, v)| v.exported && v.array.is_none())
             .map(|(k, v)| (k.clone(), v.value.clone()))
             .collect_map()
     }
 
-    /// Every variable, for `set`.
-    pub fn vars(&self) -> impl Iterator<Item = (&str, &str, bool)> {
+    /// Every variable, for `set` and `declare -p`: name, its `declare` flags (`-x`, `-a`,
+    /// `-A`, or `--`), and its value.
+    pub fn vars(&self) -> Vec<(String, &'static str, Shown)> {
         self.vars
             .iter()
-            .map(|(k, v)| (k.as_str(), v.value.as_str(), v.exported))
+            .map(|(k, v)| {
+                let (flags, shown) = match &v.array {
+                    None => (
+                        if v.exported { "-x" } else { "--" },
+                        Shown::Scalar(v.value.clone()),
+                    ),
+                    Some(Array::Indexed(m)) => (
+                        "-a",
+                        Shown::Compound(Self::compound(m.iter().map(|(i, v)| (i.to_string(), v)))),
+                    ),
+                    // bash ends an associative array's list with a space.
+                    Some(Array::Assoc(m)) => (
+                        "-A",
+                        Shown::Compound(format!(
+                            "{} )",
+                            Self::compound(m.iter().into_iter().map(|(k, v)| (k.clone(), v)))
+                                .trim_end_matches(')')
+                        )),
+                    ),
+                };
+                (k.clone(), flags, shown)
+            })
+            .collect()
+    }
+
+    /// A scalar variable's value (`None` for an array or an unset name).
+    pub fn scalar(&self, name: &str) -> Option<&str> {
+        self.vars
+            .get(name)
+            .filter(|v| v.array.is_none())
+            .map(|v| v.value.as_str())
+    }
+
+    fn compound<'a>(items: impl Iterator<Item = (String, &'a String)>) -> String {
+        let inner: Vec<String> = items.map(|(k, v)| format!("[{k}]={}", dquote(v))).collect();
+        format!("({})", inner.join(" "))
     }
 
     pub fn push_history(&mut self, line: &str) {

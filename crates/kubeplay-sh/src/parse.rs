@@ -517,6 +517,7 @@ impl Parser {
                 self.pos = i;
                 Ok(Some(Part::Param(Param {
                     name,
+                    sub: None,
                     op: ParamOp::Plain,
                 })))
             }
@@ -524,6 +525,7 @@ impl Parser {
                 self.pos += 2;
                 Ok(Some(Part::Param(Param {
                     name: c.to_string(),
+                    sub: None,
                     op: ParamOp::Plain,
                 })))
             }
@@ -577,6 +579,29 @@ impl Parser {
         if length {
             self.pos += 1;
         }
+        // `${!a[@]}` (the keys) and `${!name}` (indirection).
+        if !length && self.cur() == Some('!') && self.at(self.pos + 1).is_some_and(is_name_start) {
+            self.pos += 1;
+            let start = self.pos;
+            while self.cur().is_some_and(is_name_char) {
+                self.pos += 1;
+            }
+            let name: String = self.src[start..self.pos].iter().collect();
+            let sub = self.subscript()?;
+            let op = match sub.as_deref() {
+                Some(Subscript::All | Subscript::Star) => ParamOp::Keys,
+                Some(Subscript::Index(_)) => return self.bad_substitution(),
+                None => ParamOp::Indirect,
+            };
+            return match self.cur() {
+                Some('}') => {
+                    self.pos += 1;
+                    Ok(Param { name, sub, op })
+                }
+                None => Err(ParseError::Incomplete),
+                _ => self.bad_substitution(),
+            };
+        }
         let start = self.pos;
         match self.cur() {
             Some(c) if is_name_start(c) => {
@@ -594,12 +619,18 @@ impl Parser {
             Some(_) => return self.bad_substitution(),
         }
         let name: String = self.src[start..self.pos].iter().collect();
+        let sub = if name.chars().next().is_some_and(is_name_start) {
+            self.subscript()?
+        } else {
+            None
+        };
         if length {
             return match self.cur() {
                 Some('}') => {
                     self.pos += 1;
                     Ok(Param {
                         name,
+                        sub,
                         op: ParamOp::Length,
                     })
                 }
@@ -617,6 +648,7 @@ impl Parser {
                 self.pos += 1;
                 return Ok(Param {
                     name,
+                    sub,
                     op: ParamOp::Plain,
                 });
             }
@@ -689,7 +721,49 @@ impl Parser {
             }
             Some(_) => return self.bad_substitution(),
         };
-        Ok(Param { name, op })
+        Ok(Param { name, sub, op })
+    }
+
+    /// At the `(` of `a=(...)`: its words, to the `)` (newlines and comments allowed).
+    fn array_literal(&mut self) -> R<Vec<Word>> {
+        self.peeked = None;
+        self.pos += 1;
+        self.enter()?;
+        let mut words = Vec::new();
+        loop {
+            match self.next()? {
+                Tok::Newline => {}
+                Tok::Op(")") => break,
+                Tok::Word(w) => words.push(w),
+                Tok::Eof => return Err(ParseError::Incomplete),
+                t => return Err(ParseError::Unexpected(t.text())),
+            }
+        }
+        self.leave();
+        Ok(words)
+    }
+
+    /// `[@]`, `[*]` or `[expression]` after a name in `${...}`, if there is one.
+    fn subscript(&mut self) -> R<Option<Box<Subscript>>> {
+        if self.cur() != Some('[') {
+            return Ok(None);
+        }
+        self.pos += 1;
+        for (c, sub) in [('@', Subscript::All), ('*', Subscript::Star)] {
+            if self.cur() == Some(c) && self.at(self.pos + 1) == Some(']') {
+                self.pos += 2;
+                return Ok(Some(Box::new(sub)));
+            }
+        }
+        let w = self.param_word(&[']'])?;
+        match self.cur() {
+            Some(']') => {
+                self.pos += 1;
+                Ok(Some(Box::new(Subscript::Index(w))))
+            }
+            None => Err(ParseError::Incomplete),
+            _ => self.bad_substitution(),
+        }
     }
 
     fn bad_substitution<T>(&mut self) -> R<T> {
@@ -1504,32 +1578,9 @@ impl Parser {
             match self.peek()? {
                 Tok::Word(w) => {
                     self.next()?;
-                    if s.words.is_empty() {
-                        if let Some((name, value)) = split_assignment(&w) {
-                            s.assigns.push((name, value));
-                            continue;
-                        }
-                        // `name() { ...; }`
-                        if s.assigns.is_empty() && self.peek()? == Tok::Op("(") {
-                            if let Some(name) = w.as_literal().map(str::to_string) {
-                                self.next()?;
-                                match self.next()? {
-                                    Tok::Op(")") => {}
-                                    Tok::Eof => return Err(ParseError::Incomplete),
-                                    t => return Err(ParseError::Unexpected(t.text())),
-                                }
-                                self.skip_newlines()?;
-                                self.enter()?;
-                                let body = self.command()?;
-                                self.leave();
-                                if !matches!(body, Command::Compound(..)) {
-                                    return self.unexpected();
-                                }
-                                return Ok(Command::Function(name, Rc::new(body)));
-                            }
-                        }
+                    if let Some(f) = self.simple_word(&mut s, w)? {
+                        return Ok(f);
                     }
-                    s.words.push(w);
                 }
                 Tok::Op("(") if !s.words.is_empty() => {
                     return Err(ParseError::Unexpected("(".into()));
@@ -1541,6 +1592,58 @@ impl Parser {
             return self.unexpected();
         }
         Ok(Command::Simple(s))
+    }
+
+    /// A word of a simple command: an assignment (`a=(...)` read here), the start of a
+    /// function definition (returned whole), or an argument. (Apart from
+    /// [`Parser::simple`], whose stack frame every nested `$(...)` repeats.)
+    #[inline(never)]
+    fn simple_word(&mut self, s: &mut Simple, w: Word) -> R<Option<Command>> {
+        // `a=(x y)` (also after `declare`, `local`...: made once it has run).
+        let declaring =
+            s.words.first().and_then(Word::as_literal).is_some_and(|c| {
+                matches!(c, "declare" | "typeset" | "local" | "readonly" | "export")
+            });
+        if s.words.is_empty() || declaring {
+            if let Some(mut a) = split_assignment(&w) {
+                let empty = matches!(&a.value, AssignValue::Scalar(v) if v.0.is_empty());
+                if empty && a.index.is_none() && self.cur() == Some('(') {
+                    a.value = AssignValue::Array(self.array_literal()?);
+                } else if declaring {
+                    s.words.push(w);
+                    return Ok(None);
+                }
+                if declaring {
+                    s.words.push(Word::lit(&a.name));
+                    a.after = true;
+                }
+                s.assigns.push(a);
+                return Ok(None);
+            }
+        }
+        if s.words.is_empty() {
+            // `name() { ...; }`
+            if s.assigns.is_empty() && self.peek()? == Tok::Op("(") {
+                if let Some(name) = w.as_literal().map(str::to_string) {
+                    self.next()?;
+                    match self.next()? {
+                        Tok::Op(")") => {}
+                        Tok::Eof => return Err(ParseError::Incomplete),
+                        t => return Err(ParseError::Unexpected(t.text())),
+                    }
+                    self.skip_newlines()?;
+                    self.enter()?;
+                    let body = self.command()?;
+                    self.leave();
+                    if !matches!(body, Command::Compound(..)) {
+                        return self.unexpected();
+                    }
+                    return Ok(Some(Command::Function(name, Rc::new(body))));
+                }
+            }
+        }
+        s.words.push(w);
+        Ok(None)
     }
 
     fn if_clause(&mut self) -> R<Compound> {
@@ -1599,12 +1702,12 @@ impl Parser {
             let body = self.body(Stop::Words(&["done"]))?;
             self.expect_word("done")?;
             self.leave();
-            return Ok(Compound::ArithFor {
+            return Ok(Compound::ArithFor(Box::new(ArithFor {
                 init,
                 cond,
                 step,
                 body,
-            });
+            })));
         }
         let var = match self.next()? {
             Tok::Word(w) => match w.as_literal() {
@@ -1722,22 +1825,105 @@ fn unquoted_text(w: &Word) -> String {
 }
 
 /// `NAME=value` at the start of a simple command.
-fn split_assignment(w: &Word) -> Option<(String, Word)> {
+/// `[key]=value` inside `a=( ... )`: the key and the value.
+pub(crate) fn split_element(w: &Word) -> Option<(Word, Word)> {
     let Some(Part::Lit(first)) = w.0.first() else {
         return None;
     };
-    let eq = first.find('=')?;
-    let name = &first[..eq];
-    if !name.chars().next().is_some_and(is_name_start) || !name.chars().all(is_name_char) {
+    if !first.starts_with('[') {
         return None;
     }
-    let mut parts = Vec::new();
-    let rest = &first[eq + 1..];
-    if !rest.is_empty() {
-        parts.push(Part::Lit(rest.to_string()));
-    }
+    let mut parts = vec![Part::Lit(format!("x{first}"))];
     parts.extend(w.0[1..].iter().cloned());
-    Some((name.to_string(), Word(parts)))
+    let a = split_assignment(&Word(parts))?;
+    match (a.index, a.value, a.append) {
+        (Some(k), AssignValue::Scalar(v), false) => Some((k, v)),
+        _ => None,
+    }
+}
+
+/// `name=value`, `name+=value`, `name[index]=value` or `name[index]+=value` (the index may
+/// hold expansions: `a[$i]=x`). The value of `a=(...)` comes after, from the parser.
+fn split_assignment(w: &Word) -> Option<Assign> {
+    let Some(Part::Lit(first)) = w.0.first() else {
+        return None;
+    };
+    let name_len = first
+        .char_indices()
+        .find(|&(i, c)| {
+            !(if i == 0 {
+                is_name_start(c)
+            } else {
+                is_name_char(c)
+            })
+        })
+        .map_or(first.len(), |(i, _)| i);
+    if name_len == 0 {
+        return None;
+    }
+    let name = first[..name_len].to_string();
+    // The rest of the word after the name: its first part's remaining text, then the others.
+    let mut rest: Vec<Part> = vec![Part::Lit(first[name_len..].to_string())];
+    rest.extend(w.0[1..].iter().cloned());
+    let mut index = None;
+    if first[name_len..].starts_with('[') {
+        // The subscript runs to the matching `]`, which `=` or `+=` must follow.
+        let mut sub = Vec::new();
+        let mut depth = 0usize;
+        let mut after = None;
+        'parts: for (k, p) in rest.iter().enumerate() {
+            let Part::Lit(t) = p else {
+                sub.push(p.clone());
+                continue;
+            };
+            let t = if k == 0 { &t[1..] } else { t.as_str() };
+            let mut lit = String::new();
+            for (i, c) in t.char_indices() {
+                match c {
+                    '[' => depth += 1,
+                    ']' if depth == 0 => {
+                        if !lit.is_empty() {
+                            sub.push(Part::Lit(std::mem::take(&mut lit)));
+                        }
+                        let mut tail = vec![Part::Lit(t[i + 1..].to_string())];
+                        tail.extend(rest[k + 1..].iter().cloned());
+                        after = Some(tail);
+                        break 'parts;
+                    }
+                    ']' => depth -= 1,
+                    _ => {}
+                }
+                lit.push(c);
+            }
+            if !lit.is_empty() {
+                sub.push(Part::Lit(lit));
+            }
+        }
+        rest = after?;
+        index = Some(Word(sub));
+    }
+    let Some(Part::Lit(op_text)) = rest.first() else {
+        return None;
+    };
+    let (append, skip) = if op_text.starts_with("+=") {
+        (true, 2)
+    } else if op_text.starts_with('=') {
+        (false, 1)
+    } else {
+        return None;
+    };
+    let mut parts = Vec::new();
+    if op_text.len() > skip {
+        parts.push(Part::Lit(op_text[skip..].to_string()));
+    }
+    parts.extend(rest[1..].iter().cloned());
+    Some(Assign {
+        name,
+        index,
+        append,
+        after: false,
+        value: AssignValue::Scalar(Word(parts)),
+    })
 }
 
 #[cfg(test)]
