@@ -659,7 +659,9 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             w.kubelet.pods.remove(k);
             w.kubelet.by_ip.remove(&rt.ip);
             w.scheduler.unbind(node);
-            w.remove::<Pod>(k);
+            // Let go of it first, so that what it holds can be kept for another pod.
+            drop(pod);
+            w.remove_pod(k);
             return;
         }
     } else {
@@ -2762,7 +2764,7 @@ pub(crate) fn delete_pod(w: &mut World, k: &Key, opts: DeleteOptions) {
         if let Some(rt) = w.kubelet.pods.remove(k) {
             w.kubelet.by_ip.remove(&rt.ip);
         }
-        w.remove::<Pod>(k);
+        w.remove_pod(k);
         return;
     }
     if pod.metadata.deletion_timestamp.is_some() {
