@@ -3117,7 +3117,7 @@ if/while/for/case, [[ tests ]], (( arithmetic )), for ((;;)), functions with
 local variables, background jobs with & (jobs, fg, kill %1).
 
 Commands: alias base64 cat cd clear cp cut date echo env export false grep
-head history jq ls mkdir mv printenv printf pwd rm sed seq sleep sort tail
+head history jq ls mkdir mv paste printenv printf pwd rm sed seq sleep sort tail
 tee touch tr true uniq unset watch wc which xargs yes, and more.
 ";
 

@@ -1,4 +1,4 @@
-//! Text filters: head, tail, wc, sort, uniq, cut, tr, grep, sed, base64, rev, nl.
+//! Text filters: head, tail, wc, sort, uniq, cut, tr, grep, sed, base64, rev, nl, paste.
 
 use super::files::split_flags;
 use super::{exit, Cx, Outcome, Util};
@@ -17,6 +17,7 @@ pub(super) const TABLE: &[(&str, Util)] = &[
     ("sed", sed),
     ("base64", base64),
     ("rev", rev),
+    ("paste", paste),
     ("awk", super::awk::awk),
     ("jq", super::jq::jq),
     ("diff", super::difftool::diff),
@@ -1776,6 +1777,125 @@ fn rev(cx: &mut Cx) -> Outcome {
             if nl {
                 out.push('\n');
             }
+        }
+    }
+    cx.io.out(out);
+    exit(bad as i32)
+}
+
+/// `paste [-s] [-d LIST] [FILE...]`: lines of the files side by side (or, with `-s`, each
+/// file's lines on one line), separated by the delimiters of LIST in turn (a tab by default;
+/// `\n`, `\t`, `\\` and `\0`, nothing, as escapes).
+fn paste(cx: &mut Cx) -> Outcome {
+    let mut serial = false;
+    let mut delims = "\t".to_string();
+    let mut files = Vec::new();
+    let mut it = cx.args.iter();
+    let mut only_files = false;
+    while let Some(a) = it.next() {
+        if only_files || !a.starts_with('-') || a == "-" {
+            files.push(a.clone());
+            continue;
+        }
+        if a == "--" {
+            only_files = true;
+        } else if a == "--serial" {
+            serial = true;
+        } else if let Some(d) = a.strip_prefix("--delimiters=") {
+            delims = d.to_string();
+        } else if a.starts_with("--") {
+            cx.io.err(format!(
+                "paste: unrecognized option '{a}'\nTry 'paste --help' for more information.\n"
+            ));
+            return exit(1);
+        } else {
+            let mut chars = a[1..].char_indices();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    's' => serial = true,
+                    'z' => {}
+                    'd' => {
+                        let rest = &a[1 + i + 1..];
+                        delims = if !rest.is_empty() {
+                            rest.to_string()
+                        } else if let Some(v) = it.next() {
+                            v.clone()
+                        } else {
+                            cx.io.err("paste: option requires an argument -- 'd'\nTry 'paste --help' for more information.\n");
+                            return exit(1);
+                        };
+                        break;
+                    }
+                    c => {
+                        cx.io.err(format!("paste: invalid option -- '{c}'\nTry 'paste --help' for more information.\n"));
+                        return exit(1);
+                    }
+                }
+            }
+        }
+    }
+    // The delimiters, each a string (`\0` is none).
+    let mut list: Vec<String> = Vec::new();
+    let mut chars = delims.chars();
+    while let Some(c) = chars.next() {
+        list.push(match c {
+            '\\' => match chars.next() {
+                Some('n') => "\n".into(),
+                Some('t') => "\t".into(),
+                Some('0') => String::new(),
+                Some(o) => o.to_string(),
+                None => "\\".into(),
+            },
+            c => c.to_string(),
+        });
+    }
+    if list.is_empty() {
+        list.push(String::new());
+    }
+    let (inputs, bad) = cx.inputs("paste", &files);
+    let mut texts: Vec<Vec<String>> = inputs
+        .iter()
+        .map(|(_, d)| {
+            lines_of(d)
+                .iter()
+                .map(|l| strip_nl(l).to_string())
+                .collect()
+        })
+        .collect();
+    // `paste - - -`: the columns that read stdin take its lines in turn.
+    let dashes: Vec<usize> = (0..inputs.len()).filter(|&k| inputs[k].0 == "-").collect();
+    if dashes.len() > 1 && !serial {
+        let stdin = std::mem::take(&mut texts[dashes[0]]);
+        for (j, &k) in dashes.iter().enumerate() {
+            texts[k] = stdin
+                .iter()
+                .skip(j)
+                .step_by(dashes.len())
+                .cloned()
+                .collect();
+        }
+    }
+    let mut out = String::new();
+    if serial {
+        for lines in &texts {
+            for (i, l) in lines.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(&list[(i - 1) % list.len()]);
+                }
+                out.push_str(l);
+            }
+            out.push('\n');
+        }
+    } else {
+        let rows = texts.iter().map(Vec::len).max().unwrap_or(0);
+        for r in 0..rows {
+            for (k, lines) in texts.iter().enumerate() {
+                if k > 0 {
+                    out.push_str(&list[(k - 1) % list.len()]);
+                }
+                out.push_str(lines.get(r).map_or("", String::as_str));
+            }
+            out.push('\n');
         }
     }
     cx.io.out(out);
