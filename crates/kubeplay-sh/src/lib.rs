@@ -421,6 +421,20 @@ impl Shell {
             sh.set(k, v);
             sh.export(k);
         }
+        // What bash sets for itself (not exported): scripts test `$UID` or `$BASH_VERSION`.
+        if name == "bash" {
+            for (k, v) in [
+                ("BASH", "/bin/bash"),
+                ("BASH_VERSION", "5.2.21(1)-release"),
+                ("UID", "0"),
+                ("EUID", "0"),
+                ("HOSTTYPE", "x86_64"),
+                ("OSTYPE", "linux-gnu"),
+                ("MACHTYPE", "x86_64-pc-linux-gnu"),
+            ] {
+                sh.set(k, v);
+            }
+        }
         sh
     }
 
