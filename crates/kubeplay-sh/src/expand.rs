@@ -164,9 +164,12 @@ impl Ex<'_> {
                     too_long(f.cur.text.len())?;
                 }
             }
-            Part::Param(p) if (p.name == "@" && p.op == ParamOp::Plain) || all_fields(p) => {
+            Part::Param(p)
+                if (p.name == "@" && matches!(p.op, ParamOp::Plain | ParamOp::Substr(..)))
+                    || all_fields(p) =>
+            {
                 let args = if p.name == "@" {
-                    self.sh.positional.clone()
+                    self.positional_fields(p)?
                 } else {
                     self.array_fields(p)?
                 };
@@ -304,6 +307,32 @@ impl Ex<'_> {
         }
     }
 
+    /// `$@`, and `${@:i:n}` / `${*:i:n}`: the positional parameters, or a slice of them
+    /// (offset 0 is `$0`).
+    fn positional_fields(&mut self, p: &Param) -> Result<Vec<String>, String> {
+        let ParamOp::Substr(off, len) = &p.op else {
+            return Ok(self.sh.positional.clone());
+        };
+        let mut all = vec![self.sh.arg0.clone()];
+        all.extend(self.sh.positional.iter().cloned());
+        let o = self.string(off)?;
+        let o = crate::arith::eval(&o, self.sh)?;
+        let n = all.len() as i64;
+        let start = if o < 0 { (n + o).max(0) } else { o.min(n) };
+        let end = match len {
+            None => n,
+            Some(l) => {
+                let l = self.string(l)?;
+                let l = crate::arith::eval(&l, self.sh)?;
+                if l < 0 {
+                    return Err(format!("{l}: substring expression < 0"));
+                }
+                (start + l).min(n)
+            }
+        };
+        Ok(all[start as usize..end as usize].to_vec())
+    }
+
     /// `${a[@]}`, `${!a[@]}`, `${a[@]:1:2}`: the values (or keys) one by one.
     fn array_fields(&mut self, p: &Param) -> Result<Vec<String>, String> {
         Ok(match &p.op {
@@ -396,6 +425,9 @@ impl Ex<'_> {
 
     fn param(&mut self, p: &Param) -> Result<String, String> {
         self.check_set(p)?;
+        if matches!(p.name.as_str(), "@" | "*") && matches!(p.op, ParamOp::Substr(..)) {
+            return Ok(self.positional_fields(p)?.join(" "));
+        }
         if matches!(p.sub.as_deref(), Some(Subscript::All | Subscript::Star)) {
             match &p.op {
                 ParamOp::Length => return Ok(self.sh.values(&p.name).len().to_string()),

@@ -1649,6 +1649,100 @@ impl Proc {
         code
     }
 
+    /// `getopts OPTSTRING NAME [ARG...]`: the next option of the arguments (or of `$@`), in
+    /// NAME, its value in OPTARG, and where it got to in OPTIND (and, within a cluster such as
+    /// `-ac`, in the shell's own count).
+    fn getopts(&mut self, args: &[String], io: &mut Io) -> i32 {
+        let a0 = self.sh.arg0.clone();
+        let (Some(spec), Some(name)) = (args.first(), args.get(1)) else {
+            io.err("getopts: usage: getopts optstring name [arg ...]\n");
+            return 2;
+        };
+        let words: Vec<String> = if args.len() > 2 {
+            args[2..].to_vec()
+        } else {
+            self.sh.positional.clone()
+        };
+        let silent = spec.starts_with(':');
+        let mut optind: usize = self
+            .sh
+            .get("OPTIND")
+            .and_then(|v| v.trim().parse().ok())
+            .filter(|&n: &usize| n >= 1)
+            .unwrap_or(1);
+        // A cluster is resumed only where the last call left it.
+        let (at_ind, mut pos) = self.sh.getopts_at;
+        if at_ind != optind || pos == 0 {
+            pos = 1;
+        }
+        let end = |sh: &mut Shell, optind: usize| {
+            sh.set(name, "?");
+            sh.set("OPTIND", &optind.to_string());
+            sh.getopts_at = (0, 0);
+            1
+        };
+        let Some(word) = words.get(optind - 1) else {
+            return end(&mut self.sh, optind);
+        };
+        if word == "--" {
+            return end(&mut self.sh, optind + 1);
+        }
+        if !word.starts_with('-') || word == "-" {
+            return end(&mut self.sh, optind);
+        }
+        let chars: Vec<char> = word.chars().collect();
+        let c = chars.get(pos).copied().unwrap_or('?');
+        pos += 1;
+        let last_in_word = pos >= chars.len();
+        self.sh.unset("OPTARG");
+        let known = c != ':' && spec.contains(c);
+        let takes_arg = known && spec[spec.find(c).unwrap_or(0) + c.len_utf8()..].starts_with(':');
+        if !known {
+            if silent {
+                self.sh.set("OPTARG", &c.to_string());
+            } else {
+                io.err(format!("{a0}: illegal option -- {c}\n"));
+            }
+            self.sh.set(name, "?");
+        } else if takes_arg {
+            let value = if !last_in_word {
+                Some(chars[pos..].iter().collect::<String>())
+            } else {
+                // The next word is the value (and is passed over when there is one).
+                let v = words.get(optind).cloned();
+                if v.is_some() {
+                    optind += 1;
+                }
+                v
+            };
+            match value {
+                Some(v) => {
+                    self.sh.set("OPTARG", &v);
+                    self.sh.set(name, &c.to_string());
+                }
+                None if silent => {
+                    self.sh.set("OPTARG", &c.to_string());
+                    self.sh.set(name, ":");
+                }
+                None => {
+                    io.err(format!("{a0}: option requires an argument -- {c}\n"));
+                    self.sh.set(name, "?");
+                }
+            }
+            optind += 1;
+            pos = 0;
+        } else {
+            self.sh.set(name, &c.to_string());
+        }
+        if pos != 0 && last_in_word {
+            optind += 1;
+            pos = 0;
+        }
+        self.sh.set("OPTIND", &optind.to_string());
+        self.sh.getopts_at = (optind, pos);
+        0
+    }
+
     /// Whether `set -e` lets a failure pass here: at the prompt (the learner's terminal stays
     /// open), or inside a condition (`if`, `while`, `until`), a command of `&&`/`||` but the
     /// last, or a `!` pipeline, however deep in functions.
@@ -2588,6 +2682,7 @@ impl Proc {
                 }
             }
             "trap" => self.trap_builtin(args, io),
+            "getopts" => self.getopts(args, io),
             "let" => {
                 // `let expr...`: true when the last expression is not 0.
                 if args.is_empty() {
@@ -3106,6 +3201,7 @@ const SHELL_BUILTINS: &[&str] = &[
     "readarray",
     "typeset",
     "trap",
+    "getopts",
 ];
 
 const HELP: &str = "kubeplay shell: a bash-like shell over a simulated cluster.

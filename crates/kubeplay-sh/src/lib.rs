@@ -309,6 +309,9 @@ pub struct Shell {
     pub opts: Opts,
     /// `trap ACTION SIGNAL`: the commands by signal name (`EXIT` runs when a script ends).
     pub traps: BTreeMap<String, String>,
+    /// Where `getopts` stopped inside a cluster of options (`-ac`): the OPTIND it left and
+    /// the character after; (0, 0) at a word's start.
+    pub getopts_at: (usize, usize),
 }
 
 /// The shell options `set` turns on and off that change what runs.
@@ -400,6 +403,7 @@ impl Shell {
             interactive: false,
             opts: Opts::default(),
             traps: BTreeMap::new(),
+            getopts_at: (0, 0),
         };
         for (k, v) in [
             ("HOME", vfs::HOME),

@@ -337,6 +337,12 @@ const CASES: &[&str] = &[
     "set -e; trap 'echo trapped $?' EXIT; false; echo unreachable",
     "let i=3+4; echo $i; let i++ j=i*2; echo $i $j; let 0; echo $?",
     "printf -v out '%s-%03d' web 7; echo \"[$out]\"",
+    // getopts
+    "f() { local OPTIND o; while getopts \"ab:c\" o \"$@\"; do echo \"o=$o OPTARG=${OPTARG-unset} OPTIND=$OPTIND\"; done; echo \"end OPTIND=$OPTIND rest=${*:OPTIND}\"; }; f -a -b val -ac -bX -q -b; f -- -a; f x -a; f -b",
+    "while getopts ':ab:' o -q -b; do echo \"$o ${OPTARG-}\"; done",
+    "getopts; echo $?",
+    "set -- -n 3 file; while getopts n: o; do echo \"$o=$OPTARG\"; done; shift $((OPTIND-1)); echo \"$@\"",
+    "set -- a b c d; echo ${@:2} \"${*:2:2}\"; for x in \"${@:3}\"; do echo \"[$x]\"; done",
     // paste
     "seq 3 | paste -sd+",
     "seq 5 | paste -s -d ',;'",
