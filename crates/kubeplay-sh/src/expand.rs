@@ -315,9 +315,21 @@ impl Ex<'_> {
         };
         let mut all = vec![self.sh.arg0.clone()];
         all.extend(self.sh.positional.iter().cloned());
+        let (start, end) = self.slice(all.len(), off, len.as_ref())?;
+        Ok(all[start..end].to_vec())
+    }
+
+    /// Which of `n` values `${list:off:len}` takes (a negative offset counts from the end; a
+    /// negative length is an error, as for lists in bash).
+    fn slice(
+        &mut self,
+        n: usize,
+        off: &Word,
+        len: Option<&Word>,
+    ) -> Result<(usize, usize), String> {
         let o = self.string(off)?;
         let o = crate::arith::eval(&o, self.sh)?;
-        let n = all.len() as i64;
+        let n = n as i64;
         let start = if o < 0 { (n + o).max(0) } else { o.min(n) };
         let end = match len {
             None => n,
@@ -330,7 +342,7 @@ impl Ex<'_> {
                 (start + l).min(n)
             }
         };
-        Ok(all[start as usize..end as usize].to_vec())
+        Ok((start as usize, end as usize))
     }
 
     /// `${a[@]}`, `${!a[@]}`, `${a[@]:1:2}`: the values (or keys) one by one.
@@ -339,22 +351,8 @@ impl Ex<'_> {
             ParamOp::Keys => self.sh.keys(&p.name),
             ParamOp::Substr(off, len) => {
                 let v = self.sh.values(&p.name);
-                let o = self.string(off)?;
-                let o = crate::arith::eval(&o, self.sh)?;
-                let n = v.len() as i64;
-                let start = if o < 0 { (n + o).max(0) } else { o.min(n) };
-                let end = match len {
-                    None => n,
-                    Some(l) => {
-                        let l = self.string(l)?;
-                        let l = crate::arith::eval(&l, self.sh)?;
-                        if l < 0 {
-                            return Err(format!("{l}: substring expression < 0"));
-                        }
-                        (start + l).min(n)
-                    }
-                };
-                v[start as usize..end as usize].to_vec()
+                let (start, end) = self.slice(v.len(), off, len.as_ref())?;
+                v[start..end].to_vec()
             }
             ParamOp::Plain => self.sh.values(&p.name),
             // `${a[@]/x/y}`, `${a[@]#x}`, `${a[@]^^}`: on each value.

@@ -1150,33 +1150,18 @@ impl Proc {
                     let Command::Compound(Compound::Case { word, arms }, _) = &*cmd else {
                         continue;
                     };
-                    let subs = match subs.or_else(|| self.subs_out.take()) {
-                        Some(s) => s,
-                        None => {
-                            let mut lists = Vec::new();
-                            collect_subs(word, &mut lists);
-                            if !lists.is_empty() {
-                                self.frames.push(Frame::Case {
-                                    cmd: cmd.clone(),
-                                    subs: None,
-                                });
-                                self.frames.push(Frame::Subs {
-                                    lists,
-                                    results: Vec::new(),
-                                    child: None,
-                                    captured: Vec::new(),
-                                    last: None,
-                                });
-                                continue;
-                            }
-                            (Vec::new(), None)
-                        }
+                    let retry = || Frame::Case {
+                        cmd: cmd.clone(),
+                        subs: None,
+                    };
+                    let Some(subs) = self.subs_ready(&[word], subs, retry) else {
+                        continue;
                     };
                     let fs: &crate::Vfs = host.fs();
                     let mut ex = Ex {
                         sh: &mut self.sh,
                         fs,
-                        subs: &subs.0,
+                        subs: &subs,
                         next_sub: 0,
                     };
                     let value = ex.string(word);

@@ -1133,12 +1133,22 @@ impl Parser {
         };
         if self.peek()? == Tok::Op("(") {
             self.next()?;
-            match self.next()? {
-                Tok::Op(")") => {}
-                Tok::Eof => return Err(ParseError::Incomplete),
-                t => return Err(ParseError::Unexpected(t.text())),
-            }
+            return self.function_body(name);
         }
+        self.function_body_after_parens(name)
+    }
+
+    /// After a function's name and `(`: the `)`, then its body (a compound command).
+    fn function_body(&mut self, name: String) -> R<Command> {
+        match self.next()? {
+            Tok::Op(")") => {}
+            Tok::Eof => return Err(ParseError::Incomplete),
+            t => return Err(ParseError::Unexpected(t.text())),
+        }
+        self.function_body_after_parens(name)
+    }
+
+    fn function_body_after_parens(&mut self, name: String) -> R<Command> {
         self.skip_newlines()?;
         self.enter()?;
         let body = self.command()?;
@@ -1626,19 +1636,7 @@ impl Parser {
             if s.assigns.is_empty() && self.peek()? == Tok::Op("(") {
                 if let Some(name) = w.as_literal().map(str::to_string) {
                     self.next()?;
-                    match self.next()? {
-                        Tok::Op(")") => {}
-                        Tok::Eof => return Err(ParseError::Incomplete),
-                        t => return Err(ParseError::Unexpected(t.text())),
-                    }
-                    self.skip_newlines()?;
-                    self.enter()?;
-                    let body = self.command()?;
-                    self.leave();
-                    if !matches!(body, Command::Compound(..)) {
-                        return self.unexpected();
-                    }
-                    return Ok(Some(Command::Function(name, Rc::new(body))));
+                    return self.function_body(name).map(Some);
                 }
             }
         }

@@ -297,6 +297,53 @@ fn printf(cx: &mut Cx) -> Outcome {
     exit(code)
 }
 
+/// `printf %q`: bash's quoting of a word to read back as `v`: `''` when empty, `$'...'` when
+/// it holds control characters, else a backslash before each character the shell would
+/// treat specially (`~` and `#` only where they would be).
+fn printf_q(v: &str) -> String {
+    if v.is_empty() {
+        return "''".into();
+    }
+    if v.chars().any(|c| c.is_control()) {
+        let mut o = String::from("$'");
+        for c in v.chars() {
+            match c {
+                '\n' => o.push_str("\\n"),
+                '\t' => o.push_str("\\t"),
+                '\r' => o.push_str("\\r"),
+                '\x1b' => o.push_str("\\E"),
+                '\x07' => o.push_str("\\a"),
+                '\x08' => o.push_str("\\b"),
+                '\x0b' => o.push_str("\\v"),
+                '\x0c' => o.push_str("\\f"),
+                '\'' | '\\' => {
+                    o.push('\\');
+                    o.push(c);
+                }
+                c if c.is_control() => o.push_str(&format!("\\{:03o}", c as u32)),
+                c => o.push(c),
+            }
+        }
+        o.push('\'');
+        return o;
+    }
+    let mut o = String::new();
+    let mut prev: Option<char> = None;
+    for c in v.chars() {
+        let special = match c {
+            '~' => matches!(prev, None | Some('=' | ':')),
+            '#' => prev.is_none(),
+            c => " '\"\\|&;()<>!{}*[]?^$`,".contains(c),
+        };
+        if special {
+            o.push('\\');
+        }
+        o.push(c);
+        prev = Some(c);
+    }
+    o
+}
+
 /// One pass of a printf format over `args`: (text, args used, stop, complaints). Stops at `\c`,
 /// and at a field wider than [`crate::MAX_STRING`] (with bash's complaint when memory runs
 /// out, rather than a tab that runs out of it).
@@ -397,17 +444,7 @@ fn format_once(fmt: &str, args: &[String]) -> (String, usize, bool, Vec<String>)
                         .next()
                         .map(String::from)
                         .unwrap_or_default(),
-                    'q' => {
-                        let v = next(&mut ai).unwrap_or_default();
-                        if !v.is_empty()
-                            && v.chars()
-                                .all(|c| c.is_ascii_alphanumeric() || "_-./:=@%+,".contains(c))
-                        {
-                            v
-                        } else {
-                            format!("'{}'", v.replace('\'', "'\\''"))
-                        }
-                    }
+                    'q' => printf_q(&next(&mut ai).unwrap_or_default()),
                     'd' | 'i' | 'u' | 'x' | 'X' | 'o' => {
                         let raw = next(&mut ai).unwrap_or_default();
                         let (n, err) = parse_num(&raw);
