@@ -922,6 +922,16 @@ pub fn container_mounts(
         let Some(vol) = volumes.iter().rfind(|v| v.name == vm.name) else {
             continue;
         };
+        // The token volume admission made for the pod is the same for every pod but its name:
+        // its sources are read from one copy of them, not from the pod's own (a 5 KB struct
+        // rarely in cache when its pod starts).
+        if volumes.len() == 1 && crate::serviceaccount::is_generated_token_volume(pod, vol) {
+            let files = crate::serviceaccount::with_token_sources(|p| {
+                project_sources(pod, &vol.name, p, src)
+            })?;
+            add_files(&mut mounts, vm, files);
+            continue;
+        }
         let files = match &vol.projected {
             Some(p) => project_sources(pod, &vol.name, p, src)?,
             None => match project_volume(ns, vol, src) {
@@ -929,30 +939,39 @@ pub fn container_mounts(
                 None => continue,
             },
         };
-        let sub = vm.sub_path.as_deref().unwrap_or_default().trim_matches('/');
-        if sub.is_empty() {
-            mounts.dirs.push(vm.mount_path.clone());
-        }
-        for f in files {
-            let rel = if sub.is_empty() {
-                Some(f.path.as_str())
-            } else if f.path == sub {
-                Some("")
-            } else {
-                f.path.strip_prefix(sub).and_then(|r| r.strip_prefix('/'))
-            };
-            if let Some(rel) = rel {
-                mounts.files.push(MountedFile {
-                    path: join(&vm.mount_path, rel),
-                    data: f.data,
-                    mode: f.mode,
-                    volume: vm.name.clone(),
-                    sub_path: !sub.is_empty(),
-                });
-            }
-        }
+        add_files(&mut mounts, vm, files);
     }
     Ok(mounts)
+}
+
+/// A volume's files as the mount `vm` shows them, added to `mounts`.
+fn add_files(
+    mounts: &mut Mounts,
+    vm: &kubeplay_api::k8s_openapi::api::core::v1::VolumeMount,
+    files: Vec<ProjectedFile>,
+) {
+    let sub = vm.sub_path.as_deref().unwrap_or_default().trim_matches('/');
+    if sub.is_empty() {
+        mounts.dirs.push(vm.mount_path.clone());
+    }
+    for f in files {
+        let rel = if sub.is_empty() {
+            Some(f.path.as_str())
+        } else if f.path == sub {
+            Some("")
+        } else {
+            f.path.strip_prefix(sub).and_then(|r| r.strip_prefix('/'))
+        };
+        if let Some(rel) = rel {
+            mounts.files.push(MountedFile {
+                path: join(&vm.mount_path, rel),
+                data: f.data,
+                mode: f.mode,
+                volume: vm.name.clone(),
+                sub_path: !sub.is_empty(),
+            });
+        }
+    }
 }
 
 /// How often the kubelet resyncs a running pod (`syncFrequency`, 1 minute). Mounted

@@ -201,47 +201,70 @@ pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>, spare: &mut
     volumes.reserve_exact(1);
     volumes.push(Volume {
         name,
-        projected: Some(ProjectedVolumeSource {
-            default_mode: Some(0o644),
-            sources: Some(vec![
-                VolumeProjection {
-                    service_account_token: Some(ServiceAccountTokenProjection {
-                        expiration_seconds: Some(TOKEN_EXPIRATION_SECONDS),
-                        path: "token".into(),
-                        ..Default::default()
-                    }),
-                    ..Default::default()
-                },
-                VolumeProjection {
-                    config_map: Some(ConfigMapProjection {
-                        name: ROOT_CA_CONFIGMAP.into(),
-                        items: Some(vec![KeyToPath {
-                            key: "ca.crt".into(),
-                            path: "ca.crt".into(),
-                            ..Default::default()
-                        }]),
-                        optional: None,
-                    }),
-                    ..Default::default()
-                },
-                VolumeProjection {
-                    downward_api: Some(DownwardAPIProjection {
-                        items: Some(vec![DownwardAPIVolumeFile {
-                            path: "namespace".into(),
-                            field_ref: Some(ObjectFieldSelector {
-                                api_version: Some("v1".into()),
-                                field_path: "metadata.namespace".into(),
-                            }),
-                            ..Default::default()
-                        }]),
-                    }),
-                    ..Default::default()
-                },
-            ]),
-            ..Default::default()
-        }),
+        projected: Some(token_sources()),
         ..Default::default()
     });
+}
+
+/// The token volume's sources (the same for every pod).
+fn token_sources() -> ProjectedVolumeSource {
+    ProjectedVolumeSource {
+        default_mode: Some(0o644),
+        sources: Some(vec![
+            VolumeProjection {
+                service_account_token: Some(ServiceAccountTokenProjection {
+                    expiration_seconds: Some(TOKEN_EXPIRATION_SECONDS),
+                    path: "token".into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            VolumeProjection {
+                config_map: Some(ConfigMapProjection {
+                    name: ROOT_CA_CONFIGMAP.into(),
+                    items: Some(vec![KeyToPath {
+                        key: "ca.crt".into(),
+                        path: "ca.crt".into(),
+                        ..Default::default()
+                    }]),
+                    optional: None,
+                }),
+                ..Default::default()
+            },
+            VolumeProjection {
+                downward_api: Some(DownwardAPIProjection {
+                    items: Some(vec![DownwardAPIVolumeFile {
+                        path: "namespace".into(),
+                        field_ref: Some(ObjectFieldSelector {
+                            api_version: Some("v1".into()),
+                            field_path: "metadata.namespace".into(),
+                        }),
+                        ..Default::default()
+                    }]),
+                }),
+                ..Default::default()
+            },
+        ]),
+        ..Default::default()
+    }
+}
+
+thread_local! {
+    static TOKEN_SOURCES: ProjectedVolumeSource = token_sources();
+}
+
+/// `f` of one copy of the token volume's sources, kept for the thread.
+pub(crate) fn with_token_sources<R>(f: impl FnOnce(&ProjectedVolumeSource) -> R) -> R {
+    TOKEN_SOURCES.with(f)
+}
+
+/// Whether `vol`, `pod`'s only volume, is the token volume [`mount_token`] made for it (and
+/// so has [`token_sources`]): see [`take_token_volume`].
+pub(crate) fn is_generated_token_volume(pod: &Pod, vol: &Volume) -> bool {
+    pod.metadata
+        .uid
+        .as_deref()
+        .is_some_and(|uid| is_first_token_name(&vol.name, uid))
 }
 
 /// How many token volumes of removed pods are kept for pods to come ([`take_token_volume`]):
