@@ -69,16 +69,19 @@ impl Completion {
 /// Shell builtins and the utilities the shell has, for the command position. Utilities are
 /// checked against the shell so none is offered that would not run.
 const SHELL_WORDS: &[&str] = &[
-    "alias", "base64", "cat", "cd", "clear", "complete", "cp", "cut", "date", "echo", "env",
-    "exit", "export", "false", "grep", "head", "help", "history", "jq", "ls", "mkdir", "mv",
-    "printenv", "printf", "pwd", "rm", "sed", "seq", "sleep", "sort", "source", "tail", "tee",
-    "touch", "tr", "true", "type", "uniq", "unset", "wc", "which", "xargs", "yes",
+    "alias", "awk", "base64", "cat", "cd", "clear", "complete", "cp", "cut", "date", "declare",
+    "diff", "echo", "env", "exit", "export", "false", "getopts", "grep", "head", "help", "history",
+    "jobs", "jq", "kill", "let", "local", "ls", "mapfile", "mkdir", "mv", "nano", "paste",
+    "printenv", "printf", "pwd", "read", "rm", "sed", "seq", "set", "sleep", "sort", "source",
+    "tail", "tee", "touch", "tr", "trap", "true", "type", "uniq", "unset", "vi", "vim", "wait",
+    "watch", "wc", "which", "xargs", "yes",
 ];
 
 /// Words the shell itself runs (not utilities `kubeplay_sh::utils::exists` knows).
 const SHELL_BUILTINS: &[&str] = &[
-    "alias", "cd", "complete", "echo", "exit", "export", "false", "help", "history", "printf",
-    "pwd", "sleep", "source", "true", "type", "unset",
+    "alias", "cd", "complete", "declare", "echo", "exit", "export", "false", "getopts", "help",
+    "history", "jobs", "kill", "let", "local", "mapfile", "nano", "printf", "pwd", "read", "set",
+    "sleep", "source", "trap", "true", "type", "unset", "vi", "vim", "wait", "watch",
 ];
 
 const OUTPUT_FORMATS: &[&str] = &[
@@ -449,6 +452,8 @@ mod tests {
         let s = session();
         assert_eq!(cands(&s, "kub"), ["kubectl"]);
         assert!(cands(&s, "").contains(&"sleep".to_string()));
+        assert_eq!(cands(&s, "wat"), ["watch"]);
+        assert_eq!(cands(&s, "pas"), ["paste"]);
         assert_eq!(complete(&s, "kub").apply("kub"), "kubectl ");
         // After a pipe, the command position again.
         assert_eq!(cands(&s, "kubectl get pods | gre"), ["grep"]);
