@@ -315,17 +315,19 @@ impl Ex<'_> {
         };
         let mut all = vec![self.sh.arg0.clone()];
         all.extend(self.sh.positional.iter().cloned());
-        let (start, end) = self.slice(all.len(), off, len.as_ref())?;
+        let (start, end) = self.slice(all.len(), off, len.as_ref(), false)?;
         Ok(all[start..end].to_vec())
     }
 
-    /// Which of `n` values `${list:off:len}` takes (a negative offset counts from the end; a
-    /// negative length is an error, as for lists in bash).
+    /// Which of `n` items (characters, or a list's values) `${x:off:len}` takes: a negative
+    /// offset counts from the end; a negative length does too for a string (`from_end`), and
+    /// is an error for a list. bash's complaint quotes the length.
     fn slice(
         &mut self,
         n: usize,
         off: &Word,
         len: Option<&Word>,
+        from_end: bool,
     ) -> Result<(usize, usize), String> {
         let o = self.string(off)?;
         let o = crate::arith::eval(&o, self.sh)?;
@@ -336,10 +338,15 @@ impl Ex<'_> {
             Some(l) => {
                 let l = self.string(l)?;
                 let l = crate::arith::eval(&l, self.sh)?;
-                if l < 0 {
+                let end = match (l < 0, from_end) {
+                    (false, _) => (start + l).min(n),
+                    (true, true) => n + l,
+                    (true, false) => -1,
+                };
+                if end < start {
                     return Err(format!("{l}: substring expression < 0"));
                 }
-                (start + l).min(n)
+                end
             }
         };
         Ok((start as usize, end as usize))
@@ -351,7 +358,7 @@ impl Ex<'_> {
             ParamOp::Keys => self.sh.keys(&p.name),
             ParamOp::Substr(off, len) => {
                 let v = self.sh.values(&p.name);
-                let (start, end) = self.slice(v.len(), off, len.as_ref())?;
+                let (start, end) = self.slice(v.len(), off, len.as_ref(), false)?;
                 v[start..end].to_vec()
             }
             ParamOp::Plain => self.sh.values(&p.name),
@@ -543,26 +550,8 @@ impl Ex<'_> {
             }
             ParamOp::Substr(off, len) => {
                 let v: Vec<char> = val.unwrap_or_default().chars().collect();
-                let o = self.string(off)?;
-                let o = crate::arith::eval(&o, self.sh)?;
-                let n = v.len() as i64;
-                let start = if o < 0 { (n + o).max(0) } else { o.min(n) };
-                let end = match len {
-                    None => n,
-                    Some(l) => {
-                        let l = self.string(l)?;
-                        let l = crate::arith::eval(&l, self.sh)?;
-                        if l < 0 {
-                            n + l
-                        } else {
-                            (start + l).min(n)
-                        }
-                    }
-                };
-                if end < start {
-                    return Err(format!("{}: substring expression < 0", p.name));
-                }
-                v[start as usize..end as usize].iter().collect()
+                let (start, end) = self.slice(v.len(), off, len.as_ref(), true)?;
+                v[start..end].iter().collect()
             }
             ParamOp::Replace(all, pw, rw) => {
                 let v = val.unwrap_or_default();

@@ -883,44 +883,23 @@ impl Proc {
                 }
                 Frame::Simple { cmd, subs } => {
                     let Command::Simple(s) = &*cmd else { continue };
-                    let subs = match subs.or_else(|| self.subs_out.take()) {
-                        Some(v) => v,
-                        None => {
-                            let mut lists = Vec::new();
-                            for w in s
-                                .assigns
-                                .iter()
-                                .filter(|a| !a.after)
-                                .flat_map(Assign::words)
-                            {
-                                collect_subs(w, &mut lists);
-                            }
-                            for w in &s.words {
-                                collect_subs(w, &mut lists);
-                            }
-                            for w in s.assigns.iter().filter(|a| a.after).flat_map(Assign::words) {
-                                collect_subs(w, &mut lists);
-                            }
-                            for r in &s.redirs {
-                                collect_subs(&r.target, &mut lists);
-                            }
-                            if lists.is_empty() {
-                                (Vec::new(), None)
-                            } else {
-                                self.frames.push(Frame::Simple {
-                                    cmd: cmd.clone(),
-                                    subs: None,
-                                });
-                                self.frames.push(Frame::Subs {
-                                    lists,
-                                    results: Vec::new(),
-                                    child: None,
-                                    captured: Vec::new(),
-                                    last: None,
-                                });
-                                continue;
-                            }
-                        }
+                    // In the order they are expanded: assignments, words, a declaration's
+                    // array assignments, redirections.
+                    let words = s
+                        .assigns
+                        .iter()
+                        .filter(|a| !a.after)
+                        .flat_map(Assign::words);
+                    let words = words
+                        .chain(&s.words)
+                        .chain(s.assigns.iter().filter(|a| a.after).flat_map(Assign::words))
+                        .chain(s.redirs.iter().map(|r| &r.target));
+                    let retry = || Frame::Simple {
+                        cmd: cmd.clone(),
+                        subs: None,
+                    };
+                    let Some(subs) = self.subs_ready(words, subs, retry) else {
+                        continue;
                     };
                     if !budget.tick() {
                         return Status::Exited(BUDGET_STATUS);
@@ -977,29 +956,13 @@ impl Proc {
                     let Command::Compound(_, redirs) = &*cmd else {
                         continue;
                     };
-                    let subs = match subs.or_else(|| self.subs_out.take()) {
-                        Some(s) => s,
-                        None => {
-                            let mut lists = Vec::new();
-                            for r in redirs {
-                                collect_subs(&r.target, &mut lists);
-                            }
-                            if !lists.is_empty() {
-                                self.frames.push(Frame::CompoundRedirs {
-                                    cmd: cmd.clone(),
-                                    subs: None,
-                                });
-                                self.frames.push(Frame::Subs {
-                                    lists,
-                                    results: Vec::new(),
-                                    child: None,
-                                    captured: Vec::new(),
-                                    last: None,
-                                });
-                                continue;
-                            }
-                            (Vec::new(), None)
-                        }
+                    let retry = || Frame::CompoundRedirs {
+                        cmd: cmd.clone(),
+                        subs: None,
+                    };
+                    let Some(subs) = self.subs_ready(redirs.iter().map(|r| &r.target), subs, retry)
+                    else {
+                        continue;
                     };
                     match self.redirections(host, redirs, &subs.0, out) {
                         Ok((fds, stdin)) => self.frames.push(Frame::Scope {
@@ -1091,32 +1054,15 @@ impl Proc {
                                 });
                                 continue;
                             };
-                            let subs = match subs.or_else(|| self.subs_out.take()) {
-                                Some(s) => s,
-                                None => {
-                                    let mut lists = Vec::new();
-                                    for w in words {
-                                        collect_subs(w, &mut lists);
-                                    }
-                                    if !lists.is_empty() {
-                                        self.frames.push(Frame::For {
-                                            cmd: cmd.clone(),
-                                            items: None,
-                                            idx,
-                                            subs: None,
-                                            last,
-                                        });
-                                        self.frames.push(Frame::Subs {
-                                            lists,
-                                            results: Vec::new(),
-                                            child: None,
-                                            captured: Vec::new(),
-                                            last: None,
-                                        });
-                                        continue;
-                                    }
-                                    (Vec::new(), None)
-                                }
+                            let retry = || Frame::For {
+                                cmd: cmd.clone(),
+                                items: None,
+                                idx,
+                                subs: None,
+                                last,
+                            };
+                            let Some(subs) = self.subs_ready(words, subs, retry) else {
+                                continue;
                             };
                             match self.expand_words(host, words, &subs.0) {
                                 Ok(v) => v,
@@ -1154,7 +1100,7 @@ impl Proc {
                         cmd: cmd.clone(),
                         subs: None,
                     };
-                    let Some(subs) = self.subs_ready(&[word], subs, retry) else {
+                    let Some((subs, _)) = self.subs_ready([word], subs, retry) else {
                         continue;
                     };
                     let fs: &crate::Vfs = host.fs();
@@ -1200,7 +1146,7 @@ impl Proc {
                         cmd: cmd.clone(),
                         subs: None,
                     };
-                    let Some(subs) = self.subs_ready(&words, subs, retry) else {
+                    let Some((subs, _)) = self.subs_ready(words, subs, retry) else {
                         continue;
                     };
                     let fs: &crate::Vfs = host.fs();
@@ -1250,7 +1196,7 @@ impl Proc {
                         subs: None,
                         last,
                     };
-                    let Some(subs) = self.subs_ready(&[w], subs, retry) else {
+                    let Some((subs, _)) = self.subs_ready([w], subs, retry) else {
                         continue;
                     };
                     if !budget.tick() {
@@ -1464,24 +1410,24 @@ impl Proc {
         }
     }
 
-    /// The outputs of the command substitutions in `words`: those `ready` (or just left by a
-    /// [`Frame::Subs`]), or none when there are none. Else pushes `retry`, then a
-    /// [`Frame::Subs`] that runs them, and returns `None`.
-    fn subs_ready(
+    /// The outputs of the command substitutions in `words` (and the last one's status): those
+    /// `ready` (or just left by a [`Frame::Subs`]), or none when there are none. Else pushes
+    /// `retry`, then a [`Frame::Subs`] that runs them, and returns `None`.
+    fn subs_ready<'w>(
         &mut self,
-        words: &[&Word],
+        words: impl IntoIterator<Item = &'w Word>,
         ready: Option<(Vec<String>, Option<i32>)>,
         retry: impl FnOnce() -> Frame,
-    ) -> Option<Vec<String>> {
-        if let Some((subs, _)) = ready.or_else(|| self.subs_out.take()) {
-            return Some(subs);
+    ) -> Option<(Vec<String>, Option<i32>)> {
+        if let Some(done) = ready.or_else(|| self.subs_out.take()) {
+            return Some(done);
         }
         let mut lists = Vec::new();
         for w in words {
             collect_subs(w, &mut lists);
         }
         if lists.is_empty() {
-            return Some(Vec::new());
+            return Some((Vec::new(), None));
         }
         self.frames.push(retry());
         self.frames.push(Frame::Subs {

@@ -1225,19 +1225,24 @@ impl Parser {
     }
 
     fn cond_or(&mut self) -> R<Cond> {
-        let mut c = self.cond_and()?;
-        while self.cond_peek()? == CondTok::Or {
-            self.cond_tok()?;
-            c = Cond::Or(Box::new(c), Box::new(self.cond_and()?));
-        }
-        Ok(c)
+        self.cond_chain(CondTok::Or, Self::cond_and, Cond::Or)
     }
 
     fn cond_and(&mut self) -> R<Cond> {
-        let mut c = self.cond_not()?;
-        while self.cond_peek()? == CondTok::And {
+        self.cond_chain(CondTok::And, Self::cond_not, Cond::And)
+    }
+
+    /// `operand (op operand)*`, grouped from the left.
+    fn cond_chain(
+        &mut self,
+        op: CondTok,
+        operand: fn(&mut Self) -> R<Cond>,
+        join: fn(Box<Cond>, Box<Cond>) -> Cond,
+    ) -> R<Cond> {
+        let mut c = operand(self)?;
+        while self.cond_peek()? == op {
             self.cond_tok()?;
-            c = Cond::And(Box::new(c), Box::new(self.cond_not()?));
+            c = join(Box::new(c), Box::new(operand(self)?));
         }
         Ok(c)
     }

@@ -343,6 +343,7 @@ const CASES: &[&str] = &[
     "getopts; echo $?",
     "set -- -n 3 file; while getopts n: o; do echo \"$o=$OPTARG\"; done; shift $((OPTIND-1)); echo \"$@\"",
     "set -- a b c d; echo ${@:2} \"${*:2:2}\"; for x in \"${@:3}\"; do echo \"[$x]\"; done",
+    "s=abcdef; echo ${s:1:-2} ${s: -3:2}; (echo ${s:4:-3}); a=(1 2 3); (echo ${a[@]:1:-1}); echo done",
     "for s in \"a b'c\" '' a,b '~x' 'x~y' '#a' 'a#b' a=b a:b $'a\\nb' $'t\\tx' '[x]' '{a}' 'a^b' 'a$b'; do printf '%q|' \"$s\"; done; echo",
     "[ \"$UID\" -eq 0 ] && echo root; [[ -n $BASH_VERSION && $EUID == 0 ]] && echo bash",
     // paste
