@@ -1680,9 +1680,7 @@ impl Parser {
         let until = self.next()?.reserved() == Some("until");
         self.enter()?;
         let cond = self.body(Stop::Words(&["do"]))?;
-        self.expect_word("do")?;
-        let body = self.body(Stop::Words(&["done"]))?;
-        self.expect_word("done")?;
+        let body = self.do_group()?;
         self.leave();
         Ok(Compound::Loop { until, cond, body })
     }
@@ -1701,9 +1699,7 @@ impl Parser {
                 self.next()?;
             }
             self.skip_newlines()?;
-            self.expect_word("do")?;
-            let body = self.body(Stop::Words(&["done"]))?;
-            self.expect_word("done")?;
+            let body = self.do_group()?;
             self.leave();
             return Ok(Compound::ArithFor(Box::new(ArithFor {
                 init,
@@ -1752,11 +1748,17 @@ impl Parser {
             self.next()?;
         }
         self.skip_newlines()?;
+        let body = self.do_group()?;
+        self.leave();
+        Ok(Compound::For { var, words, body })
+    }
+
+    /// `do list done`, a loop's body.
+    fn do_group(&mut self) -> R<List> {
         self.expect_word("do")?;
         let body = self.body(Stop::Words(&["done"]))?;
         self.expect_word("done")?;
-        self.leave();
-        Ok(Compound::For { var, words, body })
+        Ok(body)
     }
 
     fn case_clause(&mut self) -> R<Compound> {
