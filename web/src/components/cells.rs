@@ -17,7 +17,7 @@ use crate::i18n::{Lang, Words};
 use crate::model::PodView;
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -60,6 +60,8 @@ pub struct Colours {
 
 thread_local! {
     static COLOURS: RefCell<Option<Rc<Colours>>> = const { RefCell::new(None) };
+    /// The width the grids were last laid out at (CSS pixels; 0 before the first).
+    static GRID_WIDTH: Cell<f64> = const { Cell::new(0.0) };
 }
 
 /// The colours, read from the page's style once and kept until the theme changes. Reading a
@@ -345,6 +347,7 @@ type Shared = Rc<RefCell<Option<Painter>>>;
 /// observer's callback would resize the element it observes (the canvas' parent, whose width
 /// is the grid's), which the browser reports as a loop.
 fn on_width(painter: &Shared, frame: &Rc<RefCell<Option<AnimationFrame>>>, width: f64) {
+    GRID_WIDTH.set(width);
     let changed = painter
         .borrow()
         .as_ref()
@@ -392,10 +395,17 @@ pub fn Cells(p: &CellsProps) -> Html {
             let parent = canvas.as_ref().and_then(|c| c.parent_element());
             if let (Some(canvas), Some(parent)) = (canvas, parent) {
                 // The first paint cannot wait for the observer (that would show a frame
-                // without cells): it reads the width once.
+                // without cells). Every grid is as wide as the others, so a new one takes the
+                // width they were last laid out at: reading its own would make the browser lay
+                // out the page it has just changed, in the middle of the frame (about 14 ms
+                // in the first frame of a 1,000-pod ReplicaSet). The observer corrects it.
                 let mut p = Painter::new(canvas);
                 if let Some(p) = p.as_mut() {
-                    p.width = content_width(&parent);
+                    p.width = match GRID_WIDTH.get() {
+                        w if w > 0.0 => w,
+                        _ => content_width(&parent),
+                    };
+                    GRID_WIDTH.set(p.width);
                 }
                 *painter.borrow_mut() = p;
                 let frame = Rc::new(RefCell::new(None));
