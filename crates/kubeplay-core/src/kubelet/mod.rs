@@ -420,7 +420,16 @@ pub struct Kubelet {
     /// container holds any more go when the table has doubled since it was last pruned.
     files: HashMap<u64, Rc<[u8]>, crate::table::FxBuild>,
     files_pruned_at: usize,
+    /// The files of the token volume admission gives pods, all but the token, by namespace,
+    /// with the uid and resourceVersion of the `kube-root-ca.crt` they were made from
+    /// ([`crate::config::ConfigSource::token_volume_files`]; filled while the World is only
+    /// read, as containers' mounts are worked out).
+    pub(crate) token_files: std::cell::RefCell<TokenFiles>,
 }
+
+/// See `Kubelet::token_files`.
+pub(crate) type TokenFiles =
+    HashMap<String, ([String; 2], Rc<[crate::config::ProjectedFile]>), crate::table::FxBuild>;
 
 impl Kubelet {
     /// `d`, its bytes the kubelet's copy.
@@ -428,6 +437,10 @@ impl Kubelet {
         let FileData::Bytes(b) = d else {
             return d;
         };
+        // Held elsewhere already (the token volume's files kept for its namespace): one copy.
+        if Rc::strong_count(&b) > 1 {
+            return FileData::Bytes(b);
+        }
         if self.files.len() >= 2 * self.files_pruned_at.max(64) {
             self.files.retain(|_, f| Rc::strong_count(f) > 1);
             self.files_pruned_at = self.files.len();
@@ -2896,5 +2909,57 @@ mod tests {
         let c = k.share_file(FileData::from(b"-----BEGIN CERTIFICATE-----".to_vec()));
         assert!(Rc::ptr_eq(bytes(&a), bytes(&c)));
         assert_eq!(&**bytes(&c), b"-----BEGIN CERTIFICATE-----");
+    }
+
+    /// The pods of a namespace mount one copy of the token volume's CA bundle and namespace
+    /// file, with what `kube-root-ca.crt` holds; once that ConfigMap is written again, pods
+    /// started later mount what it holds then, and each pod has its own token.
+    #[test]
+    fn token_volume_files_are_shared_while_the_ca_stays() {
+        use crate::serviceaccount::{ROOT_CA_CONFIGMAP, TOKEN_MOUNT_PATH};
+        use kubeplay_api::k8s_openapi::api::core::v1::ConfigMap;
+        let mut w = World::new(1);
+        let start = |w: &mut World, name: &str| {
+            let text = format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n"
+            );
+            let docs = kubeplay_api::decode::parse_documents(&text).expect("yaml");
+            let pod = kubeplay_api::decode::decode(&docs[0]).expect("pod");
+            w.create(pod).expect("created");
+            let until = w.now() + 60_000;
+            w.run_until(until);
+        };
+        let file = |w: &World, pod: &str, f: &str| {
+            let rt = w.pod_runtime("default", pod).expect("running");
+            rt.ctrs[0].projected[&format!("{TOKEN_MOUNT_PATH}/{f}")].clone()
+        };
+        let ca_key = crate::store::key("default", ROOT_CA_CONFIGMAP);
+        let ca_data = |w: &World| {
+            let cm = w.get::<ConfigMap>(&ca_key).expect("kube-root-ca.crt");
+            cm.data.as_ref().expect("data")["ca.crt"].clone()
+        };
+        start(&mut w, "a");
+        start(&mut w, "b");
+        let (ca_a, ca_b) = (file(&w, "a", "ca.crt"), file(&w, "b", "ca.crt"));
+        assert!(Rc::ptr_eq(bytes(&ca_a), bytes(&ca_b)));
+        assert_eq!(&**bytes(&ca_a), ca_data(&w).as_bytes());
+        assert!(Rc::ptr_eq(
+            bytes(&file(&w, "a", "namespace")),
+            bytes(&file(&w, "b", "namespace"))
+        ));
+        assert_eq!(&**bytes(&file(&w, "b", "namespace")), b"default");
+        assert_ne!(file(&w, "a", "token"), file(&w, "b", "token"));
+        // Written (and put back by its controller): a new resourceVersion.
+        w.mutate::<ConfigMap>(&ca_key, |cm| {
+            cm.data
+                .get_or_insert_with(Default::default)
+                .insert("ca.crt".into(), "x".into());
+            true
+        });
+        w.settle();
+        start(&mut w, "c");
+        let ca_c = file(&w, "c", "ca.crt");
+        assert!(!Rc::ptr_eq(bytes(&ca_a), bytes(&ca_c)));
+        assert_eq!(&**bytes(&ca_c), ca_data(&w).as_bytes());
     }
 }
