@@ -110,6 +110,11 @@ struct ProbeRun {
 pub struct Ctr {
     pub name: String,
     pub role: Role,
+    /// Where it is in the pod's `containers` (an app container) or `initContainers` (the
+    /// others): a pod's lists of containers never change (the API server refuses such
+    /// updates, and a runtime is for one pod uid), so it is found there without comparing
+    /// names ([`spec_container`]).
+    spec_idx: usize,
     pub image: String,
     pub state: CState,
     pub last: Option<Terminated>,
@@ -163,10 +168,11 @@ pub struct Ctr {
 }
 
 impl Ctr {
-    fn new(c: &Container, role: Role) -> Ctr {
+    fn new(c: &Container, role: Role, spec_idx: usize) -> Ctr {
         Ctr {
             name: c.name.clone(),
             role,
+            spec_idx,
             image: c.image.clone().unwrap_or_default(),
             state: CState::Waiting {
                 reason: if role == Role::App {
@@ -325,18 +331,21 @@ pub struct PodRuntime {
     volume_sync_at: Option<Millis>,
     /// The pod failed for good (an init container failed with restartPolicy Never).
     failed: bool,
+    /// The pod's restartPolicy ([`restart_policy`]; a pod's spec keeps it for good), kept
+    /// here so that a sync does not read it out of the pod.
+    policy: &'static str,
     /// The pod's resourceVersion after the last status write, and the digest
     /// ([`status_digest`]) of what that write was computed from: while neither moved, the
     /// status would come out the same.
     status_memo: Option<(Option<crate::key::Name>, u64)>,
 }
 
-/// A digest of everything `write_status` reads from the runtime, with the pod's restart
-/// policy. Kept instead of a copy of those inputs: comparing the copy read
+/// A digest of everything `write_status` reads from the runtime (the restart policy aside:
+/// it never changes). Kept instead of a copy of those inputs: comparing the copy read
 /// a dozen strings on both sides (rarely in cache when a pod's turn comes again) and writing
 /// it copied them. A change is missed only if two 64-bit digests collide (inputs that differ
 /// in one word of the same length never do: each FxHash step is a bijection of its state).
-fn status_digest(rt: &PodRuntime, policy: &str) -> u64 {
+fn status_digest(rt: &PodRuntime) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = crate::table::FxHasher::default();
     (!matches!(rt.stage, Stage::Sandbox { .. })).hash(&mut h);
@@ -346,7 +355,6 @@ fn status_digest(rt: &PodRuntime, policy: &str) -> u64 {
     rt.ip.hash(&mut h);
     rt.host_ip.hash(&mut h);
     rt.started_at.hash(&mut h);
-    policy.hash(&mut h);
     rt.ctrs.len().hash(&mut h);
     for c in &rt.ctrs {
         c.name.hash(&mut h);
@@ -624,15 +632,12 @@ fn restart_policy(pod: &Pod) -> &'static str {
     }
 }
 
+/// `c`'s container in the pod's spec (by its place there, [`Ctr::spec_idx`]).
 fn spec_container<'a>(pod: &'a Pod, c: &Ctr) -> Option<&'a Container> {
     let spec = pod.spec.as_ref()?;
     match c.role {
-        Role::App => spec.containers.iter().find(|x| x.name == c.name),
-        _ => spec
-            .init_containers
-            .iter()
-            .flatten()
-            .find(|x| x.name == c.name),
+        Role::App => spec.containers.get(c.spec_idx),
+        _ => spec.init_containers.as_ref()?.get(c.spec_idx),
     }
 }
 
@@ -691,10 +696,9 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             drive(w, &pod, &mut rt, &mut wake);
         }
     }
-    let policy = restart_policy(&pod);
     // Let go of the pod before writing its status: still held, the write would copy it.
     drop(pod);
-    write_status(w, k, policy, &mut rt);
+    write_status(w, k, &mut rt);
     w.kubelet.pods.restore(k, rt);
     if let Some(t) = wake {
         w.enqueue(Task::Kubelet(k.clone()), t.max(now));
@@ -781,17 +785,17 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
     let mut ctrs = Vec::with_capacity(
         spec.init_containers.as_ref().map_or(0, Vec::len) + spec.containers.len(),
     );
-    for c in spec.init_containers.iter().flatten() {
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
         let role = if c.restart_policy.as_deref() == Some("Always") {
             Role::Sidecar
         } else {
             Role::Init
         };
-        ctrs.push(Ctr::new(c, role));
+        ctrs.push(Ctr::new(c, role, i));
     }
     let n_init = ctrs.len();
-    for c in &spec.containers {
-        let mut x = Ctr::new(c, Role::App);
+    for (i, c) in spec.containers.iter().enumerate() {
+        let mut x = Ctr::new(c, Role::App, i);
         if n_init > 0 {
             x.state = CState::Waiting {
                 reason: "PodInitializing".into(),
@@ -812,15 +816,7 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         volumes.insert(v.to_string(), Files::new());
     }
     for x in ctrs.iter_mut() {
-        let sc = match x.role {
-            Role::App => spec.containers.iter().find(|c| c.name == x.name),
-            _ => spec
-                .init_containers
-                .iter()
-                .flatten()
-                .find(|c| c.name == x.name),
-        };
-        for vm in sc
+        for vm in spec_container(pod, x)
             .and_then(|c| c.volume_mounts.as_ref())
             .into_iter()
             .flatten()
@@ -847,6 +843,7 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         started_at: now,
         volume_sync_at: None,
         failed: false,
+        policy: restart_policy(pod),
         status_memo: None,
     };
     w.kubelet.pods.insert(k.clone(), Box::new(rt));
@@ -1114,7 +1111,7 @@ fn after_exit(
     wake: &mut Option<Millis>,
 ) -> bool {
     let now = w.now();
-    let policy = restart_policy(pod);
+    let policy = rt.policy;
     let c = &mut rt.ctrs[i];
     let restart = match c.role {
         Role::Sidecar => true,
@@ -1896,6 +1893,7 @@ impl Ctr {
         Ctr {
             name: self.name.clone(),
             role: self.role,
+            spec_idx: self.spec_idx,
             image: self.image.clone(),
             state: self.state.clone(),
             last: None,
@@ -2528,15 +2526,16 @@ impl<'m> Want<'m> {
     }
 }
 
-/// Write the pod's status from the runtime (`policy`: the pod's restartPolicy), if it changed.
-fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
+/// Write the pod's status from the runtime, if it changed.
+fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
     let now = w.now();
+    let policy = rt.policy;
     let Some(live) = w.get::<Pod>(k) else {
         return;
     };
     let live_rv = live.metadata.resource_version.as_deref();
     // Computed once: the write below does not change the runtime.
-    let inputs = status_digest(rt, policy);
+    let inputs = status_digest(rt);
     if let Some((rv, digest)) = &rt.status_memo {
         if rv.as_deref() == live_rv && *digest == inputs {
             return;
