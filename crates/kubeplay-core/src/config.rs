@@ -9,7 +9,7 @@
 use crate::store::{key, Store};
 use kubeplay_api::k8s_openapi::api::core::v1::{
     ConfigMap, Container, KeyToPath, ObjectFieldSelector, Pod, ProjectedVolumeSource,
-    ResourceFieldSelector, Secret, Volume,
+    ResourceFieldSelector, Secret, ServiceAccountTokenProjection, Volume,
 };
 use kubeplay_api::k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use kubeplay_sort::Collect as _;
@@ -20,6 +20,17 @@ use std::rc::Rc;
 pub trait ConfigSource {
     fn config_map(&self, ns: &str, name: &str) -> Option<&ConfigMap>;
     fn secret(&self, ns: &str, name: &str) -> Option<&Secret>;
+    /// `project`'s files: those of the token volume admission gives the pods of `ns`, all but
+    /// the token itself. They come from the namespace and its `kube-root-ca.crt` alone, so a
+    /// source may keep them while that ConfigMap stays as it is (the World does).
+    fn token_volume_files(
+        &self,
+        ns: &str,
+        project: impl FnOnce() -> Result<Vec<ProjectedFile>, MountError>,
+    ) -> Result<Rc<[ProjectedFile]>, MountError> {
+        let _ = ns;
+        project().map(Into::into)
+    }
 }
 
 impl ConfigSource for Store {
@@ -37,6 +48,36 @@ impl ConfigSource for crate::World {
     }
     fn secret(&self, ns: &str, name: &str) -> Option<&Secret> {
         self.store.secret(ns, name)
+    }
+    /// Kept by the kubelet per namespace, with the uid and resourceVersion of the
+    /// `kube-root-ca.crt` they were made from: every pod of the namespace mounts the same bytes
+    /// (one copy), not a fresh copy of the CA bundle each.
+    fn token_volume_files(
+        &self,
+        ns: &str,
+        project: impl FnOnce() -> Result<Vec<ProjectedFile>, MountError>,
+    ) -> Result<Rc<[ProjectedFile]>, MountError> {
+        let Some(cm) = self
+            .store
+            .config_map(ns, crate::serviceaccount::ROOT_CA_CONFIGMAP)
+        else {
+            return project().map(Into::into);
+        };
+        let m = &cm.metadata;
+        let stamp =
+            [m.uid.as_deref(), m.resource_version.as_deref()].map(Option::unwrap_or_default);
+        if let Some((s, files)) = self.kubelet.token_files.borrow().get(ns) {
+            if s.iter().zip(stamp).all(|(a, b)| a.as_str() == b) {
+                return Ok(files.clone());
+            }
+        }
+        let files: Rc<[ProjectedFile]> = project()?.into();
+        let kept = (stamp.map(String::from), files.clone());
+        self.kubelet
+            .token_files
+            .borrow_mut()
+            .insert(ns.into(), kept);
+        Ok(files)
     }
 }
 
@@ -826,26 +867,37 @@ fn project_sources(
             });
         }
         if let Some(t) = &s.service_account_token {
-            let issued = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.start_time.as_ref())
-                .or(pod.metadata.creation_timestamp.as_ref())
-                .map(|t| (crate::time::millis_of(t) / 1000) as i64)
-                .unwrap_or(0)
-                + crate::time::EPOCH_SECONDS;
-            files.push(ProjectedFile {
-                path: t.path.clone(),
-                data: FileData::Token(Box::new(crate::serviceaccount::TokenClaims::of(
-                    pod, issued,
-                ))),
-                mode,
-            });
+            files.push(token_file(pod, t, mode));
         }
     }
-    // Stable: files of one path stay in source order, and the last one stays (kept in
-    // place: `out[..kept]` holds the files kept so far).
-    kubeplay_sort::sort_by(&mut out, |a, b| a.path.cmp(&b.path));
+    sort_unique(&mut out);
+    Ok(out)
+}
+
+/// The token file of a `serviceAccountToken` projection, for `pod`.
+fn token_file(pod: &Pod, t: &ServiceAccountTokenProjection, mode: i32) -> ProjectedFile {
+    let issued = pod
+        .status
+        .as_ref()
+        .and_then(|s| s.start_time.as_ref())
+        .or(pod.metadata.creation_timestamp.as_ref())
+        .map(|t| (crate::time::millis_of(t) / 1000) as i64)
+        .unwrap_or(0)
+        + crate::time::EPOCH_SECONDS;
+    ProjectedFile {
+        path: t.path.clone(),
+        data: FileData::Token(Box::new(crate::serviceaccount::TokenClaims::of(
+            pod, issued,
+        ))),
+        mode,
+    }
+}
+
+/// Sorted by path, the last file of each path kept (as a map by path would hold them, without
+/// a copy of each path as its key). Stable: files of one path stay in source order (kept in
+/// place: `out[..kept]` holds the files kept so far).
+fn sort_unique(out: &mut Vec<ProjectedFile>) {
+    kubeplay_sort::sort_by(out, |a, b| a.path.cmp(&b.path));
     let mut kept = 0;
     for i in 0..out.len() {
         if kept > 0 && out[kept - 1].path == out[i].path {
@@ -856,7 +908,32 @@ fn project_sources(
         }
     }
     out.truncate(kept);
-    Ok(out)
+}
+
+/// The files of the token volume admission made for `pod` (named `volume`), as
+/// `project_sources` of its sources would give them: those every pod of the namespace shares
+/// through `src` ([`ConfigSource::token_volume_files`]), and the pod's own token.
+fn token_volume_files(
+    pod: &Pod,
+    volume: &str,
+    src: &impl ConfigSource,
+) -> Result<Vec<ProjectedFile>, MountError> {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+    crate::serviceaccount::with_token_sources(|p| {
+        let shared = src.token_volume_files(ns, || {
+            let mut files = project_sources(pod, volume, p, src)?;
+            files.retain(|f| !matches!(f.data, FileData::Token(_)));
+            Ok(files)
+        })?;
+        let mode = p.default_mode.unwrap_or(DEFAULT_MODE);
+        let tokens = p.sources.iter().flatten();
+        let tokens = tokens.filter_map(|s| s.service_account_token.as_ref());
+        let mut files = Vec::with_capacity(shared.len() + 1);
+        files.extend(shared.iter().cloned());
+        files.extend(tokens.map(|t| token_file(pod, t, mode)));
+        sort_unique(&mut files);
+        Ok(files)
+    })
 }
 
 /// `out.append(files)`, taking `files`' list itself when `out` is empty (no copy into a list
@@ -926,10 +1003,7 @@ pub fn container_mounts(
         // its sources are read from one copy of them, not from the pod's own (a 5 KB struct
         // rarely in cache when its pod starts).
         if volumes.len() == 1 && crate::serviceaccount::is_generated_token_volume(pod, vol) {
-            let files = crate::serviceaccount::with_token_sources(|p| {
-                project_sources(pod, &vol.name, p, src)
-            })?;
-            add_files(&mut mounts, vm, files);
+            add_files(&mut mounts, vm, token_volume_files(pod, &vol.name, src)?);
             continue;
         }
         let files = match &vol.projected {

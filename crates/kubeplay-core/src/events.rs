@@ -58,6 +58,10 @@ pub struct EventLog {
     /// message's hashes serve both). Only looked up; strings no record holds any more go when
     /// expired records do.
     strings: Strings,
+    /// The uid, field path and host of the last record added: events come in runs about one
+    /// object from one place (a container's Pulling, Pulled, Created, Started), and a string
+    /// equal to its role's last one is shared without hashing it or looking it up.
+    recent: [Option<Rc<str>>; 3],
 }
 
 type Strings = HashMap<u64, Rc<str>, BuildHasherDefault<IdHasher>>;
@@ -72,6 +76,22 @@ fn shared(strings: &mut Strings, mut h: u64, s: &str) -> Rc<str> {
             Entry::Occupied(_) => h = h.wrapping_add(1),
         }
     }
+}
+
+/// [`shared`], through the last string of its role (`recent`, see `EventLog::recent`); `h`
+/// gives `s`'s [`str_hash`] when it is needed.
+fn shared_recent(
+    strings: &mut Strings,
+    recent: &mut Option<Rc<str>>,
+    s: &str,
+    h: impl FnOnce() -> u64,
+) -> Rc<str> {
+    if let Some(r) = recent.as_ref().filter(|r| ***r == *s) {
+        return r.clone();
+    }
+    let r = shared(strings, h(), s);
+    *recent = Some(r.clone());
+    r
 }
 
 /// Records in chunks of [`CHUNK`]: adding one never moves those there are (one vector would be
@@ -233,6 +253,7 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
     let mut found = log.find((uid, hu), e.reason, (&e.message, hm));
     if found.is_err() && log.records.len() > 50_000 && log.records.get(0).last + EVENT_TTL < now {
         log.records.retain(|r| r.last + EVENT_TTL >= now);
+        log.recent = Default::default();
         log.strings.retain(|_, s| Rc::strong_count(s) > 1);
         log.reindex();
         found = log.find((uid, hu), e.reason, (&e.message, hm));
@@ -249,18 +270,23 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
     let seq = log.records.len() as u64 + log.records.first().map_or(0, |r| r.seq);
     log.index.insert(slot, log.records.len());
     let strings = &mut log.strings;
+    let [recent_uid, recent_path, recent_host] = &mut log.recent;
     log.records.push(EventRecord {
         seq,
         kind: e.kind,
         namespace: Name::new(e.object.namespace.as_deref().unwrap_or("default")),
         name: Name::new(e.object.name.as_deref().unwrap_or_default()),
-        uid: shared(strings, hu, uid),
-        field_path: e.field_path.map(|f| shared(strings, str_hash(&f), &f)),
+        uid: shared_recent(strings, recent_uid, uid, || hu),
+        field_path: e
+            .field_path
+            .map(|f| shared_recent(strings, recent_path, &f, || str_hash(&f))),
         warning: e.warning,
         reason: e.reason,
         message: shared(strings, hm, &e.message),
         component: e.component,
-        host: e.host.map(|h| shared(strings, str_hash(h), h)),
+        host: e
+            .host
+            .map(|h| shared_recent(strings, recent_host, h, || str_hash(h))),
         first: now,
         last: now,
         count: 1,

@@ -110,6 +110,11 @@ struct ProbeRun {
 pub struct Ctr {
     pub name: String,
     pub role: Role,
+    /// Where it is in the pod's `containers` (an app container) or `initContainers` (the
+    /// others): a pod's lists of containers never change (the API server refuses such
+    /// updates, and a runtime is for one pod uid), so it is found there without comparing
+    /// names ([`spec_container`]).
+    spec_idx: usize,
     pub image: String,
     pub state: CState,
     pub last: Option<Terminated>,
@@ -163,10 +168,11 @@ pub struct Ctr {
 }
 
 impl Ctr {
-    fn new(c: &Container, role: Role) -> Ctr {
+    fn new(c: &Container, role: Role, spec_idx: usize) -> Ctr {
         Ctr {
             name: c.name.clone(),
             role,
+            spec_idx,
             image: c.image.clone().unwrap_or_default(),
             state: CState::Waiting {
                 reason: if role == Role::App {
@@ -325,18 +331,21 @@ pub struct PodRuntime {
     volume_sync_at: Option<Millis>,
     /// The pod failed for good (an init container failed with restartPolicy Never).
     failed: bool,
+    /// The pod's restartPolicy ([`restart_policy`]; a pod's spec keeps it for good), kept
+    /// here so that a sync does not read it out of the pod.
+    policy: &'static str,
     /// The pod's resourceVersion after the last status write, and the digest
     /// ([`status_digest`]) of what that write was computed from: while neither moved, the
     /// status would come out the same.
     status_memo: Option<(Option<crate::key::Name>, u64)>,
 }
 
-/// A digest of everything `write_status` reads from the runtime, with the pod's restart
-/// policy. Kept instead of a copy of those inputs: comparing the copy read
+/// A digest of everything `write_status` reads from the runtime (the restart policy aside:
+/// it never changes). Kept instead of a copy of those inputs: comparing the copy read
 /// a dozen strings on both sides (rarely in cache when a pod's turn comes again) and writing
 /// it copied them. A change is missed only if two 64-bit digests collide (inputs that differ
 /// in one word of the same length never do: each FxHash step is a bijection of its state).
-fn status_digest(rt: &PodRuntime, policy: &str) -> u64 {
+fn status_digest(rt: &PodRuntime) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = crate::table::FxHasher::default();
     (!matches!(rt.stage, Stage::Sandbox { .. })).hash(&mut h);
@@ -346,7 +355,6 @@ fn status_digest(rt: &PodRuntime, policy: &str) -> u64 {
     rt.ip.hash(&mut h);
     rt.host_ip.hash(&mut h);
     rt.started_at.hash(&mut h);
-    policy.hash(&mut h);
     rt.ctrs.len().hash(&mut h);
     for c in &rt.ctrs {
         c.name.hash(&mut h);
@@ -420,7 +428,16 @@ pub struct Kubelet {
     /// container holds any more go when the table has doubled since it was last pruned.
     files: HashMap<u64, Rc<[u8]>, crate::table::FxBuild>,
     files_pruned_at: usize,
+    /// The files of the token volume admission gives pods, all but the token, by namespace,
+    /// with the uid and resourceVersion of the `kube-root-ca.crt` they were made from
+    /// ([`crate::config::ConfigSource::token_volume_files`]; filled while the World is only
+    /// read, as containers' mounts are worked out).
+    pub(crate) token_files: std::cell::RefCell<TokenFiles>,
 }
+
+/// See `Kubelet::token_files`.
+pub(crate) type TokenFiles =
+    HashMap<String, ([String; 2], Rc<[crate::config::ProjectedFile]>), crate::table::FxBuild>;
 
 impl Kubelet {
     /// `d`, its bytes the kubelet's copy.
@@ -428,6 +445,10 @@ impl Kubelet {
         let FileData::Bytes(b) = d else {
             return d;
         };
+        // Held elsewhere already (the token volume's files kept for its namespace): one copy.
+        if Rc::strong_count(&b) > 1 {
+            return FileData::Bytes(b);
+        }
         if self.files.len() >= 2 * self.files_pruned_at.max(64) {
             self.files.retain(|_, f| Rc::strong_count(f) > 1);
             self.files_pruned_at = self.files.len();
@@ -611,15 +632,12 @@ fn restart_policy(pod: &Pod) -> &'static str {
     }
 }
 
+/// `c`'s container in the pod's spec (by its place there, [`Ctr::spec_idx`]).
 fn spec_container<'a>(pod: &'a Pod, c: &Ctr) -> Option<&'a Container> {
     let spec = pod.spec.as_ref()?;
     match c.role {
-        Role::App => spec.containers.iter().find(|x| x.name == c.name),
-        _ => spec
-            .init_containers
-            .iter()
-            .flatten()
-            .find(|x| x.name == c.name),
+        Role::App => spec.containers.get(c.spec_idx),
+        _ => spec.init_containers.as_ref()?.get(c.spec_idx),
     }
 }
 
@@ -678,10 +696,9 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             drive(w, &pod, &mut rt, &mut wake);
         }
     }
-    let policy = restart_policy(&pod);
     // Let go of the pod before writing its status: still held, the write would copy it.
     drop(pod);
-    write_status(w, k, policy, &mut rt);
+    write_status(w, k, &mut rt);
     w.kubelet.pods.restore(k, rt);
     if let Some(t) = wake {
         w.enqueue(Task::Kubelet(k.clone()), t.max(now));
@@ -768,17 +785,17 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
     let mut ctrs = Vec::with_capacity(
         spec.init_containers.as_ref().map_or(0, Vec::len) + spec.containers.len(),
     );
-    for c in spec.init_containers.iter().flatten() {
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
         let role = if c.restart_policy.as_deref() == Some("Always") {
             Role::Sidecar
         } else {
             Role::Init
         };
-        ctrs.push(Ctr::new(c, role));
+        ctrs.push(Ctr::new(c, role, i));
     }
     let n_init = ctrs.len();
-    for c in &spec.containers {
-        let mut x = Ctr::new(c, Role::App);
+    for (i, c) in spec.containers.iter().enumerate() {
+        let mut x = Ctr::new(c, Role::App, i);
         if n_init > 0 {
             x.state = CState::Waiting {
                 reason: "PodInitializing".into(),
@@ -799,15 +816,7 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         volumes.insert(v.to_string(), Files::new());
     }
     for x in ctrs.iter_mut() {
-        let sc = match x.role {
-            Role::App => spec.containers.iter().find(|c| c.name == x.name),
-            _ => spec
-                .init_containers
-                .iter()
-                .flatten()
-                .find(|c| c.name == x.name),
-        };
-        for vm in sc
+        for vm in spec_container(pod, x)
             .and_then(|c| c.volume_mounts.as_ref())
             .into_iter()
             .flatten()
@@ -834,6 +843,7 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         started_at: now,
         volume_sync_at: None,
         failed: false,
+        policy: restart_policy(pod),
         status_memo: None,
     };
     w.kubelet.pods.insert(k.clone(), Box::new(rt));
@@ -1101,7 +1111,7 @@ fn after_exit(
     wake: &mut Option<Millis>,
 ) -> bool {
     let now = w.now();
-    let policy = restart_policy(pod);
+    let policy = rt.policy;
     let c = &mut rt.ctrs[i];
     let restart = match c.role {
         Role::Sidecar => true,
@@ -1883,6 +1893,7 @@ impl Ctr {
         Ctr {
             name: self.name.clone(),
             role: self.role,
+            spec_idx: self.spec_idx,
             image: self.image.clone(),
             state: self.state.clone(),
             last: None,
@@ -2515,15 +2526,16 @@ impl<'m> Want<'m> {
     }
 }
 
-/// Write the pod's status from the runtime (`policy`: the pod's restartPolicy), if it changed.
-fn write_status(w: &mut World, k: &Key, policy: &str, rt: &mut PodRuntime) {
+/// Write the pod's status from the runtime, if it changed.
+fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
     let now = w.now();
+    let policy = rt.policy;
     let Some(live) = w.get::<Pod>(k) else {
         return;
     };
     let live_rv = live.metadata.resource_version.as_deref();
     // Computed once: the write below does not change the runtime.
-    let inputs = status_digest(rt, policy);
+    let inputs = status_digest(rt);
     if let Some((rv, digest)) = &rt.status_memo {
         if rv.as_deref() == live_rv && *digest == inputs {
             return;
@@ -2896,5 +2908,57 @@ mod tests {
         let c = k.share_file(FileData::from(b"-----BEGIN CERTIFICATE-----".to_vec()));
         assert!(Rc::ptr_eq(bytes(&a), bytes(&c)));
         assert_eq!(&**bytes(&c), b"-----BEGIN CERTIFICATE-----");
+    }
+
+    /// The pods of a namespace mount one copy of the token volume's CA bundle and namespace
+    /// file, with what `kube-root-ca.crt` holds; once that ConfigMap is written again, pods
+    /// started later mount what it holds then, and each pod has its own token.
+    #[test]
+    fn token_volume_files_are_shared_while_the_ca_stays() {
+        use crate::serviceaccount::{ROOT_CA_CONFIGMAP, TOKEN_MOUNT_PATH};
+        use kubeplay_api::k8s_openapi::api::core::v1::ConfigMap;
+        let mut w = World::new(1);
+        let start = |w: &mut World, name: &str| {
+            let text = format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n"
+            );
+            let docs = kubeplay_api::decode::parse_documents(&text).expect("yaml");
+            let pod = kubeplay_api::decode::decode(&docs[0]).expect("pod");
+            w.create(pod).expect("created");
+            let until = w.now() + 60_000;
+            w.run_until(until);
+        };
+        let file = |w: &World, pod: &str, f: &str| {
+            let rt = w.pod_runtime("default", pod).expect("running");
+            rt.ctrs[0].projected[&format!("{TOKEN_MOUNT_PATH}/{f}")].clone()
+        };
+        let ca_key = crate::store::key("default", ROOT_CA_CONFIGMAP);
+        let ca_data = |w: &World| {
+            let cm = w.get::<ConfigMap>(&ca_key).expect("kube-root-ca.crt");
+            cm.data.as_ref().expect("data")["ca.crt"].clone()
+        };
+        start(&mut w, "a");
+        start(&mut w, "b");
+        let (ca_a, ca_b) = (file(&w, "a", "ca.crt"), file(&w, "b", "ca.crt"));
+        assert!(Rc::ptr_eq(bytes(&ca_a), bytes(&ca_b)));
+        assert_eq!(&**bytes(&ca_a), ca_data(&w).as_bytes());
+        assert!(Rc::ptr_eq(
+            bytes(&file(&w, "a", "namespace")),
+            bytes(&file(&w, "b", "namespace"))
+        ));
+        assert_eq!(&**bytes(&file(&w, "b", "namespace")), b"default");
+        assert_ne!(file(&w, "a", "token"), file(&w, "b", "token"));
+        // Written (and put back by its controller): a new resourceVersion.
+        w.mutate::<ConfigMap>(&ca_key, |cm| {
+            cm.data
+                .get_or_insert_with(Default::default)
+                .insert("ca.crt".into(), "x".into());
+            true
+        });
+        w.settle();
+        start(&mut w, "c");
+        let ca_c = file(&w, "c", "ca.crt");
+        assert!(!Rc::ptr_eq(bytes(&ca_a), bytes(&ca_c)));
+        assert_eq!(&**bytes(&ca_c), ca_data(&w).as_bytes());
     }
 }
