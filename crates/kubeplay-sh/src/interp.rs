@@ -2091,6 +2091,15 @@ impl Proc {
         stdin: Option<Stdin>,
         out: &mut Out,
     ) -> Option<Status> {
+        let argv = match script_argv(host.fs(), &self.sh.cwd, &self.sh.arg0, argv) {
+            Ok(argv) => argv,
+            Err((line, code)) => {
+                let level = self.frames.len();
+                self.route(host, level, 2, line.as_bytes(), out);
+                self.sh.status = code;
+                return None;
+            }
+        };
         let name = argv[0].clone();
         let mut io = self.io();
         io.stdout_tty = self.fd1_tty() && lookup(&fds, 1).is_none();
@@ -3513,4 +3522,58 @@ fn collect_param_op(op: &ParamOp, out: &mut Vec<Sub>) {
         }
         _ => {}
     }
+}
+
+/// A script run by its path (`./deploy.sh`, after `chmod +x`): the command line of the shell
+/// that runs it, as the kernel makes it from the script's `#!` line: `bash ./deploy.sh` for
+/// `#!/bin/bash` or `#!/usr/bin/env bash` (and for no `#!` line: bash runs those itself),
+/// `sh` for `#!/bin/sh`. Another interpreter is one the machine has not: the error line and
+/// status bash (or env) gives. Anything else, a file without an execute bit among them, is
+/// left as it is.
+fn script_argv(
+    fs: &crate::Vfs,
+    cwd: &str,
+    arg0: &str,
+    argv: Vec<String>,
+) -> Result<Vec<String>, (String, i32)> {
+    let name = &argv[0];
+    let path = crate::vfs::resolve(cwd, name);
+    if !name.contains('/') || !fs.is_executable(&path) {
+        return Ok(argv);
+    }
+    let data = fs.read(&path).unwrap_or_default();
+    let first = data.split(|&b| b == b'\n').next().unwrap_or_default();
+    let shell = match first.strip_prefix(b"#!") {
+        None => "bash",
+        Some(line) => {
+            let line = String::from_utf8_lossy(line);
+            let mut words = line.split_whitespace();
+            let interp = words.next().unwrap_or_default();
+            // What the machine has in /bin (= /usr/bin): bash, sh (dash) and env.
+            fn known(p: &str) -> Option<&str> {
+                let (dir, prog) = p.rsplit_once('/')?;
+                matches!(dir, "/bin" | "/usr/bin").then_some(prog)
+            }
+            match (known(interp), words.next()) {
+                (Some("bash"), _) | (Some("env"), Some("bash")) => "bash",
+                (Some("sh" | "dash"), _) | (Some("env"), Some("sh" | "dash")) => "sh",
+                (Some("env"), Some(prog)) => {
+                    return Err((
+                        format!("{interp}: ‘{prog}’: No such file or directory\n"),
+                        127,
+                    ))
+                }
+                _ => return Err((
+                    format!(
+                        "{arg0}: {name}: {interp}: bad interpreter: No such file or directory\n"
+                    ),
+                    126,
+                )),
+            }
+        }
+    };
+    let mut out = Vec::with_capacity(argv.len() + 1);
+    out.push(shell.to_string());
+    out.extend(argv);
+    Ok(out)
 }

@@ -397,6 +397,17 @@ const CASES: &[&str] = &[
     "x=<(echo hi); echo $x",
     "echo a<(true)b",
     "while read l; do echo \"[$l]\"; done < <(printf 'x\\ny\\n')",
+    // chmod, ls -l's modes, scripts run by their path
+    "touch f; chmod 4755 f; chmod g-r,o= f; ls -l f | cut -c1-10",
+    "touch f; chmod -v 644 f; chmod +x f; [ -x f ] && echo x; ls -F",
+    "chmod; echo $?; chmod 755; echo $?; touch f; chmod abc f; echo $?; chmod +x nofile; echo $?",
+    "mkdir d; touch d/f; chmod -R go-rx d; ls -ld d | cut -c1-10; ls -l d/f | cut -c1-10",
+    "touch f; chmod =r f; ls -l f | cut -c1-10; chmod o+t,u+s f; ls -l f | cut -c1-10; chmod a-x,+X f; ls -l f | cut -c1-10",
+    "touch a; chmod 700 a; cp a b; touch c; cp a c; ls -l b c | cut -c1-10",
+    "touch f; chmod -x f; chmod -w f; ls -l f | cut -c1-10; chmod --bogus f; echo $?",
+    "printf '#!/bin/bash\\necho hi $0 $#\\n' > x.sh; ./x.sh; echo $?; chmod +x x.sh; ./x.sh a b; echo $?",
+    "printf 'echo plain $1\\n' > y; chmod 755 y; ./y one; mkdir d; ./d; echo $?",
+    "printf '#!/bin/sh\\necho sh $0\\n' > s; chmod u+x s; ./s",
     // $RANDOM once seeded, $SECONDS (the clock stands still here)
     "RANDOM=42; echo $RANDOM $RANDOM $RANDOM",
     "RANDOM=0; echo $RANDOM $RANDOM; RANDOM=-5; echo $RANDOM",
