@@ -422,7 +422,7 @@ impl Proc {
     /// `kill [-SIGNAL | -s SIGNAL | -n NUMBER] %JOB|PID ...`: ends background jobs (there are
     /// no other processes to signal), with bash's notices and errors.
     fn kill(&mut self, host: &mut dyn Host, args: &[String], io: &mut Io) -> i32 {
-        let a0 = self.sh.arg0.clone();
+        let a0 = self.sh.who();
         let usage = |io: &mut Io| {
             io.err("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n");
             2
@@ -595,7 +595,7 @@ impl Proc {
 
     fn err(&mut self, host: &mut dyn Host, msg: &str, out: &mut Out) {
         self.out_of_memory |= msg.starts_with(crate::OUT_OF_MEMORY);
-        let line = format!("{}: {msg}\n", self.sh.arg0);
+        let line = format!("{}: {msg}\n", self.sh.who());
         let level = self.frames.len();
         self.route(host, level, 2, line.as_bytes(), out);
     }
@@ -886,6 +886,7 @@ impl Proc {
                 }
                 Frame::Simple { cmd, subs } => {
                     let Command::Simple(s) = &*cmd else { continue };
+                    self.sh.dynamic.set_line(s.line);
                     // In the order they are expanded: assignments, words, a declaration's
                     // array assignments, redirections.
                     let words = s
@@ -1445,7 +1446,7 @@ impl Proc {
 
     /// `set [-+eux...] [-+o name]... [--] [args]`: options, then the positional parameters.
     fn set_builtin(&mut self, args: &[String], io: &mut Io) -> i32 {
-        let a0 = self.sh.arg0.clone();
+        let a0 = self.sh.who();
         let mut i = 0;
         while i < args.len() {
             let a = args[i].as_str();
@@ -1520,7 +1521,7 @@ impl Proc {
 
     /// `trap [-p] [[action] signal...]`.
     fn trap_builtin(&mut self, args: &[String], io: &mut Io) -> i32 {
-        let a0 = self.sh.arg0.clone();
+        let a0 = self.sh.who();
         const SIGNALS: &[&str] = &[
             "EXIT", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1",
             "SEGV", "USR2", "PIPE", "ALRM", "TERM", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
@@ -2200,7 +2201,7 @@ impl Proc {
                 });
             }
             None => {
-                let a0 = self.sh.arg0.clone();
+                let a0 = self.sh.who();
                 let (msg, code) = if name.contains('/') {
                     let p = crate::vfs::resolve(&self.sh.cwd, &name);
                     match host.fs().stat(&p) {
@@ -2233,7 +2234,7 @@ impl Proc {
         io: &mut Io,
     ) -> Option<Option<Status>> {
         let args = &argv[1..];
-        let a0 = self.sh.arg0.clone();
+        let a0 = self.sh.who();
         let status = match argv[0].as_str() {
             "cd" => {
                 let home = self.sh.get("HOME").unwrap_or("/root").to_string();
@@ -2788,6 +2789,8 @@ impl Proc {
                     }
                     let mut child = self.child(list, stdin.clone());
                     child.sh.arg0 = arg0;
+                    // bash reading a file (not `-c`) numbers its errors' lines.
+                    child.sh.script = argv[0] == "bash" && !args.iter().any(|a| a == "-c");
                     child.tty = self.fd1_tty() && lookup(fds, 1).is_none();
                     child.sh.positional = pos;
                     for (k, v) in assigns {
@@ -3563,12 +3566,14 @@ fn script_argv(
                         127,
                     ))
                 }
-                _ => return Err((
-                    format!(
+                _ => {
+                    return Err((
+                        format!(
                         "{arg0}: {name}: {interp}: bad interpreter: No such file or directory\n"
                     ),
-                    126,
-                )),
+                        126,
+                    ))
+                }
             }
         }
     };

@@ -192,6 +192,8 @@ struct Parser {
     depth: usize,
     /// Set when the input ends inside a heredoc body ([`parse_or_wait`]).
     open_heredoc: Option<HeredocEnd>,
+    /// A position and its line, from which [`Parser::line_here`] counts on.
+    line_at: (usize, u32),
 }
 
 fn is_meta(c: char) -> bool {
@@ -219,7 +221,26 @@ impl Parser {
             cond_peeked: None,
             depth: 0,
             open_heredoc: None,
+            line_at: (0, 1),
         }
+    }
+
+    /// The line of the current position. Parsing moves forward, so counting the newlines
+    /// from the last position asked about keeps this linear.
+    #[inline(never)]
+    fn line_here(&mut self) -> u32 {
+        let (from, line) = if self.pos >= self.line_at.0 {
+            self.line_at
+        } else {
+            (0, 1)
+        };
+        let end = self.pos.min(self.src.len());
+        let more = self.src[from.min(end)..end]
+            .iter()
+            .filter(|&&c| c == '\n')
+            .count();
+        self.line_at = (end, line + more as u32);
+        self.line_at.1
     }
 
     fn at(&self, i: usize) -> Option<char> {
@@ -1584,7 +1605,10 @@ impl Parser {
     }
 
     fn simple(&mut self) -> R<Command> {
-        let mut s = Simple::default();
+        let mut s = Simple {
+            line: self.line_here(),
+            ..Simple::default()
+        };
         loop {
             if let Some(r) = self.redir()? {
                 s.redirs.push(r);

@@ -408,6 +408,11 @@ const CASES: &[&str] = &[
     "printf '#!/bin/bash\\necho hi $0 $#\\n' > x.sh; ./x.sh; echo $?; chmod +x x.sh; ./x.sh a b; echo $?",
     "printf 'echo plain $1\\n' > y; chmod 755 y; ./y one; mkdir d; ./d; echo $?",
     "printf '#!/bin/sh\\necho sh $0\\n' > s; chmod u+x s; ./s",
+    // a script's errors name their line; $LINENO
+    "printf 'echo a $LINENO\\nfoo\\ncd /nope\\n' > s.sh; bash s.sh; echo $?",
+    "printf 'f() {\\n  bar\\n  echo in f $LINENO\\n}\\nf\\nx=$(baz)\\necho \"$(echo $LINENO)\"\\n' > s.sh; bash s.sh",
+    "printf 'cat <<EOF\\none\\ntwo\\nEOF\\nnope\\nif true; then\\n  nope2\\nfi\\n' > s.sh; bash s.sh",
+    "printf 'echo $LINENO\\n\\n\\nfoo; echo $LINENO\\n' > s.sh; chmod +x s.sh; ./s.sh; bash -c 'foo; echo $LINENO'",
     // $RANDOM once seeded, $SECONDS (the clock stands still here)
     "RANDOM=42; echo $RANDOM $RANDOM $RANDOM",
     "RANDOM=0; echo $RANDOM $RANDOM; RANDOM=-5; echo $RANDOM",
