@@ -90,6 +90,9 @@ enum Waiting {
 enum ChildMode {
     /// `( ... )`, `bash -c`, a script file: everything goes out as is.
     Subshell,
+    /// The part of a script before a syntax error: unless it calls `exit`, bash's error
+    /// comes after it, and the status is 2.
+    Unparsed { error: String },
 }
 
 enum Frame {
@@ -1250,12 +1253,18 @@ impl Proc {
                     for (fd, d) in cout.take() {
                         self.route(host, level, fd, &d, out);
                     }
-                    match st {
-                        Status::Blocked => {
+                    match (st, mode) {
+                        (Status::Blocked, mode) => {
                             self.frames.push(Frame::Child { proc, mode });
                             return Status::Blocked;
                         }
-                        Status::Exited(code) => self.sh.status = code,
+                        (Status::Exited(_), ChildMode::Unparsed { error })
+                            if proc.exit_requested().is_none() =>
+                        {
+                            self.route(host, level, 2, error.as_bytes(), out);
+                            self.sh.status = 2;
+                        }
+                        (Status::Exited(code), _) => self.sh.status = code,
                     }
                 }
             }
@@ -2770,11 +2779,34 @@ impl Proc {
                             }
                         }
                     };
-                let list = match parse(&format!("{src}\n")) {
+                // bash itself (not `sh`, not `eval` or `source`) runs what it can of a
+                // script it cannot parse to the end: see `parse::parse_script`.
+                let bash = argv[0] == "bash";
+                let file = bash && !args.iter().any(|a| a == "-c");
+                let src = if file && src.ends_with('\n') {
+                    src
+                } else {
+                    format!("{src}\n")
+                };
+                let mut mode = ChildMode::Subshell;
+                let list = match crate::parse::parse_script(&src) {
                     Ok(l) => l,
+                    Err(e) if bash => {
+                        let at = if file {
+                            format!("{arg0}: line {}", e.line)
+                        } else {
+                            format!("{arg0}: -c: line {}", e.line)
+                        };
+                        let mut msg = format!("{at}: {}\n", e.error.message());
+                        if let crate::ParseError::Unexpected(_) = e.error {
+                            msg.push_str(&format!("{at}: `{}'\n", e.text));
+                        }
+                        mode = ChildMode::Unparsed { error: msg };
+                        e.ran
+                    }
                     Err(e) => {
                         let who = if newshell { arg0.clone() } else { a0.clone() };
-                        io.err(format!("{who}: {}\n", e.message()));
+                        io.err(format!("{who}: {}\n", e.error.message()));
                         self.sh.status = if newshell { 2 } else { 1 };
                         return Some(None);
                     }
@@ -2790,7 +2822,7 @@ impl Proc {
                     let mut child = self.child(list, stdin.clone());
                     child.sh.arg0 = arg0;
                     // bash reading a file (not `-c`) numbers its errors' lines.
-                    child.sh.script = argv[0] == "bash" && !args.iter().any(|a| a == "-c");
+                    child.sh.script = file;
                     child.tty = self.fd1_tty() && lookup(fds, 1).is_none();
                     child.sh.positional = pos;
                     for (k, v) in assigns {
@@ -2808,7 +2840,7 @@ impl Proc {
                     }
                     self.frames.push(Frame::Child {
                         proc: Box::new(child),
-                        mode: ChildMode::Subshell,
+                        mode,
                     });
                 } else if !fds.is_empty() {
                     self.frames.push(Frame::Scope {

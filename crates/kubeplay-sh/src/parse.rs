@@ -73,6 +73,41 @@ pub fn parse_or_wait(src: &str) -> (R<List>, Option<HeredocEnd>) {
     (parsed, wait)
 }
 
+/// A script bash cannot parse to its end. bash reads a script a line at a time and runs each
+/// complete command before it reads on: the commands before the broken one run, then the
+/// error ends the script.
+#[derive(Debug)]
+pub struct ScriptError {
+    /// The complete commands of the lines before the one the error is on (or the one its
+    /// command starts on).
+    pub ran: List,
+    pub error: ParseError,
+    /// The line the error was found on, from 1.
+    pub line: u32,
+    /// That line's text (bash quotes it after a syntax error at a token).
+    pub text: String,
+}
+
+/// Parse a script as bash runs one ([`ScriptError`]).
+pub fn parse_script(src: &str) -> Result<List, Box<ScriptError>> {
+    let mut p = Parser::new(src);
+    let error = match p.list(Stop::Eof).and_then(|list| match p.peek()? {
+        Tok::Eof => Ok(list),
+        t => Err(ParseError::Unexpected(t.text())),
+    }) {
+        Ok(list) => return Ok(list),
+        Err(e) => e,
+    };
+    let line = p.line_here();
+    let done: String = p.src[..p.complete_end.min(p.src.len())].iter().collect();
+    Err(Box::new(ScriptError {
+        ran: parse(&done).unwrap_or_default(),
+        error,
+        line,
+        text: src.lines().nth(line as usize - 1).unwrap_or("").to_string(),
+    }))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Word(Word),
@@ -194,6 +229,8 @@ struct Parser {
     open_heredoc: Option<HeredocEnd>,
     /// A position and its line, from which [`Parser::line_here`] counts on.
     line_at: (usize, u32),
+    /// At the top level, where the last line of complete commands ended ([`parse_script`]).
+    complete_end: usize,
 }
 
 fn is_meta(c: char) -> bool {
@@ -222,7 +259,18 @@ impl Parser {
             depth: 0,
             open_heredoc: None,
             line_at: (0, 1),
+            complete_end: 0,
         }
+    }
+
+    /// The top level's newlines: each one ends a line of complete commands.
+    #[inline(never)]
+    fn top_newlines(&mut self) -> R<()> {
+        while self.peek()? == Tok::Newline {
+            self.next()?;
+            self.complete_end = self.pos;
+        }
+        Ok(())
     }
 
     /// The line of the current position. Parsing moves forward, so counting the newlines
@@ -975,7 +1023,11 @@ impl Parser {
     fn list(&mut self, stop: Stop) -> R<List> {
         let mut items = Vec::new();
         loop {
-            self.skip_newlines()?;
+            if stop == Stop::Eof {
+                self.top_newlines()?;
+            } else {
+                self.skip_newlines()?;
+            }
             if self.at_stop(stop)? {
                 break;
             }
@@ -988,6 +1040,7 @@ impl Parser {
                     self.next()?;
                     item.background = true;
                 }
+                Tok::Newline if stop == Stop::Eof => self.top_newlines()?,
                 Tok::Newline => {
                     self.next()?;
                 }

@@ -413,6 +413,11 @@ const CASES: &[&str] = &[
     "printf 'f() {\\n  bar\\n  echo in f $LINENO\\n}\\nf\\nx=$(baz)\\necho \"$(echo $LINENO)\"\\n' > s.sh; bash s.sh",
     "printf 'cat <<EOF\\none\\ntwo\\nEOF\\nnope\\nif true; then\\n  nope2\\nfi\\n' > s.sh; bash s.sh",
     "printf 'echo $LINENO\\n\\n\\nfoo; echo $LINENO\\n' > s.sh; chmod +x s.sh; ./s.sh; bash -c 'foo; echo $LINENO'",
+    // a script bash cannot parse runs up to its broken command
+    "bash -c 'echo a; fi'; echo \"[$?]\"; bash -c 'if true; then'; echo \"[$?]\"",
+    "printf 'echo 1\\necho 2\\nif true; then\\n echo 3\\n fi fi\\necho 4\\n' > e.sh; bash e.sh; echo \"[$?]\"",
+    "printf 'echo a\\nif true; then\\n' > e.sh; bash e.sh; echo \"[$?]\"",
+    "printf 'echo x; exit 3\\nfi\\n' > e.sh; bash e.sh; echo \"[$?]\"; printf 'cat <<E\\nhi\\nE\\ndone\\n' > f.sh; bash f.sh",
     // $RANDOM once seeded, $SECONDS (the clock stands still here)
     "RANDOM=42; echo $RANDOM $RANDOM $RANDOM",
     "RANDOM=0; echo $RANDOM $RANDOM; RANDOM=-5; echo $RANDOM",
