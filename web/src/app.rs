@@ -152,6 +152,8 @@ impl FrameLoop {
             if let Some(root) = gloo::utils::document().document_element() {
                 let _ = root.set_attribute("data-warmed", &format!("{ms:.0}"));
             }
+            // And the pod cells' colours, while nothing waits to be laid out.
+            crate::components::cells::prime_colours();
             // This frame's real time went to the warm-up, not to the learner's clock.
             self.last.set(Some(perf_now()));
         }
@@ -314,6 +316,7 @@ pub fn App() -> Html {
                     None => drop(root.remove_attribute("data-theme")),
                 }
             }
+            crate::components::cells::forget_colours();
         });
     }
     let (has_next, namespace, editor_file) = {

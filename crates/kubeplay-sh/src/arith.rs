@@ -136,7 +136,8 @@ impl P<'_> {
         )
     }
     fn var(&self, name: &str) -> i64 {
-        let v = self.sh.get(name).unwrap_or("").trim().to_string();
+        let v = self.sh.value(name).unwrap_or_default();
+        let v = v.trim();
         v.parse().unwrap_or(0)
     }
     fn assign(&mut self) -> Result<i64, String> {

@@ -292,7 +292,7 @@ impl Ex<'_> {
                 let i: usize = n.parse().ok()?;
                 sh.positional.get(i.checked_sub(1)?).cloned()
             }
-            n => sh.get(n).map(str::to_string),
+            n => sh.value(n),
         }
     }
 

@@ -322,6 +322,7 @@ impl Proc {
 
     fn child(&self, list: List, stdin: Option<Stdin>) -> Proc {
         let mut sh = self.sh.clone();
+        sh.dynamic = self.sh.dynamic.fork();
         sh.interactive = false;
         // A subshell starts without the traps of its parent.
         sh.traps.clear();
@@ -600,6 +601,8 @@ impl Proc {
     }
 
     fn run(&mut self, host: &mut dyn Host, out: &mut Out, budget: &mut Budget) -> Status {
+        // Time stands still while a process runs: `$SECONDS` reads the clock of this turn.
+        self.sh.dynamic.tick(host.now(), host.unix_ms());
         loop {
             if budget.exhausted {
                 return Status::Exited(BUDGET_STATUS);

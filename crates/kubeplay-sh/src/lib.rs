@@ -43,6 +43,7 @@ pub mod arith;
 pub mod ast;
 mod cond;
 pub mod diff;
+mod dynamic;
 pub mod expand;
 pub mod glob;
 mod interp;
@@ -312,6 +313,8 @@ pub struct Shell {
     /// Where `getopts` stopped inside a cluster of options (`-ac`): the OPTIND it left and
     /// the character after; (0, 0) at a word's start.
     pub getopts_at: (usize, usize),
+    /// `$RANDOM`, `$SECONDS`, `$EPOCHSECONDS` (bash only).
+    pub(crate) dynamic: dynamic::Dynamic,
 }
 
 /// The shell options `set` turns on and off that change what runs.
@@ -404,6 +407,7 @@ impl Shell {
             opts: Opts::default(),
             traps: BTreeMap::new(),
             getopts_at: (0, 0),
+            dynamic: dynamic::Dynamic::new(0),
         };
         for (k, v) in [
             ("HOME", vfs::HOME),
@@ -420,6 +424,12 @@ impl Shell {
         ] {
             sh.set(k, v);
             sh.export(k);
+        }
+        // dash, the `sh` of Debian's images, has no `$RANDOM` or `$SECONDS`.
+        if name != "bash" {
+            for n in ["RANDOM", "SECONDS", "EPOCHSECONDS"] {
+                sh.dynamic.unset(n);
+            }
         }
         // What bash sets for itself (not exported): scripts test `$UID` or `$BASH_VERSION`.
         if name == "bash" {
@@ -444,7 +454,22 @@ impl Shell {
         sh.interactive = true;
         sh.pid = 4242;
         sh.aliases.insert("k".into(), "kubectl".into());
+        // Its `$SECONDS` count from the session's start.
+        sh.dynamic.tick(0, EPOCH_UNIX_SECONDS * 1000);
         sh
+    }
+
+    /// Seed `$RANDOM` (a session seeds it from its own seed, so a replay gives the same
+    /// numbers).
+    pub fn seed_random(&mut self, seed: u32) {
+        self.dynamic.assign("RANDOM", &seed.to_string());
+    }
+
+    /// `$name` as expansion sees it: a dynamic variable's new value, else [`Shell::get`].
+    pub fn value(&self, name: &str) -> Option<String> {
+        self.dynamic
+            .get(name)
+            .or_else(|| self.get(name).map(str::to_string))
     }
 
     /// `$name`: a scalar's value, or an array's element 0 (key `0`).
@@ -459,6 +484,7 @@ impl Shell {
 
     /// `name=value`; on an array, its element 0.
     pub fn set(&mut self, name: &str, value: &str) {
+        self.dynamic.assign(name, value);
         match self.vars.get_mut(name) {
             Some(Var { array: Some(a), .. }) => match a {
                 Array::Indexed(m) => {
@@ -712,6 +738,7 @@ impl Shell {
     }
 
     pub fn unset(&mut self, name: &str) {
+        self.dynamic.unset(name);
         self.vars.remove(name);
     }
 

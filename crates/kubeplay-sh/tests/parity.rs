@@ -397,6 +397,15 @@ const CASES: &[&str] = &[
     "x=<(echo hi); echo $x",
     "echo a<(true)b",
     "while read l; do echo \"[$l]\"; done < <(printf 'x\\ny\\n')",
+    // $RANDOM once seeded, $SECONDS (the clock stands still here)
+    "RANDOM=42; echo $RANDOM $RANDOM $RANDOM",
+    "RANDOM=0; echo $RANDOM $RANDOM; RANDOM=-5; echo $RANDOM",
+    "RANDOM=7; echo $(( RANDOM % 6 + 1 )) $(( RANDOM % 6 + 1 ))",
+    "RANDOM=1; a=$RANDOM; RANDOM=1; b=$RANDOM; [ $a = $b ] && echo same",
+    "RANDOM=3; (echo $RANDOM) >/dev/null; echo $RANDOM",
+    "unset RANDOM; echo \"[$RANDOM]\"; RANDOM=5; echo \"[$RANDOM]\"",
+    "echo $SECONDS; SECONDS=10; echo $SECONDS",
+    "[ ${#EPOCHSECONDS} -eq 10 ] && echo ten digits",
 ];
 
 #[test]

@@ -239,11 +239,13 @@ impl Session {
     }
 
     pub fn with_fs(seed: u64, fs: Vfs) -> Session {
+        let mut sh = Shell::interactive_bash();
+        sh.seed_random((seed ^ (seed >> 32)) as u32);
         Session {
             world: World::new(seed),
             fs,
             namespace: "default".into(),
-            proc: Proc::idle(Shell::interactive_bash()),
+            proc: Proc::idle(sh),
             pending: String::new(),
             heredoc_end: None,
             waits: BTreeMap::new(),

@@ -17,7 +17,7 @@ use crate::i18n::{Lang, Words};
 use crate::model::PodView;
 use gloo::events::EventListener;
 use gloo::render::{request_animation_frame, AnimationFrame};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,6 +50,59 @@ pub struct CellsProps {
     pub pods: Rc<[Rc<PodView>]>,
 }
 
+/// The cells' colours, as the page's CSS sets them on `:root` for the theme in force.
+pub struct Colours {
+    /// By `PALETTE` index.
+    fill: [String; 6],
+    /// The keyboard cursor's ring.
+    accent: String,
+}
+
+thread_local! {
+    static COLOURS: RefCell<Option<Rc<Colours>>> = const { RefCell::new(None) };
+    /// The width the grids were last laid out at (CSS pixels; 0 before the first).
+    static GRID_WIDTH: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// The colours, read from the page's style once and kept until the theme changes. Reading a
+/// computed style right after a render makes the browser lay out the whole page first: when
+/// each new canvas read them, the first frame of a 1,000-pod ReplicaSet spent about 16 ms
+/// there. The page reads them once while it is idle after loading (`prime_colours`).
+pub fn colours() -> Rc<Colours> {
+    COLOURS.with(|c| c.borrow_mut().get_or_insert_with(read_colours).clone())
+}
+
+/// Read the colours now, while nothing is waiting to be laid out.
+pub fn prime_colours() {
+    drop(colours());
+}
+
+/// The theme changed: the next [`colours`] reads them again.
+pub fn forget_colours() {
+    COLOURS.with(|c| c.borrow_mut().take());
+}
+
+fn read_colours() -> Rc<Colours> {
+    let style = gloo::utils::document().document_element().and_then(|root| {
+        gloo::utils::window()
+            .get_computed_style(&root)
+            .ok()
+            .flatten()
+    });
+    let var = |name: &str, fallback: &str| {
+        style
+            .as_ref()
+            .and_then(|s| s.get_property_value(name).ok())
+            .map(|v| v.trim().to_string())
+            .filter(|v| !v.is_empty())
+            .unwrap_or_else(|| fallback.to_string())
+    };
+    Rc::new(Colours {
+        fill: PALETTE.map(|(_, name, fallback)| var(name, fallback)),
+        accent: var("--accent", "#2f6fde"),
+    })
+}
+
 /// The canvas and what is painted on it.
 struct Painter {
     canvas: HtmlCanvasElement,
@@ -61,9 +114,8 @@ struct Painter {
     /// Columns and rows of the grid painted; a change repaints everything.
     cols: usize,
     rows: usize,
-    /// Colours by `PALETTE` index, and the keyboard cursor's ring, read from the page's CSS.
-    colours: [String; 6],
-    accent: String,
+    /// Colours by `PALETTE` index, and the keyboard cursor's ring (see [`colours`]).
+    colours: Rc<Colours>,
     /// The cell under the pointer, and the keyboard's cursor (ringed while focused).
     hover: Option<usize>,
     cursor: Option<usize>,
@@ -79,41 +131,19 @@ impl Painter {
             .ok()??
             .dyn_into::<CanvasRenderingContext2d>()
             .ok()?;
-        let mut p = Painter {
+        Some(Painter {
             canvas,
             ctx,
             drawn: Vec::new(),
             width: 0.0,
             cols: 0,
             rows: 0,
-            colours: Default::default(),
-            accent: String::new(),
+            colours: colours(),
             hover: None,
             cursor: None,
             focused: false,
             tr: &crate::i18n::EN,
-        };
-        p.read_colours();
-        Some(p)
-    }
-
-    fn read_colours(&mut self) {
-        let style = gloo::utils::window()
-            .get_computed_style(&self.canvas)
-            .ok()
-            .flatten();
-        let var = |name: &str, fallback: &str| {
-            style
-                .as_ref()
-                .and_then(|s| s.get_property_value(name).ok())
-                .map(|v| v.trim().to_string())
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| fallback.to_string())
-        };
-        for (i, (_, name, fallback)) in PALETTE.iter().enumerate() {
-            self.colours[i] = var(name, fallback);
-        }
-        self.accent = var("--accent", "#2f6fde");
+        })
     }
 
     fn origin(&self, i: usize) -> (f64, f64) {
@@ -198,7 +228,7 @@ impl Painter {
         for &i in which {
             self.clear(i);
         }
-        for (k, colour) in self.colours.iter().enumerate() {
+        for (k, colour) in self.colours.fill.iter().enumerate() {
             let mut any = false;
             for &i in which {
                 if palette_index(self.drawn[i].class) != k {
@@ -227,7 +257,7 @@ impl Painter {
             return;
         }
         let (x, y) = self.origin(i);
-        self.ctx.set_stroke_style_str(&self.accent);
+        self.ctx.set_stroke_style_str(&self.colours.accent);
         self.ctx.set_line_width(1.5);
         self.ctx
             .stroke_rect(x - 0.5, y - 0.5, CELL + 1.0, CELL + 1.0);
@@ -317,6 +347,7 @@ type Shared = Rc<RefCell<Option<Painter>>>;
 /// observer's callback would resize the element it observes (the canvas' parent, whose width
 /// is the grid's), which the browser reports as a loop.
 fn on_width(painter: &Shared, frame: &Rc<RefCell<Option<AnimationFrame>>>, width: f64) {
+    GRID_WIDTH.set(width);
     let changed = painter
         .borrow()
         .as_ref()
@@ -364,10 +395,17 @@ pub fn Cells(p: &CellsProps) -> Html {
             let parent = canvas.as_ref().and_then(|c| c.parent_element());
             if let (Some(canvas), Some(parent)) = (canvas, parent) {
                 // The first paint cannot wait for the observer (that would show a frame
-                // without cells): it reads the width once.
+                // without cells). Every grid is as wide as the others, so a new one takes the
+                // width they were last laid out at: reading its own would make the browser lay
+                // out the page it has just changed, in the middle of the frame (about 14 ms
+                // in the first frame of a 1,000-pod ReplicaSet). The observer corrects it.
                 let mut p = Painter::new(canvas);
                 if let Some(p) = p.as_mut() {
-                    p.width = content_width(&parent);
+                    p.width = match GRID_WIDTH.get() {
+                        w if w > 0.0 => w,
+                        _ => content_width(&parent),
+                    };
+                    GRID_WIDTH.set(p.width);
                 }
                 *painter.borrow_mut() = p;
                 let frame = Rc::new(RefCell::new(None));
@@ -387,7 +425,8 @@ pub fn Cells(p: &CellsProps) -> Html {
                     let painter = painter.clone();
                     theme = Some(EventListener::new(&mq, "change", move |_| {
                         if let Some(p) = painter.borrow_mut().as_mut() {
-                            p.read_colours();
+                            forget_colours();
+                            p.colours = colours();
                             p.cols = 0;
                             let pods = std::mem::take(&mut p.drawn);
                             p.paint(&pods);
