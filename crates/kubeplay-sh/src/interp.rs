@@ -90,12 +90,12 @@ enum Waiting {
 enum ChildMode {
     /// `( ... )`, `bash -c`, a script file: everything goes out as is.
     Subshell,
-    /// The part of a script before a syntax error: unless it calls `exit`, bash's error
-    /// comes after it, and the status is 2.
-    Unparsed { error: String },
 }
 
 enum Frame {
+    /// Under the commands of a script before the one that does not parse: once they have
+    /// run (and not called `exit`), the shell's syntax error ends the script, status 2.
+    SyntaxError(String),
     List {
         list: List,
         idx: usize,
@@ -248,6 +248,20 @@ impl Proc {
     /// Parse `src` and make a process of it.
     pub fn parse(src: &str, sh: Shell) -> Result<Proc, ParseError> {
         Ok(Proc::new(sh, parse(src)?))
+    }
+
+    /// A shell running a script (a file's text when `file`, else a `-c` string): if it does
+    /// not parse, the commands before the broken one run, then the shell's syntax error.
+    pub fn script(src: &str, sh: Shell, file: bool) -> Proc {
+        match crate::parse::parse_script(src) {
+            Ok(list) => Proc::new(sh, list),
+            Err(e) => {
+                let error = syntax_error(sh.flavour, &sh.arg0, file, &e);
+                let mut p = Proc::new(sh, e.ran);
+                p.frames.insert(0, Frame::SyntaxError(error));
+                p
+            }
+        }
     }
 
     /// A process with nothing to run yet (an interactive shell between commands).
@@ -715,6 +729,12 @@ impl Proc {
                     }
                 }
                 Frame::Bang => self.sh.status = (self.sh.status == 0) as i32,
+                Frame::SyntaxError(msg) => {
+                    let level = self.frames.len();
+                    self.route(host, level, 2, msg.as_bytes(), out);
+                    self.sh.status = 2;
+                    self.exited = Some(2);
+                }
                 Frame::ExitAfterTrap(code) => self.exited = Some(code),
                 Frame::Pipe {
                     cmds,
@@ -1253,18 +1273,12 @@ impl Proc {
                     for (fd, d) in cout.take() {
                         self.route(host, level, fd, &d, out);
                     }
-                    match (st, mode) {
-                        (Status::Blocked, mode) => {
+                    match st {
+                        Status::Blocked => {
                             self.frames.push(Frame::Child { proc, mode });
                             return Status::Blocked;
                         }
-                        (Status::Exited(_), ChildMode::Unparsed { error })
-                            if proc.exit_requested().is_none() =>
-                        {
-                            self.route(host, level, 2, error.as_bytes(), out);
-                            self.sh.status = 2;
-                        }
-                        (Status::Exited(code), _) => self.sh.status = code,
+                        Status::Exited(code) => self.sh.status = code,
                     }
                 }
             }
@@ -2221,6 +2235,12 @@ impl Proc {
                 } else {
                     ("command not found", 127)
                 };
+                // dash and ash say less: `not found`, or `Permission denied` for what is there.
+                let msg = match (self.sh.flavour, code) {
+                    (crate::Flavour::Bash, _) => msg,
+                    (_, 127) => "not found",
+                    _ => "Permission denied",
+                };
                 let mut chunks = chunks;
                 chunks.push((2, format!("{a0}: {name}: {msg}\n").into_bytes()));
                 self.emit(host, &fds, chunks, out);
@@ -2278,6 +2298,10 @@ impl Proc {
                         Some(_) => {
                             io.err(format!("{a0}: cd: {target}: Not a directory\n"));
                             1
+                        }
+                        None if self.sh.flavour == crate::Flavour::Dash => {
+                            io.err(format!("{a0}: cd: can't cd to {target}\n"));
+                            2
                         }
                         None => {
                             io.err(format!("{a0}: cd: {target}: No such file or directory\n"));
@@ -2779,35 +2803,27 @@ impl Proc {
                             }
                         }
                     };
-                // bash itself (not `sh`, not `eval` or `source`) runs what it can of a
-                // script it cannot parse to the end: see `parse::parse_script`.
-                let bash = argv[0] == "bash";
-                let file = bash && !args.iter().any(|a| a == "-c");
+                let file = newshell && !args.iter().any(|a| a == "-c");
                 let src = if file && src.ends_with('\n') {
                     src
                 } else {
                     format!("{src}\n")
                 };
-                let mut mode = ChildMode::Subshell;
-                let list = match crate::parse::parse_script(&src) {
-                    Ok(l) => l,
-                    Err(e) if bash => {
-                        let at = if file {
-                            format!("{arg0}: line {}", e.line)
-                        } else {
-                            format!("{arg0}: -c: line {}", e.line)
+                // A shell (not `eval` or `source`) runs what it can of a script it cannot
+                // parse to the end, then says so in its own words (`Proc::script`).
+                let (list, syntax) = match crate::parse::parse_script(&src) {
+                    Ok(l) => (l, None),
+                    Err(e) if newshell => {
+                        let flavour = match argv[0].as_str() {
+                            "bash" => crate::Flavour::Bash,
+                            _ => self.sh.sh_is,
                         };
-                        let mut msg = format!("{at}: {}\n", e.error.message());
-                        if let crate::ParseError::Unexpected(_) = e.error {
-                            msg.push_str(&format!("{at}: `{}'\n", e.text));
-                        }
-                        mode = ChildMode::Unparsed { error: msg };
-                        e.ran
+                        let error = syntax_error(flavour, &arg0, file, &e);
+                        (e.ran, Some(error))
                     }
                     Err(e) => {
-                        let who = if newshell { arg0.clone() } else { a0.clone() };
-                        io.err(format!("{who}: {}\n", e.error.message()));
-                        self.sh.status = if newshell { 2 } else { 1 };
+                        io.err(format!("{a0}: {}\n", e.error.message()));
+                        self.sh.status = 1;
                         return Some(None);
                     }
                 };
@@ -2823,6 +2839,14 @@ impl Proc {
                     child.sh.arg0 = arg0;
                     // bash reading a file (not `-c`) numbers its errors' lines.
                     child.sh.script = file;
+                    if let Some(error) = syntax {
+                        child.frames.insert(0, Frame::SyntaxError(error));
+                    }
+                    if argv[0] == "sh" {
+                        child.sh.become_sh();
+                    } else {
+                        child.sh.flavour = crate::Flavour::Bash;
+                    }
                     child.tty = self.fd1_tty() && lookup(fds, 1).is_none();
                     child.sh.positional = pos;
                     for (k, v) in assigns {
@@ -2840,7 +2864,7 @@ impl Proc {
                     }
                     self.frames.push(Frame::Child {
                         proc: Box::new(child),
-                        mode,
+                        mode: ChildMode::Subshell,
                     });
                 } else if !fds.is_empty() {
                     self.frames.push(Frame::Scope {
@@ -3613,4 +3637,48 @@ fn script_argv(
     out.push(shell.to_string());
     out.extend(argv);
     Ok(out)
+}
+
+/// What a shell prints when a script it runs does not parse: bash names the line and quotes
+/// it (`deploy.sh: line 5: syntax error near unexpected token `fi'`); dash says
+/// `deploy.sh: 5: Syntax error: "fi" unexpected`; busybox's ash
+/// `deploy.sh: line 5: syntax error: unexpected "fi"` (no line for `-c`). (dash and ash name
+/// the token they expected at the end of the input; kubeplay says bash's words there.)
+fn syntax_error(
+    flavour: crate::Flavour,
+    arg0: &str,
+    file: bool,
+    e: &crate::parse::ScriptError,
+) -> String {
+    use crate::{Flavour, ParseError};
+    let line = e.line;
+    match (flavour, &e.error) {
+        (Flavour::Bash, err) => {
+            let at = if file {
+                format!("{arg0}: line {line}")
+            } else {
+                format!("{arg0}: -c: line {line}")
+            };
+            let mut msg = format!("{at}: {}\n", err.message());
+            if let ParseError::Unexpected(_) = err {
+                msg.push_str(&format!("{at}: `{}'\n", e.text));
+            }
+            msg
+        }
+        (Flavour::Dash, ParseError::Unexpected(t)) => {
+            format!("{arg0}: {line}: Syntax error: \"{t}\" unexpected\n")
+        }
+        (Flavour::Dash, err) => format!("{arg0}: {line}: {}\n", err.message()),
+        (Flavour::Ash, err) => {
+            let at = if file {
+                format!("{arg0}: line {line}")
+            } else {
+                arg0.to_string()
+            };
+            match err {
+                ParseError::Unexpected(t) => format!("{at}: syntax error: unexpected \"{t}\"\n"),
+                err => format!("{at}: {}\n", err.message()),
+            }
+        }
+    }
 }

@@ -54,6 +54,7 @@ mod watch;
 
 pub use interp::{Proc, Status, MAX_PROC_DEPTH, STEP_BUDGET};
 pub use parse::{parse, ParseError};
+
 pub use vfs::{FileSource, FsError, Vfs};
 
 use kubeplay_sort::Collect as _;
@@ -315,8 +316,20 @@ pub struct Shell {
     pub getopts_at: (usize, usize),
     /// `$RANDOM`, `$SECONDS`, `$EPOCHSECONDS` (bash only), `$LINENO`.
     pub(crate) dynamic: dynamic::Dynamic,
-    /// bash running a script file: its errors say on which line (`deploy.sh: line 3: `).
+    /// Running a script file: errors say on which line (`deploy.sh: line 3: `).
     pub script: bool,
+    /// Which shell this is, and which one `sh` starts here: their messages differ.
+    pub flavour: Flavour,
+    pub sh_is: Flavour,
+}
+
+/// The shells kubeplay plays: bash; dash, the `sh` of Debian and Ubuntu (and of the
+/// controlplane); busybox's ash, the `sh` of busybox and Alpine images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flavour {
+    Bash,
+    Dash,
+    Ash,
 }
 
 /// The shell options `set` turns on and off that change what runs.
@@ -393,6 +406,11 @@ impl Shell {
     /// A shell named `name` (`bash` at the prompt, `sh` in containers) with the usual
     /// environment and `/root` as its working directory.
     pub fn new(name: &str) -> Shell {
+        Shell::with_sh(name, Flavour::Dash)
+    }
+
+    /// [`Shell::new`] on a machine whose `sh` is `sh_is`.
+    pub fn with_sh(name: &str, sh_is: Flavour) -> Shell {
         let mut sh = Shell {
             vars: BTreeMap::new(),
             aliases: BTreeMap::new(),
@@ -411,6 +429,8 @@ impl Shell {
             getopts_at: (0, 0),
             dynamic: dynamic::Dynamic::new(0),
             script: false,
+            flavour: Flavour::Bash,
+            sh_is,
         };
         for (k, v) in [
             ("HOME", vfs::HOME),
@@ -428,11 +448,8 @@ impl Shell {
             sh.set(k, v);
             sh.export(k);
         }
-        // dash, the `sh` of Debian's images, has no `$RANDOM` or `$SECONDS`.
         if name != "bash" {
-            for n in ["RANDOM", "SECONDS", "EPOCHSECONDS"] {
-                sh.dynamic.unset(n);
-            }
+            sh.become_sh();
         }
         // What bash sets for itself (not exported): scripts test `$UID` or `$BASH_VERSION`.
         if name == "bash" {
@@ -468,12 +485,26 @@ impl Shell {
         self.dynamic.assign("RANDOM", &seed.to_string());
     }
 
-    /// Who an error message comes from: `bash`, or in a script `deploy.sh: line 3`.
+    /// This shell as the `sh` of its machine ([`Shell::sh_is`]). Debian's dash has no
+    /// `$RANDOM`, `$SECONDS` or `$LINENO`; busybox's ash has `$RANDOM` and `$LINENO`.
+    pub fn become_sh(&mut self) {
+        self.flavour = self.sh_is;
+        let gone: &[&str] = match self.flavour {
+            Flavour::Dash => &["RANDOM", "SECONDS", "EPOCHSECONDS", "LINENO"],
+            _ => &["SECONDS", "EPOCHSECONDS"],
+        };
+        for n in gone {
+            self.dynamic.unset(n);
+        }
+    }
+
+    /// Who an error message comes from: `bash`, in a script `deploy.sh: line 3`; dash
+    /// always says the line, `sh: 1`.
     pub fn who(&self) -> String {
-        if self.script {
-            format!("{}: line {}", self.arg0, self.dynamic.line())
-        } else {
-            self.arg0.clone()
+        match self.flavour {
+            Flavour::Dash => format!("{}: {}", self.arg0, self.dynamic.line()),
+            _ if self.script => format!("{}: line {}", self.arg0, self.dynamic.line()),
+            _ => self.arg0.clone(),
         }
     }
 

@@ -446,3 +446,19 @@ fn complete_registers_prints_and_removes_as_bash_does() {
         assert_eq!(run(src), (want.to_string(), *code), "{src}");
     }
 }
+
+/// busybox's ash (the `sh` of busybox and Alpine images) says `not found`, with the line only
+/// in a script file; as busybox 1.35 prints it.
+#[test]
+fn busybox_sh_messages() {
+    let mut host = TestHost::new();
+    let sh = crate::Shell::with_sh("sh", crate::Flavour::Ash);
+    let src = "slep 1; ./missing; echo $?; touch nx; ./nx; echo $?; printf 'echo a\\nslep 2\\n' > s.sh; sh s.sh";
+    let mut p = Proc::parse(src, sh).unwrap();
+    let mut out = Out::default();
+    assert_eq!(p.step(&mut host, &mut out), Status::Exited(127));
+    assert_eq!(
+        out.all_text(),
+        "sh: slep: not found\nsh: ./missing: not found\n127\nsh: ./nx: Permission denied\n126\na\ns.sh: line 2: slep: not found\n"
+    );
+}

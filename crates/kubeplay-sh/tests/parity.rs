@@ -26,8 +26,12 @@ impl Host for H {
 }
 
 fn ours(script: &str) -> (String, String, i32) {
+    ours_as("bash", script)
+}
+
+fn ours_as(shell: &str, script: &str) -> (String, String, i32) {
     let mut host = H { fs: Vfs::default() };
-    let mut p = Proc::parse(script, Shell::new("bash")).expect("parses");
+    let mut p = Proc::parse(script, Shell::new(shell)).expect("parses");
     let mut out = Out::default();
     let code = match p.step(&mut host, &mut out) {
         Status::Exited(c) => c,
@@ -37,12 +41,16 @@ fn ours(script: &str) -> (String, String, i32) {
 }
 
 fn real(script: &str) -> Option<(String, String, i32)> {
+    real_as("bash", script)
+}
+
+fn real_as(shell: &str, script: &str) -> Option<(String, String, i32)> {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("kubeplay-parity-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).ok()?;
-    let o = Command::new("bash")
+    let o = Command::new(shell)
         .arg("-c")
         .arg(script)
         .current_dir(&dir)
@@ -428,6 +436,37 @@ const CASES: &[&str] = &[
     "echo $SECONDS; SECONDS=10; echo $SECONDS",
     "[ ${#EPOCHSECONDS} -eq 10 ] && echo ten digits",
 ];
+
+/// `sh` is dash, as on Debian and Ubuntu (the controlplane, and images built on them).
+const DASH_CASES: &[&str] = &[
+    "slep 1; ./missing; echo $?",
+    "cd /nope; echo $?; cd /tmp && pwd",
+    "touch nx; ./nx; echo $?; mkdir d; ./d; echo $?",
+    "printf 'echo a\\nslep 2\\n' > s.sh; sh s.sh; echo $?",
+    "echo \"[$RANDOM] [$SECONDS]\"; echo $LINENO",
+    "f() { nope; }; f; echo $?",
+    "sh -c 'echo a; fi'; echo $?; sh -c 'echo b\nfi'; echo $?",
+    "printf 'echo 1\\nslep\\nif true; then\\n fi fi\\necho 2\\n' > e.sh; sh e.sh; echo $?",
+];
+
+#[test]
+fn sh_matches_dash() {
+    let is_dash =
+        std::fs::canonicalize("/bin/sh").is_ok_and(|p| p.file_name().is_some_and(|n| n == "dash"));
+    if !is_dash || real_as("sh", "true").is_none() {
+        eprintln!("/bin/sh is not dash; skipping");
+        return;
+    }
+    let mut failures = Vec::new();
+    for script in DASH_CASES {
+        let want = real_as("sh", script).expect("sh runs");
+        let got = ours_as("sh", script);
+        if got != want {
+            failures.push(format!("script: {script}\n  sh: {want:?}\n  ours: {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
 
 #[test]
 fn utilities_match_bash_and_coreutils() {

@@ -111,7 +111,7 @@ impl World {
         } else {
             "sh"
         };
-        let mut shell = container_shell(sh_name, &c.env, pod);
+        let mut shell = container_shell(sh_name, &c.env, pod, userland);
         let is_shell = matches!(base.as_str(), "sh" | "bash" | "ash");
         let script = if is_shell && argv.len() >= 3 && argv[1] == "-c" {
             Some(argv[2].clone())

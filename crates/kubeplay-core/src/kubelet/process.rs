@@ -427,7 +427,7 @@ fn start_server_or(
                             .push_str(&format!("{base}: -c requires an argument\n"));
                         return Ok(Program::Done(2));
                     };
-                    let s = super::script::Script::new(script, &argv[i + 2..]);
+                    let s = super::script::Script::new(base, script, &argv[i + 2..]);
                     Ok(Program::Script(Box::new(s)))
                 }
                 // No script: the shell reads its standard input. An open one (`kubectl run

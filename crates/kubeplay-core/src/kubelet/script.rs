@@ -4,7 +4,7 @@
 
 use super::process::{self, Files, Poll, ProcCx};
 use crate::time::Millis;
-use kubeplay_sh::{Handle, Host, Io, Out, Proc, Shell, Status, Step, Vfs};
+use kubeplay_sh::{Flavour, Handle, Host, Io, Out, Proc, Shell, Status, Step, Vfs};
 use kubeplay_sort::Collect as _;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -13,6 +13,8 @@ use std::rc::Rc;
 /// cloned world is a snapshot for reading, not a second simulation).
 #[derive(Clone)]
 pub struct Script {
+    /// `bash`, or `sh`.
+    shell: &'static str,
     pub text: String,
     pub args: Vec<String>,
     state: Rc<RefCell<State>>,
@@ -21,7 +23,6 @@ pub struct Script {
 enum State {
     NotStarted,
     Running(Box<Proc>, Follows),
-    Failed(String),
 }
 
 impl std::fmt::Debug for Script {
@@ -225,8 +226,18 @@ impl Host for ContainerHost<'_, '_> {
 }
 
 /// A fresh `sh` for a container: its environment exported, `/` as the working directory.
-pub fn container_shell(name: &str, env: &[process::EnvPair], hostname: &str) -> Shell {
-    let mut sh = Shell::new(name);
+pub fn container_shell(
+    name: &str,
+    env: &[process::EnvPair],
+    hostname: &str,
+    userland: crate::images::Userland,
+) -> Shell {
+    use crate::images::Userland;
+    let sh_is = match userland {
+        Userland::Busybox | Userland::BusyboxLegacy | Userland::Alpine => Flavour::Ash,
+        _ => Flavour::Dash,
+    };
+    let mut sh = Shell::with_sh(name, sh_is);
     for k in ["SHELL", "USER", "LOGNAME", "TERM"] {
         sh.unset(k);
     }
@@ -242,8 +253,11 @@ pub fn container_shell(name: &str, env: &[process::EnvPair], hostname: &str) -> 
 }
 
 impl Script {
-    pub fn new(text: &str, args: &[String]) -> Script {
+    /// `shell -c text args...`, where `shell` is `bash` or (for `sh` and `ash`) the image's
+    /// `sh`.
+    pub fn new(shell: &str, text: &str, args: &[String]) -> Script {
         Script {
+            shell: if shell == "bash" { "bash" } else { "sh" },
             text: text.to_string(),
             args: args.to_vec(),
             state: Rc::new(RefCell::new(State::NotStarted)),
@@ -253,23 +267,17 @@ impl Script {
     pub fn resume(&mut self, cx: &mut ProcCx<'_>) -> Poll {
         let mut st = self.state.borrow_mut();
         if let State::NotStarted = &*st {
-            let mut sh = container_shell("sh", cx.env, cx.hostname);
+            let mut sh = container_shell(self.shell, cx.env, cx.hostname, cx.userland);
             if let Some((a0, rest)) = self.args.split_first() {
                 sh.arg0 = a0.clone();
                 sh.positional = rest.to_vec();
             }
-            *st = match Proc::parse(&self.text, sh) {
-                Ok(p) => State::Running(Box::new(p), Follows::new()),
-                Err(e) => State::Failed(format!("sh: -c: line 1: {}\n", e.message())),
-            };
+            // `sh -c` takes the text as is, a newline after it.
+            let text = format!("{}\n", self.text);
+            *st = State::Running(Box::new(Proc::script(&text, sh, false)), Follows::new());
         }
         match &mut *st {
             State::NotStarted => Poll::Exit(0),
-            State::Failed(msg) => {
-                cx.out.push_str(msg);
-                msg.clear();
-                Poll::Exit(2)
-            }
             State::Running(p, follows) => {
                 let mut host = ContainerHost::new(cx, &[]);
                 host.follows = std::mem::take(follows);
