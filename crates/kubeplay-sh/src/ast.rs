@@ -34,6 +34,8 @@ pub struct Simple {
     pub assigns: Vec<Assign>,
     pub words: Vec<Word>,
     pub redirs: Vec<Redir>,
+    /// The line it starts on, from 1 (`$LINENO`, and `script: line N:` in a script's errors).
+    pub line: u32,
 }
 
 /// `name=value`, `name+=value`, `name[i]=value`, `name=(a b c)`.

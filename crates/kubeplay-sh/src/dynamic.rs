@@ -1,5 +1,5 @@
-//! bash's variables whose value is made each time one is read: `$RANDOM`, `$SECONDS` and
-//! `$EPOCHSECONDS`. They keep their special meaning until `unset`.
+//! bash's variables whose value is made each time one is read: `$RANDOM`, `$SECONDS`,
+//! `$EPOCHSECONDS` and `$LINENO`. They keep their special meaning until `unset`.
 //!
 //! `$RANDOM` is bash 5.2's generator (Park and Miller's "minimal standard", folded to 15
 //! bits), so `RANDOM=42` gives bash's own numbers after it. bash seeds it from the time and its
@@ -25,9 +25,12 @@ pub struct Dynamic {
     unix_ms: Cell<i64>,
     /// The virtual time at which `$SECONDS` was 0; unset until the shell first runs.
     zero: Cell<Option<i64>>,
+    /// The line of the command running (`$LINENO`).
+    line: Cell<u32>,
     random: bool,
     seconds: bool,
     epoch: bool,
+    lineno: bool,
 }
 
 /// bash 5.2's `intrand32`: x ↦ 16807·x mod (2³¹−1), by Schrage's method.
@@ -47,9 +50,11 @@ impl Dynamic {
             now: Cell::new(0),
             unix_ms: Cell::new(0),
             zero: Cell::new(None),
+            line: Cell::new(0),
             random: true,
             seconds: true,
             epoch: true,
+            lineno: true,
         }
     }
 
@@ -62,6 +67,7 @@ impl Dynamic {
                 Some(((self.now.get() as i64 - zero).div_euclid(1000)).to_string())
             }
             "EPOCHSECONDS" if self.epoch => Some(self.unix_ms.get().div_euclid(1000).to_string()),
+            "LINENO" if self.lineno => Some(self.line.get().to_string()),
             _ => None,
         }
     }
@@ -100,6 +106,7 @@ impl Dynamic {
             "RANDOM" => self.random = false,
             "SECONDS" => self.seconds = false,
             "EPOCHSECONDS" => self.epoch = false,
+            "LINENO" => self.lineno = false,
             _ => {}
         }
     }
@@ -111,6 +118,15 @@ impl Dynamic {
         if self.zero.get().is_none() {
             self.zero.set(Some(now as i64));
         }
+    }
+
+    /// The line of the command about to run.
+    pub fn set_line(&self, line: u32) {
+        self.line.set(line);
+    }
+
+    pub fn line(&self) -> u32 {
+        self.line.get()
     }
 
     /// A subshell's copy: its own seed, so that it does not repeat its parent's numbers.

@@ -90,6 +90,9 @@ enum Waiting {
 enum ChildMode {
     /// `( ... )`, `bash -c`, a script file: everything goes out as is.
     Subshell,
+    /// The part of a script before a syntax error: unless it calls `exit`, bash's error
+    /// comes after it, and the status is 2.
+    Unparsed { error: String },
 }
 
 enum Frame {
@@ -422,7 +425,7 @@ impl Proc {
     /// `kill [-SIGNAL | -s SIGNAL | -n NUMBER] %JOB|PID ...`: ends background jobs (there are
     /// no other processes to signal), with bash's notices and errors.
     fn kill(&mut self, host: &mut dyn Host, args: &[String], io: &mut Io) -> i32 {
-        let a0 = self.sh.arg0.clone();
+        let a0 = self.sh.who();
         let usage = |io: &mut Io| {
             io.err("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n");
             2
@@ -595,7 +598,7 @@ impl Proc {
 
     fn err(&mut self, host: &mut dyn Host, msg: &str, out: &mut Out) {
         self.out_of_memory |= msg.starts_with(crate::OUT_OF_MEMORY);
-        let line = format!("{}: {msg}\n", self.sh.arg0);
+        let line = format!("{}: {msg}\n", self.sh.who());
         let level = self.frames.len();
         self.route(host, level, 2, line.as_bytes(), out);
     }
@@ -886,6 +889,7 @@ impl Proc {
                 }
                 Frame::Simple { cmd, subs } => {
                     let Command::Simple(s) = &*cmd else { continue };
+                    self.sh.dynamic.set_line(s.line);
                     // In the order they are expanded: assignments, words, a declaration's
                     // array assignments, redirections.
                     let words = s
@@ -1249,12 +1253,18 @@ impl Proc {
                     for (fd, d) in cout.take() {
                         self.route(host, level, fd, &d, out);
                     }
-                    match st {
-                        Status::Blocked => {
+                    match (st, mode) {
+                        (Status::Blocked, mode) => {
                             self.frames.push(Frame::Child { proc, mode });
                             return Status::Blocked;
                         }
-                        Status::Exited(code) => self.sh.status = code,
+                        (Status::Exited(_), ChildMode::Unparsed { error })
+                            if proc.exit_requested().is_none() =>
+                        {
+                            self.route(host, level, 2, error.as_bytes(), out);
+                            self.sh.status = 2;
+                        }
+                        (Status::Exited(code), _) => self.sh.status = code,
                     }
                 }
             }
@@ -1445,7 +1455,7 @@ impl Proc {
 
     /// `set [-+eux...] [-+o name]... [--] [args]`: options, then the positional parameters.
     fn set_builtin(&mut self, args: &[String], io: &mut Io) -> i32 {
-        let a0 = self.sh.arg0.clone();
+        let a0 = self.sh.who();
         let mut i = 0;
         while i < args.len() {
             let a = args[i].as_str();
@@ -1520,7 +1530,7 @@ impl Proc {
 
     /// `trap [-p] [[action] signal...]`.
     fn trap_builtin(&mut self, args: &[String], io: &mut Io) -> i32 {
-        let a0 = self.sh.arg0.clone();
+        let a0 = self.sh.who();
         const SIGNALS: &[&str] = &[
             "EXIT", "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1",
             "SEGV", "USR2", "PIPE", "ALRM", "TERM", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU",
@@ -2091,6 +2101,15 @@ impl Proc {
         stdin: Option<Stdin>,
         out: &mut Out,
     ) -> Option<Status> {
+        let argv = match script_argv(host.fs(), &self.sh.cwd, &self.sh.arg0, argv) {
+            Ok(argv) => argv,
+            Err((line, code)) => {
+                let level = self.frames.len();
+                self.route(host, level, 2, line.as_bytes(), out);
+                self.sh.status = code;
+                return None;
+            }
+        };
         let name = argv[0].clone();
         let mut io = self.io();
         io.stdout_tty = self.fd1_tty() && lookup(&fds, 1).is_none();
@@ -2191,7 +2210,7 @@ impl Proc {
                 });
             }
             None => {
-                let a0 = self.sh.arg0.clone();
+                let a0 = self.sh.who();
                 let (msg, code) = if name.contains('/') {
                     let p = crate::vfs::resolve(&self.sh.cwd, &name);
                     match host.fs().stat(&p) {
@@ -2224,7 +2243,7 @@ impl Proc {
         io: &mut Io,
     ) -> Option<Option<Status>> {
         let args = &argv[1..];
-        let a0 = self.sh.arg0.clone();
+        let a0 = self.sh.who();
         let status = match argv[0].as_str() {
             "cd" => {
                 let home = self.sh.get("HOME").unwrap_or("/root").to_string();
@@ -2760,11 +2779,34 @@ impl Proc {
                             }
                         }
                     };
-                let list = match parse(&format!("{src}\n")) {
+                // bash itself (not `sh`, not `eval` or `source`) runs what it can of a
+                // script it cannot parse to the end: see `parse::parse_script`.
+                let bash = argv[0] == "bash";
+                let file = bash && !args.iter().any(|a| a == "-c");
+                let src = if file && src.ends_with('\n') {
+                    src
+                } else {
+                    format!("{src}\n")
+                };
+                let mut mode = ChildMode::Subshell;
+                let list = match crate::parse::parse_script(&src) {
                     Ok(l) => l,
+                    Err(e) if bash => {
+                        let at = if file {
+                            format!("{arg0}: line {}", e.line)
+                        } else {
+                            format!("{arg0}: -c: line {}", e.line)
+                        };
+                        let mut msg = format!("{at}: {}\n", e.error.message());
+                        if let crate::ParseError::Unexpected(_) = e.error {
+                            msg.push_str(&format!("{at}: `{}'\n", e.text));
+                        }
+                        mode = ChildMode::Unparsed { error: msg };
+                        e.ran
+                    }
                     Err(e) => {
                         let who = if newshell { arg0.clone() } else { a0.clone() };
-                        io.err(format!("{who}: {}\n", e.message()));
+                        io.err(format!("{who}: {}\n", e.error.message()));
                         self.sh.status = if newshell { 2 } else { 1 };
                         return Some(None);
                     }
@@ -2779,6 +2821,8 @@ impl Proc {
                     }
                     let mut child = self.child(list, stdin.clone());
                     child.sh.arg0 = arg0;
+                    // bash reading a file (not `-c`) numbers its errors' lines.
+                    child.sh.script = file;
                     child.tty = self.fd1_tty() && lookup(fds, 1).is_none();
                     child.sh.positional = pos;
                     for (k, v) in assigns {
@@ -2796,7 +2840,7 @@ impl Proc {
                     }
                     self.frames.push(Frame::Child {
                         proc: Box::new(child),
-                        mode: ChildMode::Subshell,
+                        mode,
                     });
                 } else if !fds.is_empty() {
                     self.frames.push(Frame::Scope {
@@ -3513,4 +3557,60 @@ fn collect_param_op(op: &ParamOp, out: &mut Vec<Sub>) {
         }
         _ => {}
     }
+}
+
+/// A script run by its path (`./deploy.sh`, after `chmod +x`): the command line of the shell
+/// that runs it, as the kernel makes it from the script's `#!` line: `bash ./deploy.sh` for
+/// `#!/bin/bash` or `#!/usr/bin/env bash` (and for no `#!` line: bash runs those itself),
+/// `sh` for `#!/bin/sh`. Another interpreter is one the machine has not: the error line and
+/// status bash (or env) gives. Anything else, a file without an execute bit among them, is
+/// left as it is.
+fn script_argv(
+    fs: &crate::Vfs,
+    cwd: &str,
+    arg0: &str,
+    argv: Vec<String>,
+) -> Result<Vec<String>, (String, i32)> {
+    let name = &argv[0];
+    let path = crate::vfs::resolve(cwd, name);
+    if !name.contains('/') || !fs.is_executable(&path) {
+        return Ok(argv);
+    }
+    let data = fs.read(&path).unwrap_or_default();
+    let first = data.split(|&b| b == b'\n').next().unwrap_or_default();
+    let shell = match first.strip_prefix(b"#!") {
+        None => "bash",
+        Some(line) => {
+            let line = String::from_utf8_lossy(line);
+            let mut words = line.split_whitespace();
+            let interp = words.next().unwrap_or_default();
+            // What the machine has in /bin (= /usr/bin): bash, sh (dash) and env.
+            fn known(p: &str) -> Option<&str> {
+                let (dir, prog) = p.rsplit_once('/')?;
+                matches!(dir, "/bin" | "/usr/bin").then_some(prog)
+            }
+            match (known(interp), words.next()) {
+                (Some("bash"), _) | (Some("env"), Some("bash")) => "bash",
+                (Some("sh" | "dash"), _) | (Some("env"), Some("sh" | "dash")) => "sh",
+                (Some("env"), Some(prog)) => {
+                    return Err((
+                        format!("{interp}: ‘{prog}’: No such file or directory\n"),
+                        127,
+                    ))
+                }
+                _ => {
+                    return Err((
+                        format!(
+                        "{arg0}: {name}: {interp}: bad interpreter: No such file or directory\n"
+                    ),
+                        126,
+                    ))
+                }
+            }
+        }
+    };
+    let mut out = Vec::with_capacity(argv.len() + 1);
+    out.push(shell.to_string());
+    out.extend(argv);
+    Ok(out)
 }

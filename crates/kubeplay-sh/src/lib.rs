@@ -313,8 +313,10 @@ pub struct Shell {
     /// Where `getopts` stopped inside a cluster of options (`-ac`): the OPTIND it left and
     /// the character after; (0, 0) at a word's start.
     pub getopts_at: (usize, usize),
-    /// `$RANDOM`, `$SECONDS`, `$EPOCHSECONDS` (bash only).
+    /// `$RANDOM`, `$SECONDS`, `$EPOCHSECONDS` (bash only), `$LINENO`.
     pub(crate) dynamic: dynamic::Dynamic,
+    /// bash running a script file: its errors say on which line (`deploy.sh: line 3: `).
+    pub script: bool,
 }
 
 /// The shell options `set` turns on and off that change what runs.
@@ -408,6 +410,7 @@ impl Shell {
             traps: BTreeMap::new(),
             getopts_at: (0, 0),
             dynamic: dynamic::Dynamic::new(0),
+            script: false,
         };
         for (k, v) in [
             ("HOME", vfs::HOME),
@@ -463,6 +466,15 @@ impl Shell {
     /// numbers).
     pub fn seed_random(&mut self, seed: u32) {
         self.dynamic.assign("RANDOM", &seed.to_string());
+    }
+
+    /// Who an error message comes from: `bash`, or in a script `deploy.sh: line 3`.
+    pub fn who(&self) -> String {
+        if self.script {
+            format!("{}: line {}", self.arg0, self.dynamic.line())
+        } else {
+            self.arg0.clone()
+        }
     }
 
     /// `$name` as expansion sees it: a dynamic variable's new value, else [`Shell::get`].

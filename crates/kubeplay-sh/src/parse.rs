@@ -73,6 +73,41 @@ pub fn parse_or_wait(src: &str) -> (R<List>, Option<HeredocEnd>) {
     (parsed, wait)
 }
 
+/// A script bash cannot parse to its end. bash reads a script a line at a time and runs each
+/// complete command before it reads on: the commands before the broken one run, then the
+/// error ends the script.
+#[derive(Debug)]
+pub struct ScriptError {
+    /// The complete commands of the lines before the one the error is on (or the one its
+    /// command starts on).
+    pub ran: List,
+    pub error: ParseError,
+    /// The line the error was found on, from 1.
+    pub line: u32,
+    /// That line's text (bash quotes it after a syntax error at a token).
+    pub text: String,
+}
+
+/// Parse a script as bash runs one ([`ScriptError`]).
+pub fn parse_script(src: &str) -> Result<List, Box<ScriptError>> {
+    let mut p = Parser::new(src);
+    let error = match p.list(Stop::Eof).and_then(|list| match p.peek()? {
+        Tok::Eof => Ok(list),
+        t => Err(ParseError::Unexpected(t.text())),
+    }) {
+        Ok(list) => return Ok(list),
+        Err(e) => e,
+    };
+    let line = p.line_here();
+    let done: String = p.src[..p.complete_end.min(p.src.len())].iter().collect();
+    Err(Box::new(ScriptError {
+        ran: parse(&done).unwrap_or_default(),
+        error,
+        line,
+        text: src.lines().nth(line as usize - 1).unwrap_or("").to_string(),
+    }))
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Word(Word),
@@ -192,6 +227,10 @@ struct Parser {
     depth: usize,
     /// Set when the input ends inside a heredoc body ([`parse_or_wait`]).
     open_heredoc: Option<HeredocEnd>,
+    /// A position and its line, from which [`Parser::line_here`] counts on.
+    line_at: (usize, u32),
+    /// At the top level, where the last line of complete commands ended ([`parse_script`]).
+    complete_end: usize,
 }
 
 fn is_meta(c: char) -> bool {
@@ -219,7 +258,37 @@ impl Parser {
             cond_peeked: None,
             depth: 0,
             open_heredoc: None,
+            line_at: (0, 1),
+            complete_end: 0,
         }
+    }
+
+    /// The top level's newlines: each one ends a line of complete commands.
+    #[inline(never)]
+    fn top_newlines(&mut self) -> R<()> {
+        while self.peek()? == Tok::Newline {
+            self.next()?;
+            self.complete_end = self.pos;
+        }
+        Ok(())
+    }
+
+    /// The line of the current position. Parsing moves forward, so counting the newlines
+    /// from the last position asked about keeps this linear.
+    #[inline(never)]
+    fn line_here(&mut self) -> u32 {
+        let (from, line) = if self.pos >= self.line_at.0 {
+            self.line_at
+        } else {
+            (0, 1)
+        };
+        let end = self.pos.min(self.src.len());
+        let more = self.src[from.min(end)..end]
+            .iter()
+            .filter(|&&c| c == '\n')
+            .count();
+        self.line_at = (end, line + more as u32);
+        self.line_at.1
     }
 
     fn at(&self, i: usize) -> Option<char> {
@@ -954,7 +1023,11 @@ impl Parser {
     fn list(&mut self, stop: Stop) -> R<List> {
         let mut items = Vec::new();
         loop {
-            self.skip_newlines()?;
+            if stop == Stop::Eof {
+                self.top_newlines()?;
+            } else {
+                self.skip_newlines()?;
+            }
             if self.at_stop(stop)? {
                 break;
             }
@@ -967,6 +1040,7 @@ impl Parser {
                     self.next()?;
                     item.background = true;
                 }
+                Tok::Newline if stop == Stop::Eof => self.top_newlines()?,
                 Tok::Newline => {
                     self.next()?;
                 }
@@ -1584,7 +1658,10 @@ impl Parser {
     }
 
     fn simple(&mut self) -> R<Command> {
-        let mut s = Simple::default();
+        let mut s = Simple {
+            line: self.line_here(),
+            ..Simple::default()
+        };
         loop {
             if let Some(r) = self.redir()? {
                 s.redirs.push(r);

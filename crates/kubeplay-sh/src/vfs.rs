@@ -56,6 +56,8 @@ pub struct Vfs {
     pub cwd: String,
     /// Unix time in seconds, stamped on what is written.
     pub now: i64,
+    /// Permission bits that `chmod` set apart from the defaults ([`Vfs::mode`]), by path.
+    modes: BTreeMap<String, u32>,
 }
 
 impl Default for Vfs {
@@ -66,6 +68,7 @@ impl Default for Vfs {
             whiteouts: Default::default(),
             cwd: HOME.into(),
             now: crate::EPOCH_UNIX_SECONDS,
+            modes: BTreeMap::new(),
         };
         for d in [
             "/", "/root", "/tmp", "/etc", "/home", "/usr", "/usr/bin", "/var", "/var/log",
@@ -172,6 +175,31 @@ impl Vfs {
         lower.list(rel).map(|_| Node::Dir {
             mtime: crate::EPOCH_UNIX_SECONDS,
         })
+    }
+
+    /// A path's permission bits: 0644 for a file and 0755 for a directory (root's umask),
+    /// unless `chmod` changed them.
+    pub fn mode(&self, path: &str) -> Option<u32> {
+        let abs = self.abs(path);
+        let node = self.stat(&abs)?;
+        Some(self.modes.get(&abs).copied().unwrap_or(match node {
+            Node::Dir { .. } => 0o755,
+            Node::File { .. } => 0o644,
+        }))
+    }
+
+    /// `chmod`: set a path's permission bits (and set-id/sticky bits, `0o7777`).
+    pub fn set_mode(&mut self, path: &str, mode: u32) -> Result<(), FsError> {
+        let abs = self.abs(path);
+        self.stat(&abs).ok_or(FsError::NotFound)?;
+        self.modes.insert(abs, mode & 0o7777);
+        Ok(())
+    }
+
+    /// Whether root may run the file at `path`: a file with an execute bit.
+    pub fn is_executable(&self, path: &str) -> bool {
+        matches!(self.stat(path), Some(Node::File { .. }))
+            && self.mode(path).is_some_and(|m| m & 0o111 != 0)
     }
 
     pub fn is_dir(&self, path: &str) -> bool {
@@ -302,6 +330,7 @@ impl Vfs {
             }
         }
         self.nodes.remove(&abs);
+        self.modes.remove(&abs);
         if self.lower.is_some() && abs.starts_with(HOME) {
             self.whiteouts.insert(abs);
         }
@@ -374,6 +403,10 @@ impl Vfs {
             self.nodes.insert(to.clone(), node);
         }
         self.whiteouts.remove(&to);
+        match self.modes.remove(&from) {
+            Some(m) => self.modes.insert(to, m),
+            None => self.modes.remove(&to),
+        };
         self.nodes.remove(&from);
         if self.lower.is_some() && from.starts_with(HOME) {
             self.whiteouts.insert(from);

@@ -397,6 +397,27 @@ const CASES: &[&str] = &[
     "x=<(echo hi); echo $x",
     "echo a<(true)b",
     "while read l; do echo \"[$l]\"; done < <(printf 'x\\ny\\n')",
+    // chmod, ls -l's modes, scripts run by their path
+    "touch f; chmod 4755 f; chmod g-r,o= f; ls -l f | cut -c1-10",
+    "touch f; chmod -v 644 f; chmod +x f; [ -x f ] && echo x; ls -F",
+    "chmod; echo $?; chmod 755; echo $?; touch f; chmod abc f; echo $?; chmod +x nofile; echo $?",
+    "mkdir d; touch d/f; chmod -R go-rx d; ls -ld d | cut -c1-10; ls -l d/f | cut -c1-10",
+    "touch f; chmod =r f; ls -l f | cut -c1-10; chmod o+t,u+s f; ls -l f | cut -c1-10; chmod a-x,+X f; ls -l f | cut -c1-10",
+    "touch a; chmod 700 a; cp a b; touch c; cp a c; ls -l b c | cut -c1-10",
+    "touch f; chmod -x f; chmod -w f; ls -l f | cut -c1-10; chmod --bogus f; echo $?",
+    "printf '#!/bin/bash\\necho hi $0 $#\\n' > x.sh; ./x.sh; echo $?; chmod +x x.sh; ./x.sh a b; echo $?",
+    "printf 'echo plain $1\\n' > y; chmod 755 y; ./y one; mkdir d; ./d; echo $?",
+    "printf '#!/bin/sh\\necho sh $0\\n' > s; chmod u+x s; ./s",
+    // a script's errors name their line; $LINENO
+    "printf 'echo a $LINENO\\nfoo\\ncd /nope\\n' > s.sh; bash s.sh; echo $?",
+    "printf 'f() {\\n  bar\\n  echo in f $LINENO\\n}\\nf\\nx=$(baz)\\necho \"$(echo $LINENO)\"\\n' > s.sh; bash s.sh",
+    "printf 'cat <<EOF\\none\\ntwo\\nEOF\\nnope\\nif true; then\\n  nope2\\nfi\\n' > s.sh; bash s.sh",
+    "printf 'echo $LINENO\\n\\n\\nfoo; echo $LINENO\\n' > s.sh; chmod +x s.sh; ./s.sh; bash -c 'foo; echo $LINENO'",
+    // a script bash cannot parse runs up to its broken command
+    "bash -c 'echo a; fi'; echo \"[$?]\"; bash -c 'if true; then'; echo \"[$?]\"",
+    "printf 'echo 1\\necho 2\\nif true; then\\n echo 3\\n fi fi\\necho 4\\n' > e.sh; bash e.sh; echo \"[$?]\"",
+    "printf 'echo a\\nif true; then\\n' > e.sh; bash e.sh; echo \"[$?]\"",
+    "printf 'echo x; exit 3\\nfi\\n' > e.sh; bash e.sh; echo \"[$?]\"; printf 'cat <<E\\nhi\\nE\\ndone\\n' > f.sh; bash f.sh",
     // $RANDOM once seeded, $SECONDS (the clock stands still here)
     "RANDOM=42; echo $RANDOM $RANDOM $RANDOM",
     "RANDOM=0; echo $RANDOM $RANDOM; RANDOM=-5; echo $RANDOM",

@@ -234,7 +234,10 @@ pub(crate) fn file_test(op: &str, x: &str, fs: &crate::Vfs, cwd: &str) -> Option
         "-d" => matches!(node(), Some(Node::Dir { .. })),
         "-s" => matches!(node(), Some(Node::File { data, .. }) if !data.is_empty()),
         "-r" | "-w" => node().is_some(),
-        "-x" => matches!(node(), Some(Node::Dir { .. })),
+        "-x" => {
+            let p = crate::vfs::resolve(cwd, x);
+            fs.is_dir(&p) || fs.is_executable(&p)
+        }
         "-L" | "-h" | "-p" | "-S" | "-b" | "-c" => false,
         "-t" => false,
         _ => return None,

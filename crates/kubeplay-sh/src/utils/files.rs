@@ -1,4 +1,4 @@
-//! ls, mkdir, rmdir, rm, cp, mv, touch, tee: GNU coreutils over the virtual files.
+//! ls, mkdir, rmdir, rm, cp, mv, touch, tee, chmod: GNU coreutils over the virtual files.
 
 use super::{exit, Cx, Outcome, Util};
 use crate::vfs::{base_name, FsError, Node};
@@ -12,6 +12,7 @@ pub(super) const TABLE: &[(&str, Util)] = &[
     ("mv", mv),
     ("touch", touch),
     ("tee", tee),
+    ("chmod", chmod),
 ];
 
 /// Split arguments into single-letter flags and operands (`--` ends flags). Long options
@@ -58,11 +59,27 @@ fn bad_option(cx: &mut Cx, util: &str, flags: &[String], known: &str, long: &[&s
     false
 }
 
-fn mode_string(node: &Node) -> &'static str {
-    match node {
-        Node::Dir { .. } => "drwxr-xr-x",
-        Node::File { .. } => "-rw-r--r--",
+/// `ls -l`'s first column: the type, then rwx for owner, group and others, with the
+/// set-id and sticky bits in the execute places (`s`/`S`, `t`/`T`).
+fn mode_string(node: &Node, mode: u32) -> String {
+    let mut s = String::with_capacity(10);
+    s.push(if matches!(node, Node::Dir { .. }) {
+        'd'
+    } else {
+        '-'
+    });
+    for (shift, special, mark) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
+        let bits = (mode >> shift) & 7;
+        s.push(if bits & 4 != 0 { 'r' } else { '-' });
+        s.push(if bits & 2 != 0 { 'w' } else { '-' });
+        s.push(match (mode & special != 0, bits & 1 != 0) {
+            (true, true) => mark,
+            (true, false) => mark.to_ascii_uppercase(),
+            (false, true) => 'x',
+            (false, false) => '-',
+        });
     }
+    s
 }
 
 fn ls_time(mtime: i64, now: i64) -> String {
@@ -206,16 +223,28 @@ fn ls(cx: &mut Cx) -> Outcome {
             if reverse {
                 entries.reverse();
             }
-            let decorate = |n: &str, node: &Node| -> String {
-                if classify && matches!(node, Node::Dir { .. }) {
-                    format!("{n}/")
-                } else {
-                    n.to_string()
+            let mode = |cx: &Cx, n: &str, node: &Node| {
+                cx.fs
+                    .mode(&crate::vfs::resolve(base, n))
+                    .unwrap_or(match node {
+                        Node::Dir { .. } => 0o755,
+                        Node::File { .. } => 0o644,
+                    })
+            };
+            let decorate = |cx: &Cx, n: &str, node: &Node| -> String {
+                match node {
+                    Node::Dir { .. } if classify => format!("{n}/"),
+                    Node::File { .. } if classify && mode(cx, n, node) & 0o111 != 0 => {
+                        format!("{n}*")
+                    }
+                    _ => n.to_string(),
                 }
             };
             if !long {
-                let names: Vec<String> =
-                    entries.iter().map(|(n, node)| decorate(n, node)).collect();
+                let names: Vec<String> = entries
+                    .iter()
+                    .map(|(n, node)| decorate(cx, n, node))
+                    .collect();
                 if one {
                     return names.iter().map(|n| format!("{n}\n")).collect();
                 }
@@ -235,11 +264,11 @@ fn ls(cx: &mut Cx) -> Outcome {
                     size.to_string()
                 };
                 rows.push((
-                    mode_string(node),
+                    mode_string(node, mode(cx, name, node)),
                     links,
                     size_s,
                     ls_time(mtime, now),
-                    decorate(name, node),
+                    decorate(cx, name, node),
                 ));
             }
             let lw = rows
@@ -441,7 +470,16 @@ fn rm(cx: &mut Cx) -> Outcome {
 
 fn copy_tree(cx: &mut Cx, from: &str, to: &str) -> Result<(), FsError> {
     match cx.fs.stat(from).ok_or(FsError::NotFound)? {
-        Node::File { data, .. } => cx.fs.write_file(to, data),
+        Node::File { data, .. } => {
+            // A new copy takes the source's permissions (less the umask); a file copied over
+            // keeps its own.
+            let new = !cx.fs.exists(to);
+            cx.fs.write_file(to, data)?;
+            match cx.fs.mode(from) {
+                Some(m) if new => cx.fs.set_mode(to, m & !0o022),
+                _ => Ok(()),
+            }
+        }
         Node::Dir { .. } => {
             if !cx.fs.is_dir(to) {
                 cx.fs.mkdir(to, false)?;
@@ -605,4 +643,203 @@ fn tee(cx: &mut Cx) -> Outcome {
     }
     cx.io.out(data);
     exit(code)
+}
+
+/// `chmod [-R] [-v] [-c] [-f] MODE[,MODE]... FILE...`. MODE is octal (up to four digits) or
+/// symbolic: `[ugoa]*` then `+`, `-` or `=` with `rwxXst` or one of `ugo` to copy, as often
+/// as wanted. Without `ugoa`, `+` and `=` leave the bits of root's umask (022) alone.
+fn chmod(cx: &mut Cx) -> Outcome {
+    let (mut recursive, mut verbose, mut changes, mut quiet) = (false, false, false, false);
+    let mut mode: Option<String> = None;
+    let mut files = Vec::new();
+    let mut only_ops = false;
+    for a in cx.args {
+        let a = a.as_str();
+        if only_ops || !a.starts_with('-') || a == "-" {
+            if mode.is_none() {
+                mode = Some(a.to_string());
+            } else {
+                files.push(a.to_string());
+            }
+            continue;
+        }
+        match a {
+            "--" => only_ops = true,
+            "--recursive" => recursive = true,
+            "--verbose" => verbose = true,
+            "--changes" => changes = true,
+            "--silent" | "--quiet" => quiet = true,
+            long if long.starts_with("--") => {
+                cx.io.err(format!(
+                    "chmod: unrecognized option '{long}'\nTry 'chmod --help' for more information.\n"
+                ));
+                return exit(1);
+            }
+            // `-x`, `-w`, `-rwx`...: a mode, as GNU chmod reads it.
+            m if mode.is_none() && m[1..].bytes().all(|b| b"rwxXst".contains(&b)) => {
+                mode = Some(m.to_string())
+            }
+            flags => {
+                for c in flags[1..].chars() {
+                    match c {
+                        'R' => recursive = true,
+                        'v' => verbose = true,
+                        'c' => changes = true,
+                        'f' => quiet = true,
+                        c => {
+                            cx.io.err(format!(
+                                "chmod: invalid option -- '{c}'\nTry 'chmod --help' for more information.\n"
+                            ));
+                            return exit(1);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let Some(mode) = mode else {
+        cx.io
+            .err("chmod: missing operand\nTry 'chmod --help' for more information.\n");
+        return exit(1);
+    };
+    if files.is_empty() {
+        cx.io.err(format!(
+            "chmod: missing operand after ‘{mode}’\nTry 'chmod --help' for more information.\n"
+        ));
+        return exit(1);
+    }
+    if apply_mode(&mode, 0o644, false).is_none() {
+        cx.io.err(format!(
+            "chmod: invalid mode: ‘{mode}’\nTry 'chmod --help' for more information.\n"
+        ));
+        return exit(1);
+    }
+    let mut code = 0;
+    for f in &files {
+        let mut todo = vec![(f.clone(), cx.path(f))];
+        while let Some((shown, abs)) = todo.pop() {
+            let (Some(old), Some(node)) = (cx.fs.mode(&abs), cx.fs.stat(&abs)) else {
+                if !quiet {
+                    cx.io.err(format!(
+                        "chmod: cannot access '{shown}': No such file or directory\n"
+                    ));
+                }
+                code = 1;
+                continue;
+            };
+            let dir = matches!(node, Node::Dir { .. });
+            let new = apply_mode(&mode, old, dir).unwrap_or(old);
+            let _ = cx.fs.set_mode(&abs, new);
+            if verbose || (changes && new != old) {
+                let how = if new == old {
+                    "retained as"
+                } else {
+                    "changed from"
+                };
+                let to = if new == old {
+                    String::new()
+                } else {
+                    format!(" to {new:04o} ({})", &mode_string(&node, new)[1..])
+                };
+                cx.io.out(format!(
+                    "mode of '{shown}' {how} {old:04o} ({}){to}\n",
+                    &mode_string(&node, old)[1..]
+                ));
+            }
+            if recursive && dir {
+                let mut children = cx.fs.list(&abs).unwrap_or_default();
+                children.reverse();
+                for (name, _) in children {
+                    let sep = if shown.ends_with('/') { "" } else { "/" };
+                    todo.push((
+                        format!("{shown}{sep}{name}"),
+                        format!("{}/{name}", abs.trim_end_matches('/')),
+                    ));
+                }
+            }
+        }
+    }
+    exit(code)
+}
+
+/// The permission bits `mode` (a `chmod` argument) makes of `old`; `None` when it is not a
+/// mode.
+fn apply_mode(mode: &str, old: u32, dir: bool) -> Option<u32> {
+    if !mode.is_empty() && mode.bytes().all(|b| b.is_ascii_digit()) {
+        if mode.len() > 4 || mode.bytes().any(|b| b > b'7') {
+            return None;
+        }
+        return u32::from_str_radix(mode, 8).ok();
+    }
+    const UMASK: u32 = 0o022;
+    let mut m = old;
+    for clause in mode.split(',') {
+        let b = clause.as_bytes();
+        let mut i = 0;
+        let mut who = 0u32;
+        while let Some(c) = b.get(i) {
+            who |= match c {
+                b'u' => 0o4700,
+                b'g' => 0o2070,
+                b'o' => 0o1007,
+                b'a' => 0o7777,
+                _ => break,
+            };
+            i += 1;
+        }
+        let masked = who == 0;
+        if masked {
+            who = 0o7777;
+        }
+        if i == b.len() {
+            return None;
+        }
+        while i < b.len() {
+            let op = b[i];
+            if !matches!(op, b'+' | b'-' | b'=') {
+                return None;
+            }
+            i += 1;
+            let mut bits = 0u32;
+            // A copy of another class's bits: `g=u`.
+            if let Some(&c @ (b'u' | b'g' | b'o')) = b.get(i) {
+                let shift = match c {
+                    b'u' => 6,
+                    b'g' => 3,
+                    _ => 0,
+                };
+                let rwx = (m >> shift) & 7;
+                bits = rwx << 6 | rwx << 3 | rwx;
+                i += 1;
+            } else {
+                while let Some(c) = b.get(i) {
+                    bits |= match c {
+                        b'r' => 0o444,
+                        b'w' => 0o222,
+                        b'x' => 0o111,
+                        b'X' if dir || m & 0o111 != 0 => 0o111,
+                        b'X' => 0,
+                        b's' => 0o6000,
+                        b't' => 0o1000,
+                        _ => break,
+                    };
+                    i += 1;
+                }
+            }
+            let mut bits = bits & who;
+            if masked {
+                bits &= !UMASK;
+            }
+            m = match op {
+                b'+' => m | bits,
+                b'-' => m & !bits,
+                // `=` clears the class's permission bits (a directory keeps its set-id bits).
+                _ => {
+                    let keep = if dir { 0o6000 } else { 0 };
+                    (m & !(who & (0o777 | (0o7000 & !keep)))) | bits
+                }
+            };
+        }
+    }
+    Some(m)
 }
