@@ -558,7 +558,10 @@ fn tail(s: &str, n: usize) -> String {
 
 /// Everything the drawer shows about pod `name` in `ns`, or `None` when it is gone.
 pub fn pod_detail(w: &World, ns: &str, name: &str, tr: &Words) -> Option<PodDetail> {
-    let pod: &Pod = w.store.get(&kubeplay_core::key(ns, name))?;
+    // As the API server holds it: the token volume its mounts imply written out.
+    let mut whole: Pod = w.store.get::<Pod>(&kubeplay_core::key(ns, name))?.clone();
+    kubeplay_core::serviceaccount::add_implied_token_volume(&mut whole);
+    let pod = &whole;
     let spec: &PodSpec = pod.spec.as_ref()?;
     let status = pod.status.clone().unwrap_or_default();
     let rt = w.pod_runtime(ns, name);

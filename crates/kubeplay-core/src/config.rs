@@ -997,15 +997,12 @@ pub fn container_mounts(
     let mut mounts = Mounts::default();
     for vm in container.volume_mounts.iter().flatten() {
         let Some(vol) = volumes.iter().rfind(|v| v.name == vm.name) else {
+            // The token volume admission made for the pod, implied by its mounts.
+            if crate::serviceaccount::is_implied_token_mount(pod, &vm.name) {
+                add_files(&mut mounts, vm, token_volume_files(pod, &vm.name, src)?);
+            }
             continue;
         };
-        // The token volume admission made for the pod is the same for every pod but its name:
-        // its sources are read from one copy of them, not from the pod's own (a 5 KB struct
-        // rarely in cache when its pod starts).
-        if volumes.len() == 1 && crate::serviceaccount::is_generated_token_volume(pod, vol) {
-            add_files(&mut mounts, vm, token_volume_files(pod, &vol.name, src)?);
-            continue;
-        }
         let files = match &vol.projected {
             Some(p) => project_sources(pod, &vol.name, p, src)?,
             None => match project_volume(ns, vol, src) {

@@ -132,9 +132,12 @@ pub(crate) fn publish_root_ca(w: &mut World, ns: &str) {
 /// volume's name suffix is derived from the pod's uid (the API server draws it at random;
 /// deriving it keeps the world's random sequence, and so every other name, unchanged).
 ///
-/// A volume list that would be just the token volume is taken from `spare` when it holds one
-/// (token volumes of removed pods, [`take_token_volume`]): the same volume, renamed.
-pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>, spare: &mut Vec<Vec<Volume>>) {
+/// With `implied`, a volume given the first name of its pod (`<uid>/0`, as almost every one
+/// is) is not added: the pod is one the store keeps, where it stays implied by its mounts
+/// ([`implied_token_volume`]). k8s-openapi's `Volume` is 3,280 bytes and the sources 1.6 KB
+/// more: built for every new pod and dropped with every removed one, they were about a
+/// tenth of a 10,000-pod rollout's time, most of it in memory not in cache.
+pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>, implied: bool) {
     // Borrowed: the metadata and the spec are apart.
     let uid = pod.metadata.uid.as_deref().unwrap_or_default();
     let Some(spec) = pod.spec.as_mut() else {
@@ -147,7 +150,7 @@ pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>, spare: &mut
     // `kube-api-access-` + suffix(`<uid>/<i>`) for the first i whose name is free (the seed
     // and the suffix written in place: every pod comes here).
     let mut seed = Vec::with_capacity(uid.len() + 11);
-    let name = (0u32..)
+    let (i, name) = (0u32..)
         .map(|i| {
             seed.clear();
             seed.extend_from_slice(uid.as_bytes());
@@ -156,9 +159,9 @@ pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>, spare: &mut
             let mut name = String::with_capacity(VOLUME_PREFIX.len() + 5);
             name.push_str(VOLUME_PREFIX);
             push_suffix(&mut name, &seed);
-            name
+            (i, name)
         })
-        .find(|n| volumes.iter().all(|v| &v.name != n))
+        .find(|(_, n)| volumes.iter().all(|v| &v.name != n))
         .expect("some suffix is free");
     let mut used = false;
     let containers = spec
@@ -185,25 +188,22 @@ pub(crate) fn mount_token(pod: &mut Pod, sa_automount: Option<bool>, spare: &mut
         });
         used = true;
     }
-    if !used {
-        if volumes.is_empty() {
-            spec.volumes = None;
-        }
-        return;
+    if used && !(implied && i == 0) {
+        volumes.reserve_exact(1);
+        volumes.push(token_volume(name));
     }
     if volumes.is_empty() {
-        if let Some(mut v) = spare.pop() {
-            v[0].name = name;
-            *volumes = v;
-            return;
-        }
+        spec.volumes = None;
     }
-    volumes.reserve_exact(1);
-    volumes.push(Volume {
+}
+
+/// The token volume admission adds, named `name`.
+fn token_volume(name: String) -> Volume {
+    Volume {
         name,
         projected: Some(token_sources()),
         ..Default::default()
-    });
+    }
 }
 
 /// The token volume's sources (the same for every pod).
@@ -258,34 +258,67 @@ pub(crate) fn with_token_sources<R>(f: impl FnOnce(&ProjectedVolumeSource) -> R)
     TOKEN_SOURCES.with(f)
 }
 
-/// Whether `vol`, `pod`'s only volume, is the token volume [`mount_token`] made for it (and
-/// so has [`token_sources`]): see [`take_token_volume`].
-pub(crate) fn is_generated_token_volume(pod: &Pod, vol: &Volume) -> bool {
+/// Whether the mount named `name` of `pod`, which names no volume the pod has, is of the
+/// token volume implied by its mounts ([`implied_token_volume`]).
+pub fn is_implied_token_mount(pod: &Pod, name: &str) -> bool {
     pod.metadata
         .uid
         .as_deref()
-        .is_some_and(|uid| is_first_token_name(&vol.name, uid))
+        .is_some_and(|uid| is_first_token_name(name, uid))
 }
 
-/// How many token volumes of removed pods are kept for pods to come ([`take_token_volume`]):
-/// a rolling update removes old pods while it creates new ones, a surge at a time. Each
-/// volume is about 5 KB (k8s-openapi's `Volume` alone is 3,280 bytes): building one for
-/// every new pod and dropping one for every removed pod was about a sixth of a 10,000-pod
-/// rollout's time, most of it in memory not in cache.
-pub(crate) const SPARE_TOKEN_VOLUMES: usize = 2_500;
+/// The name of the token volume a pod the store keeps has implied ([`mount_token`]): a
+/// container mounts `kube-api-access-` + the suffix derived from the pod's own uid (which no
+/// manifest can know beforehand, and validation admits no mount of a volume that is not
+/// there), and no volume has that name.
+pub fn implied_token_volume(pod: &Pod) -> Option<&str> {
+    let spec = pod.spec.as_ref()?;
+    let mount = spec
+        .init_containers
+        .iter()
+        .flatten()
+        .chain(&spec.containers)
+        .flat_map(|c| c.volume_mounts.iter().flatten())
+        .find(|m| is_implied_token_mount(pod, &m.name))?;
+    let free = spec.volumes.iter().flatten().all(|v| v.name != mount.name);
+    free.then_some(mount.name.as_str())
+}
 
-/// `pod`'s volumes, taken out when they are exactly the token volume [`mount_token`] gave
-/// it and nothing else: a pod's volumes cannot change after it is created (the API server
-/// refuses such updates), and a list of one volume named `kube-api-access-` + the suffix
-/// derived from the pod's own uid (which no manifest can know beforehand) was made by
-/// `mount_token` for a pod with no volumes of its own.
-pub(crate) fn take_token_volume(pod: &mut Pod) -> Option<Vec<Volume>> {
-    let uid = pod.metadata.uid.as_deref()?;
-    let volumes = pod.spec.as_mut()?.volumes.as_mut()?;
-    if volumes.len() != 1 || !is_first_token_name(&volumes[0].name, uid) {
-        return None;
+/// `pod` as the API server holds it: its implied token volume written out, last of its
+/// volumes, where admission put it (a pod's volumes never change once it exists).
+pub fn add_implied_token_volume(pod: &mut Pod) {
+    let Some(name) = implied_token_volume(pod).map(str::to_string) else {
+        return;
+    };
+    if let Some(spec) = pod.spec.as_mut() {
+        let volumes = spec.volumes.get_or_insert_with(Vec::new);
+        volumes.reserve_exact(1);
+        volumes.push(token_volume(name));
     }
-    pod.spec.as_mut()?.volumes.take()
+}
+
+/// The inverse of [`add_implied_token_volume`], for a pod the store is given whole (created
+/// or updated through the API): its last volume, when it is the one admission gave it under
+/// its first name, stays implied.
+pub(crate) fn imply_token_volume(pod: &mut Pod) {
+    let Some(uid) = pod.metadata.uid.as_deref() else {
+        return;
+    };
+    let Some(spec) = pod.spec.as_mut() else {
+        return;
+    };
+    let Some(volumes) = spec.volumes.as_mut() else {
+        return;
+    };
+    match volumes.last() {
+        Some(v) if is_first_token_name(&v.name, uid) && *v == token_volume(v.name.clone()) => {
+            volumes.pop();
+        }
+        _ => return,
+    }
+    if volumes.is_empty() {
+        spec.volumes = None;
+    }
 }
 
 /// Whether `name` is `kube-api-access-` + suffix(`<uid>/0`), the name `mount_token` gives
@@ -573,7 +606,7 @@ mod tests {
     #[test]
     fn every_container_gets_the_mount_and_one_volume_is_added() {
         let mut p = pod(&["a", "b"], &["i"]);
-        mount_token(&mut p, None, &mut Vec::new());
+        mount_token(&mut p, None, false);
         let s = p.spec.unwrap();
         let vols = s.volumes.unwrap();
         assert_eq!(vols.len(), 1);
@@ -593,7 +626,7 @@ mod tests {
         let mut p = pod(&["a"], &[]);
         p.spec.as_mut().unwrap().automount_service_account_token = Some(false);
         let before = p.clone();
-        mount_token(&mut p, None, &mut Vec::new());
+        mount_token(&mut p, None, false);
         assert_eq!(p, before);
 
         let mut p = pod(&["a"], &[]);
@@ -603,15 +636,15 @@ mod tests {
             ..Default::default()
         }]);
         let before = p.clone();
-        mount_token(&mut p, None, &mut Vec::new());
+        mount_token(&mut p, None, false);
         assert_eq!(p, before);
     }
 
     #[test]
     fn the_suffix_depends_on_the_uid_only() {
         let (mut a, mut b) = (pod(&["a"], &[]), pod(&["x"], &[]));
-        mount_token(&mut a, None, &mut Vec::new());
-        mount_token(&mut b, None, &mut Vec::new());
+        mount_token(&mut a, None, false);
+        mount_token(&mut b, None, false);
         let name = |p: &Pod| {
             p.spec.as_ref().unwrap().volumes.as_ref().unwrap()[0]
                 .name
@@ -620,42 +653,58 @@ mod tests {
         assert_eq!(name(&a), name(&b));
         let mut c = pod(&["a"], &[]);
         c.metadata.uid = Some("another".into());
-        mount_token(&mut c, None, &mut Vec::new());
+        mount_token(&mut c, None, false);
         assert_ne!(name(&a), name(&c));
     }
 
-    /// A removed pod's token volume is taken only when it is the one `mount_token` made for
-    /// that pod, and a pod given a spare one is the pod `mount_token` would have made.
+    /// A pod the store keeps has the token volume implied by its mounts, and written out it
+    /// is the pod admission makes whole; only that volume, under the pod's first name, is
+    /// implied.
     #[test]
-    fn a_spare_token_volume_is_only_the_generated_one_and_gives_the_same_pod() {
-        let mut a = pod(&["a"], &[]);
-        mount_token(&mut a, None, &mut Vec::new());
-        // Another pod's volume (the name derives from another uid) is not taken.
-        let mut other = a.clone();
+    fn the_token_volume_is_implied_and_written_out_the_same() {
+        let mut whole = pod(&["a"], &["i"]);
+        let mut kept = whole.clone();
+        mount_token(&mut whole, None, false);
+        mount_token(&mut kept, None, true);
+        assert_eq!(kept.spec.as_ref().unwrap().volumes, None);
+        let name = whole.spec.as_ref().unwrap().volumes.as_ref().unwrap()[0]
+            .name
+            .clone();
+        assert_eq!(implied_token_volume(&kept), Some(name.as_str()));
+        assert_eq!(implied_token_volume(&whole), None);
+        let mut out = kept.clone();
+        add_implied_token_volume(&mut out);
+        assert_eq!(out, whole);
+        let mut back = whole.clone();
+        imply_token_volume(&mut back);
+        assert_eq!(back, kept);
+        // Another pod's volume (the name derives from another uid) stays.
+        let mut other = whole.clone();
         other.metadata.uid = Some("another".into());
-        assert_eq!(take_token_volume(&mut other), None);
-        // Nor a list with a volume of the pod's own beside it.
-        let mut more = a.clone();
-        let vols = more.spec.as_mut().unwrap().volumes.as_mut().unwrap();
-        vols.insert(
-            0,
-            Volume {
-                name: "mine".into(),
-                ..Default::default()
-            },
+        let before = other.clone();
+        imply_token_volume(&mut other);
+        assert_eq!(other, before);
+        // So does a volume of that name that is not admission's.
+        let mut changed = whole.clone();
+        changed.spec.as_mut().unwrap().volumes.as_mut().unwrap()[0].projected = None;
+        let before = changed.clone();
+        imply_token_volume(&mut changed);
+        assert_eq!(changed, before);
+        // A pod with volumes of its own keeps them, the token volume last.
+        let mut mine = pod(&["a"], &[]);
+        mine.spec.as_mut().unwrap().volumes = Some(vec![Volume {
+            name: "mine".into(),
+            ..Default::default()
+        }]);
+        let (mut whole, mut kept) = (mine.clone(), mine);
+        mount_token(&mut whole, None, false);
+        mount_token(&mut kept, None, true);
+        assert_eq!(
+            kept.spec.as_ref().unwrap().volumes.as_ref().unwrap().len(),
+            1
         );
-        assert_eq!(take_token_volume(&mut more), None);
-        let spare = take_token_volume(&mut a.clone()).expect("the generated volume");
-        // A new pod given it is the pod made from scratch.
-        let mut fresh = pod(&["x"], &[]);
-        fresh.metadata.uid = Some("a-third-uid".into());
-        let mut reused = fresh.clone();
-        mount_token(&mut fresh, None, &mut Vec::new());
-        let mut pool = vec![spare];
-        mount_token(&mut reused, None, &mut pool);
-        assert!(pool.is_empty());
-        assert_eq!(reused, fresh);
-        assert_eq!(take_token_volume(&mut reused).map(|v| v.len()), Some(1));
+        add_implied_token_volume(&mut kept);
+        assert_eq!(kept, whole);
     }
 
     /// The token as `serde_json::json!` renders its claims: the direct writer must give the

@@ -55,9 +55,11 @@ macro_rules! tables {
         )*
 
         impl Store {
-            /// A clone of one object, of any kind.
+            /// A clone of one object, of any kind, as the API server holds it (a pod with its
+            /// implied token volume written out).
             pub fn get_object(&self, kind: Kind, k: &Key) -> Option<Object> {
-                match kind { $(Kind::$kind => self.$field.get(k).cloned().map(Into::into),)* }
+                let o = match kind { $(Kind::$kind => self.$field.get(k).cloned().map(Into::into),)* };
+                o.map(whole)
             }
             /// Keys of one kind, in one namespace or all.
             pub fn keys(&self, kind: Kind, ns: Option<&str>) -> Vec<Key> {
@@ -71,9 +73,10 @@ macro_rules! tables {
                 match kind { $(Kind::$kind => self.$field.contains_key(k),)* }
             }
             pub fn remove_object(&mut self, kind: Kind, k: &Key) -> Option<Object> {
-                match kind {
+                let o = match kind {
                     $(Kind::$kind => self.remove::<$kind>(k).map(|o| Rc::unwrap_or_clone(o).into()),)*
-                }
+                };
+                o.map(whole)
             }
         }
     };
@@ -92,6 +95,15 @@ tables!(
     Deployment => deployments,
     ReplicaSet => replicasets,
 );
+
+/// An object as the API server holds it: a pod's implied token volume written out
+/// ([`crate::serviceaccount::add_implied_token_volume`]).
+fn whole(mut o: Object) -> Object {
+    if let Object::Pod(p) = &mut o {
+        crate::serviceaccount::add_implied_token_volume(p);
+    }
+    o
+}
 
 fn keys_in<T>(t: &Table<T>, ns: Option<&str>) -> Vec<Key> {
     match ns {
@@ -398,8 +410,12 @@ impl Store {
             .map(|(_, v)| v)
     }
 
-    /// Insert or replace. The caller has set metadata (uid, resourceVersion...).
-    pub fn put<T: Stored>(&mut self, o: T) {
+    /// Insert or replace. The caller has set metadata (uid, resourceVersion...). A pod's token
+    /// volume, as admission made it, is kept implied ([`crate::serviceaccount::mount_token`]).
+    pub fn put<T: Stored>(&mut self, mut o: T) {
+        if let Some(p) = (&mut o as &mut dyn std::any::Any).downcast_mut::<Pod>() {
+            crate::serviceaccount::imply_token_volume(p);
+        }
         self.writes += 1;
         let k = key_of(o.meta());
         if let Some(old) = T::table(self).get(&k) {

@@ -91,9 +91,6 @@ pub struct World {
     pub max_pods: usize,
     /// How many times in a row each ReplicaSet failed to create its pods (its back-off).
     pub(crate) rs_create_failures: BTreeMap<Key, u32>,
-    /// Token volumes of removed pods, for the pods created next
-    /// ([`serviceaccount::take_token_volume`]).
-    spare_token_volumes: Vec<Vec<kubeplay_api::k8s_openapi::api::core::v1::Volume>>,
 }
 
 impl World {
@@ -119,7 +116,6 @@ impl World {
             sliced_instant: None,
             max_pods: controllers::replicaset::MAX_PODS,
             rs_create_failures: BTreeMap::new(),
-            spare_token_volumes: Vec::new(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             let n = Namespace {
@@ -431,7 +427,7 @@ impl World {
     ) -> Key {
         self.admit(o.meta_mut(), T::KIND, derived_uid);
         if let Some(pod) = (&mut o as &mut dyn std::any::Any).downcast_mut::<Pod>() {
-            serviceaccount::mount_token(pod, automount, &mut self.spare_token_volumes);
+            serviceaccount::mount_token(pod, automount, true);
         }
         let k = key_of(o.meta());
         let owner = watched_owner(T::KIND, &k, o.meta());
@@ -453,19 +449,6 @@ impl World {
             self.collect_garbage(uid, Propagation::Background);
         }
         Some(o)
-    }
-
-    /// Remove a pod outright ([`World::remove`]); its token volume is kept for a pod to come
-    /// when nothing else holds the pod ([`serviceaccount::take_token_volume`]).
-    pub(crate) fn remove_pod(&mut self, k: &Key) {
-        let Some(mut pod) = self.remove::<Pod>(k) else {
-            return;
-        };
-        if self.spare_token_volumes.len() < serviceaccount::SPARE_TOKEN_VOLUMES {
-            if let Some(v) = Rc::get_mut(&mut pod).and_then(serviceaccount::take_token_volume) {
-                self.spare_token_volumes.push(v);
-            }
-        }
     }
 
     /// The deployment controller's `deletePod` handler: a Recreate rollout waits for the old
@@ -656,13 +639,14 @@ impl World {
             m.uid = Some(names::derived_uuid(seed.as_bytes()));
             m.creation_timestamp = Some(k8s_time(self.now));
             if let Object::Pod(p) = &mut stored {
-                serviceaccount::mount_token(p, automount, &mut Vec::new());
+                serviceaccount::mount_token(p, automount, false);
             }
             return Ok(stored);
         }
         self.admit(stored.meta_mut(), kind, false);
         if let Object::Pod(p) = &mut stored {
-            serviceaccount::mount_token(p, automount, &mut self.spare_token_volumes);
+            // Whole, as the client is answered; the store keeps the volume implied.
+            serviceaccount::mount_token(p, automount, false);
         }
         let meta = stored.meta().clone();
         self.store.put_object(stored.clone());

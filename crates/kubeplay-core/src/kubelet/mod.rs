@@ -677,9 +677,7 @@ pub(crate) fn sync(w: &mut World, k: &Key) {
             w.kubelet.pods.remove(k);
             w.kubelet.by_ip.remove(&rt.ip);
             w.scheduler.unbind(node);
-            // Let go of it first, so that what it holds can be kept for another pod.
-            drop(pod);
-            w.remove_pod(k);
+            w.remove::<Pod>(k);
             return;
         }
     } else {
@@ -2776,7 +2774,7 @@ pub(crate) fn delete_pod(w: &mut World, k: &Key, opts: DeleteOptions) {
         if let Some(rt) = w.kubelet.pods.remove(k) {
             w.kubelet.by_ip.remove(&rt.ip);
         }
-        w.remove_pod(k);
+        w.remove::<Pod>(k);
         return;
     }
     if pod.metadata.deletion_timestamp.is_some() {
