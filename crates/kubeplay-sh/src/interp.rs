@@ -3012,6 +3012,17 @@ impl Proc {
                         Some(format!("{n} is a function"))
                     } else if SHELL_BUILTINS.contains(&n.as_str()) && !is_which {
                         Some(format!("{n} is a shell builtin"))
+                    } else if n.contains('/')
+                        && host
+                            .fs()
+                            .is_executable(&crate::vfs::resolve(&self.sh.cwd, n))
+                    {
+                        // A path to an executable (`./deploy.sh`) is itself.
+                        Some(if is_which || argv[0] == "command" {
+                            n.to_string()
+                        } else {
+                            format!("{n} is {n}")
+                        })
                     } else if host.has_command(n)
                         || utils::exists(n)
                         || matches!(n.as_str(), "sleep" | "xargs" | "bash" | "sh" | "watch")
@@ -3044,9 +3055,9 @@ impl Proc {
                             };
                             Some(kind.to_string())
                         }
-                        Some(d) if path_only => match d.split_once(" is /") {
-                            Some((_, path)) => Some(format!("/{path}")),
-                            None => continue,
+                        Some(d) if path_only => match d.split_once(" is ") {
+                            Some((_, path)) if path.contains('/') => Some(path.to_string()),
+                            _ => continue,
                         },
                         d => d,
                     };

@@ -415,6 +415,7 @@ const CASES: &[&str] = &[
     "touch f; chmod -x f; chmod -w f; ls -l f | cut -c1-10; chmod --bogus f; echo $?",
     "printf '#!/bin/bash\\necho hi $0 $#\\n' > x.sh; ./x.sh; echo $?; chmod +x x.sh; ./x.sh a b; echo $?",
     "printf 'echo plain $1\\n' > y; chmod 755 y; ./y one; mkdir d; ./d; echo $?",
+    "touch a.sh; type ./a.sh; echo $?; chmod +x a.sh; type ./a.sh; type -t ./a.sh; type -p ./a.sh; command -v ./a.sh; which ./a.sh",
     "printf '#!/bin/sh\\necho sh $0\\n' > s; chmod u+x s; ./s",
     // a script's errors name their line; $LINENO
     "printf 'echo a $LINENO\\nfoo\\ncd /nope\\n' > s.sh; bash s.sh; echo $?",
