@@ -250,16 +250,25 @@ impl Proc {
         Ok(Proc::new(sh, parse(src)?))
     }
 
-    /// A shell running a script (a file's text when `file`, else a `-c` string): if it does
-    /// not parse, the commands before the broken one run, then the shell's syntax error.
+    /// A shell running a script (see [`Proc::load_script`]).
     pub fn script(src: &str, sh: Shell, file: bool) -> Proc {
+        let mut p = Proc::idle(sh);
+        p.load_script(src, file);
+        p
+    }
+
+    /// Run `src` as a script: a file's text when `file` (its errors then name their line),
+    /// else a `-c` string. If it does not parse, the commands before the broken one run,
+    /// then the shell's syntax error ends it (`parse::parse_script`).
+    fn load_script(&mut self, src: &str, file: bool) {
+        self.sh.script = file;
         match crate::parse::parse_script(src) {
-            Ok(list) => Proc::new(sh, list),
+            Ok(list) => self.start(list),
             Err(e) => {
-                let error = syntax_error(sh.flavour, &sh.arg0, file, &e);
-                let mut p = Proc::new(sh, e.ran);
-                p.frames.insert(0, Frame::SyntaxError(error));
-                p
+                let error = syntax_error(self.sh.flavour, &self.sh.arg0, file, &e);
+                self.start(e.ran);
+                // Under the commands that parsed: it comes when they are done.
+                self.frames.insert(0, Frame::SyntaxError(error));
             }
         }
     }
@@ -2809,24 +2818,6 @@ impl Proc {
                 } else {
                     format!("{src}\n")
                 };
-                // A shell (not `eval` or `source`) runs what it can of a script it cannot
-                // parse to the end, then says so in its own words (`Proc::script`).
-                let (list, syntax) = match crate::parse::parse_script(&src) {
-                    Ok(l) => (l, None),
-                    Err(e) if newshell => {
-                        let flavour = match argv[0].as_str() {
-                            "bash" => crate::Flavour::Bash,
-                            _ => self.sh.sh_is,
-                        };
-                        let error = syntax_error(flavour, &arg0, file, &e);
-                        (e.ran, Some(error))
-                    }
-                    Err(e) => {
-                        io.err(format!("{a0}: {}\n", e.error.message()));
-                        self.sh.status = 1;
-                        return Some(None);
-                    }
-                };
                 if newshell {
                     if self.depth >= MAX_PROC_DEPTH {
                         io.err(format!(
@@ -2835,18 +2826,15 @@ impl Proc {
                         self.sh.status = 1;
                         return Some(None);
                     }
-                    let mut child = self.child(list, stdin.clone());
+                    let mut child = self.child(Rc::default(), stdin.clone());
+                    child.frames.clear();
                     child.sh.arg0 = arg0;
-                    // bash reading a file (not `-c`) numbers its errors' lines.
-                    child.sh.script = file;
-                    if let Some(error) = syntax {
-                        child.frames.insert(0, Frame::SyntaxError(error));
-                    }
                     if argv[0] == "sh" {
                         child.sh.become_sh();
                     } else {
                         child.sh.flavour = crate::Flavour::Bash;
                     }
+                    child.load_script(&src, file);
                     child.tty = self.fd1_tty() && lookup(fds, 1).is_none();
                     child.sh.positional = pos;
                     for (k, v) in assigns {
@@ -2866,14 +2854,22 @@ impl Proc {
                         proc: Box::new(child),
                         mode: ChildMode::Subshell,
                     });
-                } else if !fds.is_empty() {
-                    self.frames.push(Frame::Scope {
-                        fds: fds.clone(),
-                        stdin: None,
-                        body: None,
-                    });
-                    self.frames.push(Frame::List { list, idx: 0 });
                 } else {
+                    let list = match parse(&src) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            io.err(format!("{a0}: {}\n", e.message()));
+                            self.sh.status = 1;
+                            return Some(None);
+                        }
+                    };
+                    if !fds.is_empty() {
+                        self.frames.push(Frame::Scope {
+                            fds: fds.clone(),
+                            stdin: None,
+                            body: None,
+                        });
+                    }
                     self.frames.push(Frame::List { list, idx: 0 });
                 }
                 self.sh.status = 0;
