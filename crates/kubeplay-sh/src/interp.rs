@@ -262,7 +262,14 @@ impl Proc {
     /// then the shell's syntax error ends it (`parse::parse_script`).
     fn load_script(&mut self, src: &str, file: bool) {
         self.sh.script = file;
-        match crate::parse::parse_script(src) {
+        // Lines are counted as each shell counts them: bash ends a `-c` string with a
+        // newline of its own, dash and ash do not (`sh -c 'if true'` ends on line 1).
+        let src = match (file, self.sh.flavour) {
+            (true, _) if src.ends_with('\n') => src.to_string(),
+            (false, crate::Flavour::Dash | crate::Flavour::Ash) => src.to_string(),
+            _ => format!("{src}\n"),
+        };
+        match crate::parse::parse_script(&src) {
             Ok(list) => self.start(list),
             Err(e) => {
                 let error = syntax_error(self.sh.flavour, &self.sh.arg0, file, &e);
@@ -2813,11 +2820,6 @@ impl Proc {
                         }
                     };
                 let file = newshell && !args.iter().any(|a| a == "-c");
-                let src = if file && src.ends_with('\n') {
-                    src
-                } else {
-                    format!("{src}\n")
-                };
                 if newshell {
                     if self.depth >= MAX_PROC_DEPTH {
                         io.err(format!(
@@ -2855,7 +2857,7 @@ impl Proc {
                         mode: ChildMode::Subshell,
                     });
                 } else {
-                    let list = match parse(&src) {
+                    let list = match parse(&format!("{src}\n")) {
                         Ok(l) => l,
                         Err(e) => {
                             io.err(format!("{a0}: {}\n", e.message()));
@@ -3649,43 +3651,61 @@ fn script_argv(
 /// What a shell prints when a script it runs does not parse: bash names the line and quotes
 /// it (`deploy.sh: line 5: syntax error near unexpected token `fi'`); dash says
 /// `deploy.sh: 5: Syntax error: "fi" unexpected`; busybox's ash
-/// `deploy.sh: line 5: syntax error: unexpected "fi"` (no line for `-c`). (dash and ash name
-/// the token they expected at the end of the input; kubeplay says bash's words there.)
+/// `deploy.sh: line 5: syntax error: unexpected "fi"` (no line for `-c`). At the end of the
+/// input dash and ash name what they were waiting for (`(expecting "fi")`). They count a
+/// newline token as the line after it, and a `-c` string has no newline of its own.
 fn syntax_error(
     flavour: crate::Flavour,
     arg0: &str,
     file: bool,
     e: &crate::parse::ScriptError,
 ) -> String {
+    use crate::parse::Open;
     use crate::{Flavour, ParseError};
-    let line = e.line;
-    match (flavour, &e.error) {
-        (Flavour::Bash, err) => {
-            let at = if file {
-                format!("{arg0}: line {line}")
-            } else {
-                format!("{arg0}: -c: line {line}")
-            };
-            let mut msg = format!("{at}: {}\n", err.message());
-            if let ParseError::Unexpected(_) = err {
-                msg.push_str(&format!("{at}: `{}'\n", e.text));
-            }
-            msg
+    let mut line = e.line;
+    if flavour == Flavour::Bash {
+        let at = if file {
+            format!("{arg0}: line {line}")
+        } else {
+            format!("{arg0}: -c: line {line}")
+        };
+        let mut msg = format!("{at}: {}\n", e.error.message());
+        if let ParseError::Unexpected(_) = e.error {
+            msg.push_str(&format!("{at}: `{}'\n", e.text));
         }
-        (Flavour::Dash, ParseError::Unexpected(t)) => {
-            format!("{arg0}: {line}: Syntax error: \"{t}\" unexpected\n")
+        return msg;
+    }
+    let dash = flavour == Flavour::Dash;
+    // What went wrong, as (dash's words, ash's words).
+    let (d, a) = match (&e.error, e.open) {
+        (ParseError::Unexpected(t), _) if t == "newline" && file => {
+            line += 1;
+            (
+                "Syntax error: newline unexpected".to_string(),
+                "syntax error: unexpected newline".to_string(),
+            )
         }
-        (Flavour::Dash, err) => format!("{arg0}: {line}: {}\n", err.message()),
-        (Flavour::Ash, err) => {
-            let at = if file {
-                format!("{arg0}: line {line}")
-            } else {
-                arg0.to_string()
-            };
-            match err {
-                ParseError::Unexpected(t) => format!("{at}: syntax error: unexpected \"{t}\"\n"),
-                err => format!("{at}: {}\n", err.message()),
-            }
-        }
+        (ParseError::Unexpected(t), _) if t != "newline" => (
+            format!("Syntax error: \"{t}\" unexpected"),
+            format!("syntax error: unexpected \"{t}\""),
+        ),
+        (ParseError::TooDeep, _) => (e.error.message(), e.error.message()),
+        (_, Some(Open::Quote)) => (
+            "Syntax error: Unterminated quoted string".to_string(),
+            "syntax error: unterminated quoted string".to_string(),
+        ),
+        (_, Some(Open::Word(w))) => (
+            format!("Syntax error: end of file unexpected (expecting \"{w}\")"),
+            format!("syntax error: unexpected end of file (expecting \"{w}\")"),
+        ),
+        _ => (
+            "Syntax error: end of file unexpected".to_string(),
+            "syntax error: unexpected end of file".to_string(),
+        ),
+    };
+    match (dash, file) {
+        (true, _) => format!("{arg0}: {line}: {d}\n"),
+        (false, true) => format!("{arg0}: line {line}: {a}\n"),
+        (false, false) => format!("{arg0}: {a}\n"),
     }
 }

@@ -84,8 +84,18 @@ pub struct ScriptError {
     pub error: ParseError,
     /// The line the error was found on, from 1.
     pub line: u32,
+    /// For an input that ends too soon: what it ended in (dash and ash say so).
+    pub open: Option<Open>,
     /// That line's text (bash quotes it after a syntax error at a token).
     pub text: String,
+}
+
+/// What an input that ends too soon was in the middle of: a construct waiting for its next
+/// word (`if true` waits for `then`), or a quoted string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Open {
+    Word(&'static str),
+    Quote,
 }
 
 /// Parse a script as bash runs one ([`ScriptError`]).
@@ -98,10 +108,18 @@ pub fn parse_script(src: &str) -> Result<List, Box<ScriptError>> {
         Ok(list) => return Ok(list),
         Err(e) => e,
     };
-    let line = p.line_here();
+    let mut line = p.line_here();
+    // An unexpected newline is on the line it ends.
+    if error == ParseError::Unexpected("newline".into())
+        && p.pos > 0
+        && p.src.get(p.pos - 1) == Some(&'\n')
+    {
+        line -= 1;
+    }
     let done: String = p.src[..p.complete_end.min(p.src.len())].iter().collect();
     Err(Box::new(ScriptError {
         ran: parse(&done).unwrap_or_default(),
+        open: p.open.filter(|_| error == ParseError::Incomplete),
         error,
         line,
         text: src.lines().nth(line as usize - 1).unwrap_or("").to_string(),
@@ -231,6 +249,8 @@ struct Parser {
     line_at: (usize, u32),
     /// At the top level, where the last line of complete commands ended ([`parse_script`]).
     complete_end: usize,
+    /// The innermost construct the input ended in, when it ended too soon.
+    open: Option<Open>,
 }
 
 fn is_meta(c: char) -> bool {
@@ -260,7 +280,15 @@ impl Parser {
             open_heredoc: None,
             line_at: (0, 1),
             complete_end: 0,
+            open: None,
         }
+    }
+
+    /// The input ended inside `what`: the innermost such place is the one to tell.
+    #[inline(never)]
+    fn ended_in(&mut self, what: Open) -> ParseError {
+        self.open.get_or_insert(what);
+        ParseError::Incomplete
     }
 
     /// The top level's newlines: each one ends a line of complete commands.
@@ -409,7 +437,7 @@ impl Parser {
         let list = self.list(Stop::Paren)?;
         match self.next()? {
             Tok::Op(")") => {}
-            Tok::Eof => return Err(ParseError::Incomplete),
+            Tok::Eof => return Err(self.ended_in(Open::Word(")"))),
             t => return Err(ParseError::Unexpected(t.text())),
         }
         self.leave();
@@ -501,7 +529,7 @@ impl Parser {
             }
             self.pos += 1;
         }
-        Err(ParseError::Incomplete)
+        Err(self.ended_in(Open::Quote))
     }
 
     /// The inside of `"..."`, after the opening quote; consumes the closing one.
@@ -510,7 +538,7 @@ impl Parser {
         let mut lit = String::new();
         loop {
             let Some(c) = self.cur() else {
-                return Err(ParseError::Incomplete);
+                return Err(self.ended_in(Open::Quote));
             };
             match c {
                 '"' => {
@@ -1067,9 +1095,11 @@ impl Parser {
         let l = self.list(stop)?;
         if l.is_empty() {
             let t = self.peek()?;
-            return Err(match t {
-                Tok::Eof => ParseError::Incomplete,
-                t => ParseError::Unexpected(t.text()),
+            return Err(match (t, stop) {
+                (Tok::Eof, Stop::Words(ws)) => self.ended_in(Open::Word(ws[ws.len() - 1])),
+                (Tok::Eof, Stop::Paren) => self.ended_in(Open::Word(")")),
+                (Tok::Eof, _) => ParseError::Incomplete,
+                (t, _) => ParseError::Unexpected(t.text()),
             });
         }
         Ok(l)
@@ -1405,12 +1435,14 @@ impl Parser {
         Ok(Word(parts))
     }
 
-    fn expect_word(&mut self, w: &str) -> R<()> {
-        if self.peek()?.reserved() == Some(w) {
-            self.next()?;
-            Ok(())
-        } else {
-            self.unexpected()
+    fn expect_word(&mut self, w: &'static str) -> R<()> {
+        match self.peek()? {
+            t if t.reserved() == Some(w) => {
+                self.next()?;
+                Ok(())
+            }
+            Tok::Eof => Err(self.ended_in(Open::Word(w))),
+            t => Err(ParseError::Unexpected(t.text())),
         }
     }
 
@@ -1447,7 +1479,7 @@ impl Parser {
             let body = self.body(Stop::Paren)?;
             match self.next()? {
                 Tok::Op(")") => {}
-                Tok::Eof => return Err(ParseError::Incomplete),
+                Tok::Eof => return Err(self.ended_in(Open::Word(")"))),
                 t => return Err(ParseError::Unexpected(t.text())),
             }
             self.leave();
@@ -1745,7 +1777,7 @@ impl Parser {
                     break;
                 }
                 Some("fi") => break,
-                _ if t == Tok::Eof => return Err(ParseError::Incomplete),
+                _ if t == Tok::Eof => return Err(self.ended_in(Open::Word("fi"))),
                 _ => return Err(ParseError::Unexpected(t.text())),
             }
         }
@@ -1862,13 +1894,13 @@ impl Parser {
             loop {
                 match self.next()? {
                     Tok::Word(w) => pats.push(w),
-                    Tok::Eof => return Err(ParseError::Incomplete),
+                    Tok::Eof => return Err(self.ended_in(Open::Word(")"))),
                     t => return Err(ParseError::Unexpected(t.text())),
                 }
                 match self.next()? {
                     Tok::Op("|") => continue,
                     Tok::Op(")") => break,
-                    Tok::Eof => return Err(ParseError::Incomplete),
+                    Tok::Eof => return Err(self.ended_in(Open::Word(")"))),
                     t => return Err(ParseError::Unexpected(t.text())),
                 }
             }
@@ -1878,7 +1910,7 @@ impl Parser {
                 Tok::Op(";;") => {
                     self.next()?;
                 }
-                Tok::Eof => return Err(ParseError::Incomplete),
+                Tok::Eof => return Err(self.ended_in(Open::Word(";;"))),
                 t if t.reserved() == Some("esac") => {}
                 t => return Err(ParseError::Unexpected(t.text())),
             }

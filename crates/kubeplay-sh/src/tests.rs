@@ -461,4 +461,13 @@ fn busybox_sh_messages() {
         out.all_text(),
         "sh: slep: not found\nsh: ./missing: not found\n127\nsh: ./nx: Permission denied\n126\na\ns.sh: line 2: slep: not found\n"
     );
+    // Its syntax errors, as busybox 1.35 prints them.
+    let src = "sh -c 'if true'; sh -c 'echo a; fi'; printf 'echo a\\necho >\\n' > n.sh; sh n.sh; printf \"echo 'abc\\n\" > q.sh; sh q.sh";
+    let mut p = Proc::parse(src, crate::Shell::with_sh("sh", crate::Flavour::Ash)).unwrap();
+    let mut out = Out::default();
+    assert_eq!(p.step(&mut host, &mut out), Status::Exited(2));
+    assert_eq!(
+        out.all_text(),
+        "sh: syntax error: unexpected end of file (expecting \"then\")\nsh: syntax error: unexpected \"fi\"\na\nn.sh: line 3: syntax error: unexpected newline\nq.sh: line 2: syntax error: unterminated quoted string\n"
+    );
 }

@@ -426,6 +426,7 @@ const CASES: &[&str] = &[
     "bash -c 'echo a; fi'; echo \"[$?]\"; bash -c 'if true; then'; echo \"[$?]\"",
     "printf 'echo 1\\necho 2\\nif true; then\\n echo 3\\n fi fi\\necho 4\\n' > e.sh; bash e.sh; echo \"[$?]\"",
     "printf 'echo a\\nif true; then\\n' > e.sh; bash e.sh; echo \"[$?]\"",
+    "printf 'echo a\\necho >\\n' > n.sh; bash n.sh; echo $?; bash -c 'echo >'; bash -c 'for i in 1 2'",
     "printf 'echo x; exit 3\\nfi\\n' > e.sh; bash e.sh; echo \"[$?]\"; printf 'cat <<E\\nhi\\nE\\ndone\\n' > f.sh; bash f.sh",
     // $RANDOM once seeded, $SECONDS (the clock stands still here)
     "RANDOM=42; echo $RANDOM $RANDOM $RANDOM",
@@ -448,6 +449,10 @@ const DASH_CASES: &[&str] = &[
     "f() { nope; }; f; echo $?",
     "sh -c 'echo a; fi'; echo $?; sh -c 'echo b\nfi'; echo $?",
     "printf 'echo 1\\nslep\\nif true; then\\n fi fi\\necho 2\\n' > e.sh; sh e.sh; echo $?",
+    "sh -c 'if true'; sh -c 'if true; then echo'; sh -c 'while true; do'; sh -c 'for i in 1 2'",
+    "sh -c '{ echo'; sh -c '(echo'; sh -c 'case x in'; sh -c 'case x in a) echo'; sh -c 'echo $(echo'",
+    "sh -c \"echo 'abc\"; sh -c 'echo \"abc'; sh -c 'echo |'; sh -c 'echo >'; sh -c 'f() {'",
+    "printf 'echo a\\necho >\\n' > n.sh; sh n.sh; printf 'echo a\\nif true\\n' > m.sh; sh m.sh; printf \"echo 'abc\\n\" > q.sh; sh q.sh",
 ];
 
 #[test]

@@ -272,9 +272,10 @@ impl Script {
                 sh.arg0 = a0.clone();
                 sh.positional = rest.to_vec();
             }
-            // `sh -c` takes the text as is, a newline after it.
-            let text = format!("{}\n", self.text);
-            *st = State::Running(Box::new(Proc::script(&text, sh, false)), Follows::new());
+            *st = State::Running(
+                Box::new(Proc::script(&self.text, sh, false)),
+                Follows::new(),
+            );
         }
         match &mut *st {
             State::NotStarted => Poll::Exit(0),
