@@ -170,7 +170,7 @@ mod tests {
     fn random_after_a_seed_is_bashs() {
         // What bash 5.2 prints for `RANDOM=42; echo $RANDOM $RANDOM $RANDOM`, and so on.
         let d = Dynamic::new(1);
-        let mut after = |seed: &str, n: usize| {
+        let after = |seed: &str, n: usize| {
             d.assign("RANDOM", seed);
             (0..n)
                 .map(|_| d.get("RANDOM").unwrap())

@@ -1971,20 +1971,7 @@ impl Proc {
                 .flat_map(Assign::words),
         );
         let n_word_subs = count(&mut s.words.iter());
-        let assigns = {
-            let fs: &crate::Vfs = host.fs();
-            let mut ex = Ex {
-                sh: &mut self.sh,
-                fs,
-                subs: &subs,
-                next_sub: 0,
-            };
-            s.assigns
-                .iter()
-                .filter(|a| !a.after)
-                .map(|a| expand_assign(&mut ex, a))
-                .collect::<Result<Vec<_>, String>>()
-        };
+        let assigns = expand_assigns(&mut self.sh, host.fs(), s, &subs, 0, false);
         let assigns = match assigns {
             Ok(a) => a,
             Err(e) => {
@@ -2066,20 +2053,8 @@ impl Proc {
         // `declare -A m=([k]=v)`, `local a=(x y)`: on the variable just declared (whose kind
         // says what its subscripts are).
         if r.is_none() && self.sh.status == 0 && s.assigns.iter().any(|a| a.after) {
-            let post = {
-                let fs: &crate::Vfs = host.fs();
-                let mut ex = Ex {
-                    sh: &mut self.sh,
-                    fs,
-                    subs: &subs,
-                    next_sub: n_assign_subs + n_word_subs,
-                };
-                s.assigns
-                    .iter()
-                    .filter(|a| a.after)
-                    .map(|a| expand_assign(&mut ex, a))
-                    .collect::<Result<Vec<_>, String>>()
-            };
+            let first = n_assign_subs + n_word_subs;
+            let post = expand_assigns(&mut self.sh, host.fs(), s, &subs, first, true);
             let made = post.and_then(|p| p.into_iter().try_for_each(|a| self.assign(a)));
             if let Err(e) = made {
                 self.err(host, &e, out);
@@ -3488,6 +3463,30 @@ enum Assigned {
         items: Vec<(Option<crate::Elem>, String)>,
         append: bool,
     },
+}
+
+/// A simple command's assignments, expanded: those made before it runs, or (`after`) a
+/// declaration's arrays, made once it has run. Their command substitutions' outputs start at
+/// `subs[first]`.
+fn expand_assigns(
+    sh: &mut Shell,
+    fs: &crate::Vfs,
+    s: &Simple,
+    subs: &[String],
+    first: usize,
+    after: bool,
+) -> Result<Vec<Assigned>, String> {
+    let mut ex = Ex {
+        sh,
+        fs,
+        subs,
+        next_sub: first,
+    };
+    s.assigns
+        .iter()
+        .filter(|a| a.after == after)
+        .map(|a| expand_assign(&mut ex, a))
+        .collect()
 }
 
 fn expand_assign(ex: &mut Ex, a: &Assign) -> Result<Assigned, String> {

@@ -462,9 +462,7 @@ pub(crate) fn local_objects(
 mod tests {
     use super::*;
 
-    fn s(v: &[&str]) -> Vec<String> {
-        v.iter().map(|x| x.to_string()).collect()
-    }
+    use crate::kubectl::strs as s;
 
     #[test]
     fn pairs_follow_resources() {

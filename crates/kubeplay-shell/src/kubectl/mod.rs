@@ -401,13 +401,17 @@ pub fn print_api_error(out: &mut Output, e: &ApiError, source: Option<(&str, &st
     }
 }
 
+/// Arguments for the tests, as a command line gives them.
+#[cfg(test)]
+pub(crate) fn strs(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn s(v: &[&str]) -> Vec<String> {
-        v.iter().map(|x| x.to_string()).collect()
-    }
+    use super::strs as s;
 
     #[test]
     fn global_flags_may_come_before_the_command() {

@@ -554,9 +554,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 mod tests {
     use super::*;
 
-    fn s(v: &[&str]) -> Vec<String> {
-        v.iter().map(|x| x.to_string()).collect()
-    }
+    use crate::kubectl::strs as s;
 
     #[test]
     fn resources_come_before_environment() {
