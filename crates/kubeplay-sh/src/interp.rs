@@ -2337,6 +2337,22 @@ impl Proc {
                 let local = argv[0] == "local"
                     || (matches!(argv[0].as_str(), "declare" | "typeset")
                         && !args.iter().any(|a| a == "-g"));
+                // `export -f NAME`: a function into the environment; `export -n NAME`: a
+                // variable out of it.
+                if export && (flags.contains('f') || flags.contains('n')) {
+                    for name in args.iter().filter(|a| !a.starts_with('-')) {
+                        if flags.contains('n') {
+                            self.sh.unexport(name);
+                        } else if self.sh.funcs.contains_key(name) {
+                            self.sh.exported_funcs.insert(name.clone());
+                        } else {
+                            io.err(format!("{a0}: export: {name}: not a function\n"));
+                            code = 1;
+                        }
+                    }
+                    self.sh.status = code;
+                    return Some(None);
+                }
                 let refused = argv[0] == "local" && !list && self.func_depth == 0;
                 if refused {
                     io.err(format!("{a0}: local: can only be used in a function\n"));
@@ -2395,6 +2411,7 @@ impl Proc {
                     }
                     self.sh.unset(a);
                     self.sh.funcs.remove(a);
+                    self.sh.exported_funcs.remove(a);
                 }
                 0
             }
@@ -2806,11 +2823,13 @@ impl Proc {
                     let mut child = self.child(Rc::default(), stdin.clone());
                     child.frames.clear();
                     child.sh.arg0 = arg0;
-                    if argv[0] == "sh" {
-                        child.sh.become_sh();
-                    } else {
+                    let bash = argv[0] != "sh";
+                    if bash {
                         child.sh.flavour = crate::Flavour::Bash;
+                    } else {
+                        child.sh.become_sh();
                     }
+                    child.sh.into_new_process(bash);
                     child.load_script(&src, file);
                     child.tty = self.fd1_tty() && lookup(fds, 1).is_none();
                     child.sh.positional = pos;

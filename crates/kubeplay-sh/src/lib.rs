@@ -58,7 +58,7 @@ pub use parse::{parse, ParseError};
 pub use vfs::{FileSource, FsError, Vfs};
 
 use kubeplay_sort::Collect as _;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 /// Milliseconds of virtual time.
@@ -294,6 +294,8 @@ pub struct Shell {
     /// `complete` specifications by command name, as `complete -p` prints their options.
     pub completions: BTreeMap<String, String>,
     pub funcs: BTreeMap<String, Rc<ast::Command>>,
+    /// The functions `export -f` put in the environment: a new bash defines them again.
+    pub exported_funcs: BTreeSet<String>,
     pub cwd: String,
     pub positional: Vec<String>,
     /// `$0`, and the prefix of the shell's own error messages (`bash: foo: command not found`).
@@ -416,6 +418,7 @@ impl Shell {
             aliases: BTreeMap::new(),
             completions: BTreeMap::new(),
             funcs: BTreeMap::new(),
+            exported_funcs: BTreeSet::new(),
             cwd: vfs::HOME.into(),
             positional: Vec::new(),
             arg0: name.into(),
@@ -451,21 +454,46 @@ impl Shell {
         if name != "bash" {
             sh.become_sh();
         }
-        // What bash sets for itself (not exported): scripts test `$UID` or `$BASH_VERSION`.
         if name == "bash" {
-            for (k, v) in [
-                ("BASH", "/bin/bash"),
-                ("BASH_VERSION", "5.2.21(1)-release"),
-                ("UID", "0"),
-                ("EUID", "0"),
-                ("HOSTTYPE", "x86_64"),
-                ("OSTYPE", "linux-gnu"),
-                ("MACHTYPE", "x86_64-pc-linux-gnu"),
-            ] {
-                sh.set(k, v);
-            }
+            sh.set_bash_own();
         }
         sh
+    }
+
+    /// What bash sets for itself (not exported): scripts test `$UID` or `$BASH_VERSION`.
+    fn set_bash_own(&mut self) {
+        for (k, v) in [
+            ("BASH", "/bin/bash"),
+            ("BASH_VERSION", "5.2.21(1)-release"),
+            ("UID", "0"),
+            ("EUID", "0"),
+            ("HOSTTYPE", "x86_64"),
+            ("OSTYPE", "linux-gnu"),
+            ("MACHTYPE", "x86_64-pc-linux-gnu"),
+        ] {
+            self.set(k, v);
+        }
+    }
+
+    /// This shell's copy made into a new `bash` (or `sh`) process: `bash -c`, `sh file`, a
+    /// script run by its path. A process inherits only the environment: the exported
+    /// variables (arrays are not exported) and, into bash, the functions `export -f`
+    /// exported; and its working directory. The other variables, functions, aliases, shell
+    /// options and traps stay with the parent, as `( ... )` would keep them.
+    pub fn into_new_process(&mut self, bash: bool) {
+        self.vars.retain(|_, v| v.exported && v.array.is_none());
+        let exported = &self.exported_funcs;
+        self.funcs.retain(|name, _| bash && exported.contains(name));
+        if bash {
+            self.set_bash_own();
+        }
+        self.aliases.clear();
+        self.completions.clear();
+        self.opts = Opts::default();
+        self.traps.clear();
+        self.getopts_at = (0, 0);
+        self.status = 0;
+        self.last_bg = None;
     }
 
     /// The learner's shell at the prompt: interactive, with `k` aliased to kubectl.
@@ -757,6 +785,13 @@ impl Shell {
                     },
                 );
             }
+        }
+    }
+
+    /// `export -n`: the variable stays, out of the environment.
+    pub fn unexport(&mut self, name: &str) {
+        if let Some(v) = self.vars.get_mut(name) {
+            v.exported = false;
         }
     }
 

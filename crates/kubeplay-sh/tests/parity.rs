@@ -437,6 +437,16 @@ const CASES: &[&str] = &[
     "unset RANDOM; echo \"[$RANDOM]\"; RANDOM=5; echo \"[$RANDOM]\"",
     "echo $SECONDS; SECONDS=10; echo $SECONDS",
     "[ ${#EPOCHSECONDS} -eq 10 ] && echo ten digits",
+    // a new bash or sh inherits the environment only: exported variables, `export -f`
+    // functions (into bash), the working directory
+    "X=1; export Y=2; bash -c 'echo \"[$X] [$Y]\"'; sh -c 'echo \"[$X] [$Y]\"'; (echo \"[$X]\")",
+    "X=1; printf 'echo \"[$X] [$Y]\"\\nZ=3\\n' > s.sh; chmod +x s.sh; ./s.sh; bash s.sh; echo \"[$Z]\"; . ./s.sh; echo \"[$Z]\"",
+    "f() { echo in f; }; bash -c f; export -f f; bash -c f; sh -c f; echo $?; export -f nope; echo $?",
+    "a=(1 2); export a; bash -c 'echo \"[$a]\"'; X=5 bash -c 'echo \"[$X]\"'; echo \"[$X]\"",
+    "export Z=1; export -n Z; bash -c 'echo \"[$Z]\"'; echo \"[$Z]\"; env | grep -c '^Z='",
+    "set -e -o pipefail; bash -c 'false | true; echo $?; false; echo still'; set +e; false; bash -c 'echo $?'",
+    "alias hi='echo alias'; trap 'echo parent trap' EXIT; bash -c 'hi; trap'; cd / && bash -c pwd",
+    "f() { echo one; }; export -f f; f() { echo two; }; bash -c f; unset f; bash -c f",
 ];
 
 /// `sh` is dash, as on Debian and Ubuntu (the controlplane, and images built on them).
