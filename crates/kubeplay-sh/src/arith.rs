@@ -159,10 +159,7 @@ impl P<'_> {
                     "*=" => cur.wrapping_mul(r),
                     "/=" | "%=" => {
                         if r == 0 {
-                            return Err(format!(
-                                "{}: division by 0 (error token is \"0\")",
-                                self.src
-                            ));
+                            return Err(self.division_by_zero("0".into()));
                         }
                         if op == "/=" {
                             cur.wrapping_div(r)
@@ -241,11 +238,7 @@ impl P<'_> {
                 "*" => l.wrapping_mul(r),
                 "/" | "%" => {
                     if r == 0 {
-                        return Err(format!(
-                            "{}: division by 0 (error token is \"{}\")",
-                            self.src,
-                            self.rest_after_zero()
-                        ));
+                        return Err(self.division_by_zero(self.rest_after_zero()));
                     }
                     if op == "/" {
                         l.wrapping_div(r)
@@ -267,6 +260,19 @@ impl P<'_> {
         }
         Ok(l)
     }
+    /// Each shell's words for it: bash names the token it stopped at.
+    fn division_by_zero(&self, token: String) -> String {
+        match self.sh.flavour {
+            crate::Flavour::Bash => {
+                format!("{}: division by 0 (error token is \"{token}\")", self.src)
+            }
+            crate::Flavour::Dash => {
+                format!("arithmetic expression: division by zero: \"{}\"", self.src)
+            }
+            crate::Flavour::Ash => "divide by zero".into(),
+        }
+    }
+
     fn rest_after_zero(&self) -> String {
         // bash quotes the divisor and what follows it; approximate with the last operand.
         match self.t.get(self.i.saturating_sub(1)) {

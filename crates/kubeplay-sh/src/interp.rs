@@ -353,6 +353,16 @@ impl Proc {
         !self.jobs.is_empty()
     }
 
+    /// A special builtin's error (`export 1x`, `exit 2x`...): dash and ash leave a script
+    /// there with status 2, where bash goes on.
+    fn special_error(&mut self, io: &mut Io, builtin: &str, msg: &str) {
+        io.err(self.sh.builtin_error(builtin, msg));
+        self.sh.status = 2;
+        if !self.sh.interactive {
+            self.exited = Some(2);
+        }
+    }
+
     fn child(&self, list: List, stdin: Option<Stdin>) -> Proc {
         let mut sh = self.sh.clone();
         sh.dynamic = self.sh.dynamic.fork();
@@ -1734,11 +1744,17 @@ impl Proc {
 
     /// An expansion failed (`${x:?}`, an unset variable under `set -u`, `$((1+))`): the
     /// command does not run, and a script ends there, as bash's non-interactive shell does.
+    /// An expansion that fails ends a script: with status 1 in bash, 2 in dash and ash.
     fn expansion_failed(&mut self, host: &mut dyn Host, e: &str, out: &mut Out) {
         self.err(host, e, out);
-        self.sh.status = 1;
+        let code = if self.sh.flavour == crate::Flavour::Bash {
+            1
+        } else {
+            2
+        };
+        self.sh.status = code;
         if !self.sh.interactive {
-            self.exited = Some(1);
+            self.exited = Some(code);
         }
     }
 
@@ -2286,17 +2302,20 @@ impl Proc {
                             }
                             0
                         }
-                        Some(_) => {
-                            io.err(format!("{a0}: cd: {target}: Not a directory\n"));
-                            1
-                        }
-                        None if self.sh.flavour == crate::Flavour::Dash => {
-                            io.err(format!("{a0}: cd: can't cd to {target}\n"));
-                            2
-                        }
-                        None => {
-                            io.err(format!("{a0}: cd: {target}: No such file or directory\n"));
-                            1
+                        found => {
+                            let why = if found.is_some() {
+                                "Not a directory"
+                            } else {
+                                "No such file or directory"
+                            };
+                            // dash says only that it could not; ash says why too.
+                            let (msg, code) = match self.sh.flavour {
+                                crate::Flavour::Bash => (format!("{target}: {why}"), 1),
+                                crate::Flavour::Dash => (format!("can't cd to {target}"), 2),
+                                crate::Flavour::Ash => (format!("can't cd to {target}: {why}"), 2),
+                            };
+                            io.err(self.sh.builtin_error("cd", &msg));
+                            code
                         }
                     }
                 }
@@ -2355,6 +2374,10 @@ impl Proc {
                 }
                 let refused = argv[0] == "local" && !list && self.func_depth == 0;
                 if refused {
+                    if self.sh.flavour != crate::Flavour::Bash {
+                        self.special_error(io, "local", "not in a function");
+                        return Some(None);
+                    }
                     io.err(format!("{a0}: local: can only be used in a function\n"));
                     code = 1;
                 }
@@ -2364,6 +2387,10 @@ impl Proc {
                         None => (a.as_str(), None),
                     };
                     if !valid_name(name) {
+                        if self.sh.flavour != crate::Flavour::Bash {
+                            self.special_error(io, &argv[0], &format!("{name}: bad variable name"));
+                            return Some(None);
+                        }
                         io.err(format!(
                             "{a0}: {}: `{a}': not a valid identifier\n",
                             argv[0]
@@ -2395,6 +2422,8 @@ impl Proc {
                 code
             }
             "unset" => {
+                let mut code = 0;
+                let funcs_only = args.iter().any(|a| a == "-f");
                 for a in args.iter().filter(|a| !a.starts_with('-')) {
                     // `unset 'a[1]'`: one element.
                     if let Some((name, sub)) = a.strip_suffix(']').and_then(|x| x.split_once('[')) {
@@ -2409,11 +2438,20 @@ impl Proc {
                         }
                         continue;
                     }
+                    if !funcs_only && !valid_name(a) {
+                        if self.sh.flavour != crate::Flavour::Bash {
+                            self.special_error(io, "unset", &format!("{a}: bad variable name"));
+                            return Some(None);
+                        }
+                        io.err(format!("{a0}: unset: `{a}': not a valid identifier\n"));
+                        code = 1;
+                        continue;
+                    }
                     self.sh.unset(a);
                     self.sh.funcs.remove(a);
                     self.sh.exported_funcs.remove(a);
                 }
-                0
+                code
             }
             "mapfile" | "readarray" => {
                 // mapfile [-t] [name]: the lines of the input into an array (MAPFILE).
@@ -2489,8 +2527,15 @@ impl Proc {
                     None => self.sh.status,
                     Some(a) => match a.parse::<i64>() {
                         Ok(n) => (n & 0xff) as i32,
-                        Err(_) => {
+                        Err(_) if self.sh.flavour == crate::Flavour::Bash => {
                             io.err(format!("{a0}: exit: {a}: numeric argument required\n"));
+                            2
+                        }
+                        Err(_) => {
+                            io.err(
+                                self.sh
+                                    .builtin_error("exit", &format!("Illegal number: {a}")),
+                            );
                             2
                         }
                     },

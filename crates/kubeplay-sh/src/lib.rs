@@ -536,8 +536,35 @@ impl Shell {
         }
     }
 
+    /// The line busybox's ash says a command is on: it counts a `-c` string's lines from 0.
+    fn ash_line(&self) -> u32 {
+        let line = self.dynamic.line();
+        if self.script || self.interactive {
+            line
+        } else {
+            line.saturating_sub(1)
+        }
+    }
+
+    /// A builtin's error line, as each shell words its place: bash `bash: cd: MSG` (in a
+    /// script `deploy.sh: line 3: cd: MSG`), dash `sh: 1: cd: MSG`, busybox's ash
+    /// `sh: cd: line 0: MSG`.
+    pub fn builtin_error(&self, builtin: &str, msg: &str) -> String {
+        match self.flavour {
+            Flavour::Ash => format!(
+                "{}: {builtin}: line {}: {msg}\n",
+                self.arg0,
+                self.ash_line()
+            ),
+            _ => format!("{}: {builtin}: {msg}\n", self.who()),
+        }
+    }
+
     /// `$name` as expansion sees it: a dynamic variable's new value, else [`Shell::get`].
     pub fn value(&self, name: &str) -> Option<String> {
+        if name == "LINENO" && self.flavour == Flavour::Ash {
+            return self.dynamic.get(name).map(|_| self.ash_line().to_string());
+        }
         self.dynamic
             .get(name)
             .or_else(|| self.get(name).map(str::to_string))

@@ -30,8 +30,12 @@ fn ours(script: &str) -> (String, String, i32) {
 }
 
 fn ours_as(shell: &str, script: &str) -> (String, String, i32) {
+    ours_in(Shell::new(shell), script)
+}
+
+fn ours_in(sh: Shell, script: &str) -> (String, String, i32) {
     let mut host = H { fs: Vfs::default() };
-    let mut p = Proc::parse(script, Shell::new(shell)).expect("parses");
+    let mut p = Proc::parse(script, sh).expect("parses");
     let mut out = Out::default();
     let code = match p.step(&mut host, &mut out) {
         Status::Exited(c) => c,
@@ -45,12 +49,18 @@ fn real(script: &str) -> Option<(String, String, i32)> {
 }
 
 fn real_as(shell: &str, script: &str) -> Option<(String, String, i32)> {
+    real_cmd(&[shell], script)
+}
+
+/// `cmd -c script` (`cmd` may be `busybox sh`) in a new empty folder.
+fn real_cmd(cmd: &[&str], script: &str) -> Option<(String, String, i32)> {
     static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let dir = std::env::temp_dir().join(format!("kubeplay-parity-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).ok()?;
-    let o = Command::new(shell)
+    let o = Command::new(cmd[0])
+        .args(&cmd[1..])
         .arg("-c")
         .arg(script)
         .current_dir(&dir)
@@ -463,6 +473,12 @@ const DASH_CASES: &[&str] = &[
     "sh -c '{ echo'; sh -c '(echo'; sh -c 'case x in'; sh -c 'case x in a) echo'; sh -c 'echo $(echo'",
     "sh -c \"echo 'abc\"; sh -c 'echo \"abc'; sh -c 'echo |'; sh -c 'echo >'; sh -c 'f() {'",
     "printf 'echo a\\necho >\\n' > n.sh; sh n.sh; printf 'echo a\\nif true\\n' > m.sh; sh m.sh; printf \"echo 'abc\\n\" > q.sh; sh q.sh",
+    "touch f; cd f; echo $?",
+    "export 1x=2; echo not reached",
+    "exit 2x",
+    "unset -v 1x; echo $?",
+    "local x=1; echo $?",
+    "echo $((1/0)); echo after",
 ];
 
 #[test]
@@ -479,6 +495,40 @@ fn sh_matches_dash() {
         let got = ours_as("sh", script);
         if got != want {
             failures.push(format!("script: {script}\n  sh: {want:?}\n  ours: {got:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// busybox's ash, the `sh` of busybox and Alpine images.
+const ASH_CASES: &[&str] = &[
+    "slep 1; ./missing; echo $?",
+    "touch nx; ./nx; echo $?",
+    "cd /nope; echo $?; cd /tmp && pwd; touch f; cd f; echo $?",
+    "f() { nope; }; f; echo $?",
+    "echo \"[$LINENO]\"; X=1; export Y=2; echo \"[$X] [$Y]\"",
+    "export 1x=2; echo not reached",
+    "exit 2x",
+    "unset -v 1x; echo $?",
+    "local x=1; echo $?",
+    "echo $((1/0)); echo after",
+];
+
+#[test]
+fn sh_matches_busybox_ash() {
+    let bb = ["busybox", "sh"];
+    if real_cmd(&bb, "true").is_none() {
+        eprintln!("busybox not found; skipping");
+        return;
+    }
+    let mut failures = Vec::new();
+    for script in ASH_CASES {
+        let want = real_cmd(&bb, script).expect("busybox runs");
+        let got = ours_in(Shell::with_sh("sh", kubeplay_sh::Flavour::Ash), script);
+        if got != want {
+            failures.push(format!(
+                "script: {script}\n  ash: {want:?}\n  ours: {got:?}"
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
