@@ -17,6 +17,8 @@ pub enum Userland {
     Debian,
     /// Debian plus curl (nginx, httpd images).
     DebianCurl,
+    /// Ubuntu: Debian's, plus procps' `ps`.
+    Ubuntu,
     /// A single static binary, no shell (distroless, hello-app).
     Scratch,
 }
@@ -269,7 +271,7 @@ const BASES: &[Base] = &[
         ports: &[],
         workdir: "/",
         stop_signal: "SIGTERM",
-        userland: Userland::Debian,
+        userland: Userland::Ubuntu,
         size: 29_726_368,
     },
     Base {

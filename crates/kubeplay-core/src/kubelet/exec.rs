@@ -27,6 +27,8 @@ pub struct ExecProc {
     pub interactive: bool,
     /// The prompt an interactive shell shows (`/ # `, `root@web:/# `).
     pub prompt: String,
+    /// Its process, as the container's `ps` lists it.
+    ps: super::ps::PsProc,
 }
 
 impl std::fmt::Debug for ExecProc {
@@ -112,6 +114,20 @@ impl World {
             "sh"
         };
         let mut shell = container_shell(sh_name, &c.env, pod, userland);
+        let pid = super::ps::exec_pid(c.execs);
+        shell.pid = pid;
+        let ps = super::ps::PsProc {
+            pid,
+            ppid: 0,
+            argv: if argv.is_empty() {
+                vec![sh_name.to_string()]
+            } else {
+                argv.to_vec()
+            },
+            tty: interactive,
+            stat: "Ss",
+            start: self.now(),
+        };
         let is_shell = matches!(base.as_str(), "sh" | "bash" | "ash");
         let script = if is_shell && argv.len() >= 3 && argv[1] == "-c" {
             Some(argv[2].clone())
@@ -149,6 +165,9 @@ impl World {
             _ => format!("root@{pod}:/# "),
         };
         let uid = rt.uid.clone();
+        if let Some(rt) = self.kubelet.pods.get_mut(&k) {
+            rt.ctrs[i].execs += 1;
+        }
         let id = self.kubelet.next_exec_id();
         self.kubelet.execs.insert(
             id,
@@ -163,6 +182,7 @@ impl World {
                 wake: None,
                 interactive: interactive_shell,
                 prompt,
+                ps,
             },
         );
         if !interactive_shell {
@@ -224,6 +244,7 @@ impl World {
         };
         let (status, wake, out) = with_cx(self, &pod, &mut rt, i, |cx, _, _| {
             let mut host = ContainerHost::new(cx, &[]);
+            host.exec = Some(e.ps.clone());
             host.follows = std::mem::take(&mut *e.follows.borrow_mut());
             let mut out = Out::default();
             let mut p = e.proc.borrow_mut();

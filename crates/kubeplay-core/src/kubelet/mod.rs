@@ -12,6 +12,7 @@ pub mod command;
 pub mod exec;
 pub mod net;
 pub mod process;
+pub mod ps;
 pub mod script;
 
 use crate::config::FileData;
@@ -165,6 +166,8 @@ pub struct Ctr {
     kill_at: Option<Millis>,
     /// `stdin: true`: its standard input stays open (`kubectl run -i`), so a shell waits on it.
     stdin: bool,
+    /// How many `kubectl exec`s this run has started (their pids follow from it).
+    pub execs: u32,
 }
 
 impl Ctr {
@@ -214,6 +217,7 @@ impl Ctr {
             startup: ProbeRun::default(),
             kill_at: None,
             stdin: c.stdin == Some(true),
+            execs: 0,
         }
     }
 
@@ -1398,6 +1402,7 @@ fn try_start(
     let seq = w.rng().next_u64();
     let c = &mut rt.ctrs[i];
     c.argv = argv;
+    c.execs = 0;
     c.env = env;
     c.projected_sub = mounts
         .files
@@ -1819,6 +1824,11 @@ pub(crate) fn with_cx<R>(
             userland: img.userland,
             dirs: &dirs,
             stdin_open: ctr.stdin,
+            main: &ctr.argv,
+            since: match ctr.state {
+                CState::Running { started } => started,
+                _ => now,
+            },
         };
         f(&mut cx, &img.repo, &img)
     };
@@ -1926,6 +1936,7 @@ impl Ctr {
             startup: ProbeRun::default(),
             kill_at: None,
             stdin: self.stdin,
+            execs: self.execs,
         }
     }
 }

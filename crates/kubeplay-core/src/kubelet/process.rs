@@ -63,6 +63,9 @@ pub struct ProcCx<'a> {
     pub dirs: &'a [String],
     /// The process's standard input stays open (a container with `stdin: true`).
     pub stdin_open: bool,
+    /// Process 1's command line, and when the container started.
+    pub main: &'a [String],
+    pub since: Millis,
 }
 
 /// A server an image runs: answers HTTP or TCP on its ports until stopped.
@@ -289,7 +292,7 @@ pub fn has_binary(u: Userland, name: &str) -> bool {
     let common = [
         "sh", "echo", "sleep", "printenv", "env", "cat", "ls", "date", "true", "false", "hostname",
         "tail", "mkdir", "touch", "rm", "cp", "mv", "head", "wc", "grep", "pwd", "id", "whoami",
-        "expr", "test", "[", "seq", "yes", "uname", "ps", "kill", "df", "tee", "sort", "uniq",
+        "expr", "test", "[", "seq", "yes", "uname", "kill", "df", "tee", "sort", "uniq",
     ];
     match u {
         Userland::Scratch => false,
@@ -297,14 +300,15 @@ pub fn has_binary(u: Userland, name: &str) -> bool {
             common.contains(&base)
                 || matches!(
                     base,
-                    "wget" | "nslookup" | "nc" | "ping" | "vi" | "top" | "busybox"
+                    "wget" | "nslookup" | "nc" | "ping" | "vi" | "top" | "busybox" | "ps"
                 )
                 || (u == Userland::Alpine && matches!(base, "apk" | "bash"))
         }
-        Userland::Debian | Userland::DebianCurl => {
+        Userland::Debian | Userland::DebianCurl | Userland::Ubuntu => {
             common.contains(&base)
                 || base == "bash"
                 || (u == Userland::DebianCurl && base == "curl")
+                || (u == Userland::Ubuntu && base == "ps")
         }
     }
 }

@@ -52,6 +52,8 @@ pub struct ContainerHost<'a, 'b> {
     pub cx: &'a mut ProcCx<'b>,
     pub vfs: Vfs,
     pub follows: Follows,
+    /// The process `kubectl exec` started, when this host runs one (for `ps`).
+    pub exec: Option<super::ps::PsProc>,
 }
 
 impl<'a, 'b> ContainerHost<'a, 'b> {
@@ -74,6 +76,7 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
             cx,
             vfs,
             follows: Follows::new(),
+            exec: None,
         }
     }
 
@@ -148,6 +151,55 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
     }
 }
 
+impl ContainerHost<'_, '_> {
+    /// `ps`: process 1, the exec's process, and `ps` itself (the exec's process when it is
+    /// `ps`, else its child).
+    fn ps(&self, argv: &[String]) -> String {
+        use super::ps::{exec_pid, PsProc};
+        let mut procs = vec![PsProc {
+            pid: 1,
+            ppid: 0,
+            argv: self.cx.main.to_vec(),
+            tty: false,
+            stat: "Ss",
+            start: self.cx.since,
+        }];
+        let parent = match &self.exec {
+            Some(e)
+                if e.argv
+                    .first()
+                    .is_some_and(|a| a.rsplit('/').next() == Some("ps")) =>
+            {
+                let running = if e.tty { "Rs+" } else { "Rs" };
+                procs.push(PsProc {
+                    stat: running,
+                    ..e.clone()
+                });
+                return super::ps::ps(self.cx.userland, &argv[1..], &procs, 1);
+            }
+            Some(e) => {
+                procs.push(e.clone());
+                e
+            }
+            None => &procs[0],
+        };
+        let me = PsProc {
+            pid: if self.exec.is_some() {
+                parent.pid + 6
+            } else {
+                exec_pid(0)
+            },
+            ppid: parent.pid,
+            argv: argv.to_vec(),
+            tty: parent.tty,
+            stat: if parent.tty { "R+" } else { "R" },
+            start: self.cx.now,
+        };
+        procs.push(me);
+        super::ps::ps(self.cx.userland, &argv[1..], &procs, procs.len() - 1)
+    }
+}
+
 impl Host for ContainerHost<'_, '_> {
     fn fs(&mut self) -> &mut Vfs {
         &mut self.vfs
@@ -158,9 +210,11 @@ impl Host for ContainerHost<'_, '_> {
     fn has_command(&self, name: &str) -> bool {
         let base = name.rsplit('/').next().unwrap_or(name);
         // The cluster's commands, and simple ones the shell's utilities do not have (yet).
-        matches!(base, "nslookup" | "wget" | "curl" | "hostname" | "tail")
-            || (!kubeplay_sh::utils::exists(base)
-                && matches!(base, "ls" | "cat" | "date" | "printenv" | "env"))
+        matches!(
+            base,
+            "nslookup" | "wget" | "curl" | "hostname" | "tail" | "ps"
+        ) || (!kubeplay_sh::utils::exists(base)
+            && matches!(base, "ls" | "cat" | "date" | "printenv" | "env"))
     }
     fn run(&mut self, argv: &[String], io: &mut Io) -> Step {
         let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
@@ -170,6 +224,10 @@ impl Host for ContainerHost<'_, '_> {
         }
         if base == "tail" {
             return self.tail(&argv[1..], io);
+        }
+        if base == "ps" {
+            io.out(self.ps(argv));
+            return Step::Exit(0);
         }
         // Lend the Vfs's current files to the simple command, then take back what it wrote.
         let mut files: Files = self
@@ -192,6 +250,8 @@ impl Host for ContainerHost<'_, '_> {
                 userland: self.cx.userland,
                 dirs: self.cx.dirs,
                 stdin_open: false,
+                main: self.cx.main,
+                since: self.cx.since,
             };
             let (code, out) = process::simple(argv, &mut cx);
             cx.out.push_str(&out);
