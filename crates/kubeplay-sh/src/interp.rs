@@ -2189,7 +2189,9 @@ impl Proc {
                 }
             }
         };
-        if host.has_command(&name) {
+        // The shell's own builtins (`:`, `echo`, `test`...) are there on any machine.
+        let present = SHELL_BUILTINS.contains(&name.as_str()) || host.has_program(&name);
+        if present && host.has_command(&name) {
             let step = host.run(&argv, &mut io);
             consume(&io);
             match step {
@@ -2215,7 +2217,11 @@ impl Proc {
         let fs = host.fs();
         fs.cwd = self.sh.cwd.clone();
         fs.now = now.div_euclid(1000);
-        let r = utils::run(&argv, &mut io, fs, now);
+        let r = if present {
+            utils::run(&argv, &mut io, fs, now)
+        } else {
+            None
+        };
         consume(&io);
         let chunks = io.out.take();
         match r {
@@ -2269,6 +2275,10 @@ impl Proc {
         stdin: &Option<Stdin>,
         io: &mut Io,
     ) -> Option<Option<Status>> {
+        // Programs the shell plays itself, where the machine has them.
+        if matches!(argv[0].as_str(), "bash" | "watch" | "xargs") && !host.has_program(&argv[0]) {
+            return None;
+        }
         let args = &argv[1..];
         let a0 = self.sh.who();
         let status = match argv[0].as_str() {
@@ -3060,9 +3070,10 @@ impl Proc {
                         } else {
                             format!("{n} is {n}")
                         })
-                    } else if host.has_command(n)
-                        || utils::exists(n)
-                        || matches!(n.as_str(), "sleep" | "xargs" | "bash" | "sh" | "watch")
+                    } else if host.has_program(n)
+                        && (host.has_command(n)
+                            || utils::exists(n)
+                            || matches!(n.as_str(), "sleep" | "xargs" | "bash" | "sh" | "watch"))
                     {
                         let dir = if matches!(n.as_str(), "kubectl" | "kubeplay") {
                             "/usr/local/bin"

@@ -109,6 +109,12 @@ pub trait Host {
     fn has_command(&self, _name: &str) -> bool {
         false
     }
+    /// Whether the machine has a program called `name` at all: a container has what its
+    /// image has, so a name it lacks is `not found` there even where the shell has a utility
+    /// of that name (`jq` in busybox). The controlplane has every one.
+    fn has_program(&self, _name: &str) -> bool {
+        true
+    }
     /// Run a command. `io` carries stdin, the working directory and the exported
     /// environment; output written to it is routed through the command's redirections.
     fn run(&mut self, argv: &[String], io: &mut Io) -> Step;

@@ -43,7 +43,7 @@ impl std::fmt::Debug for ExecProc {
 /// Why an exec could not start, as kubectl prints it (without the trailing newline).
 pub type ExecError = String;
 
-fn quote(w: &str) -> String {
+pub(super) fn quote(w: &str) -> String {
     format!("'{}'", w.replace('\'', "'\\''"))
 }
 

@@ -286,29 +286,211 @@ fn busybox_like(u: Userland) -> bool {
     )
 }
 
-/// The commands an image provides, by base name.
+/// busybox's applets (the official image's build), which Alpine has too.
+const BUSYBOX: &[&str] = &[
+    "[",
+    "[[",
+    "arch",
+    "ash",
+    "awk",
+    "base64",
+    "basename",
+    "busybox",
+    "cat",
+    "chgrp",
+    "chmod",
+    "chown",
+    "clear",
+    "cp",
+    "cut",
+    "date",
+    "dd",
+    "df",
+    "diff",
+    "dirname",
+    "du",
+    "echo",
+    "egrep",
+    "env",
+    "expr",
+    "false",
+    "fgrep",
+    "find",
+    "free",
+    "grep",
+    "gunzip",
+    "gzip",
+    "head",
+    "hexdump",
+    "hostname",
+    "httpd",
+    "id",
+    "ifconfig",
+    "ip",
+    "kill",
+    "killall",
+    "less",
+    "ln",
+    "ls",
+    "md5sum",
+    "mkdir",
+    "mktemp",
+    "more",
+    "mount",
+    "mv",
+    "nc",
+    "netstat",
+    "nohup",
+    "nslookup",
+    "od",
+    "paste",
+    "pgrep",
+    "ping",
+    "pkill",
+    "printenv",
+    "printf",
+    "ps",
+    "pwd",
+    "readlink",
+    "realpath",
+    "rev",
+    "rm",
+    "rmdir",
+    "route",
+    "sed",
+    "seq",
+    "sh",
+    "sha256sum",
+    "sleep",
+    "sort",
+    "stat",
+    "tac",
+    "tail",
+    "tar",
+    "tee",
+    "telnet",
+    "test",
+    "timeout",
+    "top",
+    "touch",
+    "tr",
+    "traceroute",
+    "true",
+    "umount",
+    "uname",
+    "uniq",
+    "uptime",
+    "usleep",
+    "vi",
+    "watch",
+    "wc",
+    "wget",
+    "which",
+    "whoami",
+    "xargs",
+    "yes",
+    "zcat",
+];
+
+/// A Debian image's essential and required packages: bash, dash, coreutils, grep, sed, mawk,
+/// findutils, diffutils, tar, gzip, hostname, util-linux. No procps, no network tools.
+const DEBIAN: &[&str] = &[
+    "[",
+    "arch",
+    "awk",
+    "base64",
+    "basename",
+    "bash",
+    "cat",
+    "chgrp",
+    "chmod",
+    "chown",
+    "clear",
+    "cp",
+    "cut",
+    "dash",
+    "date",
+    "dd",
+    "df",
+    "diff",
+    "dirname",
+    "du",
+    "echo",
+    "egrep",
+    "env",
+    "expr",
+    "false",
+    "fgrep",
+    "find",
+    "grep",
+    "gunzip",
+    "gzip",
+    "head",
+    "hostname",
+    "id",
+    "ln",
+    "ls",
+    "mawk",
+    "md5sum",
+    "mkdir",
+    "mktemp",
+    "more",
+    "mount",
+    "mv",
+    "nohup",
+    "paste",
+    "printenv",
+    "printf",
+    "pwd",
+    "readlink",
+    "realpath",
+    "rm",
+    "rmdir",
+    "sed",
+    "seq",
+    "sh",
+    "sha256sum",
+    "sleep",
+    "sort",
+    "stat",
+    "tac",
+    "tail",
+    "tar",
+    "tee",
+    "test",
+    "timeout",
+    "touch",
+    "tr",
+    "true",
+    "umount",
+    "uname",
+    "uniq",
+    "wc",
+    "which",
+    "whoami",
+    "xargs",
+    "yes",
+    "zcat",
+];
+
+/// procps, which Ubuntu's image has and Debian's has not.
+const PROCPS: &[&str] = &[
+    "free", "kill", "pgrep", "pkill", "ps", "top", "uptime", "watch",
+];
+
+/// Whether an image has a program called `name` (a path or a base name), as the real images
+/// do: busybox's applets, Debian's base system (with curl in nginx and httpd, procps in
+/// Ubuntu), nothing in a scratch image.
 pub fn has_binary(u: Userland, name: &str) -> bool {
     let base = name.rsplit('/').next().unwrap_or(name);
-    let common = [
-        "sh", "echo", "sleep", "printenv", "env", "cat", "ls", "date", "true", "false", "hostname",
-        "tail", "mkdir", "touch", "rm", "cp", "mv", "head", "wc", "grep", "pwd", "id", "whoami",
-        "expr", "test", "[", "seq", "yes", "uname", "kill", "df", "tee", "sort", "uniq",
-    ];
     match u {
         Userland::Scratch => false,
-        Userland::Busybox | Userland::BusyboxLegacy | Userland::Alpine => {
-            common.contains(&base)
-                || matches!(
-                    base,
-                    "wget" | "nslookup" | "nc" | "ping" | "vi" | "top" | "busybox" | "ps"
-                )
-                || (u == Userland::Alpine && matches!(base, "apk" | "bash"))
-        }
+        Userland::Busybox | Userland::BusyboxLegacy => BUSYBOX.contains(&base),
+        Userland::Alpine => BUSYBOX.contains(&base) || base == "apk",
         Userland::Debian | Userland::DebianCurl | Userland::Ubuntu => {
-            common.contains(&base)
-                || base == "bash"
+            DEBIAN.contains(&base)
                 || (u == Userland::DebianCurl && base == "curl")
-                || (u == Userland::Ubuntu && base == "ps")
+                || (u == Userland::Ubuntu && PROCPS.contains(&base))
         }
     }
 }
@@ -490,11 +672,26 @@ pub fn run_command(argv: &[String], cx: &mut ProcCx<'_>) -> Program {
                 offset: data.len(),
             }
         }
-        _ => {
-            let (code, text) = simple(argv, cx);
-            cx.out.push_str(&text);
-            Program::Done(code)
-        }
+        _ => match simple(argv, cx) {
+            Some((code, text)) => {
+                cx.out.push_str(&text);
+                Program::Done(code)
+            }
+            // One of the shell's utilities (`sed`, `awk`...): run by the image's shell.
+            None if kubeplay_sh::utils::exists(&base) => {
+                let line: Vec<String> = argv.iter().map(|a| super::exec::quote(a)).collect();
+                Program::Script(Box::new(super::script::Script::new(
+                    "sh",
+                    &line.join(" "),
+                    &[],
+                )))
+            }
+            None => {
+                let (code, text) = super::script::unsimulated(&base);
+                cx.out.push_str(&text);
+                Program::Done(code)
+            }
+        },
     }
 }
 
@@ -583,7 +780,8 @@ pub fn parse_duration(s: &str) -> Option<Millis> {
 }
 
 /// Commands that finish at once: (exit code, output).
-pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> (i32, String) {
+/// A program kubeplay plays without the shell, run to its end; `None` for another.
+pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> Option<(i32, String)> {
     let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
     let args = &argv[1..];
     let mut out = String::new();
@@ -693,12 +891,54 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> (i32, String) {
         }
         "nslookup" => nslookup(args, cx, &mut out),
         "wget" | "curl" => http_client(base, args, cx, &mut out),
-        _ => {
-            out.push_str(&format!("sh: {base}: not found\n"));
-            127
+        "id" => {
+            // busybox's /etc/group puts root in wheel too.
+            let groups = if busybox_like(cx.userland) {
+                "0(root),10(wheel)"
+            } else {
+                "0(root)"
+            };
+            out.push_str(&format!("uid=0(root) gid=0(root) groups={groups}\n"));
+            0
         }
+        "uname" => {
+            out.push_str(&uname(args, cx.hostname));
+            0
+        }
+        _ => return None,
     };
-    (code, out)
+    Some((code, out))
+}
+
+/// The node's kernel, as `kubectl get nodes -o wide` shows it.
+const KERNEL: &str = "6.8.0-1031-gcp";
+
+/// `uname [-a|-s|-n|-r|-m]`.
+fn uname(args: &[String], hostname: &str) -> String {
+    let all = args.iter().any(|a| a == "-a" || a == "--all");
+    let mut parts = Vec::new();
+    for (flag, value) in [
+        ('s', "Linux"),
+        ('n', hostname),
+        ('r', KERNEL),
+        ('v', "#33-Ubuntu SMP Thu Jun 26 16:59:26 UTC 2025"),
+        ('m', "x86_64"),
+    ] {
+        if all
+            || args
+                .iter()
+                .any(|a| a.starts_with('-') && !a.starts_with("--") && a.contains(flag))
+        {
+            parts.push(value);
+        }
+    }
+    if all {
+        parts.push("GNU/Linux");
+    }
+    if parts.is_empty() {
+        parts.push("Linux");
+    }
+    format!("{}\n", parts.join(" "))
 }
 
 const DNS: &str = "10.96.0.10";
