@@ -3273,7 +3273,7 @@ $VAR and ${VAR:-default}, $(command), $((arithmetic)), aliases,
 if/while/for/case, [[ tests ]], (( arithmetic )), for ((;;)), functions with
 local variables, background jobs with & (jobs, fg, kill %1).
 
-Commands: alias base64 cat cd clear cp cut date echo env export false grep
+Commands: alias base64 cat cd clear cp cut date echo env export expr false grep
 head history jq ls mkdir mv paste printenv printf pwd rm sed seq sleep sort tail
 tee touch tr true uniq unset watch wc which xargs yes, and more.
 ";

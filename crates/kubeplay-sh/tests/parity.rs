@@ -447,6 +447,15 @@ const CASES: &[&str] = &[
     "unset RANDOM; echo \"[$RANDOM]\"; RANDOM=5; echo \"[$RANDOM]\"",
     "echo $SECONDS; SECONDS=10; echo $SECONDS",
     "[ ${#EPOCHSECONDS} -eq 10 ] && echo ten digits",
+    // expr: each operator its own argument; status 1 for an empty or 0 result, 2 for errors
+    "expr 1 + 2; expr 7 / 2 \\* 3; expr 10 % 4 - 5; i=0; while [ $i -lt 3 ]; do i=$(expr $i + 1); done; echo $i",
+    "expr 3 \\< 10; expr a \\< b; expr 10 \\< 9; echo $?; expr abc = abc; expr 2 != 2; echo $?",
+    "expr 0 \\| 5; expr '' \\| ''; echo $?; expr 3 \\& 0; echo $?; expr 3 \\& 4",
+    "expr length hello; expr substr kubernetes 5 4; expr index kubeplay bp; expr substr abc 0 2; echo $?",
+    "expr nginx:1.25 : 'nginx:\\(.*\\)'; expr web-7d4b9 : 'web-'; expr abc : 'x'; echo $?; expr match aaa 'a*'",
+    "expr \\( 2 + 3 \\) \\* 4; expr + length; expr -- -5 + 1",
+    "expr; echo $?; expr 1 +; echo $?; expr a + 1; echo $?; expr 1 / 0; echo $?; expr 1 2; echo $?",
+    "expr \\( 1; echo $?; expr \\(; echo $?; expr 1 \\); echo $?",
     // a new bash or sh inherits the environment only: exported variables, `export -f`
     // functions (into bash), the working directory
     "X=1; export Y=2; bash -c 'echo \"[$X] [$Y]\"'; sh -c 'echo \"[$X] [$Y]\"'; (echo \"[$X]\")",

@@ -70,11 +70,11 @@ impl Completion {
 /// checked against the shell so none is offered that would not run.
 const SHELL_WORDS: &[&str] = &[
     "alias", "awk", "base64", "cat", "cd", "chmod", "clear", "complete", "cp", "cut", "date",
-    "declare", "diff", "echo", "env", "exit", "export", "false", "getopts", "grep", "head", "help",
-    "history", "jobs", "jq", "kill", "let", "local", "ls", "mapfile", "mkdir", "mv", "nano",
-    "paste", "printenv", "printf", "pwd", "read", "rm", "sed", "seq", "set", "sleep", "sort",
-    "source", "tail", "tee", "touch", "tr", "trap", "true", "type", "uniq", "unset", "vi", "vim",
-    "wait", "watch", "wc", "which", "xargs", "yes",
+    "declare", "diff", "echo", "env", "exit", "export", "expr", "false", "getopts", "grep", "head",
+    "help", "history", "jobs", "jq", "kill", "let", "local", "ls", "mapfile", "mkdir", "mv",
+    "nano", "paste", "printenv", "printf", "pwd", "read", "rm", "sed", "seq", "set", "sleep",
+    "sort", "source", "tail", "tee", "touch", "tr", "trap", "true", "type", "uniq", "unset", "vi",
+    "vim", "wait", "watch", "wc", "which", "xargs", "yes",
 ];
 
 /// Words the shell itself runs (not utilities `kubeplay_sh::utils::exists` knows).

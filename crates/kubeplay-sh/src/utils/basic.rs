@@ -15,6 +15,7 @@ pub(super) const TABLE: &[(&str, Util)] = &[
     ("env", env),
     ("printenv", printenv),
     ("seq", seq),
+    ("expr", super::expr::expr),
     ("yes", yes),
     ("clear", clear),
     ("date", date),

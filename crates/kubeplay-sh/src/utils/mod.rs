@@ -4,6 +4,7 @@
 mod awk;
 pub(crate) mod basic;
 mod difftool;
+mod expr;
 mod files;
 mod jq;
 mod text;
