@@ -554,9 +554,10 @@ impl Shell {
 
     /// A builtin's error line, as each shell words its place: bash `bash: cd: MSG` (in a
     /// script `deploy.sh: line 3: cd: MSG`), dash `sh: 1: cd: MSG`, busybox's ash
-    /// `sh: cd: line 0: MSG`.
+    /// `sh: cd: line 0: MSG` (`sh: cd: MSG` at its prompt).
     pub fn builtin_error(&self, builtin: &str, msg: &str) -> String {
         match self.flavour {
+            Flavour::Ash if self.interactive => format!("{}: {builtin}: {msg}\n", self.arg0),
             Flavour::Ash => format!(
                 "{}: {builtin}: line {}: {msg}\n",
                 self.arg0,

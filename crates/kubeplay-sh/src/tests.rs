@@ -470,4 +470,15 @@ fn busybox_sh_messages() {
         out.all_text(),
         "sh: syntax error: unexpected end of file (expecting \"then\")\nsh: syntax error: unexpected \"fi\"\na\nn.sh: line 3: syntax error: unexpected newline\nq.sh: line 2: syntax error: unterminated quoted string\n"
     );
+    // At its prompt (`kubectl exec -it ... -- sh`), a builtin's error names no line, and the
+    // shell goes on after a special builtin's.
+    let mut sh = crate::Shell::with_sh("sh", crate::Flavour::Ash);
+    sh.interactive = true;
+    let mut p = Proc::parse("cd /nope; export 1x=2; echo after", sh).unwrap();
+    let mut out = Out::default();
+    p.step(&mut host, &mut out);
+    assert_eq!(
+        out.all_text(),
+        "sh: cd: can't cd to /nope: No such file or directory\nsh: export: 1x: bad variable name\nafter\n"
+    );
 }
