@@ -490,6 +490,23 @@ const DASH_CASES: &[&str] = &[
     "echo $((1/0)); echo after",
 ];
 
+/// Each script run by the real shell `cmd` and by ours (a new `shell()` each time): the same
+/// bytes and status.
+fn assert_same(cmd: &[&str], scripts: &[&str], shell: impl Fn() -> Shell) {
+    let mut failures = Vec::new();
+    for script in scripts {
+        let want = real_cmd(cmd, script).expect("the shell runs");
+        let got = ours_in(shell(), script);
+        if got != want {
+            failures.push(format!(
+                "script: {script}\n  {}: {want:?}\n  ours: {got:?}",
+                cmd.join(" ")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
 #[test]
 fn sh_matches_dash() {
     let is_dash =
@@ -498,15 +515,7 @@ fn sh_matches_dash() {
         eprintln!("/bin/sh is not dash; skipping");
         return;
     }
-    let mut failures = Vec::new();
-    for script in DASH_CASES {
-        let want = real_as("sh", script).expect("sh runs");
-        let got = ours_as("sh", script);
-        if got != want {
-            failures.push(format!("script: {script}\n  sh: {want:?}\n  ours: {got:?}"));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_same(&["sh"], DASH_CASES, || Shell::new("sh"));
 }
 
 /// busybox's ash, the `sh` of busybox and Alpine images.
@@ -530,17 +539,9 @@ fn sh_matches_busybox_ash() {
         eprintln!("busybox not found; skipping");
         return;
     }
-    let mut failures = Vec::new();
-    for script in ASH_CASES {
-        let want = real_cmd(&bb, script).expect("busybox runs");
-        let got = ours_in(Shell::with_sh("sh", kubeplay_sh::Flavour::Ash), script);
-        if got != want {
-            failures.push(format!(
-                "script: {script}\n  ash: {want:?}\n  ours: {got:?}"
-            ));
-        }
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_same(&bb, ASH_CASES, || {
+        Shell::with_sh("sh", kubeplay_sh::Flavour::Ash)
+    });
 }
 
 #[test]
