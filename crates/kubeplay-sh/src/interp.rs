@@ -1743,8 +1743,8 @@ impl Proc {
     }
 
     /// An expansion failed (`${x:?}`, an unset variable under `set -u`, `$((1+))`): the
-    /// command does not run, and a script ends there, as bash's non-interactive shell does.
-    /// An expansion that fails ends a script: with status 1 in bash, 2 in dash and ash.
+    /// command does not run, and a script ends there, as a non-interactive shell does: with
+    /// status 1 in bash, 2 in dash and ash.
     fn expansion_failed(&mut self, host: &mut dyn Host, e: &str, out: &mut Out) {
         self.err(host, e, out);
         let code = if self.sh.flavour == crate::Flavour::Bash {

@@ -617,8 +617,8 @@ pub fn parse_duration(s: &str) -> Option<Millis> {
     (v >= 0.0 && v.is_finite()).then(|| (v * mult) as Millis)
 }
 
-/// Commands that finish at once: (exit code, output).
-/// A program kubeplay plays without the shell, run to its end; `None` for another.
+/// A program kubeplay plays without the shell, which finishes at once: (exit code, output);
+/// `None` for another.
 pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> Option<(i32, String)> {
     let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]);
     let args = &argv[1..];

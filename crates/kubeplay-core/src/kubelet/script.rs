@@ -149,9 +149,7 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
         self.follows.insert(h, (abs, data.map_or(0, |d| d.len())));
         Step::Wait(Handle(h))
     }
-}
 
-impl ContainerHost<'_, '_> {
     /// `ps`: process 1, the exec's process, and `ps` itself (the exec's process when it is
     /// `ps`, else its child).
     fn ps(&self, argv: &[String]) -> String {

@@ -159,7 +159,7 @@ impl P<'_> {
                 None => "syntax error: missing argument".into(),
             });
         };
-        let mut arg = |p: &mut Self| -> Result<String, String> {
+        let arg = |p: &mut Self| -> Result<String, String> {
             match p.take() {
                 Some(s) => Ok(s.to_string()),
                 None => Err(format!("syntax error: missing argument after ‘{a}’")),
