@@ -1120,7 +1120,7 @@ impl Proc {
                             match self.expand_words(host, words, &subs.0) {
                                 Ok(v) => v,
                                 Err(e) => {
-                                    self.expansion_failed(host, &e, out);
+                                    self.script_error(host, &e, out);
                                     continue;
                                 }
                             }
@@ -1179,7 +1179,7 @@ impl Proc {
                     }
                     match (value, chosen) {
                         (Err(e), _) => {
-                            self.expansion_failed(host, &e, out);
+                            self.script_error(host, &e, out);
                         }
                         (Ok(_), Some(body)) => self.frames.push(Frame::List { list: body, idx: 0 }),
                         (Ok(_), None) => self.sh.status = 0,
@@ -1742,10 +1742,10 @@ impl Proc {
             })
     }
 
-    /// An expansion failed (`${x:?}`, an unset variable under `set -u`, `$((1+))`): the
-    /// command does not run, and a script ends there, as a non-interactive shell does: with
-    /// status 1 in bash, 2 in dash and ash.
-    fn expansion_failed(&mut self, host: &mut dyn Host, e: &str, out: &mut Out) {
+    /// An expansion failed (`${x:?}`, an unset variable under `set -u`, `$((1+))`), or an
+    /// assignment to a readonly variable: the command does not run, and a script ends there,
+    /// as a non-interactive shell does: with status 1 in bash, 2 in dash and ash.
+    fn script_error(&mut self, host: &mut dyn Host, e: &str, out: &mut Out) {
         self.err(host, e, out);
         let code = if self.sh.flavour == crate::Flavour::Bash {
             1
@@ -1991,7 +1991,7 @@ impl Proc {
         let assigns = match assigns {
             Ok(a) => a,
             Err(e) => {
-                self.expansion_failed(host, &e, out);
+                self.script_error(host, &e, out);
                 return None;
             }
         };
@@ -2009,7 +2009,7 @@ impl Proc {
         let mut argv = match words {
             Ok(w) => w,
             Err(e) => {
-                self.expansion_failed(host, &e, out);
+                self.script_error(host, &e, out);
                 return None;
             }
         };
@@ -2023,6 +2023,11 @@ impl Proc {
         if argv.is_empty() {
             let mut status = sub_status.unwrap_or(0);
             for a in assigns {
+                if self.sh.is_readonly(a.name()) {
+                    let msg = self.sh.readonly_error(a.name());
+                    self.script_error(host, &msg, out);
+                    return None;
+                }
                 if let Err(e) = self.assign(a) {
                     self.err(host, &e, out);
                     status = 1;
@@ -2354,10 +2359,26 @@ impl Proc {
                     self.sh.status = code;
                     return Some(None);
                 }
+                let readonly = argv[0] == "readonly" || flags.contains('r');
                 if list {
                     for (k, f, v) in self.sh.vars() {
-                        if f == "-x" || !export {
-                            io.out(format!("declare {f} {k}={}\n", declared(&v)));
+                        let shown = if export {
+                            f.contains('x')
+                        } else if readonly {
+                            f.contains('r')
+                        } else {
+                            true
+                        };
+                        if !shown {
+                            continue;
+                        }
+                        match (&v, self.sh.flavour) {
+                            // dash and ash list them as they would be made again.
+                            (
+                                crate::Shown::Scalar(v),
+                                crate::Flavour::Dash | crate::Flavour::Ash,
+                            ) => io.out(format!("{} {k}={}\n", argv[0], quote_single(v))),
+                            _ => io.out(format!("declare {f} {k}={}\n", declared(&v))),
                         }
                     }
                 }
@@ -2408,6 +2429,19 @@ impl Proc {
                         code = 1;
                         continue;
                     }
+                    if value.is_some() && self.sh.is_readonly(name) {
+                        let msg = self.sh.readonly_error(name);
+                        if self.sh.flavour != crate::Flavour::Bash {
+                            self.special_error(io, &argv[0], &msg);
+                            return Some(None);
+                        }
+                        io.err(format!("{a0}: {msg}\n"));
+                        code = 1;
+                        if export {
+                            self.sh.export(name);
+                        }
+                        continue;
+                    }
                     let hidden = local && self.make_local(name);
                     if flags.contains('A') || flags.contains('a') {
                         if hidden {
@@ -2428,6 +2462,9 @@ impl Proc {
                     if export || args.iter().any(|a| a == "-x") {
                         self.sh.export(name);
                     }
+                    if readonly {
+                        self.sh.make_readonly(name);
+                    }
                 }
                 code
             }
@@ -2446,6 +2483,18 @@ impl Proc {
                             Ok(e) => self.sh.unset_element(name, &e),
                             Err(e) => io.err(format!("{a0}: {e}\n")),
                         }
+                        continue;
+                    }
+                    if !funcs_only && self.sh.is_readonly(a) {
+                        if self.sh.flavour != crate::Flavour::Bash {
+                            let msg = self.sh.readonly_error(a);
+                            self.special_error(io, "unset", &msg);
+                            return Some(None);
+                        }
+                        io.err(format!(
+                            "{a0}: unset: {a}: cannot unset: readonly variable\n"
+                        ));
+                        code = 1;
                         continue;
                     }
                     if !funcs_only && !valid_name(a) {
@@ -3538,6 +3587,16 @@ enum Assigned {
         items: Vec<(Option<crate::Elem>, String)>,
         append: bool,
     },
+}
+
+impl Assigned {
+    fn name(&self) -> &str {
+        match self {
+            Assigned::Scalar { name, .. }
+            | Assigned::Elem { name, .. }
+            | Assigned::Array { name, .. } => name,
+        }
+    }
 }
 
 /// A simple command's assignments, expanded: those made before it runs, or (`after`) a

@@ -211,6 +211,8 @@ impl Io {
 struct Var {
     value: String,
     exported: bool,
+    /// `readonly`, `declare -r`: no assignment, `export NAME=...` or `unset` changes it.
+    readonly: bool,
     /// An array's elements; `value` is then unused (`$a` is `${a[0]}`).
     array: Option<Array>,
 }
@@ -604,6 +606,7 @@ impl Shell {
                     Var {
                         value: value.to_string(),
                         exported: false,
+                        readonly: false,
                         array: None,
                     },
                 );
@@ -633,6 +636,7 @@ impl Shell {
         let v = self.vars.entry(name.to_string()).or_insert_with(|| Var {
             value: String::new(),
             exported: false,
+            readonly: false,
             array: None,
         });
         if v.array.is_none() {
@@ -815,10 +819,30 @@ impl Shell {
                     Var {
                         value: String::new(),
                         exported: true,
+                        readonly: false,
                         array: None,
                     },
                 );
             }
+        }
+    }
+
+    /// `readonly NAME`: from now on it keeps its value.
+    pub fn make_readonly(&mut self, name: &str) {
+        if let Some(v) = self.vars.get_mut(name) {
+            v.readonly = true;
+        }
+    }
+
+    pub fn is_readonly(&self, name: &str) -> bool {
+        self.vars.get(name).is_some_and(|v| v.readonly)
+    }
+
+    /// The error for changing a readonly variable, in each shell's words.
+    pub fn readonly_error(&self, name: &str) -> String {
+        match self.flavour {
+            Flavour::Bash => format!("{name}: readonly variable"),
+            _ => format!("{name}: is read only"),
         }
     }
 
@@ -871,16 +895,21 @@ impl Shell {
             .map(|(k, v)| {
                 let (flags, shown) = match &v.array {
                     None => (
-                        if v.exported { "-x" } else { "--" },
+                        match (v.readonly, v.exported) {
+                            (false, false) => "--",
+                            (false, true) => "-x",
+                            (true, false) => "-r",
+                            (true, true) => "-rx",
+                        },
                         Shown::Scalar(v.value.clone()),
                     ),
                     Some(Array::Indexed(m)) => (
-                        "-a",
+                        if v.readonly { "-ar" } else { "-a" },
                         Shown::Compound(Self::compound(m.iter().map(|(i, v)| (i.to_string(), v)))),
                     ),
                     // bash ends an associative array's list with a space.
                     Some(Array::Assoc(m)) => (
-                        "-A",
+                        if v.readonly { "-Ar" } else { "-A" },
                         Shown::Compound(format!(
                             "{} )",
                             Self::compound(m.iter().into_iter().map(|(k, v)| (k.clone(), v)))

@@ -447,6 +447,12 @@ const CASES: &[&str] = &[
     "unset RANDOM; echo \"[$RANDOM]\"; RANDOM=5; echo \"[$RANDOM]\"",
     "echo $SECONDS; SECONDS=10; echo $SECONDS",
     "[ ${#EPOCHSECONDS} -eq 10 ] && echo ten digits",
+    // readonly: an assignment to one ends a script; export and unset refuse it
+    "readonly R=1; echo \"[$R]\"; R=2; echo after",
+    "readonly R=1; export R=3; echo \"e $?\"",
+    "readonly R=1; unset R; echo \"u $?\"",
+    "R=1; readonly R; readonly -p | grep \" R=\"; readonly X=2 Y; echo \"$X\"",
+    "readonly R=1; declare -p R; export R; declare -p R",
     // expr: each operator its own argument; status 1 for an empty or 0 result, 2 for errors
     "expr 1 + 2; expr 7 / 2 \\* 3; expr 10 % 4 - 5; i=0; while [ $i -lt 3 ]; do i=$(expr $i + 1); done; echo $i",
     "expr 3 \\< 10; expr a \\< b; expr 10 \\< 9; echo $?; expr abc = abc; expr 2 != 2; echo $?",
@@ -488,6 +494,10 @@ const DASH_CASES: &[&str] = &[
     "unset -v 1x; echo $?",
     "local x=1; echo $?",
     "echo $((1/0)); echo after",
+    "readonly R=1; echo \"[$R]\"; R=2; echo after",
+    "readonly R=1; export R=3; echo \"e $?\"",
+    "readonly R=1; unset R; echo \"u $?\"",
+    "R=1; readonly R; readonly -p | grep \" R=\"; readonly X=2 Y; echo \"$X\"",
 ];
 
 /// Each script run by the real shell `cmd` and by ours (a new `shell()` each time): the same
@@ -530,6 +540,10 @@ const ASH_CASES: &[&str] = &[
     "unset -v 1x; echo $?",
     "local x=1; echo $?",
     "echo $((1/0)); echo after",
+    "readonly R=1; echo \"[$R]\"; R=2; echo after",
+    "readonly R=1; export R=3; echo \"e $?\"",
+    "readonly R=1; unset R; echo \"u $?\"",
+    "R=1; readonly R; readonly -p | grep \" R=\"; readonly X=2 Y; echo \"$X\"",
 ];
 
 #[test]
