@@ -145,3 +145,21 @@ for (const scheme of ['light', 'dark']) {
   });
 }
 
+
+test('the events feed and the chart keep time while nothing changes', async () => {
+  const { page, errors } = await app.open();
+  await run(page, 'kubectl create deployment web --image=nginx --replicas=2');
+  await page.waitForFunction(() => document.querySelectorAll('.cluster .pod.running').length === 2, null, { timeout: 20000 });
+  const read = () => page.evaluate(() => ({
+    age: document.querySelector('.events-table tbody td')?.textContent,
+    span: document.querySelector('.chart .span')?.textContent,
+  }));
+  const before = await read();
+  // The pods are up: from here the cluster does not change, the clock does.
+  await page.waitForFunction((age) =>
+    document.querySelector('.events-table tbody td')?.textContent !== age, before.age, { timeout: 10000 });
+  const after = await read();
+  assert.notEqual(after.age, before.age);
+  assert.notEqual(after.span, before.span);
+  assert.deepEqual(errors, []);
+});

@@ -20,6 +20,12 @@ use std::rc::Rc;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+/// The virtual clock's whole seconds, given to the components that show ages or a time
+/// axis (the events feed, the replica charts): they re-render as the clock moves on, the
+/// cluster view around them only when the cluster changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Second(pub u64);
+
 /// What the app re-renders on: when none of these moved, a frame costs one comparison.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Versions {
@@ -367,6 +373,7 @@ pub fn App() -> Html {
     });
     html! {
         <ContextProvider<Lang> context={lang}>
+        <ContextProvider<Second> context={Second(v.now / 1000)}>
         <div class={classes!("app", opts.embed.then_some("embed"))}>
             <header class="top">
                 <h1 class="brand">{"kubeplay"}</h1>
@@ -394,6 +401,7 @@ pub fn App() -> Html {
                 <PodDetailDrawer sim={sim.clone()} version={v.cluster} second={v.now / 1000} />
             </main>
         </div>
+        </ContextProvider<Second>>
         </ContextProvider<Lang>>
     }
 }

@@ -2,8 +2,8 @@
 //! ReplicaSet's below, older ones above) under lines of desired, ready and available
 //! replicas, so that Recreate's gap and RollingUpdate's overlap are seen at a glance.
 
-use crate::i18n::Words;
-use crate::sim::Sample;
+use crate::i18n::{use_words, Words};
+use crate::sim::{Sample, SimRef};
 use yew::prelude::*;
 
 /// A count read off a sample.
@@ -79,6 +79,29 @@ pub fn band_points(samples: &[Sample], lo: Count, hi: Count, now: u64, top: i32)
     let upper = sc.steps(samples, hi);
     let lower = sc.steps(samples, lo);
     svg_points(upper.into_iter().chain(lower.into_iter().rev()))
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ChartProps {
+    pub sim: SimRef,
+    /// `namespace/name` of the Deployment.
+    pub deployment: AttrValue,
+    /// The Sim's `cluster_version`.
+    pub version: u64,
+}
+
+/// A Deployment's chart, its time axis running on with the clock ([`crate::app::Second`]).
+#[function_component]
+pub fn ReplicaChart(p: &ChartProps) -> Html {
+    let _tick = use_context::<crate::app::Second>();
+    let tr = use_words();
+    let s = p.sim.borrow();
+    let samples = s
+        .samples
+        .get(p.deployment.as_str())
+        .map(Vec::as_slice)
+        .unwrap_or(&[]);
+    replica_chart(samples, s.session.now(), tr)
 }
 
 pub fn replica_chart(samples: &[Sample], now: u64, tr: &Words) -> Html {

@@ -3,12 +3,12 @@
 //! cells so a 1,000-replica rollout stays smooth.
 
 use super::cells::Cells;
-use super::chart::replica_chart;
-use super::events::events_feed;
+use super::chart::ReplicaChart;
+use super::events::EventsFeed;
 use super::timeline::revision_timeline;
 use crate::i18n::{use_words, Words};
 use crate::model::{self, ClusterModel, DeployView, PodCache, PodView, RsView};
-use crate::sim::{Sample, SimRef};
+use crate::sim::SimRef;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -91,7 +91,7 @@ fn RsBlock(p: &RsProps) -> Html {
     }
 }
 
-fn deploy_block(d: &DeployView, compact: bool, samples: &[Sample], now: u64, tr: &Words) -> Html {
+fn deploy_block(d: &DeployView, compact: bool, chart: Html, tr: &Words) -> Html {
     let b = &d.budget;
     let rolling = b.strategy == "RollingUpdate";
     html! {
@@ -113,7 +113,7 @@ fn deploy_block(d: &DeployView, compact: bool, samples: &[Sample], now: u64, tr:
                 }
             </div>
             if let Some(w) = &b.waiting { <div class="waiting" role="status">{ (tr.waiting)(w) }</div> }
-            { replica_chart(samples, now, tr) }
+            { chart }
             { revision_timeline(d, tr) }
             { for d.replicasets.iter().enumerate().map(|(i, rs)| html! {
                 <RsBlock key={rs.uid.as_str()} rs={rs.clone()} newest={i == 0} {compact} />
@@ -127,7 +127,6 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
     let cache = use_mut_ref(PodCache::default);
     let tr = use_words();
     let s = p.sim.borrow();
-    let now = s.session.now();
     let start = crate::app::perf_now();
     let m: ClusterModel = model::cluster(
         &s.session.world,
@@ -152,8 +151,10 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                 }
                 { for m.deployments.iter().map(|d| {
                     let key = format!("{}/{}", m.namespace, d.name);
-                    let samples = s.samples.get(&key).map(Vec::as_slice).unwrap_or(&[]);
-                    deploy_block(d, compact, samples, now, tr)
+                    let chart = html! {
+                        <ReplicaChart sim={p.sim.clone()} deployment={key} version={p.version} />
+                    };
+                    deploy_block(d, compact, chart, tr)
                 }) }
                 { for m.replicasets.iter().map(|rs| html! {
                     <RsBlock key={rs.uid.as_str()} rs={rs.clone()} newest={false} {compact} />
@@ -171,7 +172,7 @@ pub fn ClusterView(p: &ClusterProps) -> Html {
                     </div>
                 }
                 { super::config_list::config_list(&configs, tr) }
-                { events_feed(s.session.world.events(), &m.namespace, now, tr) }
+                <EventsFeed sim={p.sim.clone()} ns={m.namespace.clone()} version={p.version} />
             </div>
         </section>
     }

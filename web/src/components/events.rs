@@ -1,6 +1,7 @@
 //! The events feed: the namespace's newest events as `kubectl get events` shows them.
 
-use crate::i18n::Words;
+use crate::i18n::{use_words, Words};
+use crate::sim::SimRef;
 use kubeplay_core::events::{EventRecord, Records};
 use kubeplay_shell::print::age::human_duration;
 use yew::prelude::*;
@@ -8,7 +9,24 @@ use yew::prelude::*;
 /// How many of the newest events the feed shows.
 pub const FEED_LEN: usize = 40;
 
-pub fn events_feed(events: Records<'_>, ns: &str, now: u64, tr: &Words) -> Html {
+#[derive(Properties, PartialEq)]
+pub struct EventsProps {
+    pub sim: SimRef,
+    pub ns: AttrValue,
+    /// The Sim's `cluster_version`.
+    pub version: u64,
+}
+
+/// The feed, its ages kept current as the clock moves ([`crate::app::Second`]).
+#[function_component]
+pub fn EventsFeed(p: &EventsProps) -> Html {
+    let _tick = use_context::<crate::app::Second>();
+    let tr = use_words();
+    let s = p.sim.borrow();
+    events_feed(s.session.world.events(), &p.ns, s.session.now(), tr)
+}
+
+fn events_feed(events: Records<'_>, ns: &str, now: u64, tr: &Words) -> Html {
     let recent: Vec<&EventRecord> = events
         .iter()
         .rev()
