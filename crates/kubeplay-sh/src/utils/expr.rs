@@ -62,94 +62,74 @@ impl P<'_> {
         }
         Ok(())
     }
-    fn or(&mut self) -> R {
-        let mut l = self.and()?;
-        while self.peek() == Some("|") {
-            self.take();
-            self.operand_after("|")?;
-            let r = self.and()?;
-            if l.null() {
-                l = if r.null() { Val::Int(0) } else { r };
-            }
-        }
-        Ok(l)
-    }
-    fn and(&mut self) -> R {
-        let mut l = self.cmp()?;
-        while self.peek() == Some("&") {
-            self.take();
-            self.operand_after("&")?;
-            let r = self.cmp()?;
-            if l.null() || r.null() {
-                l = Val::Int(0);
-            }
-        }
-        Ok(l)
-    }
-    fn cmp(&mut self) -> R {
-        let mut l = self.sum()?;
-        while let Some(op) = self
-            .peek()
-            .filter(|o| matches!(*o, "<" | "<=" | "=" | "==" | "!=" | ">=" | ">"))
-        {
-            let op = op.to_string();
-            self.take();
-            self.operand_after(&op)?;
-            let r = self.sum()?;
-            let ord = match (l.int(), r.int()) {
-                (Some(a), Some(b)) => a.cmp(&b),
-                _ => l.text().cmp(&r.text()),
-            };
-            use std::cmp::Ordering::*;
-            let yes = match op.as_str() {
-                "<" => ord == Less,
-                "<=" => ord != Greater,
-                "=" | "==" => ord == Equal,
-                "!=" => ord != Equal,
-                ">=" => ord != Less,
-                _ => ord == Greater,
-            };
-            l = Val::Int(yes as i64);
-        }
-        Ok(l)
-    }
-    fn arith(&mut self, ops: &[&str], next: fn(&mut Self) -> R) -> R {
+    /// One level of the grammar: `next` operands joined left to right by any of `ops`, each
+    /// pair made one value by `join(left, op, right)`.
+    fn level(
+        &mut self,
+        ops: &[&str],
+        next: fn(&mut Self) -> R,
+        join: fn(Val, &str, Val) -> R,
+    ) -> R {
         let mut l = next(self)?;
         while let Some(op) = self.peek().filter(|o| ops.contains(o)) {
             let op = op.to_string();
             self.take();
             self.operand_after(&op)?;
             let r = next(self)?;
-            let (Some(a), Some(b)) = (l.int(), r.int()) else {
-                return Err("non-integer argument".into());
-            };
-            let v = match op.as_str() {
-                "+" => a.checked_add(b),
-                "-" => a.checked_sub(b),
-                "*" => a.checked_mul(b),
-                _ if b == 0 => return Err("division by zero".into()),
-                "/" => a.checked_div(b),
-                _ => a.checked_rem(b),
-            };
-            l = Val::Int(v.ok_or("result out of range")?);
+            l = join(l, &op, r)?;
         }
         Ok(l)
+    }
+    /// `|`: the left value unless it is empty or 0, else the right one (or 0).
+    fn or(&mut self) -> R {
+        self.level(&["|"], Self::and, |l, _, r| {
+            Ok(match (l.null(), r.null()) {
+                (false, _) => l,
+                (true, false) => r,
+                (true, true) => Val::Int(0),
+            })
+        })
+    }
+    /// `&`: the left value unless either is empty or 0, else 0.
+    fn and(&mut self) -> R {
+        self.level(&["&"], Self::cmp, |l, _, r| {
+            Ok(if l.null() || r.null() { Val::Int(0) } else { l })
+        })
+    }
+    /// Comparisons: as integers when both read as integers, else as strings; 1 or 0.
+    fn cmp(&mut self) -> R {
+        self.level(
+            &["<", "<=", "=", "==", "!=", ">=", ">"],
+            Self::sum,
+            |l, op, r| {
+                use std::cmp::Ordering::*;
+                let ord = match (l.int(), r.int()) {
+                    (Some(a), Some(b)) => a.cmp(&b),
+                    _ => l.text().cmp(&r.text()),
+                };
+                let yes = match op {
+                    "<" => ord == Less,
+                    "<=" => ord != Greater,
+                    "=" | "==" => ord == Equal,
+                    "!=" => ord != Equal,
+                    ">=" => ord != Less,
+                    _ => ord == Greater,
+                };
+                Ok(Val::Int(yes as i64))
+            },
+        )
     }
     fn sum(&mut self) -> R {
-        self.arith(&["+", "-"], Self::product)
+        self.level(&["+", "-"], Self::product, arith)
     }
     fn product(&mut self) -> R {
-        self.arith(&["*", "/", "%"], Self::matching)
+        self.level(&["*", "/", "%"], Self::matching, arith)
     }
+    /// `STRING : REGEX`.
     fn matching(&mut self) -> R {
-        let mut l = self.primary()?;
-        while self.peek() == Some(":") {
-            self.take();
-            self.operand_after(":")?;
-            let r = self.primary()?;
-            l = regex_match(&l.text(), &r.text())?;
-        }
-        Ok(l)
+        self.level(&[":"], Self::primary, |l, _, r| {
+            regex_match(&l.text(), &r.text())
+        })
     }
     fn primary(&mut self) -> R {
         let Some(a) = self.take().map(str::to_string) else {
@@ -215,6 +195,22 @@ impl P<'_> {
             _ => Ok(Val::Str(a)),
         }
     }
+}
+
+/// `+ - * / %` on two integers.
+fn arith(l: Val, op: &str, r: Val) -> R {
+    let (Some(a), Some(b)) = (l.int(), r.int()) else {
+        return Err("non-integer argument".into());
+    };
+    let v = match op {
+        "+" => a.checked_add(b),
+        "-" => a.checked_sub(b),
+        "*" => a.checked_mul(b),
+        _ if b == 0 => return Err("division by zero".into()),
+        "/" => a.checked_div(b),
+        _ => a.checked_rem(b),
+    };
+    Ok(Val::Int(v.ok_or("result out of range")?))
 }
 
 /// `STRING : REGEX`: a basic regular expression anchored at the start. With a `\(...\)` group,
