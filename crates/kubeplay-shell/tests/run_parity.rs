@@ -1,7 +1,12 @@
-//! `kubectl run --dry-run=client -o yaml` byte for byte against the real kubectl 1.32. `run`
+//! `kubectl run --dry-run=client -o yaml` byte for byte against the real kubectl 1.32, less
+//! what 1.34 no longer prints ([`since_1_34`]). `run`
 //! asks the server for discovery even in a client dry run, so the test serves the three
 //! discovery documents from a tiny local HTTP server. Skips when /usr/bin/kubectl is absent.
 
+mod common {
+    pub mod since_1_34;
+}
+use common::since_1_34::since_1_34;
 use kubeplay_shell::Session;
 use std::io::{Read, Write};
 use std::net::TcpListener;
@@ -60,7 +65,7 @@ fn real(port: u16, args: &[&str]) -> (String, String) {
         .output()
         .expect("kubectl runs");
     (
-        String::from_utf8_lossy(&out.stdout).into_owned(),
+        since_1_34(&String::from_utf8_lossy(&out.stdout)),
         String::from_utf8_lossy(&out.stderr).into_owned(),
     )
 }

@@ -10,10 +10,13 @@
 //!   line, and logs klog lines (`E1126 13:29:15.166351 ... "command failed" ...`,
 //!   `W... --dry-run is deprecated`). Upstream kubectl (since 1.24, `cli.RunNoErrOutput` +
 //!   `CheckErr`) prints `error: ...` with no blank line and no klog line. We match upstream.
-//! * kubeplay is kubectl/Kubernetes 1.34: since apimachinery v0.34 `ObjectMeta.CreationTimestamp`
-//!   is `omitempty,omitzero`, so 1.34 prints no `creationTimestamp: null` (nor
-//!   `"creationTimestamp": null`) where 1.32 does. Those lines are removed from 1.32's output.
+//! * kubeplay is kubectl/Kubernetes 1.34, which prints no `creationTimestamp: null`
+//!   ([`since_1_34`]).
 
+mod common {
+    pub mod since_1_34;
+}
+use common::since_1_34::since_1_34;
 use kubeplay_shell::{Session, Stream};
 use std::process::Command;
 
@@ -61,27 +64,7 @@ fn real(args: &[&str]) -> (String, String, i32) {
         .env("PATH", "/usr/bin:/bin")
         .output()
         .expect("kubectl runs");
-    let ts = |s: &str| -> String {
-        let mut out: Vec<String> = Vec::new();
-        for l in s.lines() {
-            match l.trim() {
-                "creationTimestamp: null" | "\"creationTimestamp\": null," => {}
-                "\"creationTimestamp\": null" => {
-                    if let Some(prev) = out.last_mut() {
-                        if prev.ends_with(',') {
-                            prev.pop();
-                        }
-                    }
-                }
-                _ => out.push(
-                    l.replace("\"creationTimestamp\":null,", "")
-                        .replace(",\"creationTimestamp\":null", ""),
-                ),
-            }
-        }
-        out.iter().map(|l| format!("{l}\n")).collect()
-    };
-    let stdout = ts(&String::from_utf8_lossy(&o.stdout));
+    let stdout = since_1_34(&String::from_utf8_lossy(&o.stdout));
     let mut stderr: String = String::from_utf8_lossy(&o.stderr)
         .lines()
         .filter(|l| !is_klog(l))
@@ -167,6 +150,15 @@ fn cases() -> Vec<Vec<&'static str>> {
         c("create svc bogus a"),
         c("create svc bogus"),
         c("create svc clusterip x --tcp=80 --dry-run=client -o go-template --template={{.kind}}"),
+        // the other generators: since 1.34 none prints `creationTimestamp: null`
+        c("create deployment web --image=nginx:1.14.2 --replicas=3 --dry-run=client -o yaml"),
+        c("create deployment web --image=nginx --port=80 --dry-run=client -o json"),
+        c("create deployment two --image=nginx --image=redis --dry-run=client -o yaml"),
+        c("create configmap app-config --from-literal=APP_COLOR=blue --dry-run=client -o yaml"),
+        c("create configmap app-config --from-literal=APP_COLOR=blue --dry-run=client -o json"),
+        c("create secret generic app-secret --from-literal=DB_Host=mysql --dry-run=client -o yaml"),
+        c("create secret generic app-secret --from-literal=DB_Host=mysql --dry-run=client -o json"),
+        c("create secret docker-registry reg --docker-username=u --docker-password=p --dry-run=client -o yaml"),
         // the front end
         c("ge"),
         c("foo"),

@@ -1,9 +1,13 @@
 //! Running one kubectl command line through the real kubectl (/usr/bin/kubectl) and through
 //! kubeplay in the same directory, and comparing stdout and stderr byte for byte. Shared by
-//! the parity tests; each is skipped when no kubectl is installed.
+//! the parity tests; each is skipped when no kubectl is installed. kubectl 1.32's output is
+//! compared less what 1.34 no longer prints ([`since_1_34`]).
 
+#[path = "../../../kubeplay-shell/tests/common/since_1_34.rs"]
+mod v1_34;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use v1_34::since_1_34;
 
 pub const KUBECTL: &str = "/usr/bin/kubectl";
 
@@ -51,7 +55,7 @@ fn output(o: std::process::Output) -> (String, String) {
 pub fn kubectl(dir: &Path, args: &[&str]) -> (String, String) {
     let home = dir.join(".home");
     std::fs::create_dir_all(&home).unwrap();
-    output(
+    let (out, err) = output(
         Command::new(KUBECTL)
             .args(args)
             .current_dir(dir)
@@ -59,7 +63,8 @@ pub fn kubectl(dir: &Path, args: &[&str]) -> (String, String) {
             .env_remove("KUBECONFIG")
             .output()
             .expect("kubectl runs"),
-    )
+    );
+    (since_1_34(&out), err)
 }
 
 /// The same command line as a one-line kubeplay script.

@@ -358,9 +358,9 @@ impl Builder {
     }
 }
 
-/// The object as the typed client marshals it: Go struct field order, `creationTimestamp:
-/// null` on objects that were never stored.
-fn typed_value(obj: &Object, dry_run_client: bool) -> Value {
+/// The object as the typed client marshals it, in Go struct field order. An object that was
+/// never stored has no `creationTimestamp` (omitted when zero since Kubernetes 1.34).
+fn typed_value(obj: &Object) -> Value {
     let mut v = obj.to_value();
     if let Value::Object(m) = &mut v {
         let info = obj.info();
@@ -368,9 +368,6 @@ fn typed_value(obj: &Object, dry_run_client: bool) -> Value {
         m.insert("kind".into(), Value::String(info.kind.as_str().into()));
         if let Some(Value::Object(meta)) = m.get_mut("metadata") {
             meta.remove("managedFields");
-            if dry_run_client {
-                meta.insert("creationTimestamp".into(), Value::Null);
-            }
         }
     }
     v
@@ -451,7 +448,7 @@ fn finish(cx: &mut Cx<'_>, obj: Object, dry: DryRun, format: &str, what: &str) -
         DryRun::Client => " (dry run)",
         DryRun::Server => " (server dry run)",
     };
-    let v = typed_value(&obj, dry == DryRun::Client);
+    let v = typed_value(&obj);
     match format {
         "" => cx.out.out(format!(
             "{}/{name} created{suffix}\n",

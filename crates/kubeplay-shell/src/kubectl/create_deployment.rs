@@ -68,12 +68,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let generated = json!({
         "apiVersion": "apps/v1",
         "kind": "Deployment",
-        "metadata": {"name": name, "creationTimestamp": null, "labels": {"app": name}},
+        "metadata": {"name": name, "labels": {"app": name}},
         "spec": {
             "replicas": replicas,
             "selector": {"matchLabels": {"app": name}},
             "template": {
-                "metadata": {"creationTimestamp": null, "labels": {"app": name}},
+                "metadata": {"labels": {"app": name}},
                 "spec": {"containers": containers},
             },
             "strategy": {},
@@ -99,7 +99,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 fn order(key_path: &str) -> Option<&'static [&'static str]> {
     Some(match key_path {
         "" => &["kind", "apiVersion", "metadata", "spec", "status"],
-        "metadata" | "spec.template.metadata" => &["name", "creationTimestamp", "labels"],
+        "metadata" | "spec.template.metadata" => &["name", "labels"],
         "spec" => &["replicas", "selector", "template", "strategy"],
         "spec.template" => &["metadata", "spec"],
         "spec.template.spec" => &["containers"],

@@ -224,7 +224,6 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     };
     let labels = labels_map;
     let mut meta = Map::new();
-    meta.insert("creationTimestamp".into(), Value::Null);
     if !labels.is_empty() {
         meta.insert("labels".into(), Value::Object(labels));
     }

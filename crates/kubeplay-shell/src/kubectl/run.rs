@@ -192,7 +192,6 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
     };
     let mut meta = Map::new();
-    meta.insert("creationTimestamp".into(), Value::Null);
     meta.insert("labels".into(), Value::Object(labels));
     meta.insert("name".into(), json!(name));
     if a.namespace().is_some() {
