@@ -196,10 +196,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
     let local = a.bool("local");
     if local {
         if dry == DryRun::Server {
-            return fail(
-                cx.out,
-                "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
-            );
+            return fail(cx.out, super::LOCAL_SERVER_DRY_RUN);
         }
         if !resources.is_empty() {
             return fail(

@@ -55,6 +55,10 @@ pub fn record(a: &flags::Args, command: &str, obj: &mut kubeplay_api::Object) {
     }
 }
 
+/// The verbs that work on files alone (`--local`) refuse a server-side dry run so.
+pub const LOCAL_SERVER_DRY_RUN: &str =
+    "cannot specify --local and --dry-run=server - did you mean --dry-run=client?";
+
 /// What a command gets to work with.
 pub struct Cx<'a> {
     pub world: &'a mut World,
@@ -358,7 +362,8 @@ pub enum VerbError {
 }
 
 /// Print collected errors as `CheckErr` does: one error alone gets `error: ` (client) or the
-/// server form; several are printed one per line (client ones without the prefix).
+/// server form; several are printed one per line (client ones without the prefix, each
+/// followed by a newline even if its message ends in one).
 /// Returns the exit status.
 pub fn print_errors(out: &mut Output, errs: &[VerbError]) -> i32 {
     let single = errs.len() == 1;
@@ -367,17 +372,19 @@ pub fn print_errors(out: &mut Output, errs: &[VerbError]) -> i32 {
             VerbError::Api(e, src) => {
                 print_api_error(out, e, src.as_ref().map(|(v, f)| (*v, f.as_str())))
             }
-            VerbError::Msg(m) => {
-                let mut m = if single && !m.starts_with("error: ") {
-                    format!("error: {m}")
-                } else {
+            VerbError::Msg(m) if single => {
+                let mut m = if m.starts_with("error: ") {
                     m.clone()
+                } else {
+                    format!("error: {m}")
                 };
                 if !m.ends_with('\n') {
                     m.push('\n');
                 }
                 out.err(m);
             }
+            // `MultipleErrors`: each message and a newline, even after one that has its own.
+            VerbError::Msg(m) => out.err(format!("{m}\n")),
         }
     }
     i32::from(!errs.is_empty())

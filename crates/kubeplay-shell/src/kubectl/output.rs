@@ -20,6 +20,60 @@ pub fn object_value(obj: &Object) -> Value {
     v
 }
 
+/// An object as kubectl's typed decoding of a file leaves it (`set image|env|serviceaccount
+/// --local` print it so): Go struct fields that are not pointers are never left out, so where
+/// the file has none they print empty. A pod's and a workload's `status: {}`, each
+/// container's `resources: {}`, a Deployment's `strategy: {}`, a template's `metadata`, and
+/// a ReplicaSet's `status.replicas: 0` (that field has no omitempty).
+pub fn typed(obj: &mut Object) {
+    use kubeplay_api::k8s_openapi::api::core::v1::{PodSpec, PodTemplateSpec};
+    fn containers(spec: &mut PodSpec) {
+        for c in spec
+            .init_containers
+            .iter_mut()
+            .flatten()
+            .chain(spec.containers.iter_mut())
+        {
+            c.resources.get_or_insert_with(Default::default);
+        }
+    }
+    fn template(t: &mut PodTemplateSpec) {
+        t.metadata.get_or_insert_with(Default::default);
+        if let Some(spec) = &mut t.spec {
+            containers(spec);
+        }
+    }
+    match obj {
+        Object::Pod(p) => {
+            if let Some(spec) = &mut p.spec {
+                containers(spec);
+            }
+            p.status.get_or_insert_with(Default::default);
+        }
+        Object::Deployment(d) => {
+            d.spec.strategy.get_or_insert_with(Default::default);
+            template(&mut d.spec.template);
+            d.status.get_or_insert_with(Default::default);
+        }
+        Object::ReplicaSet(r) => {
+            if let Some(t) = &mut r.spec.template {
+                template(t);
+            }
+            r.status.get_or_insert_with(Default::default);
+        }
+        _ => {}
+    }
+}
+
+/// Before each object a command prints after its first with one printer (set_env.go's,
+/// set_image.go's): YAML's document separator.
+pub fn separate(cx: &mut Cx<'_>, format: &str, printed: &mut usize) {
+    if format == "yaml" && *printed > 0 {
+        cx.out.out("---\n");
+    }
+    *printed += 1;
+}
+
 pub fn yaml(v: &Value) -> String {
     crate::print::yaml::to_yaml(v)
 }

@@ -75,10 +75,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return fail(cx.out, "cannot specify --local and server resources");
     }
     if local && dry == DryRun::Server {
-        return fail(
-            cx.out,
-            "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
-        );
+        return fail(cx.out, super::LOCAL_SERVER_DRY_RUN);
     }
     let ty = match a.str("type").map(str::to_lowercase).as_deref() {
         None | Some("") | Some("strategic") => PatchType::Strategic,

@@ -3,8 +3,11 @@
 
 use super::flags::{Flag, DRY_RUN, OUTPUT};
 use super::help::Doc;
+use super::output;
 use super::resource::{self, Request};
-use super::{dry_run_of, fail, namespace_of, parse_flags, usage_error, Cx, DryRun, Exec};
+use super::{
+    dry_run_of, fail, namespace_of, parse_flags, usage_error, Cx, DryRun, Exec, VerbError,
+};
 use kubeplay_api::k8s_openapi::api::core::v1::PodSpec;
 use kubeplay_api::{Kind, Object};
 
@@ -162,9 +165,6 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     };
     let (pairs, res): (Vec<String>, Vec<String>) =
         a.positional.iter().cloned().partition(|p| p.contains('='));
-    if pairs.is_empty() {
-        return fail(cx.out, "at least one image update is required");
-    }
     let mut images: Vec<(String, String)> = Vec::new();
     for p in &pairs {
         let (c, i) = p.split_once('=').unwrap_or((p, ""));
@@ -173,12 +173,32 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
         images.push((c.to_string(), i.to_string()));
     }
+    if a.bool("local") && !res.is_empty() {
+        return fail(cx.out, LOCAL_RESOURCE);
+    }
     let ns = namespace_of(cx, &a);
-    let targets = match targets(cx, &a, &res, &ns) {
-        Ok(t) => t,
-        Err(e) => return fail(cx.out, e),
+    let objects = match objects(cx, &a, &res, &ns) {
+        Ok(o) => o,
+        Err(e) => return e,
     };
-    update_pod_specs(cx, &a, dry, &ns, targets, "image", |spec| {
+    // Validate, after the objects were read (as set_image.go's Complete reads them first).
+    let mut invalid = Vec::new();
+    if images.is_empty() {
+        invalid.push("at least one image update is required");
+    } else if images.len() > 1 && images.iter().any(|(c, _)| c == "*") {
+        invalid.push("all containers are already specified by *, but saw more than one container_name=container_image pairs");
+    }
+    if a.bool("local") && dry == DryRun::Server {
+        invalid.push(super::LOCAL_SERVER_DRY_RUN);
+    }
+    if !invalid.is_empty() {
+        let errs: Vec<VerbError> = invalid
+            .into_iter()
+            .map(|m| VerbError::Msg(m.into()))
+            .collect();
+        return Exec::Done(super::print_errors(cx.out, &errs));
+    }
+    update_pod_specs(cx, &a, dry, objects, "image", |spec, errs| {
         for (c, img) in &images {
             let mut found = false;
             for ctr in spec
@@ -193,12 +213,19 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 }
             }
             if !found {
-                return Err(format!("error: unable to find container named \"{c}\"\n"));
+                errs.push(VerbError::Msg(format!(
+                    "error: unable to find container named \"{c}\""
+                )));
             }
         }
-        Ok(())
     })
 }
+
+/// `resource.LocalResourceError`: `set image --local` given objects by name.
+const LOCAL_RESOURCE: &str = "you must specify resources by --filename when --local is set.
+Example resource specifications include:
+   '-f rsrc.yaml'
+   '--filename=rsrc.json'";
 
 /// `kubectl set serviceaccount TYPE NAME... SERVICE_ACCOUNT`: the last argument is the
 /// account; the pod templates (or pods) named before it get it as `serviceAccountName`.
@@ -207,88 +234,138 @@ fn service_account(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(r) => r,
         Err(e) => return e,
     };
+    if a.bool("local") && dry == DryRun::Server {
+        return fail(cx.out, super::LOCAL_SERVER_DRY_RUN);
+    }
     let Some((account, res)) = a.positional.split_last() else {
         return fail(cx.out, "serviceaccount is required");
     };
     let account = account.clone();
     let ns = namespace_of(cx, &a);
-    let targets = match targets(cx, &a, res, &ns) {
-        Ok(t) => t,
-        Err(e) => return fail(cx.out, e),
+    // With --local the named objects are not looked at: only the files count.
+    let res = if a.bool("local") { &[] } else { res };
+    let objects = match objects(cx, &a, res, &ns) {
+        Ok(o) => o,
+        Err(e) => return e,
     };
-    update_pod_specs(cx, &a, dry, &ns, targets, "serviceaccount", |spec| {
+    update_pod_specs(cx, &a, dry, objects, "serviceaccount", |spec, _| {
         spec.service_account_name = Some(account.clone());
-        Ok(())
     })
 }
 
-/// What `set image` and `set serviceaccount` share: each target's pod spec changed by
-/// `change` (whose `Err` is printed and stops the command), recorded with `--record`, then
-/// sent (or, with `--dry-run=client`, only printed) as `<kind>/<name> <what> updated`. An
-/// object `change` leaves as it was is skipped silently (set_image.go's empty patch);
-/// `set serviceaccount` sends it anyway.
+/// The objects `set image` and `set serviceaccount` work on, as their builder gets them: with
+/// `--local`, decoded from the `-f` files (as typed objects, [`output::typed`]); otherwise from
+/// the cluster. Any that cannot be had ends the command before anything changes.
+fn objects(
+    cx: &mut Cx<'_>,
+    a: &super::flags::Args,
+    res: &[String],
+    ns: &str,
+) -> Result<Vec<Object>, Exec> {
+    let mut errs = Vec::new();
+    let mut objs = Vec::new();
+    if a.bool("local") {
+        let files = a.all("filename");
+        if files.is_empty() {
+            return Err(fail(cx.out, resource::MISSING_RESOURCE));
+        }
+        let found = super::label::local_objects(cx, &files, a.bool("recursive"), ns)
+            .map_err(|e| fail(cx.out, e))?;
+        for f in found {
+            match f.obj {
+                Ok(mut o) => {
+                    output::typed(&mut o);
+                    objs.push(o);
+                }
+                Err(e) => errs.push(e),
+            }
+        }
+    } else {
+        let targets = targets(cx, a, res, ns).map_err(|e| fail(cx.out, e))?;
+        for (kind, name) in targets {
+            match cx.world.get_object(kind, ns, &name) {
+                Ok(o) => objs.push(o),
+                Err(e) => errs.push(VerbError::Api(e, None)),
+            }
+        }
+    }
+    if errs.is_empty() {
+        Ok(objs)
+    } else {
+        Err(Exec::Done(super::print_errors(cx.out, &errs)))
+    }
+}
+
+/// What `set image` and `set serviceaccount` share (set_image.go's and
+/// set_serviceaccount.go's `Run`): each object's pod spec changed by `change` (which adds
+/// what it cannot do to the errors), recorded with `--record`, then sent (with `--local` or
+/// `--dry-run=client`, only printed) as `<kind>/<name> <what> updated`. The errors come
+/// last, all together. An object `change` leaves as it was is skipped silently
+/// (set_image.go's empty patch); `set serviceaccount` sends it anyway.
 fn update_pod_specs(
     cx: &mut Cx<'_>,
     a: &super::flags::Args,
     dry: DryRun,
-    ns: &str,
-    targets: Vec<(Kind, String)>,
+    objects: Vec<Object>,
     what: &str,
-    mut change: impl FnMut(&mut PodSpec) -> Result<(), String>,
+    mut change: impl FnMut(&mut PodSpec, &mut Vec<VerbError>),
 ) -> Exec {
     let format = a.str("output").unwrap_or("").to_string();
-    let mut code = 0;
-    for (kind, name) in targets {
-        let info = kubeplay_api::registry::info(kind);
-        let mut obj = match cx.world.get_object(kind, ns, &name) {
-            Ok(o) => o,
-            Err(e) => {
-                super::print_api_error(cx.out, &e, None);
-                code = 1;
+    let only_print = a.bool("local") || dry == DryRun::Client;
+    let mut errs = Vec::new();
+    let mut changed = Vec::new();
+    for mut obj in objects {
+        let before = obj.clone();
+        match pod_spec_mut(&mut obj) {
+            Some(spec) => change(spec, &mut errs),
+            None => {
+                changed.push(Err(VerbError::Msg(format!(
+                    "error: {}/{} the object is not a pod or does not have a pod template: *v1.{}\n",
+                    obj.info().singular_group(),
+                    obj.name(),
+                    obj.kind()
+                ))));
                 continue;
             }
-        };
-        let before = obj.clone();
-        let Some(spec) = pod_spec_mut(&mut obj) else {
-            cx.out.err(format!(
-                "error: {}/{name} the object is not a pod or does not have a pod template: *v1.{kind}\n",
-                info.singular_group()
-            ));
-            code = 1;
-            continue;
-        };
-        if let Err(e) = change(spec) {
-            cx.out.err(e);
-            return Exec::Done(1);
         }
         super::record(a, &format!("set {what}"), &mut obj);
         if obj == before && what == "image" {
             continue;
         }
-        if dry == DryRun::Client {
-            let v = super::output::object_value(&obj);
-            super::output::print_result(
-                cx,
-                info,
-                &v,
-                &format!("{what} updated (dry run)"),
-                &format,
-            );
-            continue;
-        }
-        match cx.world.update(obj, dry == DryRun::Server) {
-            Ok((o, _)) => {
-                let v = super::output::object_value(&o);
-                let op = format!("{what} updated{}", dry.suffix());
-                super::output::print_result(cx, info, &v, &op, &format);
-            }
-            Err(e) => {
-                super::print_api_error(cx.out, &e, None);
-                code = 1;
-            }
-        }
+        changed.push(Ok(obj));
     }
-    Exec::Done(code)
+    // One printer for the command: YAML documents after the first begin with `---`.
+    let mut printed = 0;
+    let op = format!("{what} updated{}", dry.suffix());
+    for obj in changed {
+        let obj = match obj {
+            Ok(o) => o,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
+        let result = if only_print {
+            obj
+        } else {
+            match cx.world.update(obj, dry == DryRun::Server) {
+                Ok((o, _)) => o,
+                Err(e) => {
+                    errs.push(VerbError::Api(e, None));
+                    continue;
+                }
+            }
+        };
+        output::separate(cx, &format, &mut printed);
+        output::print_result(
+            cx,
+            result.info(),
+            &output::object_value(&result),
+            &op,
+            &format,
+        );
+    }
+    Exec::Done(super::print_errors(cx.out, &errs))
 }
 
 pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {

@@ -4,7 +4,7 @@
 
 use super::flags::{Flag, DRY_RUN, OUTPUT};
 use super::help::Doc;
-use super::output::{self, object_value, print_result};
+use super::output::{self, object_value, print_result, separate};
 use super::resource::{self, Scope};
 use super::{dry_run_of, fail, namespace_of, parse_flags, Cx, DryRun, Exec, VerbError};
 use kubeplay_api::k8s_openapi::api::core::v1::{
@@ -342,10 +342,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let from = a.str("from").unwrap_or("").to_string();
     let keys = a.all("keys");
     if local && dry == DryRun::Server {
-        return fail(
-            cx.out,
-            "cannot specify --local and --dry-run=server - did you mean --dry-run=client?",
-        );
+        return fail(cx.out, super::LOCAL_SERVER_DRY_RUN);
     }
     if files.is_empty() && resources.is_empty() {
         return fail(
@@ -384,6 +381,9 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
     }
     let found = if local {
+        if files.is_empty() {
+            return fail(cx.out, resource::MISSING_RESOURCE);
+        }
         match super::label::local_objects(cx, &files, a.bool("recursive"), &ns) {
             Ok(f) => f,
             Err(e) => return fail(cx.out, e),
@@ -403,8 +403,14 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let containers = a.str("containers").unwrap_or("*").to_string();
     let overwrite = !a.has("overwrite") || a.bool("overwrite");
     let mut errs = Vec::new();
+    // One printer for the command: YAML documents after the first begin with `---`.
+    let mut printed = 0;
     for f in found {
         let live = match f.obj {
+            Ok(mut o) if local => {
+                output::typed(&mut o);
+                o
+            }
             Ok(o) => o,
             Err(e) => {
                 errs.push(e);
@@ -516,11 +522,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             continue;
         }
         if local || dry == DryRun::Client {
+            separate(cx, &format, &mut printed);
             print_result(
                 cx,
                 f.info,
                 &object_value(&obj),
-                &format!("env updated{}", if local { "" } else { dry.suffix() }),
+                &format!("env updated{}", dry.suffix()),
                 &format,
             );
             continue;
@@ -533,6 +540,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                         "at least one environment variable must be provided",
                     );
                 }
+                separate(cx, &format, &mut printed);
                 print_result(
                     cx,
                     f.info,
