@@ -96,6 +96,7 @@ static API_RESOURCES_FLAGS: &[Flag] = &[
     Flag::slice("categories", None),
     Flag::bool("no-headers", None),
     OUTPUT,
+    Flag::str("template", None),
 ];
 
 fn verbs_of(r: &ResourceInfo) -> &'static [&'static str] {
@@ -293,7 +294,55 @@ static CONFIG_FLAGS: &[Flag] = &[
     Flag::bool("flatten", None),
     Flag::bool("no-headers", None),
     OUTPUT,
+    Flag::str("template", None),
 ];
+
+/// kubeplay's kubeconfig (`config view`): its certificates and key shown as `DATA+OMITTED`
+/// unless `--raw`; the context's namespace when it is not `default`.
+fn kubeconfig(namespace: &str, raw: bool) -> serde_json::Value {
+    let data = if raw { "a3ViZXBsYXk=" } else { "DATA+OMITTED" };
+    let mut context = serde_json::json!({"cluster": CONTEXT, "user": CONTEXT});
+    if namespace != "default" {
+        context["namespace"] = namespace.into();
+    }
+    serde_json::json!({
+        "apiVersion": "v1",
+        "clusters": [{
+            "cluster": {"certificate-authority-data": data, "server": SERVER_URL},
+            "name": CONTEXT,
+        }],
+        "contexts": [{"context": context, "name": CONTEXT}],
+        "current-context": CONTEXT,
+        "kind": "Config",
+        "preferences": {},
+        "users": [{
+            "name": CONTEXT,
+            "user": {"client-certificate-data": data, "client-key-data": data},
+        }],
+    })
+}
+
+/// Field order of clientcmd's v1 `Config` structs, for `config view -o json`.
+fn kubeconfig_order(path: &str) -> Option<&'static [&'static str]> {
+    Some(match path {
+        "" => &[
+            "kind",
+            "apiVersion",
+            "preferences",
+            "clusters",
+            "users",
+            "contexts",
+            "current-context",
+        ],
+        "clusters" => &["name", "cluster"],
+        "clusters.cluster" => &["server", "certificate-authority-data"],
+        "users" => &["name", "user"],
+        "users.user" => &["client-certificate-data", "client-key-data"],
+        "contexts" => &["name", "context"],
+        "contexts.context" => &["cluster", "user", "namespace"],
+        _ => return None,
+    })
+}
 
 pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let a = match parse_flags(cx, &CONFIG_DOC, CONFIG_FLAGS, args) {
@@ -311,20 +360,24 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             Exec::Done(0)
         }
         "view" => {
-            let ns_line = if cx.namespace.as_str() == "default" {
-                String::new()
-            } else {
-                format!("    namespace: {}\n", cx.namespace)
-            };
-            let (cert, key) = if a.bool("raw") {
-                ("a3ViZXBsYXk=", "a3ViZXBsYXk=")
-            } else {
-                ("DATA+OMITTED", "DATA+OMITTED")
-            };
-            let s = format!(
-                "apiVersion: v1\nclusters:\n- cluster:\n    certificate-authority-data: {cert}\n    server: {SERVER_URL}\n  name: {CONTEXT}\ncontexts:\n- context:\n    cluster: {CONTEXT}\n{ns_line}    user: {CONTEXT}\n  name: {CONTEXT}\ncurrent-context: {CONTEXT}\nkind: Config\npreferences: {{}}\nusers:\n- name: {CONTEXT}\n  user:\n    client-certificate-data: {cert}\n    client-key-data: {key}\n"
-            );
-            cx.out.out(s);
+            let format = super::output::format_of(&a);
+            if let Err(e) = super::output::check_format(&format) {
+                return fail(cx.out, e);
+            }
+            let v = kubeconfig(cx.namespace, a.bool("raw"));
+            match format.as_str() {
+                "" | "yaml" => cx.out.out(super::output::yaml(&v)),
+                "json" => cx
+                    .out
+                    .out(crate::print::json::to_json_typed(&v, kubeconfig_order)),
+                // The name printer finds no name in a kubeconfig.
+                "name" => cx.out.out("config/<unknown>\n"),
+                template => {
+                    if !super::output::print_template(cx, &v, template) {
+                        return Exec::Done(1);
+                    }
+                }
+            }
             Exec::Done(0)
         }
         "get-contexts" => {

@@ -143,19 +143,31 @@ pub fn print_result(
         "yaml" => cx.out.out(yaml(obj)),
         "json" => cx.out.out(json(obj)),
         other => {
-            use crate::print::output::{parse, Format};
-            let text = match parse(Some(other), None, cx.fs) {
-                Ok(Format::JsonPath { path, as_json }) => path
-                    .execute(obj, as_json)
-                    .map_err(|e| crate::print::jsonpath::exec_error_message(path.source(), &e, obj)),
-                Ok(Format::GoTemplate(t)) => t.execute(obj).map_err(|e| format!("error: {e}\n")),
-                Ok(_) => Err(format!("error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n")),
-                Err(e) => Err(e),
-            };
-            match text {
-                Ok(t) => cx.out.out(t),
-                Err(e) => cx.out.err(e),
-            }
+            print_template(cx, obj, other);
+        }
+    }
+}
+
+/// `-o jsonpath=…|go-template=…` (and their file forms) of one value; false when it failed
+/// (the error printed).
+pub fn print_template(cx: &mut Cx<'_>, obj: &Value, format: &str) -> bool {
+    use crate::print::output::{parse, Format};
+    let text = match parse(Some(format), None, cx.fs) {
+        Ok(Format::JsonPath { path, as_json }) => path
+            .execute(obj, as_json)
+            .map_err(|e| crate::print::jsonpath::exec_error_message(path.source(), &e, obj)),
+        Ok(Format::GoTemplate(t)) => t.execute(obj).map_err(|e| format!("error: {e}\n")),
+        Ok(_) => Err(format!("error: unable to match a printer suitable for the output format \"{format}\", allowed formats are: go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,yaml\n")),
+        Err(e) => Err(e),
+    };
+    match text {
+        Ok(t) => {
+            cx.out.out(t);
+            true
+        }
+        Err(e) => {
+            cx.out.err(e);
+            false
         }
     }
 }

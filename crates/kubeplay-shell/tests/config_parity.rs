@@ -1,0 +1,141 @@
+//! `kubectl config view` next to the real kubectl (/usr/bin/kubectl) reading a kubeconfig
+//! that holds what kubeplay's holds: the same bytes on stdout and stderr for YAML, JSON,
+//! jsonpath and go-template output, `--raw` and `--minify`, in the default namespace and
+//! after `config set-context --current --namespace=dev`. Skipped when no kubectl is
+//! installed.
+
+use kubeplay_shell::{Session, Stream};
+use std::process::Command;
+
+const KUBECTL: &str = "/usr/bin/kubectl";
+
+/// kubeplay's kubeconfig as a file, with its namespace line when not `default`.
+fn kubeconfig(namespace: Option<&str>) -> String {
+    let ns = namespace.map_or(String::new(), |n| format!("    namespace: {n}\n"));
+    format!(
+        "apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: a3ViZXBsYXk=
+    server: https://127.0.0.1:6443
+  name: kubeplay
+contexts:
+- context:
+    cluster: kubeplay
+{ns}    user: kubeplay
+  name: kubeplay
+current-context: kubeplay
+kind: Config
+preferences: {{}}
+users:
+- name: kubeplay
+  user:
+    client-certificate-data: a3ViZXBsYXk=
+    client-key-data: a3ViZXBsYXk=
+"
+    )
+}
+
+fn real(config: &str, args: &[&str]) -> (String, String) {
+    let dir = std::env::temp_dir().join(format!("kubeplay-config-parity-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("config");
+    std::fs::write(&path, config).unwrap();
+    let o = Command::new(KUBECTL)
+        .args(args)
+        .env_clear()
+        .env("HOME", &dir)
+        .env("KUBECONFIG", &path)
+        .output()
+        .expect("kubectl runs");
+    (
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        String::from_utf8_lossy(&o.stderr).into_owned(),
+    )
+}
+
+fn ours(namespace: Option<&str>, args: &[&str]) -> (String, String) {
+    let mut s = Session::new(1);
+    if let Some(n) = namespace {
+        s.feed_line(&format!(
+            "kubectl config set-context --current --namespace={n}"
+        ));
+        s.run_until_idle();
+        s.take_output();
+    }
+    let line: Vec<String> = std::iter::once("kubectl".to_string())
+        .chain(
+            args.iter()
+                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
+        )
+        .collect();
+    s.feed_line(&line.join(" "));
+    s.run_until_idle();
+    let (mut out, mut err) = (String::new(), String::new());
+    for c in s.take_output() {
+        match c.stream {
+            Stream::Out => out.push_str(&c.text),
+            Stream::Err => err.push_str(&c.text),
+        }
+    }
+    (out, err)
+}
+
+#[test]
+fn config_view_matches_kubectl() {
+    if !std::path::Path::new(KUBECTL).exists() {
+        eprintln!("skipping: no {KUBECTL}");
+        return;
+    }
+    let cases: &[&[&str]] = &[
+        &["config", "view"],
+        &["config", "view", "--raw"],
+        &["config", "view", "--minify"],
+        &["config", "view", "-o", "yaml"],
+        &["config", "view", "-o", "json"],
+        &["config", "view", "--raw", "-o", "json"],
+        &[
+            "config",
+            "view",
+            "-o",
+            "jsonpath={.contexts[0].context.namespace}",
+        ],
+        &["config", "view", "--minify", "-o", "jsonpath={..namespace}"],
+        &["config", "view", "-o", "jsonpath={.contexts[*].name}"],
+        &["config", "view", "-o", "jsonpath={.users[0].user}"],
+        &[
+            "config",
+            "view",
+            "-o",
+            "go-template={{.kind}} {{index .clusters 0 \"name\"}}",
+        ],
+        &[
+            "config",
+            "view",
+            "-o",
+            "template",
+            "--template={{.apiVersion}}",
+        ],
+        &["config", "view", "-o", "name"],
+        &["config", "view", "-o", "wide"],
+    ];
+    let mut failures = Vec::new();
+    for ns in [None, Some("dev")] {
+        let config = kubeconfig(ns);
+        for args in cases {
+            let want = real(&config, args);
+            let got = ours(ns, args);
+            if want != got {
+                failures.push(format!(
+                    "namespace {ns:?}: kubectl {}\n--- kubectl\n{}{}--- kubeplay\n{}{}",
+                    args.join(" "),
+                    want.0,
+                    want.1,
+                    got.0,
+                    got.1
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
