@@ -287,6 +287,14 @@ static CONFIG_DOC: Doc = Doc {
         ("view", "Print the kubeconfig"),
     ],
 };
+static USE_CONTEXT_DOC: Doc = Doc {
+    path: "kubectl config use-context",
+    // kubectl prints the command's aliases right after its description.
+    long: "Set the current-context in a kubeconfig file.\n\nAliases:\nuse-context, use",
+    examples: "# Use the context for the minikube cluster\nkubectl config use-context minikube",
+    usage: "kubectl config use-context CONTEXT_NAME [options]",
+    subcommands: &[],
+};
 static CONFIG_FLAGS: &[Flag] = &[
     Flag::bool("current", None),
     Flag::bool("minify", None),
@@ -350,8 +358,9 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Err(e) => return e,
     };
     let Some(sub) = a.positional.first().cloned() else {
-        cx.out.out(super::help::render(&CONFIG_DOC, &[]));
-        return Exec::Done(0);
+        // `DefaultSubCommandRun`: the help, on stderr, and a failure.
+        cx.out.err(super::help::render(&CONFIG_DOC, &[]));
+        return Exec::Done(1);
     };
     let rest = &a.positional[1..];
     match sub.as_str() {
@@ -364,7 +373,7 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             if let Err(e) = super::output::check_format(&format) {
                 return fail(cx.out, e);
             }
-            let v = kubeconfig(cx.namespace, a.bool("raw"));
+            let v = kubeconfig(cx.namespace, a.bool("raw") || a.bool("flatten"));
             match format.as_str() {
                 "" | "yaml" => cx.out.out(super::output::yaml(&v)),
                 "json" => cx
@@ -425,8 +434,11 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             cx.out.out(format!("NAME\n{CONTEXT}\n"));
             Exec::Done(0)
         }
-        "use-context" => match rest.first() {
-            None => fail(cx.out, "empty context names are not allowed"),
+        "use-context" | "use" => match rest.first() {
+            None => {
+                cx.out.out(super::help::render(&USE_CONTEXT_DOC, &[]));
+                fail(cx.out, "Unexpected args: []")
+            }
             Some(n) if n == CONTEXT => {
                 cx.out.out(format!("Switched to context \"{CONTEXT}\".\n"));
                 Exec::Done(0)
@@ -435,12 +447,10 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         },
         "set-context" => {
             let name = if a.bool("current") {
-                if let Some(n) = rest.first() {
+                if !rest.is_empty() {
                     return fail(
                         cx.out,
-                        format!(
-                            "you cannot specify a name and --current at the same time (got {n})"
-                        ),
+                        "you cannot specify both a context name and --current",
                     );
                 }
                 CONTEXT.to_string()
@@ -473,21 +483,13 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             cx.out.out(format!("Context \"{CONTEXT}\" modified.\n"));
             Exec::Done(0)
         }
-        other => {
-            let mut msg = format!("unknown command \"{other}\" for \"kubectl config\"");
-            let sugg: Vec<&str> = CONFIG_DOC
-                .subcommands
-                .iter()
-                .map(|(n, _)| *n)
-                .filter(|n| super::help::levenshtein(other, n) <= 2 || n.starts_with(other))
-                .collect();
-            if !sugg.is_empty() {
-                msg.push_str("\n\nDid you mean this?\n");
-                for s in sugg {
-                    msg.push_str(&format!("\t{s}\n"));
-                }
-            }
-            fail(cx.out, msg)
-        }
+        // `config` runs no command of its own: cobra's error names all the words.
+        _ => fail(
+            cx.out,
+            format!(
+                "unknown command \"{}\"\nSee 'kubectl config -h' for help and examples",
+                a.positional.join(" ")
+            ),
+        ),
     }
 }
