@@ -519,7 +519,7 @@ static TOKEN_DOC: Doc = Doc {
 static TOKEN_FLAGS: &[Flag] = &[
     OUTPUT,
     Flag::array("audience", None),
-    Flag::str("duration", None),
+    Flag::str("duration", None).shows("0s"),
     Flag::str("bound-object-kind", None),
     Flag::str("bound-object-name", None),
     Flag::str("bound-object-uid", None),

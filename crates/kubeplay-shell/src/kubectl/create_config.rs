@@ -4,6 +4,7 @@
 //! error text, and `--dry-run=client -o yaml|json` byte for byte.
 
 use super::flags::{self, Flag, FlagError, DRY_RUN, OUTPUT};
+use super::help::Doc;
 use super::{Cx, Exec};
 use kubeplay_api::configdata::{base64_encode, config_key_errors};
 use kubeplay_api::{decode, ApiError, Object};
@@ -44,24 +45,74 @@ type GenResult<T> = Result<T, String>;
 
 fn parse(
     cx: &mut Cx<'_>,
-    cmd: &str,
+    doc: &Doc,
     sets: &[&[Flag]],
     args: &[String],
 ) -> Result<flags::Args, i32> {
     let all: Vec<Flag> = sets.iter().flat_map(|s| s.iter().copied()).collect();
-    match flags::parse(&format!("kubectl {cmd}"), &all, args) {
+    match flags::parse(doc.path, &all, args) {
         Ok(a) => Ok(a),
         Err(FlagError::Usage(msg)) => {
             cx.out.err(msg);
             Err(1)
         }
         Err(FlagError::Help) => {
-            cx.out
-                .out(format!("Usage:\n  kubectl {cmd} NAME [options]\n"));
+            cx.out.out(super::help::render(doc, &all));
             Err(0)
         }
     }
 }
+
+static CONFIGMAP_DOC: Doc = Doc {
+    path: "kubectl create configmap",
+    long: "Create a config map from literal values, files or env files. Each --from-literal=KEY=VALUE is one key. --from-file=[KEY=]PATH makes a file's content the value of one key, named after the file unless KEY is given; a directory gives a key for each file in it. --from-env-file=PATH reads KEY=VALUE lines.",
+    examples: "# The course's app-config, from two literal values
+kubectl create configmap app-config --from-literal=APP_COLOR=blue --from-literal=APP_MODE=prod
+
+# One key, app_config.properties, holding the whole file
+kubectl create configmap app-config --from-file=app_config.properties
+
+# A key for each KEY=VALUE line of a file
+kubectl create configmap app-config --from-env-file=app.env
+
+# Print the manifest instead of creating the config map
+kubectl create configmap app-config --from-literal=APP_COLOR=blue --dry-run=client -o yaml",
+    usage: "kubectl create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]",
+    subcommands: &[],
+};
+
+static SECRET_GENERIC_DOC: Doc = Doc {
+    path: "kubectl create secret generic",
+    long: "Create a secret from literal values, files or env files, given as for kubectl create configmap. The values are stored base64-encoded: encoded, not encrypted, so whoever can read the secret can read them.",
+    examples: "# The course's app-secret
+kubectl create secret generic app-secret --from-literal=DB_Host=mysql --from-literal=DB_User=root --from-literal=DB_Password=paswrd
+
+# A key for each KEY=VALUE line of a file
+kubectl create secret generic app-secret --from-env-file=app_secret.properties
+
+# Read one value back
+kubectl get secret app-secret -o jsonpath='{.data.DB_Host}' | base64 --decode",
+    usage: "kubectl create secret generic NAME [--type=string] [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none] [options]",
+    subcommands: &[],
+};
+
+static SECRET_TLS_DOC: Doc = Doc {
+    path: "kubectl create secret tls",
+    long: "Create a kubernetes.io/tls secret from a PEM certificate and its private key: the keys tls.crt and tls.key.",
+    examples: "# A TLS secret from a certificate and its key
+kubectl create secret tls web-tls --cert=web.crt --key=web.key",
+    usage: "kubectl create secret tls NAME --cert=path/to/cert/file --key=path/to/key/file [--dry-run=server|client|none] [options]",
+    subcommands: &[],
+};
+
+static SECRET_DOCKER_DOC: Doc = Doc {
+    path: "kubectl create secret docker-registry",
+    long: "Create a kubernetes.io/dockerconfigjson secret with the credentials of a container registry. A pod that names it in imagePullSecrets pulls its images with them.",
+    examples: "# Credentials for a private registry
+kubectl create secret docker-registry regcred --docker-server=registry.example.com --docker-username=me --docker-password=secret --docker-email=me@example.com",
+    usage: "kubectl create secret docker-registry NAME --docker-username=user --docker-password=password --docker-email=email [--docker-server=string] [--from-file=[key=]source] [--dry-run=server|client|none] [options]",
+    subcommands: &[],
+};
 
 /// `cmdutil.GetDryRunStrategy`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -486,7 +537,7 @@ fn to_object(v: Value) -> GenResult<Object> {
 
 /// `kubectl create configmap NAME [--from-file=[key=]source] [--from-literal=key1=value1] [--dry-run=server|client|none]`.
 pub fn configmap(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match parse(cx, "create configmap", &[COMMON, SOURCES], args) {
+    let a = match parse(cx, &CONFIGMAP_DOC, &[COMMON, SOURCES], args) {
         Ok(a) => a,
         Err(code) => return Exec::Done(code),
     };
@@ -596,7 +647,7 @@ fn secret_value(
 
 fn secret_generic(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let cmd = "create secret generic";
-    let a = match parse(cx, cmd, &[COMMON, SOURCES, GENERIC], args) {
+    let a = match parse(cx, &SECRET_GENERIC_DOC, &[COMMON, SOURCES, GENERIC], args) {
         Ok(a) => a,
         Err(code) => return Exec::Done(code),
     };
@@ -677,7 +728,7 @@ fn check_pem(cert: &[u8], key: &[u8]) -> GenResult<()> {
 
 fn secret_tls(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let cmd = "create secret tls";
-    let a = match parse(cx, cmd, &[COMMON, TLS], args) {
+    let a = match parse(cx, &SECRET_TLS_DOC, &[COMMON, TLS], args) {
         Ok(a) => a,
         Err(code) => return Exec::Done(code),
     };
@@ -711,7 +762,7 @@ fn secret_tls(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 
 fn secret_docker(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let cmd = "create secret docker-registry";
-    let a = match parse(cx, cmd, &[COMMON, DOCKER], args) {
+    let a = match parse(cx, &SECRET_DOCKER_DOC, &[COMMON, DOCKER], args) {
         Ok(a) => a,
         Err(code) => return Exec::Done(code),
     };

@@ -19,8 +19,8 @@ static DOC: Doc = Doc {
 fn flags() -> Vec<Flag> {
     let mut v = GEN_FLAGS.to_vec();
     v.push(Flag::slice("image", None));
-    v.push(Flag::int("replicas", Some('r')));
-    v.push(Flag::int("port", None));
+    v.push(Flag::int("replicas", Some('r')).shows("1"));
+    v.push(Flag::int("port", None).shows("-1"));
     v
 }
 

@@ -42,7 +42,7 @@ static FLAGS: &[Flag] = &[
     Flag::int("grace-period", None),
     Flag::str("timeout", None),
     Flag::bool("ignore-not-found", None),
-    Flag::bool("wait", None),
+    Flag::bool("wait", None).shows("true"),
     OUTPUT,
     Flag::str("raw", None),
     Flag::bool("interactive", Some('i')),

@@ -3,6 +3,7 @@
 
 use super::flags::{self, Flag, FlagError};
 use super::get::{resolve_args, FieldSelector, Scope};
+use super::help::Doc;
 use super::{print_api_error, Cx, Exec};
 use crate::print::age::human_duration;
 use crate::print::tabwriter;
@@ -24,10 +25,10 @@ static FLAGS: &[Flag] = &[
     flags::SELECTOR,
     flags::ALL_NAMESPACES,
     flags::FILENAME,
-    Flag::bool("show-events", None),
+    Flag::bool("show-events", None).shows("true"),
     Flag::bool("recursive", Some('R')),
     Flag::str("kustomize", Some('k')),
-    Flag::int("chunk-size", None),
+    Flag::int("chunk-size", None).shows("500"),
 ];
 
 /// Text for the tabwriter, written with describe's indentation levels.
@@ -1700,11 +1701,26 @@ pub fn describe_object(world: &World, o: &Object, show_events: bool) -> String {
     }
 }
 
+static DOC: Doc = Doc {
+    path: "kubectl describe",
+    long: "Show objects in detail, with the objects they relate to and their recent events. A name may be the start of names: kubectl describe pods web describes every pod whose name begins with web.",
+    examples: "# A deployment: its strategy, its ReplicaSets and its events
+kubectl describe deployment myapp-deployment
+
+# Why a pod is not running
+kubectl describe pod webapp
+
+# Every pod with a label
+kubectl describe pods -l app=myapp",
+    usage: "kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]",
+    subcommands: &[],
+};
+
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let a = match flags::parse("kubectl describe", FLAGS, args) {
         Ok(a) => a,
         Err(FlagError::Help) => {
-            cx.out.out("Show details of a specific resource or group of resources.\n\nUsage:\n  kubectl describe (-f FILENAME | TYPE [NAME_PREFIX | -l label] | TYPE/NAME) [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
+            cx.out.out(super::help::render(&DOC, FLAGS));
             return Exec::Done(0);
         }
         Err(FlagError::Usage(m)) => {

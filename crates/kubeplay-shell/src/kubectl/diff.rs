@@ -33,10 +33,10 @@ static FLAGS: &[Flag] = &[
     SELECTOR,
     Flag::bool("server-side", None),
     Flag::bool("force-conflicts", None),
-    Flag::str("field-manager", None),
+    Flag::str("field-manager", None).shows("'kubectl-client-side-apply'"),
     Flag::bool("prune", None),
     Flag::array("prune-allowlist", None),
-    Flag::int("concurrency", None),
+    Flag::int("concurrency", None).shows("1"),
     Flag::bool("show-managed-fields", None),
 ];
 

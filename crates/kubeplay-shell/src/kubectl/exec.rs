@@ -2,6 +2,7 @@
 //! relay its output; `-it ... sh` opens a shell inside the container in the terminal.
 
 use super::flags::{self, Flag, FlagError};
+use super::help::Doc;
 use super::pods::{container_of, resolve_pod};
 use super::{Cx, Exec, Waiter};
 use crate::session::Output;
@@ -14,8 +15,26 @@ static FLAGS: &[Flag] = &[
     Flag::bool("tty", Some('t')),
     Flag::bool("quiet", Some('q')),
     Flag::slice("filename", Some('f')),
-    Flag::str("pod-running-timeout", None),
+    Flag::str("pod-running-timeout", None).shows("1m0s"),
 ];
+
+static DOC: Doc = Doc {
+    path: "kubectl exec",
+    long: "Run a command in a running container. Everything after -- is the command and its arguments; -it keeps a terminal open for an interactive shell.",
+    examples: "# The environment the container's processes see
+kubectl exec webapp -- printenv
+
+# A file mounted from a ConfigMap
+kubectl exec webapp -- cat /etc/app/APP_COLOR
+
+# In one container of a multi-container pod
+kubectl exec simple-webapp -c log-agent -- ls /log
+
+# A shell in the container (exit leaves it)
+kubectl exec -it webapp -- sh",
+    usage: "kubectl exec (POD | TYPE/NAME) [-c CONTAINER] [flags] -- COMMAND [args...] [options]",
+    subcommands: &[],
+};
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let a = match flags::parse("kubectl exec", FLAGS, args) {
@@ -25,7 +44,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             return Exec::Done(1);
         }
         Err(FlagError::Help) => {
-            cx.out.out("Execute a command in a container.\n");
+            cx.out.out(super::help::render(&DOC, FLAGS));
             return Exec::Done(0);
         }
     };

@@ -8,6 +8,7 @@
 //! compile the file in.
 
 use super::flags::{self, Flag, FlagError};
+use super::help::Doc;
 use super::{Cx, Exec};
 use kubeplay_api::registry;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -104,7 +105,7 @@ fn docs() -> Option<&'static [TypeDoc]> {
 static FLAGS: &[Flag] = &[
     Flag::bool("recursive", None),
     Flag::str("api-version", None),
-    Flag::str("output", Some('o')),
+    Flag::str("output", Some('o')).shows("'plaintext'"),
 ];
 
 fn type_doc(name: &str) -> Option<&'static TypeDoc> {
@@ -235,11 +236,26 @@ pub fn explain(path: &str, recursive: bool) -> Result<String, String> {
     Ok(out)
 }
 
+static DOC: Doc = Doc {
+    path: "kubectl explain",
+    long: "Show what a resource, or one of its fields given as a dotted path, is for, and the fields it has.",
+    examples: "# A pod's fields
+kubectl explain pod
+
+# One field
+kubectl explain deployment.spec.strategy.rollingUpdate
+
+# Every field below one, as a tree
+kubectl explain pod.spec.containers --recursive",
+    usage: "kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2] [options]",
+    subcommands: &[],
+};
+
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let a = match flags::parse("kubectl explain", FLAGS, args) {
         Ok(a) => a,
         Err(FlagError::Help) => {
-            cx.out.out("Describe fields and structure of various resources.\n\nUsage:\n  kubectl explain TYPE [--recursive=FALSE|TRUE] [--api-version=api-version-group] [-o|--output=plaintext|plaintext-openapiv2] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
+            cx.out.out(super::help::render(&DOC, FLAGS));
             return Exec::Done(0);
         }
         Err(FlagError::Usage(m)) => {

@@ -3,6 +3,7 @@
 //! the `service/v2` generator): a Service selecting what the object selects.
 
 use super::flags::{Flag, DRY_RUN, OUTPUT};
+use super::help::Doc;
 use super::output::{check_format, object_value, print_result};
 use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec};
 use kubeplay_api::k8s_openapi::api::core::v1::PodTemplateSpec;
@@ -23,7 +24,7 @@ static FLAGS: &[Flag] = &[
     Flag::str("cluster-ip", None),
     Flag::str("session-affinity", None),
     Flag::str("load-balancer-ip", None),
-    Flag::str("override-type", None),
+    Flag::str("override-type", None).shows("'merge'"),
     Flag::str("overrides", None),
     Flag::bool("record", None),
     Flag::str("field-manager", None),
@@ -40,6 +41,18 @@ static FLAGS: &[Flag] = &[
 
 const CMD: &str = "kubectl expose";
 
+static DOC: Doc = Doc {
+    path: CMD,
+    long: "Create a Service in front of the pods of a deployment, replica set or service (the same selector), or of a pod (its labels), on the port given, or on the port the pods declare.",
+    examples: "# A ClusterIP service: port 80 to the pods' port 8080
+kubectl expose deployment web --port=80 --target-port=8080
+
+# A NodePort service for a pod, with a name of its own
+kubectl expose pod webapp --port=8080 --type=NodePort --name=webapp-service",
+    usage: "kubectl expose (-f FILENAME | TYPE NAME) [--port=port] [--protocol=TCP|UDP|SCTP] [--target-port=number-or-name] [--name=name] [--external-ip=external-ip-of-service] [--type=type] [options]",
+    subcommands: &[],
+};
+
 fn template_ports(t: &PodTemplateSpec) -> Vec<(i32, String)> {
     t.spec
         .iter()
@@ -55,13 +68,7 @@ fn template_ports(t: &PodTemplateSpec) -> Vec<(i32, String)> {
 }
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match super::parse_flags_short(
-        cx,
-        CMD,
-        FLAGS,
-        args,
-        "Expose a resource as a new Kubernetes service.",
-    ) {
+    let a = match super::parse_flags(cx, &DOC, FLAGS, args) {
         Ok(a) => a,
         Err(e) => return e,
     };

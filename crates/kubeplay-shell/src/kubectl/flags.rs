@@ -32,51 +32,43 @@ pub struct Flag {
     /// The value a bare `--flag` takes (pflag `NoOptDefVal`), e.g. `--dry-run` → `unchanged`.
     /// Such a flag never consumes the next word as its value.
     pub no_opt: Option<&'static str>,
+    /// The default the command's help shows, where it is not the kind's zero value (or the
+    /// one most commands share, [`super::help`]): `--tail=-1`, `--replicas=1`.
+    pub shown: Option<&'static str>,
 }
 
 impl Flag {
-    pub const fn bool(long: &'static str, short: Option<char>) -> Flag {
+    const fn new(long: &'static str, short: Option<char>, kind: FlagKind) -> Flag {
         Flag {
             long,
             short,
-            kind: FlagKind::Bool,
+            kind,
             no_opt: None,
+            shown: None,
         }
+    }
+    pub const fn bool(long: &'static str, short: Option<char>) -> Flag {
+        Flag::new(long, short, FlagKind::Bool)
     }
     pub const fn str(long: &'static str, short: Option<char>) -> Flag {
-        Flag {
-            long,
-            short,
-            kind: FlagKind::Str,
-            no_opt: None,
-        }
+        Flag::new(long, short, FlagKind::Str)
     }
     pub const fn int(long: &'static str, short: Option<char>) -> Flag {
-        Flag {
-            long,
-            short,
-            kind: FlagKind::Int,
-            no_opt: None,
-        }
+        Flag::new(long, short, FlagKind::Int)
     }
     pub const fn array(long: &'static str, short: Option<char>) -> Flag {
-        Flag {
-            long,
-            short,
-            kind: FlagKind::Array,
-            no_opt: None,
-        }
+        Flag::new(long, short, FlagKind::Array)
     }
     pub const fn slice(long: &'static str, short: Option<char>) -> Flag {
-        Flag {
-            long,
-            short,
-            kind: FlagKind::Slice,
-            no_opt: None,
-        }
+        Flag::new(long, short, FlagKind::Slice)
     }
     pub const fn with_no_opt(mut self, v: &'static str) -> Flag {
         self.no_opt = Some(v);
+        self
+    }
+    /// The default the help shows, as kubectl prints it (`'Always'`, `-1`, `1m0s`).
+    pub const fn shows(mut self, default: &'static str) -> Flag {
+        self.shown = Some(default);
         self
     }
 }

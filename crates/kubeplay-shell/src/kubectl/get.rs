@@ -3,6 +3,7 @@
 //! `-w` keeps printing rows as objects change.
 
 use super::flags::{self, Flag, FlagError};
+use super::help::Doc;
 use super::{print_api_error, Cx, Exec, Waiter};
 use crate::print::jsonpath::{self, JsonPath};
 use crate::print::output::{self, Format};
@@ -32,12 +33,12 @@ static FLAGS: &[Flag] = &[
     Flag::bool("output-watch-events", None),
     Flag::bool("show-kind", None),
     Flag::bool("ignore-not-found", None),
-    Flag::int("chunk-size", None),
+    Flag::int("chunk-size", None).shows("500"),
     Flag::bool("recursive", Some('R')),
     Flag::str("kustomize", Some('k')),
     Flag::str("raw", None),
     Flag::str("subresource", None),
-    Flag::bool("server-print", None),
+    Flag::bool("server-print", None).shows("true"),
     Flag::bool("show-managed-fields", None),
     Flag::str("template", None),
     Flag::bool("allow-missing-template-keys", None),
@@ -264,10 +265,37 @@ impl Scope {
     }
 }
 
+static DOC: Doc = Doc {
+    path: "kubectl get",
+    long: "Print a table of the objects of one or more types, or of the objects named. -o prints them another way (wide, yaml, json, name, jsonpath=..., custom-columns=...), -l keeps those whose labels match, and -w goes on printing changes.",
+    examples: "# The pods of the current namespace
+kubectl get pods
+
+# With their node and IP, and their labels
+kubectl get pods -o wide --show-labels
+
+# Deployments and the ReplicaSets they made, one per revision
+kubectl get deployments,replicasets
+
+# One object, as YAML
+kubectl get deployment myapp-deployment -o yaml
+
+# The pods with a label
+kubectl get pods -l app=myapp
+
+# Watch the pods change during a rollout (Ctrl+C stops)
+kubectl get pods -w
+
+# One field of one object
+kubectl get pod webapp -o jsonpath='{.spec.containers[0].image}'",
+    usage: "kubectl get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]",
+    subcommands: &[],
+};
+
 fn usage_err(cx: &mut Cx<'_>, e: FlagError) -> Exec {
     match e {
         FlagError::Help => {
-            cx.out.out("Display one or many resources.\n\nUsage:\n  kubectl get [(-o|--output=)json|yaml|name|go-template|go-template-file|template|templatefile|jsonpath|jsonpath-as-json|jsonpath-file|custom-columns|custom-columns-file|wide] (TYPE[.VERSION][.GROUP] [NAME | -l label] | TYPE[.VERSION][.GROUP]/NAME ...) [flags] [options]\n\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
+            cx.out.out(super::help::render(&DOC, FLAGS));
             Exec::Done(0)
         }
         FlagError::Usage(m) => {

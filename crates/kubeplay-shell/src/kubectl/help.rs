@@ -279,20 +279,34 @@ pub fn render(doc: &Doc, flags: &[Flag]) -> String {
     s.push_str(doc.long.trim_end());
     s.push_str("\n\n");
     if !doc.examples.is_empty() {
+        // `templates.Examples`: the lines' common indent taken off, then two spaces put on.
+        let examples = doc.examples.trim_matches('\n');
+        let indent = examples
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
         s.push_str("Examples:\n");
-        for line in doc.examples.trim_matches('\n').lines() {
-            if line.is_empty() {
-                s.push_str("  \n");
-            } else {
-                s.push_str(&format!("  {line}\n"));
-            }
+        for line in examples.lines() {
+            s.push_str("  ");
+            s.push_str(line.get(indent..).unwrap_or("").trim_end());
+            s.push('\n');
         }
         s.push('\n');
     }
     if !doc.subcommands.is_empty() {
+        // cobra pads the names to the longest one, and to at least 11.
+        let width = doc
+            .subcommands
+            .iter()
+            .map(|(n, _)| n.len())
+            .max()
+            .unwrap_or(0)
+            .max(11);
         s.push_str("Available Commands:\n");
         for (n, d) in doc.subcommands {
-            s.push_str(&format!("  {n:<17} {d}\n"));
+            s.push_str(&format!("  {n:<width$}   {d}\n"));
         }
         s.push('\n');
     }
@@ -308,7 +322,7 @@ pub fn render(doc: &Doc, flags: &[Flag]) -> String {
             s.push_str(&format!(
                 "    {name}={}:\n\t{}\n\n",
                 flag_default(doc.path, f),
-                flag_doc(f.long)
+                flag_doc(doc.path, f.long)
             ));
         }
     }
@@ -324,6 +338,9 @@ pub fn render(doc: &Doc, flags: &[Flag]) -> String {
 }
 
 fn flag_default(path: &str, f: &Flag) -> String {
+    if let Some(d) = f.shown {
+        return d.into();
+    }
     if f.long == "field-manager" {
         // Each verb records its own manager name; apply's is the client-side apply one.
         let verb = path.split(' ').nth(1).unwrap_or("");
@@ -337,12 +354,9 @@ fn flag_default(path: &str, f: &Flag) -> String {
         "dry-run" => Some("'none'"),
         "grace-period" => Some("-1"),
         "cascade" => Some("'background'"),
-        "wait" if f.kind == FlagKind::Bool => Some("true"),
         "validate" => Some("'strict'"),
         "allow-missing-template-keys" => Some("true"),
-        "timeout" => Some("30s"),
-        "type" => Some("'strategic'"),
-        "protocol" => Some("'TCP'"),
+        "timeout" => Some("0s"),
         _ => None,
     };
     if let Some(s) = special {
@@ -357,7 +371,37 @@ fn flag_default(path: &str, f: &Flag) -> String {
 }
 
 /// What each flag does, in kubeplay's words.
-fn flag_doc(long: &str) -> &'static str {
+fn flag_doc(path: &str, long: &str) -> &'static str {
+    // The flags whose meaning depends on the command.
+    let verb = path.strip_prefix("kubectl ").unwrap_or(path);
+    let specific = match (verb, long) {
+        ("patch", "type") => "The patch type: strategic, merge or json.",
+        ("expose", "type") => "The service's type: ClusterIP (the default), NodePort or LoadBalancer.",
+        ("create secret generic", "type") => "The secret's type (Opaque when not given).",
+        ("expose", "port") => "The port the service listens on (by default the port the pods declare).",
+        ("run", "port") => "The port the container exposes.",
+        ("create deployment", "port") => "The port the container exposes (-1: none).",
+        ("create deployment", "image") => "The image of a container; give --image several times for several containers.",
+        ("create deployment", "replicas") => "How many pods to run.",
+        ("scale", "replicas") => "The number of pods wanted.",
+        ("expose", "labels") => "Labels for the service (by default the resource's own).",
+        ("run", "labels") => "Labels for the pod, as key=value,key2=value2 (by default run=NAME).",
+        ("get", "watch") => "After listing, go on printing each change (Ctrl+C stops).",
+        ("rollout status", "watch") => "Wait until the rollout is done; with --watch=false only print where it stands.",
+        ("rollout history", "revision") => "Show one revision, with its pod template.",
+        ("rollout status", "revision") => "Follow this revision's rollout; fail if the deployment moves to another (0: the latest).",
+        ("rollout undo", "to-revision") => "The revision to go back to; 0 means the one before the current one.",
+        ("set env", "env") => "Variables to set, as NAME=VALUE (or NAME- to remove one).",
+        ("set env", "prefix") => "With --from, put this in front of each variable's name.",
+        ("run", "env") => "Environment variables for the container, as NAME=VALUE.",
+        ("exec", "container") | ("logs", "container") => {
+            "The container to use; by default the one named in the pod's kubectl.kubernetes.io/default-container annotation, or the first."
+        }
+        _ => "",
+    };
+    if !specific.is_empty() {
+        return specific;
+    }
     match long {
         "all" => "Act on every object of the given types in the namespace.",
         "all-namespaces" => "Look in every namespace instead of the current one.",
@@ -416,6 +460,82 @@ fn flag_doc(long: &str) -> &'static str {
         "cluster" => "The kubeconfig cluster to use.",
         "user" => "The kubeconfig user to use.",
         "help" => "Help for this command.",
+        // logs
+        "all-containers" => "The logs of every container of the pod, init containers too.",
+        "follow" => "Keep printing new lines as they come (Ctrl+C stops).",
+        "ignore-errors" => "With -f on several pods, keep going when one of them fails.",
+        "limit-bytes" => "Stop after this many bytes (0: no limit).",
+        "max-log-requests" => "With a selector, follow at most this many pods at once.",
+        "pod-running-timeout" => "How long to wait for a pod to be running before giving up.",
+        "prefix" => "Begin each line with the pod's and the container's name.",
+        "previous" => "The logs of the container's previous run, e.g. before it crashed and restarted.",
+        "since" => "Only lines newer than this, e.g. 5s, 2m or 3h (0s: all).",
+        "tail" => "Only the last lines, this many (-1: all).",
+        "timestamps" => "Begin each line with its RFC3339 timestamp.",
+        // exec, run
+        "stdin" => "Pass standard input to the container.",
+        "tty" => "Give the container a terminal (with -i, for an interactive shell).",
+        "quiet" => "Print only what the container prints.",
+        "attach" => "Wait for the pod to start, then attach to it as kubectl attach does.",
+        "command" => "The words after -- are the container's command (replacing the image's ENTRYPOINT), not its args.",
+        "expose" => "Also create a ClusterIP service for the pod, on --port.",
+        "image" => "The container image to run.",
+        "image-pull-policy" => "When to pull the image: Always, IfNotPresent or Never.",
+        "leave-stdin-open" => "Keep standard input open after the first attach ends.",
+        "override-type" => "How --overrides is applied: json, merge or strategic.",
+        "overrides" => "JSON to merge into the generated object, for fields that have no flag.",
+        "privileged" => "Run the container privileged.",
+        "restart" => "The pod's restartPolicy: Always, OnFailure or Never.",
+        "rm" => "Delete the pod when the attached session ends.",
+        // expose
+        "cluster-ip" => "The cluster IP to ask for; \"None\" makes a headless service.",
+        "external-name" => "The DNS name outside the cluster the service stands for.",
+        "external-ip" => "An external IP the service also accepts traffic on.",
+        "load-balancer-ip" => "The IP to ask the load balancer for (LoadBalancer services).",
+        "name" => "The name of the new object.",
+        "protocol" => "The protocol of the port: TCP, UDP or SCTP.",
+        "session-affinity" => "None, or ClientIP to send a client to the same pod each time.",
+        "target-port" => "The port on the pods the service sends traffic to.",
+        // get, describe
+        "chunk-size" => "Fetch long lists in chunks of this many objects (0: all at once).",
+        "label-columns" => "Labels to show as columns of their own.",
+        "output-watch-events" => "With --watch, print each change as a watch event (ADDED, MODIFIED, DELETED).",
+        "server-print" => "Let the server say which columns to print.",
+        "show-events" => "Show the object's recent events at the end.",
+        "show-kind" => "Put the type in front of each name.",
+        "show-labels" => "Show each object's labels as a last column.",
+        "watch-only" => "Print only changes, not the list first.",
+        "api-version" => "The API version to explain, e.g. apps/v1.",
+        // create configmap, create secret
+        "append-hash" => "Append a hash of the content to the name, so that a change makes a new object.",
+        "from-env-file" => "A file of KEY=VALUE lines, each a key.",
+        "from-file" => "A file whose content is one value, its key the file's name (or KEY=PATH); a directory gives a key for each file.",
+        "from-literal" => "A key and its value, as KEY=VALUE.",
+        "cert" => "The PEM certificate file (tls.crt).",
+        "key" => "The PEM private key file (tls.key).",
+        "docker-email" => "The email address for the registry.",
+        "docker-password" => "The password for the registry.",
+        "docker-server" => "The registry's address.",
+        "docker-username" => "The user name for the registry.",
+        // create token
+        "audience" => "An audience the token is meant for (several may be given).",
+        "bound-object-kind" => "The kind of object the token is bound to: Pod, Secret or Node.",
+        "bound-object-name" => "The name of the object the token is bound to.",
+        "bound-object-uid" => "The uid of the object the token is bound to.",
+        "duration" => "How long the token is valid (0s: the server's default).",
+        // set env
+        "containers" => "The containers to change, by name; * and other wildcards match several.",
+        "from" => "A configmap/NAME or secret/NAME whose keys become variables.",
+        "keys" => "With --from, only these keys.",
+        "resolve" => "With --list, show the values that come from configmaps and secrets.",
+        // the rest
+        "categories" => "Only resources of these categories, e.g. all.",
+        "concurrency" => "How many objects to compare at once.",
+        "current-replicas" => "Only scale if the current number of replicas is this (-1: any).",
+        "force-conflicts" => "With --server-side, take over fields other managers own.",
+        "interactive" => "Ask before deleting each object.",
+        "openapi-patch" => "Compute the patch from the API's schema when the type is not built in.",
+        "prune-allowlist" => "With --prune, the types that may be pruned.",
         _ => "See the kubectl documentation.",
     }
 }

@@ -89,7 +89,7 @@ static API_RESOURCES_DOC: Doc = Doc {
 };
 static API_RESOURCES_FLAGS: &[Flag] = &[
     Flag::str("api-group", None),
-    Flag::bool("namespaced", None),
+    Flag::bool("namespaced", None).shows("true"),
     Flag::slice("verbs", None),
     Flag::str("sort-by", None),
     Flag::bool("cached", None),

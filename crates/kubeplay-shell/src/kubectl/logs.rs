@@ -2,6 +2,7 @@
 //! what the container wrote, as the kubelet keeps it.
 
 use super::flags::{self, Flag, FlagError};
+use super::help::Doc;
 use super::pods::{container_of, resolve_pod};
 use super::{Cx, Exec, Waiter};
 use crate::session::Output;
@@ -12,18 +13,42 @@ use kubeplay_core::World;
 static FLAGS: &[Flag] = &[
     Flag::str("container", Some('c')),
     Flag::bool("previous", Some('p')),
-    Flag::int("tail", None),
+    Flag::int("tail", None).shows("-1"),
     Flag::bool("follow", Some('f')),
     Flag::bool("all-containers", None),
     Flag::bool("timestamps", None),
     Flag::bool("prefix", None),
-    Flag::str("since", None),
+    Flag::str("since", None).shows("0s"),
     Flag::str("selector", Some('l')),
     Flag::bool("ignore-errors", None),
-    Flag::str("pod-running-timeout", None),
+    Flag::str("pod-running-timeout", None).shows("20s"),
     Flag::int("limit-bytes", None),
-    Flag::int("max-log-requests", None),
+    Flag::int("max-log-requests", None).shows("5"),
 ];
+
+static DOC: Doc = Doc {
+    path: "kubectl logs",
+    long: "Print the logs of a container: of a pod, or of a pod of the Deployment or ReplicaSet given as TYPE/NAME. Give the container with -c when the pod has more than one.",
+    examples: "# The logs of webapp's only container
+kubectl logs webapp
+
+# The logs of one container of a multi-container pod
+kubectl logs simple-webapp -c log-agent
+
+# Keep printing new lines as they come (Ctrl+C stops)
+kubectl logs -f webapp
+
+# The logs of the container's previous run, after a crash
+kubectl logs -p webapp
+
+# Only the last 20 lines
+kubectl logs webapp --tail=20
+
+# A pod of a deployment
+kubectl logs deployment/myapp-deployment",
+    usage: "kubectl logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER] [options]",
+    subcommands: &[],
+};
 
 const USAGE: &str = "error: expected 'logs [-f] [-p] (POD | TYPE/NAME) [-c CONTAINER]'.\nPOD or TYPE/NAME is a required argument for the logs command\nSee 'kubectl logs -h' for help and examples\n";
 
@@ -45,8 +70,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             return Exec::Done(1);
         }
         Err(FlagError::Help) => {
-            cx.out
-                .out("Print the logs for a container in a pod or specified resource.\n");
+            cx.out.out(super::help::render(&DOC, FLAGS));
             return Exec::Done(0);
         }
     };

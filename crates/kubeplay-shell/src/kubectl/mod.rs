@@ -282,32 +282,6 @@ pub fn parse_flags(
     }
 }
 
-/// [`parse_flags`] for a command whose help is one line (`run`, `expose`).
-pub fn parse_flags_short(
-    cx: &mut Cx<'_>,
-    cmd: &str,
-    flags_: &[flags::Flag],
-    args: &[String],
-    short_help: &str,
-) -> Result<flags::Args, Exec> {
-    match flags::parse(cmd, flags_, args) {
-        Ok(a) => {
-            for w in a.deprecation_warnings() {
-                cx.out.err(w);
-            }
-            Ok(a)
-        }
-        Err(flags::FlagError::Help) => {
-            cx.out.out(format!("{short_help}\n"));
-            Err(Exec::Done(0))
-        }
-        Err(flags::FlagError::Usage(msg)) => {
-            cx.out.err(msg);
-            Err(Exec::Done(1))
-        }
-    }
-}
-
 /// The namespace a command works in: `-n`, else the context's.
 pub fn namespace_of(cx: &Cx<'_>, a: &flags::Args) -> String {
     a.namespace()

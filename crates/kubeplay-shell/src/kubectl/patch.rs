@@ -28,7 +28,7 @@ static DOC: Doc = Doc {
 static FLAGS: &[Flag] = &[
     Flag::str("patch", Some('p')),
     Flag::str("patch-file", None),
-    Flag::str("type", None),
+    Flag::str("type", None).shows("'strategic'"),
     Flag::bool("local", None),
     FILENAME,
     Flag::bool("recursive", Some('R')),

@@ -78,7 +78,9 @@ static RESTART_DOC: Doc = Doc {
 };
 
 static STATUS_FLAGS: &[Flag] = &[
-    Flag::str("watch", Some('w')).with_no_opt("true"),
+    Flag::str("watch", Some('w'))
+        .with_no_opt("true")
+        .shows("true"),
     Flag::int("revision", None),
     Flag::str("timeout", None),
     Flag::slice("filename", Some('f')),

@@ -3,6 +3,7 @@
 //! `run-pod/v1` generator): a Pod with one container named after it.
 
 use super::flags::{Flag, DRY_RUN, OUTPUT};
+use super::help::Doc;
 use super::output::{check_format, object_value, print_result};
 use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec, Waiter};
 use crate::session::Output;
@@ -14,7 +15,7 @@ use serde_json::{json, Map, Value};
 static FLAGS: &[Flag] = &[
     Flag::str("image", None),
     Flag::bool("command", None),
-    Flag::str("restart", None),
+    Flag::str("restart", None).shows("'Always'"),
     Flag::array("env", None),
     Flag::str("port", None),
     Flag::str("labels", Some('l')),
@@ -27,10 +28,10 @@ static FLAGS: &[Flag] = &[
     Flag::bool("expose", None),
     Flag::str("overrides", None),
     Flag::bool("record", None),
-    Flag::str("override-type", None),
+    Flag::str("override-type", None).shows("'merge'"),
     Flag::bool("privileged", None),
     Flag::bool("quiet", Some('q')),
-    Flag::str("pod-running-timeout", None),
+    Flag::str("pod-running-timeout", None).shows("1m0s"),
     Flag::bool("leave-stdin-open", None),
     Flag::str("field-manager", None),
     Flag::bool("save-config", None),
@@ -49,6 +50,27 @@ static FLAGS: &[Flag] = &[
 ];
 
 const CMD: &str = "kubectl run";
+
+static DOC: Doc = Doc {
+    path: CMD,
+    long: "Create a pod running an image. The words after -- become the container's args, which replace the image's CMD; with --command they become its command, which replaces the image's ENTRYPOINT.",
+    examples: "# A pod running nginx
+kubectl run nginx --image=nginx
+
+# An argument for the image's ENTRYPOINT (the course's ubuntu-sleeper)
+kubectl run ubuntu-sleeper --image=ubuntu-sleeper -- 10
+
+# A command instead of the image's ENTRYPOINT
+kubectl run sleeper --image=ubuntu --command -- sleep 3600
+
+# An environment variable and a port
+kubectl run webapp --image=kodekloud/webapp-color --env=APP_COLOR=green --port=8080
+
+# Write the pod's manifest to a file instead of creating it
+kubectl run nginx --image=nginx --dry-run=client -o yaml > pod.yaml",
+    usage: "kubectl run NAME --image=image [--env=\"key=value\"] [--port=port] [--dry-run=server|client] [--overrides=inline-json] [--command] -- [COMMAND] [args...] [options]",
+    subcommands: &[],
+};
 
 /// `--overrides` (cmdutil.Overrider): patch the generated object with an inline JSON
 /// fragment, as an RFC 7386 merge patch (the default), a strategic merge patch or an RFC 6902
@@ -84,13 +106,7 @@ fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
 }
 
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match super::parse_flags_short(
-        cx,
-        CMD,
-        FLAGS,
-        args,
-        "Create and run a particular image in a pod.",
-    ) {
+    let a = match super::parse_flags(cx, &DOC, FLAGS, args) {
         Ok(a) => a,
         Err(e) => return e,
     };

@@ -63,7 +63,7 @@ static SCALE_DOC: Doc = Doc {
 
 static SCALE_FLAGS: &[Flag] = &[
     Flag::int("replicas", None),
-    Flag::int("current-replicas", None),
+    Flag::int("current-replicas", None).shows("-1"),
     Flag::str("resource-version", None),
     Flag::bool("all", None),
     Flag::slice("filename", Some('f')),

@@ -25,9 +25,9 @@ static DOC: Doc = Doc {
 
 static FLAGS: &[Flag] = &[
     Flag::str("for", None),
-    Flag::str("timeout", None),
+    Flag::str("timeout", None).shows("30s"),
     FILENAME,
-    Flag::bool("recursive", Some('R')),
+    Flag::bool("recursive", Some('R')).shows("true"),
     Flag::str("kustomize", Some('k')),
     SELECTOR,
     Flag::str("field-selector", None),
