@@ -3,6 +3,7 @@
 //! default, and the usage line. A learner's `kubectl logs --help` used to print one line.
 
 use kubeplay_shell::Session;
+use std::collections::BTreeMap;
 
 fn help(cmd: &str) -> String {
     let mut s = Session::new(1);
@@ -11,69 +12,70 @@ fn help(cmd: &str) -> String {
     s.take_output().into_iter().map(|c| c.text).collect()
 }
 
+const GROUPS: [&str; 6] = [
+    "create service",
+    "create secret",
+    "set",
+    "rollout",
+    "create",
+    "config",
+];
+const COMMANDS: [&str; 43] = [
+    "logs",
+    "exec",
+    "run",
+    "expose",
+    "get",
+    "describe",
+    "explain",
+    "create configmap",
+    "create secret generic",
+    "create secret tls",
+    "create secret docker-registry",
+    "create deployment",
+    "create namespace",
+    "create service clusterip",
+    "create service nodeport",
+    "create service loadbalancer",
+    "create service externalname",
+    "create serviceaccount",
+    "create token",
+    "apply",
+    "apply view-last-applied",
+    "delete",
+    "edit",
+    "label",
+    "annotate",
+    "patch",
+    "replace",
+    "diff",
+    "wait",
+    "scale",
+    "set image",
+    "set env",
+    "set serviceaccount",
+    "rollout status",
+    "rollout history",
+    "rollout undo",
+    "rollout pause",
+    "rollout resume",
+    "rollout restart",
+    "version",
+    "api-resources",
+    "api-versions",
+    "cluster-info",
+];
+
 #[test]
 fn every_command_has_a_whole_help_page() {
-    let groups = [
-        "create service",
-        "create secret",
-        "set",
-        "rollout",
-        "create",
-        "config",
-    ];
-    let commands = [
-        "logs",
-        "exec",
-        "run",
-        "expose",
-        "get",
-        "describe",
-        "explain",
-        "create configmap",
-        "create secret generic",
-        "create secret tls",
-        "create secret docker-registry",
-        "create deployment",
-        "create namespace",
-        "create service clusterip",
-        "create service nodeport",
-        "create service loadbalancer",
-        "create service externalname",
-        "create serviceaccount",
-        "create token",
-        "apply",
-        "apply view-last-applied",
-        "delete",
-        "edit",
-        "label",
-        "annotate",
-        "patch",
-        "replace",
-        "diff",
-        "wait",
-        "scale",
-        "set image",
-        "set env",
-        "set serviceaccount",
-        "rollout status",
-        "rollout history",
-        "rollout undo",
-        "rollout pause",
-        "rollout resume",
-        "rollout restart",
-        "version",
-        "api-resources",
-        "api-versions",
-        "cluster-info",
-    ];
-    for cmd in commands.iter().chain(&groups) {
+    for cmd in COMMANDS.iter().chain(&GROUPS) {
         let page = help(cmd);
         let usage = format!("\nUsage:\n  kubectl {cmd}");
         assert!(
             page.contains(&usage),
             "kubectl {cmd} --help has no usage:\n{page}"
         );
-        if !groups.contains(cmd) {
+        if !GROUPS.contains(cmd) {
             assert!(
                 page.contains("\nExamples:\n  "),
                 "kubectl {cmd} --help has no examples:\n{page}"
@@ -103,4 +105,46 @@ fn defaults_are_the_commands_own() {
     );
     let wait = help("wait");
     assert!(wait.contains("    --timeout=30s:\n"), "{wait}");
+}
+
+/// `--flag=default` of each option a help page lists.
+fn defaults(page: &str) -> BTreeMap<String, String> {
+    page.lines()
+        .filter_map(|l| l.strip_prefix("    ")?.strip_suffix(':'))
+        .map(|l| l.rsplit(", ").next().unwrap_or(l))
+        .filter_map(|l| l.strip_prefix("--")?.split_once('='))
+        .map(|(f, d)| (f.to_string(), d.to_string()))
+        .collect()
+}
+
+/// Every option both list shows the same default in kubeplay's help and in the real
+/// kubectl's (/usr/bin/kubectl; skipped without it).
+#[test]
+fn defaults_match_kubectl() {
+    const KUBECTL: &str = "/usr/bin/kubectl";
+    if !std::path::Path::new(KUBECTL).exists() {
+        eprintln!("skipping: no {KUBECTL}");
+        return;
+    }
+    let mut wrong = Vec::new();
+    for cmd in COMMANDS {
+        let out = std::process::Command::new(KUBECTL)
+            .args(cmd.split(' '))
+            .arg("--help")
+            .env_clear()
+            .env("HOME", std::env::temp_dir())
+            .output()
+            .expect("kubectl runs");
+        let real = defaults(&String::from_utf8_lossy(&out.stdout));
+        for (flag, ours) in defaults(&help(cmd)) {
+            if let Some(theirs) = real.get(&flag) {
+                if *theirs != ours {
+                    wrong.push(format!(
+                        "kubectl {cmd} --{flag}: ours {ours}, kubectl {theirs}"
+                    ));
+                }
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -410,7 +410,7 @@ fn view_last_applied(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let flags = [
         FILENAME,
         SELECTOR,
-        OUTPUT,
+        OUTPUT.shows("'yaml'"),
         Flag::bool("all", None),
         Flag::bool("recursive", Some('R')),
     ];

@@ -33,7 +33,7 @@ static SOURCES: &[Flag] = &[
 static GENERIC: &[Flag] = &[Flag::str("type", None)];
 static TLS: &[Flag] = &[Flag::str("cert", None), Flag::str("key", None)];
 static DOCKER: &[Flag] = &[
-    Flag::str("docker-server", None),
+    Flag::str("docker-server", None).shows("'https://index.docker.io/v1/'"),
     Flag::str("docker-username", None),
     Flag::str("docker-password", None),
     Flag::str("docker-email", None),
