@@ -8,9 +8,12 @@ use serde_json::Value;
 /// Why a manifest could not be turned into objects.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DecodeError {
-    /// The text is not YAML. `message` is the parser's own (`yaml: line 4: did not find expected key`).
+    /// The text is not YAML. `message` is go-yaml's (`yaml: line 4: did not find expected
+    /// key`), whose line number is not always the problem's; `line` is (counted from 1 in
+    /// the document), when known.
     Syntax {
         message: String,
+        line: Option<usize>,
     },
     /// The document has no `kind`; `json` is the document as compact JSON.
     MissingKind {
@@ -18,6 +21,11 @@ pub enum DecodeError {
     },
     MissingApiVersion {
         json: String,
+    },
+    /// The document is not a mapping; `json_type` is Go's name for what it is (`array`,
+    /// `string`, `number`, `bool`).
+    NotAnObject {
+        json_type: &'static str,
     },
     /// `kind`/`apiVersion` name nothing kubeplay serves.
     UnknownKind {
@@ -40,11 +48,16 @@ impl DecodeError {
     /// The text after `error when creating "file": ` (server errors) or after `error: ` (client).
     pub fn message(&self) -> String {
         match self {
-            DecodeError::Syntax { message } => format!("error converting YAML to JSON: {message}"),
+            DecodeError::Syntax { message, .. } => {
+                format!("error converting YAML to JSON: {message}")
+            }
             DecodeError::MissingKind { json } => format!("Object 'Kind' is missing in '{json}'"),
             DecodeError::MissingApiVersion { json } => {
                 format!("Object 'apiVersion' is missing in '{json}'")
             }
+            DecodeError::NotAnObject { json_type } => format!(
+                "json: cannot unmarshal {json_type} into Go value of type unstructured.detector"
+            ),
             DecodeError::Separator { rest } => format!("invalid Yaml document separator: {rest}"),
             DecodeError::UnknownKind { api_version, kind } => {
                 format!("no matches for kind \"{kind}\" in version \"{api_version}\"")
@@ -106,11 +119,7 @@ pub fn parse_documents_until_error(
         if !chunk.trim().is_empty() {
             if let Err(e) = parse_chunk(&chunk, &mut out) {
                 let line = match &e {
-                    DecodeError::Syntax { message } => message
-                        .strip_prefix("yaml: line ")
-                        .and_then(|m| m.split(':').next())
-                        .and_then(|n| n.parse::<usize>().ok())
-                        .map(|n| start + n),
+                    DecodeError::Syntax { line, .. } => line.map(|n| start + n),
                     _ => None,
                 };
                 return (out, Some((e, line)));
@@ -132,7 +141,7 @@ fn parse_chunk(text: &str, out: &mut Vec<Value>) -> Result<(), DecodeError> {
     let r = match parse_documents_with(text, false, &mut docs) {
         // go-yaml v2, under sigs.k8s.io/yaml, takes the last of duplicate keys; serde_yaml
         // refuses them. Read again, keeping the last.
-        Err(DecodeError::Syntax { message }) if message.contains("duplicate entry") => {
+        Err(DecodeError::Syntax { message, .. }) if message.contains("duplicate entry") => {
             docs.clear();
             parse_documents_with(text, true, &mut docs)
         }
@@ -231,12 +240,16 @@ fn parse_documents_with(
             serde::Deserialize::deserialize(doc)
         };
         let v = v.map_err(|e| DecodeError::Syntax {
-            message: yaml_message(&e),
+            message: yaml_message(&e, text),
+            line: e.location().map(|l| l.line()),
         })?;
         if v.is_null() {
             continue;
         }
-        let json = yaml_to_json(v).map_err(|message| DecodeError::Syntax { message })?;
+        let json = yaml_to_json(v).map_err(|message| DecodeError::Syntax {
+            message,
+            line: None,
+        })?;
         // A `kind: List` is unpacked into its items, as kubectl does.
         if json.get("kind").and_then(Value::as_str) == Some("List") {
             if let Some(items) = json.get("items").and_then(Value::as_array) {
@@ -249,14 +262,60 @@ fn parse_documents_with(
     Ok(())
 }
 
-/// Render a serde_yaml error the way go-yaml words it: `yaml: line N: problem`.
-fn yaml_message(e: &serde_yaml::Error) -> String {
+/// Render a serde_yaml error (in `text`) the way go-yaml v2 words it: `yaml: line N:
+/// problem`. go-yaml numbers the line from 0 for a parser error (`did not find expected
+/// key`: the line above the problem) and from 1 for a scanner error (`mapping values are not
+/// allowed in this context`); where that gives 0 it falls back to the line of the error's
+/// context, from 0, and where that is 0 too it names no line.
+fn yaml_message(e: &serde_yaml::Error, text: &str) -> String {
     let full = e.to_string();
-    // serde_yaml: "<problem> at line L column C[, while parsing ... at line L2 column C2]"
-    let problem = full.split(" at line ").next().unwrap_or(&full).to_string();
-    match e.location() {
-        Some(loc) => format!("yaml: line {}: {}", loc.line(), problem),
-        None => format!("yaml: {problem}"),
+    // serde_yaml: "<problem>[ at line L column C][, while <context>[ at line L2 column C2]]",
+    // the context's place left out when it is the problem's.
+    let (head, context) = match full.split_once(", while ") {
+        Some((h, c)) => (h, Some(c)),
+        None => (full.as_str(), None),
+    };
+    let problem = head.split(" at line ").next().unwrap_or(head);
+    if problem == "unknown anchor" {
+        // go-yaml names the alias, and no line.
+        let alias = e
+            .location()
+            .and_then(|l| text.get(l.index()..))
+            .and_then(|t| t.strip_prefix('*'))
+            .map(|t| {
+                t.split(|c: char| c.is_whitespace() || ",[]{}".contains(c))
+                    .next()
+            })
+            .unwrap_or_default()
+            .unwrap_or_default();
+        return format!("yaml: unknown anchor '{alias}' referenced");
+    }
+    // Only the parser's problems: the scanner's are all the others.
+    let parser = [
+        "did not find expected",
+        "found duplicate",
+        "found incompatible",
+        "found undefined tag",
+    ]
+    .iter()
+    .any(|p| problem.starts_with(p));
+    let problem_line = e.location().map_or(0, |l| l.line() - 1);
+    let context_line = match context {
+        None => 0,
+        Some(c) => c
+            .split_once(" at line ")
+            .and_then(|(_, at)| at.split(' ').next()?.parse::<usize>().ok())
+            .map_or(problem_line, |l| l - 1),
+    };
+    let line = match problem_line {
+        0 => context_line,
+        l if parser => l,
+        l => l + 1,
+    };
+    if line == 0 {
+        format!("yaml: {problem}")
+    } else {
+        format!("yaml: line {line}: {problem}")
     }
 }
 
@@ -309,6 +368,16 @@ fn yaml_to_json(v: serde_yaml::Value) -> Result<Value, String> {
 
 /// Look up a document's kind from its `apiVersion` and `kind`.
 pub fn kind_of(doc: &Value) -> Result<&'static ResourceInfo, DecodeError> {
+    let json_type = match doc {
+        Value::Array(_) => Some("array"),
+        Value::String(_) => Some("string"),
+        Value::Number(_) => Some("number"),
+        Value::Bool(_) => Some("bool"),
+        Value::Null | Value::Object(_) => None,
+    };
+    if let Some(json_type) = json_type {
+        return Err(DecodeError::NotAnObject { json_type });
+    }
     let compact = || serde_json::to_string(doc).unwrap_or_default();
     let kind = doc.get("kind").and_then(Value::as_str).unwrap_or("");
     let api_version = doc.get("apiVersion").and_then(Value::as_str).unwrap_or("");
@@ -327,7 +396,6 @@ pub fn kind_of(doc: &Value) -> Result<&'static ResourceInfo, DecodeError> {
         })
 }
 
-/// Decode one document strictly: every field must be known to the kind's schema.
 /// The object a manifest document names (its kind, namespace and name; nothing else is read
 /// or checked), as kubectl's builder reads `-f` files for verbs that act on objects that
 /// exist: `get`, `delete`, `label`, `edit`... A misspelt field does not stop them.
@@ -352,7 +420,69 @@ pub fn decode_reference(doc: &Value) -> Result<Object, DecodeError> {
     })
 }
 
+/// `--validate`: how the API server treats fields the schema does not know (its
+/// `fieldValidation`), and whether kubectl first checks what a document says it is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Validation {
+    /// Unknown fields are an error (the default).
+    #[default]
+    Strict,
+    /// Unknown fields are dropped, each with a warning.
+    Warn,
+    /// Unknown fields are dropped silently, and kubectl checks nothing first.
+    Ignore,
+}
+
+impl Validation {
+    /// kubectl's reading of `--validate`'s value: Go's boolean words (`true`, `1`, `F`...),
+    /// or `strict`, `warn`, `ignore`; `None` when the flag was not given.
+    pub fn parse(value: Option<&str>) -> Result<Validation, String> {
+        Ok(match value {
+            None => Validation::Strict,
+            Some("1" | "t" | "T" | "true" | "TRUE" | "True" | "strict") => Validation::Strict,
+            Some("0" | "f" | "F" | "false" | "FALSE" | "False" | "ignore") => Validation::Ignore,
+            Some("warn") => Validation::Warn,
+            Some(other) => {
+                return Err(format!(
+                    "invalid - validate option \"{other}\"; must be one of: strict (or true), warn, ignore (or false)"
+                ))
+            }
+        })
+    }
+}
+
+/// What kubectl checks in a document before sending it, unless validation is off
+/// (`getObjectKind`): that it is an object, with an `apiVersion` and a `kind` that are
+/// strings. Empty when it is.
+pub fn object_kind_errors(doc: &Value) -> Vec<&'static str> {
+    let Some(fields) = doc.as_object() else {
+        return vec!["invalid object to validate"];
+    };
+    let mut errs = Vec::new();
+    match fields.get("apiVersion") {
+        None | Some(Value::Null) => errs.push("apiVersion not set"),
+        Some(Value::String(_)) => {}
+        Some(_) => errs.push("apiVersion isn't string type"),
+    }
+    match fields.get("kind") {
+        None | Some(Value::Null) => errs.push("kind not set"),
+        Some(Value::String(_)) => {}
+        Some(_) => errs.push("kind isn't string type"),
+    }
+    errs
+}
+
+/// Decode one document strictly: every field must be known to the kind's schema.
 pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
+    decode_validated(doc, Validation::Strict).map(|(obj, _)| obj)
+}
+
+/// Decode one document as the API server does under `validation`: the object, and the
+/// warnings it answers with (`unknown field "spec.foo"`, under [`Validation::Warn`]).
+pub fn decode_validated(
+    doc: &Value,
+    validation: Validation,
+) -> Result<(Object, Vec<String>), DecodeError> {
     let info = kind_of(doc)?;
     // Secret/ConfigMap byte and string maps get Go's base64 rules and type messages.
     let mut doc = doc.clone();
@@ -370,19 +500,22 @@ pub fn decode(doc: &Value) -> Result<Object, DecodeError> {
             detail: go_type_error(info.kind, &path, &msg).unwrap_or(msg),
         }
     })?;
+    if validation == Validation::Ignore {
+        return Ok((obj, Vec::new()));
+    }
     let mut unknown = Vec::new();
     unknown_fields(doc, &obj.to_value(), "", &mut unknown);
-    if !unknown.is_empty() {
-        let list: Vec<String> = unknown
-            .iter()
-            .map(|f| format!("unknown field \"{f}\""))
-            .collect();
+    let list: Vec<String> = unknown
+        .iter()
+        .map(|f| format!("unknown field \"{f}\""))
+        .collect();
+    if validation == Validation::Strict && !list.is_empty() {
         return Err(DecodeError::Undecodable {
             kind: info.kind,
             detail: format!("strict decoding error: {}", list.join(", ")),
         });
     }
-    Ok(obj)
+    Ok((obj, list))
 }
 
 /// The Go struct that holds the field at `path` (a JSON path without indices), for
@@ -646,7 +779,7 @@ spec:
     #[test]
     fn syntax_error_names_a_line() {
         let err = parse_documents("a: b\n  c: d\n").unwrap_err();
-        let DecodeError::Syntax { message } = err else {
+        let DecodeError::Syntax { message, .. } = err else {
             panic!()
         };
         assert!(message.starts_with("yaml: line "), "{message}");

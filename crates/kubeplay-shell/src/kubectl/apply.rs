@@ -9,11 +9,12 @@ use super::flags::{Flag, DRY_RUN, FILENAME, OUTPUT, SELECTOR};
 use super::help::Doc;
 use super::merge;
 use super::output::{self, object_value, print_result};
-use super::resource::{self, decode_doc, place_in_namespace};
+use super::resource::{self, place_in_namespace};
 use super::{
     dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
     VerbError,
 };
+use kubeplay_api::decode::Validation;
 use kubeplay_api::{ApiError, Object, Reason};
 use serde_json::Value;
 
@@ -141,6 +142,8 @@ pub(super) struct Target<'a> {
     pub doc: &'a Value,
     pub ns: &'a str,
     pub name: &'a str,
+    /// `--validate`: what the server does with fields it does not know.
+    pub validation: Validation,
 }
 
 /// The objects of the `-f` manifests (`-R`, `-l` and `-n` as apply reads them), in order,
@@ -154,6 +157,7 @@ pub(super) fn for_each_object(
     verb: &str,
     mut visit: impl FnMut(&mut Cx<'_>, Target<'_>) -> Result<(), VerbError>,
 ) -> Result<(usize, Vec<VerbError>), Exec> {
+    let validation = super::validation_of(a).map_err(|e| fail(cx.out, e))?;
     let ns = namespace_of(cx, a);
     let enforce = a.namespace().is_some();
     let files = a.all("filename");
@@ -172,8 +176,8 @@ pub(super) fn for_each_object(
     let mut errs: Vec<VerbError> = parse_errs.into_iter().map(VerbError::Msg).collect();
     let mut count = 0;
     for (source, mut doc) in docs {
-        let obj = match decode_doc(&source, &doc) {
-            Ok(o) => o,
+        let obj = match resource::decode_for_write(&source, &doc, validation) {
+            Ok((o, _)) => o,
             Err(e) => {
                 let e = match e {
                     // A manifest with unknown fields for an object that exists fails on the
@@ -229,6 +233,7 @@ pub(super) fn for_each_object(
             doc: &doc,
             ns: obj.namespace().unwrap_or(""),
             name: obj.name(),
+            validation,
         };
         if let Err(e) = visit(cx, target) {
             errs.push(e);
@@ -255,6 +260,7 @@ pub(super) fn apply_one(
         doc,
         ns,
         name,
+        validation,
     } = *t;
     let op = |op: &str| {
         let op = if server_side {
@@ -268,10 +274,11 @@ pub(super) fn apply_one(
     let live = match cx.world.get_object(info.kind, ns, name) {
         Ok(live) => live,
         Err(e) if e.reason == Reason::NotFound => {
-            let new_obj = decode_doc(source, &modified)?;
+            let (new_obj, warnings) = resource::decode_for_write(source, &modified, validation)?;
             let shown = if dry == DryRun::Client {
                 object_value(&new_obj)
             } else {
+                resource::print_warnings(cx.out, &warnings);
                 let o = cx
                     .world
                     .create_checked(new_obj, dry == DryRun::Server)
@@ -307,8 +314,11 @@ pub(super) fn apply_one(
     }
     let patched = merge::strategic_merge(info.kind, &current, &patch).map_err(VerbError::Msg)?;
     let patching = || Some(("applying patch", source.to_string()));
-    let new_obj = kubeplay_api::decode::decode(&patched)
+    let (new_obj, warnings) = kubeplay_api::decode::decode_validated(&patched, validation)
         .map_err(|e| VerbError::Api(ApiError::bad_request(e.message()), patching()))?;
+    if dry != DryRun::Client {
+        resource::print_warnings(cx.out, &warnings);
+    }
     let (o, _) = cx
         .world
         .update(new_obj, dry == DryRun::Server)

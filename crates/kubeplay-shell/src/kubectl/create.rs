@@ -5,7 +5,7 @@
 use super::flags::{Flag, DRY_RUN, FILENAME, OUTPUT, SELECTOR};
 use super::help::Doc;
 use super::output::{self, object_value, print_result};
-use super::resource::{self, decode_doc, place_in_namespace};
+use super::resource::{self, place_in_namespace};
 use super::{
     dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
     VerbError,
@@ -119,6 +119,10 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
+    let validation = match super::validation_of(&a) {
+        Ok(v) => v,
+        Err(e) => return fail(cx.out, e),
+    };
     let format = output::format_of(&a);
     if let Err(e) = output::check_format(&format) {
         return fail(cx.out, e);
@@ -145,7 +149,7 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let mut errs = Vec::new();
     let mut count = 0;
     for (source, doc) in docs {
-        let mut obj = match decode_doc(&source, &doc) {
+        let (mut obj, warnings) = match resource::decode_for_write(&source, &doc, validation) {
             Ok(o) => o,
             Err(e) => {
                 errs.push(e);
@@ -170,6 +174,7 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         let shown = if dry == DryRun::Client {
             object_value(&obj)
         } else {
+            resource::print_warnings(cx.out, &warnings);
             match cx.world.create_checked(obj, dry == DryRun::Server) {
                 Ok(o) => object_value(&o),
                 Err(e) => {

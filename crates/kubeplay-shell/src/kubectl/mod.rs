@@ -282,6 +282,11 @@ pub fn parse_flags(
     }
 }
 
+/// `--validate` as kubectl reads it (strict when not given).
+pub fn validation_of(a: &flags::Args) -> Result<kubeplay_api::decode::Validation, String> {
+    kubeplay_api::decode::Validation::parse(a.str("validate"))
+}
+
 /// The namespace a command works in: `-n`, else the context's.
 pub fn namespace_of(cx: &Cx<'_>, a: &flags::Args) -> String {
     a.namespace()

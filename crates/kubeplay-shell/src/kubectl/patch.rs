@@ -228,7 +228,7 @@ fn parse_patch(text: &str) -> Result<Value, String> {
         Ok(mut docs) if docs.len() == 1 => Ok(docs.remove(0)),
         Ok(docs) if docs.is_empty() => Ok(Value::Null),
         Ok(mut docs) => Ok(docs.remove(0)),
-        Err(DecodeError::Syntax { message }) => Err(message),
+        Err(DecodeError::Syntax { message, .. }) => Err(message),
         Err(e) => Err(e.message()),
     }
 }

@@ -5,7 +5,7 @@ use super::create::set_last_applied;
 use super::flags::{Flag, DRY_RUN, FILENAME, OUTPUT};
 use super::help::Doc;
 use super::output::{self, object_value, print_result};
-use super::resource::{self, decode_doc, place_in_namespace};
+use super::resource::{self, place_in_namespace};
 use super::{
     dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
     VerbError,
@@ -64,6 +64,10 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
     };
+    let validation = match super::validation_of(&a) {
+        Ok(v) => v,
+        Err(e) => return fail(cx.out, e),
+    };
     let force = a.bool("force");
     if force && dry != DryRun::None {
         return fail(cx.out, "--dry-run can not be used when --force is set");
@@ -82,9 +86,9 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let (docs, parse_errs) = resource::documents_until_error(&sources);
     let mut errs = Vec::new();
     let mut count = 0;
-    let mut objs: Vec<(String, Object)> = Vec::new();
+    let mut objs: Vec<(String, Object, Vec<String>)> = Vec::new();
     for (source, doc) in docs {
-        let mut obj = match decode_doc(&source, &doc) {
+        let (mut obj, warnings) = match resource::decode_for_write(&source, &doc, validation) {
             Ok(o) => o,
             Err(VerbError::Api(e, _)) => {
                 errs.push(VerbError::Api(e, Some(("replacing", source.clone()))));
@@ -103,12 +107,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         if a.bool("save-config") {
             set_last_applied(&mut obj, &doc);
         }
-        objs.push((source, obj));
+        objs.push((source, obj, warnings));
     }
     if force {
         // Delete everything first (printing as delete does), then create it again.
         let grace = a.int("grace-period").unwrap_or(-1);
-        for (source, obj) in &objs {
+        for (source, obj, _) in &objs {
             let info = obj.info();
             let ons = obj.namespace().unwrap_or("").to_string();
             match cx.world.delete(
@@ -136,21 +140,23 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 Err(e) => errs.push(VerbError::Api(e, Some(("deleting", source.clone())))),
             }
         }
-        for (source, obj) in objs {
+        for (source, obj, warnings) in objs {
             let info = obj.info();
+            resource::print_warnings(cx.out, &warnings);
             match cx.world.create_checked(obj, false) {
                 Ok(o) => print_result(cx, info, &object_value(&o), "replaced", &format),
                 Err(e) => errs.push(VerbError::Api(e, Some(("replacing", source)))),
             }
         }
     } else {
-        for (source, obj) in objs {
+        for (source, obj, warnings) in objs {
             let info = obj.info();
             let result = if dry == DryRun::Client {
                 Ok(obj)
             } else if let Some(e) = stale(cx, &obj) {
                 Err(e)
             } else {
+                resource::print_warnings(cx.out, &warnings);
                 cx.world.update(obj, dry == DryRun::Server).map(|(o, _)| o)
             };
             match result {

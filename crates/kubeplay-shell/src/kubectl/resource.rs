@@ -7,6 +7,7 @@
 //! Errors are returned without the `error: ` prefix; [`super::fail`] adds it.
 
 use crate::fs::Vfs;
+use kubeplay_api::decode::Validation;
 use kubeplay_api::registry::{self, ResourceInfo};
 use kubeplay_api::selector::Selector;
 use kubeplay_api::{Kind, Object};
@@ -302,6 +303,40 @@ pub fn documents_until_error(sources: &[Source]) -> (Vec<(String, Value)>, Vec<S
     (out, errs)
 }
 
+/// A document for a verb that writes it (`create`, `apply`, `replace`) under `--validate`:
+/// kubectl's own check of what it says it is (`error validating`) unless validation is off,
+/// then [`decode_doc`]'s decoding as the server does it under that validation. Returns the
+/// object and the warnings the server would answer with (print them with
+/// [`print_warnings`] when the request is really sent).
+pub fn decode_for_write(
+    source: &str,
+    doc: &Value,
+    validation: Validation,
+) -> Result<(Object, Vec<String>), super::VerbError> {
+    if validation != Validation::Ignore {
+        let errs = kubeplay_api::decode::object_kind_errors(doc);
+        if !errs.is_empty() {
+            // A utilerrors aggregate: one error as it is, several in brackets.
+            let what = match errs.as_slice() {
+                [one] => one.to_string(),
+                many => format!("[{}]", many.join(", ")),
+            };
+            return Err(super::VerbError::Msg(format!(
+                "error validating \"{source}\": error validating data: {what}; if you choose to ignore these errors, turn validation off with --validate=false"
+            )));
+        }
+    }
+    kubeplay_api::decode::decode_validated(doc, validation)
+        .map_err(|e| decode_error(source, doc, e))
+}
+
+/// The server's warnings, as kubectl prints them on stderr.
+pub fn print_warnings(out: &mut crate::session::Output, warnings: &[String]) {
+    for w in warnings {
+        out.err(format!("Warning: {w}\n"));
+    }
+}
+
 /// Decode one manifest document for a verb (`creating`, `applying`...). Schema errors come
 /// back as the API server's BadRequest, naming the source; documents that do not say what
 /// they are fail on the client.
@@ -348,7 +383,9 @@ fn decode_error(
             kubeplay_api::ApiError::bad_request(e.message()),
             Some(("creating", source.to_string())),
         ),
-        DecodeError::MissingKind { .. } | DecodeError::MissingApiVersion { .. } => {
+        DecodeError::MissingKind { .. }
+        | DecodeError::MissingApiVersion { .. }
+        | DecodeError::NotAnObject { .. } => {
             VerbError::Msg(format!("unable to decode \"{source}\": {}", e.message()))
         }
         DecodeError::Syntax { .. } | DecodeError::Separator { .. } => {
