@@ -3,7 +3,7 @@
 use crate::selector::Selector;
 use crate::{configdata, ApiError, Cause, Object};
 use k8s_openapi::api::apps::v1::{Deployment, DeploymentStrategy, ReplicaSet};
-use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec};
+use k8s_openapi::api::core::v1::{Container, Pod, PodSpec, PodTemplateSpec, Volume};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use kubeplay_sort::Collect as _;
@@ -397,15 +397,28 @@ fn selector_and_template(
 /// `ValidatePodSpec`, the parts a learner meets: containers, names, images, ports, the
 /// restart policy.
 fn pod_spec(spec: &PodSpec, path: &str, out: &mut Vec<Cause>) {
+    let volumes = volumes(spec.volumes.as_deref().unwrap_or_default(), path, out);
     let mut names: Vec<&str> = Vec::new();
     for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-        container(c, &format!("{path}.initContainers[{i}]"), &mut names, out);
+        container(
+            c,
+            &format!("{path}.initContainers[{i}]"),
+            &mut names,
+            &volumes,
+            out,
+        );
     }
     if spec.containers.is_empty() {
         out.push(Cause::required(format!("{path}.containers")));
     }
     for (i, c) in spec.containers.iter().enumerate() {
-        container(c, &format!("{path}.containers[{i}]"), &mut names, out);
+        container(
+            c,
+            &format!("{path}.containers[{i}]"),
+            &mut names,
+            &volumes,
+            out,
+        );
     }
     if let Some(p) = spec.restart_policy.as_deref() {
         if !["Always", "OnFailure", "Never"].contains(&p) {
@@ -420,7 +433,185 @@ fn pod_spec(spec: &PodSpec, path: &str, out: &mut Vec<Cause>) {
     }
 }
 
-fn container<'a>(c: &'a Container, path: &str, names: &mut Vec<&'a str>, out: &mut Vec<Cause>) {
+/// `ValidateVolumes`: each volume's name (a DNS label, not used twice) and exactly one
+/// source, with the name a configMap or secret source needs. Returns the names.
+fn volumes<'a>(vols: &'a [Volume], path: &str, out: &mut Vec<Cause>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = Vec::new();
+    for (i, v) in vols.iter().enumerate() {
+        let at = format!("{path}.volumes[{i}]");
+        if v.name.is_empty() {
+            out.push(Cause::required(format!("{at}.name")));
+        } else if !is_dns1123_label(&v.name) {
+            out.push(Cause::invalid(
+                format!("{at}.name"),
+                &quote(&v.name),
+                DNS1123_LABEL,
+            ));
+        } else if names.contains(&v.name.as_str()) {
+            out.push(Cause::new(
+                format!("{at}.name"),
+                format!("Duplicate value: {}", quote(&v.name)),
+            ));
+        } else {
+            names.push(&v.name);
+        }
+        // Every field but the name is a volume type.
+        let types = match json(v).parse::<serde_json::Value>() {
+            Ok(serde_json::Value::Object(m)) => m.keys().filter(|k| *k != "name").count(),
+            _ => 0,
+        };
+        match types {
+            0 => out.push(Cause::new(at, "Required value: must specify a volume type")),
+            1 => {
+                if v.config_map.as_ref().is_some_and(|c| c.name.is_empty()) {
+                    out.push(Cause::required(format!("{at}.configMap.name")));
+                }
+                if v.secret
+                    .as_ref()
+                    .is_some_and(|s| s.secret_name.as_deref().unwrap_or("").is_empty())
+                {
+                    out.push(Cause::required(format!("{at}.secret.secretName")));
+                }
+            }
+            _ => out.push(Cause::forbidden(
+                at,
+                "may not specify more than 1 volume type",
+            )),
+        }
+    }
+    names
+}
+
+/// `IsEnvVarName` as Kubernetes 1.34 has it (relaxed): printable ASCII but `=`.
+fn env_var_name_errors(name: &str) -> Option<&'static str> {
+    (!name.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'='))
+        .then_some("a valid environment variable name must consist only of printable ASCII characters other than '='")
+}
+
+/// A `configMapKeyRef` or `secretKeyRef`: its key is required and must be a config key.
+fn key_selector(name: &str, key: &str, at: &str, out: &mut Vec<Cause>) {
+    if !name.is_empty() {
+        for msg in configdata::dns1123_subdomain_errors(name) {
+            out.push(Cause::invalid(format!("{at}.name"), &quote(name), &msg));
+        }
+    }
+    if key.is_empty() {
+        out.push(Cause::required(format!("{at}.key")));
+    } else {
+        for msg in configdata::config_key_errors(key) {
+            out.push(Cause::invalid(format!("{at}.key"), &quote(key), &msg));
+        }
+    }
+}
+
+/// `ValidateEnv`, `ValidateEnvFrom` and `ValidateVolumeMounts` of one container.
+fn container_env_and_mounts(c: &Container, path: &str, volumes: &[&str], out: &mut Vec<Cause>) {
+    for (i, e) in c.env.iter().flatten().enumerate() {
+        let at = format!("{path}.env[{i}]");
+        if e.name.is_empty() {
+            out.push(Cause::required(format!("{at}.name")));
+        } else if let Some(msg) = env_var_name_errors(&e.name) {
+            out.push(Cause::invalid(format!("{at}.name"), &quote(&e.name), msg));
+        }
+        let Some(from) = &e.value_from else { continue };
+        let at = format!("{at}.valueFrom");
+        let mut sources = 0;
+        if from.field_ref.is_some() {
+            sources += 1;
+        }
+        if from.resource_field_ref.is_some() {
+            sources += 1;
+        }
+        if let Some(r) = &from.config_map_key_ref {
+            sources += 1;
+            key_selector(&r.name, &r.key, &format!("{at}.configMapKeyRef"), out);
+        }
+        if let Some(r) = &from.secret_key_ref {
+            sources += 1;
+            key_selector(&r.name, &r.key, &format!("{at}.secretKeyRef"), out);
+        }
+        let detail = if sources == 0 {
+            "must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`"
+        } else if e.value.as_deref().is_some_and(|v| !v.is_empty()) {
+            "may not be specified when `value` is not empty"
+        } else if sources > 1 {
+            "may not have more than one field specified at a time"
+        } else {
+            continue;
+        };
+        out.push(Cause::invalid(at, "\"\"", detail));
+    }
+    for (i, e) in c.env_from.iter().flatten().enumerate() {
+        let at = format!("{path}.envFrom[{i}]");
+        if let Some(msg) = e
+            .prefix
+            .as_deref()
+            .filter(|p| !p.is_empty())
+            .and_then(env_var_name_errors)
+        {
+            out.push(Cause::invalid(
+                format!("{at}.prefix"),
+                &quote(e.prefix.as_deref().unwrap_or("")),
+                msg,
+            ));
+        }
+        let refs = [
+            e.config_map_ref.as_ref().map(|r| (&r.name, "configMapRef")),
+            e.secret_ref.as_ref().map(|r| (&r.name, "secretRef")),
+        ];
+        for (name, field) in refs.iter().flatten() {
+            if name.is_empty() {
+                out.push(Cause::required(format!("{at}.{field}.name")));
+            }
+        }
+        // The index is left out of these two, as the API server leaves it out.
+        match refs.iter().flatten().count() {
+            0 => out.push(Cause::invalid(
+                format!("{path}.envFrom"),
+                "\"\"",
+                "must specify one of: `configMapRef` or `secretRef`",
+            )),
+            1 => {}
+            _ => out.push(Cause::invalid(
+                format!("{path}.envFrom"),
+                "\"\"",
+                "may not have more than one field specified at a time",
+            )),
+        }
+    }
+    let mut mount_paths: Vec<&str> = Vec::new();
+    for (i, m) in c.volume_mounts.iter().flatten().enumerate() {
+        let at = format!("{path}.volumeMounts[{i}]");
+        if m.name.is_empty() {
+            out.push(Cause::required(format!("{at}.name")));
+        }
+        if !volumes.contains(&m.name.as_str()) {
+            out.push(Cause::new(
+                format!("{at}.name"),
+                format!("Not found: {}", quote(&m.name)),
+            ));
+        }
+        if m.mount_path.is_empty() {
+            out.push(Cause::required(format!("{at}.mountPath")));
+        }
+        if mount_paths.contains(&m.mount_path.as_str()) {
+            out.push(Cause::invalid(
+                format!("{at}.mountPath"),
+                &quote(&m.mount_path),
+                "must be unique",
+            ));
+        }
+        mount_paths.push(&m.mount_path);
+    }
+}
+
+fn container<'a>(
+    c: &'a Container,
+    path: &str,
+    names: &mut Vec<&'a str>,
+    volumes: &[&str],
+    out: &mut Vec<Cause>,
+) {
     if c.name.is_empty() {
         out.push(Cause::required(format!("{path}.name")));
     } else if !is_dns1123_label(&c.name) {
@@ -448,6 +639,7 @@ fn container<'a>(c: &'a Container, path: &str, names: &mut Vec<&'a str>, out: &m
             ));
         }
     }
+    container_env_and_mounts(c, path, volumes, out);
 }
 
 /// `ValidateDeploymentStrategy` and `ValidateRollingUpdateDeployment`.
@@ -664,6 +856,37 @@ mod tests {
         ));
         let ok = deploy(&GOOD.replace("metadata: {name: web}", "metadata: {name: web, labels: {\"example.com/Tier_1.a\": \"\"}, annotations: {\"kubernetes.io/change-cause\": \"any text at all\"}}"));
         assert!(validate_create(&ok).is_ok());
+    }
+
+    #[test]
+    fn env_env_from_mounts_and_volumes_are_checked() {
+        // Decoded as under --validate=warn: the mis-indented envFrom's `name` is dropped.
+        let pod = |spec: &str| {
+            let yaml = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n{spec}");
+            let docs = crate::decode::parse_documents(&yaml).unwrap();
+            let (mut o, _) =
+                crate::decode::decode_validated(&docs[0], crate::decode::Validation::Warn).unwrap();
+            crate::defaults::apply(&mut o);
+            o
+        };
+        let e = msg(&pod(
+            "  containers:\n  - name: c\n    image: nginx\n    envFrom:\n    - configMapRef:\n      name: app-config\n",
+        ));
+        assert_eq!(
+            e,
+            "Pod \"p\" is invalid: spec.containers[0].envFrom: Invalid value: \"\": must specify one of: `configMapRef` or `secretRef`"
+        );
+        let e = msg(&pod(
+            "  containers:\n  - name: c\n    image: nginx\n    volumeMounts: [{name: config, mountPath: /etc/app}]\n  volumes: [{name: app-config, configMap: {name: app-config}}]\n",
+        ));
+        assert_eq!(
+            e,
+            "Pod \"p\" is invalid: spec.containers[0].volumeMounts[0].name: Not found: \"config\""
+        );
+        let e = msg(&pod(
+            "  containers:\n  - name: c\n    image: nginx\n    env:\n    - {name: A, valueFrom: {secretKeyRef: {name: s}}}\n    - {name: B, value: x, valueFrom: {fieldRef: {fieldPath: metadata.name}}}\n  volumes: [{name: v}, {name: v, emptyDir: {}}]\n",
+        ));
+        assert!(e.contains("* spec.volumes[0]: Required value: must specify a volume type\n* spec.volumes[1].name: Duplicate value: \"v\"\n* spec.containers[0].env[0].valueFrom.secretKeyRef.key: Required value\n* spec.containers[0].env[1].valueFrom: Invalid value: \"\": may not be specified when `value` is not empty"), "{e}");
     }
 
     #[test]
