@@ -347,10 +347,12 @@ pub fn locate(file: &str, text: &str, errors: &str) -> Vec<Mark> {
         if other_file {
             continue;
         }
-        // YAML syntax: `yaml: line N: ...`, N counted from the first line of the document
-        // that fails, as kubectl reads the file.
-        if let Some(i) = msg.find("yaml: line ") {
-            let n: String = msg[i + "yaml: line ".len()..]
+        // YAML syntax: marked at the problem's line in the file. The message's `yaml: line
+        // N` counts from the first line of the failing document, and is go-yaml's number,
+        // which may be the line above the problem or missing.
+        if let Some(i) = msg.find("error converting YAML to JSON: yaml: ") {
+            let n: String = msg[i..]
+                .trim_start_matches("error converting YAML to JSON: yaml: line ")
                 .chars()
                 .take_while(char::is_ascii_digit)
                 .collect();
@@ -530,6 +532,14 @@ spec:
         let text = "a: b\n---\nc: d\n e: f\n";
         let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context";
         assert_eq!(locate("x.yaml", text, err)[0].line, 4);
+        // A parser error: go-yaml names the line above the problem; the mark is at the
+        // problem. An unknown alias: no line in the message.
+        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n spec:\n";
+        let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: line 4: did not find expected key";
+        assert_eq!(locate("x.yaml", text, err)[0].line, 5);
+        let text = "a: b\nc: *nope\n";
+        let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: unknown anchor 'nope' referenced";
+        assert_eq!(locate("x.yaml", text, err)[0].line, 2);
         let text = "a: b\n--- !x\nc: d\n";
         let err = "error: error parsing x.yaml: invalid Yaml document separator: !x";
         assert_eq!(locate("x.yaml", text, err)[0].line, 2);
