@@ -159,6 +159,16 @@ fn cases() -> Vec<Vec<&'static str>> {
         c("create secret generic app-secret --from-literal=DB_Host=mysql --dry-run=client -o yaml"),
         c("create secret generic app-secret --from-literal=DB_Host=mysql --dry-run=client -o json"),
         c("create secret docker-registry reg --docker-username=u --docker-password=p --dry-run=client -o yaml"),
+        // groups given an unknown word, and errors found before the server is asked
+        c("rollout foo"),
+        c("rollout foo bar"),
+        c("set foo"),
+        c("-n default set bogus deploy/web"),
+        c("config foo bar"),
+        c("rollout history deployment/a --revision=-2"),
+        c("scale --replicas=-1 deployment/a"),
+        c("expose"),
+        c("describe"),
         // the front end
         c("ge"),
         c("foo"),

@@ -1755,7 +1755,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
     };
     if requests.is_empty() {
-        cx.out.err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\nerror: Required resource not specified.\nSee 'kubectl describe -h' for help and examples\n");
+        cx.out.err("error: You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");
         return Exec::Done(1);
     }
     let all_ns = a.bool("all-namespaces");

@@ -80,7 +80,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         }
         [t, n] => (t.clone(), n.clone()),
         _ => {
-            return usage_error(cx.out, CMD, "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'");
+            return fail(cx.out, super::resource::MISSING_RESOURCE);
         }
     };
     let Some(info) = registry::lookup(&kind_name) else {

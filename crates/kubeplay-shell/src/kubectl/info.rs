@@ -483,13 +483,6 @@ pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             cx.out.out(format!("Context \"{CONTEXT}\" modified.\n"));
             Exec::Done(0)
         }
-        // `config` runs no command of its own: cobra's error names all the words.
-        _ => fail(
-            cx.out,
-            format!(
-                "unknown command \"{}\"\nSee 'kubectl config -h' for help and examples",
-                a.positional.join(" ")
-            ),
-        ),
+        _ => super::unknown_subcommand(cx.out, "kubectl config", &a.positional),
     }
 }

@@ -282,6 +282,24 @@ pub fn parse_flags(
     }
 }
 
+/// A command group (`rollout`, `set`, `config`) given a word that is none of its
+/// subcommands: kubectl names all the words it was given that are not flags.
+pub fn unknown_subcommand(out: &mut Output, group: &str, args: &[String]) -> Exec {
+    let mut words = Vec::new();
+    let mut rest = args.to_vec();
+    while let (Some(word), after) = find_command(&rest, &[]) {
+        words.push(word);
+        rest = after;
+    }
+    fail(
+        out,
+        format!(
+            "unknown command \"{}\"\nSee '{group} -h' for help and examples",
+            words.join(" ")
+        ),
+    )
+}
+
 /// `--validate` as kubectl reads it (strict when not given).
 pub fn validation_of(a: &flags::Args) -> Result<kubeplay_api::decode::Validation, String> {
     kubeplay_api::decode::Validation::parse(a.str("validate"))

@@ -123,10 +123,7 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         "pause" => pause_resume(cx, &rest, true),
         "resume" => pause_resume(cx, &rest, false),
         "restart" => restart(cx, &rest),
-        other => fail(
-            cx.out,
-            format!("unknown command \"{other}\" for \"kubectl rollout\""),
-        ),
+        _ => super::unknown_subcommand(cx.out, "kubectl rollout", args),
     }
 }
 
@@ -412,7 +409,10 @@ fn history(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     };
     let revision = a.int("revision").unwrap_or(0);
     if revision < 0 {
-        return fail(cx.out, format!("invalid revision specified: {revision}"));
+        return fail(
+            cx.out,
+            format!("revision must be a positive integer: {revision}"),
+        );
     }
     let name = match target(cx, &a, "history") {
         Ok(t) => t,

@@ -5,9 +5,7 @@ use super::flags::{Flag, DRY_RUN, OUTPUT};
 use super::help::Doc;
 use super::output;
 use super::resource::{self, Request};
-use super::{
-    dry_run_of, fail, namespace_of, parse_flags, usage_error, Cx, DryRun, Exec, VerbError,
-};
+use super::{dry_run_of, fail, namespace_of, parse_flags, Cx, DryRun, Exec, VerbError};
 use kubeplay_api::k8s_openapi::api::core::v1::PodSpec;
 use kubeplay_api::{Kind, Object};
 
@@ -84,10 +82,7 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             cx.out,
             format!("\"kubectl set {other}\" is not available in kubeplay"),
         ),
-        Some(other) => fail(
-            cx.out,
-            format!("unknown command \"{other}\" for \"kubectl set\""),
-        ),
+        Some(_) => super::unknown_subcommand(cx.out, "kubectl set", args),
         None => match parse_flags(cx, &SET_DOC, &[], args) {
             Ok(_) => {
                 cx.out.out(super::help::render(&SET_DOC, &[]));
@@ -377,9 +372,8 @@ pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         return fail(cx.out, "required flag(s) \"replicas\" not set");
     };
     if replicas < 0 {
-        return usage_error(
+        return fail(
             cx.out,
-            "kubectl scale",
             "The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0",
         );
     }
