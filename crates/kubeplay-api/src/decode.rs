@@ -15,6 +15,13 @@ pub enum DecodeError {
         message: String,
         line: Option<usize>,
     },
+    /// A manifest that starts with `{` and is neither YAML nor JSON: Go's JSON decoder's
+    /// error, which kubectl reports for it (`unexpected EOF`, `json: offset 21: invalid
+    /// character ...`); `line` is where it is (from 1), for the editor.
+    Json {
+        message: String,
+        line: usize,
+    },
     /// The document has no `kind`; `json` is the document as compact JSON.
     MissingKind {
         json: String,
@@ -51,6 +58,7 @@ impl DecodeError {
             DecodeError::Syntax { message, .. } => {
                 format!("error converting YAML to JSON: {message}")
             }
+            DecodeError::Json { message, .. } => message.clone(),
             DecodeError::MissingKind { json } => format!("Object 'Kind' is missing in '{json}'"),
             DecodeError::MissingApiVersion { json } => {
                 format!("Object 'apiVersion' is missing in '{json}'")
@@ -120,6 +128,7 @@ pub fn parse_documents_until_error(
             if let Err(e) = parse_chunk(&chunk, &mut out) {
                 let line = match &e {
                     DecodeError::Syntax { line, .. } => line.map(|n| start + n),
+                    DecodeError::Json { line, .. } => Some(start + line),
                     _ => None,
                 };
                 return (out, Some((e, line)));
@@ -147,8 +156,241 @@ fn parse_chunk(text: &str, out: &mut Vec<Value>) -> Result<(), DecodeError> {
         }
         r => r,
     };
+    // kubectl reads a manifest that starts with `{` as JSON first, and as YAML when that
+    // fails; when both fail, it reports the JSON error.
+    let r = match r {
+        Err(DecodeError::Syntax { .. }) if text.trim_start().starts_with('{') => {
+            match go_json_error(text) {
+                Some((message, at)) => Err(DecodeError::Json {
+                    message,
+                    line: text[..at.min(text.len())].matches('\n').count() + 1,
+                }),
+                None => r,
+            }
+        }
+        r => r,
+    };
     out.append(&mut docs);
     r
+}
+
+/// The first error Go's `json.Decoder` finds in a stream of JSON values, as kubectl prints
+/// it (`unexpected EOF`, or `json: offset N: invalid character 'x' <where>`, N counting the
+/// bytes up to and with the bad one), and the byte it is at. `None` when the text is JSON.
+fn go_json_error(text: &str) -> Option<(String, usize)> {
+    struct Scan<'a> {
+        b: &'a [u8],
+        text: &'a str,
+        i: usize,
+    }
+    type R = Result<(), (String, usize)>;
+    impl Scan<'_> {
+        fn eof(&self) -> (String, usize) {
+            ("unexpected EOF".into(), self.b.len())
+        }
+        fn invalid(&self, context: &str) -> (String, usize) {
+            let c = self.text[self.i..].chars().next().unwrap_or('\0');
+            // Go's quoteChar.
+            let quoted = match c {
+                '\'' => "'\\''".to_string(),
+                '"' => "'\"'".to_string(),
+                c if c.is_control() => {
+                    let e = c.escape_default().to_string();
+                    let e = if e.starts_with("\\u") {
+                        format!("\\x{:02x}", c as u32)
+                    } else {
+                        e
+                    };
+                    format!("'{e}'")
+                }
+                c => format!("'{c}'"),
+            };
+            (
+                format!(
+                    "json: offset {}: invalid character {quoted} {context}",
+                    self.i + 1
+                ),
+                self.i,
+            )
+        }
+        fn peek(&mut self) -> Option<u8> {
+            while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.b.get(self.i) {
+                self.i += 1;
+            }
+            self.b.get(self.i).copied()
+        }
+        fn value(&mut self, context: &str) -> R {
+            match self.peek() {
+                None => Err(self.eof()),
+                Some(b'{') => self.object(),
+                Some(b'[') => self.array(),
+                Some(b'"') => self.string(),
+                Some(b'-' | b'0'..=b'9') => self.number(),
+                Some(b't') => self.literal("true"),
+                Some(b'f') => self.literal("false"),
+                Some(b'n') => self.literal("null"),
+                Some(_) => Err(self.invalid(context)),
+            }
+        }
+        fn object(&mut self) -> R {
+            self.i += 1;
+            if self.peek() == Some(b'}') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                match self.peek() {
+                    None => return Err(self.eof()),
+                    Some(b'"') => self.string()?,
+                    Some(_) => {
+                        return Err(self.invalid("looking for beginning of object key string"))
+                    }
+                }
+                match self.peek() {
+                    None => return Err(self.eof()),
+                    Some(b':') => self.i += 1,
+                    Some(_) => return Err(self.invalid("after object key")),
+                }
+                self.value("looking for beginning of value")?;
+                match self.peek() {
+                    None => return Err(self.eof()),
+                    Some(b',') => self.i += 1,
+                    Some(b'}') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    Some(_) => return Err(self.invalid("after object key:value pair")),
+                }
+            }
+        }
+        fn array(&mut self) -> R {
+            self.i += 1;
+            if self.peek() == Some(b']') {
+                self.i += 1;
+                return Ok(());
+            }
+            loop {
+                self.value("looking for beginning of value")?;
+                match self.peek() {
+                    None => return Err(self.eof()),
+                    Some(b',') => self.i += 1,
+                    Some(b']') => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    Some(_) => return Err(self.invalid("after array element")),
+                }
+            }
+        }
+        fn string(&mut self) -> R {
+            self.i += 1;
+            loop {
+                let Some(&c) = self.b.get(self.i) else {
+                    return Err(self.eof());
+                };
+                match c {
+                    b'"' => {
+                        self.i += 1;
+                        return Ok(());
+                    }
+                    b'\\' => {
+                        self.i += 1;
+                        match self.b.get(self.i) {
+                            None => return Err(self.eof()),
+                            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
+                                self.i += 1
+                            }
+                            Some(b'u') => {
+                                self.i += 1;
+                                for _ in 0..4 {
+                                    match self.b.get(self.i) {
+                                        None => return Err(self.eof()),
+                                        Some(h) if h.is_ascii_hexdigit() => self.i += 1,
+                                        Some(_) => {
+                                            return Err(
+                                                self.invalid("in \\u hexadecimal character escape")
+                                            )
+                                        }
+                                    }
+                                }
+                            }
+                            Some(_) => return Err(self.invalid("in string escape code")),
+                        }
+                    }
+                    c if c < 0x20 => return Err(self.invalid("in string literal")),
+                    _ => self.i += 1,
+                }
+            }
+        }
+        fn digits(&mut self) {
+            while self.b.get(self.i).is_some_and(u8::is_ascii_digit) {
+                self.i += 1;
+            }
+        }
+        fn number(&mut self) -> R {
+            if self.b[self.i] == b'-' {
+                self.i += 1;
+                match self.b.get(self.i) {
+                    None => return Err(self.eof()),
+                    Some(b'0'..=b'9') => {}
+                    Some(_) => return Err(self.invalid("in numeric literal")),
+                }
+            }
+            if self.b[self.i] == b'0' {
+                self.i += 1;
+            } else {
+                self.digits();
+            }
+            if self.b.get(self.i) == Some(&b'.') {
+                self.i += 1;
+                match self.b.get(self.i) {
+                    None => return Err(self.eof()),
+                    Some(b'0'..=b'9') => self.digits(),
+                    Some(_) => return Err(self.invalid("after decimal point in numeric literal")),
+                }
+            }
+            if let Some(b'e' | b'E') = self.b.get(self.i) {
+                self.i += 1;
+                if let Some(b'+' | b'-') = self.b.get(self.i) {
+                    self.i += 1;
+                }
+                match self.b.get(self.i) {
+                    None => return Err(self.eof()),
+                    Some(b'0'..=b'9') => self.digits(),
+                    Some(_) => return Err(self.invalid("in exponent of numeric literal")),
+                }
+            }
+            Ok(())
+        }
+        fn literal(&mut self, word: &str) -> R {
+            for expected in word.bytes().skip(1) {
+                self.i += 1;
+                match self.b.get(self.i) {
+                    None => return Err(self.eof()),
+                    Some(&c) if c == expected => {}
+                    Some(_) => {
+                        return Err(self.invalid(&format!(
+                            "in literal {word} (expecting '{}')",
+                            expected as char
+                        )))
+                    }
+                }
+            }
+            self.i += 1;
+            Ok(())
+        }
+    }
+    let mut s = Scan {
+        b: text.as_bytes(),
+        text,
+        i: 0,
+    };
+    while s.peek().is_some() {
+        if let Err(e) = s.value("looking for beginning of value") {
+            return Some(e);
+        }
+    }
+    None
 }
 
 /// A YAML value whose mappings keep the last of duplicate keys.
@@ -774,6 +1016,47 @@ spec:
         );
         let d = &parse_documents("apiVersion: v1\nkind: Deploymnt\n").unwrap()[0];
         assert!(matches!(decode(d), Err(DecodeError::UnknownKind { .. })));
+    }
+
+    #[test]
+    fn json_errors_are_gos() {
+        // What kubectl 1.32 (JSON only) prints for each, after "error parsing FILE: ".
+        let cases = [
+            ("{\"apiVersion\": v1}\n", "json: offset 16: invalid character 'v' looking for beginning of value"),
+            ("{\"a\": tru}\n", "json: offset 10: invalid character '}' in literal true (expecting 'e')"),
+            ("{\"a\": [1, 2 3]}\n", "json: offset 13: invalid character '3' after array element"),
+            ("{\"a\": -x}\n", "json: offset 8: invalid character 'x' in numeric literal"),
+            ("{\"a\": 1.}\n", "json: offset 9: invalid character '}' after decimal point in numeric literal"),
+            ("{\"a\": 1e}\n", "json: offset 9: invalid character '}' in exponent of numeric literal"),
+            ("{\"a\": \"\t\"}\n", "json: offset 8: invalid character '\\t' in string literal"),
+            ("{'a': 1}\n", "json: offset 2: invalid character '\\'' looking for beginning of object key string"),
+            ("{\"a\": \"b\\q\"}\n", "json: offset 10: invalid character 'q' in string escape code"),
+            ("{\n  \"a\": \"x\",\n  \"b\": \"\\u12g4\"\n}\n", "json: offset 27: invalid character 'g' in \\u hexadecimal character escape"),
+            ("{\"a\" 1}\n", "json: offset 6: invalid character '1' after object key"),
+            ("  {\"apiVersion\": \"v1\"\n", "unexpected EOF"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(
+                go_json_error(text).map(|e| e.0).as_deref(),
+                Some(want),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            go_json_error("{\"a\": [1, {\"b\": null}], \"c\": -1.5e+3} 7\n"),
+            None
+        );
+        // Since 1.33 a manifest that is not JSON but is YAML is read as YAML.
+        assert_eq!(parse_documents("{\"a\": tru}\n").unwrap()[0]["a"], "tru");
+        // Neither: the JSON error, and its line for the editor.
+        let err = parse_documents_until_error("{\n  \"a\": \"x\",\n  \"b\": \"\\u12g4\"\n}\n")
+            .1
+            .unwrap();
+        assert_eq!(err.1, Some(3));
+        assert_eq!(
+            err.0.message(),
+            "json: offset 27: invalid character 'g' in \\u hexadecimal character escape"
+        );
     }
 
     #[test]

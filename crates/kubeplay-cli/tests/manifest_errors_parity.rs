@@ -1,8 +1,9 @@
 //! Manifests kubectl refuses before it talks to a server, next to the real kubectl
 //! (/usr/bin/kubectl): YAML syntax errors (go-yaml's wording and its line numbers, which for
 //! a parser error name the line above the problem), documents that do not say what they are
-//! (`apiVersion not set`, `kind not set`) under each `--validate`, and bad `--validate`
-//! values; through create, apply and replace. Skipped when no kubectl is installed.
+//! (`apiVersion not set`, `kind not set`) under each `--validate`, bad `--validate` values,
+//! and JSON that is neither JSON nor YAML (Go's decoder's errors); through create, apply and
+//! replace. Skipped when no kubectl is installed.
 
 mod parity;
 
@@ -27,6 +28,14 @@ const FILES: &[(&str, &str)] = &[
     ("indented-key.yaml", "apiVersion: v1\n  kind: Pod\n"),
     ("env.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n   env:\n    - name: A\n"),
     ("anchor.yaml", "a: *nope\n"),
+    // JSON (a manifest that starts with `{`) that is not YAML either: Go's decoder's error.
+    // (Since 1.33 kubectl reads such a manifest as YAML when it is not JSON, e.g.
+    // `{"a": tru}`; the 1.32 this runs does not, so those cases are decode.rs's tests.)
+    ("comma.json", "{\"apiVersion\": \"v1\" \"kind\": \"Pod\"}\n"),
+    ("unclosed.json", "  {\"apiVersion\": \"v1\", \"kind\": \"Pod\"\n"),
+    ("escape.json", "{\"a\": \"b\\q\"}\n"),
+    ("unicode.json", "{\n  \"a\": \"x\",\n  \"b\": \"\\u12g4\"\n}\n"),
+    ("no-colon.json", "{\"a\" 1}\n"),
     // Documents that do not say what they are.
     ("no-api-version.yaml", "kind: Pod\nmetadata:\n  name: p\n"),
     ("no-kind.yaml", "apiVersion: v1\nmetadata:\n  name: p\n"),

@@ -350,7 +350,12 @@ pub fn locate(file: &str, text: &str, errors: &str) -> Vec<Mark> {
         // YAML syntax: marked at the problem's line in the file. The message's `yaml: line
         // N` counts from the first line of the failing document, and is go-yaml's number,
         // which may be the line above the problem or missing.
-        if let Some(i) = msg.find("error converting YAML to JSON: yaml: ") {
+        let json = msg.contains("error parsing ")
+            && (msg.contains(": json: offset ") || msg.trim_end().ends_with(": unexpected EOF"));
+        if let Some(i) = msg
+            .find("error converting YAML to JSON: yaml: ")
+            .or(json.then_some(msg.len()))
+        {
             let n: String = msg[i..]
                 .trim_start_matches("error converting YAML to JSON: yaml: line ")
                 .chars()
@@ -540,6 +545,10 @@ spec:
         let text = "a: b\nc: *nope\n";
         let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: unknown anchor 'nope' referenced";
         assert_eq!(locate("x.yaml", text, err)[0].line, 2);
+        // JSON that is not YAML either: Go's error, marked at its line.
+        let text = "{\n  \"a\": \"x\",\n  \"b\": \"\\u12g4\"\n}\n";
+        let err = "error: error parsing x.json: json: offset 27: invalid character 'g' in \\u hexadecimal character escape";
+        assert_eq!(locate("x.json", text, err)[0].line, 3);
         let text = "a: b\n--- !x\nc: d\n";
         let err = "error: error parsing x.yaml: invalid Yaml document separator: !x";
         assert_eq!(locate("x.yaml", text, err)[0].line, 2);

@@ -388,7 +388,7 @@ fn decode_error(
         | DecodeError::NotAnObject { .. } => {
             VerbError::Msg(format!("unable to decode \"{source}\": {}", e.message()))
         }
-        DecodeError::Syntax { .. } | DecodeError::Separator { .. } => {
+        DecodeError::Syntax { .. } | DecodeError::Json { .. } | DecodeError::Separator { .. } => {
             VerbError::Msg(format!("error parsing {source}: {}", e.message()))
         }
         DecodeError::UnknownKind { .. } => VerbError::Msg(format!(
