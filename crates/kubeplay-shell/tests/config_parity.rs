@@ -5,7 +5,11 @@
 //! `kubectl config` alone is left out: its help describes kubeplay's one-context kubeconfig.
 //! Skipped when no kubectl is installed.
 
-use kubeplay_shell::{Session, Stream};
+mod common {
+    pub mod session;
+}
+use common::session::{kubectl_line, run_line};
+use kubeplay_shell::Session;
 use std::process::Command;
 
 const KUBECTL: &str = "/usr/bin/kubectl";
@@ -58,28 +62,12 @@ fn real(config: &str, args: &[&str]) -> (String, String) {
 fn ours(namespace: Option<&str>, args: &[&str]) -> (String, String) {
     let mut s = Session::new(1);
     if let Some(n) = namespace {
-        s.feed_line(&format!(
-            "kubectl config set-context --current --namespace={n}"
-        ));
-        s.run_until_idle();
-        s.take_output();
+        run_line(
+            &mut s,
+            &format!("kubectl config set-context --current --namespace={n}"),
+        );
     }
-    let line: Vec<String> = std::iter::once("kubectl".to_string())
-        .chain(
-            args.iter()
-                .map(|a| format!("'{}'", a.replace('\'', "'\\''"))),
-        )
-        .collect();
-    s.feed_line(&line.join(" "));
-    s.run_until_idle();
-    let (mut out, mut err) = (String::new(), String::new());
-    for c in s.take_output() {
-        match c.stream {
-            Stream::Out => out.push_str(&c.text),
-            Stream::Err => err.push_str(&c.text),
-        }
-    }
-    (out, err)
+    run_line(&mut s, &kubectl_line(args))
 }
 
 #[test]

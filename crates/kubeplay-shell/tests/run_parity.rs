@@ -4,8 +4,10 @@
 //! discovery documents from a tiny local HTTP server. Skips when /usr/bin/kubectl is absent.
 
 mod common {
+    pub mod session;
     pub mod since_1_34;
 }
+use common::session::{kubectl_line, run_line};
 use common::since_1_34::since_1_34;
 use kubeplay_shell::Session;
 use std::io::{Read, Write};
@@ -71,21 +73,7 @@ fn real(port: u16, args: &[&str]) -> (String, String) {
 }
 
 fn ours(args: &[&str]) -> (String, String) {
-    let mut s = Session::new(1);
-    let line = std::iter::once("kubectl".to_string())
-        .chain(args.iter().map(|a| format!("'{a}'")))
-        .collect::<Vec<_>>()
-        .join(" ");
-    s.feed_line(&line);
-    s.run_until_idle();
-    let (mut out, mut err) = (String::new(), String::new());
-    for c in s.take_output() {
-        match c.stream {
-            kubeplay_shell::Stream::Out => out.push_str(&c.text),
-            kubeplay_shell::Stream::Err => err.push_str(&c.text),
-        }
-    }
-    (out, err)
+    run_line(&mut Session::new(1), &kubectl_line(args))
 }
 
 #[test]

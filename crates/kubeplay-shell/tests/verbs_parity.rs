@@ -14,34 +14,20 @@
 //!   ([`since_1_34`]).
 
 mod common {
+    pub mod session;
     pub mod since_1_34;
 }
+use common::session::{kubectl_line, run_line};
 use common::since_1_34::since_1_34;
-use kubeplay_shell::{Session, Stream};
+use kubeplay_shell::Session;
 use std::process::Command;
 
 const KUBECTL: &str = "/usr/bin/kubectl";
 
-fn quote(a: &str) -> String {
-    format!("'{}'", a.replace('\'', "'\\''"))
-}
-
 /// Run `kubectl ARGS` in a fresh kubeplay session: (stdout, stderr, status).
 fn kubeplay(args: &[&str]) -> (String, String, i32) {
     let mut s = Session::new(1);
-    let line = std::iter::once("kubectl".to_string())
-        .chain(args.iter().map(|a| quote(a)))
-        .collect::<Vec<_>>()
-        .join(" ");
-    s.feed_line(&line);
-    s.run_until_idle();
-    let (mut out, mut err) = (String::new(), String::new());
-    for c in s.take_output() {
-        match c.stream {
-            Stream::Out => out.push_str(&c.text),
-            Stream::Err => err.push_str(&c.text),
-        }
-    }
+    let (out, err) = run_line(&mut s, &kubectl_line(args));
     (out, err, s.last_status)
 }
 

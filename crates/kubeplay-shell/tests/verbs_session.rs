@@ -1,19 +1,13 @@
 //! The write verbs driven through a [`Session`], as the page drives them: `kubectl edit`'s
 //! round trip through the editor, and bad input that must fail cleanly.
 
-use kubeplay_shell::{Session, Stream};
+mod common {
+    pub mod session;
+}
+use kubeplay_shell::Session;
 
 fn run(s: &mut Session, line: &str) -> (String, String) {
-    s.feed_line(line);
-    s.run_until_idle();
-    let (mut out, mut err) = (String::new(), String::new());
-    for c in s.take_output() {
-        match c.stream {
-            Stream::Out => out.push_str(&c.text),
-            Stream::Err => err.push_str(&c.text),
-        }
-    }
-    (out, err)
+    common::session::run_line(s, line)
 }
 
 const WEB: &str = "cat <<EOF | kubectl apply -f -
