@@ -1060,6 +1060,37 @@ spec:
     }
 
     #[test]
+    fn any_text_starting_with_a_brace_decodes_or_fails_without_panicking() {
+        // Pieces of JSON and YAML, multi-byte letters among them, strung together at random
+        // (a fixed xorshift, so each run sees the same texts).
+        let pieces = [
+            "{", "}", "[", "]", ":", ",", "\"", "\\", "\\u", "12", "-", ".", "e", "+", "tru",
+            "null", " ", "\n", "\t", "a", "é", "日本", "'", "#", "---\n", "*x", "&x", "- ",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        for _ in 0..3000 {
+            let mut text = String::from("{");
+            for _ in 0..(next() % 24) {
+                text.push_str(pieces[(next() % pieces.len() as u64) as usize]);
+            }
+            let _ = go_json_error(&text);
+            if let (_, Some((e, line))) = parse_documents_until_error(&text) {
+                let _ = e.message();
+                assert!(
+                    line.is_none_or(|l| l >= 1 && l <= text.lines().count() + 1),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn syntax_error_names_a_line() {
         let err = parse_documents("a: b\n  c: d\n").unwrap_err();
         let DecodeError::Syntax { message, .. } = err else {
