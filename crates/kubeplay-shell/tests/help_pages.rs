@@ -20,7 +20,7 @@ const GROUPS: [&str; 6] = [
     "create",
     "config",
 ];
-const COMMANDS: [&str; 43] = [
+const COMMANDS: [&str; 50] = [
     "logs",
     "exec",
     "run",
@@ -64,6 +64,13 @@ const COMMANDS: [&str; 43] = [
     "api-resources",
     "api-versions",
     "cluster-info",
+    "config view",
+    "config get-contexts",
+    "config set-context",
+    "config current-context",
+    "config get-clusters",
+    "config get-users",
+    "config use-context",
 ];
 
 #[test]

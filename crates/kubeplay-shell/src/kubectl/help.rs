@@ -392,6 +392,11 @@ fn flag_doc(path: &str, long: &str) -> &'static str {
         ("rollout status", "revision") => "Follow this revision's rollout; fail if the deployment moves to another (0: the latest).",
         ("rollout undo", "to-revision") => "The revision to go back to; 0 means the one before the current one.",
         ("set env", "env") => "Variables to set, as NAME=VALUE (or NAME- to remove one).",
+        ("config view", "raw") => "Show the certificates and keys as they are, not as DATA+OMITTED.",
+        ("config view", "merge") => "Merge the kubeconfig files named in KUBECONFIG (kubeplay has one).",
+        ("config set-context", "cluster") => "The cluster the context talks to.",
+        ("config set-context", "user") => "The user the context acts as.",
+        ("config set-context", "namespace") => "The namespace commands use when no -n is given.",
         ("set env", "prefix") => "With --from, put this in front of each variable's name.",
         ("run", "env") => "Environment variables for the container, as NAME=VALUE.",
         ("exec", "container") | ("logs", "container") => {

@@ -295,6 +295,80 @@ static USE_CONTEXT_DOC: Doc = Doc {
     usage: "kubectl config use-context CONTEXT_NAME [options]",
     subcommands: &[],
 };
+static VIEW_DOC: Doc = Doc {
+    path: "kubectl config view",
+    long: "Print the kubeconfig: its cluster, its user, its context (with the namespace commands use when no -n is given) and which context is current. Certificates and keys show as DATA+OMITTED unless --raw.",
+    examples: "# The whole kubeconfig\nkubectl config view\n\n# The namespace in use (empty means default)\nkubectl config view --minify -o jsonpath='{..namespace}'",
+    usage: "kubectl config view [flags] [options]",
+    subcommands: &[],
+};
+static VIEW_FLAGS: &[Flag] = &[
+    Flag::bool("allow-missing-template-keys", None),
+    Flag::bool("flatten", None),
+    Flag::bool("merge", None).shows("true"),
+    Flag::bool("minify", None),
+    OUTPUT.shows("'yaml'"),
+    Flag::bool("raw", None),
+    Flag::bool("show-managed-fields", None),
+    Flag::str("template", None),
+];
+static GET_CONTEXTS_DOC: Doc = Doc {
+    path: "kubectl config get-contexts",
+    long: "List the contexts of the kubeconfig: the current one marked with *, each with its cluster, user and namespace.",
+    examples: "# Which context, and which namespace, are in use\nkubectl config get-contexts",
+    usage: "kubectl config get-contexts [(-o|--output=)name)] [options]",
+    subcommands: &[],
+};
+static GET_CONTEXTS_FLAGS: &[Flag] = &[Flag::bool("no-headers", None), OUTPUT];
+static SET_CONTEXT_DOC: Doc = Doc {
+    path: "kubectl config set-context",
+    long: "Change a context of the kubeconfig. With --current, the context in use; with --namespace, the namespace commands use when no -n is given.",
+    examples: "# Work in the dev namespace from now on\nkubectl config set-context --current --namespace=dev\n\n# Back to the default namespace\nkubectl config set-context --current --namespace=default",
+    usage: "kubectl config set-context [NAME | --current] [--cluster=cluster_nickname] [--user=user_nickname] [--namespace=namespace] [options]",
+    subcommands: &[],
+};
+static SET_CONTEXT_FLAGS: &[Flag] = &[
+    Flag::str("cluster", None),
+    Flag::bool("current", None),
+    Flag::str("namespace", None),
+    Flag::str("user", None),
+];
+static CURRENT_CONTEXT_DOC: Doc = Doc {
+    path: "kubectl config current-context",
+    long: "Print the name of the context in use.",
+    examples: "# The context in use\nkubectl config current-context",
+    usage: "kubectl config current-context [flags] [options]",
+    subcommands: &[],
+};
+static GET_CLUSTERS_DOC: Doc = Doc {
+    path: "kubectl config get-clusters",
+    long: "List the clusters of the kubeconfig.",
+    examples: "# The clusters kubectl knows\nkubectl config get-clusters",
+    usage: "kubectl config get-clusters [flags] [options]",
+    subcommands: &[],
+};
+static GET_USERS_DOC: Doc = Doc {
+    path: "kubectl config get-users",
+    long: "List the users of the kubeconfig.",
+    examples: "# The users kubectl knows\nkubectl config get-users",
+    usage: "kubectl config get-users [flags] [options]",
+    subcommands: &[],
+};
+
+/// A config subcommand's help page and options (the group's for anything else).
+fn config_subcommand(word: Option<&str>) -> (&'static Doc, &'static [Flag]) {
+    match word {
+        Some("view") => (&VIEW_DOC, VIEW_FLAGS),
+        Some("get-contexts") => (&GET_CONTEXTS_DOC, GET_CONTEXTS_FLAGS),
+        Some("set-context") => (&SET_CONTEXT_DOC, SET_CONTEXT_FLAGS),
+        Some("current-context") => (&CURRENT_CONTEXT_DOC, &[]),
+        Some("get-clusters") => (&GET_CLUSTERS_DOC, &[]),
+        Some("get-users") => (&GET_USERS_DOC, &[]),
+        Some("use-context" | "use") => (&USE_CONTEXT_DOC, &[]),
+        _ => (&CONFIG_DOC, CONFIG_FLAGS),
+    }
+}
+
 static CONFIG_FLAGS: &[Flag] = &[
     Flag::bool("current", None),
     Flag::bool("minify", None),
@@ -353,7 +427,8 @@ fn kubeconfig_order(path: &str) -> Option<&'static [&'static str]> {
 }
 
 pub fn config(cx: &mut Cx<'_>, args: &[String]) -> Exec {
-    let a = match parse_flags(cx, &CONFIG_DOC, CONFIG_FLAGS, args) {
+    let (doc, flags) = config_subcommand(super::find_command(args, CONFIG_FLAGS).0.as_deref());
+    let a = match parse_flags(cx, doc, flags, args) {
         Ok(a) => a,
         Err(e) => return e,
     };
