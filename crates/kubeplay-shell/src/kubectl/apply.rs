@@ -158,6 +158,8 @@ pub(super) fn for_each_object(
     mut visit: impl FnMut(&mut Cx<'_>, Target<'_>) -> Result<(), VerbError>,
 ) -> Result<(usize, Vec<VerbError>), Exec> {
     let validation = super::validation_of(a).map_err(|e| fail(cx.out, e))?;
+    // A client dry run sends nothing: no field is refused (see `decode_for_write`).
+    let client_dry_run = matches!(dry_run_of(a), Ok(DryRun::Client));
     let ns = namespace_of(cx, a);
     let enforce = a.namespace().is_some();
     let files = a.all("filename");
@@ -176,7 +178,7 @@ pub(super) fn for_each_object(
     let mut errs: Vec<VerbError> = parse_errs.into_iter().map(VerbError::Msg).collect();
     let mut count = 0;
     for (source, mut doc) in docs {
-        let obj = match resource::decode_for_write(&source, &doc, validation) {
+        let obj = match resource::decode_for_write(&source, &doc, validation, client_dry_run) {
             Ok((o, _)) => o,
             Err(e) => {
                 let e = match e {
@@ -233,7 +235,11 @@ pub(super) fn for_each_object(
             doc: &doc,
             ns: obj.namespace().unwrap_or(""),
             name: obj.name(),
-            validation,
+            validation: if client_dry_run {
+                Validation::Ignore
+            } else {
+                validation
+            },
         };
         if let Err(e) = visit(cx, target) {
             errs.push(e);
@@ -274,7 +280,8 @@ pub(super) fn apply_one(
     let live = match cx.world.get_object(info.kind, ns, name) {
         Ok(live) => live,
         Err(e) if e.reason == Reason::NotFound => {
-            let (new_obj, warnings) = resource::decode_for_write(source, &modified, validation)?;
+            let (new_obj, warnings) =
+                resource::decode_for_write(source, &modified, validation, false)?;
             let shown = if dry == DryRun::Client {
                 object_value(&new_obj)
             } else {

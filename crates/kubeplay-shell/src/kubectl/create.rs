@@ -149,13 +149,14 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let mut errs = Vec::new();
     let mut count = 0;
     for (source, doc) in docs {
-        let (mut obj, warnings) = match resource::decode_for_write(&source, &doc, validation) {
-            Ok(o) => o,
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
+        let (mut obj, warnings) =
+            match resource::decode_for_write(&source, &doc, validation, dry == DryRun::Client) {
+                Ok(o) => o,
+                Err(e) => {
+                    errs.push(e);
+                    continue;
+                }
+            };
         if let Some(sel) = &selector {
             if !sel.matches(obj.meta().labels.as_ref()) {
                 continue;

@@ -88,17 +88,18 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let mut count = 0;
     let mut objs: Vec<(String, Object, Vec<String>)> = Vec::new();
     for (source, doc) in docs {
-        let (mut obj, warnings) = match resource::decode_for_write(&source, &doc, validation) {
-            Ok(o) => o,
-            Err(VerbError::Api(e, _)) => {
-                errs.push(VerbError::Api(e, Some(("replacing", source.clone()))));
-                continue;
-            }
-            Err(e) => {
-                errs.push(e);
-                continue;
-            }
-        };
+        let (mut obj, warnings) =
+            match resource::decode_for_write(&source, &doc, validation, dry == DryRun::Client) {
+                Ok(o) => o,
+                Err(VerbError::Api(e, _)) => {
+                    errs.push(VerbError::Api(e, Some(("replacing", source.clone()))));
+                    continue;
+                }
+                Err(e) => {
+                    errs.push(e);
+                    continue;
+                }
+            };
         count += 1;
         if let Err(e) = place_in_namespace(&mut obj, &ns, enforce) {
             errs.push(e);

@@ -307,11 +307,13 @@ pub fn documents_until_error(sources: &[Source]) -> (Vec<(String, Value)>, Vec<S
 /// kubectl's own check of what it says it is (`error validating`) unless validation is off,
 /// then [`decode_doc`]'s decoding as the server does it under that validation. Returns the
 /// object and the warnings the server would answer with (print them with
-/// [`print_warnings`] when the request is really sent).
+/// [`print_warnings`] when the request is really sent). A client dry run sends nothing, so
+/// no field is refused: the object is what the server would keep of it.
 pub fn decode_for_write(
     source: &str,
     doc: &Value,
     validation: Validation,
+    client_dry_run: bool,
 ) -> Result<(Object, Vec<String>), super::VerbError> {
     if validation != Validation::Ignore {
         let errs = kubeplay_api::decode::object_kind_errors(doc);
@@ -326,8 +328,12 @@ pub fn decode_for_write(
             )));
         }
     }
-    kubeplay_api::decode::decode_validated(doc, validation)
-        .map_err(|e| decode_error(source, doc, e))
+    let decoding = if client_dry_run {
+        Validation::Ignore
+    } else {
+        validation
+    };
+    kubeplay_api::decode::decode_validated(doc, decoding).map_err(|e| decode_error(source, doc, e))
 }
 
 /// The server's warnings, as kubectl prints them on stderr.
