@@ -320,15 +320,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String], which: Which) -> Exec {
         } else {
             "annotated"
         };
-        let result = if local || list || dry == DryRun::Client {
-            obj
-        } else {
-            match cx.world.update(obj, dry == DryRun::Server) {
-                Ok((o, _)) => o,
-                Err(e) => {
-                    errs.push(VerbError::Api(e, None));
-                    continue;
-                }
+        let result = match super::send_update(cx, obj, local || list || dry == DryRun::Client, dry)
+        {
+            Ok(o) => o,
+            Err(e) => {
+                errs.push(e);
+                continue;
             }
         };
         if list {

@@ -282,6 +282,24 @@ pub fn parse_flags(
     }
 }
 
+/// The object a write verb shows: `obj` itself when it only prints (`--local`, a list,
+/// `--dry-run=client`), else what the server made of it (under `--dry-run=server`, without
+/// storing it).
+pub fn send_update(
+    cx: &mut Cx<'_>,
+    obj: kubeplay_api::Object,
+    only_print: bool,
+    dry: DryRun,
+) -> Result<kubeplay_api::Object, VerbError> {
+    if only_print {
+        return Ok(obj);
+    }
+    cx.world
+        .update(obj, dry == DryRun::Server)
+        .map(|(o, _)| o)
+        .map_err(|e| VerbError::Api(e, None))
+}
+
 /// A command group (`rollout`, `set`, `config`) given a word that is none of its
 /// subcommands: kubectl names all the words it was given that are not flags.
 pub fn unknown_subcommand(out: &mut Output, group: &str, args: &[String]) -> Exec {

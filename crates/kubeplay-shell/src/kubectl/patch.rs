@@ -188,15 +188,11 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         };
         let changed = new_obj != live && object_value(&new_obj) != current;
         super::record(&a, "patch", &mut new_obj);
-        let result = if local || dry == DryRun::Client {
-            new_obj
-        } else {
-            match cx.world.update(new_obj, dry == DryRun::Server) {
-                Ok((o, _)) => o,
-                Err(e) => {
-                    errs.push(VerbError::Api(e, None));
-                    continue;
-                }
+        let result = match super::send_update(cx, new_obj, local || dry == DryRun::Client, dry) {
+            Ok(o) => o,
+            Err(e) => {
+                errs.push(e);
+                continue;
             }
         };
         let op = if changed {

@@ -340,15 +340,11 @@ fn update_pod_specs(
                 continue;
             }
         };
-        let result = if only_print {
-            obj
-        } else {
-            match cx.world.update(obj, dry == DryRun::Server) {
-                Ok((o, _)) => o,
-                Err(e) => {
-                    errs.push(VerbError::Api(e, None));
-                    continue;
-                }
+        let result = match super::send_update(cx, obj, only_print, dry) {
+            Ok(o) => o,
+            Err(e) => {
+                errs.push(e);
+                continue;
             }
         };
         output::separate(cx, &format, &mut printed);
