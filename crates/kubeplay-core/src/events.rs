@@ -36,6 +36,8 @@ pub struct EventRecord {
     pub uid: Rc<str>,
     pub field_path: Option<Rc<str>>,
     pub warning: bool,
+    /// The aggregator's combined event (its message changes with each it counts).
+    pub combined: bool,
     pub reason: &'static str,
     pub message: Rc<str>,
     pub component: &'static str,
@@ -43,6 +45,9 @@ pub struct EventRecord {
     pub first: Millis,
     pub last: Millis,
     pub count: u32,
+    /// Repeats the spam filter did not let through since the last that it did: client-go
+    /// counts them all the same, and the next it sends carries the whole count.
+    unsent: u32,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -62,6 +67,7 @@ pub struct EventLog {
     /// object from one place (a container's Pulling, Pulled, Created, Started), and a string
     /// equal to its role's last one is shared without hashing it or looking it up.
     recent: [Option<Rc<str>>; 3],
+    correlator: Correlator,
 }
 
 type Strings = HashMap<u64, Rc<str>, BuildHasherDefault<IdHasher>>;
@@ -231,8 +237,18 @@ impl EventLog {
 
     fn reindex(&mut self) {
         self.index.clear();
+        for g in self.correlator.groups.values_mut() {
+            g.combined = None;
+        }
         for i in 0..self.records.len() {
             let r = self.records.get(i);
+            if r.combined {
+                let source = source_hash(r.component, r.host.as_deref(), str_hash(&r.uid), r.warning);
+                if let Some(g) = self.correlator.groups.get_mut(&group_hash(source, r.reason)) {
+                    g.combined = Some(i);
+                }
+                continue;
+            }
             let uid = (&*r.uid, str_hash(&r.uid));
             let message = (&*r.message, str_hash(&r.message));
             if let Err(h) = self.find(uid, r.reason, message) {
@@ -256,21 +272,64 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
         log.recent = Default::default();
         log.strings.retain(|_, s| Rc::strong_count(s) > 1);
         log.reindex();
+        log.correlator.prune(now);
         found = log.find((uid, hu), e.reason, (&e.message, hm));
     }
-    let slot = match found {
-        Ok(i) => {
-            let r = log.records.get_mut(i);
-            r.count += 1;
-            r.last = now;
-            return;
+    // client-go's EventCorrelator, in its order: the aggregator, the logger (repeats), then
+    // the spam filter, which drops what it refuses after the other two have counted it.
+    let source = source_hash(e.component, e.host, hu, e.warning);
+    let in_group = |r: &EventRecord, since: Millis| r.last >= since && !r.combined;
+    let group = log.correlator.groups.entry(group_hash(source, e.reason)).or_default();
+    if group.distinct == 0 || now - group.last > AGGREGATE_INTERVAL {
+        *group = Group {
+            combined: group.combined,
+            since: now,
+            ..Group::default()
+        };
+    }
+    group.last = now;
+    let repeat = matches!(found, Ok(i) if in_group(log.records.get(i), group.since));
+    let combine = !repeat && group.distinct == AGGREGATE_MAX_EVENTS - 1;
+    if !repeat && !combine {
+        group.distinct += 1;
+    }
+    let target = if combine { group.combined } else { found.ok() };
+    if !log.correlator.accept(source, now) {
+        if let Some(i) = target {
+            log.records.get_mut(i).unsent += 1;
         }
-        Err(h) => h,
+        return;
+    }
+    let message = if combine {
+        format!("(combined from similar events): {}", e.message)
+    } else {
+        e.message
     };
+    if let Some(i) = target {
+        let r = log.records.get_mut(i);
+        r.count += 1 + std::mem::take(&mut r.unsent);
+        r.last = now;
+        if combine {
+            r.message = shared(&mut log.strings, str_hash(&message), &message);
+        }
+        return;
+    }
     let seq = log.records.len() as u64 + log.records.first().map_or(0, |r| r.seq);
-    log.index.insert(slot, log.records.len());
+    let i = log.records.len();
+    match found {
+        Err(slot) if !combine => {
+            log.index.insert(slot, i);
+        }
+        _ => {
+            // A combined record is found through its group, never by its message.
+            if let Some(g) = log.correlator.groups.get_mut(&group_hash(source, e.reason)) {
+                g.combined = Some(i);
+            }
+        }
+    }
     let strings = &mut log.strings;
     let [recent_uid, recent_path, recent_host] = &mut log.recent;
+    let hm = if combine { str_hash(&message) } else { hm };
     log.records.push(EventRecord {
         seq,
         kind: e.kind,
@@ -281,8 +340,9 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
             .field_path
             .map(|f| shared_recent(strings, recent_path, &f, || str_hash(&f))),
         warning: e.warning,
+        combined: combine,
         reason: e.reason,
-        message: shared(strings, hm, &e.message),
+        message: shared(strings, hm, &message),
         component: e.component,
         host: e
             .host
@@ -290,7 +350,89 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
         first: now,
         last: now,
         count: 1,
+        unsent: 0,
     });
+}
+
+/// client-go's aggregator: more than this many different messages of one reason about one
+/// object from one source, within [`AGGREGATE_INTERVAL`] of each other, and the rest go into
+/// one event, `(combined from similar events): <the latest message>`, counted.
+const AGGREGATE_MAX_EVENTS: u8 = 10;
+const AGGREGATE_INTERVAL: Millis = 600 * 1000;
+/// client-go's spam filter: a token bucket per source and object (and event type, not reason),
+/// holding 25 and refilled with one every 5 minutes. An event it refuses is not sent.
+const SPAM_BURST: u64 = 25;
+const SPAM_REFILL: Millis = 300 * 1000;
+
+/// The state of client-go's `EventCorrelator` that decides which events are sent, as each
+/// component (the kubelet of each node, each controller) keeps it: its keys name the source.
+/// Keyed by 64-bit hashes of those keys: a clash, unlikely among the objects of a session,
+/// would only make two objects share their budgets.
+#[derive(Clone, Debug, Default)]
+struct Correlator {
+    /// (source, object, type, reason) -> the aggregator's record.
+    groups: HashMap<u64, Group, BuildHasherDefault<IdHasher>>,
+    /// (source, object, type) -> the spam filter's bucket: its tokens, in milliseconds of
+    /// refill (`SPAM_REFILL` to a token), as of the time with them.
+    buckets: HashMap<u64, (Millis, Millis), BuildHasherDefault<IdHasher>>,
+}
+
+#[derive(Clone, Copy, Debug, Default)]
+struct Group {
+    /// The different messages seen since `since` (the aggregator's local keys; `since` is when
+    /// the group last started afresh): those with a record not combined, updated since then.
+    /// When one more would make ten, client-go removes one of the ten at random; kubeplay
+    /// always removes that newest one, so the first nine stay theirs.
+    distinct: u8,
+    since: Millis,
+    last: Millis,
+    /// The record of the combined event, once there is one.
+    combined: Option<usize>,
+}
+
+impl Correlator {
+    /// The spam filter: whether the source still has a token for the object, taking it.
+    fn accept(&mut self, source: u64, now: Millis) -> bool {
+        const FULL: Millis = SPAM_BURST * SPAM_REFILL;
+        let (tokens, at) = self.buckets.entry(source).or_insert((FULL, now));
+        *tokens = (*tokens + (now - *at)).min(FULL);
+        *at = now;
+        if *tokens < SPAM_REFILL {
+            return false;
+        }
+        *tokens -= SPAM_REFILL;
+        true
+    }
+
+    /// Forgets what would start afresh anyway: full buckets, and groups past their interval
+    /// whose combined record is gone.
+    fn prune(&mut self, now: Millis) {
+        let full = SPAM_BURST * SPAM_REFILL;
+        self.buckets
+            .retain(|_, (tokens, at)| *tokens + (now - *at) < full);
+        self.groups
+            .retain(|_, g| g.combined.is_some() || now - g.last <= AGGREGATE_INTERVAL);
+    }
+}
+
+/// The spam filter's key (source, object, type), from the uid's [`str_hash`].
+fn source_hash(component: &str, host: Option<&str>, uid: u64, warning: bool) -> u64 {
+    let mut h = crate::table::FxHasher::default();
+    h.write(component.as_bytes());
+    h.write_u8(0xff);
+    h.write(host.unwrap_or_default().as_bytes());
+    h.write_u8(0xff);
+    h.write_u64(uid);
+    h.write_u8(warning as u8);
+    h.finish()
+}
+
+/// The aggregator's key: the spam filter's and the reason.
+fn group_hash(source: u64, reason: &str) -> u64 {
+    let mut h = crate::table::FxHasher::default();
+    h.write_u64(source);
+    h.write(reason.as_bytes());
+    h.finish()
 }
 
 impl EventLog {
@@ -365,6 +507,10 @@ mod tests {
     use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
     fn ev(w: &mut World, uid: &str, message: &str) {
+        ev_reason(w, uid, "Started", message);
+    }
+
+    fn ev_reason(w: &mut World, uid: &str, reason: &'static str, message: &str) {
         let meta = ObjectMeta {
             name: Some(format!("p-{uid}")),
             namespace: Some("default".into()),
@@ -378,7 +524,7 @@ mod tests {
                 object: &meta,
                 field_path: Some("spec.containers{c}".into()),
                 warning: false,
-                reason: "Started",
+                reason,
                 message: message.into(),
                 component: "kubelet",
                 host: Some("node01"),
@@ -420,5 +566,74 @@ mod tests {
         ev(&mut w, "mid", "Container started");
         assert_eq!(w.events().iter().next().map(|r| r.count), Some(2));
         assert_eq!(w.events.strings.len(), 6);
+    }
+
+    fn counted(w: &World) -> Vec<(u32, String)> {
+        w.events()
+            .iter()
+            .map(|r| (r.count, r.message.to_string()))
+            .collect()
+    }
+
+    /// client-go's aggregator: the tenth different message of a reason about an object, and
+    /// every one after it, go into one combined event; the first nine keep theirs, and a
+    /// repeat of one of them still counts there.
+    #[test]
+    fn similar_events_combine() {
+        let mut w = World::new(1);
+        for i in 0..12 {
+            ev_reason(&mut w, "rs", "SuccessfulCreate", &format!("Created pod: p{i}"));
+        }
+        ev_reason(&mut w, "rs", "SuccessfulCreate", "Created pod: p3");
+        ev_reason(&mut w, "rs", "SuccessfulDelete", "Deleted pod: p0");
+        let mut want: Vec<(u32, String)> =
+            (0..9).map(|i| (1, format!("Created pod: p{i}"))).collect();
+        want[3].0 = 2;
+        want.push((3, "(combined from similar events): Created pod: p11".into()));
+        want.push((1, "Deleted pod: p0".into()));
+        assert_eq!(counted(&w), want);
+        // Ten minutes without one, and the group starts afresh: nine of their own again.
+        w.run_until(AGGREGATE_INTERVAL + 1);
+        for i in 12..22 {
+            ev_reason(&mut w, "rs", "SuccessfulCreate", &format!("Created pod: p{i}"));
+        }
+        let c = counted(&w);
+        assert_eq!(c.len(), 11 + 9);
+        assert_eq!(c[19], (1, "Created pod: p20".into()));
+        assert_eq!(
+            c[9],
+            (4, "(combined from similar events): Created pod: p21".into())
+        );
+    }
+
+    /// client-go's spam filter: 25 events per source and object, whatever their reason, then
+    /// one every five minutes; what it holds back still counts in the next that goes out.
+    #[test]
+    fn spam_filter_budget() {
+        let mut w = World::new(1);
+        for i in 0..20 {
+            ev_reason(&mut w, "pod", "BackOff", "Back-off restarting failed container");
+            ev_reason(&mut w, "pod", "Other", &format!("m{}", i % 3));
+        }
+        // 25 sent: BackOff once and then 12 repeats, m0 m1 m2 four times each.
+        assert_eq!(
+            counted(&w),
+            vec![
+                (13, "Back-off restarting failed container".into()),
+                (4, "m0".into()),
+                (4, "m1".into()),
+                (4, "m2".into()),
+            ]
+        );
+        // Another object has its own budget.
+        ev(&mut w, "other", "Started container");
+        assert_eq!(w.events().len(), 5);
+        w.run_until(SPAM_REFILL - 1);
+        ev_reason(&mut w, "pod", "BackOff", "Back-off restarting failed container");
+        assert_eq!(counted(&w)[0].0, 13);
+        w.run_until(2 * SPAM_REFILL - 1);
+        ev_reason(&mut w, "pod", "BackOff", "Back-off restarting failed container");
+        assert_eq!(counted(&w)[0].0, 22);
+        assert_eq!(w.events().iter().next().map(|r| r.last), Some(2 * SPAM_REFILL - 1));
     }
 }
