@@ -243,8 +243,13 @@ impl EventLog {
         for i in 0..self.records.len() {
             let r = self.records.get(i);
             if r.combined {
-                let source = source_hash(r.component, r.host.as_deref(), str_hash(&r.uid), r.warning);
-                if let Some(g) = self.correlator.groups.get_mut(&group_hash(source, r.reason)) {
+                let source =
+                    source_hash(r.component, r.host.as_deref(), str_hash(&r.uid), r.warning);
+                if let Some(g) = self
+                    .correlator
+                    .groups
+                    .get_mut(&group_hash(source, r.reason))
+                {
                     g.combined = Some(i);
                 }
                 continue;
@@ -275,11 +280,23 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
         log.correlator.prune(now);
         found = log.find((uid, hu), e.reason, (&e.message, hm));
     }
+    if e.component == "default-scheduler" {
+        // The scheduler records through events.k8s.io/v1, which has no correlator: only its
+        // repeats are counted.
+        match found {
+            Ok(i) => log.records.get_mut(i).observe(now, None),
+            Err(slot) => {
+                log.push(&e, &e.message, (uid, hu), hm, Some(slot), now);
+            }
+        }
+        return;
+    }
     // client-go's EventCorrelator, in its order: the aggregator, the logger (repeats), then
     // the spam filter, which drops what it refuses after the other two have counted it.
     let source = source_hash(e.component, e.host, hu, e.warning);
     let in_group = |r: &EventRecord, since: Millis| r.last >= since && !r.combined;
-    let group = log.correlator.groups.entry(group_hash(source, e.reason)).or_default();
+    let group_key = group_hash(source, e.reason);
+    let group = log.correlator.groups.entry(group_key).or_default();
     if group.distinct == 0 || now - group.last > AGGREGATE_INTERVAL {
         *group = Group {
             combined: group.combined,
@@ -300,58 +317,87 @@ pub(crate) fn record(w: &mut World, e: NewEvent<'_>) {
         }
         return;
     }
-    let message = if combine {
-        format!("(combined from similar events): {}", e.message)
-    } else {
-        e.message
-    };
-    if let Some(i) = target {
-        let r = log.records.get_mut(i);
-        r.count += 1 + std::mem::take(&mut r.unsent);
-        r.last = now;
-        if combine {
-            r.message = shared(&mut log.strings, str_hash(&message), &message);
+    if !combine {
+        match found {
+            Ok(i) => log.records.get_mut(i).observe(now, None),
+            Err(slot) => {
+                log.push(&e, &e.message, (uid, hu), hm, Some(slot), now);
+            }
         }
         return;
     }
-    let seq = log.records.len() as u64 + log.records.first().map_or(0, |r| r.seq);
-    let i = log.records.len();
-    match found {
-        Err(slot) if !combine => {
-            log.index.insert(slot, i);
+    let message = format!("(combined from similar events): {}", e.message);
+    let hm = str_hash(&message);
+    match target {
+        Some(i) => {
+            let message = shared(&mut log.strings, hm, &message);
+            log.records.get_mut(i).observe(now, Some(message));
         }
-        _ => {
-            // A combined record is found through its group, never by its message.
-            if let Some(g) = log.correlator.groups.get_mut(&group_hash(source, e.reason)) {
+        None => {
+            let i = log.push(&e, &message, (uid, hu), hm, None, now);
+            if let Some(g) = log.correlator.groups.get_mut(&group_key) {
                 g.combined = Some(i);
             }
         }
     }
-    let strings = &mut log.strings;
-    let [recent_uid, recent_path, recent_host] = &mut log.recent;
-    let hm = if combine { str_hash(&message) } else { hm };
-    log.records.push(EventRecord {
-        seq,
-        kind: e.kind,
-        namespace: Name::new(e.object.namespace.as_deref().unwrap_or("default")),
-        name: Name::new(e.object.name.as_deref().unwrap_or_default()),
-        uid: shared_recent(strings, recent_uid, uid, || hu),
-        field_path: e
-            .field_path
-            .map(|f| shared_recent(strings, recent_path, &f, || str_hash(&f))),
-        warning: e.warning,
-        combined: combine,
-        reason: e.reason,
-        message: shared(strings, hm, &message),
-        component: e.component,
-        host: e
-            .host
-            .map(|h| shared_recent(strings, recent_host, h, || str_hash(h))),
-        first: now,
-        last: now,
-        count: 1,
-        unsent: 0,
-    });
+}
+
+impl EventRecord {
+    /// One more of this event sent, with what the spam filter held back since the last; a
+    /// combined event takes the latest message.
+    fn observe(&mut self, now: Millis, message: Option<Rc<str>>) {
+        self.count += 1 + std::mem::take(&mut self.unsent);
+        self.last = now;
+        if let Some(m) = message {
+            self.message = m;
+        }
+    }
+}
+
+impl EventLog {
+    /// A new record, its index. Found by (uid, reason, message) through the index's free
+    /// `slot`; without one, it is a combined record, found through its group.
+    fn push(
+        &mut self,
+        e: &NewEvent<'_>,
+        message: &str,
+        (uid, hu): (&str, u64),
+        hm: u64,
+        slot: Option<u64>,
+        now: Millis,
+    ) -> usize {
+        let seq = self.records.len() as u64 + self.records.first().map_or(0, |r| r.seq);
+        let i = self.records.len();
+        if let Some(slot) = slot {
+            self.index.insert(slot, i);
+        }
+        let strings = &mut self.strings;
+        let [recent_uid, recent_path, recent_host] = &mut self.recent;
+        self.records.push(EventRecord {
+            seq,
+            kind: e.kind,
+            namespace: Name::new(e.object.namespace.as_deref().unwrap_or("default")),
+            name: Name::new(e.object.name.as_deref().unwrap_or_default()),
+            uid: shared_recent(strings, recent_uid, uid, || hu),
+            field_path: e
+                .field_path
+                .as_deref()
+                .map(|f| shared_recent(strings, recent_path, f, || str_hash(f))),
+            warning: e.warning,
+            combined: slot.is_none(),
+            reason: e.reason,
+            message: shared(strings, hm, message),
+            component: e.component,
+            host: e
+                .host
+                .map(|h| shared_recent(strings, recent_host, h, || str_hash(h))),
+            first: now,
+            last: now,
+            count: 1,
+            unsent: 0,
+        });
+        i
+    }
 }
 
 /// client-go's aggregator: more than this many different messages of one reason about one
@@ -582,7 +628,12 @@ mod tests {
     fn similar_events_combine() {
         let mut w = World::new(1);
         for i in 0..12 {
-            ev_reason(&mut w, "rs", "SuccessfulCreate", &format!("Created pod: p{i}"));
+            ev_reason(
+                &mut w,
+                "rs",
+                "SuccessfulCreate",
+                &format!("Created pod: p{i}"),
+            );
         }
         ev_reason(&mut w, "rs", "SuccessfulCreate", "Created pod: p3");
         ev_reason(&mut w, "rs", "SuccessfulDelete", "Deleted pod: p0");
@@ -595,7 +646,12 @@ mod tests {
         // Ten minutes without one, and the group starts afresh: nine of their own again.
         w.run_until(AGGREGATE_INTERVAL + 1);
         for i in 12..22 {
-            ev_reason(&mut w, "rs", "SuccessfulCreate", &format!("Created pod: p{i}"));
+            ev_reason(
+                &mut w,
+                "rs",
+                "SuccessfulCreate",
+                &format!("Created pod: p{i}"),
+            );
         }
         let c = counted(&w);
         assert_eq!(c.len(), 11 + 9);
@@ -612,7 +668,12 @@ mod tests {
     fn spam_filter_budget() {
         let mut w = World::new(1);
         for i in 0..20 {
-            ev_reason(&mut w, "pod", "BackOff", "Back-off restarting failed container");
+            ev_reason(
+                &mut w,
+                "pod",
+                "BackOff",
+                "Back-off restarting failed container",
+            );
             ev_reason(&mut w, "pod", "Other", &format!("m{}", i % 3));
         }
         // 25 sent: BackOff once and then 12 repeats, m0 m1 m2 four times each.
@@ -629,11 +690,54 @@ mod tests {
         ev(&mut w, "other", "Started container");
         assert_eq!(w.events().len(), 5);
         w.run_until(SPAM_REFILL - 1);
-        ev_reason(&mut w, "pod", "BackOff", "Back-off restarting failed container");
+        ev_reason(
+            &mut w,
+            "pod",
+            "BackOff",
+            "Back-off restarting failed container",
+        );
         assert_eq!(counted(&w)[0].0, 13);
         w.run_until(2 * SPAM_REFILL - 1);
-        ev_reason(&mut w, "pod", "BackOff", "Back-off restarting failed container");
+        ev_reason(
+            &mut w,
+            "pod",
+            "BackOff",
+            "Back-off restarting failed container",
+        );
         assert_eq!(counted(&w)[0].0, 22);
-        assert_eq!(w.events().iter().next().map(|r| r.last), Some(2 * SPAM_REFILL - 1));
+        assert_eq!(
+            w.events().iter().next().map(|r| r.last),
+            Some(2 * SPAM_REFILL - 1)
+        );
+    }
+
+    /// The scheduler records through events.k8s.io/v1: no aggregator, no spam filter.
+    #[test]
+    fn scheduler_events_are_not_correlated() {
+        let mut w = World::new(1);
+        let meta = ObjectMeta {
+            name: Some("p".into()),
+            namespace: Some("default".into()),
+            uid: Some("u".into()),
+            ..Default::default()
+        };
+        for i in 0..40 {
+            record(
+                &mut w,
+                NewEvent {
+                    kind: Kind::Pod,
+                    object: &meta,
+                    field_path: None,
+                    warning: true,
+                    reason: "FailedScheduling",
+                    message: format!("0/2 nodes are available: {}", i % 12),
+                    component: "default-scheduler",
+                    host: None,
+                },
+            );
+        }
+        let c = counted(&w);
+        assert_eq!(c.len(), 12);
+        assert_eq!(c.iter().map(|(n, _)| n).sum::<u32>(), 40);
     }
 }
