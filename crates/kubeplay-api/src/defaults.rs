@@ -9,8 +9,8 @@ use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentStrategy, ReplicaSet, RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, Namespace, Pod, PodSecurityContext, PodSpec, PodTemplateSpec,
-    ResourceRequirements, Secret, Service, ServicePort, Toleration,
+    Container, ContainerPort, HTTPGetAction, Namespace, Pod, PodSecurityContext, PodSpec,
+    PodTemplateSpec, Probe, ResourceRequirements, Secret, Service, ServicePort, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
@@ -113,6 +113,53 @@ pub fn container(c: &mut Container) {
         .get_or_insert_with(ResourceRequirements::default);
     for p in c.ports.iter_mut().flatten() {
         port(p);
+    }
+    for p in [
+        &mut c.liveness_probe,
+        &mut c.readiness_probe,
+        &mut c.startup_probe,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        probe(p);
+    }
+    if let Some(l) = c.lifecycle.as_mut() {
+        for h in [&mut l.post_start, &mut l.pre_stop].into_iter().flatten() {
+            if let Some(g) = h.http_get.as_mut() {
+                http_get(g);
+            }
+        }
+    }
+}
+
+/// `SetDefaults_Probe` (a zero counts as unset), and its action's defaults.
+fn probe(p: &mut Probe) {
+    for (field, default) in [
+        (&mut p.timeout_seconds, 1),
+        (&mut p.period_seconds, 10),
+        (&mut p.success_threshold, 1),
+        (&mut p.failure_threshold, 3),
+    ] {
+        if field.unwrap_or(0) == 0 {
+            *field = Some(default);
+        }
+    }
+    if let Some(g) = p.http_get.as_mut() {
+        http_get(g);
+    }
+    if let Some(g) = p.grpc.as_mut() {
+        g.service.get_or_insert_with(String::new);
+    }
+}
+
+/// `SetDefaults_HTTPGetAction`.
+fn http_get(g: &mut HTTPGetAction) {
+    if g.path.as_deref().unwrap_or_default().is_empty() {
+        g.path = Some("/".into());
+    }
+    if g.scheme.as_deref().unwrap_or_default().is_empty() {
+        g.scheme = Some("HTTP".into());
     }
 }
 

@@ -398,36 +398,379 @@ fn selector_and_template(
 /// restart policy.
 fn pod_spec(spec: &PodSpec, path: &str, out: &mut Vec<Cause>) {
     let volumes = volumes(spec.volumes.as_deref().unwrap_or_default(), path, out);
-    let mut names: Vec<&str> = Vec::new();
-    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
-        container(
-            c,
-            &format!("{path}.initContainers[{i}]"),
-            &mut names,
-            &volumes,
-            out,
-        );
-    }
+    let grace = spec.termination_grace_period_seconds;
+    // `validateContainers`, then `validateInitContainers`: every name must differ from the
+    // app containers' and the earlier init containers'.
     if spec.containers.is_empty() {
         out.push(Cause::required(format!("{path}.containers")));
     }
+    let mut names: Vec<&str> = Vec::new();
     for (i, c) in spec.containers.iter().enumerate() {
-        container(
-            c,
-            &format!("{path}.containers[{i}]"),
-            &mut names,
-            &volumes,
-            out,
-        );
+        let at = format!("{path}.containers[{i}]");
+        container_common(c, &at, &volumes, out);
+        if names.contains(&c.name.as_str()) {
+            out.push(duplicate(format!("{at}.name"), &c.name));
+        } else {
+            names.push(&c.name);
+        }
+        handlers(c, grace, &at, out);
+        if c.restart_policy.is_some() {
+            out.push(Cause::forbidden(
+                format!("{at}.restartPolicy"),
+                "may not be set for non-init containers",
+            ));
+        }
+    }
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
+        let at = format!("{path}.initContainers[{i}]");
+        container_common(c, &at, &volumes, out);
+        let sidecar = match c.restart_policy.as_deref() {
+            None => false,
+            Some("Always") => true,
+            Some(other) => {
+                out.push(unsupported(
+                    format!("{at}.restartPolicy"),
+                    other,
+                    &["Always"],
+                ));
+                false
+            }
+        };
+        if names.contains(&c.name.as_str()) {
+            out.push(duplicate(format!("{at}.name"), &c.name));
+        } else if !c.name.is_empty() {
+            names.push(&c.name);
+        }
+        if sidecar {
+            handlers(c, grace, &at, out);
+            continue;
+        }
+        let set = [
+            ("lifecycle", c.lifecycle.is_some()),
+            ("livenessProbe", c.liveness_probe.is_some()),
+            ("readinessProbe", c.readiness_probe.is_some()),
+            ("startupProbe", c.startup_probe.is_some()),
+        ];
+        for (field, _) in set.iter().filter(|(_, set)| *set) {
+            out.push(Cause::forbidden(
+                format!("{at}.{field}"),
+                "may not be set for init containers without restartPolicy=Always",
+            ));
+        }
     }
     if let Some(p) = spec.restart_policy.as_deref() {
         if !["Always", "OnFailure", "Never"].contains(&p) {
-            out.push(Cause::new(
+            out.push(unsupported(
                 format!("{path}.restartPolicy"),
-                format!(
-                    "Unsupported value: {}: supported values: \"Always\", \"OnFailure\", \"Never\"",
-                    quote(p)
-                ),
+                p,
+                &["Always", "OnFailure", "Never"],
+            ));
+        }
+    }
+}
+
+fn duplicate(field: String, value: &str) -> Cause {
+    Cause::new(field, format!("Duplicate value: {}", quote(value)))
+}
+
+/// `field.NotSupported`: the value and what would do, as the API server lists them.
+fn unsupported(field: String, value: &str, supported: &[&str]) -> Cause {
+    let list: Vec<String> = supported.iter().map(|s| quote(s)).collect();
+    Cause::new(
+        field,
+        format!(
+            "Unsupported value: {}: supported values: {}",
+            quote(value),
+            list.join(", ")
+        ),
+    )
+}
+
+/// `validateContainerCommon`: what every container is checked for, init containers too.
+fn container_common(c: &Container, path: &str, volumes: &[&str], out: &mut Vec<Cause>) {
+    if c.name.is_empty() {
+        out.push(Cause::required(format!("{path}.name")));
+    } else if !is_dns1123_label(&c.name) {
+        out.push(Cause::invalid(
+            format!("{path}.name"),
+            &quote(&c.name),
+            DNS1123_LABEL,
+        ));
+    }
+    if c.image.as_deref().is_none_or(str::is_empty) {
+        out.push(Cause::required(format!("{path}.image")));
+    }
+    match c.termination_message_policy.as_deref() {
+        None | Some("File" | "FallbackToLogsOnError") => {}
+        Some("") => out.push(Cause::required(format!("{path}.terminationMessagePolicy"))),
+        Some(p) => out.push(unsupported(
+            format!("{path}.terminationMessagePolicy"),
+            p,
+            &["File", "FallbackToLogsOnError"],
+        )),
+    }
+    container_ports(c, path, out);
+    container_env_and_mounts(c, path, volumes, out);
+    match c.image_pull_policy.as_deref() {
+        None | Some("Always" | "IfNotPresent" | "Never") => {}
+        Some("") => out.push(Cause::required(format!("{path}.imagePullPolicy"))),
+        Some(p) => out.push(unsupported(
+            format!("{path}.imagePullPolicy"),
+            p,
+            &["Always", "IfNotPresent", "Never"],
+        )),
+    }
+}
+
+/// `validateContainerPorts`.
+fn container_ports(c: &Container, path: &str, out: &mut Vec<Cause>) {
+    let mut names: Vec<&str> = Vec::new();
+    for (i, p) in c.ports.iter().flatten().enumerate() {
+        let at = format!("{path}.ports[{i}]");
+        if let Some(name) = p.name.as_deref().filter(|n| !n.is_empty()) {
+            let errors = port_name_errors(name);
+            for msg in &errors {
+                out.push(Cause::invalid(format!("{at}.name"), &quote(name), msg));
+            }
+            if errors.is_empty() && names.contains(&name) {
+                out.push(duplicate(format!("{at}.name"), name));
+            } else if errors.is_empty() {
+                names.push(name);
+            }
+        }
+        if p.container_port == 0 {
+            out.push(Cause::required(format!("{at}.containerPort")));
+        } else {
+            port_number(p.container_port, &format!("{at}.containerPort"), out);
+        }
+        if let Some(h) = p.host_port.filter(|h| *h != 0) {
+            port_number(h, &format!("{at}.hostPort"), out);
+        }
+        match p.protocol.as_deref() {
+            None | Some("TCP" | "UDP" | "SCTP") => {}
+            Some("") => out.push(Cause::required(format!("{at}.protocol"))),
+            Some(other) => out.push(unsupported(
+                format!("{at}.protocol"),
+                other,
+                &["SCTP", "TCP", "UDP"],
+            )),
+        }
+    }
+}
+
+/// `IsValidPortNum`.
+fn port_number(n: i32, field: &str, out: &mut Vec<Cause>) {
+    if !(1..=65535).contains(&n) {
+        out.push(Cause::invalid(
+            field,
+            &n.to_string(),
+            "must be between 1 and 65535, inclusive",
+        ));
+    }
+}
+
+/// `IsValidPortName`: an IANA service name.
+fn port_name_errors(name: &str) -> Vec<&'static str> {
+    let mut errors = Vec::new();
+    if name.len() > 15 {
+        errors.push("must be no more than 15 characters");
+    }
+    if name.is_empty()
+        || !name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        errors.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+    }
+    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
+        errors.push("must contain at least one letter (a-z)");
+    }
+    if name.contains("--") {
+        errors.push("must not contain consecutive hyphens");
+    }
+    if name.starts_with('-') || name.ends_with('-') {
+        errors.push("must not begin or end with a hyphen");
+    }
+    errors
+}
+
+/// `ValidatePortNumOrName`.
+fn port_num_or_name(port: &IntOrString, field: &str, out: &mut Vec<Cause>) {
+    match port {
+        IntOrString::Int(n) => port_number(*n, field, out),
+        IntOrString::String(name) => {
+            for msg in port_name_errors(name) {
+                out.push(Cause::invalid(field, &quote(name), msg));
+            }
+        }
+    }
+}
+
+/// What an app container or a sidecar may have: its lifecycle hooks and probes
+/// (`validateLifecycle`, `validateLivenessProbe`, `validateReadinessProbe`,
+/// `validateStartupProbe`).
+fn handlers(c: &Container, grace: Option<i64>, path: &str, out: &mut Vec<Cause>) {
+    if let Some(l) = &c.lifecycle {
+        for (name, h) in [("postStart", &l.post_start), ("preStop", &l.pre_stop)] {
+            let Some(h) = h else { continue };
+            let at = format!("{path}.lifecycle.{name}");
+            let present = [
+                ("exec", h.exec.is_some()),
+                ("httpGet", h.http_get.is_some()),
+                ("tcpSocket", h.tcp_socket.is_some()),
+                ("sleep", h.sleep.is_some()),
+            ];
+            handler(present, &at, out, |action, out| match action {
+                "exec" => exec(h.exec.as_ref(), &at, out),
+                "httpGet" => http_get(h.http_get.as_ref(), &at, out),
+                "tcpSocket" => tcp_socket(h.tcp_socket.as_ref(), &at, out),
+                _ => {
+                    if let (Some(s), Some(grace)) = (&h.sleep, grace) {
+                        if s.seconds < 0 || s.seconds > grace {
+                            out.push(Cause::invalid(
+                                format!("{at}.sleep"),
+                                &s.seconds.to_string(),
+                                &format!("must be non-negative and less than terminationGracePeriodSeconds ({grace})"),
+                            ));
+                        }
+                    }
+                }
+            });
+        }
+    }
+    for (name, probe) in [
+        ("livenessProbe", &c.liveness_probe),
+        ("readinessProbe", &c.readiness_probe),
+        ("startupProbe", &c.startup_probe),
+    ] {
+        let Some(p) = probe else { continue };
+        let at = format!("{path}.{name}");
+        let present = [
+            ("exec", p.exec.is_some()),
+            ("httpGet", p.http_get.is_some()),
+            ("tcpSocket", p.tcp_socket.is_some()),
+            ("grpc", p.grpc.is_some()),
+        ];
+        handler(present, &at, out, |action, out| match action {
+            "exec" => exec(p.exec.as_ref(), &at, out),
+            "httpGet" => http_get(p.http_get.as_ref(), &at, out),
+            "tcpSocket" => tcp_socket(p.tcp_socket.as_ref(), &at, out),
+            _ => {
+                if let Some(g) = &p.grpc {
+                    port_number(g.port, &format!("{at}.grpc.port"), out);
+                }
+            }
+        });
+        for (field, v) in [
+            ("initialDelaySeconds", p.initial_delay_seconds),
+            ("timeoutSeconds", p.timeout_seconds),
+            ("periodSeconds", p.period_seconds),
+            ("successThreshold", p.success_threshold),
+            ("failureThreshold", p.failure_threshold),
+        ] {
+            nonnegative(&format!("{at}.{field}"), v.unwrap_or(0) as i64, out);
+        }
+        if let Some(t) = p.termination_grace_period_seconds.filter(|t| *t <= 0) {
+            out.push(Cause::invalid(
+                format!("{at}.terminationGracePeriodSeconds"),
+                &t.to_string(),
+                "must be greater than 0",
+            ));
+        }
+        if name == "readinessProbe" {
+            if let Some(t) = p.termination_grace_period_seconds {
+                out.push(Cause::invalid(
+                    format!("{at}.terminationGracePeriodSeconds"),
+                    &t.to_string(),
+                    "must not be set for readinessProbes",
+                ));
+            }
+        } else if p.success_threshold != Some(1) {
+            out.push(Cause::invalid(
+                format!("{at}.successThreshold"),
+                &p.success_threshold.unwrap_or(0).to_string(),
+                "must be 1",
+            ));
+        }
+    }
+}
+
+/// `validateHandler`: exactly one action, taken in the API server's order; the first
+/// present is checked (`check`), any other is forbidden.
+fn handler(
+    present: [(&'static str, bool); 4],
+    path: &str,
+    out: &mut Vec<Cause>,
+    mut check: impl FnMut(&str, &mut Vec<Cause>),
+) {
+    let mut found = false;
+    for (name, _) in present.iter().filter(|(_, p)| *p) {
+        if found {
+            out.push(Cause::forbidden(
+                format!("{path}.{name}"),
+                "may not specify more than 1 handler type",
+            ));
+        } else {
+            found = true;
+            check(name, out);
+        }
+    }
+    if !found {
+        out.push(Cause::new(
+            path,
+            "Required value: must specify a handler type",
+        ));
+    }
+}
+
+/// `validateExecAction`.
+fn exec(e: Option<&k8s_openapi::api::core::v1::ExecAction>, path: &str, out: &mut Vec<Cause>) {
+    if e.is_some_and(|e| e.command.as_ref().is_none_or(Vec::is_empty)) {
+        out.push(Cause::required(format!("{path}.exec.command")));
+    }
+}
+
+/// `validateTCPSocketAction`.
+fn tcp_socket(
+    t: Option<&k8s_openapi::api::core::v1::TCPSocketAction>,
+    path: &str,
+    out: &mut Vec<Cause>,
+) {
+    if let Some(t) = t {
+        port_num_or_name(&t.port, &format!("{path}.tcpSocket.port"), out);
+    }
+}
+
+/// `validateHTTPGetAction`.
+fn http_get(
+    g: Option<&k8s_openapi::api::core::v1::HTTPGetAction>,
+    path: &str,
+    out: &mut Vec<Cause>,
+) {
+    let Some(g) = g else { return };
+    let at = format!("{path}.httpGet");
+    if g.path.as_deref().is_none_or(str::is_empty) {
+        out.push(Cause::required(format!("{at}.path")));
+    }
+    port_num_or_name(&g.port, &format!("{at}.port"), out);
+    let scheme = g.scheme.as_deref().unwrap_or_default();
+    if !["HTTP", "HTTPS"].contains(&scheme) {
+        out.push(unsupported(
+            format!("{at}.scheme"),
+            scheme,
+            &["HTTP", "HTTPS"],
+        ));
+    }
+    for h in g.http_headers.iter().flatten() {
+        let ok = !h.name.is_empty()
+            && h.name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !ok {
+            out.push(Cause::invalid(
+                format!("{at}.httpHeaders"),
+                &quote(&h.name),
+                "a valid HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name', regex used for validation is '[-A-Za-z0-9]+')",
             ));
         }
     }
@@ -603,43 +946,6 @@ fn container_env_and_mounts(c: &Container, path: &str, volumes: &[&str], out: &m
         }
         mount_paths.push(&m.mount_path);
     }
-}
-
-fn container<'a>(
-    c: &'a Container,
-    path: &str,
-    names: &mut Vec<&'a str>,
-    volumes: &[&str],
-    out: &mut Vec<Cause>,
-) {
-    if c.name.is_empty() {
-        out.push(Cause::required(format!("{path}.name")));
-    } else if !is_dns1123_label(&c.name) {
-        out.push(Cause::invalid(
-            format!("{path}.name"),
-            &quote(&c.name),
-            DNS1123_LABEL,
-        ));
-    } else if names.contains(&c.name.as_str()) {
-        out.push(Cause::new(
-            format!("{path}.name"),
-            format!("Duplicate value: {}", quote(&c.name)),
-        ));
-    }
-    names.push(&c.name);
-    if c.image.as_deref().is_none_or(|i| i.trim().is_empty()) {
-        out.push(Cause::required(format!("{path}.image")));
-    }
-    for (i, p) in c.ports.iter().flatten().enumerate() {
-        if !(1..=65535).contains(&p.container_port) {
-            out.push(Cause::invalid(
-                format!("{path}.ports[{i}].containerPort"),
-                &p.container_port.to_string(),
-                "must be between 1 and 65535, inclusive",
-            ));
-        }
-    }
-    container_env_and_mounts(c, path, volumes, out);
 }
 
 /// `ValidateDeploymentStrategy` and `ValidateRollingUpdateDeployment`.
