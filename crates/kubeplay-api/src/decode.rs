@@ -662,6 +662,27 @@ pub fn decode_reference(doc: &Value) -> Result<Object, DecodeError> {
     })
 }
 
+/// What kubectl knows of a document it does not send (a client dry run): the object it
+/// names, with its labels and annotations when they are well-formed; no warnings.
+pub fn decode_named(doc: &Value) -> Result<(Object, Vec<String>), DecodeError> {
+    let mut obj = decode_reference(doc)?;
+    for key in ["labels", "annotations"] {
+        let Some(Value::Object(m)) = doc.get("metadata").and_then(|m| m.get(key)) else {
+            continue;
+        };
+        let strings: Option<std::collections::BTreeMap<String, String>> = m
+            .iter()
+            .map(|(k, v)| Some((k.clone(), v.as_str()?.to_string())))
+            .collect();
+        let meta = obj.meta_mut();
+        match key {
+            "labels" => meta.labels = strings,
+            _ => meta.annotations = strings,
+        }
+    }
+    Ok((obj, Vec::new()))
+}
+
 /// `--validate`: how the API server treats fields the schema does not know (its
 /// `fieldValidation`), and whether kubectl first checks what a document says it is.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

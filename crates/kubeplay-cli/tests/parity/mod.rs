@@ -105,3 +105,77 @@ pub fn compare<A: AsRef<[&'static str]>>(dir: &Dir, cases: &[A]) {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Gives the real kubectl of `dir` a cluster it can map kinds for without reaching it: a
+/// kubeconfig naming a server nobody listens on (namespace `default`, as kubeplay's session
+/// starts) and a fresh discovery cache for the kinds kubeplay has. Client-side paths that
+/// need the REST mapping (`create -f --dry-run=client --validate=false`) then run offline.
+#[allow(dead_code)] // only the parity tests of file verbs need it
+pub fn offline_cluster(dir: &Path) {
+    let home = dir.join(".home");
+    let kube = home.join(".kube");
+    std::fs::create_dir_all(&kube).unwrap();
+    std::fs::write(
+        kube.join("config"),
+        "apiVersion: v1\nkind: Config\nclusters:\n- cluster: {server: \"https://127.0.0.1:6443\"}\n  name: c\ncontexts:\n- context: {cluster: c, user: u, namespace: default}\n  name: x\ncurrent-context: x\nusers:\n- name: u\n  user: {token: t}\n",
+    )
+    .unwrap();
+    let cache = kube.join("cache/discovery/127.0.0.1_6443");
+    let group = |name: &str, gv: &str| {
+        format!(
+            r#"{{"name":"{name}","versions":[{{"groupVersion":"{gv}","version":"v1"}}],"preferredVersion":{{"groupVersion":"{gv}","version":"v1"}}}}"#
+        )
+    };
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::write(
+        cache.join("servergroups.json"),
+        format!(
+            r#"{{"kind":"APIGroupList","apiVersion":"v1","groups":[{},{}]}}"#,
+            group("", "v1"),
+            group("apps", "apps/v1")
+        ),
+    )
+    .unwrap();
+    let resources = |gv: &str, list: &[(&str, &str, bool)]| {
+        let items: Vec<String> = list
+            .iter()
+            .map(|(plural, kind, namespaced)| {
+                format!(
+                    r#"{{"name":"{plural}","singularName":"{}","namespaced":{namespaced},"kind":"{kind}","verbs":["create","delete","get","list","patch","update","watch"]}}"#,
+                    kind.to_lowercase()
+                )
+            })
+            .collect();
+        let file = cache.join(gv).join("serverresources.json");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(
+            file,
+            format!(
+                r#"{{"kind":"APIResourceList","apiVersion":"v1","groupVersion":"{gv}","resources":[{}]}}"#,
+                items.join(",")
+            ),
+        )
+        .unwrap();
+    };
+    resources(
+        "v1",
+        &[
+            ("pods", "Pod", true),
+            ("services", "Service", true),
+            ("configmaps", "ConfigMap", true),
+            ("secrets", "Secret", true),
+            ("serviceaccounts", "ServiceAccount", true),
+            ("endpoints", "Endpoints", true),
+            ("events", "Event", true),
+            ("namespaces", "Namespace", false),
+            ("nodes", "Node", false),
+        ],
+    );
+    resources(
+        "apps/v1",
+        &[
+            ("deployments", "Deployment", true),
+            ("replicasets", "ReplicaSet", true),
+        ],
+    );
+}

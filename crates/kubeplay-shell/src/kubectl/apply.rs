@@ -283,7 +283,7 @@ pub(super) fn apply_one(
             let (new_obj, warnings) =
                 resource::decode_for_write(source, &modified, validation, false)?;
             let shown = if dry == DryRun::Client {
-                object_value(&new_obj)
+                super::output::client_view(&modified, &new_obj)
             } else {
                 resource::print_warnings(cx.out, &warnings);
                 let o = cx
@@ -357,7 +357,8 @@ fn modified(doc: &Value, annotate: bool) -> Value {
     if !annotate {
         return doc;
     }
-    let text = format!("{}\n", serde_json::to_string(&doc).unwrap_or_default());
+    // Go's encoder: keys sorted, `<`, `>` and `&` escaped.
+    let text = format!("{}\n", crate::print::json::to_compact(&doc));
     if let Some(Value::Object(a)) = doc.pointer_mut("/metadata/annotations") {
         a.insert(LAST_APPLIED.into(), Value::String(text));
     }

@@ -4,7 +4,7 @@
 
 use super::flags::{Flag, DRY_RUN, FILENAME, OUTPUT, SELECTOR};
 use super::help::Doc;
-use super::output::{self, object_value, print_result};
+use super::output::{self, object_value, print_result, separate};
 use super::resource::{self, place_in_namespace};
 use super::{
     dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
@@ -148,6 +148,8 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     };
     let mut errs = Vec::new();
     let mut count = 0;
+    // One printer for every object: YAML separates them.
+    let mut printed = 0;
     for (source, doc) in docs {
         let (mut obj, warnings) =
             match resource::decode_for_write(&source, &doc, validation, dry == DryRun::Client) {
@@ -173,7 +175,7 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         super::record(&a, "create", &mut obj);
         let info = obj.info();
         let shown = if dry == DryRun::Client {
-            object_value(&obj)
+            super::output::client_view(&doc, &obj)
         } else {
             resource::print_warnings(cx.out, &warnings);
             match cx.world.create_checked(obj, dry == DryRun::Server) {
@@ -184,6 +186,7 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 }
             }
         };
+        separate(cx, &format, &mut printed);
         print_result(
             cx,
             info,
@@ -202,7 +205,13 @@ fn from_files(cx: &mut Cx<'_>, args: &[String]) -> Exec {
 /// Record `doc` (the configuration as given) in the last-applied annotation, as
 /// `--save-config` does.
 pub fn set_last_applied(obj: &mut Object, doc: &Value) {
-    let modified = super::apply::modified_configuration(doc);
+    // The document as kubectl has it by then: in the namespace it goes to.
+    let mut doc = doc.clone();
+    if let (Some(ns), Some(Value::Object(meta))) = (&obj.meta().namespace, doc.get_mut("metadata"))
+    {
+        meta.insert("namespace".into(), Value::String(ns.clone()));
+    }
+    let modified = super::apply::modified_configuration(&doc);
     if let Some(text) = modified
         .pointer("/metadata/annotations")
         .and_then(|a| a.get(LAST_APPLIED))

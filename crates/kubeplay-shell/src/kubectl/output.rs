@@ -20,6 +20,30 @@ pub fn object_value(obj: &Object) -> Value {
     v
 }
 
+/// What a client dry run of a file's document prints: kubectl sends nothing and decodes
+/// nothing, so it prints the document as it read it (unknown or misplaced fields, and the
+/// `null` a mis-indented key leaves, included), with what kubectl itself set in its metadata
+/// (`obj`'s namespace and annotations: `--save-config`, `--record`, apply's
+/// last-applied-configuration).
+pub fn client_view(doc: &Value, obj: &Object) -> Value {
+    let mut v = doc.clone();
+    let Some(Value::Object(meta)) = v.get_mut("metadata") else {
+        return v;
+    };
+    if let Some(ns) = &obj.meta().namespace {
+        meta.insert("namespace".into(), Value::String(ns.clone()));
+    }
+    if let Some(a) = obj.meta().annotations.as_ref().filter(|a| !a.is_empty()) {
+        let mut all = match meta.remove("annotations") {
+            Some(Value::Object(own)) => own,
+            _ => Default::default(),
+        };
+        all.extend(a.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))));
+        meta.insert("annotations".into(), Value::Object(all));
+    }
+    v
+}
+
 /// An object as kubectl's typed decoding of a file leaves it (`set image|env|serviceaccount
 /// --local` print it so): Go struct fields that are not pointers are never left out, so where
 /// the file has none they print empty. A pod's and a workload's `status: {}`, each

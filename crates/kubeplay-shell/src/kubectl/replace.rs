@@ -4,7 +4,7 @@
 use super::create::set_last_applied;
 use super::flags::{Flag, DRY_RUN, FILENAME, OUTPUT};
 use super::help::Doc;
-use super::output::{self, object_value, print_result};
+use super::output::{self, object_value, print_result, separate};
 use super::resource::{self, place_in_namespace};
 use super::{
     dry_run_of, fail, namespace_of, parse_flags, print_errors, usage_error, Cx, DryRun, Exec,
@@ -86,7 +86,9 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let (docs, parse_errs) = resource::documents_until_error(&sources);
     let mut errs = Vec::new();
     let mut count = 0;
-    let mut objs: Vec<(String, Object, Vec<String>)> = Vec::new();
+    let mut objs: Vec<(String, Object, Vec<String>, serde_json::Value)> = Vec::new();
+    // One printer for every object: YAML separates them.
+    let mut printed = 0;
     for (source, doc) in docs {
         let (mut obj, warnings) =
             match resource::decode_for_write(&source, &doc, validation, dry == DryRun::Client) {
@@ -108,12 +110,12 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         if a.bool("save-config") {
             set_last_applied(&mut obj, &doc);
         }
-        objs.push((source, obj, warnings));
+        objs.push((source, obj, warnings, doc));
     }
     if force {
         // Delete everything first (printing as delete does), then create it again.
         let grace = a.int("grace-period").unwrap_or(-1);
-        for (source, obj, _) in &objs {
+        for (source, obj, _, _) in &objs {
             let info = obj.info();
             let ons = obj.namespace().unwrap_or("").to_string();
             match cx.world.delete(
@@ -141,33 +143,41 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 Err(e) => errs.push(VerbError::Api(e, Some(("deleting", source.clone())))),
             }
         }
-        for (source, obj, warnings) in objs {
+        for (source, obj, warnings, _) in objs {
             let info = obj.info();
             resource::print_warnings(cx.out, &warnings);
             match cx.world.create_checked(obj, false) {
-                Ok(o) => print_result(cx, info, &object_value(&o), "replaced", &format),
+                Ok(o) => {
+                    separate(cx, &format, &mut printed);
+                    print_result(cx, info, &object_value(&o), "replaced", &format)
+                }
                 Err(e) => errs.push(VerbError::Api(e, Some(("replacing", source)))),
             }
         }
     } else {
-        for (source, obj, warnings) in objs {
+        for (source, obj, warnings, doc) in objs {
             let info = obj.info();
             let result = if dry == DryRun::Client {
-                Ok(obj)
+                Ok(super::output::client_view(&doc, &obj))
             } else if let Some(e) = stale(cx, &obj) {
                 Err(e)
             } else {
                 resource::print_warnings(cx.out, &warnings);
-                cx.world.update(obj, dry == DryRun::Server).map(|(o, _)| o)
+                cx.world
+                    .update(obj, dry == DryRun::Server)
+                    .map(|(o, _)| object_value(&o))
             };
             match result {
-                Ok(o) => print_result(
-                    cx,
-                    info,
-                    &object_value(&o),
-                    &format!("replaced{}", dry.suffix()),
-                    &format,
-                ),
+                Ok(shown) => {
+                    separate(cx, &format, &mut printed);
+                    print_result(
+                        cx,
+                        info,
+                        &shown,
+                        &format!("replaced{}", dry.suffix()),
+                        &format,
+                    )
+                }
                 Err(e) => errs.push(VerbError::Api(e, Some(("replacing", source)))),
             }
         }

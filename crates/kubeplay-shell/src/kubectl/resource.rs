@@ -328,12 +328,16 @@ pub fn decode_for_write(
             )));
         }
     }
-    let decoding = if client_dry_run {
-        Validation::Ignore
-    } else {
-        validation
-    };
-    kubeplay_api::decode::decode_validated(doc, decoding).map_err(|e| decode_error(source, doc, e))
+    if client_dry_run {
+        // Nothing is sent, so nothing the server would refuse (a field of the wrong type, a
+        // Secret's data that is not base64) stops it: kubectl needs only what the document
+        // names, and prints the document itself ([`super::output::client_view`]).
+        return kubeplay_api::decode::decode_validated(doc, Validation::Ignore)
+            .or_else(|_| kubeplay_api::decode::decode_named(doc))
+            .map_err(|e| decode_error(source, doc, e));
+    }
+    kubeplay_api::decode::decode_validated(doc, validation)
+        .map_err(|e| decode_error(source, doc, e))
 }
 
 /// The server's warnings, as kubectl prints them on stderr.
