@@ -88,3 +88,60 @@ fn client_dry_run_matches_kubectl() {
     }
     compare(&dir, &cases);
 }
+
+/// Verbs that read the objects from the files and, in a client dry run, send nothing:
+/// `expose` (the Service it would make), `delete` and `scale`.
+#[test]
+fn file_verbs_match_kubectl() {
+    if !have_kubectl() {
+        return;
+    }
+    let dir = Dir::new("file-verbs");
+    offline_cluster(&dir.0);
+    let transcripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/transcripts");
+    for name in ["nginx-deployment.yaml", "rollouts-seed-notes.yaml"] {
+        dir.write(name, &std::fs::read(transcripts.join(name)).unwrap());
+    }
+    for name in ["web-v1.yaml", "two-containers.yaml", "services.yaml"] {
+        dir.write(
+            name,
+            &std::fs::read(transcripts.join("containers").join(name)).unwrap(),
+        );
+    }
+    dir.write("dns.yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: dns\n  labels: {app: dns, tier: infra}\nspec:\n  containers:\n  - name: dns\n    image: busybox\n    ports:\n    - {containerPort: 53, protocol: UDP}\n    - {containerPort: 53, protocol: TCP}\n    - {containerPort: 9153}\n");
+    dir.write("cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {a: b}\n");
+    dir.write("expr.yaml", b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: e\nspec:\n  selector:\n    matchLabels: {app: e}\n    matchExpressions:\n    - {key: tier, operator: In, values: [a, b]}\n  template:\n    metadata:\n      labels: {app: e, tier: a}\n    spec:\n      containers:\n      - {name: c, image: nginx}\n");
+    let lines = [
+        "expose -f dns.yaml --dry-run=client -o yaml",
+        "expose -f dns.yaml --port 53 --dry-run=client -o yaml",
+        "expose -f dns.yaml --port 9153 --protocol UDP --name metrics --dry-run=client -o yaml",
+        "expose -f dns.yaml --port 53 --selector app=dns --labels team=a,env=b --session-affinity ClientIP --external-ip 1.2.3.4 --dry-run=client -o yaml",
+        "expose -f dns.yaml --port 53 --cluster-ip None --type LoadBalancer --load-balancer-ip 10.0.0.9 --dry-run=client -o json",
+        "expose -f dns.yaml --port 53 --session-affinity sticky --dry-run=client",
+        "expose -f dns.yaml --port 53 --selector app --dry-run=client",
+        "expose -f dns.yaml --port http --dry-run=client",
+        "expose -f dns.yaml --port 53 --record --dry-run=client -o yaml",
+        "expose -f dns.yaml --port 53 -n dev --dry-run=client -o yaml",
+        "expose -f web-v1.yaml --dry-run=client",
+        "expose -f cm.yaml --port 80 --dry-run=client",
+        "expose -f expr.yaml --port 80 --dry-run=client",
+        "expose -f nginx-deployment.yaml --port 80 --dry-run=client",
+        "expose -f nginx-deployment.yaml --port 80 --dry-run=client -o yaml",
+        "expose -f nginx-deployment.yaml --port 8080 --target-port 80 --name web --type NodePort --dry-run=client -o json",
+        "expose -f nginx-deployment.yaml --dry-run=client -o yaml",
+        "expose -f nginx-deployment.yaml --port 80 --protocol UDP --dry-run=client -o name",
+        "expose -f web-v1.yaml --port 80 --dry-run=client -o yaml",
+        "expose -f two-containers.yaml --port 80 --dry-run=client -o yaml",
+        "expose -f rollouts-seed-notes.yaml --port 80 --dry-run=client -o yaml",
+        "expose -f services.yaml --port 80 --dry-run=client",
+        "delete -f nginx-deployment.yaml --dry-run=client",
+        "delete -f rollouts-seed-notes.yaml --dry-run=client",
+        "delete -f services.yaml --dry-run=client -o name",
+        "scale -f nginx-deployment.yaml --replicas=5 --dry-run=client",
+        "scale -f nginx-deployment.yaml --replicas=5 --dry-run=client -o yaml",
+        "scale -f rollouts-seed-notes.yaml --replicas=2 --dry-run=client -o name",
+        "scale -f two-containers.yaml --replicas=2 --dry-run=client",
+    ];
+    let cases: Vec<Vec<&str>> = lines.iter().map(|l| l.split(' ').collect()).collect();
+    compare(&dir, &cases);
+}

@@ -4,11 +4,11 @@
 
 use super::flags::{Flag, DRY_RUN, OUTPUT};
 use super::help::Doc;
-use super::output::{check_format, object_value, print_result};
-use super::{dry_run_of, fail, namespace_of, usage_error, Cx, DryRun, Exec};
-use kubeplay_api::k8s_openapi::api::core::v1::PodTemplateSpec;
+use super::output::{check_format, object_value, print_result, separate};
+use super::{dry_run_of, fail, namespace_of, resource, Cx, DryRun, Exec, VerbError};
+use kubeplay_api::decode::Validation;
+use kubeplay_api::k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use kubeplay_api::{registry, Kind, Object};
-use kubeplay_sort::Collect as _;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 
@@ -53,163 +53,11 @@ kubectl expose pod webapp --port=8080 --type=NodePort --name=webapp-service",
     subcommands: &[],
 };
 
-fn template_ports(t: &PodTemplateSpec) -> Vec<(i32, String)> {
-    t.spec
-        .iter()
-        .flat_map(|s| s.containers.iter())
-        .flat_map(|c| c.ports.iter().flatten())
-        .map(|p| {
-            (
-                p.container_port,
-                p.protocol.clone().unwrap_or_else(|| "TCP".into()),
-            )
-        })
-        .collect()
-}
-
 pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     let a = match super::parse_flags(cx, &DOC, FLAGS, args) {
         Ok(a) => a,
         Err(e) => return e,
     };
-    let ns = namespace_of(cx, &a);
-    let (kind_name, name) = match a.positional.as_slice() {
-        [tn] if tn.contains('/') => {
-            let (t, n) = tn.split_once('/').expect("has /");
-            (t.to_string(), n.to_string())
-        }
-        [t, n] => (t.clone(), n.clone()),
-        _ => {
-            return fail(cx.out, super::resource::MISSING_RESOURCE);
-        }
-    };
-    let Some(info) = registry::lookup(&kind_name) else {
-        return fail(
-            cx.out,
-            format!("the server doesn't have a resource type \"{kind_name}\""),
-        );
-    };
-    let obj = match cx.world.get_object(info.kind, &ns, &name) {
-        Ok(o) => o,
-        Err(e) => {
-            super::print_api_error(cx.out, &e, None);
-            return Exec::Done(1);
-        }
-    };
-    // What the object selects, its labels, and the ports it declares.
-    let (selector, labels, ports): (
-        BTreeMap<String, String>,
-        BTreeMap<String, String>,
-        Vec<(i32, String)>,
-    ) = match &obj {
-        Object::Deployment(d) => (
-            d.spec.selector.match_labels.clone().unwrap_or_default(),
-            d.metadata.labels.clone().unwrap_or_default(),
-            template_ports(&d.spec.template),
-        ),
-        Object::ReplicaSet(r) => (
-            r.spec.selector.match_labels.clone().unwrap_or_default(),
-            r.metadata.labels.clone().unwrap_or_default(),
-            r.spec
-                .template
-                .as_ref()
-                .map(template_ports)
-                .unwrap_or_default(),
-        ),
-        Object::Pod(p) => {
-            let l = p.metadata.labels.clone().unwrap_or_default();
-            let ports = p
-                .spec
-                .iter()
-                .flat_map(|s| s.containers.iter())
-                .flat_map(|c| c.ports.iter().flatten())
-                .map(|cp| {
-                    (
-                        cp.container_port,
-                        cp.protocol.clone().unwrap_or_else(|| "TCP".into()),
-                    )
-                })
-                .collect();
-            (l.clone(), l, ports)
-        }
-        Object::Service(s) => (
-            s.spec
-                .as_ref()
-                .and_then(|s| s.selector.clone())
-                .unwrap_or_default(),
-            s.metadata.labels.clone().unwrap_or_default(),
-            s.spec
-                .iter()
-                .flat_map(|s| s.ports.iter().flatten())
-                .map(|p| (p.port, p.protocol.clone().unwrap_or_else(|| "TCP".into())))
-                .collect(),
-        ),
-        _ => return fail(cx.out, format!("cannot expose a {}", info.kind.as_str())),
-    };
-    let selector = match a.str("selector") {
-        Some(s) => s
-            .split(',')
-            .filter_map(|kv| kv.split_once('='))
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect_map(),
-        None => selector,
-    };
-    if selector.is_empty() {
-        return usage_error(cx.out, CMD, format!("couldn't retrieve selectors via --selector flag or introspection: the {} has no selector", info.singular));
-    }
-    let protocol = a.str("protocol").unwrap_or("TCP").to_string();
-    let target = a.str("target-port").map(str::to_string);
-    let mut svc_ports = Vec::new();
-    match a.str("port") {
-        Some(p) => {
-            for (i, part) in p.split(',').enumerate() {
-                let Ok(n) = part.parse::<i64>() else {
-                    return fail(
-                        cx.out,
-                        format!("strconv.Atoi: parsing \"{part}\": invalid syntax"),
-                    );
-                };
-                let mut m = Map::new();
-                if p.contains(',') {
-                    m.insert("name".into(), json!(format!("port-{}", i + 1)));
-                }
-                m.insert("port".into(), json!(n));
-                m.insert("protocol".into(), json!(protocol));
-                m.insert("targetPort".into(), target_value(target.as_deref(), n));
-                svc_ports.push(Value::Object(m));
-            }
-        }
-        None if !ports.is_empty() => {
-            let many = ports.len() > 1;
-            for (i, (n, proto)) in ports.iter().enumerate() {
-                let mut m = Map::new();
-                if many {
-                    m.insert("name".into(), json!(format!("port-{}", i + 1)));
-                }
-                m.insert("port".into(), json!(n));
-                m.insert(
-                    "protocol".into(),
-                    json!(if a.has("protocol") {
-                        protocol.clone()
-                    } else {
-                        proto.clone()
-                    }),
-                );
-                m.insert(
-                    "targetPort".into(),
-                    target_value(target.as_deref(), *n as i64),
-                );
-                svc_ports.push(Value::Object(m));
-            }
-        }
-        None => {
-            return usage_error(
-                cx.out,
-                CMD,
-                "couldn't find port via --port flag or introspection",
-            )
-        }
-    }
     let dry = match dry_run_of(&a) {
         Ok(d) => d,
         Err(e) => return fail(cx.out, e),
@@ -218,76 +66,386 @@ pub fn run(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     if let Err(e) = check_format(&format) {
         return fail(cx.out, e);
     }
-    let svc_name = a.str("name").map(str::to_string).unwrap_or(name.clone());
-    // Extended, not collected: collecting a map sorts it (a copy of the sort).
-    let mut labels_map = Map::new();
-    match a.str("labels") {
-        Some(l) => labels_map.extend(
-            l.split(',')
-                .filter_map(|kv| kv.split_once('='))
-                .map(|(k, v)| (k.to_string(), json!(v))),
-        ),
-        None => labels_map.extend(labels.into_iter().map(|(k, v)| (k, json!(v)))),
+    let ns = namespace_of(cx, &a);
+    let objects = match objects(cx, &a, &ns) {
+        Ok(o) => o,
+        Err(e) => return e,
     };
-    let labels = labels_map;
-    let mut meta = Map::new();
-    if !labels.is_empty() {
-        meta.insert("labels".into(), Value::Object(labels));
+    let flag = |name: &str| a.str(name).unwrap_or_default().to_string();
+    let mut carried = Carried {
+        selector: flag("selector"),
+        labels: flag("labels"),
+        port: flag("port"),
+        ..Carried::default()
+    };
+    let sinfo = registry::info(Kind::Service);
+    let mut errs = Vec::new();
+    // One printer for every object: YAML separates them.
+    let mut printed = 0;
+    for obj in objects {
+        let svc = obj.and_then(|o| service_for(&a, &mut carried, &o).map_err(VerbError::Msg));
+        let mut svc = match svc {
+            Ok(s) => s,
+            Err(e) => {
+                errs.push(e);
+                continue;
+            }
+        };
+        if a.bool("record") {
+            let cause = a.change_cause("expose");
+            svc["metadata"]["annotations"] = json!({ super::CHANGE_CAUSE: cause });
+        }
+        if dry == DryRun::Client {
+            if a.namespace().is_some() {
+                svc["metadata"]["namespace"] = json!(ns);
+            }
+            separate(cx, &format, &mut printed);
+            if format == "json" {
+                // kubectl prints the Service it built: Go's struct order.
+                cx.out.out(super::create::typed_json(&svc, Some("    ")));
+            } else {
+                print_result(cx, sinfo, &svc, "exposed (dry run)", &format);
+            }
+            continue;
+        }
+        let mut o = match kubeplay_api::decode::decode(&svc) {
+            Ok(o) => o,
+            Err(e) => {
+                errs.push(VerbError::Msg(e.message()));
+                continue;
+            }
+        };
+        o.meta_mut().namespace = Some(ns.clone());
+        match cx.world.create_checked(o, dry == DryRun::Server) {
+            Ok(created) => {
+                separate(cx, &format, &mut printed);
+                print_result(
+                    cx,
+                    sinfo,
+                    &object_value(&created),
+                    &format!("exposed{}", dry.suffix()),
+                    &format,
+                );
+            }
+            Err(e) => errs.push(VerbError::Api(e, None)),
+        }
     }
-    meta.insert("name".into(), json!(svc_name));
-    if a.namespace().is_some() {
-        meta.insert("namespace".into(), json!(ns));
+    Exec::Done(super::print_errors(cx.out, &errs))
+}
+
+/// The objects to expose: the documents of `-f` files (decoded as kubectl's typed builder
+/// does, defaults filled in), or the one `TYPE NAME` names, from the cluster.
+fn objects(
+    cx: &mut Cx<'_>,
+    a: &super::flags::Args,
+    ns: &str,
+) -> Result<Vec<Result<Object, VerbError>>, Exec> {
+    let files = a.all("filename");
+    if !files.is_empty() {
+        if !a.positional.is_empty() {
+            return Err(fail(cx.out, "when paths, URLs, or stdin is provided as input, you may not specify resource arguments as well"));
+        }
+        let sources = resource::read_sources(cx.fs, &mut cx.stdin, &files, a.bool("recursive"))
+            .map_err(|e| fail(cx.out, e))?;
+        let docs = resource::documents(&sources).map_err(|e| fail(cx.out, e))?;
+        return Ok(docs
+            .into_iter()
+            .map(|(source, doc)| {
+                let mut o = kubeplay_api::decode::decode_validated(&doc, Validation::Ignore)
+                    .map(|(o, _)| o)
+                    .or_else(|_| resource::decode_doc(&source, &doc))?;
+                kubeplay_api::defaults::apply(&mut o);
+                Ok(o)
+            })
+            .collect());
+    }
+    let (kind_name, name) = match a.positional.as_slice() {
+        [tn] if tn.contains('/') => {
+            let (t, n) = tn.split_once('/').expect("has /");
+            (t.to_string(), n.to_string())
+        }
+        [t, n] => (t.clone(), n.clone()),
+        _ => return Err(fail(cx.out, resource::MISSING_RESOURCE)),
+    };
+    let Some(info) = registry::lookup(&kind_name) else {
+        return Err(fail(
+            cx.out,
+            format!("the server doesn't have a resource type \"{kind_name}\""),
+        ));
+    };
+    Ok(vec![cx
+        .world
+        .get_object(info.kind, ns, &name)
+        .map_err(|e| VerbError::Api(e, None))])
+}
+
+/// What kubectl's options keep from one exposed object to the next: a selector, labels and
+/// ports worked out for the first object (when no flag gave them) serve every later one too,
+/// as in kubectl; the protocols are worked out again for each object that declares some.
+#[derive(Default)]
+struct Carried {
+    selector: String,
+    labels: String,
+    port: String,
+    ports: String,
+    protocols: Vec<(String, String)>,
+}
+
+/// expose.go's visit of one object and `createService`: the Service, as kubectl builds it.
+fn service_for(a: &super::flags::Args, c: &mut Carried, obj: &Object) -> Result<Value, String> {
+    if !matches!(
+        obj,
+        Object::Deployment(_) | Object::ReplicaSet(_) | Object::Pod(_) | Object::Service(_)
+    ) {
+        let info = obj.info();
+        let kind = match info.group {
+            "" => info.kind.as_str().to_string(),
+            g => format!("{}.{g}", info.kind.as_str()),
+        };
+        return Err(format!("cannot expose a {kind}"));
+    }
+    let default_name: String = obj.name().chars().take(63).collect();
+    if c.selector.is_empty() {
+        c.selector = selector_of(obj).map_err(|e| {
+            format!("couldn't retrieve selectors via --selector flag or introspection: {e}")
+        })?;
+    }
+    let headless = a.str("cluster-ip") == Some("None");
+    let (ports, protocols) = ports_of(obj);
+    if c.port.is_empty() {
+        match ports.as_slice() {
+            [] if !headless => {
+                return Err("couldn't find port via --port flag or introspection".into())
+            }
+            [] => {}
+            [one] => c.port = one.clone(),
+            many => c.ports = many.join(","),
+        }
+    }
+    if !protocols.is_empty() {
+        c.protocols = protocols;
+    }
+    if c.labels.is_empty() {
+        c.labels = obj
+            .meta()
+            .labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",");
+    }
+    if c.selector.is_empty() {
+        return Err("selector must be specified".into());
+    }
+    let selector = parse_labels(&c.selector)?;
+    let mut meta = Map::new();
+    if !c.labels.is_empty() {
+        meta.insert("labels".into(), Value::Object(parse_labels(&c.labels)?));
+    }
+    let name = a
+        .str("name")
+        .filter(|n| !n.is_empty())
+        .map(str::to_string)
+        .unwrap_or(default_name);
+    if name.is_empty() {
+        return Err("name must be specified".into());
+    }
+    meta.insert("name".into(), json!(name));
+    let port_string = if c.ports.is_empty() {
+        &c.port
+    } else {
+        &c.ports
+    };
+    let mut svc_ports = Vec::new();
+    if !port_string.is_empty() {
+        let parts: Vec<&str> = port_string.split(',').collect();
+        let flag_protocol = a.str("protocol").unwrap_or_default();
+        for (i, part) in parts.iter().enumerate() {
+            let port: i64 = part
+                .parse()
+                .map_err(|_| format!("strconv.Atoi: parsing \"{part}\": invalid syntax"))?;
+            let mut protocol = flag_protocol.to_string();
+            if protocol.is_empty() {
+                protocol = "TCP".into();
+                let declared: Vec<&str> = c
+                    .protocols
+                    .iter()
+                    .filter(|(p, _)| p == part)
+                    .map(|(_, proto)| proto.as_str())
+                    .collect();
+                match declared.as_slice() {
+                    [] => {}
+                    [one] => protocol = one.to_string(),
+                    many => {
+                        for proto in many {
+                            svc_ports.push(json!({
+                                "name": format!("port-{}-{}", i + 1, proto.to_lowercase()),
+                                "port": port,
+                                "protocol": proto,
+                            }));
+                        }
+                        continue;
+                    }
+                }
+            }
+            let mut m = Map::new();
+            if parts.len() > 1 {
+                m.insert("name".into(), json!(format!("port-{}", i + 1)));
+            }
+            m.insert("port".into(), json!(port));
+            m.insert("protocol".into(), json!(protocol));
+            svc_ports.push(Value::Object(m));
+        }
+    }
+    for p in &mut svc_ports {
+        let port = p["port"].as_i64().unwrap_or_default();
+        p["targetPort"] = target_value(a.str("target-port").filter(|t| !t.is_empty()), port);
     }
     let mut spec = Map::new();
     spec.insert("ports".into(), Value::Array(svc_ports));
-    spec.insert("selector".into(), json!(selector));
-    if let Some(t) = a.str("type") {
-        let t = match t.to_ascii_lowercase().as_str() {
-            "clusterip" => "ClusterIP",
-            "nodeport" => "NodePort",
-            "loadbalancer" => "LoadBalancer",
-            "externalname" => "ExternalName",
-            _ => return fail(cx.out, format!("invalid service type: {t}")),
-        };
-        spec.insert("type".into(), json!(t));
+    spec.insert("selector".into(), Value::Object(selector));
+    if let Some(ip) = a.str("external-ip").filter(|s| !s.is_empty()) {
+        spec.insert("externalIPs".into(), json!([ip]));
     }
-    if let Some(ip) = a.str("cluster-ip") {
+    let kind = a.str("type").unwrap_or_default();
+    if !kind.is_empty() {
+        spec.insert("type".into(), json!(kind));
+    }
+    if kind == "LoadBalancer" {
+        if let Some(ip) = a.str("load-balancer-ip").filter(|s| !s.is_empty()) {
+            spec.insert("loadBalancerIP".into(), json!(ip));
+        }
+    }
+    match a.str("session-affinity").unwrap_or_default() {
+        "" => {}
+        s @ ("None" | "ClientIP") => {
+            spec.insert("sessionAffinity".into(), json!(s));
+        }
+        other => return Err(format!("unknown session affinity: {other}")),
+    }
+    if let Some(ip) = a.str("cluster-ip").filter(|s| !s.is_empty()) {
         spec.insert("clusterIP".into(), json!(ip));
     }
-    let svc = json!({
+    Ok(json!({
         "apiVersion": "v1",
         "kind": "Service",
         "metadata": Value::Object(meta),
         "spec": Value::Object(spec),
         "status": {"loadBalancer": {}},
-    });
-    let sinfo = registry::info(Kind::Service);
-    if dry == DryRun::Client {
-        print_result(cx, sinfo, &svc, "exposed (dry run)", &format);
-        return Exec::Done(0);
-    }
-    let mut o = match kubeplay_api::decode::decode(&svc) {
-        Ok(o) => o,
-        Err(e) => return fail(cx.out, e.message()),
+    }))
+}
+
+/// `MapBasedSelectorForObject`.
+fn selector_of(obj: &Object) -> Result<String, String> {
+    let join = |m: &BTreeMap<String, String>| {
+        m.iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join(",")
     };
-    o.meta_mut().namespace = Some(ns);
-    super::record(&a, "expose", &mut o);
-    match cx.world.create_checked(o, dry == DryRun::Server) {
-        Ok(created) => {
-            print_result(
-                cx,
-                sinfo,
-                &object_value(&created),
-                &format!("exposed{}", dry.suffix()),
-                &format,
-            );
-            Exec::Done(0)
+    let workload = |sel: &LabelSelector, what: &str| {
+        let labels = sel.match_labels.clone().unwrap_or_default();
+        if labels.is_empty() {
+            return Err(format!(
+                "invalid {what}: no selectors, therefore cannot be exposed"
+            ));
         }
-        Err(e) => {
-            super::print_api_error(cx.out, &e, None);
-            Exec::Done(1)
+        if let Some(exprs) = sel.match_expressions.as_ref().filter(|e| !e.is_empty()) {
+            let shown: Vec<String> = exprs
+                .iter()
+                .map(|e| {
+                    format!(
+                        "{{Key:{} Operator:{} Values:[{}]}}",
+                        e.key,
+                        e.operator,
+                        e.values.clone().unwrap_or_default().join(" ")
+                    )
+                })
+                .collect();
+            return Err(format!(
+                "couldn't convert expressions - \"[{}]\" to map-based selector format",
+                shown.join(" ")
+            ));
+        }
+        Ok(join(&labels))
+    };
+    match obj {
+        Object::Deployment(d) => workload(&d.spec.selector, "deployment"),
+        Object::ReplicaSet(r) => workload(&r.spec.selector, "replicaset"),
+        Object::Pod(p) => match p.metadata.labels.as_ref().filter(|l| !l.is_empty()) {
+            Some(l) => Ok(join(l)),
+            None => Err("the pod has no labels and cannot be exposed".into()),
+        },
+        Object::Service(s) => match s.spec.as_ref().and_then(|s| s.selector.as_ref()) {
+            Some(sel) => Ok(join(sel)),
+            None => Err("the service has no pod selector set".into()),
+        },
+        _ => Err(format!(
+            "cannot extract pod selector from {}",
+            obj.info().kind.as_str()
+        )),
+    }
+}
+
+/// `PortsForObject` and `MultiProtocolsForObject`: the ports the object's containers (or a
+/// Service's ports) declare, in order and each once, and each declaration with its protocol
+/// (TCP when none is given).
+fn ports_of(obj: &Object) -> (Vec<String>, Vec<(String, String)>) {
+    let pairs: Vec<(i32, Option<String>)> = match obj {
+        Object::Service(s) => s
+            .spec
+            .iter()
+            .flat_map(|s| s.ports.iter().flatten())
+            .map(|p| (p.port, p.protocol.clone()))
+            .collect(),
+        _ => {
+            let spec = match obj {
+                Object::Deployment(d) => d.spec.template.spec.as_ref(),
+                Object::ReplicaSet(r) => r.spec.template.as_ref().and_then(|t| t.spec.as_ref()),
+                Object::Pod(p) => p.spec.as_ref(),
+                _ => None,
+            };
+            spec.iter()
+                .flat_map(|s| s.containers.iter())
+                .flat_map(|c| c.ports.iter().flatten())
+                .map(|p| (p.container_port, p.protocol.clone()))
+                .collect()
+        }
+    };
+    let mut ports: Vec<String> = Vec::new();
+    for (p, _) in &pairs {
+        let p = p.to_string();
+        if !ports.contains(&p) {
+            ports.push(p);
         }
     }
+    let protocols = pairs
+        .into_iter()
+        .map(|(p, proto)| {
+            let proto = proto
+                .filter(|x| !x.is_empty())
+                .unwrap_or_else(|| "TCP".into());
+            (p.to_string(), proto)
+        })
+        .collect();
+    (ports, protocols)
+}
+
+/// expose.go's `parseLabels` (`--selector`, `--labels`, or what was worked out).
+fn parse_labels(spec: &str) -> Result<Map<String, Value>, String> {
+    let mut m = Map::new();
+    for part in spec.split(',') {
+        let kv: Vec<&str> = part.split('=').collect();
+        let [k, v] = kv.as_slice() else {
+            return Err(format!("unexpected label spec: {part}"));
+        };
+        if k.is_empty() {
+            return Err("unexpected empty label key".into());
+        }
+        m.insert(k.to_string(), json!(v));
+    }
+    Ok(m)
 }
 
 fn target_value(target: Option<&str>, port: i64) -> Value {

@@ -355,19 +355,19 @@ pub fn decode_doc(source: &str, doc: &Value) -> Result<Object, super::VerbError>
 }
 
 /// The objects the documents of `-f` files name (kind, namespace and name; see
-/// [`reference_doc`]), for verbs that take them by kind and name (`scale`, `set image`,
-/// `rollout`).
+/// [`reference_doc`]), each with its document, for verbs that take them by kind and name
+/// (`scale`, `rollout`).
 pub fn referenced(
     fs: &Vfs,
     stdin: &mut Option<Vec<u8>>,
     files: &[String],
     recursive: bool,
-) -> Result<Vec<Object>, String> {
+) -> Result<Vec<(Object, Value)>, String> {
     let sources = read_sources(fs, stdin, files, recursive)?;
     let mut out = Vec::new();
     for (source, doc) in documents(&sources)? {
         match reference_doc(&source, &doc) {
-            Ok(o) => out.push(o),
+            Ok(o) => out.push((o, doc)),
             Err(super::VerbError::Msg(m)) => return Err(m),
             Err(super::VerbError::Api(e, _)) => return Err(e.message),
         }

@@ -133,7 +133,7 @@ fn target(cx: &mut Cx<'_>, a: &super::flags::Args, verb: &str) -> Result<String,
     let named = if !files.is_empty() {
         let objs = super::resource::referenced(cx.fs, &mut cx.stdin, &files, a.bool("recursive"))
             .map_err(|e| fail(cx.out, e))?;
-        objs.first().map(|o| (o.info(), o.name().to_string()))
+        objs.first().map(|(o, _)| (o.info(), o.name().to_string()))
     } else if a.positional.is_empty() {
         None
     } else {

@@ -8,6 +8,7 @@ use super::resource::{self, Request};
 use super::{dry_run_of, fail, namespace_of, parse_flags, Cx, DryRun, Exec, VerbError};
 use kubeplay_api::k8s_openapi::api::core::v1::PodSpec;
 use kubeplay_api::{Kind, Object};
+use serde_json::Value;
 
 static SET_DOC: Doc = Doc {
     path: "kubectl set",
@@ -105,13 +106,14 @@ fn parse_with_dry_run(
     Ok((a, dry))
 }
 
-/// The objects `TYPE NAME...`, `TYPE/NAME`, `-l` or `--all` name, by kind and name.
+/// The objects `TYPE NAME...`, `TYPE/NAME`, `-l`, `--all` or `-f` name, by kind and name;
+/// those of files with their document.
 fn targets(
     cx: &mut Cx<'_>,
     a: &super::flags::Args,
     res: &[String],
     ns: &str,
-) -> Result<Vec<(Kind, String)>, String> {
+) -> Result<Vec<(Kind, String, Option<Value>)>, String> {
     let files = a.all("filename");
     if !files.is_empty() {
         if !res.is_empty() {
@@ -121,8 +123,8 @@ fn targets(
         }
         let objs = resource::referenced(cx.fs, &mut cx.stdin, &files, a.bool("recursive"))?;
         return Ok(objs
-            .iter()
-            .map(|o| (o.info().kind, o.name().to_string()))
+            .into_iter()
+            .map(|(o, doc)| (o.info().kind, o.name().to_string(), Some(doc)))
             .collect());
     }
     let opts = resource::Options {
@@ -131,13 +133,13 @@ fn targets(
         allow_empty_selector: false,
     };
     Ok(match resource::resolve(res, &opts)? {
-        Request::Named(v) => v.into_iter().map(|(i, n)| (i.kind, n)).collect(),
+        Request::Named(v) => v.into_iter().map(|(i, n)| (i.kind, n, None)).collect(),
         Request::Bulk { types, selector } => types
             .into_iter()
             .flat_map(|t| {
                 resource::list(cx.world, t, Some(ns), &selector)
                     .into_iter()
-                    .map(move |o| (t.kind, o.name().to_string()))
+                    .map(move |o| (t.kind, o.name().to_string(), None))
             })
             .collect(),
     })
@@ -277,7 +279,7 @@ fn objects(
         }
     } else {
         let targets = targets(cx, a, res, ns).map_err(|e| fail(cx.out, e))?;
-        for (kind, name) in targets {
+        for (kind, name, _) in targets {
             match cx.world.get_object(kind, ns, &name) {
                 Ok(o) => objs.push(o),
                 Err(e) => errs.push(VerbError::Api(e, None)),
@@ -380,9 +382,36 @@ pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Err(e) => return fail(cx.out, e),
     };
     let mut code = 0;
-    for (kind, name) in targets {
+    // One printer for every object: YAML separates them.
+    let mut printed = 0;
+    for (kind, name, doc) in targets {
         let info = kubeplay_api::registry::info(kind);
-        let mut obj = match cx.world.get_object(kind, &ns, &name) {
+        // What kubectl prints is the object as it read it before scaling (the file's
+        // document with its namespace, or the object it fetched), not the scaled one.
+        let live = cx.world.get_object(kind, &ns, &name);
+        let mut held = match (&doc, &live) {
+            (Some(d), _) => {
+                let mut d = d.clone();
+                if let (true, Some(Value::Object(meta))) = (info.namespaced, d.get_mut("metadata"))
+                {
+                    meta.insert("namespace".into(), Value::String(ns.clone()));
+                }
+                d
+            }
+            (None, Ok(o)) => super::output::object_value(o),
+            (None, Err(e)) => {
+                super::print_api_error(cx.out, e, None);
+                code = 1;
+                continue;
+            }
+        };
+        let op = format!("scaled{}", dry.suffix());
+        if dry == DryRun::Client {
+            super::output::separate(cx, &format, &mut printed);
+            super::output::print_result(cx, info, &held, &op, &format);
+            continue;
+        }
+        let mut obj = match live {
             Ok(o) => o,
             Err(e) => {
                 super::print_api_error(cx.out, &e, None);
@@ -420,16 +449,27 @@ pub fn scale(cx: &mut Cx<'_>, args: &[String]) -> Exec {
             }
         }
         super::record(&a, "scale", &mut obj);
-        let op = format!("scaled{}", dry.suffix());
-        if dry == DryRun::Client {
-            let v = super::output::object_value(&obj);
-            super::output::print_result(cx, info, &v, &op, &format);
-            continue;
-        }
         match cx.world.update(obj, dry == DryRun::Server) {
             Ok((o, _)) => {
-                let v = super::output::object_value(&o);
-                super::output::print_result(cx, info, &v, &op, &format);
+                // --record's change cause is the one change kubectl makes to what it holds.
+                if let Some(cause) = o
+                    .meta()
+                    .annotations
+                    .as_ref()
+                    .and_then(|m| m.get(super::CHANGE_CAUSE))
+                    .filter(|_| a.bool("record"))
+                {
+                    if let Some(Value::Object(meta)) = held.get_mut("metadata") {
+                        let ann = meta
+                            .entry("annotations")
+                            .or_insert_with(|| Value::Object(Default::default()));
+                        if let Value::Object(ann) = ann {
+                            ann.insert(super::CHANGE_CAUSE.into(), Value::String(cause.clone()));
+                        }
+                    }
+                }
+                super::output::separate(cx, &format, &mut printed);
+                super::output::print_result(cx, info, &held, &op, &format);
             }
             Err(e) => {
                 super::print_api_error(cx.out, &e, None);
