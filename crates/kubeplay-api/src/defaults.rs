@@ -9,8 +9,9 @@ use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentStrategy, ReplicaSet, RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1::{
-    Container, ContainerPort, HTTPGetAction, Namespace, Pod, PodSecurityContext, PodSpec,
-    PodTemplateSpec, Probe, ResourceRequirements, Secret, Service, ServicePort, Toleration,
+    ClientIPConfig, Container, ContainerPort, HTTPGetAction, Namespace, Pod, PodSecurityContext,
+    PodSpec, PodTemplateSpec, Probe, ResourceRequirements, Secret, Service, ServicePort,
+    SessionAffinityConfig, Toleration,
 };
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use std::collections::BTreeMap;
@@ -228,6 +229,22 @@ pub fn service(s: &mut Service) {
     if matches!(spec.type_.as_deref(), Some("NodePort" | "LoadBalancer")) {
         spec.external_traffic_policy
             .get_or_insert_with(|| "Cluster".into());
+    }
+    if spec.type_.as_deref() == Some("LoadBalancer") {
+        spec.allocate_load_balancer_node_ports.get_or_insert(true);
+    }
+    // ClientIP affinity lasts three hours unless the Service says otherwise.
+    let timeout = spec
+        .session_affinity_config
+        .as_ref()
+        .and_then(|c| c.client_ip.as_ref())
+        .and_then(|c| c.timeout_seconds);
+    if spec.session_affinity.as_deref() == Some("ClientIP") && timeout.is_none() {
+        spec.session_affinity_config = Some(SessionAffinityConfig {
+            client_ip: Some(ClientIPConfig {
+                timeout_seconds: Some(10800),
+            }),
+        });
     }
     for p in spec.ports.iter_mut().flatten() {
         service_port(p);

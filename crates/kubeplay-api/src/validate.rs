@@ -21,6 +21,7 @@ pub fn validate_create(obj: &Object) -> Result<(), ApiError> {
         Object::Deployment(d) => configdata::invalid("Deployment", obj.name(), deployment(d)),
         Object::ReplicaSet(r) => configdata::invalid("ReplicaSet", obj.name(), replicaset(r)),
         Object::Pod(p) => configdata::invalid("Pod", obj.name(), pod(p)),
+        Object::Service(svc) => configdata::invalid("Service", obj.name(), service(svc)),
         // `ValidateServiceAccount`: its metadata, the name a DNS-1123 subdomain.
         Object::ServiceAccount(s) => {
             configdata::invalid("ServiceAccount", obj.name(), object_meta(&s.metadata))
@@ -948,6 +949,207 @@ fn container_env_and_mounts(c: &Container, path: &str, volumes: &[&str], out: &m
     }
 }
 
+/// `ValidateService`, the parts a Service of kubeplay's can get wrong: its ports (required
+/// but for a headless or ExternalName service; named when there are several; numbers,
+/// protocols and target ports; no port twice), its selector's labels, session affinity,
+/// external IPs, type and traffic policies. Then, as the node port allocator answers after
+/// validation, a node port outside 30000-32767.
+pub fn service(svc: &k8s_openapi::api::core::v1::Service) -> Vec<Cause> {
+    let mut out = Vec::new();
+    meta_maps(Some(&svc.metadata), "metadata", &mut out);
+    let Some(spec) = &svc.spec else {
+        return out;
+    };
+    let kind = spec.type_.as_deref().unwrap_or_default();
+    let headless = spec.cluster_ip.as_deref() == Some("None");
+    let ports = spec.ports.as_deref().unwrap_or_default();
+    if ports.is_empty() && !headless && kind != "ExternalName" {
+        out.push(Cause::required("spec.ports"));
+    }
+    match kind {
+        "LoadBalancer" | "NodePort" if headless => out.push(Cause::invalid(
+            "spec.clusterIPs[0]",
+            "\"None\"",
+            &format!("may not be set to 'None' for {kind} services"),
+        )),
+        "ExternalName" => {
+            let cname = spec.external_name.as_deref().unwrap_or_default();
+            let cname = cname.strip_suffix('.').unwrap_or(cname);
+            if cname.is_empty() {
+                out.push(Cause::required("spec.externalName"));
+            }
+            for e in configdata::dns1123_subdomain_errors(cname)
+                .iter()
+                .filter(|_| !cname.is_empty())
+            {
+                out.push(Cause::invalid("spec.externalName", &quote(cname), e));
+            }
+        }
+        _ => {}
+    }
+    let mut names: Vec<&str> = Vec::new();
+    for (i, p) in ports.iter().enumerate() {
+        let at = format!("spec.ports[{i}]");
+        match p.name.as_deref().unwrap_or_default() {
+            "" if ports.len() > 1 => out.push(Cause::required(format!("{at}.name"))),
+            "" => {}
+            name => {
+                if !is_dns1123_label(name) {
+                    out.push(Cause::invalid(
+                        format!("{at}.name"),
+                        &quote(name),
+                        DNS1123_LABEL,
+                    ));
+                }
+                if names.contains(&name) {
+                    out.push(duplicate(format!("{at}.name"), name));
+                } else {
+                    names.push(name);
+                }
+            }
+        }
+        port_number(p.port, &format!("{at}.port"), &mut out);
+        match p.protocol.as_deref().unwrap_or_default() {
+            "TCP" | "UDP" | "SCTP" => {}
+            "" => out.push(Cause::required(format!("{at}.protocol"))),
+            other => out.push(unsupported(
+                format!("{at}.protocol"),
+                other,
+                &["SCTP", "TCP", "UDP"],
+            )),
+        }
+        if let Some(t) = &p.target_port {
+            port_num_or_name(t, &format!("{at}.targetPort"), &mut out);
+        }
+    }
+    labels(spec.selector.as_ref(), "spec.selector", &mut out);
+    match spec.session_affinity.as_deref().unwrap_or_default() {
+        "" => out.push(Cause::required("spec.sessionAffinity")),
+        "ClientIP" => {
+            let timeout = spec
+                .session_affinity_config
+                .as_ref()
+                .and_then(|c| c.client_ip.as_ref())
+                .and_then(|c| c.timeout_seconds);
+            if let Some(t) = timeout.filter(|t| *t <= 0 || *t > 86400) {
+                out.push(Cause::invalid(
+                    "spec.sessionAffinityConfig.clientIP.timeoutSeconds",
+                    &t.to_string(),
+                    "must be greater than 0 and less than 86400",
+                ));
+            }
+        }
+        "None" => {
+            if spec.session_affinity_config.is_some() {
+                out.push(Cause::forbidden(
+                    "spec.sessionAffinityConfig",
+                    "must not be set when session affinity is None",
+                ));
+            }
+        }
+        other => out.push(unsupported(
+            "spec.sessionAffinity".into(),
+            other,
+            &["ClientIP", "None"],
+        )),
+    }
+    for (i, ip) in spec.external_ips.iter().flatten().enumerate() {
+        if ip.parse::<std::net::IpAddr>().is_err() {
+            out.push(Cause::invalid(
+                format!("spec.externalIPs[{i}]"),
+                &quote(ip),
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            ));
+        }
+    }
+    const TYPES: [&str; 4] = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
+    match kind {
+        "" => out.push(Cause::required("spec.type")),
+        k if !TYPES.contains(&k) => out.push(unsupported("spec.type".into(), k, &TYPES)),
+        _ => {}
+    }
+    if kind == "ClusterIP" {
+        for (i, p) in ports.iter().enumerate() {
+            if p.node_port.unwrap_or(0) != 0 {
+                out.push(Cause::forbidden(
+                    format!("spec.ports[{i}].nodePort"),
+                    "may not be used when `type` is 'ClusterIP'",
+                ));
+            }
+        }
+    }
+    let mut seen: Vec<(&str, i32)> = Vec::new();
+    for (i, p) in ports.iter().enumerate() {
+        let Some(n) = p.node_port.filter(|n| *n != 0) else {
+            continue;
+        };
+        let key = (p.protocol.as_deref().unwrap_or_default(), n);
+        if seen.contains(&key) {
+            out.push(Cause::new(
+                format!("spec.ports[{i}].nodePort"),
+                format!("Duplicate value: {n}"),
+            ));
+        }
+        seen.push(key);
+    }
+    let mut seen: Vec<(&str, i32)> = Vec::new();
+    for (i, p) in ports.iter().enumerate() {
+        let key = (p.protocol.as_deref().unwrap_or_default(), p.port);
+        if seen.contains(&key) {
+            // Go's %#v of the (protocol, port) key, an internal `core.ServicePort`.
+            out.push(Cause::new(
+                format!("spec.ports[{i}]"),
+                format!(
+                    "Duplicate value: core.ServicePort{{Name:\"\", Protocol:{}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+                    quote(key.0),
+                    key.1
+                ),
+            ));
+        }
+        seen.push(key);
+    }
+    let external = matches!(kind, "NodePort" | "LoadBalancer");
+    match spec.external_traffic_policy.as_deref() {
+        Some(p) if !external => out.push(Cause::invalid(
+            "spec.externalTrafficPolicy",
+            &quote(p),
+            "may only be set for externally-accessible services",
+        )),
+        Some(p) if !["Cluster", "Local"].contains(&p) => out.push(unsupported(
+            "spec.externalTrafficPolicy".into(),
+            p,
+            &["Cluster", "Local"],
+        )),
+        _ => {}
+    }
+    if let Some(p) = spec
+        .internal_traffic_policy
+        .as_deref()
+        .filter(|p| !["Cluster", "Local"].contains(p))
+    {
+        out.push(unsupported(
+            "spec.internalTrafficPolicy".into(),
+            p,
+            &["Cluster", "Local"],
+        ));
+    }
+    if out.is_empty() {
+        for (i, p) in ports.iter().enumerate() {
+            if let Some(n) = p
+                .node_port
+                .filter(|n| *n != 0 && !(30000..=32767).contains(n))
+            {
+                out.push(Cause::invalid(
+                    format!("spec.ports[{i}].nodePort"),
+                    &n.to_string(),
+                    "provided port is not in the valid range. The range of valid ports is 30000-32767",
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// `ValidateDeploymentStrategy` and `ValidateRollingUpdateDeployment`.
 fn strategy(st: &DeploymentStrategy, out: &mut Vec<Cause>) {
     match st.type_.as_deref().unwrap_or("RollingUpdate") {
@@ -1197,7 +1399,8 @@ mod tests {
 
     #[test]
     fn other_kinds_get_their_labels_checked_too() {
-        let o = crate::decode::decode(&serde_json::json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "labels": {"x": "a b"}}, "spec": {"ports": [{"port": 80}]}})).unwrap();
+        let mut o = crate::decode::decode(&serde_json::json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "s", "labels": {"x": "a b"}}, "spec": {"ports": [{"port": 80}]}})).unwrap();
+        crate::defaults::apply(&mut o);
         let e = msg(&o);
         assert!(e.starts_with("Service \"s\" is invalid: metadata.labels: Invalid value: \"a b\": a valid label must be"), "{e}");
     }
