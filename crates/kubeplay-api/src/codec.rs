@@ -125,7 +125,9 @@ unsafe fn dec_opt<T: Codec>(p: *mut u8, v: Value, t: &Track) -> Result<(), Error
     if v.is_null() {
         return Ok(());
     }
-    let slot = (*(p as *mut Option<T>)).insert(T::blank());
+    // The slot is `None` here (a field is met once in a JSON object, and decoding starts from
+    // a default value), so it is filled, never replaced: no drop of an old value per type.
+    let slot = (*(p as *mut Option<T>)).get_or_insert_with(T::blank);
     T::dec_into(slot, v, t)
 }
 
@@ -219,30 +221,74 @@ impl<S: Struct> Codec for S {
     }
 }
 
+/// Where [`dec_seq`] puts a list's items: a `Vec<T>`, behind one vtable per `T`.
+trait SeqSink {
+    fn reserve(&mut self, n: usize);
+    /// Decode `v` into a new last item.
+    fn item(&mut self, v: Value, t: &Track) -> Result<(), Error>;
+}
+
+impl<T: Codec> SeqSink for Vec<T> {
+    fn reserve(&mut self, n: usize) {
+        Vec::reserve_exact(self, n);
+    }
+    fn item(&mut self, v: Value, t: &Track) -> Result<(), Error> {
+        self.push(T::blank());
+        match self.last_mut() {
+            Some(slot) => T::dec_into(slot, v, t),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A list's items into `out`, each under its index in the failing path. One copy for every
+/// item type: the loop, the error and the path were ~500 bytes of code per `Vec<T>` field
+/// type, of which there are 65.
+#[inline(never)]
+fn dec_seq(out: &mut dyn SeqSink, v: Value, t: &Track) -> Result<(), Error> {
+    let a = match v {
+        Value::Array(a) => a,
+        other => return Err(Error::invalid_type(unexpected(&other), &"a sequence")),
+    };
+    out.reserve(a.len());
+    for (i, v) in a.into_iter().enumerate() {
+        t.enter(Seg::Index(i));
+        let r = out.item(v, t);
+        t.leave(r.is_err());
+        r?;
+    }
+    Ok(())
+}
+
+/// A list of `n` values, the `i`th from `item(i)`; one copy for every item type.
+#[inline(never)]
+fn enc_seq(n: usize, item: &mut dyn FnMut(usize) -> Value) -> Value {
+    let mut a = Vec::with_capacity(n);
+    for i in 0..n {
+        a.push(item(i));
+    }
+    Value::Array(a)
+}
+
 impl<T: Codec> Codec for Vec<T> {
     fn dec(v: Value, t: &Track) -> Result<Vec<T>, Error> {
-        let a = match v {
-            Value::Array(a) => a,
-            other => return Err(Error::invalid_type(unexpected(&other), &"a sequence")),
-        };
-        let mut out = Vec::with_capacity(a.len());
-        for (i, v) in a.into_iter().enumerate() {
-            t.enter(Seg::Index(i));
-            out.push(T::blank());
-            let r = match out.last_mut() {
-                Some(slot) => T::dec_into(slot, v, t),
-                None => Ok(()),
-            };
-            t.leave(r.is_err());
-            r?;
-        }
+        let mut out = Vec::new();
+        dec_seq(&mut out, v, t)?;
         Ok(out)
+    }
+    fn dec_into(slot: &mut Vec<T>, v: Value, t: &Track) -> Result<(), Error> {
+        // A slot is a new, empty list (`blank`); filled where it is.
+        slot.clear();
+        dec_seq(slot, v, t)
     }
     fn blank() -> Vec<T> {
         Vec::new()
     }
     fn enc(&self) -> Value {
-        Value::Array(self.iter().map(T::enc).collect())
+        enc_seq(self.len(), &mut |i| match self.get(i) {
+            Some(x) => x.enc(),
+            None => Value::Null,
+        })
     }
 }
 
