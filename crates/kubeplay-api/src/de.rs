@@ -105,8 +105,7 @@ pub(crate) struct De<'t> {
     pub(crate) t: &'t Track,
 }
 
-/// What serde_json says a value is in "invalid type" errors (`Value::unexpected`, private there).
-pub fn unexpected(v: &Value) -> Unexpected<'_> {
+pub(crate) fn unexpected(v: &Value) -> Unexpected<'_> {
     match v {
         Value::Null => Unexpected::Unit,
         Value::Bool(b) => Unexpected::Bool(*b),

@@ -12,11 +12,8 @@ use kubeplay_shell::{LineState, Session, Stream};
 use serde::{Deserialize, Serialize};
 
 /// One check. In YAML, a map with a single key naming the check, e.g.
-/// `- deploymentImage: {name: web, image: nginx:1.25}`. Read by [`Check::from_json`]
-/// (`check_de.rs`), a table that reads as the derived `Deserialize` did; the derive is kept
-/// for the tests that compare the two.
-#[derive(Clone, Debug, Serialize, PartialEq)]
-#[cfg_attr(test, derive(Deserialize))]
+/// `- deploymentImage: {name: web, image: nginx:1.25}`.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq)]
 #[serde(
     rename_all = "camelCase",
     rename_all_fields = "camelCase",
@@ -188,7 +185,6 @@ pub enum Check {
     },
 }
 
-#[cfg(test)]
 fn yes() -> bool {
     true
 }

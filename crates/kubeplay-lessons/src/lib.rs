@@ -17,7 +17,6 @@
 
 pub mod builtin;
 pub mod check;
-mod check_de;
 pub mod embed;
 pub mod export;
 pub mod run;

@@ -133,7 +133,7 @@ fn de_checks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Check>, D::Er
         .map(|(i, v)| {
             let j: serde_json::Value = serde_yaml::from_value(v)
                 .map_err(|e| D::Error::custom(format!("check {}: {e}", i + 1)))?;
-            Check::from_json(j).map_err(|e| D::Error::custom(format!("check {}: {e}", i + 1)))
+            serde_json::from_value(j).map_err(|e| D::Error::custom(format!("check {}: {e}", i + 1)))
         })
         .collect()
 }
