@@ -188,6 +188,23 @@ pub fn default_pull_policy(image: &str) -> &'static str {
 pub fn pod(p: &mut Pod) {
     let Some(s) = p.spec.as_mut() else { return };
     pod_spec(s);
+    // A container that limits a resource but does not request it requests its limit.
+    for c in s
+        .containers
+        .iter_mut()
+        .chain(s.init_containers.iter_mut().flatten())
+    {
+        let Some(r) = c.resources.as_mut() else {
+            continue;
+        };
+        let Some(limits) = r.limits.as_ref() else {
+            continue;
+        };
+        let requests = r.requests.get_or_insert_with(Default::default);
+        for (k, v) in limits {
+            requests.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
     s.enable_service_links.get_or_insert(true);
     s.preemption_policy
         .get_or_insert_with(|| "PreemptLowerPriority".into());

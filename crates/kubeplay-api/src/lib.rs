@@ -15,6 +15,7 @@ pub mod defaults;
 pub mod error;
 pub mod intstr;
 pub mod object;
+pub mod quantity;
 pub mod registry;
 pub mod selector;
 pub mod timefmt;

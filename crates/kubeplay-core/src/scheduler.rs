@@ -196,7 +196,7 @@ pub(crate) fn schedule(w: &mut World, k: &Key) {
         p.spec.get_or_insert_with(Default::default).node_name = Some(node);
         p.status = Some(PodStatus {
             phase: Some("Pending".into()),
-            qos_class: Some("BestEffort".into()),
+            qos_class: p.status.as_ref().and_then(|s| s.qos_class.clone()),
             conditions: Some(vec![PodCondition {
                 type_: "PodScheduled".into(),
                 status: "True".into(),

@@ -844,7 +844,18 @@ fn strip_status_on_create(o: &mut Object) {
     match o {
         Object::Deployment(d) => d.status = None,
         Object::ReplicaSet(r) => r.status = None,
-        Object::Pod(p) => p.status = None,
+        // The pod strategy's PrepareForCreate: Pending, with the QoS class its resources give.
+        Object::Pod(p) => {
+            let qos = p
+                .spec
+                .as_ref()
+                .map_or("BestEffort", kubeplay_api::quantity::pod_qos);
+            p.status = Some(kubeplay_api::k8s_openapi::api::core::v1::PodStatus {
+                phase: Some("Pending".into()),
+                qos_class: Some(qos.into()),
+                ..Default::default()
+            })
+        }
         // The namespace strategy's PrepareForCreate: every new namespace is Active.
         Object::Namespace(n) => {
             n.status = Some(kubeplay_api::k8s_openapi::api::core::v1::NamespaceStatus {

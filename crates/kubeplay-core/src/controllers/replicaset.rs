@@ -235,11 +235,18 @@ impl PodFactory {
             spec: template.spec,
             status: Some(kubeplay_api::k8s_openapi::api::core::v1::PodStatus {
                 phase: Some("Pending".into()),
-                qos_class: Some("BestEffort".into()),
                 ..Default::default()
             }),
         };
         kubeplay_api::defaults::pod(&mut pod);
+        // As the pod strategy's PrepareForCreate sets it, once for all the template's pods.
+        let qos = pod
+            .spec
+            .as_ref()
+            .map_or("BestEffort", kubeplay_api::quantity::pod_qos);
+        if let Some(s) = pod.status.as_mut() {
+            s.qos_class = Some(qos.into());
+        }
         PodFactory { pod, rs_name: name }
     }
 }
