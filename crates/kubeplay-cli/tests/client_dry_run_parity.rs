@@ -109,7 +109,10 @@ fn file_verbs_match_kubectl() {
         );
     }
     dir.write("dns.yaml", b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: dns\n  labels: {app: dns, tier: infra}\nspec:\n  containers:\n  - name: dns\n    image: busybox\n    ports:\n    - {containerPort: 53, protocol: UDP}\n    - {containerPort: 53, protocol: TCP}\n    - {containerPort: 9153}\n");
-    dir.write("cm.yaml", b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {a: b}\n");
+    dir.write(
+        "cm.yaml",
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\ndata: {a: b}\n",
+    );
     dir.write("expr.yaml", b"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: e\nspec:\n  selector:\n    matchLabels: {app: e}\n    matchExpressions:\n    - {key: tier, operator: In, values: [a, b]}\n  template:\n    metadata:\n      labels: {app: e, tier: a}\n    spec:\n      containers:\n      - {name: c, image: nginx}\n");
     let lines = [
         "expose -f dns.yaml --dry-run=client -o yaml",
