@@ -521,6 +521,58 @@ fn container_common(c: &Container, path: &str, volumes: &[&str], out: &mut Vec<C
             &["Always", "IfNotPresent", "Never"],
         )),
     }
+    if let Some(r) = &c.resources {
+        resources(r, &format!("{path}.resources"), out);
+    }
+}
+
+/// `ValidateContainerResourceRequirements`: standard resource names, no negative quantity, and
+/// no request above its limit. (Go visits the maps in no set order; kubeplay in name order.)
+fn resources(
+    r: &k8s_openapi::api::core::v1::ResourceRequirements,
+    path: &str,
+    out: &mut Vec<Cause>,
+) {
+    use crate::quantity::Quantity;
+    let standard = |name: &str| {
+        matches!(name, "cpu" | "memory" | "ephemeral-storage")
+            || name.starts_with("hugepages-")
+            || name.contains('/')
+    };
+    let zero = Quantity::parse("0").expect("zero");
+    for at in ["limits", "requests"] {
+        let list = if at == "limits" {
+            &r.limits
+        } else {
+            &r.requests
+        };
+        for (name, q) in list.iter().flatten() {
+            let field = format!("{path}.{at}[{name}]");
+            if !standard(name) {
+                out.push(Cause::invalid(
+                    &field,
+                    &quote(name),
+                    "must be a standard resource for containers",
+                ));
+            }
+            let Ok(value) = Quantity::parse(&q.0) else {
+                continue;
+            };
+            if value < zero {
+                out.push(Cause::invalid(&field, &quote(&q.0), NONNEGATIVE));
+            }
+            let limit = r.limits.as_ref().and_then(|l| l.get(name));
+            if let Some(limit) = limit.filter(|_| at == "requests") {
+                if Quantity::parse(&limit.0).is_ok_and(|l| value > l) {
+                    out.push(Cause::invalid(
+                        format!("{path}.requests"),
+                        &quote(&q.0),
+                        &format!("must be less than or equal to {name} limit of {}", limit.0),
+                    ));
+                }
+            }
+        }
+    }
 }
 
 /// `validateContainerPorts`.
