@@ -1,4 +1,4 @@
-//! `kubectl set image|serviceaccount|env --local -f FILE` next to the real kubectl
+//! `kubectl set image|serviceaccount|env|resources --local -f FILE` next to the real kubectl
 //! (/usr/bin/kubectl): the objects printed as the typed client decodes them (`status: {}`,
 //! `resources: {}`...), YAML documents separated by `---`, unchanged objects left out, and the
 //! errors (a container that is not there, an object without a pod template, objects named
@@ -105,6 +105,20 @@ fn set_local_matches_kubectl() {
         c("set env --local -f d.yaml APP_COLOR=blue --dry-run=client"),
         c("set env --local -f mixed.yaml A=1 -o yaml"),
         c("set env --local deployment/x A=1"),
+        c("set resources --local -f d.yaml --limits=cpu=200m,memory=512Mi -o yaml"),
+        c("set resources --local -f d.yaml --limits=cpu=0.5,memory=1.5Gi --requests=cpu=100m,memory=1024Mi -o yaml"),
+        c("set resources --local -f d.yaml --requests=cpu=1000m"),
+        c("set resources --local -f d.yaml --requests=cpu=1000m --dry-run=client -o name"),
+        c("set resources --local -f d.yaml -c=nginx* --limits=cpu=1 -o yaml"),
+        c("set resources --local -f d.yaml -c=nope --limits=cpu=1"),
+        c("set resources --local -f d.yaml"),
+        c("set resources --local -f d.yaml --limits=cpu"),
+        c("set resources --local -f d.yaml --limits=cpu=abc"),
+        c("set resources --local -f d.yaml --limits=cpu=1GB"),
+        c("set resources --local -f d.yaml --limits=cpu=1 --dry-run=server"),
+        c("set resources --local deployment/x --limits=cpu=1"),
+        c("set resources --local -f mixed.yaml --limits=memory=64Mi -o yaml"),
+        c("set resources --local -f mixed.yaml -c=init --requests=cpu=10m"),
     ];
     compare(&dir, &cases);
 }

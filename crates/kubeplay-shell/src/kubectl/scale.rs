@@ -9,6 +9,7 @@ use super::{dry_run_of, fail, namespace_of, parse_flags, Cx, DryRun, Exec, VerbE
 use kubeplay_api::k8s_openapi::api::core::v1::PodSpec;
 use kubeplay_api::{Kind, Object};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 static SET_DOC: Doc = Doc {
     path: "kubectl set",
@@ -41,6 +42,27 @@ static IMAGE_FLAGS: &[Flag] = &[
     Flag::slice("filename", Some('f')),
     Flag::str("selector", Some('l')),
     Flag::bool("record", None),
+    Flag::str("field-manager", None),
+];
+
+static RESOURCES_DOC: Doc = Doc {
+    path: "kubectl set resources",
+    long: "Set the compute resources (CPU, memory) that the containers of a pod template, or of a pod, request and may use at most. A limit given without a request requests the limit.",
+    examples: "  # Limit the nginx container of deployment nginx to 200m of CPU and 512Mi of memory\n  kubectl set resources deployment nginx -c=nginx --limits=cpu=200m,memory=512Mi\n\n  # Set requests and limits for every container of deployment nginx\n  kubectl set resources deployment nginx --limits=cpu=200m,memory=512Mi --requests=cpu=100m,memory=256Mi\n\n  # Print what a file's objects become, without changing the cluster\n  kubectl set resources -f deployment.yaml --limits=cpu=200m,memory=512Mi --local -o yaml",
+    usage: "kubectl set resources (-f FILENAME | TYPE NAME)  ([--limits=LIMITS & --requests=REQUESTS] [options]",
+    subcommands: &[],
+};
+
+static RESOURCES_FLAGS: &[Flag] = &[
+    OUTPUT,
+    DRY_RUN,
+    Flag::bool("all", None),
+    Flag::bool("local", None),
+    Flag::slice("filename", Some('f')),
+    Flag::str("selector", Some('l')),
+    Flag::str("containers", Some('c')).shows("'*'"),
+    Flag::str("limits", None),
+    Flag::str("requests", None),
     Flag::str("field-manager", None),
 ];
 
@@ -79,7 +101,8 @@ pub fn set(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         Some("image") => image(cx, &rest),
         Some("env") => super::set_env::run(cx, &rest),
         Some("serviceaccount" | "sa") => service_account(cx, &rest),
-        Some(other) if ["resources", "selector", "subject"].contains(&other) => fail(
+        Some("resources") => resources(cx, &rest),
+        Some(other) if ["selector", "subject"].contains(&other) => fail(
             cx.out,
             format!("\"kubectl set {other}\" is not available in kubeplay"),
         ),
@@ -218,6 +241,93 @@ fn image(cx: &mut Cx<'_>, args: &[String]) -> Exec {
     })
 }
 
+/// `kubectl set resources`: the `--limits` and `--requests` given set on each container the
+/// `-c` pattern matches (all by default), init containers too.
+fn resources(cx: &mut Cx<'_>, args: &[String]) -> Exec {
+    let (a, dry) = match parse_with_dry_run(cx, &RESOURCES_DOC, RESOURCES_FLAGS, args) {
+        Ok(r) => r,
+        Err(e) => return e,
+    };
+    if a.bool("local") && !a.positional.is_empty() {
+        return fail(cx.out, LOCAL_RESOURCE);
+    }
+    let ns = namespace_of(cx, &a);
+    let objects = match objects(cx, &a, &a.positional, &ns) {
+        Ok(o) => o,
+        Err(e) => return e,
+    };
+    // Validate, after the objects were read (set_resources.go's Complete reads them first).
+    let limits = a.str("limits").unwrap_or_default();
+    let requests = a.str("requests").unwrap_or_default();
+    let invalid = if a.bool("local") && dry == DryRun::Server {
+        Some(super::LOCAL_SERVER_DRY_RUN.to_string())
+    } else if a.bool("all") && a.has("selector") {
+        Some("cannot set --all and --selector at the same time".into())
+    } else if limits.is_empty() && requests.is_empty() {
+        Some(
+            "you must specify an update to requests or limits (in the form of --requests/--limits)"
+                .into(),
+        )
+    } else {
+        resource_list(limits).and(resource_list(requests)).err()
+    };
+    if let Some(e) = invalid {
+        return fail(cx.out, e);
+    }
+    let (limits, requests) = (
+        resource_list(limits).unwrap_or_default(),
+        resource_list(requests).unwrap_or_default(),
+    );
+    let selector = a.str("containers").unwrap_or("*").to_string();
+    update_pod_specs(cx, &a, dry, objects, "resources", |spec, errs| {
+        let mut found = false;
+        for c in spec
+            .containers
+            .iter_mut()
+            .chain(spec.init_containers.iter_mut().flatten())
+            .filter(|c| super::set_env::select(&c.name, &selector))
+        {
+            found = true;
+            let r = c.resources.get_or_insert_with(Default::default);
+            for (list, given) in [(&mut r.limits, &limits), (&mut r.requests, &requests)] {
+                if !given.is_empty() {
+                    list.get_or_insert_with(Default::default)
+                        .extend(given.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+            }
+        }
+        if !found {
+            errs.push(VerbError::Msg(format!(
+                "error: unable to find container named {selector}"
+            )));
+        }
+    })
+}
+
+/// `populateResourceListV1`: `cpu=100m,memory=256Mi`, each quantity in its canonical form.
+fn resource_list(
+    spec: &str,
+) -> Result<
+    BTreeMap<String, kubeplay_api::k8s_openapi::apimachinery::pkg::api::resource::Quantity>,
+    String,
+> {
+    let mut out = BTreeMap::new();
+    for statement in spec.split(',').filter(|_| !spec.is_empty()) {
+        let parts: Vec<&str> = statement.split('=').collect();
+        let [name, value] = parts.as_slice() else {
+            return Err(format!(
+                "Invalid argument syntax {statement}, expected <resource>=<value>"
+            ));
+        };
+        let q = kubeplay_api::quantity::canonical(value)?;
+        out.insert(
+            name.to_string(),
+            kubeplay_api::k8s_openapi::apimachinery::pkg::api::resource::Quantity(q),
+        );
+    }
+    Ok(out)
+}
+
 /// `resource.LocalResourceError`: `set image --local` given objects by name.
 const LOCAL_RESOURCE: &str = "you must specify resources by --filename when --local is set.
 Example resource specifications include:
@@ -326,14 +436,17 @@ fn update_pod_specs(
             }
         }
         super::record(a, &format!("set {what}"), &mut obj);
-        if obj == before && what == "image" {
+        if obj == before && matches!(what, "image" | "resources") {
             continue;
         }
         changed.push(Ok(obj));
     }
     // One printer for the command: YAML documents after the first begin with `---`.
     let mut printed = 0;
-    let op = format!("{what} updated{}", dry.suffix());
+    let op = match what {
+        "resources" => format!("resource requirements updated{}", dry.suffix()),
+        _ => format!("{what} updated{}", dry.suffix()),
+    };
     for obj in changed {
         let obj = match obj {
             Ok(o) => o,

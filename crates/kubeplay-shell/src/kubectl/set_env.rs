@@ -144,7 +144,7 @@ fn update_env(existing: &[EnvVar], env: &[EnvVar], remove: &[String]) -> Vec<Env
 
 /// `selectString`: `*` wildcards, each part found after the previous one, the first at the
 /// start and the last at the end.
-fn select(name: &str, spec: &str) -> bool {
+pub(super) fn select(name: &str, spec: &str) -> bool {
     if spec == "*" {
         return true;
     }
