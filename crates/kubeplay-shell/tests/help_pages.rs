@@ -20,7 +20,7 @@ const GROUPS: [&str; 6] = [
     "create",
     "config",
 ];
-const COMMANDS: [&str; 50] = [
+const COMMANDS: [&str; 51] = [
     "logs",
     "exec",
     "run",
@@ -54,6 +54,7 @@ const COMMANDS: [&str; 50] = [
     "set image",
     "set env",
     "set serviceaccount",
+    "set resources",
     "rollout status",
     "rollout history",
     "rollout undo",

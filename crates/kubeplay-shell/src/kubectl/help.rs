@@ -533,6 +533,9 @@ fn flag_doc(path: &str, long: &str) -> &'static str {
         "from" => "A configmap/NAME or secret/NAME whose keys become variables.",
         "keys" => "With --from, only these keys.",
         "resolve" => "With --list, show the values that come from configmaps and secrets.",
+        // set resources
+        "limits" => "The most each container may use, e.g. cpu=200m,memory=512Mi.",
+        "requests" => "What each container asks for, e.g. cpu=100m,memory=256Mi.",
         // the rest
         "categories" => "Only resources of these categories, e.g. all.",
         "concurrency" => "How many objects to compare at once.",
