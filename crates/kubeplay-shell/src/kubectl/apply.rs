@@ -298,8 +298,9 @@ pub(super) fn apply_one(
     };
     let current = object_value(&live);
     if dry == DryRun::Client {
-        // kubectl computes no patch for a client dry run of an existing object.
-        return Ok((modified, op("configured")));
+        // kubectl 1.34 computes no patch for a client dry run of an existing object: it says
+        // `configured` and prints the object as the server has it (1.35 merges first).
+        return Ok((current, op("configured")));
     }
     let annotation = live
         .meta()
