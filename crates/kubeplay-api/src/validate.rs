@@ -666,29 +666,14 @@ fn handlers(c: &Container, grace: Option<i64>, path: &str, out: &mut Vec<Cause>)
     if let Some(l) = &c.lifecycle {
         for (name, h) in [("postStart", &l.post_start), ("preStop", &l.pre_stop)] {
             let Some(h) = h else { continue };
-            let at = format!("{path}.lifecycle.{name}");
-            let present = [
-                ("exec", h.exec.is_some()),
-                ("httpGet", h.http_get.is_some()),
-                ("tcpSocket", h.tcp_socket.is_some()),
-                ("sleep", h.sleep.is_some()),
-            ];
-            handler(present, &at, out, |action, out| match action {
-                "exec" => exec(h.exec.as_ref(), &at, out),
-                "httpGet" => http_get(h.http_get.as_ref(), &at, out),
-                "tcpSocket" => tcp_socket(h.tcp_socket.as_ref(), &at, out),
-                _ => {
-                    if let (Some(s), Some(grace)) = (&h.sleep, grace) {
-                        if s.seconds < 0 || s.seconds > grace {
-                            out.push(Cause::invalid(
-                                format!("{at}.sleep"),
-                                &s.seconds.to_string(),
-                                &format!("must be non-negative and less than terminationGracePeriodSeconds ({grace})"),
-                            ));
-                        }
-                    }
-                }
-            });
+            let actions = Actions {
+                exec: h.exec.as_ref(),
+                http_get: h.http_get.as_ref(),
+                tcp_socket: h.tcp_socket.as_ref(),
+                grpc: None,
+                sleep: h.sleep.as_ref(),
+            };
+            handler(&actions, grace, &format!("{path}.lifecycle.{name}"), out);
         }
     }
     for (name, probe) in [
@@ -698,22 +683,14 @@ fn handlers(c: &Container, grace: Option<i64>, path: &str, out: &mut Vec<Cause>)
     ] {
         let Some(p) = probe else { continue };
         let at = format!("{path}.{name}");
-        let present = [
-            ("exec", p.exec.is_some()),
-            ("httpGet", p.http_get.is_some()),
-            ("tcpSocket", p.tcp_socket.is_some()),
-            ("grpc", p.grpc.is_some()),
-        ];
-        handler(present, &at, out, |action, out| match action {
-            "exec" => exec(p.exec.as_ref(), &at, out),
-            "httpGet" => http_get(p.http_get.as_ref(), &at, out),
-            "tcpSocket" => tcp_socket(p.tcp_socket.as_ref(), &at, out),
-            _ => {
-                if let Some(g) = &p.grpc {
-                    port_number(g.port, &format!("{at}.grpc.port"), out);
-                }
-            }
-        });
+        let actions = Actions {
+            exec: p.exec.as_ref(),
+            http_get: p.http_get.as_ref(),
+            tcp_socket: p.tcp_socket.as_ref(),
+            grpc: p.grpc.as_ref(),
+            sleep: None,
+        };
+        handler(&actions, grace, &at, out);
         for (field, v) in [
             ("initialDelaySeconds", p.initial_delay_seconds),
             ("timeoutSeconds", p.timeout_seconds),
@@ -748,24 +725,55 @@ fn handlers(c: &Container, grace: Option<i64>, path: &str, out: &mut Vec<Cause>)
     }
 }
 
+/// Go's `commonHandler`: the actions a probe or a lifecycle hook may name.
+struct Actions<'a> {
+    exec: Option<&'a k8s_openapi::api::core::v1::ExecAction>,
+    http_get: Option<&'a k8s_openapi::api::core::v1::HTTPGetAction>,
+    tcp_socket: Option<&'a k8s_openapi::api::core::v1::TCPSocketAction>,
+    grpc: Option<&'a k8s_openapi::api::core::v1::GRPCAction>,
+    sleep: Option<&'a k8s_openapi::api::core::v1::SleepAction>,
+}
+
 /// `validateHandler`: exactly one action, taken in the API server's order; the first
-/// present is checked (`check`), any other is forbidden.
-fn handler(
-    present: [(&'static str, bool); 4],
-    path: &str,
-    out: &mut Vec<Cause>,
-    mut check: impl FnMut(&str, &mut Vec<Cause>),
-) {
+/// present is checked, any other is forbidden.
+fn handler(a: &Actions<'_>, grace: Option<i64>, path: &str, out: &mut Vec<Cause>) {
     let mut found = false;
-    for (name, _) in present.iter().filter(|(_, p)| *p) {
-        if found {
+    let mut first = |name: &str, present: bool, out: &mut Vec<Cause>| {
+        if present && found {
             out.push(Cause::forbidden(
                 format!("{path}.{name}"),
                 "may not specify more than 1 handler type",
             ));
-        } else {
-            found = true;
-            check(name, out);
+        }
+        let first = present && !found;
+        found |= present;
+        first
+    };
+    if first("exec", a.exec.is_some(), out) {
+        exec(a.exec, path, out);
+    }
+    if first("httpGet", a.http_get.is_some(), out) {
+        http_get(a.http_get, path, out);
+    }
+    if first("tcpSocket", a.tcp_socket.is_some(), out) {
+        tcp_socket(a.tcp_socket, path, out);
+    }
+    if first("grpc", a.grpc.is_some(), out) {
+        if let Some(g) = a.grpc {
+            port_number(g.port, &format!("{path}.grpc.port"), out);
+        }
+    }
+    if first("sleep", a.sleep.is_some(), out) {
+        if let (Some(s), Some(grace)) = (a.sleep, grace) {
+            if s.seconds < 0 || s.seconds > grace {
+                out.push(Cause::invalid(
+                    format!("{path}.sleep"),
+                    &s.seconds.to_string(),
+                    &format!(
+                        "must be non-negative and less than terminationGracePeriodSeconds ({grace})"
+                    ),
+                ));
+            }
         }
     }
     if !found {
