@@ -80,6 +80,9 @@ pub struct World {
     pub(crate) own_services: Option<(u64, crate::key::Name, bool)>,
     /// Set when the per-instant task budget ran out.
     pub livelock: bool,
+    /// Set while the kubelet writes a pod's status: as the kubelet's pod config ignores
+    /// status-only updates of its pods, that write does not queue the pod's sync again.
+    pub(crate) kubelet_status_write: bool,
     /// How many tasks of each kind ran (Deployment, ReplicaSet, Schedule, Kubelet, Endpoints),
     /// for benchmarks and tests of what a change costs.
     pub task_counts: [u64; 5],
@@ -112,6 +115,7 @@ impl World {
             copies: Default::default(),
             own_services: None,
             livelock: false,
+            kubelet_status_write: false,
             task_counts: [0; 5],
             sliced_instant: None,
             max_pods: controllers::replicaset::MAX_PODS,
@@ -348,7 +352,7 @@ impl World {
                 // Not for a pod that is gone when the kubelet holds nothing of it (the kubelet
                 // removed it itself, or never started it): that sync would do nothing.
                 let gone_unknown = !stored && !self.kubelet.pods.contains_key(k);
-                if !gone_unknown {
+                if !gone_unknown && !self.kubelet_status_write {
                     self.enqueue_now(Task::Kubelet(k.clone()));
                 }
                 controllers::endpoints::pod_changed(self, k);

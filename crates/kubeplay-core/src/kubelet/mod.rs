@@ -2655,6 +2655,7 @@ fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
     let images = std::mem::take(&mut w.kubelet.status_images);
     let (ip, host_ip) = (&rt.ip, &rt.host_ip);
     let started_at = rt.started_at;
+    w.kubelet_status_write = true;
     w.mutate::<Pod>(k, |p| {
         let st = p.status.get_or_insert_with(Default::default);
         // The kubelet's fields replaced in place (each compared first, so that an unchanged
@@ -2745,6 +2746,7 @@ fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
             fill_container_statuses(&mut st.init_container_statuses, inits.iter(), &images, true);
         changed
     });
+    w.kubelet_status_write = false;
     w.kubelet.status_images = images;
     let live_rv = w
         .get::<Pod>(k)
