@@ -252,15 +252,24 @@ fn go_json_error(text: &str) -> Option<(String, usize)> {
                     Some(_) => return Err(self.invalid("after object key")),
                 }
                 self.value("looking for beginning of value")?;
-                match self.peek() {
-                    None => return Err(self.eof()),
-                    Some(b',') => self.i += 1,
-                    Some(b'}') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    Some(_) => return Err(self.invalid("after object key:value pair")),
+                if !self.more(b'}', "after object key:value pair")? {
+                    return Ok(());
                 }
+            }
+        }
+        /// After an element: `,` (another follows: true) or `close` (the end: false).
+        fn more(&mut self, close: u8, context: &str) -> Result<bool, (String, usize)> {
+            match self.peek() {
+                None => Err(self.eof()),
+                Some(b',') => {
+                    self.i += 1;
+                    Ok(true)
+                }
+                Some(c) if c == close => {
+                    self.i += 1;
+                    Ok(false)
+                }
+                Some(_) => Err(self.invalid(context)),
             }
         }
         fn array(&mut self) -> R {
@@ -271,14 +280,8 @@ fn go_json_error(text: &str) -> Option<(String, usize)> {
             }
             loop {
                 self.value("looking for beginning of value")?;
-                match self.peek() {
-                    None => return Err(self.eof()),
-                    Some(b',') => self.i += 1,
-                    Some(b']') => {
-                        self.i += 1;
-                        return Ok(());
-                    }
-                    Some(_) => return Err(self.invalid("after array element")),
+                if !self.more(b']', "after array element")? {
+                    return Ok(());
                 }
             }
         }

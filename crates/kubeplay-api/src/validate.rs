@@ -487,17 +487,23 @@ fn unsupported(field: String, value: &str, supported: &[&str]) -> Cause {
     )
 }
 
+/// A name that must be a DNS label (a container's, a volume's): required, then the label
+/// rule. Whether it passed.
+fn label_name(name: &str, field: String, out: &mut Vec<Cause>) -> bool {
+    if name.is_empty() {
+        out.push(Cause::required(field));
+        return false;
+    }
+    if !is_dns1123_label(name) {
+        out.push(Cause::invalid(field, &quote(name), DNS1123_LABEL));
+        return false;
+    }
+    true
+}
+
 /// `validateContainerCommon`: what every container is checked for, init containers too.
 fn container_common(c: &Container, path: &str, volumes: &[&str], out: &mut Vec<Cause>) {
-    if c.name.is_empty() {
-        out.push(Cause::required(format!("{path}.name")));
-    } else if !is_dns1123_label(&c.name) {
-        out.push(Cause::invalid(
-            format!("{path}.name"),
-            &quote(&c.name),
-            DNS1123_LABEL,
-        ));
-    }
+    label_name(&c.name, format!("{path}.name"), out);
     if c.image.as_deref().is_none_or(str::is_empty) {
         out.push(Cause::required(format!("{path}.image")));
     }
@@ -843,21 +849,12 @@ fn volumes<'a>(vols: &'a [Volume], path: &str, out: &mut Vec<Cause>) -> Vec<&'a 
     let mut names: Vec<&str> = Vec::new();
     for (i, v) in vols.iter().enumerate() {
         let at = format!("{path}.volumes[{i}]");
-        if v.name.is_empty() {
-            out.push(Cause::required(format!("{at}.name")));
-        } else if !is_dns1123_label(&v.name) {
-            out.push(Cause::invalid(
-                format!("{at}.name"),
-                &quote(&v.name),
-                DNS1123_LABEL,
-            ));
-        } else if names.contains(&v.name.as_str()) {
-            out.push(Cause::new(
-                format!("{at}.name"),
-                format!("Duplicate value: {}", quote(&v.name)),
-            ));
-        } else {
-            names.push(&v.name);
+        if label_name(&v.name, format!("{at}.name"), out) {
+            if names.contains(&v.name.as_str()) {
+                out.push(duplicate(format!("{at}.name"), &v.name));
+            } else {
+                names.push(&v.name);
+            }
         }
         // Every field but the name is a volume type.
         let types = match json(v).parse::<serde_json::Value>() {

@@ -557,6 +557,16 @@ mod tests {
     }
 
     fn ev_reason(w: &mut World, uid: &str, reason: &'static str, message: &str) {
+        ev_from(w, "kubelet", uid, reason, message);
+    }
+
+    fn ev_from(
+        w: &mut World,
+        component: &'static str,
+        uid: &str,
+        reason: &'static str,
+        message: &str,
+    ) {
         let meta = ObjectMeta {
             name: Some(format!("p-{uid}")),
             namespace: Some("default".into()),
@@ -572,7 +582,7 @@ mod tests {
                 warning: false,
                 reason,
                 message: message.into(),
-                component: "kubelet",
+                component,
                 host: Some("node01"),
             },
         );
@@ -715,25 +725,14 @@ mod tests {
     #[test]
     fn scheduler_events_are_not_correlated() {
         let mut w = World::new(1);
-        let meta = ObjectMeta {
-            name: Some("p".into()),
-            namespace: Some("default".into()),
-            uid: Some("u".into()),
-            ..Default::default()
-        };
         for i in 0..40 {
-            record(
+            let message = format!("0/2 nodes are available: {}", i % 12);
+            ev_from(
                 &mut w,
-                NewEvent {
-                    kind: Kind::Pod,
-                    object: &meta,
-                    field_path: None,
-                    warning: true,
-                    reason: "FailedScheduling",
-                    message: format!("0/2 nodes are available: {}", i % 12),
-                    component: "default-scheduler",
-                    host: None,
-                },
+                "default-scheduler",
+                "u",
+                "FailedScheduling",
+                &message,
             );
         }
         let c = counted(&w);

@@ -531,30 +531,24 @@ spec:
 
     #[test]
     fn yaml_syntax_errors_at_the_parsers_line_and_bad_base64_at_the_value() {
-        let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: line 14: mapping values are not allowed in this context";
-        assert_eq!(locate("x.yaml", "a: b\n", err)[0].line, 14);
-        // In a later document, kubectl counts from that document's first line.
-        let text = "a: b\n---\nc: d\n e: f\n";
-        let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: line 2: mapping values are not allowed in this context";
-        assert_eq!(locate("x.yaml", text, err)[0].line, 4);
-        // A parser error: go-yaml names the line above the problem; the mark is at the
-        // problem. An unknown alias: no line in the message.
-        let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n spec:\n";
-        let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: line 4: did not find expected key";
-        assert_eq!(locate("x.yaml", text, err)[0].line, 5);
-        let text = "a: b\nc: *nope\n";
-        let err = "error: error parsing x.yaml: error converting YAML to JSON: yaml: unknown anchor 'nope' referenced";
-        assert_eq!(locate("x.yaml", text, err)[0].line, 2);
-        // JSON that is not YAML either: Go's error, marked at its line.
-        let text = "{\n  \"a\": \"x\",\n  \"b\": \"\\u12g4\"\n}\n";
-        let err = "error: error parsing x.json: json: offset 27: invalid character 'g' in \\u hexadecimal character escape";
-        assert_eq!(locate("x.json", text, err)[0].line, 3);
-        let text = "a: b\n--- !x\nc: d\n";
-        let err = "error: error parsing x.yaml: invalid Yaml document separator: !x";
-        assert_eq!(locate("x.yaml", text, err)[0].line, 2);
-        let secret = "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  DB_HOST: \"bXlzcWw=\"\n  DB_USER: \"cm9v!\"\n";
-        let err = "Error from server (BadRequest): error when creating \"s.yaml\": Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 4";
-        assert_eq!(locate("s.yaml", secret, err)[0].line, 7);
+        const PARSE: &str = "error: error parsing x.yaml: error converting YAML to JSON: yaml:";
+        // (file, text, kubectl's error, the line marked)
+        let cases = [
+            ("x.yaml", "a: b\n".to_string(), format!("{PARSE} line 14: mapping values are not allowed in this context"), 14),
+            // In a later document, kubectl counts from that document's first line.
+            ("x.yaml", "a: b\n---\nc: d\n e: f\n".into(), format!("{PARSE} line 2: mapping values are not allowed in this context"), 4),
+            // A parser error: go-yaml names the line above the problem; the mark is at the
+            // problem. An unknown alias: no line in the message.
+            ("x.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n spec:\n".into(), format!("{PARSE} line 4: did not find expected key"), 5),
+            ("x.yaml", "a: b\nc: *nope\n".into(), format!("{PARSE} unknown anchor 'nope' referenced"), 2),
+            // JSON that is not YAML either: Go's error, marked at its line.
+            ("x.json", "{\n  \"a\": \"x\",\n  \"b\": \"\\u12g4\"\n}\n".into(), "error: error parsing x.json: json: offset 27: invalid character 'g' in \\u hexadecimal character escape".into(), 3),
+            ("x.yaml", "a: b\n--- !x\nc: d\n".into(), "error: error parsing x.yaml: invalid Yaml document separator: !x".into(), 2),
+            ("s.yaml", "apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  DB_HOST: \"bXlzcWw=\"\n  DB_USER: \"cm9v!\"\n".into(), "Error from server (BadRequest): error when creating \"s.yaml\": Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte 4".into(), 7),
+        ];
+        for (file, text, err, line) in cases {
+            assert_eq!(locate(file, &text, &err)[0].line, line, "{err}");
+        }
     }
 
     #[test]

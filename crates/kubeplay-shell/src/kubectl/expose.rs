@@ -238,10 +238,13 @@ fn service_for(a: &super::flags::Args, c: &mut Carried, obj: &Object) -> Result<
     if c.selector.is_empty() {
         return Err("selector must be specified".into());
     }
-    let selector = parse_labels(&c.selector)?;
+    let selector = super::run::parse_labels(&c.selector)?;
     let mut meta = Map::new();
     if !c.labels.is_empty() {
-        meta.insert("labels".into(), Value::Object(parse_labels(&c.labels)?));
+        meta.insert(
+            "labels".into(),
+            Value::Object(super::run::parse_labels(&c.labels)?),
+        );
     }
     let name = a
         .str("name")
@@ -430,22 +433,6 @@ fn ports_of(obj: &Object) -> (Vec<String>, Vec<(String, String)>) {
         })
         .collect();
     (ports, protocols)
-}
-
-/// expose.go's `parseLabels` (`--selector`, `--labels`, or what was worked out).
-fn parse_labels(spec: &str) -> Result<Map<String, Value>, String> {
-    let mut m = Map::new();
-    for part in spec.split(',') {
-        let kv: Vec<&str> = part.split('=').collect();
-        let [k, v] = kv.as_slice() else {
-            return Err(format!("unexpected label spec: {part}"));
-        };
-        if k.is_empty() {
-            return Err("unexpected empty label key".into());
-        }
-        m.insert(k.to_string(), json!(v));
-    }
-    Ok(m)
 }
 
 fn target_value(target: Option<&str>, port: i64) -> Value {

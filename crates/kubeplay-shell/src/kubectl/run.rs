@@ -89,8 +89,9 @@ fn apply_overrides(obj: &Value, fragment: &str, how: &str) -> Result<Value, Stri
     }
 }
 
-/// `--labels=a=b,c=d` (`generate.ParseLabels`; the API server checks keys and values).
-fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
+/// `--labels=a=b,c=d` (`generate.ParseLabels`, and expose.go's `parseLabels`, the same; the
+/// API server checks keys and values).
+pub(super) fn parse_labels(s: &str) -> Result<Map<String, Value>, String> {
     let mut m = Map::new();
     for part in s.split(',') {
         let kv: Vec<&str> = part.split('=').collect();
