@@ -2,6 +2,7 @@
 //! env, exposed ports, stop signal) and which tags exist, plus images users build with
 //! `docker build`. Pulling a reference that is not here fails as a registry would.
 
+use crate::time::Millis;
 use std::collections::BTreeMap;
 
 /// What the binaries in an image can do; decides which commands a container can exec.
@@ -397,10 +398,39 @@ pub fn pull_error(r: &Reference) -> String {
     }
 }
 
+/// The image ID a container status shows (`repo@sha256:...`), made up from the reference:
+/// the same image always gets the same digest. Empty for a reference that does not parse.
+pub fn image_id(image: &str) -> String {
+    match parse_reference(image) {
+        Ok(r) => {
+            let mut digest = String::new();
+            let mut h = crate::names::fnv32a(r.full().as_bytes());
+            for _ in 0..8 {
+                h = crate::names::fnv32a(&h.to_le_bytes()) ^ h.rotate_left(13);
+                digest.push_str(&format!("{h:08x}"));
+            }
+            format!("{}@sha256:{digest}", r.repo)
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// An image built with `docker build`: its ID (the last step's layer, as the builder printed
+/// it) and when it was built.
+#[derive(Clone, Debug)]
+pub struct Built {
+    pub image: Image,
+    pub id: String,
+    pub created: Millis,
+}
+
 /// The catalog: the well-known images plus the images built in this world.
 #[derive(Clone, Debug, Default)]
 pub struct Catalog {
-    built: BTreeMap<(String, String), Image>,
+    built: BTreeMap<(String, String), Built>,
+    /// Images `docker` pulled to the host (`docker run`, a build's `FROM`), by (repo, tag),
+    /// with when: `docker images` lists them, and they are not pulled again.
+    pulled: BTreeMap<(String, String), Millis>,
     /// What `resolve_shared` found, by the image string as a pod spec wrote it: every pod
     /// of a Deployment runs the same image. Cleared when an image is built.
     shared: std::cell::RefCell<BTreeMap<String, Option<std::rc::Rc<Image>>>>,
@@ -422,8 +452,8 @@ impl Catalog {
 
     /// Look up a reference in the registry (well-known images) or among built images.
     pub fn resolve(&self, r: &Reference) -> Option<Image> {
-        if let Some(img) = self.built.get(&(r.repo.clone(), r.tag.clone())) {
-            return Some(img.clone());
+        if let Some(b) = self.built.get(&(r.repo.clone(), r.tag.clone())) {
+            return Some(b.image.clone());
         }
         let base = BASES.iter().find(|b| b.repo == r.repo)?;
         if r.digest.is_none() && !base.tags.contains(&r.tag.as_str()) {
@@ -491,14 +521,33 @@ impl Catalog {
     }
 
     /// Add (or replace) an image built with `docker build -t`.
-    pub fn add_built(&mut self, img: Image) {
+    pub fn add_built(&mut self, b: Built) {
         self.shared.get_mut().clear();
-        self.built.insert((img.repo.clone(), img.tag.clone()), img);
+        self.built
+            .insert((b.image.repo.clone(), b.image.tag.clone()), b);
     }
 
     /// Images built in this world, by reference.
-    pub fn built(&self) -> impl Iterator<Item = &Image> {
+    pub fn built(&self) -> impl Iterator<Item = &Built> {
         self.built.values()
+    }
+
+    /// Whether `docker` has `r` on its host: built there, or pulled.
+    pub fn on_host(&self, r: &Reference) -> bool {
+        let k = (r.repo.clone(), r.tag.clone());
+        self.built.contains_key(&k) || self.pulled.contains_key(&k)
+    }
+
+    /// `docker` pulled `r` to its host at `at`.
+    pub fn add_pulled(&mut self, r: &Reference, at: Millis) {
+        self.pulled
+            .entry((r.repo.clone(), r.tag.clone()))
+            .or_insert(at);
+    }
+
+    /// Images `docker` pulled, by reference, with when.
+    pub fn pulled(&self) -> impl Iterator<Item = (&(String, String), &Millis)> {
+        self.pulled.iter()
     }
 }
 

@@ -307,6 +307,14 @@ fn add_start_files(fs: &mut Files, page: IndexPage, pod: &str) {
     fs.insert(HOSTNAME_FILE.into(), hostname_file(pod));
 }
 
+/// The files a container of `repo` starts with (its index page, `/etc/hostname`), for a
+/// container outside any pod (`docker run`).
+pub fn start_files(repo: &str, hostname: &str) -> Files {
+    let mut fs = Files::new();
+    add_start_files(&mut fs, index_page(repo), hostname);
+    fs
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Stage {
     Sandbox { ready_at: Millis },
@@ -610,21 +618,6 @@ fn pod_bound_at(p: &Pod) -> Millis {
         .and_then(|c| c.last_transition_time.as_ref())
         .map(crate::time::millis_of)
         .unwrap_or(0)
-}
-
-fn image_id(image: &str) -> String {
-    match images::parse_reference(image) {
-        Ok(r) => {
-            let mut digest = String::new();
-            let mut h = crate::names::fnv32a(r.full().as_bytes());
-            for _ in 0..8 {
-                h = crate::names::fnv32a(&h.to_le_bytes()) ^ h.rotate_left(13);
-                digest.push_str(&format!("{h:08x}"));
-            }
-            format!("{}@sha256:{digest}", r.repo)
-        }
-        Err(_) => String::new(),
-    }
 }
 
 fn restart_policy(pod: &Pod) -> &'static str {
@@ -2352,7 +2345,7 @@ fn status_image(w: &mut World, image: &str) {
         let full = images::parse_reference(image).ok().map(|r| r.full());
         w.kubelet
             .status_images
-            .insert(image.to_string(), (full, image_id(image)));
+            .insert(image.to_string(), (full, images::image_id(image)));
     }
 }
 
