@@ -431,6 +431,8 @@ pub struct Catalog {
     /// Images `docker` pulled to the host (`docker run`, a build's `FROM`), by (repo, tag),
     /// with when: `docker images` lists them, and they are not pulled again.
     pulled: BTreeMap<(String, String), Millis>,
+    /// Layers `docker build` made, by ID: a later build with the same steps uses its cache.
+    layers: std::collections::BTreeSet<String>,
     /// What `resolve_shared` found, by the image string as a pod spec wrote it: every pod
     /// of a Deployment runs the same image. Cleared when an image is built.
     shared: std::cell::RefCell<BTreeMap<String, Option<std::rc::Rc<Image>>>>,
@@ -543,6 +545,16 @@ impl Catalog {
         self.pulled
             .entry((r.repo.clone(), r.tag.clone()))
             .or_insert(at);
+    }
+
+    /// Whether `docker build` made the layer `id` before.
+    pub fn has_layer(&self, id: &str) -> bool {
+        self.layers.contains(id)
+    }
+
+    /// `docker build` made the layer `id`.
+    pub fn add_layer(&mut self, id: &str) {
+        self.layers.insert(id.to_string());
     }
 
     /// Images `docker` pulled, by reference, with when.

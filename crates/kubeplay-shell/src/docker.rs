@@ -194,13 +194,21 @@ fn build(cx: &mut Cx<'_>, args: &[String]) -> Exec {
                 _ => {}
             }
         }
+        // A layer is named by the steps up to it: another Dockerfile that starts the same way
+        // shares it.
+        let upto = steps[..=n].join("\n");
         layer = match images::parse_reference(shown.split_whitespace().nth(1).unwrap_or("")) {
             Ok(base) if n == 0 => config_id(&base),
-            _ => short_id(&format!("{text}:{n}")),
+            _ => short_id(&format!("{upto}:{n}")),
         };
         if n > 0 {
-            let run = short_id(&format!("{text}:{n}:run"));
-            out.push_str(&format!(" ---> Running in {run}\n"));
+            if cx.world.image_catalog().has_layer(&layer) {
+                out.push_str(" ---> Using cache\n");
+            } else {
+                let run = short_id(&format!("{upto}:{n}:run"));
+                out.push_str(&format!(" ---> Running in {run}\n"));
+                cx.world.image_catalog_mut().add_layer(&layer);
+            }
         }
         out.push_str(&format!(" ---> {layer}\n"));
     }
@@ -216,10 +224,17 @@ fn build(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         let mut image = img.clone();
         image.repo = r.repo.clone();
         image.tag = r.tag.clone();
+        // The same Dockerfile builds the same image from the cache: it keeps its age.
+        let created = cx
+            .world
+            .image_catalog()
+            .built()
+            .find(|b| b.id == layer && b.image.repo == r.repo && b.image.tag == r.tag)
+            .map_or(now, |b| b.created);
         cx.world.image_catalog_mut().add_built(Built {
             image,
             id: layer.clone(),
-            created: now,
+            created,
         });
     }
     cx.out.out(out);
