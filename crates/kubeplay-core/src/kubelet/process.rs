@@ -73,8 +73,11 @@ pub struct ProcCx<'a> {
 pub enum ServerKind {
     Nginx,
     Httpd,
+    /// kodekloud/webapp-color's Flask app: the colour it picked (a name of [`WEBAPP_COLORS`])
+    /// and the line it printed about where the colour came from.
     WebappColor {
         color: String,
+        said: String,
     },
     HelloApp {
         version: String,
@@ -129,9 +132,9 @@ impl ServerKind {
                     None => (404, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n".into()),
                 }
             }
-            ServerKind::WebappColor { color } => (
+            ServerKind::WebappColor { color, .. } => (
                 200,
-                format!("<!doctype html>\n<title>Hello from Flask</title>\n<body style=\"background: {color};\"></body>\n<div style=\"color: #e4e4e4;\n    text-align:  center;\n    height: 90px;\n    vertical-align:  middle;\">\n\n  <h1>Hello from {hostname}!</h1>\n\n  \n\n</div>"),
+                format!("<!doctype html>\n<title>Hello from Flask</title>\n<body style=\"background: {};\"></body>\n<div style=\"color: #e4e4e4;\n    text-align:  center;\n    height: 90px;\n    vertical-align:  middle;\">\n\n  <h1>Hello from {hostname}!</h1>\n\n  \n\n</div>", webapp_hex(color)),
             ),
             ServerKind::HelloApp { version } => (
                 200,
@@ -157,7 +160,7 @@ impl ServerKind {
                 .concat()
             }
             ServerKind::Httpd => "AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using 127.0.0.1. Set the 'ServerName' directive globally to suppress this message\n".into(),
-            ServerKind::WebappColor { color } => format!(" Color from environment variable - {color}\n * Serving Flask app \"app\" (lazy loading)\n * Environment: production\n   WARNING: Do not use the development server in a production environment.\n   Use a production WSGI server instead.\n * Debug mode: off\n * Running on http://0.0.0.0:8080/ (Press CTRL+C to quit)\n"),
+            ServerKind::WebappColor { said, .. } => format!("{WEBAPP_INTRO}{said} * Serving Flask app \"app\" (lazy loading)\n * Environment: production\n   WARNING: Do not use the development server in a production environment.\n   Use a production WSGI server instead.\n * Debug mode: off\n * Running on http://0.0.0.0:8080/ (Press CTRL+C to quit)\n"),
             ServerKind::HelloApp { .. } => format!("{} Server listening on port 8080\n", go_log_time(now)),
             ServerKind::Redis => "1:C 01 Jan 2026 00:00:00.000 * oO0OoO0OoO0Oo Redis is starting oO0OoO0OoO0Oo\n1:M 01 Jan 2026 00:00:00.000 * Ready to accept connections tcp\n".into(),
             ServerKind::Generic => String::new(),
@@ -382,6 +385,108 @@ fn env_get<'e>(env: &'e [EnvPair], k: &str) -> Option<&'e str> {
     env.iter().rev().find(|(n, _)| &**n == k).map(|(_, v)| &**v)
 }
 
+/// The colours kodekloud/webapp-color knows, with the background each gives its page.
+const WEBAPP_COLORS: [(&str, &str); 6] = [
+    ("red", "#e74c3c"),
+    ("green", "#16a085"),
+    ("blue", "#2980b9"),
+    ("blue2", "#30336b"),
+    ("pink", "#be2edd"),
+    ("darkblue", "#130f40"),
+];
+
+const WEBAPP_SUPPORTED: &str = "red,green,blue,blue2,pink,darkblue";
+
+/// What webapp-color prints first, whatever it is given.
+const WEBAPP_INTRO: &str = " This is a sample web application that displays a colored background. \n A color can be specified in two ways. \n\n 1. As a command line argument with --color as the argument. Accepts one of red,green,blue,blue2,pink,darkblue \n 2. As an Environment variable APP_COLOR. Accepts one of red,green,blue,blue2,pink,darkblue \n 3. If none of the above then a random color is picked from the above list. \n Note: Command line argument precedes over environment variable.\n\n\n";
+
+const WEBAPP_USAGE: &str = "usage: app.py [-h] [--color COLOR]\n";
+
+fn webapp_hex(color: &str) -> &'static str {
+    WEBAPP_COLORS
+        .iter()
+        .find(|(n, _)| *n == color)
+        .map_or("", |(_, h)| h)
+}
+
+/// kodekloud/webapp-color's `app.py` run with `argv` (`python app.py [--color C]`): the colour
+/// it serves, from `--color` first, then `APP_COLOR`, else one picked at random (here, from
+/// the container's hostname, so that each pod may get another); or, when it exits instead,
+/// its exit code and what it printed (argparse's usage errors, an unsupported colour).
+fn webapp_color(argv: &[String], env: &[EnvPair]) -> Result<ServerKind, (i32, String)> {
+    let mut color: Option<String> = None;
+    let mut unknown: Vec<&str> = Vec::new();
+    let mut args = argv.iter().skip(2);
+    let fail = |code: i32, msg: String| Err((code, format!("{WEBAPP_INTRO}{msg}")));
+    while let Some(a) = args.next() {
+        // argparse takes any unambiguous prefix of a long option.
+        let (name, inline) = match a.split_once('=') {
+            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
+            _ => (a.as_str(), None),
+        };
+        let is = |long: &str| name.len() > 2 && long.starts_with(name);
+        if name == "-h" || (name.starts_with("--") && is("--help") && !is("--color")) {
+            return fail(0, format!("{WEBAPP_USAGE}\noptional arguments:\n  -h, --help     show this help message and exit\n  --color COLOR\n"));
+        }
+        if name.starts_with("--") && is("--color") {
+            let value = match inline {
+                Some(v) => Some(v),
+                None => args.next().filter(|v| !v.starts_with('-')).cloned(),
+            };
+            match value {
+                Some(v) => color = Some(v),
+                None => return fail(
+                    2,
+                    format!(
+                        "{WEBAPP_USAGE}app.py: error: argument --color: expected one argument\n"
+                    ),
+                ),
+            }
+        } else {
+            unknown.push(a);
+        }
+    }
+    if !unknown.is_empty() {
+        return fail(
+            2,
+            format!(
+                "{WEBAPP_USAGE}app.py: error: unrecognized arguments: {}\n",
+                unknown.join(" ")
+            ),
+        );
+    }
+    let from_env = env_get(env, "APP_COLOR").filter(|c| !c.is_empty());
+    let (color, said) = match (color, from_env) {
+        (Some(c), env) => {
+            let mut said = format!("Color from command line argument ={c}\n");
+            if let Some(e) = env {
+                said.push_str(&format!("A color was set through environment variable -{e}. However, color from command line argument takes precendence.\n"));
+            }
+            (c, said)
+        }
+        (None, Some(e)) => (
+            e.to_string(),
+            format!("No Command line argument. Color from environment variable ={e}\n"),
+        ),
+        (None, None) => {
+            let host = env_get(env, "HOSTNAME").unwrap_or("");
+            let pick = crate::names::fnv32a(host.as_bytes()) as usize % WEBAPP_COLORS.len();
+            let c = WEBAPP_COLORS[pick].0;
+            (
+                c.to_string(),
+                format!("No command line argument or environment variable. Picking a Random Color ={c}\n"),
+            )
+        }
+    };
+    if webapp_hex(&color).is_empty() {
+        return fail(
+            1,
+            format!("{said}Color not supported. Received '{color}' expected one of {WEBAPP_SUPPORTED}\n"),
+        );
+    }
+    Ok(ServerKind::WebappColor { color, said })
+}
+
 /// The server the image runs for this command line (`argv` not empty), if any.
 fn server_kind(argv: &[String], env: &[EnvPair], image_repo: &str) -> Option<ServerKind> {
     let first = &argv[0];
@@ -390,9 +495,7 @@ fn server_kind(argv: &[String], env: &[EnvPair], image_repo: &str) -> Option<Ser
         (_, "docker-entrypoint.sh") if image_repo.ends_with("/nginx") && argv.len() == 1 => None,
         ("docker.io/library/nginx", "nginx") => Some(ServerKind::Nginx),
         ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
-        ("docker.io/kodekloud/webapp-color", "python") => Some(ServerKind::WebappColor {
-            color: env_get(env, "APP_COLOR").unwrap_or("blue").to_string(),
-        }),
+        ("docker.io/kodekloud/webapp-color", "python") => webapp_color(argv, env).ok(),
         ("gcr.io/google-samples/hello-app", "hello-app") => None,
         ("docker.io/library/redis", "redis-server") => Some(ServerKind::Redis),
         _ => None,
@@ -409,6 +512,12 @@ fn start_server_or(
     if let Some(s) = server_kind(argv, cx.env, image_repo) {
         cx.out.push_str(&s.startup_log(cx.now));
         return Ok(Program::Server(s));
+    }
+    if image_repo == "docker.io/kodekloud/webapp-color" && base == "python" {
+        if let Err((code, out)) = webapp_color(argv, cx.env) {
+            cx.out.push_str(&out);
+            return Ok(Program::Done(code));
+        }
     }
     if image_repo == "gcr.io/google-samples/hello-app" && first == "/hello-app" {
         return Ok(Program::Server(ServerKind::HelloApp {
