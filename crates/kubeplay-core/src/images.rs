@@ -547,6 +547,26 @@ impl Catalog {
             .or_insert(at);
     }
 
+    /// The images `docker run` can start, as one types them: the registry's well-known
+    /// repositories and what was built or pulled, each as `name` and `name:tag`.
+    pub fn names(&self) -> Vec<String> {
+        let short = |repo: &str| {
+            Reference {
+                repo: repo.to_string(),
+                tag: String::new(),
+                digest: None,
+            }
+            .short_repo()
+            .to_string()
+        };
+        let mut v: Vec<String> = BASES.iter().map(|b| short(b.repo)).collect();
+        for (repo, tag) in self.built.keys().chain(self.pulled.keys()) {
+            v.push(short(repo));
+            v.push(format!("{}:{tag}", short(repo)));
+        }
+        v
+    }
+
     /// Whether `docker build` made the layer `id` before.
     pub fn has_layer(&self, id: &str) -> bool {
         self.layers.contains(id)

@@ -255,7 +255,10 @@ pub fn complete(s: &Session, line: &str) -> Completion {
     let (start, word) = *ws.last().expect("words() always gives the current word");
     let before: Vec<&str> = ws[..ws.len() - 1].iter().map(|(_, w)| *w).collect();
     let mut cands: Vec<String> = if before.is_empty() {
-        let mut v: Vec<String> = ["kubectl", "k"].iter().map(|s| s.to_string()).collect();
+        let mut v: Vec<String> = ["kubectl", "k", "docker"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         v.extend(
             SHELL_WORDS
                 .iter()
@@ -264,6 +267,8 @@ pub fn complete(s: &Session, line: &str) -> Completion {
         );
         v.extend(s.shell().aliases.keys().cloned());
         v
+    } else if before[0] == "docker" {
+        docker_words(&View::of(s), &before[1..], word)
     } else if let Some(args) = kubectl_args(s, &before) {
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         kubectl_words(&View::of(s), &args, word)
@@ -275,6 +280,61 @@ pub fn complete(s: &Session, line: &str) -> Completion {
     Completion {
         start,
         candidates: set.into_iter().collect(),
+    }
+}
+
+/// Candidates for `word` after `docker` and `args`: its commands, `run`'s flags and the images
+/// it can run (the first word that is not a flag), and files for `build`.
+fn docker_words(s: &View<'_>, args: &[&str], word: &str) -> Vec<String> {
+    const RUN_FLAGS: &[&str] = &[
+        "--entrypoint",
+        "--env",
+        "--help",
+        "--hostname",
+        "--name",
+        "--pull",
+        "--quiet",
+        "--rm",
+        "--tty",
+        "-e",
+        "-h",
+        "-q",
+        "-t",
+    ];
+    const TAKES_VALUE: &[&str] = &[
+        "--entrypoint",
+        "--env",
+        "--hostname",
+        "--name",
+        "--pull",
+        "-e",
+        "-h",
+    ];
+    match args.first() {
+        None => ["build", "images", "run"].map(String::from).to_vec(),
+        Some(&"run") => {
+            let mut rest = args[1..].iter();
+            while let Some(a) = rest.next() {
+                if !a.starts_with('-') {
+                    return Vec::new(); // the image is typed: its command is the container's
+                }
+                if TAKES_VALUE.contains(a) {
+                    rest.next();
+                }
+            }
+            if word.starts_with('-') {
+                RUN_FLAGS.iter().map(|f| f.to_string()).collect()
+            } else if args.last().is_some_and(|a| TAKES_VALUE.contains(a)) {
+                Vec::new()
+            } else {
+                s.world.image_catalog().names()
+            }
+        }
+        Some(&"build") if word.starts_with('-') => {
+            ["--file", "--tag", "-f", "-t"].map(String::from).to_vec()
+        }
+        Some(&"build") => file_words(s, word),
+        Some(_) => Vec::new(),
     }
 }
 
@@ -457,6 +517,21 @@ mod tests {
         assert_eq!(complete(&s, "kub").apply("kub"), "kubectl ");
         // After a pipe, the command position again.
         assert_eq!(cands(&s, "kubectl get pods | gre"), ["grep"]);
+    }
+
+    #[test]
+    fn docker_commands_flags_and_images() {
+        let mut s = session();
+        assert_eq!(cands(&s, "dock"), ["docker"]);
+        assert_eq!(cands(&s, "docker "), ["build", "images", "run"]);
+        assert_eq!(cands(&s, "docker run --ent"), ["--entrypoint"]);
+        assert_eq!(cands(&s, "docker run ubun"), ["ubuntu"]);
+        // A flag's value, and the container's own words after the image, are not images.
+        assert!(cands(&s, "docker run --name ").is_empty());
+        assert!(cands(&s, "docker run --rm busybox ").is_empty());
+        s.feed_line("docker run busybox:1.36 true");
+        s.take_output();
+        assert_eq!(cands(&s, "docker run -t busy"), ["busybox", "busybox:1.36"]);
     }
 
     #[test]
