@@ -433,15 +433,11 @@ fn webapp_color(argv: &[String], env: &[EnvPair]) -> Result<ServerKind, (i32, St
                 Some(v) => Some(v),
                 None => args.next().filter(|v| !v.starts_with('-')).cloned(),
             };
-            match value {
-                Some(v) => color = Some(v),
-                None => return fail(
-                    2,
-                    format!(
-                        "{WEBAPP_USAGE}app.py: error: argument --color: expected one argument\n"
-                    ),
-                ),
-            }
+            let Some(v) = value else {
+                let msg = "app.py: error: argument --color: expected one argument";
+                return fail(2, format!("{WEBAPP_USAGE}{msg}\n"));
+            };
+            color = Some(v);
         } else {
             unknown.push(a);
         }
