@@ -16,8 +16,10 @@ pub enum Userland {
     Alpine,
     /// Debian/Ubuntu: bash, coreutils; no wget, curl or nslookup.
     Debian,
-    /// Debian plus curl (nginx, httpd images).
+    /// Debian plus curl (the httpd image).
     DebianCurl,
+    /// The nginx image: Debian, curl and `nginx`.
+    Nginx,
     /// Ubuntu: Debian's, plus procps' `ps`.
     Ubuntu,
     /// A single static binary, no shell (distroless, hello-app).
@@ -257,7 +259,7 @@ const BASES: &[Base] = &[
         ports: &[80],
         workdir: "/",
         stop_signal: "SIGQUIT",
-        userland: Userland::DebianCurl,
+        userland: Userland::Nginx,
         size: 59_773_398,
     },
     Base {

@@ -151,7 +151,7 @@ impl ServerKind {
                 let t = nginx_time(now);
                 // Made on every nginx start: concatenated, not formatted.
                 [
-                    "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh\n10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh\n/docker-entrypoint.sh: Configuration complete; ready for start up\n",
+                    NGINX_ENTRYPOINT_LOG,
                     &t,
                     " [notice] 1#1: using the \"epoll\" event method\n",
                     &t,
@@ -194,6 +194,21 @@ impl ServerKind {
             }
             _ => String::new(),
         }
+    }
+}
+
+/// What the nginx image's entrypoint logs before it runs an `nginx` command line.
+const NGINX_ENTRYPOINT_LOG: &str = "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration\n/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh\n10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf\n10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf\n/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh\n/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh\n/docker-entrypoint.sh: Configuration complete; ready for start up\n";
+
+/// `nginx -v` and `nginx -t`, which answer and exit (0) instead of serving: what they print.
+fn nginx_query(argv: &[String], env: &[EnvPair]) -> Option<String> {
+    match argv.get(1).map(String::as_str) {
+        Some("-v") => Some(format!(
+            "nginx version: nginx/{}\n",
+            env_get(env, "NGINX_VERSION").unwrap_or("")
+        )),
+        Some("-t") => Some("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n".into()),
+        _ => None,
     }
 }
 
@@ -319,8 +334,8 @@ const PROCPS: &[&str] = &[
 ];
 
 /// Whether an image has a program called `name` (a path or a base name), as the real images
-/// do: busybox's applets, Debian's base system (with curl in nginx and httpd, procps in
-/// Ubuntu), nothing in a scratch image.
+/// do: busybox's applets, Debian's base system (with curl in nginx and httpd, `nginx` itself in
+/// nginx, procps in Ubuntu), nothing in a scratch image.
 pub fn has_binary(u: Userland, name: &str) -> bool {
     let base = name.rsplit('/').next().unwrap_or(name);
     match u {
@@ -328,9 +343,10 @@ pub fn has_binary(u: Userland, name: &str) -> bool {
         _ if COMMON.contains(&base) => true,
         Userland::Busybox | Userland::BusyboxLegacy => BUSYBOX.contains(&base),
         Userland::Alpine => BUSYBOX.contains(&base) || base == "apk",
-        Userland::Debian | Userland::DebianCurl | Userland::Ubuntu => {
+        Userland::Debian | Userland::DebianCurl | Userland::Nginx | Userland::Ubuntu => {
             DEBIAN.contains(&base)
-                || (u == Userland::DebianCurl && base == "curl")
+                || (matches!(u, Userland::DebianCurl | Userland::Nginx) && base == "curl")
+                || (u == Userland::Nginx && base == "nginx")
                 || (u == Userland::Ubuntu && PROCPS.contains(&base))
         }
     }
@@ -359,8 +375,15 @@ pub fn start(argv: &[String], cx: &mut ProcCx<'_>, image_repo: &str) -> Result<P
         return Err("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown".into());
     };
     let base = first.rsplit('/').next().unwrap_or(first).to_string();
-    // Image entrypoint scripts hand over to their argument.
+    // Image entrypoint scripts hand over to their argument; nginx's configures first when
+    // that is `nginx` (a server's start log has those lines already).
     if base == "docker-entrypoint.sh" && argv.len() > 1 {
+        if image_repo == "docker.io/library/nginx"
+            && argv[1] == "nginx"
+            && nginx_query(&argv[1..], cx.env).is_some()
+        {
+            cx.out.push_str(NGINX_ENTRYPOINT_LOG);
+        }
         return start_server_or(&argv[1..], cx, image_repo);
     }
     start_server_or(argv, cx, image_repo)
@@ -489,7 +512,9 @@ fn server_kind(argv: &[String], env: &[EnvPair], image_repo: &str) -> Option<Ser
     let base = first.rsplit('/').next().unwrap_or(first);
     match (image_repo, base) {
         (_, "docker-entrypoint.sh") if image_repo.ends_with("/nginx") && argv.len() == 1 => None,
-        ("docker.io/library/nginx", "nginx") => Some(ServerKind::Nginx),
+        ("docker.io/library/nginx", "nginx") if nginx_query(argv, env).is_none() => {
+            Some(ServerKind::Nginx)
+        }
         ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
         ("docker.io/kodekloud/webapp-color", "python") => webapp_color(argv, env).ok(),
         ("gcr.io/google-samples/hello-app", "hello-app") => None,
@@ -731,6 +756,10 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> Option<(i32, String)> {
     let code = match base {
         "true" => 0,
         "false" => 1,
+        "nginx" => {
+            out.push_str(&nginx_query(argv, cx.env)?);
+            0
+        }
         "echo" => {
             let (nl, words) = match args.first().map(String::as_str) {
                 Some("-n") => (false, &args[1..]),
