@@ -7,7 +7,7 @@
 
 mod parity;
 
-use parity::{compare, have_kubectl, offline_cluster, Dir};
+use parity::{compare, offline_cluster};
 use std::path::Path;
 
 /// The course notes' mistakes, and documents with what kubectl adds or keeps.
@@ -38,11 +38,9 @@ fn manifests(root: &Path, rel: &str, out: &mut Vec<(String, Vec<u8>)>) {
 
 #[test]
 fn client_dry_run_matches_kubectl() {
-    if !have_kubectl() {
+    let Some(dir) = offline_cluster("client-dry-run") else {
         return;
-    }
-    let dir = Dir::new("client-dry-run");
-    offline_cluster(&dir.0);
+    };
     let mut files: Vec<(String, Vec<u8>)> = FILES
         .iter()
         .map(|(n, t)| (n.to_string(), t.as_bytes().to_vec()))
@@ -93,11 +91,9 @@ fn client_dry_run_matches_kubectl() {
 /// `expose` (the Service it would make), `delete` and `scale`.
 #[test]
 fn file_verbs_match_kubectl() {
-    if !have_kubectl() {
+    let Some(dir) = offline_cluster("file-verbs") else {
         return;
-    }
-    let dir = Dir::new("file-verbs");
-    offline_cluster(&dir.0);
+    };
     let transcripts = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/transcripts");
     for name in ["nginx-deployment.yaml", "rollouts-seed-notes.yaml"] {
         dir.write(name, &std::fs::read(transcripts.join(name)).unwrap());

@@ -631,20 +631,20 @@ mod tests {
             .collect()
     }
 
+    /// ReplicaSet `rs` created the pods `p{n}` for each `n` of `pods`, an event each.
+    fn creates(w: &mut World, pods: std::ops::Range<u32>) {
+        for i in pods {
+            ev_reason(w, "rs", "SuccessfulCreate", &format!("Created pod: p{i}"));
+        }
+    }
+
     /// client-go's aggregator: the tenth different message of a reason about an object, and
     /// every one after it, go into one combined event; the first nine keep theirs, and a
     /// repeat of one of them still counts there.
     #[test]
     fn similar_events_combine() {
         let mut w = World::new(1);
-        for i in 0..12 {
-            ev_reason(
-                &mut w,
-                "rs",
-                "SuccessfulCreate",
-                &format!("Created pod: p{i}"),
-            );
-        }
+        creates(&mut w, 0..12);
         ev_reason(&mut w, "rs", "SuccessfulCreate", "Created pod: p3");
         ev_reason(&mut w, "rs", "SuccessfulDelete", "Deleted pod: p0");
         let mut want: Vec<(u32, String)> =
@@ -655,14 +655,7 @@ mod tests {
         assert_eq!(counted(&w), want);
         // Ten minutes without one, and the group starts afresh: nine of their own again.
         w.run_until(AGGREGATE_INTERVAL + 1);
-        for i in 12..22 {
-            ev_reason(
-                &mut w,
-                "rs",
-                "SuccessfulCreate",
-                &format!("Created pod: p{i}"),
-            );
-        }
+        creates(&mut w, 12..22);
         let c = counted(&w);
         assert_eq!(c.len(), 11 + 9);
         assert_eq!(c[19], (1, "Created pod: p20".into()));

@@ -106,13 +106,18 @@ pub fn compare<A: AsRef<[&'static str]>>(dir: &Dir, cases: &[A]) {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
-/// Gives the real kubectl of `dir` a cluster it can map kinds for without reaching it: a
-/// kubeconfig naming a server nobody listens on (namespace `default`, as kubeplay's session
-/// starts) and a fresh discovery cache for the kinds kubeplay has. Client-side paths that
-/// need the REST mapping (`create -f --dry-run=client --validate=false`) then run offline.
+/// A scratch directory (see [`Dir::new`]) whose real kubectl has a cluster it can map kinds
+/// for without reaching it, or `None` when no kubectl is installed: a kubeconfig naming a
+/// server nobody listens on (namespace `default`, as kubeplay's session starts) and a fresh
+/// discovery cache for the kinds kubeplay has. Client-side paths that need the REST mapping
+/// (`create -f --dry-run=client --validate=false`) then run offline.
 #[allow(dead_code)] // only the parity tests of file verbs need it
-pub fn offline_cluster(dir: &Path) {
-    let home = dir.join(".home");
+pub fn offline_cluster(tag: &str) -> Option<Dir> {
+    if !have_kubectl() {
+        return None;
+    }
+    let dir = Dir::new(tag);
+    let home = dir.0.join(".home");
     let kube = home.join(".kube");
     std::fs::create_dir_all(&kube).unwrap();
     std::fs::write(
@@ -178,4 +183,5 @@ pub fn offline_cluster(dir: &Path) {
             ("replicasets", "ReplicaSet", true),
         ],
     );
+    Some(dir)
 }
