@@ -231,7 +231,8 @@ const BASES: &[Base] = &[
     Base {
         repo: "docker.io/library/busybox",
         tags: &[
-            "latest", "1", "1.28", "1.31", "1.32", "1.33", "1.34", "1.35", "1.36", "1.36.1",
+            "latest", "1", "1.28", "1.29", "1.30", "1.30.1", "1.31", "1.32", "1.33", "1.34",
+            "1.35", "1.36", "1.36.1",
             "1.37", "1.37.0", "stable", "musl", "glibc", "uclibc",
         ],
         entrypoint: &[],
@@ -478,6 +479,20 @@ impl Catalog {
             .iter()
             .map(|&(k, v)| (k.into(), v.into()))
             .collect();
+        // webapp-color's tags for the rolling-update lab: each Dockerfile sets its colour and
+        // version (`ENV APP_COLOR=blue`, `ENV VERSION=v1`), so that a rollout shows.
+        if base.repo == "docker.io/kodekloud/webapp-color" {
+            let color = match r.tag.as_str() {
+                "v1" => "blue",
+                "v2" => "green",
+                "v3" => "red",
+                _ => "",
+            };
+            if !color.is_empty() {
+                env.push(("APP_COLOR".into(), color.into()));
+                env.push(("VERSION".into(), r.tag.as_str().into()));
+            }
+        }
         if base.repo == "docker.io/library/nginx" {
             // A minor tag (`1.25`) runs the newest patch release the catalog has (`1.25.5`).
             if version.matches('.').count() == 1 {

@@ -688,7 +688,9 @@ fn run_container(cx: &mut Cx<'_>, args: &[String]) -> Exec {
         log: String::new(),
         shown: 0,
     };
-    let started = c.with_cx(cx.world.now(), |cx, repo| process::start(&argv, cx, repo));
+    let started = c.with_cx(cx.world.now(), |cx, image| {
+        process::start(&argv, cx, Some(image))
+    });
     match started {
         Ok(p) => c.program = p,
         Err(e) => {
@@ -772,7 +774,7 @@ impl Net for NoNet {
         _port: u16,
         _path: &str,
         _client_ip: &str,
-    ) -> Result<(u16, String), NetError> {
+    ) -> Result<process::Reply, NetError> {
         Err(NetError::Timeout)
     }
     fn tcp_open(&self, _addr: &str, _port: u16) -> bool {
@@ -781,7 +783,7 @@ impl Net for NoNet {
 }
 
 impl Container {
-    fn with_cx<R>(&mut self, now: Millis, f: impl FnOnce(&mut ProcCx<'_>, &str) -> R) -> R {
+    fn with_cx<R>(&mut self, now: Millis, f: impl FnOnce(&mut ProcCx<'_>, &Image) -> R) -> R {
         let mut cx = ProcCx {
             now,
             hostname: &self.hostname,
@@ -797,7 +799,7 @@ impl Container {
             main: &self.main,
             since: self.since,
         };
-        f(&mut cx, &self.image.repo)
+        f(&mut cx, &self.image)
     }
 
     /// Run the process up to `now`, show what it wrote; its exit status once it exited.

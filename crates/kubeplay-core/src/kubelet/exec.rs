@@ -242,7 +242,7 @@ impl World {
             self.exec_end(id, 137);
             return;
         };
-        let (status, wake, out) = with_cx(self, &pod, &mut rt, i, |cx, _, _| {
+        let (status, wake, out) = with_cx(self, &pod, &mut rt, i, |cx, _| {
             let mut host = ContainerHost::new(cx, &[]);
             host.exec = Some(e.ps.clone());
             host.follows = std::mem::take(&mut *e.follows.borrow_mut());

@@ -1451,7 +1451,7 @@ fn try_start(
     // draw it makes for the network, so the random sequence stays the same.
     let c = &rt.ctrs[i];
     let server = if c.files_untouched() {
-        process::server_of(&c.argv, &c.env, &img.repo)
+        process::server_of(&c.argv, &c.env, &img)
     } else {
         None
     };
@@ -1461,17 +1461,8 @@ fn try_start(
         Ok(Program::Server(s))
     } else {
         let argv = rt.ctrs[i].argv.clone();
-        with_cx(w, pod, rt, i, |cx, img_repo, image| {
-            match process::start(&argv, cx, img_repo) {
-                Ok(Program::Server(process::ServerKind::HelloApp { .. })) => {
-                    let s = process::ServerKind::HelloApp {
-                        version: image.version.clone(),
-                    };
-                    cx.out.push_str(&s.startup_log(cx.now));
-                    Ok(Program::Server(s))
-                }
-                r => r,
-            }
+        with_cx(w, pod, rt, i, |cx, image| {
+            process::start(&argv, cx, Some(image))
         })
     };
     match started {
@@ -1757,7 +1748,7 @@ pub(crate) fn with_cx<R>(
     pod: &Pod,
     rt: &mut PodRuntime,
     i: usize,
-    f: impl FnOnce(&mut ProcCx<'_>, &str, &Image) -> R,
+    f: impl FnOnce(&mut ProcCx<'_>, &Image) -> R,
 ) -> R {
     let now = w.now();
     let stand_in = rt.ctrs[i].clone_shallow();
@@ -1823,7 +1814,7 @@ pub(crate) fn with_cx<R>(
                 _ => now,
             },
         };
-        f(&mut cx, &img.repo, &img)
+        f(&mut cx, img)
     };
     // Files back: those under a mount to the volume, the rest to the container.
     let mut own = Files::new();
@@ -1949,7 +1940,7 @@ fn run_process(w: &mut World, pod: &Pod, rt: &mut PodRuntime, i: usize, wake: &m
             let _ = w.rng().next_u64();
             poll
         }
-        _ => with_cx(w, pod, rt, i, |cx, _, _| p.resume(cx)),
+        _ => with_cx(w, pod, rt, i, |cx, _| p.resume(cx)),
     };
     let c = &mut rt.ctrs[i];
     c.proc = Some(p);
@@ -2007,10 +1998,10 @@ fn run_probe(
         if argv.is_empty() {
             return Err(String::new());
         }
-        let (code, out) = with_cx(w, pod, rt, i, |cx, _, _| {
+        let (code, out) = with_cx(w, pod, rt, i, |cx, _| {
             let mut scratch = String::new();
             let saved = std::mem::take(cx.out);
-            let r = match process::start(&argv, cx, "") {
+            let r = match process::start(&argv, cx, None) {
                 Ok(Program::Done(c)) => c,
                 Ok(Program::Script(mut s)) => match s.resume(cx) {
                     Poll::Exit(c) => c,
@@ -2040,8 +2031,8 @@ fn run_probe(
             process::Net::http_get(&net, &ip, port, &path, &rt.host_ip)
         };
         return match r {
-            Ok((s, _)) if (200..400).contains(&s) => Ok(()),
-            Ok((s, _)) => Err(format!("HTTP probe failed with statuscode: {s}")),
+            Ok(r) if (200..400).contains(&r.status) => Ok(()),
+            Ok(r) => Err(format!("HTTP probe failed with statuscode: {}", r.status)),
             Err(_) => Err(format!("Get \"http://{ip}:{port}{path}\": dial tcp {ip}:{port}: connect: connection refused")),
         };
     }

@@ -67,7 +67,7 @@ impl<'a> ClusterNet<'a> {
         port: u16,
         path: &str,
         client: &str,
-    ) -> Result<(u16, String), super::process::NetError> {
+    ) -> Result<super::process::Reply, super::process::NetError> {
         let (rt, key): (&PodRuntime, Option<Key>) =
             if ip == self.me.ip || ip == "127.0.0.1" || ip == "localhost" {
                 (self.me, None)
@@ -93,12 +93,18 @@ impl<'a> ClusterNet<'a> {
             let hostname = self.pod_name(rt, key.as_ref());
             let read = |p: &str| rt.read_file(i, p);
             return match server.respond(path, &hostname, &read) {
-                Some((status, body)) => {
-                    let line = server.access_log(self.w.now(), client, path, status, body.len());
+                Some(reply) => {
+                    let line = server.access_log(
+                        self.w.now(),
+                        client,
+                        path,
+                        reply.status,
+                        reply.body.len(),
+                    );
                     if !line.is_empty() {
                         self.access.borrow_mut().push((key.clone(), i, line));
                     }
-                    Ok((status, body))
+                    Ok(reply)
                 }
                 // A TCP server spoken to in HTTP hangs up.
                 None => Err(super::process::NetError::Refused),
@@ -221,7 +227,7 @@ impl super::process::Net for ClusterNet<'_> {
         port: u16,
         path: &str,
         client_ip: &str,
-    ) -> Result<(u16, String), super::process::NetError> {
+    ) -> Result<super::process::Reply, super::process::NetError> {
         let addr = if addr == "localhost" {
             "127.0.0.1"
         } else {

@@ -3,7 +3,7 @@
 //! requests, `tail -f` waiting for its file). An idle process costs nothing until something
 //! happens to its pod.
 
-use crate::images::Userland;
+use crate::images::{Image, Userland};
 use crate::time::Millis;
 use std::collections::BTreeMap;
 use std::rc::Rc;
@@ -29,16 +29,26 @@ pub enum Poll {
 pub trait Net {
     /// DNS: a name (as typed, before search domains) to (FQDN, address).
     fn resolve(&self, name: &str) -> Option<(String, String)>;
-    /// An HTTP GET to an address and port: (status, body), or a connection error text.
+    /// An HTTP GET to an address and port: the server's reply, or why there was none.
     fn http_get(
         &self,
         addr: &str,
         port: u16,
         path: &str,
         client_ip: &str,
-    ) -> Result<(u16, String), NetError>;
+    ) -> Result<Reply, NetError>;
     /// A plain TCP connect (tcpSocket probes, `nc -z`).
     fn tcp_open(&self, addr: &str, port: u16) -> bool;
+}
+
+/// A server's answer to a GET.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    /// The status line as the server writes it (`HTTP/1.1 404 Not Found`), which clients
+    /// such as busybox's wget show when the status is an error.
+    pub status_line: &'static str,
+    pub body: String,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -74,10 +84,12 @@ pub enum ServerKind {
     Nginx,
     Httpd,
     /// kodekloud/webapp-color's Flask app: the colour it picked (a name of [`WEBAPP_COLORS`])
-    /// and the line it printed about where the colour came from.
+    /// and the line it printed about where the colour came from; and the version it shows,
+    /// for the tags whose app.py has one (see [`webapp_version`]).
     WebappColor {
         color: String,
         said: String,
+        version: Option<String>,
     },
     HelloApp {
         version: String,
@@ -108,6 +120,26 @@ impl ServerKind {
         path: &str,
         hostname: &str,
         read: &dyn Fn(&str) -> Option<Vec<u8>>,
+    ) -> Option<Reply> {
+        let (status, body) = self.answer(path, hostname, read)?;
+        Some(Reply {
+            status,
+            status_line: match (self, status) {
+                (_, 200) => "",
+                // The Flask development server of 2018: Werkzeug 0.14 on HTTP/1.0, its
+                // reason phrases in capitals.
+                (ServerKind::WebappColor { .. }, _) => "HTTP/1.0 404 NOT FOUND",
+                _ => "HTTP/1.1 404 Not Found",
+            },
+            body,
+        })
+    }
+
+    fn answer(
+        &self,
+        path: &str,
+        hostname: &str,
+        read: &dyn Fn(&str) -> Option<Vec<u8>>,
     ) -> Option<(u16, String)> {
         Some(match self {
             ServerKind::Nginx => {
@@ -132,10 +164,16 @@ impl ServerKind {
                     None => (404, "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n".into()),
                 }
             }
-            ServerKind::WebappColor { color, .. } => (
-                200,
-                format!("<!doctype html>\n<title>Hello from Flask</title>\n<body style=\"background: {};\"></body>\n<div style=\"color: #e4e4e4;\n    text-align:  center;\n    height: 90px;\n    vertical-align:  middle;\">\n\n  <h1>Hello from {hostname}!</h1>\n\n  \n\n</div>", webapp_hex(color)),
-            ),
+            ServerKind::WebappColor { color, version, .. } => match (path, version) {
+                ("/", _) => (200, webapp_page(hostname, color, version.as_deref())),
+                ("/color", Some(_)) => (200, color.clone()),
+                ("/version", Some(v)) => (200, format!("Hello, Application Version: {v}")),
+                ("/info", Some(v)) => (
+                    200,
+                    format!("Hello, Application Version: {v} ; Color: {color}"),
+                ),
+                _ => (404, WERKZEUG_404.to_string()),
+            },
             ServerKind::HelloApp { version } => (
                 200,
                 format!("Hello, world!\nVersion: {version}\nHostname: {hostname}\n"),
@@ -185,9 +223,10 @@ impl ServerKind {
                 "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len}\n",
                 clf_time(now)
             ),
+            // Werkzeug's request log, its time as Python's http.server writes it.
             ServerKind::WebappColor { .. } => format!(
                 "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} -\n",
-                clf_time(now).replace(" +0000", "")
+                clf_time(now).replacen(':', " ", 1).replace(" +0000", "")
             ),
             ServerKind::HelloApp { .. } => {
                 format!("{} Serving request: {path}\n", go_log_time(now))
@@ -210,6 +249,20 @@ fn nginx_query(argv: &[String], env: &[EnvPair]) -> Option<String> {
         Some("-t") => Some("nginx: the configuration file /etc/nginx/nginx.conf syntax is ok\nnginx: configuration file /etc/nginx/nginx.conf test is successful\n".into()),
         _ => None,
     }
+}
+
+/// Werkzeug 0.14's page for a path no route has.
+const WERKZEUG_404: &str = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2 Final//EN\">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.  If you entered the URL manually please check your spelling and try again.</p>\n";
+
+/// webapp-color's page, its `templates/hello.html` as Jinja renders it: the tags' lines keep
+/// their line breaks. The tags with a version have an `<h2>` for it where `latest` has an
+/// empty block (for a file's contents, which its app.py never passes).
+fn webapp_page(hostname: &str, color: &str, version: Option<&str>) -> String {
+    let block = match version {
+        Some(v) => format!("\n  <h2>\n    Application Version: {v}\n  </h2>\n  "),
+        None => String::new(),
+    };
+    format!("<!doctype html>\n<title>Hello from Flask</title>\n<body style=\"background: {};\"></body>\n<div style=\"color: #e4e4e4;\n    text-align:  center;\n    height: 90px;\n    vertical-align:  middle;\">\n\n  <h1>Hello from {hostname}!</h1>\n\n\n  {block}\n\n</div>", webapp_hex(color))
 }
 
 const NGINX_404: &str = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
@@ -369,8 +422,13 @@ pub enum Program {
     Script(Box<super::script::Script>),
 }
 
-/// Start a process from its argv. `Err` is the runtime's start error (StartError).
-pub fn start(argv: &[String], cx: &mut ProcCx<'_>, image_repo: &str) -> Result<Program, String> {
+/// Start a process from its argv, in `image` (`None`: a probe's or hook's command, which
+/// no image's own program answers). `Err` is the runtime's start error (StartError).
+pub fn start(
+    argv: &[String],
+    cx: &mut ProcCx<'_>,
+    image: Option<&Image>,
+) -> Result<Program, String> {
     let Some(first) = argv.first() else {
         return Err("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: no command specified: unknown".into());
     };
@@ -378,26 +436,26 @@ pub fn start(argv: &[String], cx: &mut ProcCx<'_>, image_repo: &str) -> Result<P
     // Image entrypoint scripts hand over to their argument; nginx's configures first when
     // that is `nginx` (a server's start log has those lines already).
     if base == "docker-entrypoint.sh" && argv.len() > 1 {
-        if image_repo == "docker.io/library/nginx"
+        if image.is_some_and(|i| i.repo == "docker.io/library/nginx")
             && argv[1] == "nginx"
             && nginx_query(&argv[1..], cx.env).is_some()
         {
             cx.out.push_str(NGINX_ENTRYPOINT_LOG);
         }
-        return start_server_or(&argv[1..], cx, image_repo);
+        return start_server_or(&argv[1..], cx, image);
     }
-    start_server_or(argv, cx, image_repo)
+    start_server_or(argv, cx, image)
 }
 
 /// The server `argv` starts in an image, when `start` would start one: it starts from the
 /// command line and the environment alone, without the container's files or network.
-pub fn server_of(argv: &[String], env: &[EnvPair], image_repo: &str) -> Option<ServerKind> {
+pub fn server_of(argv: &[String], env: &[EnvPair], image: &Image) -> Option<ServerKind> {
     let first = argv.first()?;
     let base = first.rsplit('/').next().unwrap_or(first);
     if base == "docker-entrypoint.sh" && argv.len() > 1 {
-        return server_kind(&argv[1..], env, image_repo);
+        return server_kind(&argv[1..], env, Some(image));
     }
-    server_kind(argv, env, image_repo)
+    server_kind(argv, env, Some(image))
 }
 
 fn not_found(name: &str) -> String {
@@ -432,11 +490,28 @@ fn webapp_hex(color: &str) -> &'static str {
         .map_or("", |(_, h)| h)
 }
 
+/// The version kodekloud/webapp-color shows, when the image's app.py has one: the tags `v1`,
+/// `v2` and `v3` (made for the rolling-update lab) take it from `VERSION`, which their
+/// images set, and say `v1` when it is unset or empty. `latest` runs an older app.py
+/// without it.
+fn webapp_version(image: &Image, env: &[EnvPair]) -> Option<String> {
+    matches!(image.tag.as_str(), "v1" | "v2" | "v3").then(|| {
+        env_get(env, "VERSION")
+            .filter(|v| !v.is_empty())
+            .unwrap_or("v1")
+            .to_string()
+    })
+}
+
 /// kodekloud/webapp-color's `app.py` run with `argv` (`python app.py [--color C]`): the colour
 /// it serves, from `--color` first, then `APP_COLOR`, else one picked at random (here, from
 /// the container's hostname, so that each pod may get another); or, when it exits instead,
 /// its exit code and what it printed (argparse's usage errors, an unsupported colour).
-fn webapp_color(argv: &[String], env: &[EnvPair]) -> Result<ServerKind, (i32, String)> {
+fn webapp_color(
+    argv: &[String],
+    env: &[EnvPair],
+    image: &Image,
+) -> Result<ServerKind, (i32, String)> {
     let mut color: Option<String> = None;
     let mut unknown: Vec<&str> = Vec::new();
     let mut args = argv.iter().skip(2);
@@ -503,21 +578,31 @@ fn webapp_color(argv: &[String], env: &[EnvPair]) -> Result<ServerKind, (i32, St
             format!("{said}Color not supported. Received '{color}' expected one of {WEBAPP_SUPPORTED}\n"),
         );
     }
-    Ok(ServerKind::WebappColor { color, said })
+    Ok(ServerKind::WebappColor {
+        color,
+        said,
+        version: webapp_version(image, env),
+    })
 }
 
 /// The server the image runs for this command line (`argv` not empty), if any.
-fn server_kind(argv: &[String], env: &[EnvPair], image_repo: &str) -> Option<ServerKind> {
+fn server_kind(argv: &[String], env: &[EnvPair], image: Option<&Image>) -> Option<ServerKind> {
+    let image = image?;
     let first = &argv[0];
     let base = first.rsplit('/').next().unwrap_or(first);
-    match (image_repo, base) {
-        (_, "docker-entrypoint.sh") if image_repo.ends_with("/nginx") && argv.len() == 1 => None,
+    match (image.repo.as_str(), base) {
+        (repo, "docker-entrypoint.sh") if repo.ends_with("/nginx") && argv.len() == 1 => None,
         ("docker.io/library/nginx", "nginx") if nginx_query(argv, env).is_none() => {
             Some(ServerKind::Nginx)
         }
         ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
-        ("docker.io/kodekloud/webapp-color", "python") => webapp_color(argv, env).ok(),
-        ("gcr.io/google-samples/hello-app", "hello-app") => None,
+        ("docker.io/kodekloud/webapp-color", "python") => webapp_color(argv, env, image).ok(),
+        // Its one binary, at the root, which is not on PATH.
+        ("gcr.io/google-samples/hello-app", _) if first == "/hello-app" => {
+            Some(ServerKind::HelloApp {
+                version: image.version.clone(),
+            })
+        }
         ("docker.io/library/redis", "redis-server") => Some(ServerKind::Redis),
         _ => None,
     }
@@ -526,26 +611,22 @@ fn server_kind(argv: &[String], env: &[EnvPair], image_repo: &str) -> Option<Ser
 fn start_server_or(
     argv: &[String],
     cx: &mut ProcCx<'_>,
-    image_repo: &str,
+    image: Option<&Image>,
 ) -> Result<Program, String> {
     let first = &argv[0];
     let base = first.rsplit('/').next().unwrap_or(first);
-    if let Some(s) = server_kind(argv, cx.env, image_repo) {
+    if let Some(s) = server_kind(argv, cx.env, image) {
         cx.out.push_str(&s.startup_log(cx.now));
         return Ok(Program::Server(s));
     }
-    if image_repo == "docker.io/kodekloud/webapp-color" && base == "python" {
-        if let Err((code, out)) = webapp_color(argv, cx.env) {
+    let repo = image.map_or("", |i| i.repo.as_str());
+    if let (Some(image), "docker.io/kodekloud/webapp-color", "python") = (image, repo, base) {
+        if let Err((code, out)) = webapp_color(argv, cx.env, image) {
             cx.out.push_str(&out);
             return Ok(Program::Done(code));
         }
     }
-    if image_repo == "gcr.io/google-samples/hello-app" && first == "/hello-app" {
-        return Ok(Program::Server(ServerKind::HelloApp {
-            version: String::new(),
-        }));
-    }
-    if image_repo == "docker.io/library/mysql" && base == "mysqld" {
+    if repo == "docker.io/library/mysql" && base == "mysqld" {
         if [
             "MYSQL_ROOT_PASSWORD",
             "MYSQL_ALLOW_EMPTY_PASSWORD",
@@ -1019,16 +1100,17 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
         out.push_str(&format!("Connecting to {hostport} ({addr}:{port})\n"));
     }
     match cx.net.http_get(&addr, port, &path, cx.pod_ip) {
-        Ok((status, body)) => {
+        Ok(Reply {
+            status,
+            status_line,
+            body,
+        }) => {
             if status >= 400 {
                 if tool == "curl" {
                     out.push_str(&body);
                     return 0;
                 }
-                out.push_str(&format!(
-                    "wget: server returned error: HTTP/1.1 {status} {}\n",
-                    if status == 404 { "Not Found" } else { "Error" }
-                ));
+                out.push_str(&format!("wget: server returned error: {status_line}\n"));
                 return 1;
             }
             if to_stdout {
@@ -1113,6 +1195,51 @@ mod tests {
             "Tue Feb 10 01:01:01 UTC 2026"
         );
         assert_eq!(clf_time(0), "01/Jan/2026:00:00:00 +0000");
+    }
+
+    #[test]
+    fn webapp_color_tags_with_a_version_answer_more_routes_than_latest() {
+        let catalog = crate::images::Catalog::default();
+        let image = |tag: &str| {
+            let r = crate::images::parse_reference(&format!("kodekloud/webapp-color:{tag}"));
+            catalog.resolve(&r.unwrap()).unwrap()
+        };
+        let argv: Vec<String> = vec!["python".into(), "app.py".into()];
+        let no_file = |_: &str| None;
+        // The container's env: the image's, then the pod's (the last of a name wins).
+        let get = |tag: &str, pod: &[(&str, &str)], path: &str| {
+            let img = image(tag);
+            let mut env = img.env.clone();
+            env.extend(pod.iter().map(|&(k, v)| (k.into(), v.into())));
+            let s = server_of(&argv, &env, &img).expect("a server");
+            s.respond(path, "web-1", &no_file).expect("HTTP")
+        };
+        let r = get("v2", &[], "/info");
+        assert_eq!(
+            (r.status, &*r.body),
+            (200, "Hello, Application Version: v2 ; Color: green")
+        );
+        assert_eq!(get("v3", &[], "/color").body, "red");
+        assert_eq!(
+            get("v1", &[], "/version").body,
+            "Hello, Application Version: v1"
+        );
+        assert!(get("v1", &[], "/")
+            .body
+            .contains("<h2>\n    Application Version: v1\n  </h2>"));
+        // The pod's APP_COLOR wins over the image's; an empty VERSION reads as "v1".
+        let r = get("v3", &[("APP_COLOR", "pink"), ("VERSION", "")], "/info");
+        assert_eq!(r.body, "Hello, Application Version: v1 ; Color: pink");
+        // `latest`: the page only, without a version.
+        let blue = [("APP_COLOR", "blue")];
+        let r = get("latest", &blue, "/info");
+        assert_eq!((r.status, r.status_line), (404, "HTTP/1.0 404 NOT FOUND"));
+        assert!(r.body.starts_with("<!DOCTYPE HTML PUBLIC"));
+        let page = get("latest", &blue, "/").body;
+        assert!(
+            page.ends_with("<h1>Hello from web-1!</h1>\n\n\n  \n\n</div>"),
+            "{page}"
+        );
     }
 
     #[test]
