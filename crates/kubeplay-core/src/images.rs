@@ -376,6 +376,25 @@ const BASES: &[Base] = &[
         userland: Userland::Alpine,
         size: 31_774_582,
     },
+    // The logging and multi-container practice tests' application: a Python script that
+    // logs a made-up user event every second (Dockerfile: `FROM python:alpine`,
+    // `RUN mkdir /log`, `ENTRYPOINT python event-simulator.py`, a shell-form entrypoint).
+    Base {
+        repo: "docker.io/kodekloud/event-simulator",
+        tags: &["latest"],
+        entrypoint: &["/bin/sh", "-c", "python event-simulator.py"],
+        cmd: &[],
+        env: &[
+            ("PATH", PATH),
+            ("LANG", "C.UTF-8"),
+            ("PYTHON_VERSION", "3.7.0"),
+        ],
+        ports: &[],
+        workdir: "/",
+        stop_signal: "SIGTERM",
+        userland: Userland::Alpine,
+        size: 32_964_316,
+    },
     Base {
         repo: "gcr.io/google-samples/hello-app",
         tags: &["1.0", "2.0"],

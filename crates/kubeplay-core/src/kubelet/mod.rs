@@ -135,7 +135,7 @@ pub struct Ctr {
     /// page of its web server image if any and `/etc/hostname` ([`Ctr::start_file`]), not
     /// copied into it for every pod until a process runs with its files (`with_cx`).
     start_files: Option<IndexPage>,
-    /// (mountPath, volume name) of emptyDir volumes.
+    /// (mountPath, volume name) of emptyDir and hostPath volumes.
     pub mounts: Vec<(String, String)>,
     /// Files of configMap/secret/token volumes as this run sees them (read-only).
     pub projected: BTreeMap<String, FileData>,
@@ -336,7 +336,8 @@ pub struct PodRuntime {
     pub n_init: usize,
     stage: Stage,
     pub initialized: bool,
-    /// emptyDir contents, by volume name; paths relative to the volume.
+    /// emptyDir contents (and hostPath ones, as of the last process step), by volume name;
+    /// paths relative to the volume.
     pub volumes: BTreeMap<String, Files>,
     started_at: Millis,
     /// A ConfigMap/Secret this pod mounts changed: refresh its volumes at this resync.
@@ -424,6 +425,9 @@ pub struct Kubelet {
     /// Last host byte handed out, per node.
     next_ip: BTreeMap<String, u32>,
     pub catalog: images::Catalog,
+    /// The files of hostPath volumes, by (node, path): shared by the pods on a node that
+    /// mount them, and kept after those pods are gone.
+    host_dirs: BTreeMap<(String, String), Files>,
     pub(crate) execs: BTreeMap<u64, exec::ExecProc>,
     exec_seq: u64,
     /// Bumped whenever a Service is written or removed (`World::notify`).
@@ -799,11 +803,13 @@ fn admit(w: &mut World, k: &Key, pod: &Pod, node: &str) {
         }
         ctrs.push(x);
     }
+    // Volumes whose files processes write: emptyDir, and hostPath (whose files `with_cx`
+    // brings from and back to the node's).
     let empty_dirs: BTreeSet<&str> = spec
         .volumes
         .iter()
         .flatten()
-        .filter(|v| v.empty_dir.is_some())
+        .filter(|v| v.empty_dir.is_some() || v.host_path.is_some())
         .map(|v| v.name.as_str())
         .collect_set();
     let mut volumes = BTreeMap::new();
@@ -1754,6 +1760,22 @@ pub(crate) fn with_cx<R>(
     let stand_in = rt.ctrs[i].clone_shallow();
     let mut ctr = std::mem::replace(&mut rt.ctrs[i], stand_in);
     ctr.write_start_files(pod.metadata.name.as_deref().unwrap_or(""));
+    // hostPath volumes are the node's directories: what other pods there wrote shows.
+    let host_dirs: Vec<(&str, (String, String))> = if ctr.mounts.is_empty() {
+        Vec::new()
+    } else {
+        pod.spec
+            .iter()
+            .flat_map(|s| s.volumes.iter().flatten())
+            .filter_map(|v| Some((v.name.as_str(), v.host_path.as_ref()?)))
+            .filter(|(name, _)| ctr.mounts.iter().any(|(_, v)| v == name))
+            .map(|(name, h)| (name, (rt.node.clone(), h.path.clone())))
+            .collect()
+    };
+    for (name, at) in &host_dirs {
+        let files = w.kubelet.host_dirs.get(at).cloned().unwrap_or_default();
+        rt.volumes.insert(name.to_string(), files);
+    }
     let mut view = std::mem::take(&mut ctr.fs);
     for (mp, vol) in &ctr.mounts {
         if let Some(files) = rt.volumes.get(vol) {
@@ -1845,6 +1867,11 @@ pub(crate) fn with_cx<R>(
     }
     for (v, files) in vols {
         rt.volumes.insert(v, files);
+    }
+    for (name, at) in host_dirs {
+        if let Some(files) = rt.volumes.get(name) {
+            w.kubelet.host_dirs.insert(at, files.clone());
+        }
     }
     ctr.fs = own;
     rt.ctrs[i] = ctr;

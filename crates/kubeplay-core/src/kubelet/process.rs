@@ -420,6 +420,111 @@ pub enum Program {
     },
     /// A shell script (`sh -c`), run by the shell interpreter.
     Script(Box<super::script::Script>),
+    /// kodekloud/event-simulator's script, which logs an event a second.
+    EventSimulator(Box<EventSimulator>),
+}
+
+/// kodekloud/event-simulator's `event-simulator.py` (its repository's master, which the
+/// `latest` image runs): every second it logs a random user's event ("USER3 is viewing
+/// page2"); after every fifth second a warning about USER5's locked account, and after every
+/// eighth one about an order that failed. It logs to the console (standard error) and to
+/// `/log/app.log`, as `LOG_HANDLERS` (default `file,console`) says, in Flask's format:
+/// `[2026-01-01 00:00:05,005] WARNING in event-simulator: ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventSimulator {
+    /// The loop's count (`i`), and when its next line is due: a second's sleep and about a
+    /// millisecond of work apart.
+    i: u64,
+    at: Millis,
+    /// `random.randint`'s stand-in (splitmix64): seeded from the pod's name, so that
+    /// replicas differ and the cluster's own random sequence does not move.
+    rng: u64,
+    file: bool,
+    console: bool,
+    special: bool,
+    user: String,
+}
+
+const SIM_USERS: [&str; 4] = ["USER1", "USER2", "USER3", "USER4"];
+const SIM_EVENTS: [&str; 5] = [
+    "logged in",
+    "logged out",
+    "is viewing page1",
+    "is viewing page2",
+    "is viewing page3",
+];
+
+impl EventSimulator {
+    fn new(cx: &ProcCx<'_>) -> EventSimulator {
+        // Python's `"X" in os.environ and os.environ["X"] or default`: unset or empty, the
+        // default.
+        let env = |k: &str| env_get(cx.env, k).filter(|v| !v.is_empty());
+        let handlers = env("LOG_HANDLERS").unwrap_or("file,console");
+        let has = |h: &str| handlers.split(',').any(|x| x == h);
+        EventSimulator {
+            i: 0,
+            at: cx.now,
+            rng: u64::from(crate::names::fnv32a(cx.hostname.as_bytes())),
+            file: has("file"),
+            console: has("console"),
+            special: env("PRINT_SPECIAL_MESSAGE") != Some("FALSE"),
+            user: env("OVERRIDE_USER").unwrap_or("USER7").to_string(),
+        }
+    }
+
+    fn next_random(&mut self, n: usize) -> usize {
+        self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.rng;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) % n as u64) as usize
+    }
+
+    /// Log every line due by now; resume when the next one is.
+    fn resume(&mut self, cx: &mut ProcCx<'_>) -> Poll {
+        let mut lines = String::new();
+        while self.at <= cx.now {
+            let stamp = python_log_time(self.at);
+            let mut log = |level: &str, msg: &str| {
+                lines.push_str(&format!("[{stamp}] {level} in event-simulator: {msg}\n"));
+            };
+            if self.i > 0 && self.special {
+                if self.i % 5 == 0 {
+                    log("WARNING", "USER5 Failed to Login as the account is locked due to MANY FAILED ATTEMPTS.");
+                }
+                if self.i % 8 == 0 {
+                    log(
+                        "WARNING",
+                        &format!("{} Order failed as the item is OUT OF STOCK.", self.user),
+                    );
+                }
+            }
+            let user = SIM_USERS[self.next_random(SIM_USERS.len())];
+            let event = SIM_EVENTS[self.next_random(SIM_EVENTS.len())];
+            log("INFO", &format!("{user} {event}"));
+            self.i += 1;
+            self.at += 1001;
+        }
+        if self.console {
+            cx.out.push_str(&lines);
+        }
+        if self.file && !lines.is_empty() {
+            cx.fs
+                .entry("/log/app.log".to_string())
+                .or_default()
+                .extend_from_slice(lines.as_bytes());
+        }
+        Poll::Until(self.at)
+    }
+}
+
+/// Python logging's `asctime`: `2026-01-01 00:00:05,005` (the container's clock is UTC).
+fn python_log_time(now: Millis) -> String {
+    let (y, m, d, h, mi, s) = civil(now);
+    format!(
+        "{y:04}-{m:02}-{d:02} {h:02}:{mi:02}:{s:02},{:03}",
+        now % 1000
+    )
 }
 
 /// Start a process from its argv, in `image` (`None`: a probe's or hook's command, which
@@ -620,6 +725,15 @@ fn start_server_or(
         return Ok(Program::Server(s));
     }
     let repo = image.map_or("", |i| i.repo.as_str());
+    // The image's shell-form entrypoint, or its command run directly.
+    if repo == "docker.io/kodekloud/event-simulator"
+        && (argv == ["/bin/sh", "-c", "python event-simulator.py"]
+            || argv == ["python", "event-simulator.py"])
+    {
+        let mut sim = EventSimulator::new(cx);
+        sim.resume(cx);
+        return Ok(Program::EventSimulator(Box::new(sim)));
+    }
     if let (Some(image), "docker.io/kodekloud/webapp-color", "python") = (image, repo, base) {
         if let Err((code, out)) = webapp_color(argv, cx.env, image) {
             cx.out.push_str(&out);
@@ -763,7 +877,7 @@ impl Program {
                 Poll::Until(*until)
             }),
             Program::Server(_) => Some(Poll::Idle),
-            Program::TailF { .. } | Program::Script(_) => None,
+            Program::TailF { .. } | Program::Script(_) | Program::EventSimulator(_) => None,
         }
     }
 
@@ -790,6 +904,7 @@ impl Program {
                 Poll::Idle
             }
             Program::Script(s) => s.resume(cx),
+            Program::EventSimulator(sim) => sim.resume(cx),
         }
     }
 
@@ -800,7 +915,11 @@ impl Program {
         match self {
             Program::Done(_) => true,
             Program::Server(s) => s.stops_on_signal(),
-            Program::Sleep { .. } | Program::TailF { .. } | Program::Script(_) => false,
+            // Python sets no SIGTERM handler either.
+            Program::Sleep { .. }
+            | Program::TailF { .. }
+            | Program::Script(_)
+            | Program::EventSimulator(_) => false,
         }
     }
 
