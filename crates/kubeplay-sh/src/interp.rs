@@ -2219,11 +2219,12 @@ impl Proc {
             }
         }
         let now = host.unix_ms();
+        let busybox = self.sh.flavour == crate::Flavour::Ash;
         let fs = host.fs();
         fs.cwd = self.sh.cwd.clone();
         fs.now = now.div_euclid(1000);
         let r = if present {
-            utils::run(&argv, &mut io, fs, now)
+            utils::run(&argv, &mut io, fs, now, busybox)
         } else {
             None
         };
@@ -2810,7 +2811,8 @@ impl Proc {
                     .collect();
                 let mut pio = self.io();
                 let now = host.unix_ms();
-                let code = match utils::run(&argv, &mut pio, host.fs(), now) {
+                let busybox = self.sh.flavour == crate::Flavour::Ash;
+                let code = match utils::run(&argv, &mut pio, host.fs(), now, busybox) {
                     Some(utils::Outcome::Exit(c)) => c,
                     _ => 1,
                 };

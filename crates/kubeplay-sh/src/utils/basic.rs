@@ -604,7 +604,7 @@ fn env(cx: &mut Cx) -> Outcome {
             out: Default::default(),
             stdout_tty: cx.io.stdout_tty,
         };
-        let r = super::run(&argv, &mut io, cx.fs, cx.now_ms);
+        let r = super::run(&argv, &mut io, cx.fs, cx.now_ms, cx.busybox);
         for (fd, d) in io.out.take() {
             cx.io.out.write(fd, &d);
         }

@@ -197,6 +197,12 @@ fn ls(cx: &mut Cx) -> Outcome {
     for op in &ops {
         let abs = cx.path(op);
         match cx.fs.stat(&abs) {
+            // Busybox's ls reports the path as perror does, and fails with 1.
+            None if cx.busybox => {
+                cx.io
+                    .err(format!("ls: {op}: {}\n", FsError::NotFound.text()));
+                code = 1;
+            }
             None => {
                 cx.io.err(format!(
                     "ls: cannot access '{op}': {}\n",

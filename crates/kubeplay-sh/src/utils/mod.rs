@@ -31,6 +31,9 @@ pub struct Cx<'a> {
     pub fs: &'a mut Vfs,
     /// Unix time in milliseconds.
     pub now_ms: i64,
+    /// Busybox's applets rather than GNU coreutils (an `ash` in a busybox or Alpine
+    /// container): the same programs, some with their own error wording.
+    pub busybox: bool,
 }
 
 impl Cx<'_> {
@@ -42,7 +45,8 @@ impl Cx<'_> {
         crate::vfs::resolve(&self.io.cwd, p)
     }
     /// The contents of the named files, or stdin for none or `-`; errors printed as
-    /// `name: file: reason`. Returns (data per input, had an error).
+    /// `name: file: reason` (busybox's `cat` and `tail`, which open with `open_or_warn`:
+    /// `name: can't open 'file': reason`). Returns (data per input, had an error).
     pub fn inputs(&mut self, name: &str, files: &[String]) -> (Vec<(String, Vec<u8>)>, bool) {
         let mut v = Vec::new();
         let mut bad = false;
@@ -58,6 +62,11 @@ impl Cx<'_> {
             }
             match self.fs.read_file(&self.path(f)) {
                 Ok(d) => v.push((f.clone(), d)),
+                Err(e) if self.busybox && matches!(name, "cat" | "tail") => {
+                    self.io
+                        .err(format!("{name}: can't open '{f}': {}\n", e.text()));
+                    bad = true;
+                }
                 Err(e) => {
                     self.io.err(format!("{name}: {f}: {}\n", e.text()));
                     bad = true;
@@ -83,14 +92,22 @@ pub fn exists(name: &str) -> bool {
     find(name).is_some()
 }
 
-/// Run `argv[0]`, or `None` when there is no such utility.
-pub fn run(argv: &[String], io: &mut Io, fs: &mut Vfs, now_ms: i64) -> Option<Outcome> {
+/// Run `argv[0]` (busybox's applet when `busybox`), or `None` when there is no such
+/// utility.
+pub fn run(
+    argv: &[String],
+    io: &mut Io,
+    fs: &mut Vfs,
+    now_ms: i64,
+    busybox: bool,
+) -> Option<Outcome> {
     let f = find(&argv[0])?;
     let mut cx = Cx {
         args: &argv[1..],
         io,
         fs,
         now_ms,
+        busybox,
     };
     Some(f(&mut cx))
 }
