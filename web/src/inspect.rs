@@ -482,8 +482,8 @@ fn mounts_of(w: &World, pod: &Pod, c: &Container, tr: &Words) -> (Vec<MountView>
                         })
                         .collect();
                     format!("projected ({})", parts.join(", "))
-                } else if v.host_path.is_some() {
-                    "hostPath".into()
+                } else if let Some(h) = &v.host_path {
+                    format!("hostPath {}", h.path)
                 } else {
                     "volume".into()
                 }
