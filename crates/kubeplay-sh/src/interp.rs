@@ -111,6 +111,8 @@ enum Frame {
     Bang,
     /// After the `trap ... EXIT` commands: the shell exits with the status it had.
     ExitAfterTrap(i32),
+    /// `exec CMD`: CMD replaced the shell, so its status ends the script.
+    ExitAfterExec,
     Pipe {
         cmds: Vec<Rc<Command>>,
         bang: bool,
@@ -762,6 +764,7 @@ impl Proc {
                     self.exited = Some(2);
                 }
                 Frame::ExitAfterTrap(code) => self.exited = Some(code),
+                Frame::ExitAfterExec => self.exited = Some(self.sh.status),
                 Frame::Pipe {
                     cmds,
                     bang,
@@ -2068,6 +2071,17 @@ impl Proc {
                 words.extend(argv.drain(1..));
                 argv = words;
             }
+        }
+        // `exec CMD ARGS`: the command takes the shell's place; when it ends, so does the
+        // script (`exec tail -f`, `exec nginx`, the usual last line of an entrypoint). A
+        // bare `exec` (redirections for the rest of the script) only succeeds.
+        if argv[0] == "exec" {
+            argv.remove(0);
+            if argv.is_empty() {
+                self.sh.status = 0;
+                return None;
+            }
+            self.frames.push(Frame::ExitAfterExec);
         }
         let stdin = stdin.or_else(|| self.current_stdin());
         let r = self.dispatch(host, argv, assigns, fds, stdin, out);

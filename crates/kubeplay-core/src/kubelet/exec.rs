@@ -258,6 +258,18 @@ impl World {
             };
             (st, wake, out)
         });
+        // What the command wrote, a `tail -f` of the pod's reads now (tail polls each second,
+        // inotify at once), rather than at the pod's next sync.
+        let mut woken = None;
+        for j in 0..rt.ctrs.len() {
+            let c = &rt.ctrs[j];
+            if c.is_running() && c.proc.as_ref().is_some_and(|p| p.follows()) {
+                super::step_container(self, &pod, &mut rt, j, &mut woken);
+            }
+        }
+        if let Some(t) = woken {
+            self.enqueue(Task::Kubelet(e.pod.clone()), t);
+        }
         self.kubelet.pods.insert(e.pod.clone(), rt);
         let Some(x) = self.kubelet.execs.get_mut(&id) else {
             return;

@@ -350,7 +350,7 @@ pub fn date_string(now: Millis) -> String {
     )
 }
 
-fn busybox_like(u: Userland) -> bool {
+pub(crate) fn busybox_like(u: Userland) -> bool {
     matches!(
         u,
         Userland::Busybox | Userland::BusyboxLegacy | Userland::Alpine
@@ -417,6 +417,8 @@ pub enum Program {
     TailF {
         path: String,
         offset: usize,
+        /// `tail -F` of a file that is not there yet.
+        absent: bool,
     },
     /// A shell script (`sh -c`), run by the shell interpreter.
     Script(Box<super::script::Script>),
@@ -820,10 +822,23 @@ pub fn run_command(argv: &[String], cx: &mut ProcCx<'_>) -> Program {
                 return Program::Idle;
             };
             let data = cx.fs.get(path).cloned().unwrap_or_default();
+            // A file that is not there: a warning, then busybox gives up and GNU's tail stops
+            // following; `-F` waits for it to appear.
             if !cx.fs.contains_key(path) {
-                cx.out.push_str(&format!(
-                    "tail: can't open '{path}': No such file or directory\n"
-                ));
+                let busybox = busybox_like(cx.userland);
+                cx.out.push_str(&if busybox {
+                    format!("tail: can't open '{path}': No such file or directory\n")
+                } else {
+                    format!("tail: cannot open '{path}' for reading: No such file or directory\n")
+                });
+                if !args.iter().any(|a| a == "-F") {
+                    cx.out.push_str(if busybox {
+                        "tail: no files\n"
+                    } else {
+                        "tail: no files remaining\n"
+                    });
+                    return Program::Done(1);
+                }
             }
             // The last ten lines, then follow.
             let text = String::from_utf8_lossy(&data).into_owned();
@@ -833,6 +848,7 @@ pub fn run_command(argv: &[String], cx: &mut ProcCx<'_>) -> Program {
             Program::TailF {
                 path: path.clone(),
                 offset: data.len(),
+                absent: !cx.fs.contains_key(path),
             }
         }
         _ => match simple(argv, cx) {
@@ -894,8 +910,19 @@ impl Program {
                 }
             }
             Program::Server(_) => Poll::Idle,
-            Program::TailF { path, offset } => {
+            Program::TailF {
+                path,
+                offset,
+                absent,
+            } => {
                 if let Some(d) = cx.fs.get(path.as_str()) {
+                    if std::mem::take(absent) {
+                        cx.out.push_str(&if busybox_like(cx.userland) {
+                            format!("tail: {path} has appeared; following end of new file\n")
+                        } else {
+                            format!("tail: '{path}' has appeared;  following new file\n")
+                        });
+                    }
                     if d.len() > *offset {
                         cx.out.push_str(&String::from_utf8_lossy(&d[*offset..]));
                     }
@@ -920,6 +947,15 @@ impl Program {
             | Program::TailF { .. }
             | Program::Script(_)
             | Program::EventSimulator(_) => false,
+        }
+    }
+
+    /// Whether the process follows a file (`tail -f`, or a script waiting on one).
+    pub fn follows(&self) -> bool {
+        match self {
+            Program::TailF { .. } => true,
+            Program::Script(s) => s.follows(),
+            _ => false,
         }
     }
 

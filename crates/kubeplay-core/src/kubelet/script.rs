@@ -25,6 +25,13 @@ enum State {
     Running(Box<Proc>, Follows),
 }
 
+impl Script {
+    /// Whether the script waits on a `tail -f`.
+    pub fn follows(&self) -> bool {
+        matches!(&*self.state.borrow(), State::Running(_, f) if !f.is_empty())
+    }
+}
+
 impl std::fmt::Debug for Script {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Script").field("text", &self.text).finish()
@@ -91,16 +98,19 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
         self.follows
     }
 
-    /// `tail [-n N] [-f|-F] FILE...`, busybox style; following waits on the file.
+    /// `tail [-n N] [-f|-F] FILE...`, busybox's or GNU's as the image has; following waits
+    /// on the file. A file that is not there ends it (`-F` waits for it instead).
     fn tail(&mut self, args: &[String], io: &mut Io) -> Step {
         let mut n: usize = 10;
         let mut follow = false;
+        let mut retry = false;
         let mut files = Vec::new();
         let mut i = 0;
         while i < args.len() {
             let a = &args[i];
             match a.as_str() {
-                "-f" | "-F" | "--follow" => follow = true,
+                "-f" | "--follow" => follow = true,
+                "-F" => (follow, retry) = (true, true),
                 "-n" => {
                     i += 1;
                     n = args
@@ -116,7 +126,8 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
                     n = s[1..].parse().unwrap_or(10)
                 }
                 s if s.len() > 1 && s.starts_with('-') => {
-                    follow |= s.contains('f') || s.contains('F')
+                    follow |= s.contains('f') || s.contains('F');
+                    retry |= s.contains('F');
                 }
                 s => files.push(s.to_string()),
             }
@@ -138,9 +149,24 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
                 let lines: Vec<&str> = text.split_inclusive('\n').collect();
                 io.out(lines[lines.len().saturating_sub(n)..].concat());
             }
-            None => io.err(format!(
-                "tail: can't open '{path}': No such file or directory\n"
-            )),
+            // Both warn; then, with no file left, busybox gives up, and GNU's tail stops
+            // following. `-F` waits for the file to appear.
+            None => {
+                let busybox = process::busybox_like(self.cx.userland);
+                io.err(if busybox {
+                    format!("tail: can't open '{path}': No such file or directory\n")
+                } else {
+                    format!("tail: cannot open '{path}' for reading: No such file or directory\n")
+                });
+                if !retry {
+                    if busybox {
+                        io.err("tail: no files\n");
+                    } else if follow {
+                        io.err("tail: no files remaining\n");
+                    }
+                    return Step::Exit(1);
+                }
+            }
         }
         if !follow {
             return Step::Exit(if data.is_some() { 0 } else { 1 });
