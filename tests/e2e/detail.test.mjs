@@ -204,6 +204,17 @@ test('a pod stuck on a bad image, fixed with kubectl edit, starts with the new i
   await waitTerm(page, /pod\/bad created\n$/);
   const card = page.locator('.cluster .pod[data-name="bad"]');
   await page.waitForFunction(() => /ImagePullBackOff/.test(document.querySelector('.cluster .pod[data-name="bad"]')?.textContent || ''), null, { timeout: 20000 });
+  // The drawer says that kubeplay has no such image, and which it has.
+  await run(page, 'kubectl get pod bad');
+  await waitTerm(page, /\nbad\s+0\/1\s+\S+\s+0\s+\S+\n$/);
+  await clickTermWord(page, 'bad');
+  const drawer = page.locator('.drawer.pod-detail');
+  await drawer.waitFor();
+  const note = await drawer.locator('.ctr-state .not-here').innerText();
+  assert.match(note, /^kubeplay has no image nginx:1\.161: /);
+  assert.match(note, /The images kubeplay has: .*\bbusybox\b.*\bnginx\b.*\.$/);
+  await drawer.locator('button.close').click();
+  await drawer.waitFor({ state: 'detached' });
   await run(page, 'kubectl edit pod bad');
   const pane = page.locator('.edit-pane');
   await pane.waitFor();

@@ -155,6 +155,8 @@ pub struct Words {
     pub command_line: &'static str,
     pub effective_command: &'static str,
     pub image_unknown: &'static str,
+    /// An image kubeplay does not have (its name, the images it has).
+    pub not_in_kubeplay: fn(&str, &str) -> String,
     pub no_command: &'static str,
     pub as_written: &'static str,
     /// Where a word of the command line came from: the image's ENTRYPOINT, its CMD.
@@ -375,6 +377,9 @@ pub static EN: Words = Words {
     command_line: "Command line",
     effective_command: "effective command line",
     image_unknown: "The image is not known, so its ENTRYPOINT and CMD cannot be shown.",
+    not_in_kubeplay: |image, known| {
+        format!("kubeplay has no image {image}: its pull fails as a pull of an image that does not exist would. (A real cluster pulls it, if it exists.) The images kubeplay has: {known}.")
+    },
     no_command: "No command: the image has no ENTRYPOINT or CMD.",
     as_written: "as written, before $(VAR) expansion",
     image_entrypoint: "image ENTRYPOINT",
@@ -611,6 +616,9 @@ pub static KO: Words = Words {
     command_line: "명령줄",
     effective_command: "실제로 실행되는 명령줄",
     image_unknown: "알 수 없는 이미지라서 ENTRYPOINT와 CMD를 보여 줄 수 없습니다.",
+    not_in_kubeplay: |image, known| {
+        format!("kubeplay에는 {image} 이미지가 없어서, 존재하지 않는 이미지를 풀할 때처럼 풀이 실패합니다. (실제 클러스터라면 이미지가 존재할 경우 풀합니다.) kubeplay에 있는 이미지: {known}.")
+    },
     no_command: "명령 없음: 이미지에 ENTRYPOINT도 CMD도 없습니다.",
     as_written: "$(VAR) 치환 전, 작성된 그대로",
     image_entrypoint: "이미지 ENTRYPOINT",

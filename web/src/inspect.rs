@@ -114,8 +114,9 @@ pub struct CtrDetail {
     pub ready: bool,
     /// The last termination, as `Error (exit 1)`.
     pub last: Option<String>,
-    /// The image's config is not known (not in the catalog): ENTRYPOINT/CMD cannot be shown.
-    pub image_unknown: bool,
+    /// When the image is not in kubeplay's catalog (its pull fails as for a missing image,
+    /// and its ENTRYPOINT/CMD are unknown): the images the catalog has, to pick from.
+    pub known_images: Option<String>,
     pub argv: Vec<ArgWord>,
     /// Which of the four command/args rules applied.
     pub rule: Rule,
@@ -173,6 +174,17 @@ fn describe_source(s: &EnvSource, tr: &Words) -> (String, &'static str) {
         }
         EnvSource::Service => (tr.service_link.into(), "service"),
     }
+}
+
+/// The repositories kubeplay's registry has, and what was built: `busybox, nginx, ...`.
+fn known_images(w: &World) -> String {
+    let mut seen = std::collections::BTreeSet::new();
+    w.image_catalog()
+        .names()
+        .into_iter()
+        .filter(|n| !n.contains(':') && seen.insert(n.clone()))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn image_of(w: &World, image: &str) -> Option<images::Image> {
@@ -613,7 +625,7 @@ pub fn pod_detail(w: &World, ns: &str, name: &str, tr: &Words) -> Option<PodDeta
             restarts: cs.map_or(0, |s| s.restart_count),
             ready: cs.is_some_and(|s| s.ready),
             last: last_of(cs),
-            image_unknown: img.is_none(),
+            known_images: img.is_none().then(|| known_images(w)),
             argv,
             rule,
             env,

@@ -44,6 +44,7 @@ fn state_line(c: &CtrDetail, tr: &Words) -> Html {
             <span class="ready" title="ready">{ if c.ready { tr.ready } else { tr.not_ready } }</span>
             if let Some(l) = &c.last { <span class="last" title="lastState.terminated">{ (tr.last)(l) }</span> }
             if let Some(m) = c.message.as_ref().filter(|m| !m.is_empty() && Some(*m) != c.env_error.as_ref()) { <div class="message">{ m.clone() }</div> }
+            if let Some(known) = &c.known_images { <div class="not-here">{ (tr.not_in_kubeplay)(&c.image, known) }</div> }
         </div>
     }
 }
@@ -52,7 +53,7 @@ fn command_line(c: &CtrDetail, tr: &Words) -> Html {
     if c.argv.is_empty() {
         return html! {
             <div class="argv empty-argv">
-                { if c.image_unknown { tr.image_unknown } else { tr.no_command } }
+                { if c.known_images.is_some() { tr.image_unknown } else { tr.no_command } }
             </div>
         };
     }
