@@ -873,6 +873,9 @@ fn volumes<'a>(vols: &'a [Volume], path: &str, out: &mut Vec<Cause>) -> Vec<&'a 
                 {
                     out.push(Cause::required(format!("{at}.secret.secretName")));
                 }
+                if let Some(h) = &v.host_path {
+                    host_path(&h.path, h.type_.as_deref(), &format!("{at}.hostPath"), out);
+                }
             }
             _ => out.push(Cause::forbidden(
                 at,
@@ -881,6 +884,34 @@ fn volumes<'a>(vols: &'a [Volume], path: &str, out: &mut Vec<Cause>) -> Vec<&'a 
         }
     }
     names
+}
+
+/// `validateHostPathVolumeSource`: a path, without a `..` step, and a known type.
+fn host_path(path: &str, kind: Option<&str>, at: &str, out: &mut Vec<Cause>) {
+    if path.is_empty() {
+        out.push(Cause::required(format!("{at}.path")));
+        return;
+    }
+    if path.split('/').any(|step| step == "..") {
+        out.push(Cause::invalid(
+            format!("{at}.path"),
+            &quote(path),
+            "must not contain '..'",
+        ));
+    }
+    const TYPES: [&str; 8] = [
+        "",
+        "BlockDevice",
+        "CharDevice",
+        "Directory",
+        "DirectoryOrCreate",
+        "File",
+        "FileOrCreate",
+        "Socket",
+    ];
+    if let Some(k) = kind.filter(|k| !TYPES.contains(k)) {
+        out.push(unsupported(format!("{at}.type"), k, &TYPES));
+    }
 }
 
 /// `IsEnvVarName` as Kubernetes 1.34 has it (relaxed): printable ASCII but `=`.
