@@ -10,6 +10,7 @@
 
 pub mod command;
 pub mod exec;
+pub mod log;
 pub mod net;
 pub mod process;
 pub mod ps;
@@ -127,8 +128,8 @@ pub struct Ctr {
     /// The environment of the current run, in order.
     pub env: Vec<EnvPair>,
     /// This run's log, and the previous run's (`logs -p`).
-    pub logs: String,
-    pub prev_logs: Option<String>,
+    pub logs: log::Log,
+    pub prev_logs: Option<log::Log>,
     /// Files written outside volumes.
     pub fs: Files,
     /// `Some(page)`: `fs` (empty then) stands for the files a container starts with, the index
@@ -191,7 +192,7 @@ impl Ctr {
             started: false,
             argv: Vec::new(),
             env: Vec::new(),
-            logs: String::new(),
+            logs: log::Log::default(),
             prev_logs: None,
             fs: Files::new(),
             start_files: None,
@@ -1457,7 +1458,7 @@ fn try_start(
     };
     let started = if let Some(s) = server {
         let _ = w.rng().next_u64();
-        rt.ctrs[i].logs.push_str(&s.startup_log(now));
+        rt.ctrs[i].logs.server_started(&s, now);
         Ok(Program::Server(s))
     } else {
         let argv = rt.ctrs[i].argv.clone();
@@ -1812,7 +1813,7 @@ pub(crate) fn with_cx<R>(
             pod_ip: &rt.ip,
             env: &ctr.env,
             fs: &mut view,
-            out: &mut ctr.logs,
+            out: ctr.logs.string_mut(),
             net: &net,
             userland: img.userland,
             dirs: &dirs,
@@ -1883,7 +1884,7 @@ impl Ctr {
     /// A stand-in while the real record is out being run.
     fn clone_shallow(&self) -> Ctr {
         Ctr {
-            logs: String::new(),
+            logs: log::Log::default(),
             prev_logs: None,
             fs: Files::new(),
             proc: self.proc.clone(),
@@ -1903,7 +1904,7 @@ impl Ctr {
             started: self.started,
             argv: Vec::new(),
             env: Vec::new(),
-            logs: String::new(),
+            logs: log::Log::default(),
             prev_logs: None,
             fs: Files::new(),
             start_files: None,
