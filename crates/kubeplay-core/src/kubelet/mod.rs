@@ -119,7 +119,8 @@ pub struct Ctr {
     spec_idx: usize,
     pub image: String,
     pub state: CState,
-    pub last: Option<Terminated>,
+    /// Boxed: most containers never restart, and a `Ctr` is read on every sync of its pod.
+    pub last: Option<Box<Terminated>>,
     pub restarts: i32,
     pub ready: bool,
     pub started: bool,
@@ -1166,7 +1167,7 @@ fn after_exit(
                 pod.metadata.namespace.as_deref().unwrap_or("default"),
                 rt.uid
             );
-            c.last = Some(t.clone());
+            c.last = Some(Box::new(t.clone()));
             c.state = CState::Waiting {
                 reason: "CrashLoopBackOff".into(),
                 message: Some(msg),
@@ -1298,7 +1299,7 @@ fn take_image(c: &mut Ctr, image: String) {
 fn restart_now(rt: &mut PodRuntime, i: usize, last: Option<Terminated>) {
     let c = &mut rt.ctrs[i];
     if let Some(t) = last {
-        c.last = Some(t);
+        c.last = Some(Box::new(t));
     }
     c.state = CState::Waiting {
         reason: String::new(),
@@ -2423,8 +2424,8 @@ fn fill_container_status(
         });
         changed = true;
     }
-    if !last_state_matches(last_state, c.last.as_ref()) {
-        *last_state = Some(c.last.as_ref().map(terminated_state).unwrap_or_default());
+    if !last_state_matches(last_state, c.last.as_deref()) {
+        *last_state = Some(c.last.as_deref().map(terminated_state).unwrap_or_default());
         changed = true;
     }
     changed |= set(allocated_resources, None);
