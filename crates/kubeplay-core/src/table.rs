@@ -63,15 +63,17 @@ pub type FxBuild = BuildHasherDefault<FxHasher>;
 
 /// Objects by key: hashed for lookups, ordered for iteration. Values are behind a pointer: a
 /// k8s-openapi object is kilobytes inline (a Pod about 2.5 KB), and so the hash table stays
-/// small (a lookup reads a compact table, growing it moves pointers, not objects).
-#[derive(Clone, Debug)]
+/// small (a lookup reads a compact table, growing it moves pointers, not objects). Printed
+/// (`Debug`) as its entries in key order: what it holds, not how far its order was brought
+/// up to date (two worlds that did the same, listing at different times, print the same).
+#[derive(Clone)]
 pub struct Table<V> {
     map: HashMap<Key, Slot<V>, FxBuild>,
     order: Order<Key>,
 }
 
 /// An object, and whether its key is in the table's last sorted list ([`Order`]).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Slot<V> {
     value: Rc<V>,
     listed: Cell<bool>,
@@ -224,8 +226,8 @@ impl<T: Ord + Clone> Order<T> {
 }
 
 /// A hashed set that lists in order ([`Order`]): adding and removing cost a hash, and the
-/// order is paid for only by those who list.
-#[derive(Clone, Debug)]
+/// order is paid for only by those who list. Printed (`Debug`) as its elements in order.
+#[derive(Clone)]
 pub(crate) struct OrderedSet<T> {
     set: HashMap<T, Cell<bool>, FxBuild>,
     order: Order<T>,
@@ -272,6 +274,18 @@ impl<T: Ord + Hash + Clone> OrderedSet<T> {
     pub(crate) fn sorted(&self) -> &[T] {
         self.order
             .sorted(self.set.iter(), |k| self.set.contains_key(k))
+    }
+}
+
+impl<V: std::fmt::Debug> std::fmt::Debug for Table<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map().entries(self.iter()).finish()
+    }
+}
+
+impl<T: Ord + Hash + Clone + std::fmt::Debug> std::fmt::Debug for OrderedSet<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_set().entries(self.sorted()).finish()
     }
 }
 
@@ -390,6 +404,39 @@ mod tests {
             );
             assert_eq!(t.order.view.get().map(Vec::len), Some(model.len()));
         }
+    }
+
+    /// Two tables holding the same, one listed along the way and one not, print the same.
+    #[test]
+    fn a_table_prints_what_it_holds_not_how_it_was_listed() {
+        let (mut a, mut b): (Table<u32>, Table<u32>) = Default::default();
+        let (mut sa, mut sb): (OrderedSet<Key>, OrderedSet<Key>) = Default::default();
+        let mut model = std::collections::BTreeMap::new();
+        for i in 0..20u32 {
+            let k = key("ns", &format!("p{}", (i * 7) % 13));
+            for t in [&mut a, &mut b] {
+                t.insert(k.clone(), i);
+            }
+            model.insert(k.clone(), i);
+            sa.insert(k.clone());
+            sb.insert(k.clone());
+            if i % 3 == 0 {
+                model.remove(&k);
+                a.remove(&k);
+                b.remove(&k);
+                sa.remove(&k);
+                sb.remove(&k);
+            }
+            // Only `a` and `sa` are listed as they go.
+            let _ = a.keys().count();
+            let _ = sa.sorted();
+        }
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
+        assert_eq!(format!("{sa:?}"), format!("{sb:?}"));
+        // As a map in key order prints.
+        assert_eq!(format!("{a:?}"), format!("{model:?}"));
+        let keys: BTreeSet<&Key> = model.keys().collect();
+        assert_eq!(format!("{sa:?}"), format!("{keys:?}"));
     }
 
     #[test]

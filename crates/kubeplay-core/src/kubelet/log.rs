@@ -8,8 +8,9 @@ use crate::time::Millis;
 use std::cell::OnceCell;
 use std::ops::Deref;
 
-/// The text of a log, read as a `str`.
-#[derive(Clone, Debug, Default)]
+/// The text of a log, read as a `str` (and printed as one: `Debug` shows the text, written
+/// out or not).
+#[derive(Clone, Default)]
 pub struct Log {
     /// The server whose start the log begins with, and when, while the text is not written
     /// out (`text` holds it once someone read it).
@@ -95,6 +96,12 @@ impl Deref for Log {
     }
 }
 
+impl std::fmt::Debug for Log {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 impl std::fmt::Display for Log {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -154,5 +161,9 @@ mod tests {
             assert_eq!(l.as_str(), k.startup_log(at));
         }
         assert!(std::mem::size_of::<Log>() <= 48);
+        // Printed as its text, whether written out yet or not.
+        let mut unread = Log::default();
+        unread.server_started(&s, at);
+        assert_eq!(format!("{unread:?}"), format!("{:?}", s.startup_log(at)));
     }
 }
