@@ -2,7 +2,7 @@
 //! Iteration order is the key order, so everything built on it is deterministic.
 
 use crate::controllers::replicaset::{deletion_rank, rank_head, Rank, RankHead};
-use crate::table::Table;
+use crate::table::{OrderedSet, Table};
 use kubeplay_api::k8s_openapi::api::apps::v1::{Deployment, ReplicaSet};
 use kubeplay_api::k8s_openapi::api::core::v1::{
     ConfigMap, Endpoints, Event, Namespace, Node, Pod, Secret, Service, ServiceAccount,
@@ -30,8 +30,9 @@ macro_rules! tables {
         #[derive(Clone, Debug, Default)]
         pub struct Store {
             $(pub $field: Table<$kind>,)*
-            /// owner uid -> the objects whose controller reference points at it.
-            owned: BTreeMap<String, BTreeSet<(Kind, Key)>>,
+            /// owner uid -> the objects whose controller reference points at it (hashed: a
+            /// rollout adds and removes thousands of pods, and lists them in order rarely).
+            owned: BTreeMap<String, OrderedSet<(Kind, Key)>>,
             /// owner uid -> what its pods count for, kept as pods are written (one lookup
             /// per change for both parts).
             owner_pods: BTreeMap<String, OwnerPods>,
@@ -382,7 +383,7 @@ impl Store {
             return;
         }
         let ranked: BTreeSet<(Rank, Key)> = self
-            .owned_by(uid)
+            .owned_by_unordered(uid)
             .filter(|(kind, _)| *kind == Kind::Pod)
             .filter_map(|(_, k)| Some((k, self.pods.get(k)?)))
             .filter(|(_, p)| crate::controllers::is_active(p))
@@ -434,7 +435,7 @@ impl Store {
                     set.insert(entry);
                 }
                 None => {
-                    let mut set = BTreeSet::new();
+                    let mut set = OrderedSet::default();
                     set.insert(entry);
                     self.owned.insert(uid.to_string(), set);
                 }
@@ -462,9 +463,20 @@ impl Store {
         }
     }
 
-    /// Objects whose controller is the object with `uid`.
+    /// Objects whose controller is the object with `uid`, in (kind, key) order.
     pub fn owned_by(&self, uid: &str) -> impl Iterator<Item = &(Kind, Key)> {
-        self.owned.get(uid).into_iter().flatten()
+        self.owned
+            .get(uid)
+            .into_iter()
+            .flat_map(|set| set.sorted().iter())
+    }
+
+    /// `owned_by` in no particular order: for those who count, or order by something else.
+    pub fn owned_by_unordered(&self, uid: &str) -> impl Iterator<Item = &(Kind, Key)> {
+        self.owned
+            .get(uid)
+            .into_iter()
+            .flat_map(|set| set.iter_unordered())
     }
 
     /// Keys of one kind controlled by `uid`.

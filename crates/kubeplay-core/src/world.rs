@@ -786,9 +786,10 @@ impl World {
     /// The ReplicaSets a Deployment controls, oldest first.
     pub fn replicasets_of(&self, d: &Deployment) -> Vec<&ReplicaSet> {
         let uid = d.metadata.uid.as_deref().unwrap_or("");
+        // Sorted below (creation time and name order them all: names are unique).
         let mut v: Vec<&ReplicaSet> = self
             .store
-            .owned_by(uid)
+            .owned_by_unordered(uid)
             .filter(|(kind, _)| *kind == Kind::ReplicaSet)
             .filter_map(|(_, k)| self.store.get::<ReplicaSet>(k))
             .collect();
@@ -812,6 +813,14 @@ impl World {
             .filter(|(kind, _)| *kind == Kind::Pod)
             .filter_map(|(_, k)| self.store.get::<Pod>(k))
             .collect()
+    }
+
+    /// `pods_of` in no particular order, for those who only count or look for one.
+    pub(crate) fn pods_of_unordered(&self, rs_uid: &str) -> impl Iterator<Item = &Pod> {
+        self.store
+            .owned_by_unordered(rs_uid)
+            .filter(|(kind, _)| *kind == Kind::Pod)
+            .filter_map(|(_, k)| self.store.get::<Pod>(k))
     }
 
     pub(crate) fn record_event(&mut self, e: crate::events::NewEvent<'_>) {

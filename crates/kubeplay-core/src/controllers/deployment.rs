@@ -991,7 +991,7 @@ fn old_pods_running(w: &World, cx: &Ctx) -> bool {
             return true;
         }
         let uid = rs.metadata.uid.as_deref().unwrap_or("");
-        if w.pods_of(uid).iter().any(|p| !is_terminal(p)) {
+        if w.pods_of_unordered(uid).any(|p| !is_terminal(p)) {
             return true;
         }
     }

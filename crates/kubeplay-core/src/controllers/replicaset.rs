@@ -293,7 +293,8 @@ fn update_status(w: &mut World, k: &Key, create_error: Option<&str>) {
         (replicas, labeled, ready, available) =
             (tally.active, tally.active, tally.ready, tally.ready);
     }
-    let pods = if walk { w.pods_of(uid) } else { Vec::new() };
+    // Counted, and the earliest wake taken: any order will do.
+    let pods = walk.then(|| w.pods_of_unordered(uid)).into_iter().flatten();
     for p in pods {
         if !is_active(p) {
             continue;

@@ -10,6 +10,7 @@
 
 pub mod command;
 pub mod exec;
+pub mod log;
 pub mod net;
 pub mod process;
 pub mod ps;
@@ -118,7 +119,8 @@ pub struct Ctr {
     spec_idx: usize,
     pub image: String,
     pub state: CState,
-    pub last: Option<Terminated>,
+    /// Boxed: most containers never restart, and a `Ctr` is read on every sync of its pod.
+    pub last: Option<Box<Terminated>>,
     pub restarts: i32,
     pub ready: bool,
     pub started: bool,
@@ -127,8 +129,8 @@ pub struct Ctr {
     /// The environment of the current run, in order.
     pub env: Vec<EnvPair>,
     /// This run's log, and the previous run's (`logs -p`).
-    pub logs: String,
-    pub prev_logs: Option<String>,
+    pub logs: log::Log,
+    pub prev_logs: Option<log::Log>,
     /// Files written outside volumes.
     pub fs: Files,
     /// `Some(page)`: `fs` (empty then) stands for the files a container starts with, the index
@@ -191,7 +193,7 @@ impl Ctr {
             started: false,
             argv: Vec::new(),
             env: Vec::new(),
-            logs: String::new(),
+            logs: log::Log::default(),
             prev_logs: None,
             fs: Files::new(),
             start_files: None,
@@ -449,6 +451,22 @@ pub struct Kubelet {
     /// ([`crate::config::ConfigSource::token_volume_files`]; filled while the World is only
     /// read, as containers' mounts are worked out).
     pub(crate) token_files: std::cell::RefCell<TokenFiles>,
+    /// The environment of the last container started without `env` or `envFrom`, made once
+    /// for its image and service variables ([`EnvTemplate`]).
+    env_template: Option<EnvTemplate>,
+}
+
+/// A container without `env` or `envFrom` gets its image's variables, HOSTNAME, the service
+/// variables and HOME: the same list for every such container of an image in a namespace
+/// (the pods of a Deployment), but for HOSTNAME. Kept for one (image, service variables),
+/// which it holds, so that the same pointers mean the same lists; `hostname` is where the
+/// pod's name goes (none when the image's own HOSTNAME won).
+#[derive(Clone, Debug)]
+struct EnvTemplate {
+    image: Rc<Image>,
+    services: Rc<Vec<EnvPair>>,
+    env: Vec<EnvPair>,
+    hostname: Option<usize>,
 }
 
 /// See `Kubelet::token_files`.
@@ -927,7 +945,7 @@ fn container_env(
     w: &mut World,
     pod: &Pod,
     c: &Container,
-    img: &Image,
+    img: &Rc<Image>,
 ) -> Result<(Vec<EnvPair>, Vec<String>), String> {
     let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
     let links = pod
@@ -936,7 +954,43 @@ fn container_env(
         .and_then(|s| s.enable_service_links)
         .unwrap_or(true);
     let svc = cached_service_env(w, ns, links);
-    let w = &*w;
+    let hostname: Rc<str> = pod.metadata.name.as_deref().unwrap_or_default().into();
+    let plain =
+        c.env.as_ref().is_none_or(Vec::is_empty) && c.env_from.as_ref().is_none_or(Vec::is_empty);
+    if !plain {
+        return build_env(w, pod, c, img, &svc, hostname);
+    }
+    let fits = |t: &EnvTemplate| Rc::ptr_eq(&t.image, img) && Rc::ptr_eq(&t.services, &svc);
+    if !w.kubelet.env_template.as_ref().is_some_and(fits) {
+        // Made as for any pod, with a stand-in name found again by its pointer. Without env
+        // or envFrom nothing can fail or warn.
+        let stand_in: Rc<str> = Rc::from("");
+        let (env, _) = build_env(w, pod, c, img, &svc, stand_in.clone())?;
+        let hostname = env.iter().position(|(_, v)| Rc::ptr_eq(v, &stand_in));
+        w.kubelet.env_template = Some(EnvTemplate {
+            image: img.clone(),
+            services: svc.clone(),
+            env,
+            hostname,
+        });
+    }
+    let t = w.kubelet.env_template.as_ref().expect("made above");
+    let mut env = t.env.clone();
+    if let Some(i) = t.hostname {
+        env[i].1 = hostname;
+    }
+    Ok((env, Vec::new()))
+}
+
+/// [`container_env`]'s list, made from the spec (`hostname`: the pod's name).
+fn build_env(
+    w: &World,
+    pod: &Pod,
+    c: &Container,
+    img: &Image,
+    svc: &[EnvPair],
+    hostname: Rc<str>,
+) -> Result<(Vec<EnvPair>, Vec<String>), String> {
     // Room for the image's, HOSTNAME, the services', the spec's and HOME.
     let room = img.env.len() + svc.len() + c.env.as_ref().map_or(0, Vec::len) + 2;
     let mut env: Vec<EnvPair> = Vec::with_capacity(room);
@@ -952,15 +1006,11 @@ fn container_env(
     if let Some((k, v)) = img_env.next() {
         set(&mut env, k.clone(), v.clone());
     }
-    set(
-        &mut env,
-        "HOSTNAME".into(),
-        pod.metadata.name.as_deref().unwrap_or_default().into(),
-    );
+    set(&mut env, "HOSTNAME".into(), hostname);
     for (k, v) in img_env {
         set(&mut env, k.clone(), v.clone());
     }
-    let (resolved, warnings) = resolve_spec_env(w, pod, c, &svc)?;
+    let (resolved, warnings) = resolve_spec_env(w, pod, c, svc)?;
     for (k, v) in resolved {
         set(&mut env, k, v);
     }
@@ -1171,7 +1221,7 @@ fn after_exit(
                 pod.metadata.namespace.as_deref().unwrap_or("default"),
                 rt.uid
             );
-            c.last = Some(t.clone());
+            c.last = Some(Box::new(t.clone()));
             c.state = CState::Waiting {
                 reason: "CrashLoopBackOff".into(),
                 message: Some(msg),
@@ -1303,7 +1353,7 @@ fn take_image(c: &mut Ctr, image: String) {
 fn restart_now(rt: &mut PodRuntime, i: usize, last: Option<Terminated>) {
     let c = &mut rt.ctrs[i];
     if let Some(t) = last {
-        c.last = Some(t);
+        c.last = Some(Box::new(t));
     }
     c.state = CState::Waiting {
         reason: String::new(),
@@ -1463,7 +1513,7 @@ fn try_start(
     };
     let started = if let Some(s) = server {
         let _ = w.rng().next_u64();
-        rt.ctrs[i].logs.push_str(&s.startup_log(now));
+        rt.ctrs[i].logs.server_started(&s, now);
         Ok(Program::Server(s))
     } else {
         let argv = rt.ctrs[i].argv.clone();
@@ -1825,7 +1875,7 @@ pub(crate) fn with_cx<R>(
             pod_ip: &rt.ip,
             env: &ctr.env,
             fs: &mut view,
-            out: &mut ctr.logs,
+            out: ctr.logs.string_mut(),
             net: &net,
             userland: img.userland,
             dirs: &dirs,
@@ -1901,7 +1951,7 @@ impl Ctr {
     /// A stand-in while the real record is out being run.
     fn clone_shallow(&self) -> Ctr {
         Ctr {
-            logs: String::new(),
+            logs: log::Log::default(),
             prev_logs: None,
             fs: Files::new(),
             proc: self.proc.clone(),
@@ -1921,7 +1971,7 @@ impl Ctr {
             started: self.started,
             argv: Vec::new(),
             env: Vec::new(),
-            logs: String::new(),
+            logs: log::Log::default(),
             prev_logs: None,
             fs: Files::new(),
             start_files: None,
@@ -2440,8 +2490,8 @@ fn fill_container_status(
         });
         changed = true;
     }
-    if !last_state_matches(last_state, c.last.as_ref()) {
-        *last_state = Some(c.last.as_ref().map(terminated_state).unwrap_or_default());
+    if !last_state_matches(last_state, c.last.as_deref()) {
+        *last_state = Some(c.last.as_deref().map(terminated_state).unwrap_or_default());
         changed = true;
     }
     changed |= set(allocated_resources, None);
@@ -2930,6 +2980,65 @@ mod tests {
         let c = k.share_file(FileData::from(b"-----BEGIN CERTIFICATE-----".to_vec()));
         assert!(Rc::ptr_eq(bytes(&a), bytes(&c)));
         assert_eq!(&**bytes(&c), b"-----BEGIN CERTIFICATE-----");
+    }
+
+    /// Containers without env or envFrom share one list made for their image and service
+    /// variables, each with its own HOSTNAME; the list is what the spec's own variables are
+    /// added to, and a new Service makes a new list.
+    #[test]
+    fn plain_containers_share_one_environment_but_their_hostname() {
+        let mut w = World::new(1);
+        let start = |w: &mut World, name: &str, env: &str| {
+            let text = format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n{env}"
+            );
+            let docs = kubeplay_api::decode::parse_documents(&text).expect("yaml");
+            let pod = kubeplay_api::decode::decode(&docs[0]).expect("pod");
+            w.create(pod).expect("created");
+            let until = w.now() + 60_000;
+            w.run_until(until);
+        };
+        let env = |w: &World, pod: &str| {
+            w.pod_runtime("default", pod).expect("running").ctrs[0]
+                .env
+                .clone()
+        };
+        start(&mut w, "a", "");
+        start(&mut w, "bb", "    env: []\n");
+        start(&mut w, "c", "    env:\n    - name: X\n      value: y\n");
+        let (a, b, c) = (env(&w, "a"), env(&w, "bb"), env(&w, "c"));
+        let host = |e: &[EnvPair]| {
+            e.iter()
+                .find(|(k, _)| &**k == "HOSTNAME")
+                .map(|(_, v)| v.to_string())
+        };
+        assert_eq!(host(&a).as_deref(), Some("a"));
+        assert_eq!(host(&b).as_deref(), Some("bb"));
+        assert_eq!(host(&c).as_deref(), Some("c"));
+        assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b).filter(|(x, _)| &*x.0 != "HOSTNAME") {
+            assert!(Rc::ptr_eq(&x.1, &y.1), "{} not shared", x.0);
+        }
+        // The spec's variable comes before the service variables, as it always has.
+        let without = |e: &[EnvPair], skip: &str| -> Vec<(String, String)> {
+            e.iter()
+                .filter(|(k, _)| &**k != skip && &**k != "HOSTNAME")
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        };
+        assert_eq!(without(&a, ""), without(&c, "X"));
+        assert!(c.iter().any(|(k, v)| &**k == "X" && &**v == "y"));
+        assert!(a.iter().any(|(k, _)| &**k == "KUBERNETES_SERVICE_HOST"));
+        // A Service later: the next plain container sees its variables.
+        let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n";
+        let docs = kubeplay_api::decode::parse_documents(svc).expect("yaml");
+        w.create(kubeplay_api::decode::decode(&docs[0]).expect("svc"))
+            .expect("created");
+        start(&mut w, "d", "");
+        let d = env(&w, "d");
+        assert!(d.iter().any(|(k, _)| &**k == "WEB_SERVICE_HOST"));
+        assert!(!a.iter().any(|(k, _)| &**k == "WEB_SERVICE_HOST"));
+        assert_eq!(host(&d).as_deref(), Some("d"));
     }
 
     /// The pods of a namespace mount one copy of the token volume's CA bundle and namespace

@@ -155,7 +155,7 @@ pub fn read_logs(
     let rt = w.pod_runtime(ns, pod);
     let c = rt.and_then(|rt| rt.container(container));
     if previous {
-        return match c.and_then(|c| c.prev_logs.clone()) {
+        return match c.and_then(|c| c.prev_logs.as_ref()).map(|l| l.to_string()) {
             Some(t) => Ok(t),
             None => Err(format!("Error from server (BadRequest): previous terminated container \"{container}\" in pod \"{pod}\" not found\n")),
         };
@@ -181,7 +181,7 @@ pub fn read_logs(
         {
             waiting(reason)
         }
-        _ => Ok(c.logs.clone()),
+        _ => Ok(c.logs.to_string()),
     }
 }
 
