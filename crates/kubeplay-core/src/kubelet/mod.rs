@@ -2985,19 +2985,22 @@ mod tests {
     /// Containers without env or envFrom share one list made for their image and service
     /// variables, each with its own HOSTNAME; the list is what the spec's own variables are
     /// added to, and a new Service makes a new list.
+    /// Create the pod `name`, one nginx container with `extra` lines of spec, and let a
+    /// minute pass.
+    fn start(w: &mut World, name: &str, extra: &str) {
+        let text = format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n{extra}"
+        );
+        let docs = kubeplay_api::decode::parse_documents(&text).expect("yaml");
+        let pod = kubeplay_api::decode::decode(&docs[0]).expect("pod");
+        w.create(pod).expect("created");
+        let until = w.now() + 60_000;
+        w.run_until(until);
+    }
+
     #[test]
     fn plain_containers_share_one_environment_but_their_hostname() {
         let mut w = World::new(1);
-        let start = |w: &mut World, name: &str, env: &str| {
-            let text = format!(
-                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n{env}"
-            );
-            let docs = kubeplay_api::decode::parse_documents(&text).expect("yaml");
-            let pod = kubeplay_api::decode::decode(&docs[0]).expect("pod");
-            w.create(pod).expect("created");
-            let until = w.now() + 60_000;
-            w.run_until(until);
-        };
         let env = |w: &World, pod: &str| {
             w.pod_runtime("default", pod).expect("running").ctrs[0]
                 .env
@@ -3049,16 +3052,6 @@ mod tests {
         use crate::serviceaccount::{ROOT_CA_CONFIGMAP, TOKEN_MOUNT_PATH};
         use kubeplay_api::k8s_openapi::api::core::v1::ConfigMap;
         let mut w = World::new(1);
-        let start = |w: &mut World, name: &str| {
-            let text = format!(
-                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n  - name: app\n    image: nginx:1.25\n"
-            );
-            let docs = kubeplay_api::decode::parse_documents(&text).expect("yaml");
-            let pod = kubeplay_api::decode::decode(&docs[0]).expect("pod");
-            w.create(pod).expect("created");
-            let until = w.now() + 60_000;
-            w.run_until(until);
-        };
         let file = |w: &World, pod: &str, f: &str| {
             let rt = w.pod_runtime("default", pod).expect("running");
             rt.ctrs[0].projected[&format!("{TOKEN_MOUNT_PATH}/{f}")].clone()
@@ -3068,8 +3061,8 @@ mod tests {
             let cm = w.get::<ConfigMap>(&ca_key).expect("kube-root-ca.crt");
             cm.data.as_ref().expect("data")["ca.crt"].clone()
         };
-        start(&mut w, "a");
-        start(&mut w, "b");
+        start(&mut w, "a", "");
+        start(&mut w, "b", "");
         let (ca_a, ca_b) = (file(&w, "a", "ca.crt"), file(&w, "b", "ca.crt"));
         assert!(Rc::ptr_eq(bytes(&ca_a), bytes(&ca_b)));
         assert_eq!(&**bytes(&ca_a), ca_data(&w).as_bytes());
@@ -3087,7 +3080,7 @@ mod tests {
             true
         });
         w.settle();
-        start(&mut w, "c");
+        start(&mut w, "c", "");
         let ca_c = file(&w, "c", "ca.crt");
         assert!(!Rc::ptr_eq(bytes(&ca_a), bytes(&ca_c)));
         assert_eq!(&**bytes(&ca_c), ca_data(&w).as_bytes());
