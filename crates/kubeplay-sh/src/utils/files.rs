@@ -384,10 +384,11 @@ fn mkdir(cx: &mut Cx) -> Outcome {
     for d in &ops {
         let p = cx.path(d);
         if let Err(e) = cx.fs.mkdir(&p, parents) {
-            cx.io.err(format!(
-                "mkdir: cannot create directory ‘{d}’: {}\n",
-                e.text()
-            ));
+            cx.io.err(if cx.busybox {
+                format!("mkdir: can't create directory '{d}': {}\n", e.text())
+            } else {
+                format!("mkdir: cannot create directory ‘{d}’: {}\n", e.text())
+            });
             code = 1;
         } else if has(&flags, &["v", "--verbose"]) {
             cx.io.out(format!("mkdir: created directory '{d}'\n"));
@@ -440,20 +441,25 @@ fn rm(cx: &mut Cx) -> Outcome {
         return exit(1);
     }
     let mut code = 0;
+    // Busybox's remove_file says "can't" where GNU's rm says "cannot".
+    let cannot = if cx.busybox { "can't" } else { "cannot" };
     for f in &ops {
         let p = cx.path(f);
         match cx.fs.stat(&p) {
             None => {
                 if !force {
                     cx.io.err(format!(
-                        "rm: cannot remove '{f}': No such file or directory\n"
+                        "rm: {cannot} remove '{f}': No such file or directory\n"
                     ));
                     code = 1;
                 }
             }
             Some(Node::Dir { .. }) if !recursive => {
-                cx.io
-                    .err(format!("rm: cannot remove '{f}': Is a directory\n"));
+                cx.io.err(if cx.busybox {
+                    format!("rm: '{f}' is a directory\n")
+                } else {
+                    format!("rm: cannot remove '{f}': Is a directory\n")
+                });
                 code = 1;
             }
             Some(_) if p == "/" => {
@@ -463,7 +469,7 @@ fn rm(cx: &mut Cx) -> Outcome {
             Some(_) => {
                 if let Err(e) = cx.fs.remove(&p, true) {
                     cx.io
-                        .err(format!("rm: cannot remove '{f}': {}\n", e.text()));
+                        .err(format!("rm: {cannot} remove '{f}': {}\n", e.text()));
                     code = 1;
                 } else if verbose {
                     cx.io.out(format!("removed '{f}'\n"));
