@@ -226,6 +226,8 @@ pub struct Proc {
     func_depth: usize,
     /// Set by `exit`.
     exited: Option<i32>,
+    /// The command line `exec` replaced the shell with (what `ps` shows for the process).
+    exec_argv: Option<Vec<String>>,
     /// An expansion grew past [`crate::MAX_STRING`]: bash dies there; this shell abandons what
     /// it was running, as at the step budget.
     out_of_memory: bool,
@@ -292,6 +294,7 @@ impl Proc {
             depth: 0,
             func_depth: 0,
             exited: None,
+            exec_argv: None,
             out_of_memory: false,
             jobs: Vec::new(),
             next_job: 1,
@@ -350,6 +353,11 @@ impl Proc {
         self.exited
     }
 
+    /// The command `exec` put in the shell's place, while it runs.
+    pub fn exec_argv(&self) -> Option<&[String]> {
+        self.exec_argv.as_deref()
+    }
+
     /// Whether background jobs are still running.
     pub fn has_jobs(&self) -> bool {
         !self.jobs.is_empty()
@@ -378,6 +386,7 @@ impl Proc {
             depth: self.depth + 1,
             func_depth: self.func_depth,
             exited: None,
+            exec_argv: None,
             out_of_memory: false,
             jobs: Vec::new(),
             next_job: 1,
@@ -2082,6 +2091,7 @@ impl Proc {
                 return None;
             }
             self.frames.push(Frame::ExitAfterExec);
+            self.exec_argv = Some(argv.clone());
         }
         let stdin = stdin.or_else(|| self.current_stdin());
         let r = self.dispatch(host, argv, assigns, fds, stdin, out);

@@ -1866,6 +1866,8 @@ pub(crate) fn with_cx<R>(
         .map(|(mp, _)| mp.clone())
         .chain(ctr.projected_dirs.iter().cloned())
         .collect();
+    // Process 1 as `ps` sees it: the command a script `exec`ed into, if it did.
+    let exec_main = ctr.proc.as_ref().and_then(Program::exec_argv);
     let r = {
         let net = net::ClusterNet::new(w, &ns, rt, i, &access, seed);
         let mut cx = ProcCx {
@@ -1880,7 +1882,7 @@ pub(crate) fn with_cx<R>(
             userland: img.userland,
             dirs: &dirs,
             stdin_open: ctr.stdin,
-            main: &ctr.argv,
+            main: exec_main.as_deref().unwrap_or(&ctr.argv),
             since: match ctr.state {
                 CState::Running { started } => started,
                 _ => now,

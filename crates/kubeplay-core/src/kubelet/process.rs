@@ -950,6 +950,14 @@ impl Program {
         }
     }
 
+    /// What the process runs now, when a script `exec`ed into another command.
+    pub fn exec_argv(&self) -> Option<Vec<String>> {
+        match self {
+            Program::Script(s) => s.exec_argv(),
+            _ => None,
+        }
+    }
+
     /// Whether the process follows a file (`tail -f`, or a script waiting on one).
     pub fn follows(&self) -> bool {
         match self {

@@ -30,6 +30,14 @@ impl Script {
     pub fn follows(&self) -> bool {
         matches!(&*self.state.borrow(), State::Running(_, f) if !f.is_empty())
     }
+
+    /// The command line the script `exec`ed into, which now is the process.
+    pub fn exec_argv(&self) -> Option<Vec<String>> {
+        match &*self.state.borrow() {
+            State::Running(p, _) => p.exec_argv().map(<[String]>::to_vec),
+            State::NotStarted => None,
+        }
+    }
 }
 
 impl std::fmt::Debug for Script {
