@@ -350,7 +350,28 @@ pub fn date_string(now: Millis) -> String {
     )
 }
 
-pub(crate) fn busybox_like(u: Userland) -> bool {
+/// What `tail` says of a file that is not there, in the words of the image's tail, and
+/// whether it then ends: both warn; then busybox's gives up (no file left), GNU's stops when
+/// following; `-F` (`retry`) waits for the file instead.
+pub(crate) fn tail_missing(u: Userland, path: &str, follow: bool, retry: bool) -> (String, bool) {
+    let busybox = busybox_like(u);
+    let mut said = if busybox {
+        format!("tail: can't open '{path}': No such file or directory\n")
+    } else {
+        format!("tail: cannot open '{path}' for reading: No such file or directory\n")
+    };
+    if retry {
+        return (said, false);
+    }
+    if busybox {
+        said.push_str("tail: no files\n");
+    } else if follow {
+        said.push_str("tail: no files remaining\n");
+    }
+    (said, true)
+}
+
+fn busybox_like(u: Userland) -> bool {
     matches!(
         u,
         Userland::Busybox | Userland::BusyboxLegacy | Userland::Alpine
@@ -822,21 +843,11 @@ pub fn run_command(argv: &[String], cx: &mut ProcCx<'_>) -> Program {
                 return Program::Idle;
             };
             let data = cx.fs.get(path).cloned().unwrap_or_default();
-            // A file that is not there: a warning, then busybox gives up and GNU's tail stops
-            // following; `-F` waits for it to appear.
             if !cx.fs.contains_key(path) {
-                let busybox = busybox_like(cx.userland);
-                cx.out.push_str(&if busybox {
-                    format!("tail: can't open '{path}': No such file or directory\n")
-                } else {
-                    format!("tail: cannot open '{path}' for reading: No such file or directory\n")
-                });
-                if !args.iter().any(|a| a == "-F") {
-                    cx.out.push_str(if busybox {
-                        "tail: no files\n"
-                    } else {
-                        "tail: no files remaining\n"
-                    });
+                let retry = args.iter().any(|a| a == "-F");
+                let (said, ends) = tail_missing(cx.userland, path, true, retry);
+                cx.out.push_str(&said);
+                if ends {
                     return Program::Done(1);
                 }
             }

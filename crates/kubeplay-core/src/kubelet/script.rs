@@ -157,21 +157,10 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
                 let lines: Vec<&str> = text.split_inclusive('\n').collect();
                 io.out(lines[lines.len().saturating_sub(n)..].concat());
             }
-            // Both warn; then, with no file left, busybox gives up, and GNU's tail stops
-            // following. `-F` waits for the file to appear.
             None => {
-                let busybox = process::busybox_like(self.cx.userland);
-                io.err(if busybox {
-                    format!("tail: can't open '{path}': No such file or directory\n")
-                } else {
-                    format!("tail: cannot open '{path}' for reading: No such file or directory\n")
-                });
-                if !retry {
-                    if busybox {
-                        io.err("tail: no files\n");
-                    } else if follow {
-                        io.err("tail: no files remaining\n");
-                    }
+                let (said, ends) = process::tail_missing(self.cx.userland, path, follow, retry);
+                io.err(said);
+                if ends {
                     return Step::Exit(1);
                 }
             }
