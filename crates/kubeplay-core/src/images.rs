@@ -49,6 +49,18 @@ pub struct Image {
     pub local: bool,
 }
 
+impl Image {
+    /// The old busybox builds the docs use (`registry.k8s.io/busybox`, 1.24 to 1.27): their
+    /// ash forks even for the last command of `sh -c`, which busybox 1.28 stopped doing
+    /// (after dash), so `ps` shows their `sh -c` as process 1.
+    pub fn sh_forks_last(&self) -> bool {
+        matches!(
+            self.repo.as_str(),
+            "registry.k8s.io/busybox" | "gcr.io/google_containers/busybox"
+        )
+    }
+}
+
 const PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 /// A parsed image reference.

@@ -228,6 +228,9 @@ pub struct Proc {
     exited: Option<i32>,
     /// The command line `exec` replaced the shell with (what `ps` shows for the process).
     exec_argv: Option<Vec<String>>,
+    /// The commands of a `-c` string that the shell runs in its own place, without a fork,
+    /// when one of them comes last (see [`tail_commands`]).
+    tails: Vec<Rc<Command>>,
     /// An expansion grew past [`crate::MAX_STRING`]: bash dies there; this shell abandons what
     /// it was running, as at the step budget.
     out_of_memory: bool,
@@ -254,6 +257,14 @@ impl Proc {
         Ok(Proc::new(sh, parse(src)?))
     }
 
+    /// A shell running `list`, a `-c` string that parsed.
+    pub fn command_string(sh: Shell, list: List) -> Proc {
+        let tails = tail_commands(&list, &sh);
+        let mut p = Proc::new(sh, list);
+        p.tails = tails;
+        p
+    }
+
     /// A shell running a script (see [`Proc::load_script`]).
     pub fn script(src: &str, sh: Shell, file: bool) -> Proc {
         let mut p = Proc::idle(sh);
@@ -274,7 +285,12 @@ impl Proc {
             _ => format!("{src}\n"),
         };
         match crate::parse::parse_script(&src) {
-            Ok(list) => self.start(list),
+            Ok(list) => {
+                if !file {
+                    self.tails = tail_commands(&list, &self.sh);
+                }
+                self.start(list)
+            }
             Err(e) => {
                 let error = syntax_error(self.sh.flavour, &self.sh.arg0, file, &e);
                 self.start(e.ran);
@@ -295,6 +311,7 @@ impl Proc {
             func_depth: 0,
             exited: None,
             exec_argv: None,
+            tails: Vec::new(),
             out_of_memory: false,
             jobs: Vec::new(),
             next_job: 1,
@@ -387,6 +404,7 @@ impl Proc {
             func_depth: self.func_depth,
             exited: None,
             exec_argv: None,
+            tails: Vec::new(),
             out_of_memory: false,
             jobs: Vec::new(),
             next_job: 1,
@@ -2084,6 +2102,7 @@ impl Proc {
         // `exec CMD ARGS`: the command takes the shell's place; when it ends, so does the
         // script (`exec tail -f`, `exec nginx`, the usual last line of an entrypoint). A
         // bare `exec` (redirections for the rest of the script) only succeeds.
+        let mut replaces = false;
         if argv[0] == "exec" {
             argv.remove(0);
             if argv.is_empty() {
@@ -2091,10 +2110,14 @@ impl Proc {
                 return None;
             }
             self.frames.push(Frame::ExitAfterExec);
-            self.exec_argv = Some(argv.clone());
+            self.replaced_by(host, &argv);
+        } else {
+            // The last command of a `-c` string: dash, ash and bash exec it in their own
+            // place instead of forking (not with a trap set, which must still run after).
+            replaces = self.sh.traps.is_empty() && self.tails.iter().any(|t| Rc::ptr_eq(t, cmd));
         }
         let stdin = stdin.or_else(|| self.current_stdin());
-        let r = self.dispatch(host, argv, assigns, fds, stdin, out);
+        let r = self.dispatch(host, argv, assigns, fds, stdin, replaces, out);
         // `declare -A m=([k]=v)`, `local a=(x y)`: on the variable just declared (whose kind
         // says what its subscripts are).
         if r.is_none() && self.sh.status == 0 && s.assigns.iter().any(|a| a.after) {
@@ -2149,6 +2172,7 @@ impl Proc {
         assigns: Vec<(String, String)>,
         fds: Fds,
         stdin: Option<Stdin>,
+        replaces: bool,
         out: &mut Out,
     ) -> Option<Status> {
         let argv = match script_argv(host.fs(), &self.sh.cwd, &self.sh.arg0, argv) {
@@ -2199,6 +2223,12 @@ impl Proc {
             }
             return None;
         }
+        // The shell's own builtins (`:`, `echo`, `test`...) are there on any machine.
+        let builtin = SHELL_BUILTINS.contains(&name.as_str());
+        let present = builtin || host.has_program(&name);
+        if replaces && !builtin && present {
+            self.replaced_by(host, &argv);
+        }
         // Builtins that work on the shell itself
         if let Some(r) = self.builtin(host, &argv, &assigns, &fds, &stdin, &mut io) {
             let chunks = io.out.take();
@@ -2218,8 +2248,6 @@ impl Proc {
                 }
             }
         };
-        // The shell's own builtins (`:`, `echo`, `test`...) are there on any machine.
-        let present = SHELL_BUILTINS.contains(&name.as_str()) || host.has_program(&name);
         if present && host.has_command(&name) {
             let step = host.run(&argv, &mut io);
             consume(&io);
@@ -2291,6 +2319,15 @@ impl Proc {
             }
         }
         None
+    }
+
+    /// `argv` takes the shell's place: what `ps` shows for this process from now on. (A
+    /// shell inside the script is another process, which its host does not show.)
+    fn replaced_by(&mut self, host: &mut dyn Host, argv: &[String]) {
+        self.exec_argv = Some(argv.to_vec());
+        if self.depth == 0 {
+            host.replaced_by(argv);
+        }
     }
 
     /// Builtins that need the shell's state or the interpreter. `None` when `argv[0]` is not
@@ -3105,6 +3142,7 @@ impl Proc {
                             assigns.to_vec(),
                             fds.clone(),
                             stdin.clone(),
+                            false,
                             &mut Out::default(),
                         );
                         if let Some(f) = saved {
@@ -3352,6 +3390,70 @@ Commands: alias base64 cat cd clear cp cut date echo env export expr false grep
 head history jq ls mkdir mv paste printenv printf pwd rm sed seq sleep sort tail
 tee touch tr true uniq unset watch wc which xargs yes, and more.
 ";
+
+/// The commands of a `-c` string that its shell, reaching one of them as the string's last
+/// command, runs in its own place (exec, no fork), so that it becomes the process (`ps`
+/// shows it as process 1 of a container whose command is `sh -c '...; sleep 3600'`).
+/// - dash and busybox ash (from 1.28, dash's "avoid a fork" change): the last command of the
+///   list, of an `&&`/`||` chain, of a brace group, of an `if` branch or `case` arm, even with
+///   redirections; not after `!`, in a pipeline, in the background or in a loop;
+/// - bash (5.1 on): a lone simple command without redirections, or the right-hand command of
+///   the string's top-level `;`, `&&` or `||` (in `x; a && b` that is `a && b`, not `b`);
+/// - older busybox ash: none ([`Shell::forks_last`]).
+fn tail_commands(list: &List, sh: &Shell) -> Vec<Rc<Command>> {
+    fn last_simple(p: &Pipeline) -> Option<&Rc<Command>> {
+        match p.cmds.as_slice() {
+            [c] if !p.bang => Some(c),
+            _ => None,
+        }
+    }
+    fn ash(list: &[AndOr], v: &mut Vec<Rc<Command>>) {
+        let Some(last) = list.last().filter(|a| !a.background) else {
+            return;
+        };
+        let Some(c) = last_simple(last.rest.last().map_or(&last.first, |(_, p)| p)) else {
+            return;
+        };
+        match &**c {
+            Command::Simple(_) => v.push(c.clone()),
+            Command::Compound(Compound::Brace(l), r) if r.is_empty() => ash(l, v),
+            Command::Compound(Compound::If { clauses, otherwise }, r) if r.is_empty() => {
+                for body in clauses.iter().map(|(_, b)| b).chain(otherwise) {
+                    ash(body, v);
+                }
+            }
+            Command::Compound(Compound::Case { arms, .. }, r) if r.is_empty() => {
+                for (_, body) in arms {
+                    ash(body, v);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut v = Vec::new();
+    if sh.forks_last {
+        return v;
+    }
+    if sh.flavour != crate::Flavour::Bash {
+        ash(list, &mut v);
+        return v;
+    }
+    let n = list.len();
+    let Some(last) = list.last().filter(|a| !a.background) else {
+        return v;
+    };
+    let p = match last.rest.last() {
+        None if n < 2 || !list[n - 2].background => &last.first,
+        Some((_, p)) if n == 1 => p,
+        _ => return v,
+    };
+    if let Some(c) = last_simple(p) {
+        if matches!(&**c, Command::Simple(s) if s.redirs.is_empty()) {
+            v.push(c.clone());
+        }
+    }
+    v
+}
 
 fn min_opt(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {
     match (a, b) {
@@ -3866,5 +3968,71 @@ fn syntax_error(
         (true, _) => format!("{arg0}: {line}: {d}\n"),
         (false, true) => format!("{arg0}: line {line}: {a}\n"),
         (false, false) => format!("{arg0}: {a}\n"),
+    }
+}
+
+#[cfg(test)]
+mod tail_tests {
+    use super::*;
+
+    /// The words of each command `tail_commands` picks in `src`, run by `flavour`.
+    fn tails(src: &str, flavour: crate::Flavour) -> Vec<String> {
+        let mut sh = Shell::new("sh");
+        sh.flavour = flavour;
+        let list = crate::parse::parse(src).unwrap();
+        tail_commands(&list, &sh)
+            .iter()
+            .map(|c| match &**c {
+                Command::Simple(s) => s
+                    .words
+                    .iter()
+                    .map(|w| w.as_literal().unwrap_or_default().to_string())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => unreachable!("only simple commands are exec'd"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn which_last_command_a_c_string_execs() {
+        use crate::Flavour::{Ash, Bash, Dash};
+        for f in [Ash, Dash, Bash] {
+            assert_eq!(tails("sleep 1", f), ["sleep 1"], "{f:?}");
+            assert_eq!(tails("echo a; sleep 1", f), ["sleep 1"], "{f:?}");
+            assert_eq!(tails("echo a && sleep 1", f), ["sleep 1"], "{f:?}");
+            assert_eq!(tails("false || sleep 1", f), ["sleep 1"], "{f:?}");
+            for none in [
+                "sleep 1 &",
+                "! sleep 1",
+                "sleep 1 | cat",
+                "while true; do sleep 1; done",
+                "for i in 1; do sleep 1; done",
+            ] {
+                assert!(tails(none, f).is_empty(), "{f:?}: {none}");
+            }
+        }
+        // dash and ash follow the tree down; bash only its top-level list.
+        for f in [Ash, Dash] {
+            assert_eq!(tails("x=1; echo a && sleep 1", f), ["sleep 1"]);
+            assert_eq!(tails("echo a & sleep 1", f), ["sleep 1"]);
+            assert_eq!(tails("sleep 1 > /tmp/o", f), ["sleep 1"]);
+            assert_eq!(tails("{ echo; sleep 1; }", f), ["sleep 1"]);
+            assert_eq!(
+                tails("if true; then a; elif b; then c; else d; fi", f),
+                ["a", "c", "d"]
+            );
+            assert_eq!(tails("case x in x) a;; *) b;; esac", f), ["a", "b"]);
+            assert!(tails("{ sleep 1; } > /tmp/o", f).is_empty());
+        }
+        assert!(tails("x=1; echo a && sleep 1", Bash).is_empty());
+        // `a & b` is a connection by `&`, which bash does not optimize.
+        assert!(tails("echo a & sleep 1", Bash).is_empty());
+        assert!(tails("sleep 1 > /tmp/o", Bash).is_empty());
+        assert!(tails("if true; then sleep 1; fi", Bash).is_empty());
+        let mut old = Shell::new("sh");
+        old.flavour = Ash;
+        old.forks_last = true;
+        assert!(tail_commands(&crate::parse::parse("sleep 1").unwrap(), &old).is_empty());
     }
 }

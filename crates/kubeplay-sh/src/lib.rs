@@ -126,6 +126,9 @@ pub trait Host {
     }
     /// The command is no longer wanted (Ctrl+C, or its script was stopped).
     fn cancel(&mut self, _h: Handle) {}
+    /// The shell process this host runs was replaced by `argv` (`exec`, or the last command of
+    /// a `-c` string): what the host's process list shows for it from now on.
+    fn replaced_by(&mut self, _argv: &[String]) {}
 }
 
 /// Output in the order it was written: (fd, bytes), fd 1 or 2.
@@ -331,6 +334,9 @@ pub struct Shell {
     /// Which shell this is, and which one `sh` starts here: their messages differ.
     pub flavour: Flavour,
     pub sh_is: Flavour,
+    /// busybox's ash before 1.28 forks even for the last command of a `-c` string, which
+    /// later ash, dash and bash run in their own place ([`Proc::command_string`]).
+    pub forks_last: bool,
 }
 
 /// The shells kubeplay plays: bash; dash, the `sh` of Debian and Ubuntu (and of the
@@ -442,6 +448,7 @@ impl Shell {
             script: false,
             flavour: Flavour::Bash,
             sh_is,
+            forks_last: false,
         };
         for (k, v) in [
             ("HOME", vfs::HOME),

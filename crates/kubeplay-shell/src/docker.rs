@@ -794,6 +794,7 @@ impl Container {
             out: &mut self.log,
             net: &NoNet,
             userland: self.image.userland,
+            sh_forks_last: self.image.sh_forks_last(),
             dirs: &[],
             stdin_open: false,
             main: &self.main,

@@ -113,7 +113,8 @@ impl World {
         } else {
             "sh"
         };
-        let mut shell = container_shell(sh_name, &c.env, pod, userland);
+        let forks_last = c.img.as_ref().is_some_and(|i| i.sh_forks_last());
+        let mut shell = container_shell(sh_name, &c.env, pod, userland, forks_last);
         let pid = super::ps::exec_pid(c.execs);
         shell.pid = pid;
         let ps = super::ps::PsProc {
@@ -129,7 +130,8 @@ impl World {
             start: self.now(),
         };
         let is_shell = matches!(base.as_str(), "sh" | "bash" | "ash");
-        let script = if is_shell && argv.len() >= 3 && argv[1] == "-c" {
+        let c_string = is_shell && argv.len() >= 3 && argv[1] == "-c";
+        let script = if c_string {
             Some(argv[2].clone())
         } else if is_shell && argv.len() <= 1 {
             None
@@ -140,7 +142,11 @@ impl World {
         let proc = match &script {
             Some(s) => match kubeplay_sh::parse(s) {
                 Ok(list) => {
-                    let mut p = Proc::new(shell, list);
+                    let mut p = if c_string {
+                        Proc::command_string(shell, list)
+                    } else {
+                        Proc::new(shell, list)
+                    };
                     if let Some(d) = stdin {
                         p = p.with_stdin(d);
                     }

@@ -1880,6 +1880,7 @@ pub(crate) fn with_cx<R>(
             out: ctr.logs.string_mut(),
             net: &net,
             userland: img.userland,
+            sh_forks_last: img.sh_forks_last(),
             dirs: &dirs,
             stdin_open: ctr.stdin,
             main: exec_main.as_deref().unwrap_or(&ctr.argv),

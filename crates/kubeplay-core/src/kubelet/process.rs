@@ -69,6 +69,8 @@ pub struct ProcCx<'a> {
     pub out: &'a mut String,
     pub net: &'a dyn Net,
     pub userland: Userland,
+    /// The image's `sh` forks for the last command of `sh -c` ([`Image::sh_forks_last`]).
+    pub sh_forks_last: bool,
     /// Directories that exist even when empty (volume mount points).
     pub dirs: &'a [String],
     /// The process's standard input stays open (a container with `stdin: true`).

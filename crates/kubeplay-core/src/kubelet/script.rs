@@ -69,6 +69,9 @@ pub struct ContainerHost<'a, 'b> {
     pub follows: Follows,
     /// The process `kubectl exec` started, when this host runs one (for `ps`).
     pub exec: Option<super::ps::PsProc>,
+    /// Process 1's command line, once the script this host runs as process 1 has put a
+    /// command in its own place (for `ps`).
+    main: Option<Vec<String>>,
 }
 
 impl<'a, 'b> ContainerHost<'a, 'b> {
@@ -92,6 +95,7 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
             vfs,
             follows: Follows::new(),
             exec: None,
+            main: None,
         }
     }
 
@@ -177,20 +181,25 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
     /// `ps`, else its child).
     fn ps(&self, argv: &[String]) -> String {
         use super::ps::{exec_pid, PsProc};
+        let is_ps = |a: &[String]| {
+            a.first()
+                .is_some_and(|a| a.rsplit('/').next() == Some("ps"))
+        };
         let mut procs = vec![PsProc {
             pid: 1,
             ppid: 0,
-            argv: self.cx.main.to_vec(),
+            argv: self.main.as_deref().unwrap_or(self.cx.main).to_vec(),
             tty: false,
             stat: "Ss",
             start: self.cx.since,
         }];
         let parent = match &self.exec {
-            Some(e)
-                if e.argv
-                    .first()
-                    .is_some_and(|a| a.rsplit('/').next() == Some("ps")) =>
-            {
+            // Process 1's script put `ps` in its place: ps is process 1.
+            None if self.main.as_deref().is_some_and(is_ps) => {
+                procs[0].stat = "Rs";
+                return super::ps::ps(self.cx.userland, &argv[1..], &procs, 0);
+            }
+            Some(e) if is_ps(&e.argv) => {
                 let running = if e.tty { "Rs+" } else { "Rs" };
                 procs.push(PsProc {
                     stat: running,
@@ -222,6 +231,12 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
 }
 
 impl Host for ContainerHost<'_, '_> {
+    fn replaced_by(&mut self, argv: &[String]) {
+        match &mut self.exec {
+            Some(e) => e.argv = argv.to_vec(),
+            None => self.main = Some(argv.to_vec()),
+        }
+    }
     fn fs(&mut self) -> &mut Vfs {
         &mut self.vfs
     }
@@ -267,6 +282,7 @@ impl Host for ContainerHost<'_, '_> {
                 out: &mut text,
                 net: self.cx.net,
                 userland: self.cx.userland,
+                sh_forks_last: self.cx.sh_forks_last,
                 dirs: self.cx.dirs,
                 stdin_open: false,
                 main: self.cx.main,
@@ -319,6 +335,7 @@ pub fn container_shell(
     env: &[process::EnvPair],
     hostname: &str,
     userland: crate::images::Userland,
+    forks_last: bool,
 ) -> Shell {
     use crate::images::Userland;
     let sh_is = match userland {
@@ -326,6 +343,7 @@ pub fn container_shell(
         _ => Flavour::Dash,
     };
     let mut sh = Shell::with_sh(name, sh_is);
+    sh.forks_last = forks_last;
     for k in ["SHELL", "USER", "LOGNAME", "TERM"] {
         sh.unset(k);
     }
@@ -355,7 +373,13 @@ impl Script {
     pub fn resume(&mut self, cx: &mut ProcCx<'_>) -> Poll {
         let mut st = self.state.borrow_mut();
         if let State::NotStarted = &*st {
-            let mut sh = container_shell(self.shell, cx.env, cx.hostname, cx.userland);
+            let mut sh = container_shell(
+                self.shell,
+                cx.env,
+                cx.hostname,
+                cx.userland,
+                cx.sh_forks_last,
+            );
             if let Some((a0, rest)) = self.args.split_first() {
                 sh.arg0 = a0.clone();
                 sh.positional = rest.to_vec();
