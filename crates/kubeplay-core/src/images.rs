@@ -50,6 +50,21 @@ pub struct Image {
 }
 
 impl Image {
+    /// The programs the image adds to its base system (its userland): what its scripts and
+    /// `kubectl exec` find besides the shell's utilities.
+    pub fn own_programs(&self) -> &'static [&'static str] {
+        match self.repo.as_str() {
+            "docker.io/library/nginx" => &["docker-entrypoint.sh"],
+            "docker.io/library/httpd" => &["httpd", "httpd-foreground", "apachectl"],
+            "docker.io/library/redis" => &["redis-server", "redis-cli", "docker-entrypoint.sh"],
+            "docker.io/library/mysql" => &["mysqld", "mysql", "docker-entrypoint.sh"],
+            "docker.io/kodekloud/webapp-color" | "docker.io/kodekloud/event-simulator" => {
+                &["python", "python3", "pip"]
+            }
+            _ => &[],
+        }
+    }
+
     /// The old busybox builds the docs use (`registry.k8s.io/busybox`, 1.24 to 1.27): their
     /// ash forks even for the last command of `sh -c`, which busybox 1.28 stopped doing
     /// (after dash), so `ps` shows their `sh -c` as process 1.

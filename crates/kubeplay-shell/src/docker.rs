@@ -774,6 +774,7 @@ impl Net for NoNet {
         _port: u16,
         _path: &str,
         _client_ip: &str,
+        _own: &process::Files,
     ) -> Result<process::Reply, NetError> {
         Err(NetError::Timeout)
     }
@@ -794,7 +795,7 @@ impl Container {
             out: &mut self.log,
             net: &NoNet,
             userland: self.image.userland,
-            sh_forks_last: self.image.sh_forks_last(),
+            image: &self.image,
             dirs: &[],
             stdin_open: false,
             main: &self.main,

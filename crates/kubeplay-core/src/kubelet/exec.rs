@@ -105,7 +105,7 @@ impl World {
             .unwrap_or(crate::images::Userland::Busybox);
         let first = argv.first().cloned().unwrap_or_else(|| "sh".into());
         let base = first.rsplit('/').next().unwrap_or(&first).to_string();
-        if !super::process::has_binary(userland, &first) {
+        if !super::process::has_binary(userland, c.img.as_deref(), &first) {
             return Err(format!("error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{:064x}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{first}\": executable file not found in $PATH: unknown", crate::names::fnv32a(first.as_bytes()) as u128 * 0x1_0000_0001));
         }
         let sh_name = if matches!(base.as_str(), "bash") {

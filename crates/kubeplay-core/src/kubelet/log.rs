@@ -22,7 +22,7 @@ pub struct Log {
 /// at once): small, so that a container's two logs take little room.
 #[derive(Clone, Copy, Debug)]
 enum Quiet {
-    Nginx,
+    Nginx { entrypoint: bool },
     Httpd,
     Redis,
 }
@@ -30,7 +30,9 @@ enum Quiet {
 impl Quiet {
     fn of(s: &ServerKind) -> Option<Quiet> {
         match s {
-            ServerKind::Nginx => Some(Quiet::Nginx),
+            ServerKind::Nginx { entrypoint } => Some(Quiet::Nginx {
+                entrypoint: *entrypoint,
+            }),
             ServerKind::Httpd => Some(Quiet::Httpd),
             ServerKind::Redis => Some(Quiet::Redis),
             _ => None,
@@ -38,7 +40,7 @@ impl Quiet {
     }
     fn startup_log(self, at: Millis) -> String {
         match self {
-            Quiet::Nginx => ServerKind::Nginx,
+            Quiet::Nginx { entrypoint } => ServerKind::Nginx { entrypoint },
             Quiet::Httpd => ServerKind::Httpd,
             Quiet::Redis => ServerKind::Redis,
         }
@@ -114,7 +116,7 @@ mod tests {
 
     #[test]
     fn a_server_start_reads_as_its_startup_log_however_it_is_reached() {
-        let s = ServerKind::Nginx;
+        let s = ServerKind::Nginx { entrypoint: true };
         let at = 61_000;
         let mut log = Log::default();
         assert_eq!(log.as_str(), "");

@@ -1880,7 +1880,7 @@ pub(crate) fn with_cx<R>(
             out: ctr.logs.string_mut(),
             net: &net,
             userland: img.userland,
-            sh_forks_last: img.sh_forks_last(),
+            image: img,
             dirs: &dirs,
             stdin_open: ctr.stdin,
             main: exec_main.as_deref().unwrap_or(&ctr.argv),
@@ -2108,7 +2108,7 @@ fn run_probe(
         let r = {
             let ns = pod.metadata.namespace.clone().unwrap_or_default();
             let net = net::ClusterNet::new(w, &ns, rt, usize::MAX, &access, seed);
-            process::Net::http_get(&net, &ip, port, &path, &rt.host_ip)
+            process::Net::http_get(&net, &ip, port, &path, &rt.host_ip, &Files::new())
         };
         return match r {
             Ok(r) if (200..400).contains(&r.status) => Ok(()),

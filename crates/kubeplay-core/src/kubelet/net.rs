@@ -17,8 +17,8 @@ pub struct ClusterNet<'a> {
     ns: &'a str,
     /// The calling pod (it is out of the kubelet's table while it runs).
     me: &'a PodRuntime,
-    /// The calling container (its record is a stand-in while it runs).
-    #[allow(dead_code)]
+    /// The calling container (its record is a stand-in while it runs, its files lent to
+    /// the process: `http_get`'s `own`).
     me_ctr: usize,
     access: &'a RefCell<Vec<AccessLog>>,
     rng: Cell<u64>,
@@ -67,6 +67,7 @@ impl<'a> ClusterNet<'a> {
         port: u16,
         path: &str,
         client: &str,
+        own: &super::Files,
     ) -> Result<super::process::Reply, super::process::NetError> {
         let (rt, key): (&PodRuntime, Option<Key>) =
             if ip == self.me.ip || ip == "127.0.0.1" || ip == "localhost" {
@@ -91,7 +92,13 @@ impl<'a> ClusterNet<'a> {
                 continue;
             };
             let hostname = self.pod_name(rt, key.as_ref());
-            let read = |p: &str| rt.read_file(i, p);
+            let read = |p: &str| {
+                if key.is_none() && i == self.me_ctr {
+                    own.get(p).cloned()
+                } else {
+                    rt.read_file(i, p)
+                }
+            };
             return match server.respond(path, &hostname, &read) {
                 Some(reply) => {
                     let line = server.access_log(
@@ -227,6 +234,7 @@ impl super::process::Net for ClusterNet<'_> {
         port: u16,
         path: &str,
         client_ip: &str,
+        own: &super::Files,
     ) -> Result<super::process::Reply, super::process::NetError> {
         let addr = if addr == "localhost" {
             "127.0.0.1"
@@ -244,11 +252,11 @@ impl super::process::Net for ClusterNet<'_> {
             };
             let _ = sp.target_port.as_ref().and_then(target_port);
             return match self.pick_endpoint(svc, port) {
-                Some((ip, tp)) => self.pod_http(&ip, tp, path, client_ip),
+                Some((ip, tp)) => self.pod_http(&ip, tp, path, client_ip, own),
                 None => Err(super::process::NetError::Refused),
             };
         }
-        self.pod_http(addr, port, path, client_ip)
+        self.pod_http(addr, port, path, client_ip, own)
     }
 
     fn tcp_open(&self, addr: &str, port: u16) -> bool {

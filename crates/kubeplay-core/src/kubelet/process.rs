@@ -30,12 +30,15 @@ pub trait Net {
     /// DNS: a name (as typed, before search domains) to (FQDN, address).
     fn resolve(&self, name: &str) -> Option<(String, String)>;
     /// An HTTP GET to an address and port: the server's reply, or why there was none.
+    /// `own`: the calling container's files, lent to it while it runs, which a server in
+    /// that container serves from (`curl localhost` after writing an index page).
     fn http_get(
         &self,
         addr: &str,
         port: u16,
         path: &str,
         client_ip: &str,
+        own: &Files,
     ) -> Result<Reply, NetError>;
     /// A plain TCP connect (tcpSocket probes, `nc -z`).
     fn tcp_open(&self, addr: &str, port: u16) -> bool;
@@ -69,8 +72,8 @@ pub struct ProcCx<'a> {
     pub out: &'a mut String,
     pub net: &'a dyn Net,
     pub userland: Userland,
-    /// The image's `sh` forks for the last command of `sh -c` ([`Image::sh_forks_last`]).
-    pub sh_forks_last: bool,
+    /// The container's image: its shell, and what a script that execs a server starts.
+    pub image: &'a Image,
     /// Directories that exist even when empty (volume mount points).
     pub dirs: &'a [String],
     /// The process's standard input stays open (a container with `stdin: true`).
@@ -83,7 +86,11 @@ pub struct ProcCx<'a> {
 /// A server an image runs: answers HTTP or TCP on its ports until stopped.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ServerKind {
-    Nginx,
+    /// `entrypoint`: started by the image's `/docker-entrypoint.sh`, which logs its
+    /// configuration first (not when a command or a script runs `nginx` itself).
+    Nginx {
+        entrypoint: bool,
+    },
     Httpd,
     /// kodekloud/webapp-color's Flask app: the colour it picked (a name of [`WEBAPP_COLORS`])
     /// and the line it printed about where the colour came from; and the version it shows,
@@ -104,7 +111,7 @@ pub enum ServerKind {
 impl ServerKind {
     pub fn ports(&self) -> &'static [u16] {
         match self {
-            ServerKind::Nginx | ServerKind::Httpd => &[80],
+            ServerKind::Nginx { .. } | ServerKind::Httpd => &[80],
             ServerKind::WebappColor { .. } | ServerKind::HelloApp { .. } => &[8080],
             ServerKind::Redis => &[6379],
             ServerKind::Generic => &[],
@@ -144,7 +151,7 @@ impl ServerKind {
         read: &dyn Fn(&str) -> Option<Vec<u8>>,
     ) -> Option<(u16, String)> {
         Some(match self {
-            ServerKind::Nginx => {
+            ServerKind::Nginx { .. } => {
                 let file = if path.ends_with('/') {
                     format!("/usr/share/nginx/html{path}index.html")
                 } else {
@@ -187,11 +194,11 @@ impl ServerKind {
     /// What the server logs when it starts.
     pub fn startup_log(&self, now: Millis) -> String {
         match self {
-            ServerKind::Nginx => {
+            ServerKind::Nginx { entrypoint } => {
                 let t = nginx_time(now);
                 // Made on every nginx start: concatenated, not formatted.
                 [
-                    NGINX_ENTRYPOINT_LOG,
+                    if *entrypoint { NGINX_ENTRYPOINT_LOG } else { "" },
                     &t,
                     " [notice] 1#1: using the \"epoll\" event method\n",
                     &t,
@@ -217,7 +224,7 @@ impl ServerKind {
         len: usize,
     ) -> String {
         match self {
-            ServerKind::Nginx => format!(
+            ServerKind::Nginx { .. } => format!(
                 "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len} \"-\" \"Wget\" \"-\"\n",
                 clf_time(now)
             ),
@@ -412,8 +419,11 @@ const PROCPS: &[&str] = &[
 /// Whether an image has a program called `name` (a path or a base name), as the real images
 /// do: busybox's applets, Debian's base system (with curl in nginx and httpd, `nginx` itself in
 /// nginx, procps in Ubuntu), nothing in a scratch image.
-pub fn has_binary(u: Userland, name: &str) -> bool {
+pub fn has_binary(u: Userland, image: Option<&Image>, name: &str) -> bool {
     let base = name.rsplit('/').next().unwrap_or(name);
+    if image.is_some_and(|i| i.own_programs().contains(&base)) {
+        return true;
+    }
     match u {
         Userland::Scratch => false,
         _ if COMMON.contains(&base) => true,
@@ -447,6 +457,12 @@ pub enum Program {
     Script(Box<super::script::Script>),
     /// kodekloud/event-simulator's script, which logs an event a second.
     EventSimulator(Box<EventSimulator>),
+    /// What a script put in its own place (`exec nginx`, or the last command of `sh -c`)
+    /// when that is a program the kubelet runs, a server say: `argv` is what `ps` shows.
+    Execed {
+        argv: Vec<String>,
+        program: Box<Program>,
+    },
 }
 
 /// kodekloud/event-simulator's `event-simulator.py` (its repository's master, which the
@@ -572,9 +588,9 @@ pub fn start(
         {
             cx.out.push_str(NGINX_ENTRYPOINT_LOG);
         }
-        return start_server_or(&argv[1..], cx, image);
+        return start_server_or(&argv[1..], cx, image, true);
     }
-    start_server_or(argv, cx, image)
+    start_server_or(argv, cx, image, false)
 }
 
 /// The server `argv` starts in an image, when `start` would start one: it starts from the
@@ -583,9 +599,9 @@ pub fn server_of(argv: &[String], env: &[EnvPair], image: &Image) -> Option<Serv
     let first = argv.first()?;
     let base = first.rsplit('/').next().unwrap_or(first);
     if base == "docker-entrypoint.sh" && argv.len() > 1 {
-        return server_kind(&argv[1..], env, Some(image));
+        return server_kind(&argv[1..], env, Some(image), true);
     }
-    server_kind(argv, env, Some(image))
+    server_kind(argv, env, Some(image), false)
 }
 
 fn not_found(name: &str) -> String {
@@ -716,17 +732,29 @@ fn webapp_color(
 }
 
 /// The server the image runs for this command line (`argv` not empty), if any.
-fn server_kind(argv: &[String], env: &[EnvPair], image: Option<&Image>) -> Option<ServerKind> {
+/// `entrypoint`: `argv` is what the image's `docker-entrypoint.sh` was given.
+fn server_kind(
+    argv: &[String],
+    env: &[EnvPair],
+    image: Option<&Image>,
+    entrypoint: bool,
+) -> Option<ServerKind> {
     let image = image?;
     let first = &argv[0];
     let base = first.rsplit('/').next().unwrap_or(first);
     match (image.repo.as_str(), base) {
         (repo, "docker-entrypoint.sh") if repo.ends_with("/nginx") && argv.len() == 1 => None,
         ("docker.io/library/nginx", "nginx") if nginx_query(argv, env).is_none() => {
-            Some(ServerKind::Nginx)
+            Some(ServerKind::Nginx { entrypoint })
         }
         ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
-        ("docker.io/kodekloud/webapp-color", "python") => webapp_color(argv, env, image).ok(),
+        ("docker.io/kodekloud/webapp-color", "python")
+            if argv
+                .get(1)
+                .is_some_and(|a| a.rsplit('/').next() == Some("app.py")) =>
+        {
+            webapp_color(argv, env, image).ok()
+        }
         // Its one binary, at the root, which is not on PATH.
         ("gcr.io/google-samples/hello-app", _) if first == "/hello-app" => {
             Some(ServerKind::HelloApp {
@@ -742,24 +770,38 @@ fn start_server_or(
     argv: &[String],
     cx: &mut ProcCx<'_>,
     image: Option<&Image>,
+    entrypoint: bool,
 ) -> Result<Program, String> {
     let first = &argv[0];
     let base = first.rsplit('/').next().unwrap_or(first);
-    if let Some(s) = server_kind(argv, cx.env, image) {
+    if let Some(s) = server_kind(argv, cx.env, image, entrypoint) {
         cx.out.push_str(&s.startup_log(cx.now));
         return Ok(Program::Server(s));
     }
     let repo = image.map_or("", |i| i.repo.as_str());
     // The image's shell-form entrypoint, or its command run directly.
-    if repo == "docker.io/kodekloud/event-simulator"
-        && (argv == ["/bin/sh", "-c", "python event-simulator.py"]
-            || argv == ["python", "event-simulator.py"])
-    {
+    let script = ["python", "event-simulator.py"];
+    let shell_form = argv == ["/bin/sh", "-c", "python event-simulator.py"];
+    if repo == "docker.io/kodekloud/event-simulator" && (shell_form || argv == script) {
         let mut sim = EventSimulator::new(cx);
         sim.resume(cx);
-        return Ok(Program::EventSimulator(Box::new(sim)));
+        let program = Program::EventSimulator(Box::new(sim));
+        // Alpine's sh runs the one command of its `-c` in its own place.
+        return Ok(if shell_form {
+            Program::Execed {
+                argv: script.map(String::from).to_vec(),
+                program: Box::new(program),
+            }
+        } else {
+            program
+        });
     }
-    if let (Some(image), "docker.io/kodekloud/webapp-color", "python") = (image, repo, base) {
+    if let (Some(image), "docker.io/kodekloud/webapp-color", "python", Some("app.py")) = (
+        image,
+        repo,
+        base,
+        argv.get(1).and_then(|a| a.rsplit('/').next()),
+    ) {
         if let Err((code, out)) = webapp_color(argv, cx.env, image) {
             cx.out.push_str(&out);
             return Ok(Program::Done(code));
@@ -780,7 +822,7 @@ fn start_server_or(
         cx.out.push_str("2026-01-01 00:00:00+00:00 [Note] [Entrypoint]: Entrypoint script for MySQL Server 9.4.0-1.el9 started.\n2026-01-01 00:00:00+00:00 [ERROR] [Entrypoint]: Database is uninitialized and password option is not specified\n    You need to specify one of the following as an environment variable:\n    - MYSQL_ROOT_PASSWORD\n    - MYSQL_ALLOW_EMPTY_PASSWORD\n    - MYSQL_RANDOM_ROOT_PASSWORD\n");
         return Ok(Program::Done(1));
     }
-    if !has_binary(cx.userland, first) {
+    if !has_binary(cx.userland, image, first) {
         return Err(not_found(first));
     }
     match base {
@@ -907,6 +949,7 @@ impl Program {
             }),
             Program::Server(_) => Some(Poll::Idle),
             Program::TailF { .. } | Program::Script(_) | Program::EventSimulator(_) => None,
+            Program::Execed { program, .. } => program.resume_without_io(now),
         }
     }
 
@@ -943,8 +986,24 @@ impl Program {
                 }
                 Poll::Idle
             }
-            Program::Script(s) => s.resume(cx),
+            Program::Script(s) => {
+                let poll = s.resume(cx);
+                let Some(argv) = s.execed() else {
+                    return poll;
+                };
+                let image = cx.image;
+                let program = start(&argv, cx, Some(image)).unwrap_or_else(|m| {
+                    cx.out.push_str(&m);
+                    Program::Done(127)
+                });
+                *self = Program::Execed {
+                    argv,
+                    program: Box::new(program),
+                };
+                self.resume(cx)
+            }
             Program::EventSimulator(sim) => sim.resume(cx),
+            Program::Execed { program, .. } => program.resume(cx),
         }
     }
 
@@ -960,6 +1019,7 @@ impl Program {
             | Program::TailF { .. }
             | Program::Script(_)
             | Program::EventSimulator(_) => false,
+            Program::Execed { program, .. } => program.stops_on_signal(),
         }
     }
 
@@ -967,6 +1027,7 @@ impl Program {
     pub fn exec_argv(&self) -> Option<Vec<String>> {
         match self {
             Program::Script(s) => s.exec_argv(),
+            Program::Execed { argv, .. } => Some(argv.clone()),
             _ => None,
         }
     }
@@ -976,6 +1037,7 @@ impl Program {
         match self {
             Program::TailF { .. } => true,
             Program::Script(s) => s.follows(),
+            Program::Execed { program, .. } => program.follows(),
             _ => false,
         }
     }
@@ -983,6 +1045,7 @@ impl Program {
     pub fn server(&self) -> Option<&ServerKind> {
         match self {
             Program::Server(s) => Some(s),
+            Program::Execed { program, .. } => program.server(),
             _ => None,
         }
     }
@@ -1015,6 +1078,12 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> Option<(i32, String)> {
         "false" => 1,
         "nginx" => {
             out.push_str(&nginx_query(argv, cx.env)?);
+            0
+        }
+        // The Python images' interpreter answers what version it is; it runs no other script
+        // than the image's own (a server, which the kubelet starts).
+        "python" | "python3" if matches!(args, [a] if a == "--version" || a == "-V") => {
+            out.push_str(&format!("Python {}\n", env_get(cx.env, "PYTHON_VERSION")?));
             0
         }
         "echo" => {
@@ -1275,7 +1344,7 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
     if !quiet && tool == "wget" {
         out.push_str(&format!("Connecting to {hostport} ({addr}:{port})\n"));
     }
-    match cx.net.http_get(&addr, port, &path, cx.pod_ip) {
+    match cx.net.http_get(&addr, port, &path, cx.pod_ip, cx.fs) {
         Ok(Reply {
             status,
             status_line,

@@ -23,6 +23,8 @@ pub struct Script {
 enum State {
     NotStarted,
     Running(Box<Proc>, Follows),
+    /// The script put this command, which the kubelet runs, in its place.
+    Execed(Vec<String>),
 }
 
 impl Script {
@@ -35,7 +37,17 @@ impl Script {
     pub fn exec_argv(&self) -> Option<Vec<String>> {
         match &*self.state.borrow() {
             State::Running(p, _) => p.exec_argv().map(<[String]>::to_vec),
+            State::Execed(argv) => Some(argv.clone()),
             State::NotStarted => None,
+        }
+    }
+
+    /// The command the script handed its process to, for the kubelet to start
+    /// ([`ContainerHost::handoff`]).
+    pub fn execed(&self) -> Option<Vec<String>> {
+        match &*self.state.borrow() {
+            State::Execed(argv) => Some(argv.clone()),
+            _ => None,
         }
     }
 }
@@ -59,6 +71,10 @@ const DIRS: &[&str] = &[
     "/var/log",
 ];
 
+/// The handle a script waits on once it has handed its process to the kubelet: never polled,
+/// since the script ends there.
+const HANDOFF: u64 = u64::MAX;
+
 /// `tail -f` commands a script is running: handle -> (path, bytes already shown).
 pub type Follows = std::collections::BTreeMap<u64, (String, usize)>;
 
@@ -72,6 +88,9 @@ pub struct ContainerHost<'a, 'b> {
     /// Process 1's command line, once the script this host runs as process 1 has put a
     /// command in its own place (for `ps`).
     main: Option<Vec<String>>,
+    /// That command, when the kubelet runs it rather than the shell (a server): the script
+    /// ends here, and the container's process becomes the program.
+    handoff: Option<Vec<String>>,
 }
 
 impl<'a, 'b> ContainerHost<'a, 'b> {
@@ -96,6 +115,7 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
             follows: Follows::new(),
             exec: None,
             main: None,
+            handoff: None,
         }
     }
 
@@ -252,7 +272,7 @@ impl Host for ContainerHost<'_, '_> {
         ) || !kubeplay_sh::utils::exists(base)
     }
     fn has_program(&self, name: &str) -> bool {
-        process::has_binary(self.cx.userland, name)
+        process::has_binary(self.cx.userland, Some(self.cx.image), name)
     }
     fn run(&mut self, argv: &[String], io: &mut Io) -> Step {
         let base = argv[0].rsplit('/').next().unwrap_or(&argv[0]).to_string();
@@ -282,13 +302,27 @@ impl Host for ContainerHost<'_, '_> {
                 out: &mut text,
                 net: self.cx.net,
                 userland: self.cx.userland,
-                sh_forks_last: self.cx.sh_forks_last,
+                image: self.cx.image,
                 dirs: self.cx.dirs,
                 stdin_open: false,
                 main: self.cx.main,
                 since: self.cx.since,
             };
-            let (code, out) = process::simple(argv, &mut cx).unwrap_or_else(|| unsimulated(&base));
+            let Some((code, out)) = process::simple(argv, &mut cx) else {
+                if self.exec.is_none() && self.main.as_deref() == Some(argv) {
+                    self.handoff = Some(argv.to_vec());
+                    return Step::Wait(Handle(HANDOFF));
+                }
+                // A server kubeplay runs, but only as the container's process: as a script's
+                // child it would serve while the script waits on it.
+                if process::server_of(argv, self.cx.env, self.cx.image).is_some() {
+                    io.err(format!("{base}: kubeplay runs this server only as the container's process 1: as its command, after `exec`, or as the last command of `sh -c`\n"));
+                    return Step::Exit(127);
+                }
+                let (code, out) = unsimulated(&base);
+                io.err(out);
+                return Step::Exit(code);
+            };
             cx.out.push_str(&out);
             code
         };
@@ -378,7 +412,7 @@ impl Script {
                 cx.env,
                 cx.hostname,
                 cx.userland,
-                cx.sh_forks_last,
+                cx.image.sh_forks_last(),
             );
             if let Some((a0, rest)) = self.args.split_first() {
                 sh.arg0 = a0.clone();
@@ -391,14 +425,21 @@ impl Script {
         }
         match &mut *st {
             State::NotStarted => Poll::Exit(0),
+            // The kubelet runs the program now (`Program::Execed`).
+            State::Execed(_) => Poll::Idle,
             State::Running(p, follows) => {
                 let mut host = ContainerHost::new(cx, &[]);
                 host.follows = std::mem::take(follows);
                 let mut out = Out::default();
                 let status = p.step(&mut host, &mut out);
                 let wake = p.wake_at(&host);
+                let handoff = host.handoff.take();
                 *follows = host.finish();
                 cx.out.push_str(&out.all_text());
+                if let Some(argv) = handoff {
+                    *st = State::Execed(argv);
+                    return Poll::Idle;
+                }
                 match status {
                     Status::Exited(code) => Poll::Exit(code),
                     Status::Blocked => match wake {
