@@ -63,6 +63,11 @@ for (const scheme of ['light', 'dark']) {
     await waitTerm(page, /\$ kubectl exec webapp -- ls \/etc\/app\n(.+\n)+$/);
     const ls = (await termText(page)).split('$ kubectl exec webapp -- ls /etc/app\n').pop().trimEnd().split('\n');
     assert.deepEqual(ls, ['APP_COLOR', 'APP_MODE']);
+    await run(page, 'kubectl exec webapp -- ps');
+    await waitTerm(page, /\$ kubectl exec webapp -- ps\n.*\n.*\n.*\n$/);
+    const ps = (await termText(page)).split('$ kubectl exec webapp -- ps\n').pop().split('\n');
+    const pid1 = ps[1].replace(/^ +1 root +\S+ /, '');
+    assert.equal(pid1, 'sleep 3600');
 
     // Open the pod's detail from its card in the cluster view.
     await page.locator('.cluster .pod[data-name="webapp"]').click();
@@ -91,6 +96,8 @@ for (const scheme of ['light', 'dark']) {
     assert.equal(words[2].raw, 'echo color=$(APP_COLOR) user=$(DB_USER); sleep 3600');
     assert.equal(words[2].value, `echo ${log}; sleep 3600`);
     assert.match(await drawer.locator('.rule').first().innerText(), /command and args replace the image's ENTRYPOINT and CMD/);
+    // What runs now, as the container's own ps shows it: sh -c put its last command in its place.
+    assert.match(await drawer.locator('.execed').innerText(), new RegExp(`^Process 1 now runs ${pid1}: the shell ran it in its own place`));
 
     // The mounted ConfigMap: one file per key, the files `ls` lists in the container.
     const mount = drawer.locator('.mount[data-volume="app-config-volume"]');

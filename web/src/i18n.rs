@@ -163,6 +163,9 @@ pub struct Words {
     pub image_entrypoint: &'static str,
     pub image_cmd: &'static str,
     pub rule: fn(Rule) -> &'static str,
+    /// The command a container's shell ran in its own place (process 1 now): the words
+    /// before and after it.
+    pub execed: (&'static str, &'static str),
     pub environment: &'static str,
     pub env_columns: [&'static str; 3],
     pub declared: &'static str,
@@ -390,6 +393,10 @@ pub static EN: Words = Words {
         Rule::Args => "args replace the image's CMD; the image's ENTRYPOINT stays",
         Rule::Both => "command and args replace the image's ENTRYPOINT and CMD",
     },
+    execed: (
+        "Process 1 now runs ",
+        ": the shell ran it in its own place (exec), as sh -c does with its last command.",
+    ),
     environment: "Environment",
     env_columns: ["NAME", "VALUE", "FROM"],
     declared: "env and envFrom as declared",
@@ -629,6 +636,10 @@ pub static KO: Words = Words {
         Rule::Args => "args가 이미지의 CMD를 대체하고, 이미지의 ENTRYPOINT는 그대로입니다",
         Rule::Both => "command와 args가 이미지의 ENTRYPOINT와 CMD를 대체합니다",
     },
+    execed: (
+        "지금 프로세스 1은 ",
+        "입니다: 셸이 이 명령을 자기 자리에서 실행했습니다(exec). sh -c는 마지막 명령을 이렇게 실행합니다.",
+    ),
     environment: "환경 변수",
     env_columns: ["이름", "값", "출처"],
     declared: "선언된 env와 envFrom",

@@ -120,6 +120,9 @@ pub struct CtrDetail {
     pub argv: Vec<ArgWord>,
     /// Which of the four command/args rules applied.
     pub rule: Rule,
+    /// What runs as process 1 now, when the command line's shell put a command in its own
+    /// place (`sh -c '...; sleep 3600'` runs `sleep 3600`).
+    pub execed: Option<String>,
     pub env: Vec<EnvRow>,
     /// Why the kubelet cannot build the environment (`CreateContainerConfigError`).
     pub env_error: Option<String>,
@@ -628,6 +631,7 @@ pub fn pod_detail(w: &World, ns: &str, name: &str, tr: &Words) -> Option<PodDeta
             known_images: img.is_none().then(|| known_images(w)),
             argv,
             rule,
+            execed: run.and_then(kubelet::Ctr::execed).map(|a| a.join(" ")),
             env,
             env_error,
             decls: env_decls(w, ns, c, tr),
@@ -1110,6 +1114,8 @@ EOF";
             ]
         );
         assert_eq!(c.argv[2].raw, "echo color=$(APP_COLOR); sleep 3600");
+        // The shell ran its last command in its own place: process 1 is `sleep` now.
+        assert_eq!(c.execed.as_deref(), Some("sleep 3600"));
         assert!(c.logs.contains("color=blue"), "{}", c.logs);
         let m = &c.mounts[0];
         assert_eq!((m.volume.as_str(), m.path.as_str()), ("cfg", "/etc/config"));

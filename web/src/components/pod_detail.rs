@@ -69,6 +69,9 @@ fn command_line(c: &CtrDetail, tr: &Words) -> Html {
                 }) }
             </div>
             <div class="rule">{ (tr.rule)(c.rule) }</div>
+            if let Some(p) = &c.execed {
+                <div class="execed">{ tr.execed.0 }<code>{ p.clone() }</code>{ tr.execed.1 }</div>
+            }
         </div>
     }
 }

@@ -223,6 +223,12 @@ impl Ctr {
         }
     }
 
+    /// The command the container's script put in its own place (`exec`, or the last command
+    /// of `sh -c`), which runs as process 1 now.
+    pub fn execed(&self) -> Option<Vec<String>> {
+        self.proc.as_ref().and_then(Program::exec_argv)
+    }
+
     pub fn is_running(&self) -> bool {
         matches!(self.state, CState::Running { .. })
     }
