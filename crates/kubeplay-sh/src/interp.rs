@@ -228,6 +228,9 @@ pub struct Proc {
     exited: Option<i32>,
     /// The command line `exec` replaced the shell with (what `ps` shows for the process).
     exec_argv: Option<Vec<String>>,
+    /// Where the shell's own descriptors go, as `exec >file 2>&1` left them: the last place
+    /// output is routed through, after every scope's redirections.
+    exec_fds: Fds,
     /// The commands of a `-c` string that the shell runs in its own place, without a fork,
     /// when one of them comes last (see [`tail_commands`]).
     tails: Vec<Rc<Command>>,
@@ -311,6 +314,7 @@ impl Proc {
             func_depth: 0,
             exited: None,
             exec_argv: None,
+            exec_fds: Fds::new(),
             tails: Vec::new(),
             out_of_memory: false,
             jobs: Vec::new(),
@@ -339,7 +343,7 @@ impl Proc {
                 }
             }
         }
-        true
+        lookup(&self.exec_fds, 1).is_none()
     }
 
     /// Give the process a standard input.
@@ -404,6 +408,7 @@ impl Proc {
             func_depth: self.func_depth,
             exited: None,
             exec_argv: None,
+            exec_fds: Fds::new(),
             tails: Vec::new(),
             out_of_memory: false,
             jobs: Vec::new(),
@@ -647,7 +652,15 @@ impl Proc {
                 }
             }
         }
-        out.write(fd, data);
+        match lookup(&self.exec_fds, fd) {
+            None => out.write(fd, data),
+            Some(Target::Fd(n)) => out.write(*n, data),
+            Some(Target::Null) => {}
+            Some(Target::File(p)) => {
+                let p = p.clone();
+                let _ = host.fs().append(&p, data);
+            }
+        }
     }
 
     /// Route a command's output through its own redirections, then the scopes.
@@ -1047,13 +1060,17 @@ impl Proc {
                     else {
                         continue;
                     };
+                    // Its errors name the line it starts on.
+                    if let Some(line) = first_line(&cmd) {
+                        self.sh.dynamic.set_line(line);
+                    }
                     match self.redirections(host, redirs, &subs.0, out) {
                         Ok((fds, stdin)) => self.frames.push(Frame::Scope {
                             fds,
                             stdin,
                             body: Some(cmd.clone()),
                         }),
-                        Err(()) => self.sh.status = 1,
+                        Err(()) => self.redir_failed(None),
                     }
                 }
                 Frame::If { cmd, i, in_body } => {
@@ -1865,6 +1882,42 @@ impl Proc {
     }
 
     /// Open a command's redirections: its fd table and stdin. Errors are printed.
+    /// A file a redirection cannot create (`>`) or open (`<`), in each shell's words: dash's
+    /// and ash's `errmsg` name the two cases for a missing file.
+    fn redir_error(&self, path: &str, create: bool, e: crate::FsError) -> String {
+        let missing = e == crate::FsError::NotFound;
+        match (self.sh.flavour, create) {
+            (crate::Flavour::Bash, _) => format!("{path}: {}", e.text()),
+            (crate::Flavour::Dash, true) if missing => {
+                format!("cannot create {path}: Directory nonexistent")
+            }
+            (crate::Flavour::Dash, false) if missing => format!("cannot open {path}: No such file"),
+            (crate::Flavour::Dash, true) => format!("cannot create {path}: {}", e.text()),
+            (crate::Flavour::Dash, false) => format!("cannot open {path}: {}", e.text()),
+            (crate::Flavour::Ash, true) if missing => {
+                format!("can't create {path}: nonexistent directory")
+            }
+            (crate::Flavour::Ash, false) if missing => format!("can't open {path}: no such file"),
+            (crate::Flavour::Ash, true) => format!("can't create {path}: {}", e.text()),
+            (crate::Flavour::Ash, false) => format!("can't open {path}: {}", e.text()),
+        }
+    }
+
+    /// The status a failed redirection leaves: dash's is 2. Before a special builtin
+    /// (`exec >/nodir/log`), dash and ash leave a script there.
+    fn redir_failed(&mut self, argv: Option<&str>) {
+        let code = if self.sh.flavour == crate::Flavour::Dash {
+            2
+        } else {
+            1
+        };
+        self.sh.status = code;
+        let special = argv.is_some_and(|a| SPECIAL_BUILTINS.contains(&a));
+        if special && self.sh.flavour != crate::Flavour::Bash && !self.sh.interactive {
+            self.exited = Some(code);
+        }
+    }
+
     fn redirections(
         &mut self,
         host: &mut dyn Host,
@@ -1938,7 +1991,8 @@ impl Proc {
                             _ => fs.write_file(p, Vec::new()),
                         };
                         if let Err(e) = res {
-                            self.err(host, &format!("{target}: {}", e.text()), out);
+                            let msg = self.redir_error(&target, true, e);
+                            self.err(host, &msg, out);
                             return Err(());
                         }
                     }
@@ -1960,7 +2014,8 @@ impl Proc {
                     {
                         Ok(d) => stdin = Some(stdin_of(d)),
                         Err(e) => {
-                            self.err(host, &format!("{target}: {}", e.text()), out);
+                            let msg = self.redir_error(&target, false, e);
+                            self.err(host, &msg, out);
                             return Err(());
                         }
                     }
@@ -1975,7 +2030,12 @@ impl Proc {
                             continue;
                         }
                         let t = lookup(&fds, n).cloned().unwrap_or(Target::Fd(n));
-                        if n > 2 && lookup(&fds, n).is_none() {
+                        let open = lookup(&fds, n).is_some()
+                            || lookup(&self.exec_fds, n).is_some()
+                            || self.frames.iter().any(
+                                |f| matches!(f, Frame::Scope { fds, .. } if lookup(fds, n).is_some()),
+                            );
+                        if n > 2 && !open {
                             self.err(host, &format!("{n}: Bad file descriptor"), out);
                             return Err(());
                         }
@@ -2046,7 +2106,7 @@ impl Proc {
         let (fds, stdin) = match self.redirections(host, &s.redirs, &subs, out) {
             Ok(r) => r,
             Err(()) => {
-                self.sh.status = 1;
+                self.redir_failed(argv.first().map(String::as_str));
                 return None;
             }
         };
@@ -2106,6 +2166,22 @@ impl Proc {
         if argv[0] == "exec" {
             argv.remove(0);
             if argv.is_empty() {
+                // `exec >log 2>&1`, `exec <input`: the shell's own descriptors change, for
+                // the rest of the script. A descriptor copied (`2>&1`) is where the copied
+                // one goes now.
+                for (fd, target) in fds {
+                    let target = match target {
+                        Target::Fd(n) => {
+                            lookup(&self.exec_fds, n).cloned().unwrap_or(Target::Fd(n))
+                        }
+                        t => t,
+                    };
+                    self.exec_fds.retain(|(f, _)| *f != fd);
+                    self.exec_fds.push((fd, target));
+                }
+                if stdin.is_some() {
+                    self.stdin = stdin;
+                }
                 self.sh.status = 0;
                 return None;
             }
@@ -3334,6 +3410,13 @@ impl Proc {
     }
 }
 
+/// POSIX's special builtins: an error in one (a redirection that fails, say) ends a
+/// non-interactive dash or ash.
+const SPECIAL_BUILTINS: &[&str] = &[
+    ":", ".", "break", "continue", "eval", "exec", "exit", "export", "readonly", "return", "set",
+    "shift", "times", "trap", "unset",
+];
+
 const SHELL_BUILTINS: &[&str] = &[
     "cd",
     "export",
@@ -3453,6 +3536,23 @@ fn tail_commands(list: &List, sh: &Shell) -> Vec<Rc<Command>> {
         }
     }
     v
+}
+
+/// The line a command starts on, as far as its first simple command tells.
+fn first_line(cmd: &Command) -> Option<u32> {
+    let list = match cmd {
+        Command::Simple(s) => return Some(s.line),
+        Command::Function(_, body) => return first_line(body),
+        Command::Compound(c, _) => match c {
+            Compound::Brace(l) | Compound::Subshell(l) => l,
+            Compound::If { clauses, .. } => &clauses.first()?.0,
+            Compound::Loop { cond, .. } => cond,
+            Compound::For { body, .. } => body,
+            Compound::ArithFor(f) => &f.body,
+            Compound::Case { .. } | Compound::Cond(_) | Compound::Arith(_) => return None,
+        },
+    };
+    first_line(list.first()?.first.cmds.first()?)
 }
 
 fn min_opt(a: Option<Millis>, b: Option<Millis>) -> Option<Millis> {

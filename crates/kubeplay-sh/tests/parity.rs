@@ -476,6 +476,15 @@ const CASES: &[&str] = &[
 
 /// Run in both dash and busybox's ash: special builtins' errors end a script there.
 const POSIX_CASES: &[&str] = &[
+    "exec 3>&1 >out.log 2>&1; echo one; echo two >&2; exec >&3 2>&3; echo back; cat out.log",
+    "printf 'a\\nb\\n' > in.txt; exec <in.txt; read x; read y; echo \"$y $x\"",
+    "exec 4>four.log; echo via4 >&4; echo x=$(echo captured); cat four.log",
+    // A redirection that fails: each shell's words and status; before a special builtin, the
+    // end of the script.
+    "mkdir d; echo y > d; echo $?; echo y >> nodir/f; echo $?; cat < nodir/x; echo $?; echo x >&5; echo $?",
+    "{ echo; } > nodir/g; echo $?; true 2>nodir/e; echo $?; >nodir/z; echo $?",
+    "exec >nodir/x; echo not reached",
+    ": > nodir/h; echo not reached",
     "export 1x=2; echo not reached",
     "exit 2x",
     "unset -v 1x; echo $?",
@@ -502,6 +511,10 @@ const DASH_CASES: &[&str] = &[
     "sh -c \"echo 'abc\"; sh -c 'echo \"abc'; sh -c 'echo |'; sh -c 'echo >'; sh -c 'f() {'",
     "printf 'echo a\\necho >\\n' > n.sh; sh n.sh; printf 'echo a\\nif true\\n' > m.sh; sh m.sh; printf \"echo 'abc\\n\" > q.sh; sh q.sh",
     "touch f; cd f; echo $?",
+    // exec with redirections only: the shell's own descriptors, for the rest of the script
+    "exec 3>&1 >out.log 2>&1; echo one; ls /nope; echo two >&2; exec >&3 2>&3; echo back; cat out.log",
+    "exec 4>four.log; echo via4 >&4; echo x=$(echo captured); cat four.log; echo x >&5; echo $?",
+    "mkdir d; echo y > d; echo $?; echo y >> nodir/f; echo $?; cat < nodir/x; echo $?; : > nodir/h; echo after $?",
 ];
 
 /// Each script run by the real shell `cmd` and by ours (a new `shell()` each time): the same
