@@ -260,6 +260,54 @@ fn nginx_query(argv: &[String], env: &[EnvPair]) -> Option<String> {
     }
 }
 
+/// nginx stays in the foreground only when told `daemon off;` (the image's CMD says so with
+/// `-g`). Otherwise it forks a daemon and the process started exits at once: as a
+/// container's command, the container completes and restarts; in a script, the daemon serves
+/// while the script goes on.
+fn nginx_foreground(argv: &[String]) -> bool {
+    argv.windows(2).any(|w| {
+        w[0] == "-g"
+            && w[1]
+                .split(';')
+                .any(|d| d.split_whitespace().eq(["daemon", "off"]))
+    })
+}
+
+/// Whether `nginx ARGS` starts a server: its options are only those that say how (`-g`, `-c`,
+/// `-p`, `-e`, each with its value), not a signal (`-s`) or a question (`-t`, `-v`).
+fn nginx_starts(argv: &[String]) -> bool {
+    let mut args = argv.iter().skip(1);
+    while let Some(a) = args.next() {
+        if !matches!(a.as_str(), "-g" | "-c" | "-p" | "-e") || args.next().is_none() {
+            return false;
+        }
+    }
+    true
+}
+
+/// `nginx` started as a daemon in `image` (see [`nginx_foreground`]): the server its daemon
+/// runs, and what it logs, as process `pid`, before and after it forks.
+pub fn nginx_daemon(
+    argv: &[String],
+    env: &[EnvPair],
+    image: &Image,
+    now: Millis,
+    pid: u32,
+) -> Option<(ServerKind, String)> {
+    let is_nginx = argv[0].rsplit('/').next() == Some("nginx");
+    if image.repo != "docker.io/library/nginx"
+        || !is_nginx
+        || nginx_query(argv, env).is_some()
+        || nginx_foreground(argv)
+        || !nginx_starts(argv)
+    {
+        return None;
+    }
+    let t = nginx_time(now);
+    let log = format!("{t} [notice] {pid}#{pid}: using the \"epoll\" event method\n{t} [notice] {pid}#{pid}: start worker processes\n");
+    Some((ServerKind::Nginx { entrypoint: false }, log))
+}
+
 /// Werkzeug 0.14's page for a path no route has.
 const WERKZEUG_404: &str = "<!DOCTYPE HTML PUBLIC \"-//W3C//DTD HTML 3.2 Final//EN\">\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server.  If you entered the URL manually please check your spelling and try again.</p>\n";
 
@@ -744,7 +792,9 @@ fn server_kind(
     let base = first.rsplit('/').next().unwrap_or(first);
     match (image.repo.as_str(), base) {
         (repo, "docker-entrypoint.sh") if repo.ends_with("/nginx") && argv.len() == 1 => None,
-        ("docker.io/library/nginx", "nginx") if nginx_query(argv, env).is_none() => {
+        ("docker.io/library/nginx", "nginx")
+            if nginx_query(argv, env).is_none() && nginx_foreground(argv) =>
+        {
             Some(ServerKind::Nginx { entrypoint })
         }
         ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
@@ -1045,6 +1095,7 @@ impl Program {
     pub fn server(&self) -> Option<&ServerKind> {
         match self {
             Program::Server(s) => Some(s),
+            Program::Script(s) => s.daemon.as_ref(),
             Program::Execed { program, .. } => program.server(),
             _ => None,
         }
@@ -1076,10 +1127,23 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> Option<(i32, String)> {
     let code = match base {
         "true" => 0,
         "false" => 1,
-        "nginx" => {
-            out.push_str(&nginx_query(argv, cx.env)?);
-            0
-        }
+        "nginx" => match nginx_query(argv, cx.env) {
+            Some(q) => {
+                out.push_str(&q);
+                0
+            }
+            // A server, or what kubeplay's nginx does not do (`-s reload`): not a simple command.
+            None if nginx_foreground(argv) || !nginx_starts(argv) => return None,
+            // It forks its daemon and exits; as process 1 it takes the daemon with it, before
+            // the daemon has logged anything.
+            None => {
+                let t = nginx_time(cx.now);
+                out.push_str(&format!(
+                    "{t} [notice] 1#1: using the \"epoll\" event method\n"
+                ));
+                0
+            }
+        },
         // The Python images' interpreter answers what version it is; it runs no other script
         // than the image's own (a server, which the kubelet starts).
         "python" | "python3" if matches!(args, [a] if a == "--version" || a == "-V") => {

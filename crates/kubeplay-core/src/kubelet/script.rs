@@ -18,6 +18,9 @@ pub struct Script {
     pub text: String,
     pub args: Vec<String>,
     state: Rc<RefCell<State>>,
+    /// A server the script started as a daemon (`nginx` without `daemon off;`): it serves
+    /// while the script, process 1, lives.
+    pub daemon: Option<process::ServerKind>,
 }
 
 enum State {
@@ -91,6 +94,8 @@ pub struct ContainerHost<'a, 'b> {
     /// That command, when the kubelet runs it rather than the shell (a server): the script
     /// ends here, and the container's process becomes the program.
     handoff: Option<Vec<String>>,
+    /// A server the script started in the background (see [`Script::daemon`]).
+    daemon: Option<process::ServerKind>,
 }
 
 impl<'a, 'b> ContainerHost<'a, 'b> {
@@ -116,6 +121,7 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
             exec: None,
             main: None,
             handoff: None,
+            daemon: None,
         }
     }
 
@@ -283,6 +289,18 @@ impl Host for ContainerHost<'_, '_> {
             io.out(self.ps(argv));
             return Step::Exit(0);
         }
+        // A server that forks a daemon, started by process 1's script (not by the process it
+        // exec'd into, which would leave with its daemon): the daemon serves from now on.
+        let own_child = self.exec.is_none() && self.main.as_deref() != Some(argv);
+        if own_child {
+            let pid = super::ps::exec_pid(0);
+            let (cx, env) = (&self.cx, self.cx.env);
+            if let Some((server, log)) = process::nginx_daemon(argv, env, cx.image, cx.now, pid) {
+                io.err(log);
+                self.daemon = Some(server);
+                return Step::Exit(0);
+            }
+        }
         // Lend the Vfs's current files to the simple command, then take back what it wrote.
         let mut files: Files = self
             .vfs
@@ -401,6 +419,7 @@ impl Script {
             text: text.to_string(),
             args: args.to_vec(),
             state: Rc::new(RefCell::new(State::NotStarted)),
+            daemon: None,
         }
     }
 
@@ -434,6 +453,9 @@ impl Script {
                 let status = p.step(&mut host, &mut out);
                 let wake = p.wake_at(&host);
                 let handoff = host.handoff.take();
+                if let Some(d) = host.daemon.take() {
+                    self.daemon = Some(d);
+                }
                 *follows = host.finish();
                 cx.out.push_str(&out.all_text());
                 if let Some(argv) = handoff {
