@@ -285,27 +285,31 @@ fn nginx_starts(argv: &[String]) -> bool {
     true
 }
 
-/// `nginx` started as a daemon in `image` (see [`nginx_foreground`]): the server its daemon
-/// runs, and what it logs, as process `pid`, before and after it forks.
-pub fn nginx_daemon(
+/// A server started in `image` without its foreground option (`nginx` without `daemon off;`,
+/// `httpd` without `-DFOREGROUND`), which forks a daemon and exits: the server the daemon
+/// runs, and what is logged, as process `pid`, before and after the fork.
+pub fn daemon_of(
     argv: &[String],
     env: &[EnvPair],
     image: &Image,
     now: Millis,
     pid: u32,
 ) -> Option<(ServerKind, String)> {
-    let is_nginx = argv[0].rsplit('/').next() == Some("nginx");
-    if image.repo != "docker.io/library/nginx"
-        || !is_nginx
-        || nginx_query(argv, env).is_some()
-        || nginx_foreground(argv)
-        || !nginx_starts(argv)
-    {
-        return None;
+    match (image.repo.as_str(), argv[0].rsplit('/').next()?) {
+        ("docker.io/library/nginx", "nginx")
+            if nginx_query(argv, env).is_none()
+                && !nginx_foreground(argv)
+                && nginx_starts(argv) =>
+        {
+            let t = nginx_time(now);
+            let log = format!("{t} [notice] {pid}#{pid}: using the \"epoll\" event method\n{t} [notice] {pid}#{pid}: start worker processes\n");
+            Some((ServerKind::Nginx { entrypoint: false }, log))
+        }
+        ("docker.io/library/httpd", "httpd") if argv.len() == 1 => {
+            Some((ServerKind::Httpd, ServerKind::Httpd.startup_log(now)))
+        }
+        _ => None,
     }
-    let t = nginx_time(now);
-    let log = format!("{t} [notice] {pid}#{pid}: using the \"epoll\" event method\n{t} [notice] {pid}#{pid}: start worker processes\n");
-    Some((ServerKind::Nginx { entrypoint: false }, log))
 }
 
 /// Werkzeug 0.14's page for a path no route has.
@@ -797,7 +801,12 @@ fn server_kind(
         {
             Some(ServerKind::Nginx { entrypoint })
         }
-        ("docker.io/library/httpd", "httpd-foreground" | "httpd") => Some(ServerKind::Httpd),
+        ("docker.io/library/httpd", "httpd-foreground") => Some(ServerKind::Httpd),
+        ("docker.io/library/httpd", "httpd")
+            if argv.iter().any(|a| a == "-DFOREGROUND" || a == "-X") =>
+        {
+            Some(ServerKind::Httpd)
+        }
         ("docker.io/kodekloud/webapp-color", "python")
             if argv
                 .get(1)
@@ -1144,6 +1153,11 @@ pub fn simple(argv: &[String], cx: &mut ProcCx<'_>) -> Option<(i32, String)> {
                 0
             }
         },
+        // httpd without -DFOREGROUND: the same, after its warning about the server's name.
+        "httpd" if args.is_empty() => {
+            out.push_str(&ServerKind::Httpd.startup_log(cx.now));
+            0
+        }
         // The Python images' interpreter answers what version it is; it runs no other script
         // than the image's own (a server, which the kubelet starts).
         "python" | "python3" if matches!(args, [a] if a == "--version" || a == "-V") => {

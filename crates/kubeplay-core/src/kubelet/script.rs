@@ -295,7 +295,7 @@ impl Host for ContainerHost<'_, '_> {
         if own_child {
             let pid = super::ps::exec_pid(0);
             let (cx, env) = (&self.cx, self.cx.env);
-            if let Some((server, log)) = process::nginx_daemon(argv, env, cx.image, cx.now, pid) {
+            if let Some((server, log)) = process::daemon_of(argv, env, cx.image, cx.now, pid) {
                 io.err(log);
                 self.daemon = Some(server);
                 return Step::Exit(0);
