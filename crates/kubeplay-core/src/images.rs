@@ -54,7 +54,7 @@ impl Image {
     /// `kubectl exec` find besides the shell's utilities.
     pub fn own_programs(&self) -> &'static [&'static str] {
         match self.repo.as_str() {
-            "docker.io/library/nginx" => &["docker-entrypoint.sh"],
+            "docker.io/library/nginx" if !self.entrypoint.is_empty() => &["docker-entrypoint.sh"],
             "docker.io/library/httpd" => &["httpd", "httpd-foreground", "apachectl"],
             "docker.io/library/redis" => &["redis-server", "redis-cli", "docker-entrypoint.sh"],
             "docker.io/library/mysql" => &["mysqld", "mysql", "docker-entrypoint.sh"],
@@ -558,10 +558,22 @@ impl Catalog {
                 }
             }
         }
+        // nginx's images have had an entrypoint script since 1.18/1.19 (docker-nginx's
+        // "Introduced entrypoint", May 2020); older tags run their CMD alone.
+        let entrypoint: &[&str] = if base.repo == "docker.io/library/nginx"
+            && version
+                .strip_prefix("1.")
+                .and_then(|m| m.split('.').next()?.parse::<u32>().ok())
+                .is_some_and(|minor| minor < 18)
+        {
+            &[]
+        } else {
+            base.entrypoint
+        };
         Some(Image {
             repo: base.repo.into(),
             tag: r.tag.clone(),
-            entrypoint: base.entrypoint.iter().map(|s| s.to_string()).collect(),
+            entrypoint: entrypoint.iter().map(|s| s.to_string()).collect(),
             cmd: base.cmd.iter().map(|s| s.to_string()).collect(),
             env,
             ports: base.ports.to_vec(),
