@@ -293,9 +293,8 @@ impl Host for ContainerHost<'_, '_> {
         // exec'd into, which would leave with its daemon): the daemon serves from now on.
         let own_child = self.exec.is_none() && self.main.as_deref() != Some(argv);
         if own_child {
-            let pid = super::ps::exec_pid(0);
-            let (cx, env) = (&self.cx, self.cx.env);
-            if let Some((server, log)) = process::daemon_of(argv, env, cx.image, cx.now, pid) {
+            let (cx, pid) = (&self.cx, super::ps::exec_pid(0));
+            if let Some((server, log)) = process::daemon_of(argv, cx.env, cx.image, cx.now, pid) {
                 io.err(log);
                 self.daemon = Some(server);
                 return Step::Exit(0);
