@@ -49,6 +49,8 @@ fn stdin_of(data: Vec<u8>) -> Stdin {
 enum Target {
     /// Where this fd of the enclosing scope goes.
     Fd(u32),
+    /// The terminal itself (`/dev/tty`), wherever fd 1 was sent.
+    Tty,
     File(String),
     Null,
 }
@@ -336,14 +338,11 @@ impl Proc {
         if !self.tty {
             return false;
         }
-        for f in self.frames.iter().rev() {
-            if let Frame::Scope { fds, .. } = f {
-                if lookup(fds, 1).is_some() {
-                    return false;
-                }
-            }
-        }
-        lookup(&self.exec_fds, 1).is_none()
+        let terminal = |fds: &Fds| matches!(lookup(fds, 1), None | Some(Target::Tty));
+        self.frames.iter().all(|f| match f {
+            Frame::Scope { fds, .. } => terminal(fds),
+            _ => true,
+        }) && terminal(&self.exec_fds)
     }
 
     /// Give the process a standard input.
@@ -643,6 +642,7 @@ impl Proc {
                 match lookup(fds, fd) {
                     None => {}
                     Some(Target::Fd(n)) => fd = *n,
+                    Some(Target::Tty) => return out.write(1, data),
                     Some(Target::Null) => return,
                     Some(Target::File(p)) => {
                         let p = p.clone();
@@ -655,6 +655,7 @@ impl Proc {
         match lookup(&self.exec_fds, fd) {
             None => out.write(fd, data),
             Some(Target::Fd(n)) => out.write(*n, data),
+            Some(Target::Tty) => out.write(1, data),
             Some(Target::Null) => {}
             Some(Target::File(p)) => {
                 let p = p.clone();
@@ -670,6 +671,7 @@ impl Proc {
             match lookup(fds, fd) {
                 None => self.route(host, level, fd, &data, out),
                 Some(Target::Fd(n)) => self.route(host, level, *n, &data, out),
+                Some(Target::Tty) => out.write(1, &data),
                 Some(Target::Null) => {}
                 Some(Target::File(p)) => {
                     let _ = host.fs().append(p, &data);
@@ -1969,9 +1971,12 @@ impl Proc {
                     }
                 }
             };
+            let tty = self.tty || self.sh.interactive;
             let file_target = |p: &str| -> Target {
                 if p == "/dev/null" {
                     Target::Null
+                } else if p == "/dev/tty" && tty {
+                    Target::Tty
                 } else if p == "/dev/stdout" {
                     Target::Fd(1)
                 } else if p == "/dev/stderr" {
