@@ -49,7 +49,24 @@ pub struct Image {
     pub local: bool,
 }
 
+/// The minor version of a `1.X.Y` version (`25` for 1.25.5).
+pub fn minor_version(version: &str) -> Option<u32> {
+    version.strip_prefix("1.")?.split('.').next()?.parse().ok()
+}
+
 impl Image {
+    /// Whether the image has curl: nginx's since 1.17.10 and 1.18.0 (docker-nginx's "Provide
+    /// curl inside images", April 2020); httpd's always.
+    pub fn has_curl(&self) -> bool {
+        match self.userland {
+            Userland::DebianCurl => true,
+            Userland::Nginx => {
+                self.version == "1.17.10" || minor_version(&self.version).is_none_or(|m| m >= 18)
+            }
+            _ => false,
+        }
+    }
+
     /// The programs the image adds to its base system (its userland): what its scripts and
     /// `kubectl exec` find besides the shell's utilities.
     pub fn own_programs(&self) -> &'static [&'static str] {
@@ -561,10 +578,7 @@ impl Catalog {
         // nginx's images have had an entrypoint script since 1.18/1.19 (docker-nginx's
         // "Introduced entrypoint", May 2020); older tags run their CMD alone.
         let entrypoint: &[&str] = if base.repo == "docker.io/library/nginx"
-            && version
-                .strip_prefix("1.")
-                .and_then(|m| m.split('.').next()?.parse::<u32>().ok())
-                .is_some_and(|minor| minor < 18)
+            && minor_version(&version).is_some_and(|minor| minor < 18)
         {
             &[]
         } else {

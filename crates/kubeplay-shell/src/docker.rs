@@ -768,14 +768,7 @@ impl Net for NoNet {
     fn resolve(&self, _name: &str) -> Option<(String, String)> {
         None
     }
-    fn http_get(
-        &self,
-        _addr: &str,
-        _port: u16,
-        _path: &str,
-        _client_ip: &str,
-        _own: &process::Files,
-    ) -> Result<process::Reply, NetError> {
+    fn http_get(&self, _get: &process::Get<'_>) -> Result<process::Reply, NetError> {
         Err(NetError::Timeout)
     }
     fn tcp_open(&self, _addr: &str, _port: u16) -> bool {

@@ -2114,8 +2114,28 @@ fn run_probe(
         let r = {
             let ns = pod.metadata.namespace.clone().unwrap_or_default();
             let net = net::ClusterNet::new(w, &ns, rt, usize::MAX, &access, seed);
-            process::Net::http_get(&net, &ip, port, &path, &rt.host_ip, &Files::new())
+            // The kubelet asks from the node's end of the pod network (its bridge, .1 of
+            // the node's pod subnet), as kube-probe of its version.
+            let gateway = match ip.rsplit_once('.') {
+                Some((subnet, _)) => format!("{subnet}.1"),
+                None => ip.clone(),
+            };
+            let minor = crate::scheduler::KUBELET_VERSION.trim_start_matches('v');
+            let agent = format!(
+                "kube-probe/{}",
+                minor.rsplit_once('.').map_or(minor, |m| m.0)
+            );
+            let get = process::Get {
+                addr: &ip,
+                port,
+                path: &path,
+                client_ip: &gateway,
+                agent: &agent,
+                own: &Files::new(),
+            };
+            process::Net::http_get(&net, &get)
         };
+        net::deliver_access_logs(w, rt, access.into_inner());
         return match r {
             Ok(r) if (200..400).contains(&r.status) => Ok(()),
             Ok(r) => Err(format!("HTTP probe failed with statuscode: {}", r.status)),

@@ -1,6 +1,7 @@
 //! The cluster network as containers see it: cluster DNS for Services, Service ClusterIPs
 //! spread over ready endpoints (as kube-proxy does), pod IPs, and localhost within a pod.
 
+use super::process::Get;
 use super::{PodRuntime, Role};
 use crate::store::Key;
 use crate::World;
@@ -60,15 +61,14 @@ impl<'a> ClusterNet<'a> {
             .find(|s| s.spec.as_ref().and_then(|sp| sp.cluster_ip.as_deref()) == Some(ip))
     }
 
-    /// A pod's server on a port: ask the pod at `ip`.
+    /// A pod's server on a port: ask the pod at `ip` for what `get` asks.
     fn pod_http(
         &self,
         ip: &str,
         port: u16,
-        path: &str,
-        client: &str,
-        own: &super::Files,
+        get: &Get<'_>,
     ) -> Result<super::process::Reply, super::process::NetError> {
+        let (path, own) = (get.path, get.own);
         let (rt, key): (&PodRuntime, Option<Key>) =
             if ip == self.me.ip || ip == "127.0.0.1" || ip == "localhost" {
                 (self.me, None)
@@ -92,6 +92,19 @@ impl<'a> ClusterNet<'a> {
                 continue;
             };
             let hostname = self.pod_name(rt, key.as_ref());
+            // A request to the pod itself comes from the loopback address: IPv6's, for a
+            // curl of `localhost` (it tries ::1 first) at an nginx whose entrypoint made it
+            // listen on [::]:80 too.
+            let client = match (&key, server) {
+                (Some(_), _) => get.client_ip,
+                (None, super::process::ServerKind::Nginx { entrypoint: true })
+                    if get.addr == "localhost" && get.agent.starts_with("curl/") =>
+                {
+                    "::1"
+                }
+                (None, _) if ip != self.me.ip => "127.0.0.1",
+                (None, _) => get.client_ip,
+            };
             let read = |p: &str| {
                 if key.is_none() && i == self.me_ctr {
                     own.get(p).cloned()
@@ -104,6 +117,7 @@ impl<'a> ClusterNet<'a> {
                     let line = server.access_log(
                         self.w.now(),
                         client,
+                        get.agent,
                         path,
                         reply.status,
                         reply.body.len(),
@@ -228,18 +242,12 @@ impl super::process::Net for ClusterNet<'_> {
         None
     }
 
-    fn http_get(
-        &self,
-        addr: &str,
-        port: u16,
-        path: &str,
-        client_ip: &str,
-        own: &super::Files,
-    ) -> Result<super::process::Reply, super::process::NetError> {
-        let addr = if addr == "localhost" {
+    fn http_get(&self, get: &Get<'_>) -> Result<super::process::Reply, super::process::NetError> {
+        let port = get.port;
+        let addr = if get.addr == "localhost" {
             "127.0.0.1"
         } else {
-            addr
+            get.addr
         };
         if let Some(svc) = self.service_by_ip(addr) {
             let Some(sp) = svc
@@ -252,11 +260,11 @@ impl super::process::Net for ClusterNet<'_> {
             };
             let _ = sp.target_port.as_ref().and_then(target_port);
             return match self.pick_endpoint(svc, port) {
-                Some((ip, tp)) => self.pod_http(&ip, tp, path, client_ip, own),
+                Some((ip, tp)) => self.pod_http(&ip, tp, get),
                 None => Err(super::process::NetError::Refused),
             };
         }
-        self.pod_http(addr, port, path, client_ip, own)
+        self.pod_http(addr, port, get)
     }
 
     fn tcp_open(&self, addr: &str, port: u16) -> bool {

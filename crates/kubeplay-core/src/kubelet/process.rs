@@ -29,19 +29,25 @@ pub enum Poll {
 pub trait Net {
     /// DNS: a name (as typed, before search domains) to (FQDN, address).
     fn resolve(&self, name: &str) -> Option<(String, String)>;
-    /// An HTTP GET to an address and port: the server's reply, or why there was none.
-    /// `own`: the calling container's files, lent to it while it runs, which a server in
-    /// that container serves from (`curl localhost` after writing an index page).
-    fn http_get(
-        &self,
-        addr: &str,
-        port: u16,
-        path: &str,
-        client_ip: &str,
-        own: &Files,
-    ) -> Result<Reply, NetError>;
+    /// An HTTP GET: the server's reply, or why there was none.
+    fn http_get(&self, get: &Get<'_>) -> Result<Reply, NetError>;
     /// A plain TCP connect (tcpSocket probes, `nc -z`).
     fn tcp_open(&self, addr: &str, port: u16) -> bool;
+}
+
+/// An HTTP GET as its client sends it.
+pub struct Get<'a> {
+    /// An address (a Service's, a pod's, `localhost`) and port.
+    pub addr: &'a str,
+    pub port: u16,
+    pub path: &'a str,
+    /// The caller's address: its pod's IP (the node's, for the kubelet's probes).
+    pub client_ip: &'a str,
+    /// Its `User-Agent`, which servers log (`Wget`, `curl/8.14.1`, `kube-probe/1.34`).
+    pub agent: &'a str,
+    /// The calling container's files, lent to it while it runs, which a server in that
+    /// container serves from (`curl localhost` after writing an index page).
+    pub own: &'a Files,
 }
 
 /// A server's answer to a GET.
@@ -219,13 +225,14 @@ impl ServerKind {
         &self,
         now: Millis,
         client: &str,
+        agent: &str,
         path: &str,
         status: u16,
         len: usize,
     ) -> String {
         match self {
             ServerKind::Nginx { .. } => format!(
-                "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len} \"-\" \"Wget\" \"-\"\n",
+                "{client} - - [{}] \"GET {path} HTTP/1.1\" {status} {len} \"-\" \"{agent}\" \"-\"\n",
                 clf_time(now)
             ),
             ServerKind::Httpd => format!(
@@ -483,7 +490,9 @@ pub fn has_binary(u: Userland, image: Option<&Image>, name: &str) -> bool {
         Userland::Alpine => BUSYBOX.contains(&base) || base == "apk",
         Userland::Debian | Userland::DebianCurl | Userland::Nginx | Userland::Ubuntu => {
             DEBIAN.contains(&base)
-                || (matches!(u, Userland::DebianCurl | Userland::Nginx) && base == "curl")
+                || (base == "curl"
+                    && matches!(u, Userland::DebianCurl | Userland::Nginx)
+                    && image.is_none_or(Image::has_curl))
                 || (u == Userland::Nginx && base == "nginx")
                 || (u == Userland::Ubuntu && PROCPS.contains(&base))
         }
@@ -1360,6 +1369,21 @@ fn nslookup(args: &[String], cx: &mut ProcCx<'_>, out: &mut String) -> i32 {
     }
 }
 
+/// The curl of an image's Debian release (`apt-get install curl` there): the version its
+/// User-Agent says.
+fn curl_version(image: &Image) -> &'static str {
+    match (
+        image.repo.as_str(),
+        crate::images::minor_version(&image.version),
+    ) {
+        // nginx's images by the Debian they were built on (docker-nginx's history).
+        ("docker.io/library/nginx", Some(m)) if m < 21 => "7.64.0",
+        ("docker.io/library/nginx", Some(m)) if m < 25 => "7.74.0",
+        ("docker.io/library/nginx", Some(m)) if m < 29 => "7.88.1",
+        _ => "8.14.1",
+    }
+}
+
 fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut String) -> i32 {
     let mut quiet = false;
     let mut to_stdout = tool == "curl";
@@ -1369,24 +1393,37 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
     while i < args.len() {
         let a = &args[i];
         match a.as_str() {
-            "-q" | "-s" | "--silent" => quiet = true,
-            "-qO-" | "-O-" => {
-                quiet |= a == "-qO-";
-                to_stdout = true
-            }
-            "-O" | "-o" => {
-                i += 1;
-                match args.get(i).map(String::as_str) {
-                    Some("-") => to_stdout = true,
-                    Some(f) => {
-                        out_file = Some(f.to_string());
-                        to_stdout = false
+            "--silent" | "--quiet" => quiet = true,
+            "--timeout" | "--max-time" | "--header" => i += 1,
+            s if s.starts_with("--") => {}
+            // A cluster of short options (`-qO-`, `-qO /dev/null`, `-sS`): an option that
+            // takes a value takes the rest of the cluster, or the next argument.
+            s if s.starts_with('-') && s.len() > 1 => {
+                for (at, c) in s.char_indices().skip(1) {
+                    match c {
+                        'q' | 's' => quiet = true,
+                        'O' | 'o' | 'T' | 'm' | 'H' => {
+                            let rest = &s[at + 1..];
+                            let value = if rest.is_empty() {
+                                i += 1;
+                                args.get(i).map(String::as_str)
+                            } else {
+                                Some(rest)
+                            };
+                            match (c, value) {
+                                ('O' | 'o', Some("-")) => to_stdout = true,
+                                ('O' | 'o', Some(f)) => {
+                                    out_file = Some(f.to_string());
+                                    to_stdout = false
+                                }
+                                _ => {}
+                            }
+                            break;
+                        }
+                        _ => {}
                     }
-                    None => {}
                 }
             }
-            "-T" | "--timeout" | "-m" | "--max-time" | "-H" => i += 1,
-            s if s.starts_with('-') => {}
             s => url = Some(s.to_string()),
         }
         i += 1;
@@ -1422,17 +1459,26 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
     if !quiet && tool == "wget" {
         out.push_str(&format!("Connecting to {hostport} ({addr}:{port})\n"));
     }
-    match cx.net.http_get(&addr, port, &path, cx.pod_ip, cx.fs) {
+    let agent = match tool {
+        "curl" => format!("curl/{}", curl_version(cx.image)),
+        _ => "Wget".to_string(),
+    };
+    let get = Get {
+        addr: &addr,
+        port,
+        path: &path,
+        client_ip: cx.pod_ip,
+        agent: &agent,
+        own: cx.fs,
+    };
+    match cx.net.http_get(&get) {
         Ok(Reply {
             status,
             status_line,
             body,
         }) => {
-            if status >= 400 {
-                if tool == "curl" {
-                    out.push_str(&body);
-                    return 0;
-                }
+            // curl (without -f) takes an error page as any other; wget gives up.
+            if status >= 400 && tool != "curl" {
                 out.push_str(&format!("wget: server returned error: {status_line}\n"));
                 return 1;
             }
@@ -1454,7 +1500,9 @@ fn http_client(tool: &str, args: &[String], cx: &mut ProcCx<'_>, out: &mut Strin
                         f.into()
                     }
                 });
-                cx.fs.insert(file.clone(), body.clone().into_bytes());
+                if file != "/dev/null" {
+                    cx.fs.insert(file.clone(), body.clone().into_bytes());
+                }
                 if !quiet && tool == "wget" {
                     out.push_str(&format!("saving to '{file}'\n{file}           100% |********************************|   {}  0:00:00 ETA\n'{file}' saved\n", body.len()));
                 }
