@@ -314,6 +314,27 @@ fn ls_long_and_columns() {
     assert_eq!(cols.lines().count(), 6);
 }
 
+/// busybox's `ls -l` columns, as `busybox ls -l` and `-lh` print them (checked against
+/// BusyBox v1.35.0): fixed widths, and `total` without a fraction, padded.
+#[test]
+fn busybox_ls_long() {
+    let mut host = TestHost::new();
+    host.now = 90_000;
+    let src = "mkdir -p d/sub; printf 'mysql' > d/DB_HOST; ls -l d; ls -lh d";
+    let mut p = Proc::parse(src, Shell::with_sh("sh", crate::Flavour::Ash)).unwrap();
+    let mut out = Out::default();
+    p.step(&mut host, &mut out);
+    assert_eq!(
+        out.all_text(),
+        "total 8\n\
+         -rw-r--r--    1 root     root             5 Jan  1 00:01 DB_HOST\n\
+         drwxr-xr-x    2 root     root          4096 Jan  1 00:01 sub\n\
+         total 8K     \n\
+         -rw-r--r--    1 root     root           5 Jan  1 00:01 DB_HOST\n\
+         drwxr-xr-x    2 root     root        4.0K Jan  1 00:01 sub\n"
+    );
+}
+
 #[test]
 fn tail_f_follows_a_growing_file() {
     let mut host = TestHost::new();

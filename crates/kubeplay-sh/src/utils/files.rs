@@ -264,10 +264,10 @@ fn ls(cx: &mut Cx) -> Outcome {
                     Node::Dir { mtime } => (4096, *mtime, 2 + subdirs(cx, base, name)),
                 };
                 blocks += size.div_ceil(4096) * 4;
-                let size_s = if human {
-                    human_size(size)
-                } else {
-                    size.to_string()
+                let size_s = match (human, cx.busybox) {
+                    (true, true) => busybox_human(size, true),
+                    (true, false) => human_size(size),
+                    (false, _) => size.to_string(),
                 };
                 rows.push((
                     mode_string(node, mode(cx, name, node)),
@@ -285,19 +285,25 @@ fn ls(cx: &mut Cx) -> Outcome {
             let sw = rows.iter().map(|r| r.2.len()).max().unwrap_or(1);
             let mut s = String::new();
             if show_total {
-                s.push_str(&format!(
-                    "total {}\n",
-                    if human {
-                        human_size(blocks * 1024)
-                    } else {
-                        blocks.to_string()
-                    }
-                ));
+                let total = match (human, cx.busybox) {
+                    (true, true) => format!("{:<7}", busybox_human(blocks * 1024, false)),
+                    (true, false) => human_size(blocks * 1024),
+                    (false, _) => blocks.to_string(),
+                };
+                s.push_str(&format!("total {total}\n"));
             }
             for (mode, links, size, time, name) in rows {
-                s.push_str(&format!(
-                    "{mode} {links:>lw$} root root {size:>sw$} {time} {name}\n"
-                ));
+                // busybox's columns are fixed (coreutils/ls.c), GNU's as wide as the widest.
+                if cx.busybox {
+                    let sw = if human { 7 } else { 9 };
+                    s.push_str(&format!(
+                        "{mode:<10} {links:>4} root     root     {size:>sw$} {time} {name}\n"
+                    ));
+                } else {
+                    s.push_str(&format!(
+                        "{mode} {links:>lw$} root root {size:>sw$} {time} {name}\n"
+                    ));
+                }
             }
             s
         };
@@ -348,6 +354,30 @@ fn subdirs(cx: &Cx, base: &str, name: &str) -> usize {
         .list(&p)
         .map(|v| v.iter().filter(|(_, d)| *d).count())
         .unwrap_or(0)
+}
+
+/// busybox's `make_human_readable_str`: one rounded fractional digit past 1023 (`4.0K`), or
+/// none (`8K`, as for ls's total).
+fn busybox_human(n: u64, fraction: bool) -> String {
+    const UNITS: [char; 8] = ['K', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];
+    if n == 0 {
+        return "0".into();
+    }
+    let (mut v, mut frac, mut unit) = (n, 0, None);
+    while v >= 1024 {
+        frac = ((v % 1024) * 10 + 512) / 1024;
+        v /= 1024;
+        unit = Some(unit.map_or(0, |u| u + 1));
+    }
+    if frac >= 10 {
+        v += 1;
+        frac = 0;
+    }
+    match unit {
+        None => v.to_string(),
+        Some(u) if fraction => format!("{v}.{frac}{}", UNITS[u]),
+        Some(u) => format!("{}{}", v + u64::from(frac >= 5), UNITS[u]),
+    }
 }
 
 fn human_size(n: u64) -> String {
