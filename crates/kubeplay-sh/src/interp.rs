@@ -1992,7 +1992,9 @@ impl Proc {
                         let fs = host.fs();
                         let res = match (&r.op, fs.stat(p)) {
                             (_, Some(crate::vfs::Node::Dir { .. })) => Err(crate::FsError::IsDir),
-                            (RedirOp::Append | RedirOp::Both { append: true }, Some(_)) => Ok(()),
+                            (RedirOp::Append | RedirOp::Both { append: true }, Some(_)) => {
+                                fs.writable(p)
+                            }
                             _ => fs.write_file(p, Vec::new()),
                         };
                         if let Err(e) = res {

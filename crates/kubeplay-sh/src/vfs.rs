@@ -58,6 +58,9 @@ pub struct Vfs {
     pub now: i64,
     /// Permission bits that `chmod` set apart from the defaults ([`Vfs::mode`]), by path.
     modes: BTreeMap<String, u32>,
+    /// Read-only mounts (a container's ConfigMap and Secret volumes): directories, or files,
+    /// under which nothing is created, changed or removed (`Read-only file system`).
+    pub read_only: Vec<String>,
 }
 
 impl Default for Vfs {
@@ -69,6 +72,7 @@ impl Default for Vfs {
             cwd: HOME.into(),
             now: crate::EPOCH_UNIX_SECONDS,
             modes: BTreeMap::new(),
+            read_only: Vec::new(),
         };
         for d in [
             "/", "/root", "/tmp", "/etc", "/home", "/usr", "/usr/bin", "/var", "/var/log",
@@ -192,6 +196,7 @@ impl Vfs {
     pub fn set_mode(&mut self, path: &str, mode: u32) -> Result<(), FsError> {
         let abs = self.abs(path);
         self.stat(&abs).ok_or(FsError::NotFound)?;
+        self.writable(&abs)?;
         self.modes.insert(abs, mode & 0o7777);
         Ok(())
     }
@@ -263,6 +268,21 @@ impl Vfs {
         );
     }
 
+    /// `Err(ReadOnly)` for a path on a read-only mount (what opening it to write says).
+    pub fn writable(&self, path: &str) -> Result<(), FsError> {
+        let abs = &self.abs(path);
+        let under = |m: &String| {
+            abs == m
+                || abs
+                    .strip_prefix(m.as_str())
+                    .is_some_and(|r| r.starts_with('/'))
+        };
+        match self.read_only.iter().any(under) {
+            true => Err(FsError::ReadOnly),
+            false => Ok(()),
+        }
+    }
+
     /// Create or replace a file; its directory must exist.
     pub fn write_file(&mut self, path: &str, data: Vec<u8>) -> Result<(), FsError> {
         let abs = self.abs(path);
@@ -275,6 +295,7 @@ impl Vfs {
                 None => return Err(self.missing_reason(&abs)),
             },
         }
+        self.writable(&abs)?;
         self.whiteouts.remove(&abs);
         self.nodes.insert(
             abs,
@@ -311,6 +332,7 @@ impl Vfs {
             None if parents => self.mkdir(parent(&abs), true)?,
             None => return Err(FsError::NotFound),
         }
+        self.writable(&abs)?;
         self.whiteouts.remove(&abs);
         self.nodes.insert(abs, Node::Dir { mtime: self.now });
         Ok(())
@@ -320,6 +342,7 @@ impl Vfs {
     pub fn remove(&mut self, path: &str, recursive: bool) -> Result<(), FsError> {
         let abs = self.abs(path);
         let node = self.stat(&abs).ok_or(FsError::NotFound)?;
+        self.writable(&abs)?;
         if let Node::Dir { .. } = node {
             let children = self.list(&abs)?;
             if !children.is_empty() && !recursive {
@@ -386,6 +409,8 @@ impl Vfs {
         if from == to {
             return Ok(());
         }
+        self.writable(&from)?;
+        self.writable(&to)?;
         match self.stat(parent(&to)) {
             Some(Node::Dir { .. }) => {}
             _ => return Err(FsError::NotFound),
@@ -417,6 +442,7 @@ impl Vfs {
     /// Set a path's modification time to now, creating an empty file if missing.
     pub fn touch(&mut self, path: &str) -> Result<(), FsError> {
         let abs = self.abs(path);
+        self.writable(&abs)?;
         match self.stat(&abs) {
             Some(Node::File { data, .. }) => {
                 self.nodes.insert(
@@ -452,6 +478,30 @@ mod tests {
         ] {
             assert_eq!(resolve(cwd, p), want);
         }
+    }
+
+    #[test]
+    fn read_only_mounts_refuse_every_change() {
+        let mut v = Vfs::default();
+        v.write("/etc/config/APP_COLOR", b"blue".to_vec());
+        v.write("/etc/color", b"blue".to_vec());
+        v.read_only = vec!["/etc/config".into(), "/etc/color".into()];
+        let ro = Err(FsError::ReadOnly);
+        assert_eq!(v.write_file("/etc/config/APP_COLOR", b"red".to_vec()), ro);
+        assert_eq!(v.write_file("/etc/config/new", vec![]), ro);
+        assert_eq!(v.append("/etc/color", b"!"), ro);
+        assert_eq!(v.remove("/etc/config/APP_COLOR", false), ro);
+        assert_eq!(v.mkdir("/etc/config/d", false), ro);
+        assert_eq!(v.touch("/etc/config/APP_COLOR"), ro);
+        assert_eq!(v.rename("/etc/color", "/tmp/c"), ro);
+        assert_eq!(v.set_mode("/etc/config", 0o777), ro);
+        // Next to a mount, and under a name that only starts like one, all is writable.
+        assert_eq!(v.write_file("/etc/config2", vec![]), Ok(()));
+        assert_eq!(v.write_file("/etc/colors", vec![]), Ok(()));
+        assert_eq!(
+            v.read("/etc/config/APP_COLOR").as_deref(),
+            Some(&b"blue"[..])
+        );
     }
 
     #[test]

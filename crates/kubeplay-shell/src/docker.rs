@@ -790,6 +790,7 @@ impl Container {
             userland: self.image.userland,
             image: &self.image,
             dirs: &[],
+            read_only: &[],
             stdin_open: false,
             main: &self.main,
             since: self.since,

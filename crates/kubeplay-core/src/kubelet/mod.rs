@@ -1874,6 +1874,13 @@ pub(crate) fn with_cx<R>(
         .collect();
     // Process 1 as `ps` sees it: the command a script `exec`ed into, if it did.
     let exec_main = ctr.proc.as_ref().and_then(Program::exec_argv);
+    // The API's volumes are read-only, and so is a file of theirs mounted by subPath.
+    let read_only: std::borrow::Cow<[String]> = if ctr.projected_sub.is_empty() {
+        std::borrow::Cow::Borrowed(&ctr.projected_dirs)
+    } else {
+        let files = ctr.projected_sub.iter().cloned();
+        std::borrow::Cow::Owned(ctr.projected_dirs.iter().cloned().chain(files).collect())
+    };
     let r = {
         let net = net::ClusterNet::new(w, &ns, rt, i, &access, seed);
         let mut cx = ProcCx {
@@ -1888,6 +1895,7 @@ pub(crate) fn with_cx<R>(
             userland: img.userland,
             image: img,
             dirs: &dirs,
+            read_only: &read_only,
             stdin_open: ctr.stdin,
             main: exec_main.as_deref().unwrap_or(&ctr.argv),
             since: match ctr.state {

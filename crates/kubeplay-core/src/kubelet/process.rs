@@ -82,6 +82,8 @@ pub struct ProcCx<'a> {
     pub image: &'a Image,
     /// Directories that exist even when empty (volume mount points).
     pub dirs: &'a [String],
+    /// Read-only mounts: ConfigMap, Secret and projected volumes, and their subPath files.
+    pub read_only: &'a [String],
     /// The process's standard input stays open (a container with `stdin: true`).
     pub stdin_open: bool,
     /// Process 1's command line, and when the container started.

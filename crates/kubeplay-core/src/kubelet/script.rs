@@ -114,6 +114,7 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
         for (p, d) in cx.fs.iter() {
             vfs.write(p, d.clone());
         }
+        vfs.read_only = cx.read_only.to_vec();
         ContainerHost {
             cx,
             vfs,
@@ -321,6 +322,7 @@ impl Host for ContainerHost<'_, '_> {
                 userland: self.cx.userland,
                 image: self.cx.image,
                 dirs: self.cx.dirs,
+                read_only: self.cx.read_only,
                 stdin_open: false,
                 main: self.cx.main,
                 since: self.cx.since,

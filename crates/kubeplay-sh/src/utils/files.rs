@@ -658,8 +658,12 @@ fn touch(cx: &mut Cx) -> Outcome {
     for f in &ops {
         let p = cx.path(f);
         if let Err(e) = cx.fs.touch(&p) {
-            cx.io
-                .err(format!("touch: cannot touch '{f}': {}\n", e.text()));
+            cx.io.err(if cx.busybox {
+                // busybox's touch.c: bb_simple_perror_msg(file).
+                format!("touch: {f}: {}\n", e.text())
+            } else {
+                format!("touch: cannot touch '{f}': {}\n", e.text())
+            });
             code = 1;
         }
     }
