@@ -61,7 +61,14 @@ pub struct Vfs {
     /// Read-only mounts (a container's ConfigMap and Secret volumes): directories, or files,
     /// under which nothing is created, changed or removed (`Read-only file system`).
     pub read_only: Vec<String>,
+    /// Where `/dev/urandom`'s bytes go on from (splitmix64), so that reads differ and a
+    /// session replays to the same bytes.
+    random: std::cell::Cell<u64>,
 }
+
+/// How much a read of `/dev/zero` or `/dev/urandom` gives: enough for `head -c`, and for
+/// `tr -dc A-Za-z0-9 </dev/urandom | head -c 32`.
+const DEVICE_READ: usize = 64 * 1024;
 
 impl Default for Vfs {
     fn default() -> Vfs {
@@ -73,6 +80,7 @@ impl Default for Vfs {
             now: crate::EPOCH_UNIX_SECONDS,
             modes: BTreeMap::new(),
             read_only: Vec::new(),
+            random: std::cell::Cell::new(0x6b75_6265_706c_6179),
         };
         for d in [
             "/", "/root", "/tmp", "/etc", "/home", "/usr", "/usr/bin", "/var", "/var/log",
@@ -163,8 +171,39 @@ impl Vfs {
     }
 
     /// The node at a path (relative to `cwd`), looking through to the read-only source.
+    /// Where `/dev/urandom` starts: a session's seed, a container's name and time.
+    pub fn seed_random(&mut self, seed: u64) {
+        self.random.set(seed);
+    }
+
+    /// The character devices every machine has, read as files.
+    fn device(&self, abs: &str) -> Option<Vec<u8>> {
+        Some(match abs {
+            "/dev/null" => Vec::new(),
+            "/dev/zero" => vec![0; DEVICE_READ],
+            "/dev/urandom" | "/dev/random" => {
+                let mut out = Vec::with_capacity(DEVICE_READ);
+                let mut z = self.random.get();
+                while out.len() < DEVICE_READ {
+                    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+                    let mut x = z;
+                    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+                    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+                    out.extend_from_slice(&(x ^ (x >> 31)).to_le_bytes());
+                }
+                self.random.set(z);
+                out
+            }
+            _ => return None,
+        })
+    }
+
     pub fn stat(&self, path: &str) -> Option<Node> {
         let abs = self.abs(path);
+        if let Some(data) = self.device(&abs) {
+            let mtime = crate::EPOCH_UNIX_SECONDS;
+            return Some(Node::File { data, mtime });
+        }
         if let Some(n) = self.nodes.get(&abs) {
             return Some(n.clone());
         }
@@ -286,6 +325,9 @@ impl Vfs {
     /// Create or replace a file; its directory must exist.
     pub fn write_file(&mut self, path: &str, data: Vec<u8>) -> Result<(), FsError> {
         let abs = self.abs(path);
+        if abs == "/dev/null" {
+            return Ok(());
+        }
         match self.stat(&abs) {
             Some(Node::Dir { .. }) => return Err(FsError::IsDir),
             Some(Node::File { .. }) => {}

@@ -238,7 +238,8 @@ impl Session {
         Session::with_fs(seed, Vfs::default())
     }
 
-    pub fn with_fs(seed: u64, fs: Vfs) -> Session {
+    pub fn with_fs(seed: u64, mut fs: Vfs) -> Session {
+        fs.seed_random(seed);
         let mut sh = Shell::interactive_bash();
         sh.seed_random((seed ^ (seed >> 32)) as u32);
         Session {

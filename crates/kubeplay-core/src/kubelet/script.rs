@@ -115,6 +115,7 @@ impl<'a, 'b> ContainerHost<'a, 'b> {
             vfs.write(p, d.clone());
         }
         vfs.read_only = cx.read_only.to_vec();
+        vfs.seed_random(u64::from(crate::names::fnv32a(cx.hostname.as_bytes())) << 32 | cx.now);
         ContainerHost {
             cx,
             vfs,
