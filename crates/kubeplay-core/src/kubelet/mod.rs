@@ -360,20 +360,17 @@ pub struct PodRuntime {
 /// a dozen strings on both sides (rarely in cache when a pod's turn comes again) and writing
 /// it copied them. A change is missed only if two 64-bit digests collide (inputs that differ
 /// in one word of the same length never do: each FxHash step is a bijection of its state).
+///
+/// What a runtime never changes after `admit` is left out (the memo lives in the runtime, so
+/// a new runtime starts without one): the IPs, the start time, the containers' number, names
+/// and roles. Hashing them read three strings of the heap on every sync of every pod.
 fn status_digest(rt: &PodRuntime) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = crate::table::FxHasher::default();
     (!matches!(rt.stage, Stage::Sandbox { .. })).hash(&mut h);
     rt.failed.hash(&mut h);
     rt.initialized.hash(&mut h);
-    rt.n_init.hash(&mut h);
-    rt.ip.hash(&mut h);
-    rt.host_ip.hash(&mut h);
-    rt.started_at.hash(&mut h);
-    rt.ctrs.len().hash(&mut h);
     for c in &rt.ctrs {
-        c.name.hash(&mut h);
-        c.role.hash(&mut h);
         c.state.hash(&mut h);
         c.restart_at.is_some().hash(&mut h);
         c.restarts.hash(&mut h);
