@@ -355,10 +355,11 @@ pub struct PodRuntime {
     /// The pod's restartPolicy ([`restart_policy`]; a pod's spec keeps it for good), kept
     /// here so that a sync does not read it out of the pod.
     policy: &'static str,
-    /// The pod's resourceVersion after the last status write, and the digest
-    /// ([`status_digest`]) of what that write was computed from: while neither moved, the
-    /// status would come out the same.
-    status_memo: Option<(Option<crate::key::Name>, u64)>,
+    /// The pod's resourceVersion after the last status write, the digest
+    /// ([`status_digest`]) of what that write was computed from, and whether it wrote the
+    /// pod's IP (the sandbox was ready): while neither of the first two moved, the status
+    /// would come out the same.
+    status_memo: Option<(Option<crate::key::Name>, (u64, u64), bool)>,
 }
 
 /// A digest of everything `write_status` reads from the runtime (the restart policy aside:
@@ -366,20 +367,22 @@ pub struct PodRuntime {
 /// a dozen strings on both sides (rarely in cache when a pod's turn comes again) and writing
 /// it copied them. A change is missed only if two 64-bit digests collide (inputs that differ
 /// in one word of the same length never do: each FxHash step is a bijection of its state).
-fn status_digest(rt: &PodRuntime) -> u64 {
+///
+/// What a runtime never changes after `admit` is left out (the memo lives in the runtime, so
+/// a new runtime starts without one): the IPs, the start time, the containers' number, names
+/// and roles. Hashing them read three strings of the heap on every sync of every pod.
+///
+/// In two parts: the pod's, and the containers' (all a container status is made from), so
+/// that a write for a change of the pod alone leaves the container statuses unread.
+fn status_digest(rt: &PodRuntime) -> (u64, u64) {
     use std::hash::{Hash, Hasher};
     let mut h = crate::table::FxHasher::default();
     (!matches!(rt.stage, Stage::Sandbox { .. })).hash(&mut h);
     rt.failed.hash(&mut h);
     rt.initialized.hash(&mut h);
-    rt.n_init.hash(&mut h);
-    rt.ip.hash(&mut h);
-    rt.host_ip.hash(&mut h);
-    rt.started_at.hash(&mut h);
-    rt.ctrs.len().hash(&mut h);
+    let pod = h.finish();
+    let mut h = crate::table::FxHasher::default();
     for c in &rt.ctrs {
-        c.name.hash(&mut h);
-        c.role.hash(&mut h);
         c.state.hash(&mut h);
         c.restart_at.is_some().hash(&mut h);
         c.restarts.hash(&mut h);
@@ -390,7 +393,7 @@ fn status_digest(rt: &PodRuntime) -> u64 {
         c.image.hash(&mut h);
         c.last.hash(&mut h);
     }
-    h.finish()
+    (pod, h.finish())
 }
 
 impl PodRuntime {
@@ -2643,13 +2646,25 @@ fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
     let live_rv = live.metadata.resource_version.as_deref();
     // Computed once: the write below does not change the runtime.
     let inputs = status_digest(rt);
-    if let Some((rv, digest)) = &rt.status_memo {
-        if rv.as_deref() == live_rv && *digest == inputs {
-            return;
+    // Nobody wrote the pod since this runtime's last status write: what that write made of
+    // what a runtime never changes (the host IP and the start time, and the pod IP once the
+    // sandbox was ready then) is still there, and is not read again below (each is a heap
+    // string or a line of the pod rarely in cache by the next write).
+    // The container statuses, likewise, when the containers' part of the digest is the same.
+    let (unmoved, ip_written, ctrs_same) = match &rt.status_memo {
+        Some((rv, digest, ip_written)) if rv.as_deref() == live_rv => {
+            if *digest == inputs {
+                return;
+            }
+            (true, *ip_written, digest.1 == inputs.1)
         }
-    }
-    for c in &rt.ctrs {
-        status_image(w, &c.image);
+        _ => (false, false, false),
+    };
+    let fill_ctrs = !(unmoved && ctrs_same);
+    if fill_ctrs {
+        for c in &rt.ctrs {
+            status_image(w, &c.image);
+        }
     }
     let sandbox_ready =
         rt.stage != Stage::Sandbox { ready_at: 0 } && !matches!(rt.stage, Stage::Sandbox { .. });
@@ -2743,7 +2758,7 @@ fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
     }
     let inits = &rt.ctrs[..rt.n_init];
     // The API server's own order is by name (a copy sorted only when out of order).
-    let sorted = apps.windows(2).all(|w| w[0].name <= w[1].name);
+    let sorted = !fill_ctrs || apps.windows(2).all(|w| w[0].name <= w[1].name);
     let mut by_name: Vec<&Ctr> = Vec::new();
     if !sorted {
         by_name.extend(apps);
@@ -2801,21 +2816,24 @@ fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
             st.phase = Some(phase.into());
             changed = true;
         }
-        if st.host_ip.as_deref() != Some(host_ip.as_str()) {
-            st.host_ip = Some(host_ip.clone());
-            changed = true;
+        if !unmoved {
+            if st.host_ip.as_deref() != Some(host_ip.as_str()) {
+                st.host_ip = Some(host_ip.clone());
+                changed = true;
+            }
+            let host_ips_same = st
+                .host_ips
+                .as_ref()
+                .is_some_and(|v| v.len() == 1 && v[0].ip == *host_ip);
+            if !host_ips_same {
+                st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
+                    ip: host_ip.clone(),
+                }]);
+                changed = true;
+            }
+            set(&mut st.start_time, Some(k8s_time(started_at)), &mut changed);
         }
-        let host_ips_same = st
-            .host_ips
-            .as_ref()
-            .is_some_and(|v| v.len() == 1 && v[0].ip == *host_ip);
-        if !host_ips_same {
-            st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
-                ip: host_ip.clone(),
-            }]);
-            changed = true;
-        }
-        if sandbox_ready {
+        if sandbox_ready && !(unmoved && ip_written) {
             if st.pod_ip.as_deref() != Some(ip.as_str()) {
                 st.pod_ip = Some(ip.clone());
                 changed = true;
@@ -2829,7 +2847,9 @@ fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
                 changed = true;
             }
         }
-        set(&mut st.start_time, Some(k8s_time(started_at)), &mut changed);
+        if !fill_ctrs {
+            return changed;
+        }
         changed |= if sorted {
             fill_container_statuses(&mut st.container_statuses, apps.iter(), &images, false)
         } else {
@@ -2849,7 +2869,7 @@ fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
     let live_rv = w
         .get::<Pod>(k)
         .and_then(|p| p.metadata.resource_version.as_deref());
-    rt.status_memo = Some((live_rv.map(crate::key::Name::new), inputs));
+    rt.status_memo = Some((live_rv.map(crate::key::Name::new), inputs, sandbox_ready));
 }
 
 fn will_restart(c: &Ctr, policy: &str) -> bool {
