@@ -59,7 +59,24 @@ fn real_cmd(cmd: &[&str], script: &str) -> Option<(String, String, i32)> {
     let dir = std::env::temp_dir().join(format!("kubeplay-parity-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).ok()?;
-    let o = Command::new(cmd[0])
+    // A shell keeps the signals it was started with ignored, and `trap -p` lists them: run
+    // from `nohup` or a background job, it would not start as a learner's does. GNU env
+    // (coreutils 8.31 on) puts them back to their defaults.
+    static DEFAULT_SIGNALS: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    let reset = *DEFAULT_SIGNALS.get_or_init(|| {
+        Command::new("env")
+            .args(["--default-signal=HUP,INT,QUIT", "true"])
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    let mut command = if reset {
+        let mut c = Command::new("env");
+        c.arg("--default-signal=HUP,INT,QUIT").arg(cmd[0]);
+        c
+    } else {
+        Command::new(cmd[0])
+    };
+    let o = command
         .args(&cmd[1..])
         .arg("-c")
         .arg(script)
