@@ -478,8 +478,9 @@ const PROCPS: &[&str] = &[
 ];
 
 /// Whether an image has a program called `name` (a path or a base name), as the real images
-/// do: busybox's applets, Debian's base system (with curl in nginx and httpd, `nginx` itself in
-/// nginx, procps in Ubuntu), nothing in a scratch image.
+/// do: busybox's applets, Debian's base system (with curl in httpd and in nginx from 1.17.10,
+/// `nginx` itself in nginx, procps in Ubuntu), the image's own programs
+/// ([`Image::own_programs`]), nothing in a scratch image.
 pub fn has_binary(u: Userland, image: Option<&Image>, name: &str) -> bool {
     let base = name.rsplit('/').next().unwrap_or(name);
     if image.is_some_and(|i| i.own_programs().contains(&base)) {
