@@ -1379,8 +1379,9 @@ fn curl_version(image: &Image) -> &'static str {
         image.repo.as_str(),
         crate::images::minor_version(&image.version),
     ) {
-        // nginx's images by the Debian they were built on (docker-nginx's history).
-        ("docker.io/library/nginx", Some(m)) if m < 21 => "7.64.0",
+        // nginx's images by the Debian they were last built on (docker-nginx's history:
+        // buster to 1.19, bullseye from 1.20.2 and 1.21.3, bookworm from 1.25.1 and 1.26).
+        ("docker.io/library/nginx", Some(m)) if m < 20 => "7.64.0",
         ("docker.io/library/nginx", Some(m)) if m < 25 => "7.74.0",
         ("docker.io/library/nginx", Some(m)) if m < 29 => "7.88.1",
         _ => "8.14.1",
