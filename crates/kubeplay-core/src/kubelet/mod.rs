@@ -297,6 +297,84 @@ fn index_page(repo: &str) -> IndexPage {
 }
 
 const HOSTNAME_FILE: &str = "/etc/hostname";
+const HOSTS_FILE: &str = "/etc/hosts";
+const RESOLV_FILE: &str = "/etc/resolv.conf";
+
+/// The pod's `/etc/hosts` as the kubelet writes it (`managedHostsFileContent`): loopback
+/// and IPv6 boilerplate, the pod's own name (its FQDN first with a subdomain), then the
+/// spec's hostAliases.
+fn hosts_file(pod: &Pod, ns: &str, ip: &str) -> Vec<u8> {
+    let spec = pod.spec.as_ref();
+    let name = pod.metadata.name.as_deref().unwrap_or_default();
+    let hostname = spec.and_then(|s| s.hostname.as_deref()).unwrap_or(name);
+    let mut f = String::from("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n");
+    match spec.and_then(|s| s.subdomain.as_deref()) {
+        Some(sub) => f.push_str(&format!(
+            "{ip}\t{hostname}.{sub}.{ns}.svc.cluster.local\t{hostname}\n"
+        )),
+        None => f.push_str(&format!("{ip}\t{hostname}\n")),
+    }
+    let aliases = spec
+        .and_then(|s| s.host_aliases.as_deref())
+        .unwrap_or_default();
+    if !aliases.is_empty() {
+        f.push_str("\n# Entries added by HostAliases.\n");
+        for a in aliases {
+            let names = a.hostnames.as_deref().unwrap_or_default().join("\t");
+            f.push_str(&format!("{}\t{names}\n", a.ip));
+        }
+    }
+    f.into_bytes()
+}
+
+/// The pod's `/etc/resolv.conf` as containerd writes it from the kubelet's DNS settings
+/// (search, nameserver, options): the cluster's DNS for `ClusterFirst` (the default), plus
+/// the spec's dnsConfig; only dnsConfig for `None`. (`Default` takes the node's file, which
+/// kubeplay does not model.)
+fn resolv_conf(pod: &Pod, ns: &str) -> Option<Vec<u8>> {
+    let spec = pod.spec.as_ref();
+    let policy = spec
+        .and_then(|s| s.dns_policy.as_deref())
+        .unwrap_or("ClusterFirst");
+    let (mut search, mut servers, mut options) = match policy {
+        "None" => (Vec::new(), Vec::new(), Vec::new()),
+        "ClusterFirst" | "ClusterFirstWithHostNet" => (
+            vec![
+                format!("{ns}.svc.cluster.local"),
+                "svc.cluster.local".into(),
+                "cluster.local".into(),
+            ],
+            vec!["10.96.0.10".to_string()],
+            vec!["ndots:5".to_string()],
+        ),
+        _ => return None,
+    };
+    if let Some(c) = spec.and_then(|s| s.dns_config.as_ref()) {
+        search.extend(c.searches.iter().flatten().cloned());
+        servers.extend(c.nameservers.iter().flatten().cloned());
+        for o in c.options.iter().flatten() {
+            let opt = match &o.value {
+                Some(v) => format!("{}:{v}", o.name.as_deref().unwrap_or_default()),
+                None => o.name.clone().unwrap_or_default(),
+            };
+            // An option of the same name replaces the cluster's (`ndots:2`).
+            let key = opt.split(':').next().unwrap_or_default().to_string();
+            options.retain(|x| x.split(':').next() != Some(key.as_str()));
+            options.push(opt);
+        }
+    }
+    let mut f = String::new();
+    if !search.is_empty() {
+        f.push_str(&format!("search {}\n", search.join(" ")));
+    }
+    for s in &servers {
+        f.push_str(&format!("nameserver {s}\n"));
+    }
+    if !options.is_empty() {
+        f.push_str(&format!("options {}\n", options.join(" ")));
+    }
+    Some(f.into_bytes())
+}
 
 fn hostname_file(pod: &str) -> Vec<u8> {
     let mut hostname = Vec::with_capacity(pod.len() + 1);
@@ -1836,6 +1914,14 @@ pub(crate) fn with_cx<R>(
         rt.volumes.insert(name.to_string(), files);
     }
     let mut view = std::mem::take(&mut ctr.fs);
+    // The kubelet's /etc/hosts and the runtime's /etc/resolv.conf, first needed now.
+    if !view.contains_key(HOSTS_FILE) {
+        let ns = pod.metadata.namespace.as_deref().unwrap_or("default");
+        view.insert(HOSTS_FILE.into(), hosts_file(pod, ns, &rt.ip));
+        if let Some(resolv) = resolv_conf(pod, ns) {
+            view.insert(RESOLV_FILE.into(), resolv);
+        }
+    }
     for (mp, vol) in &ctr.mounts {
         if let Some(files) = rt.volumes.get(vol) {
             for (rel, data) in files {
