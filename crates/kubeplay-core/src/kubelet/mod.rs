@@ -2902,36 +2902,48 @@ fn write_status(w: &mut World, k: &Key, rt: &mut PodRuntime) {
             st.phase = Some(phase.into());
             changed = true;
         }
-        if !unmoved {
-            if st.host_ip.as_deref() != Some(host_ip.as_str()) {
-                st.host_ip = Some(host_ip.clone());
+        // An address and its one-item list (hostIP and hostIPs, podIP and podIPs), each
+        // replaced only when it differs.
+        fn set_ip<T>(
+            one: &mut Option<String>,
+            list: &mut Option<Vec<T>>,
+            ip: &str,
+            ip_of: fn(&T) -> &str,
+            make: fn(String) -> T,
+        ) -> bool {
+            let mut changed = false;
+            if one.as_deref() != Some(ip) {
+                *one = Some(ip.to_string());
                 changed = true;
             }
-            let host_ips_same = st
-                .host_ips
+            if !list
                 .as_ref()
-                .is_some_and(|v| v.len() == 1 && v[0].ip == *host_ip);
-            if !host_ips_same {
-                st.host_ips = Some(vec![kubeplay_api::k8s_openapi::api::core::v1::HostIP {
-                    ip: host_ip.clone(),
-                }]);
+                .is_some_and(|v| v.len() == 1 && ip_of(&v[0]) == ip)
+            {
+                *list = Some(vec![make(ip.to_string())]);
                 changed = true;
             }
+            changed
+        }
+        if !unmoved {
+            use kubeplay_api::k8s_openapi::api::core::v1::HostIP;
+            changed |= set_ip(
+                &mut st.host_ip,
+                &mut st.host_ips,
+                host_ip,
+                |h: &HostIP| &h.ip,
+                |ip| HostIP { ip },
+            );
             set(&mut st.start_time, Some(k8s_time(started_at)), &mut changed);
         }
         if sandbox_ready && !(unmoved && ip_written) {
-            if st.pod_ip.as_deref() != Some(ip.as_str()) {
-                st.pod_ip = Some(ip.clone());
-                changed = true;
-            }
-            let pod_ips_same = st
-                .pod_ips
-                .as_ref()
-                .is_some_and(|v| v.len() == 1 && v[0].ip == *ip);
-            if !pod_ips_same {
-                st.pod_ips = Some(vec![PodIP { ip: ip.clone() }]);
-                changed = true;
-            }
+            changed |= set_ip(
+                &mut st.pod_ip,
+                &mut st.pod_ips,
+                ip,
+                |p: &PodIP| &p.ip,
+                |ip| PodIP { ip },
+            );
         }
         if !fill_ctrs {
             return changed;
